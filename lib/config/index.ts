@@ -1,0 +1,94 @@
+// The one validated configuration module (ARCHITECTURE.md §5). Everything that reads the
+// environment goes through here, so a typo or a weak secret fails at start with a clear message.
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { z } from "zod";
+
+const minutes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORTICO_URL: z.url().optional(),
+  PORTICO_SECRET: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64,}$/, "PORTICO_SECRET must be at least 64 hex characters (32 random bytes)")
+    .optional(),
+  PORTICO_DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL (leave it unset for the embedded database)")
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL").optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL").optional(),
+  MAIL_FROM: z.string().default("Portico <no-reply@portico.local>"),
+  PORTICO_ADMIN_EMAIL: z.email().optional(),
+  PORTICO_ADMIN_PASSWORD: z.string().min(15).max(256).optional(),
+  SESSION_IDLE_MINUTES: minutes(60 * 24 * 3),
+  SESSION_MAX_MINUTES: minutes(60 * 24 * 30),
+  LOGIN_DELAY_AFTER: z.coerce.number().int().min(1).default(3),
+  LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).default(10),
+  LOGIN_LOCK_MINUTES: minutes(15),
+  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(100),
+  ALTCHA_MAX_NUMBER: z.coerce.number().int().min(1000).default(50_000),
+  TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
+  MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+});
+
+export type Config = z.infer<typeof envSchema> & {
+  publicUrl: string;
+  secret: Buffer;
+  secureCookies: boolean;
+  embeddedDatabase: boolean;
+};
+
+function loadOrCreateDevSecret(dataDir: string): string {
+  const file = path.join(dataDir, "secret");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString("hex");
+  fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid Portico configuration:\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  const embeddedDatabase = !c.DATABASE_URL;
+  let secretHex = c.PORTICO_SECRET;
+  if (!secretHex) {
+    // Generated only for the embedded default; a production deployment must supply its own.
+    if (c.NODE_ENV === "production" && !embeddedDatabase) {
+      throw new Error("PORTICO_SECRET is required in production (64 hex characters: `openssl rand -hex 32`).");
+    }
+    secretHex = loadOrCreateDevSecret(c.PORTICO_DATA_DIR);
+  }
+  const publicUrl = (c.PORTICO_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
+  if (Boolean(c.PORTICO_ADMIN_EMAIL) !== Boolean(c.PORTICO_ADMIN_PASSWORD)) {
+    throw new Error("Invalid Portico configuration: set both PORTICO_ADMIN_EMAIL and PORTICO_ADMIN_PASSWORD, or neither.");
+  }
+  return {
+    ...c,
+    publicUrl,
+    secret: Buffer.from(secretHex, "hex"),
+    secureCookies: publicUrl.startsWith("https://"),
+    embeddedDatabase,
+  };
+}
+
+let cached: Config | undefined;
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Derive an independent key for one purpose from PORTICO_SECRET (HKDF-SHA256, RFC 5869). */
+export function deriveKey(purpose: string, length = 32): Buffer {
+  return Buffer.from(crypto.hkdfSync("sha256", config().secret, Buffer.alloc(0), `portico:${purpose}`, length));
+}
