@@ -25,7 +25,10 @@ export async function openDatabase(opts: DbOptions): Promise<{ db: Db; close: ()
     await client.connect();
     try {
       await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
-      const conn: MigrationConnection = { query: (s, p) => client.query(s, p), exec: (s) => client.query(s) };
+      const conn: MigrationConnection = {
+        query: async (s, p) => (await client.query(s, p)) as never,
+        exec: (s) => client.query(s),
+      };
       await migrate(conn);
     } finally {
       await client.end();
@@ -77,4 +80,11 @@ export async function closeDb(): Promise<void> {
   const h = holder[globalKey];
   delete holder[globalKey];
   if (h) await (await h).close();
+}
+
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Runs `fn` in one interactive transaction: every multi-write domain operation goes through here. */
+export async function withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return (await getDb()).$transaction(fn, { timeout: 15_000 });
 }

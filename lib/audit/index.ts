@@ -1,0 +1,19 @@
+// Append-only audit trail: every state change and every sign-in attempt writes one event
+// (who, what, target, result, from where, when). The table refuses UPDATE and DELETE.
+// Audit depends on no other domain, so every domain may call it.
+import "server-only";
+import { insertAuditEvent, queryAuditEvents, type TxClient } from "./audit.repo";
+import type { AuditEventInput } from "./audit.schema";
+
+export type { AuditEventInput, AuditActor, RequestContext } from "./audit.schema";
+export { requestContextSchema } from "./audit.schema";
+export type { TxClient };
+
+/** Pass `tx` to make the audit event part of the same transaction as the change it records. */
+export function recordAudit(event: AuditEventInput, tx?: TxClient): Promise<void> {
+  return insertAuditEvent(event, tx);
+}
+
+export function listAuditEvents(filter: { targetId?: string; action?: string; take?: number } = {}) {
+  return queryAuditEvents({ ...filter, take: Math.min(filter.take ?? 50, 500) });
+}

@@ -1,0 +1,10 @@
+import "server-only";
+export { hashPassword, verifyPassword, burnVerification, needsRehash } from "./password-hash";
+export {
+  evaluatePassword,
+  normalizePassword,
+  passwordLength,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH_SINGLE_FACTOR,
+  type PasswordIssue,
+} from "./password-policy";

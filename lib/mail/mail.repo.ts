@@ -1,0 +1,88 @@
+// Storage for the mail outbox. Every message is a row first and an SMTP conversation second, so
+// a crash, a slow server or a rejected DATA never loses a message: the row stays 'pending' and is
+// retried. Times are compared in SQL on the database clock, so several nodes agree on "due".
+import "server-only";
+import { getDb, Prisma } from "@/lib/db";
+import type { MailMessage } from "@/lib/db/generated/client";
+
+export type TxClient = Prisma.TransactionClient;
+export type { MailMessage };
+
+// Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
+// be converted through the session's TimeZone, which is only right when that happens to be UTC.
+const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+export async function insertMailMessage(
+  m: { to: string; subject: string; text: string; html: string; template: string },
+  tx?: TxClient,
+): Promise<{ id: string }> {
+  const db = tx ?? (await getDb());
+  return db.mailMessage.create({ data: m, select: { id: true } });
+}
+
+/**
+ * Leases up to `limit` due messages to the caller for `leaseSeconds`. One statement, and
+ * SKIP LOCKED, so concurrent workers (processes or nodes) never claim the same row: a row another
+ * worker is claiming is skipped, and one it has claimed is no longer due (lockedUntil in the
+ * future). A worker that dies mid-send frees its rows when the lease runs out.
+ */
+export async function claimDueMailMessages(limit: number, leaseSeconds: number): Promise<MailMessage[]> {
+  const db = await getDb();
+  return db.$queryRaw<MailMessage[]>`
+    UPDATE "MailMessage" SET "lockedUntil" = ${NOW_UTC} + (${leaseSeconds}::int * interval '1 second')
+    WHERE id IN (
+      SELECT id FROM "MailMessage"
+      WHERE status = 'pending' AND "nextAttemptAt" <= ${NOW_UTC}
+        AND ("lockedUntil" IS NULL OR "lockedUntil" < ${NOW_UTC})
+      ORDER BY "createdAt"
+      LIMIT ${limit}::int
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING *`;
+}
+
+// The `status = 'pending'` guards below: if a lease ran out mid-send, another worker may have
+// re-claimed and finished the message; a late result must not move it back.
+export async function markMailSent(id: string, transport: "smtp" | "outbox"): Promise<void> {
+  const db = await getDb();
+  await db.$executeRaw`
+    UPDATE "MailMessage"
+    SET status = 'sent', "sentAt" = ${NOW_UTC}, transport = ${transport}, "lockedUntil" = NULL, "lastError" = NULL
+    WHERE id = ${id}::uuid AND status = 'pending'`;
+}
+
+/**
+ * Records one failed attempt. The increment and the 'failed' decision happen in the same
+ * statement as the read of `attempts`, so they cannot drift from the stored count.
+ * `permanent` gives up at once (e.g. the server said the mailbox does not exist).
+ */
+export async function markMailAttemptFailed(
+  id: string,
+  f: { error: string; retryInSeconds: number; maxAttempts: number; permanent?: boolean },
+): Promise<void> {
+  const db = await getDb();
+  const error = f.error.slice(0, 1000);
+  const giveUp = f.permanent ?? false;
+  await db.$executeRaw`
+    UPDATE "MailMessage"
+    SET attempts = attempts + 1,
+        status = CASE WHEN ${giveUp}::boolean OR attempts + 1 >= ${f.maxAttempts}::int THEN 'failed' ELSE 'pending' END,
+        "lastError" = ${error},
+        "nextAttemptAt" = ${NOW_UTC} + (${f.retryInSeconds}::double precision * interval '1 second'),
+        "lockedUntil" = NULL
+    WHERE id = ${id}::uuid AND status = 'pending'`;
+}
+
+export async function listMailMessages(filter: { to?: string; take: number }): Promise<MailMessage[]> {
+  const db = await getDb();
+  return db.mailMessage.findMany({
+    where: filter.to ? { to: filter.to } : undefined,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: filter.take,
+  });
+}
+
+export async function findMailMessage(id: string): Promise<MailMessage | null> {
+  const db = await getDb();
+  return db.mailMessage.findUnique({ where: { id } });
+}

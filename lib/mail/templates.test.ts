@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { MailError } from "./mail.errors";
+import { renderTemplate, templateNames, type TemplateData, type TemplateName } from "./templates";
+
+const samples: { [K in TemplateName]: TemplateData[K] } = {
+  "verify-email": { link: "https://id.example.com/verify?token=abc&x=1", name: "Ada" },
+  "reset-password": { link: "https://id.example.com/reset?token=def" },
+  "account-locked": {
+    unlockLink: "https://id.example.com/unlock?t=1",
+    resetLink: "https://id.example.com/reset?t=2",
+    minutes: 15,
+  },
+  "password-changed": { resetLink: "https://id.example.com/forgot" },
+  "email-changed-notice": { newEmail: "someone.new@example.org", name: "Ada" },
+  "already-registered": { signInLink: "https://id.example.com/login", resetLink: "https://id.example.com/forgot-password" },
+};
+
+describe("mail templates", () => {
+  it.each(templateNames)("%s renders a subject, a text part and an HTML part naming Portico", (name) => {
+    const m = renderTemplate(name, samples[name] as never);
+    expect(m.subject).toContain("Portico");
+    expect(m.subject.length).toBeLessThanOrEqual(200);
+    expect(m.text.length).toBeGreaterThan(20);
+    expect(m.html).toMatch(/^<!doctype html>/);
+    expect(m.html).toContain("Portico");
+  });
+
+  it("puts every link in both parts (escaped in HTML)", () => {
+    const m = renderTemplate("account-locked", samples["account-locked"]);
+    for (const link of ["https://id.example.com/unlock?t=1", "https://id.example.com/reset?t=2"]) {
+      expect(m.text).toContain(link);
+      expect(m.html).toContain(`href="${link}"`);
+    }
+    expect(m.text).toContain("15 minutes");
+    const v = renderTemplate("verify-email", samples["verify-email"]);
+    expect(v.text).toContain("https://id.example.com/verify?token=abc&x=1");
+    expect(v.html).toContain('href="https://id.example.com/verify?token=abc&amp;x=1"');
+  });
+
+  it("escapes interpolated values: a hostile display name never appears as markup", () => {
+    const name = `<script>alert("x")</script><img src=x onerror='y'>`;
+    for (const t of templateNames) {
+      const m = renderTemplate(t, { ...samples[t], name } as never);
+      expect(m.html).not.toContain("<script>");
+      expect(m.html).not.toContain("<img");
+      expect(m.html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+      expect(m.text).toContain(name); // plain text is not HTML: shown verbatim
+      expect(m.subject).not.toContain("<");
+    }
+    const e = renderTemplate("email-changed-notice", { newEmail: `"><b>x</b>@evil.example` });
+    expect(e.html).not.toContain("<b>");
+  });
+
+  it("masks the new address in the notice sent to the old one", () => {
+    const m = renderTemplate("email-changed-notice", samples["email-changed-notice"]);
+    expect(m.text).toContain("s***@example.org");
+    expect(m.text).not.toContain("someone.new");
+  });
+
+  it("refuses links that are not absolute http(s) URLs", () => {
+    for (const link of ["javascript:alert(1)", "/relative/path", "data:text/html,hi"]) {
+      expect(() => renderTemplate("reset-password", { link })).toThrow(MailError);
+      try {
+        renderTemplate("reset-password", { link });
+      } catch (e) {
+        expect((e as MailError).code).toBe("mail.invalid_link");
+      }
+    }
+  });
+
+  it("rejects an unknown template name with a stable code", () => {
+    expect(() => renderTemplate("nope" as TemplateName, {} as never)).toThrow(
+      expect.objectContaining({ code: "mail.unknown_template" }),
+    );
+  });
+});

@@ -1,0 +1,151 @@
+// Transactional mail templates. Every value interpolated into HTML goes through the `html` tag,
+// which escapes it unless it is already SafeHtml, so a display name such as `<script>` can never
+// become markup. Links must be absolute http(s) URLs (no `javascript:` hrefs) and also appear in
+// the text part, because many clients show only that or strip buttons.
+import { MailError } from "./mail.errors";
+
+const PRODUCT = "Portico";
+
+export interface TemplateData {
+  "verify-email": { link: string; name?: string };
+  "reset-password": { link: string; name?: string };
+  "account-locked": { unlockLink: string; resetLink: string; minutes: number; name?: string };
+  "password-changed": { name?: string; resetLink?: string };
+  /** Sent to the old address; the new one is shown masked, enough to recognise, not to harvest. */
+  "email-changed-notice": { newEmail: string; name?: string };
+  /** Someone tried to register an address that already has an account (sent instead of an error). */
+  "already-registered": { signInLink: string; resetLink: string; name?: string };
+}
+export type TemplateName = keyof TemplateData;
+export const templateNames = [
+  "verify-email",
+  "reset-password",
+  "account-locked",
+  "password-changed",
+  "email-changed-notice",
+  "already-registered",
+] as const satisfies readonly TemplateName[];
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+class SafeHtml {
+  constructor(readonly value: string) {}
+}
+
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+function toHtml(v: unknown): string {
+  if (v instanceof SafeHtml) return v.value;
+  if (Array.isArray(v)) return v.map(toHtml).join("");
+  return escapeHtml(String(v ?? ""));
+}
+
+function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+  return new SafeHtml(strings.reduce((out, s, i) => out + toHtml(values[i - 1]) + s));
+}
+
+function httpUrl(link: string): string {
+  let url: URL;
+  try {
+    url = new URL(link);
+  } catch {
+    throw new MailError("mail.invalid_link", "mail links must be absolute URLs");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new MailError("mail.invalid_link", "mail links must be http(s) URLs");
+  }
+  return url.href;
+}
+
+function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  return `${email[0]}***${email.slice(at)}`;
+}
+
+// A message is a greeting, paragraphs and at most a couple of links; `layout` turns that into
+// both parts so the text and the HTML cannot say different things.
+type Block = string | { link: string; label: string };
+
+function layout(subject: string, name: string | undefined, blocks: Block[]): RenderedMail {
+  const greeting = name ? `Hi ${name},` : "Hi,";
+  const text = [greeting, ...blocks.map((b) => (typeof b === "string" ? b : `${b.label}:\n${b.link}`)), `— ${PRODUCT}`]
+    .join("\n\n")
+    .concat("\n");
+
+  const p = "margin:0 0 16px;font-size:15px;line-height:1.5;color:#1f2937";
+  const body = blocks.map((b) =>
+    typeof b === "string"
+      ? html`<p style="${p}">${b}</p>`
+      : html`<p style="margin:0 0 16px"><a href="${b.link}" style="display:inline-block;padding:10px 18px;background:#2563eb;color:#ffffff;border-radius:6px;text-decoration:none;font-weight:600;font-size:15px">${b.label}</a></p>
+<p style="margin:0 0 16px;font-size:13px;line-height:1.5;color:#6b7280">If the button does not work, copy this link into your browser:<br><a href="${b.link}" style="color:#2563eb;word-break:break-all">${b.link}</a></p>`,
+  );
+  const doc = html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${subject}</title></head>
+<body style="margin:0;padding:24px;background:#f3f4f6;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif">
+<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px">
+<div style="font-size:20px;font-weight:700;color:#111827;margin:0 0 24px">${PRODUCT}</div>
+<p style="${p}">${greeting}</p>
+${body}
+<p style="margin:24px 0 0;font-size:12px;color:#9ca3af">This is an automated message from ${PRODUCT}. Please do not reply.</p>
+</div></body></html>
+`;
+  return { subject, text, html: doc.value };
+}
+
+const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } = {
+  "verify-email": (d) =>
+    layout(`Verify your email address for ${PRODUCT}`, d.name, [
+      `Please confirm that this is your email address to finish setting up your ${PRODUCT} account.`,
+      { label: "Verify email address", link: httpUrl(d.link) },
+      "If you did not create an account, you can ignore this email.",
+    ]),
+  "reset-password": (d) =>
+    layout(`Reset your ${PRODUCT} password`, d.name, [
+      "We received a request to reset the password for your account.",
+      { label: "Reset password", link: httpUrl(d.link) },
+      "If you did not ask for this, you can ignore this email: your password stays unchanged.",
+    ]),
+  "account-locked": (d) =>
+    layout(`Your ${PRODUCT} account is temporarily locked`, d.name, [
+      `After several failed sign-in attempts we locked your account for ${d.minutes} minutes.`,
+      "If it was you, you can unlock it now:",
+      { label: "Unlock my account", link: httpUrl(d.unlockLink) },
+      "If it was not you, someone may be guessing your password. Choose a new one:",
+      { label: "Reset password", link: httpUrl(d.resetLink) },
+    ]),
+  "password-changed": (d) =>
+    layout(`Your ${PRODUCT} password was changed`, d.name, [
+      "The password for your account was just changed. If you did this, no action is needed.",
+      ...(d.resetLink
+        ? ["If you did not, reset your password now and review your account activity:", { label: "Reset password", link: httpUrl(d.resetLink) }]
+        : ["If you did not, reset your password now and review your account activity."]),
+    ]),
+  "email-changed-notice": (d) =>
+    layout(`Your ${PRODUCT} email address was changed`, d.name, [
+      `The email address of your account was changed to ${maskEmail(d.newEmail)}. This address will no longer receive messages about the account.`,
+      "If you did not make this change, contact your administrator or support right away.",
+    ]),
+  "already-registered": (d) =>
+    layout(`You already have a ${PRODUCT} account`, d.name, [
+      "Someone, probably you, tried to create an account with this email address. It already has one.",
+      { label: "Sign in", link: httpUrl(d.signInLink) },
+      "Forgot your password? Choose a new one:",
+      { label: "Reset password", link: httpUrl(d.resetLink) },
+      "If this was not you, you can ignore this email.",
+    ]),
+};
+
+export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedMail {
+  const render = renderers[name] as ((d: TemplateData[K]) => RenderedMail) | undefined;
+  if (!render) throw new MailError("mail.unknown_template", `unknown mail template: ${String(name)}`);
+  return render(data);
+}

@@ -1,0 +1,27 @@
+// A plain fixed-window limit for actions that send mail or cost work (resend verification,
+// password-reset requests, registration per IP).
+import "server-only";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { createLimiter, type LimiterSpec } from "./store";
+
+const cache = new Map<string, Promise<RateLimiterAbstract>>();
+
+/** Returns 0 when allowed, else the seconds to wait. Consumes one point when allowed. */
+export async function consumeLimit(spec: LimiterSpec, key: string): Promise<number> {
+  let limiter = cache.get(spec.keyPrefix);
+  if (!limiter) {
+    limiter = createLimiter(spec);
+    cache.set(spec.keyPrefix, limiter);
+  }
+  try {
+    await (await limiter).consume(key, 1);
+    return 0;
+  } catch (e) {
+    if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+    throw e;
+  }
+}
+
+export function resetFixedWindowLimitsForTests(): void {
+  cache.clear();
+}

@@ -1,0 +1,11 @@
+import "server-only";
+export {
+  checkLoginThrottle,
+  recordLoginFailure,
+  clearLoginThrottle,
+  delayAfterFailures,
+  resetLoginThrottleForTests,
+  type ThrottleVerdict,
+} from "./login-throttle";
+export { consumeLimit, resetFixedWindowLimitsForTests } from "./fixed-window";
+export { closeRateLimitStore, type LimiterSpec } from "./store";

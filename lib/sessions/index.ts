@@ -1,0 +1,85 @@
+// Server-side session records behind the portal cookie (ARCHITECTURE.md §4): opaque 256-bit ids,
+// only their SHA-256 stored, idle and absolute timeouts, revocable one by one or all at once.
+import "server-only";
+import crypto from "node:crypto";
+import { config } from "@/lib/config";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import type { Tx } from "@/lib/db";
+import {
+  findSessionByTokenHash,
+  insertSession,
+  listActiveSessions,
+  revokeSessionById,
+  revokeSessionsOfUser,
+  touchSession,
+} from "./sessions.repo";
+
+/** lastSeenAt is written at most this often, so a busy page does not write on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+const hash = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string | null;
+  emailVerified: boolean;
+  roles: string[];
+}
+
+export interface ActiveSession {
+  id: string;
+  user: SessionUser;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export async function createSession(userId: string, ctx: RequestContext, tx?: Tx): Promise<{ token: string; id: string; expiresAt: Date }> {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + config().SESSION_MAX_MINUTES * 60_000);
+  const s = await insertSession(
+    { tokenHash: hash(token), userId, expiresAt, ip: ctx.ip?.slice(0, 64), userAgent: ctx.userAgent?.slice(0, 512) },
+    tx,
+  );
+  return { token, id: s.id, expiresAt };
+}
+
+/** The session for a cookie token, or null when unknown, revoked, idle too long, past its end, or the user is disabled. */
+export async function validateSession(token: string, now = new Date()): Promise<ActiveSession | null> {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const s = await findSessionByTokenHash(hash(token));
+  if (!s || s.revokedAt || s.expiresAt <= now || s.user.disabledAt) return null;
+  const idleLimit = s.lastSeenAt.getTime() + config().SESSION_IDLE_MINUTES * 60_000;
+  if (idleLimit <= now.getTime()) return null;
+  if (now.getTime() - s.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(s.id, now);
+  return {
+    id: s.id,
+    createdAt: s.createdAt,
+    expiresAt: s.expiresAt,
+    user: {
+      id: s.user.id,
+      email: s.user.email,
+      displayName: s.user.displayName,
+      emailVerified: Boolean(s.user.emailVerifiedAt),
+      roles: s.user.roles.map((r) => r.role),
+    },
+  };
+}
+
+export async function endSession(token: string, ctx: RequestContext): Promise<void> {
+  const s = await findSessionByTokenHash(hash(token));
+  if (!s) return;
+  const revoked = await revokeSessionById(s.id, "logout", new Date());
+  if (revoked) {
+    await recordAudit({ actor: { type: "user", id: s.userId }, action: "session.ended", target: { type: "session", id: s.id }, result: "success", context: ctx });
+  }
+}
+
+/** Revokes every session of a user (password reset, account lock), optionally keeping one. */
+export async function revokeAllSessions(userId: string, reason: string, opts: { exceptId?: string; tx?: Tx } = {}): Promise<number> {
+  return revokeSessionsOfUser(userId, reason, new Date(), opts.exceptId, opts.tx);
+}
+
+export function listSessions(userId: string) {
+  return listActiveSessions(userId, new Date());
+}

@@ -1,0 +1,41 @@
+// Users: registration, password sign-in, verification and recovery links, and admin queries.
+import "server-only";
+import { UserError } from "./users.errors";
+import { searchUsers, findUserById } from "./users.repo";
+import { ADMIN_ROLE } from "./bootstrap";
+
+export { registerUser } from "./registration";
+export { authenticateWithPassword } from "./login";
+export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, unlockWithToken } from "./recovery";
+export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";
+export { UserError, INVALID_CREDENTIALS_MESSAGE, type UserErrorCode } from "./users.errors";
+
+export interface Actor {
+  id: string;
+  roles: string[];
+}
+
+export function isAdmin(actor: Actor | null | undefined): boolean {
+  return Boolean(actor?.roles.includes(ADMIN_ROLE));
+}
+
+/** Admin user search. Authorised here, in the domain, not only by the page that calls it. */
+export async function listUsersForAdmin(actor: Actor, query: { q?: string; take: number }) {
+  if (!isAdmin(actor)) throw new UserError("forbidden", "Administrator role required.");
+  const users = await searchUsers(query.q, query.take);
+  return users.map((u) => ({
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    emailVerified: Boolean(u.emailVerifiedAt),
+    lockedUntil: u.lockedUntil,
+    createdAt: u.createdAt,
+    lastLoginAt: u.lastLoginAt,
+    roles: u.roles.map((r) => r.role),
+  }));
+}
+
+export async function getUserProfile(userId: string) {
+  const u = await findUserById(userId);
+  return u && { id: u.id, email: u.email, displayName: u.displayName, emailVerified: Boolean(u.emailVerifiedAt), createdAt: u.createdAt };
+}

@@ -1,0 +1,100 @@
+// Email verification, password reset and unlock links: all single use, all expiring, all audited.
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { evaluatePassword, hashPassword } from "@/lib/credentials";
+import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { consumeLimit } from "@/lib/ratelimit";
+import { revokeAllSessions } from "@/lib/sessions";
+import { UserError } from "./users.errors";
+import { findUserByEmail, findUserById, updateUser, withTransaction } from "./users.repo";
+import { issueUserToken, peekToken, redeemToken } from "./user-tokens";
+import { publicLink } from "./links";
+import { unlockUser } from "./login";
+
+const INVALID_LINK = "This link is invalid or has expired. Request a new one.";
+const RESET_REQUESTS_PER_EMAIL = { keyPrefix: "reset-email", points: 3, durationSeconds: 15 * 60 };
+const RESET_REQUESTS_PER_IP = { keyPrefix: "reset-ip", points: 30, durationSeconds: 15 * 60 };
+const VERIFY_RESENDS_PER_USER = { keyPrefix: "verify-resend", points: 3, durationSeconds: 15 * 60 };
+
+export async function verifyEmail(token: string, ctx: RequestContext): Promise<{ userId: string; email: string }> {
+  const result = await withTransaction(async (tx) => {
+    const t = await redeemToken(token, "verify_email", { tx });
+    if (!t) return null;
+    const user = await findUserById(t.userId, tx);
+    // The link verifies the address it was sent to; after an email change an old link is worthless.
+    if (!user || user.email !== t.email) return null;
+    await updateUser(user.id, { emailVerifiedAt: new Date() }, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.email_verified", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { email: user.email } }, tx);
+    return { userId: user.id, email: user.email };
+  });
+  if (!result) throw new UserError("invalid_token", INVALID_LINK);
+  return result;
+}
+
+/** Resends the verification link; throttled per user so it cannot be used to flood an inbox. */
+export async function resendVerification(userId: string, ctx: RequestContext): Promise<void> {
+  const wait = await consumeLimit(VERIFY_RESENDS_PER_USER, userId);
+  if (wait) throw new UserError("rate_limited", `You can request another email in ${Math.ceil(wait / 60)} minutes.`, { retryAfterSeconds: wait });
+  const user = await findUserById(userId);
+  if (!user || user.emailVerifiedAt) return;
+  await withTransaction(async (tx) => {
+    const token = await issueUserToken(user.id, "verify_email", { email: user.email, tx });
+    await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: user.displayName ?? undefined } }, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.verification_resent", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+  });
+  kickMailWorker();
+}
+
+/** Always answers the same way; a link goes out only when the account exists. */
+export async function requestPasswordReset(email: string, ctx: RequestContext): Promise<void> {
+  const waitIp = ctx.ip ? await consumeLimit(RESET_REQUESTS_PER_IP, ctx.ip) : 0;
+  if (waitIp) throw new UserError("rate_limited", "Too many requests from your network. Try again later.", { retryAfterSeconds: waitIp });
+  const user = await findUserByEmail(email);
+  // Silently drop requests past the per-email limit: saying so would reveal that the account exists.
+  const waitEmail = await consumeLimit(RESET_REQUESTS_PER_EMAIL, email);
+  if (!user || user.disabledAt || waitEmail) {
+    await recordAudit({ actor: { type: "anonymous" }, action: "password.reset_requested", target: user ? { type: "user", id: user.id } : { type: "email", id: email }, result: "failure", context: ctx, details: { reason: !user ? "unknown_email" : waitEmail ? "throttled" : "disabled" } });
+    return;
+  }
+  await withTransaction(async (tx) => {
+    const token = await issueUserToken(user.id, "reset_password", { tx });
+    await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token }), name: user.displayName ?? undefined } }, tx);
+    await recordAudit({ actor: { type: "anonymous" }, action: "password.reset_requested", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+  });
+  kickMailWorker();
+}
+
+/** Sets a new password from a reset link, signs out every session and lifts any lock. */
+export async function resetPassword(token: string, password: string, ctx: RequestContext): Promise<{ userId: string }> {
+  // Check the policy before redeeming, so a rejected password does not burn the link.
+  const pending = await peekToken(token, "reset_password");
+  const preview = pending ? await findUserById(pending.userId) : null;
+  if (!preview) throw new UserError("invalid_token", INVALID_LINK);
+  const evaluation = evaluatePassword(password, { email: preview.email, displayName: preview.displayName ?? undefined, singleFactor: true });
+  if (evaluation.issues.length) {
+    throw new UserError("password_policy", evaluation.issues[0]!.message, { field: "password", issues: evaluation.issues.map((i) => i.message) });
+  }
+  const passwordHash = await hashPassword(password);
+  const user = await withTransaction(async (tx) => {
+    const t = await redeemToken(token, "reset_password", { tx });
+    if (!t) return null;
+    const u = await findUserById(t.userId, tx);
+    if (!u) return null;
+    await updateUser(u.id, { passwordHash, passwordChangedAt: new Date() }, tx);
+    const revoked = await revokeAllSessions(u.id, "password_reset", { tx });
+    await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
+    await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked } }, tx);
+    return u;
+  });
+  if (!user) throw new UserError("invalid_token", INVALID_LINK);
+  kickMailWorker();
+  await unlockUser(user, ctx, "password_reset");
+  return { userId: user.id };
+}
+
+export async function unlockWithToken(token: string, ctx: RequestContext): Promise<void> {
+  const t = await redeemToken(token, "unlock");
+  const user = t ? await findUserById(t.userId) : null;
+  if (!user) throw new UserError("invalid_token", INVALID_LINK);
+  await unlockUser(user, ctx, "email_link");
+}

@@ -1,0 +1,25 @@
+// Typed errors with stable codes; the http layer maps them to form messages or protocol errors.
+export type UserErrorCode =
+  | "invalid_credentials"
+  | "throttled"
+  | "locked"
+  | "password_policy"
+  | "invalid_token"
+  | "rate_limited"
+  | "captcha_failed"
+  | "forbidden"
+  | "email_taken";
+
+export class UserError extends Error {
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+    readonly details: { field?: string; retryAfterSeconds?: number; issues?: string[] } = {},
+  ) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** One message for every credential failure: unknown email, wrong password, disabled account. */
+export const INVALID_CREDENTIALS_MESSAGE = "The email or password is incorrect.";

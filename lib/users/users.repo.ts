@@ -1,0 +1,60 @@
+import "server-only";
+import { getDb, withTransaction, Prisma, type Tx } from "@/lib/db";
+
+export { withTransaction, type Tx };
+
+const withRoles = { roles: { select: { role: true, scope: true } } } as const;
+export type UserRecord = Prisma.UserGetPayload<{ include: typeof withRoles }>;
+
+async function client(tx?: Tx) {
+  return tx ?? (await getDb());
+}
+
+export async function findUserByEmail(email: string, tx?: Tx): Promise<UserRecord | null> {
+  return (await client(tx)).user.findUnique({ where: { email }, include: withRoles });
+}
+
+export async function findUserById(id: string, tx?: Tx): Promise<UserRecord | null> {
+  return (await client(tx)).user.findUnique({ where: { id }, include: withRoles });
+}
+
+export async function insertUser(
+  data: {
+    email: string;
+    passwordHash: string | null;
+    displayName?: string;
+    termsAcceptedAt?: Date;
+    emailVerifiedAt?: Date;
+    roles?: string[];
+  },
+  tx?: Tx,
+): Promise<UserRecord> {
+  const { roles, ...fields } = data;
+  return (await client(tx)).user.create({
+    data: { ...fields, passwordChangedAt: fields.passwordHash ? new Date() : null, roles: roles ? { create: roles.map((role) => ({ role })) } : undefined },
+    include: withRoles,
+  });
+}
+
+export async function updateUser(id: string, data: Prisma.UserUpdateInput, tx?: Tx): Promise<void> {
+  await (await client(tx)).user.update({ where: { id }, data });
+}
+
+export async function countUsersWithRole(role: string): Promise<number> {
+  return (await client()).userRole.count({ where: { role } });
+}
+
+export async function searchUsers(q: string | undefined, take: number) {
+  return (await client()).user.findMany({
+    where: q
+      ? { OR: [{ email: { contains: q, mode: "insensitive" } }, { displayName: { contains: q, mode: "insensitive" } }] }
+      : undefined,
+    orderBy: { createdAt: "desc" },
+    take,
+    include: withRoles,
+  });
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+}
