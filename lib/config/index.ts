@@ -35,6 +35,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  PORTICO_DEV_OUTBOX: z.enum(["0", "1", "false", "true"]).optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & {
@@ -42,6 +43,8 @@ export type Config = z.infer<typeof envSchema> & {
   secret: Buffer;
   secureCookies: boolean;
   embeddedDatabase: boolean;
+  /** /dev/mail shows queued mail (with live links): a trial and test convenience, never a production page. */
+  devOutbox: boolean;
 };
 
 function loadOrCreateDevSecret(dataDir: string): string {
@@ -79,6 +82,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     secret: Buffer.from(secretHex, "hex"),
     secureCookies: publicUrl.startsWith("https://"),
     embeddedDatabase,
+    devOutbox: c.PORTICO_DEV_OUTBOX
+      ? c.PORTICO_DEV_OUTBOX === "1" || c.PORTICO_DEV_OUTBOX === "true"
+      : c.NODE_ENV !== "production" || (embeddedDatabase && !c.SMTP_URL),
   };
 }
 

@@ -65,7 +65,11 @@ export async function checkLoginThrottle(email: string, ip: string | undefined):
   return { allowed: true, failures };
 }
 
-/** Counts one failure; returns the new count and whether this failure locked the account key. */
+/**
+ * Counts one failure; returns the new count and whether this failure locked the account key.
+ * Attempts are refused unchecked while a lock runs, so every failure at or past the threshold
+ * starts a new lock (the counter outlives the lock): each one must be recorded, audited and mailed.
+ */
 export async function recordLoginFailure(email: string, ip: string | undefined): Promise<{ failures: number; lockedNow: boolean }> {
   const l = await getLimiters();
   const key = accountKey(email);
@@ -74,7 +78,7 @@ export async function recordLoginFailure(email: string, ip: string | undefined):
   const failures = res.consumedPoints;
   const delay = delayAfterFailures(failures);
   if (delay > 0) await l.wait.block(key, delay);
-  return { failures, lockedNow: failures === config().LOGIN_LOCK_AFTER };
+  return { failures, lockedNow: failures >= config().LOGIN_LOCK_AFTER };
 }
 
 /** A successful sign-in, an unlock link or a password reset clears the account's counters. */

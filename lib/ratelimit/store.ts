@@ -3,7 +3,7 @@
 import "server-only";
 import { RateLimiterPrisma, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { Redis } from "ioredis";
-import { config } from "@/lib/config";
+import { config, deriveKey } from "@/lib/config";
 import { rateLimiterStoreClient } from "./ratelimit.repo";
 
 export interface LimiterSpec {
@@ -21,7 +21,8 @@ function redisClient(url: string): Redis {
 
 export async function createLimiter(spec: LimiterSpec): Promise<RateLimiterAbstract> {
   const opts = {
-    keyPrefix: `portico:${spec.keyPrefix}`,
+    // A fingerprint of the secret in every key: deployments (and test runs) sharing one Redis never mix counters.
+    keyPrefix: `portico:${deriveKey("ratelimit-namespace").toString("hex").slice(0, 8)}:${spec.keyPrefix}`,
     points: spec.points,
     duration: spec.durationSeconds,
     blockDuration: spec.blockSeconds ?? 0,

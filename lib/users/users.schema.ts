@@ -8,7 +8,6 @@ export const DISPLAY_NAME_MAX_LENGTH = 100;
 export const PASSWORD_INPUT_MAX_LENGTH = 512; // the policy stops at 128; this only bounds parsing work
 
 // Control characters, zero-width characters and bidi overrides have no place in a name or address.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 export const emailSchema = z

@@ -1,0 +1,33 @@
+"use server";
+import { redirect } from "next/navigation";
+import { loginSchema } from "@/lib/users/users.schema";
+import { authenticateWithPassword } from "@/lib/users";
+import { createSession, endSession } from "@/lib/sessions";
+import {
+  fieldErrorsOf,
+  formErrorFrom,
+  formValues,
+  requestContext,
+  safeNextPath,
+  sessionTokenFromCookie,
+  setSessionCookie,
+  type FormState,
+} from "@/lib/http";
+
+export async function loginAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const values = formValues(form, ["email", "next"]);
+  const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
+  const ctx = await requestContext();
+  try {
+    const user = await authenticateWithPassword(parsed.data, ctx);
+    // A new session id at every sign-in (no fixation); the previous session, if any, ends.
+    const previous = await sessionTokenFromCookie();
+    if (previous) await endSession(previous, ctx);
+    const session = await createSession(user.id, ctx);
+    await setSessionCookie({ token: session.token, userId: user.id, expiresAt: session.expiresAt });
+  } catch (e) {
+    return formErrorFrom(e, values);
+  }
+  redirect(safeNextPath(values.next));
+}

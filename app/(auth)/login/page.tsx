@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
+import { LoginForm } from "@/components/auth/login-form";
+import { currentSession, safeNextPath } from "@/lib/http";
+import { loginAction } from "./actions";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const next = safeNextPath(typeof params.next === "string" ? params.next : undefined);
+  if (await currentSession()) redirect(next);
+  const email = typeof params.email === "string" ? params.email.slice(0, 254) : undefined;
+  return (
+    <AuthCard
+      title="Sign in"
+      subtitle="Welcome back. Sign in to continue."
+      footer={
+        <>
+          New here?{" "}
+          <Link href="/register" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      <LoginForm action={loginAction} next={next} email={email} />
+    </AuthCard>
+  );
+}

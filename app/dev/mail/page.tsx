@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { config } from "@/lib/config";
+import { listOutbox } from "@/lib/mail";
+
+export const metadata: Metadata = { title: "Dev outbox" };
+export const dynamic = "force-dynamic";
+
+/** The dev outbox: every queued message, for trials and tests without SMTP. Never in production. */
+export default async function DevMailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  if (!config().devOutbox) notFound();
+  const { to } = await searchParams;
+  const messages = await listOutbox({ to: typeof to === "string" ? to.trim().toLowerCase() : undefined, take: 100 });
+  return (
+    <main className="mx-auto max-w-4xl px-4 py-8">
+      <h1 className="text-2xl font-semibold">Dev outbox</h1>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        Mail Portico sent{config().SMTP_URL ? " (also delivered over SMTP)" : " (no SMTP_URL is set, so it goes nowhere else)"}. Newest first.
+      </p>
+      <ul className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        {messages.map((m) => (
+          <li key={m.id} className="px-4 py-3" data-testid="outbox-item">
+            <Link href={`/dev/mail/${m.id}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+              {m.subject}
+            </Link>
+            <div className="text-sm text-slate-500">
+              to <span data-testid="outbox-to">{m.to}</span> · {m.status} · {m.createdAt.toISOString()}
+            </div>
+          </li>
+        ))}
+        {messages.length === 0 ? <li className="px-4 py-6 text-center text-slate-500">No mail yet.</li> : null}
+      </ul>
+    </main>
+  );
+}

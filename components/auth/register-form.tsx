@@ -1,0 +1,107 @@
+"use client";
+import Link from "next/link";
+import { useActionState, useState } from "react";
+import { Field } from "@/components/ui/field";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/alert";
+import { registrationSchema } from "@/lib/users/users.schema";
+import type { FormState } from "@/lib/http/form-action";
+import { AltchaWidget } from "./altcha-widget";
+import { PasswordStrength } from "./password-strength";
+
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
+
+/** Format checks run here with the server's own zod schema; the server re-checks everything. */
+function clientErrors(form: FormData): Record<string, string> | null {
+  const parsed = registrationSchema.safeParse({
+    email: form.get("email"),
+    password: form.get("password"),
+    displayName: form.get("displayName") ?? undefined,
+    acceptTerms: form.get("acceptTerms") ?? undefined,
+  });
+  if (parsed.success) return null;
+  const out: Record<string, string> = {};
+  for (const issue of parsed.error.issues) out[String(issue.path[0])] ??= issue.message;
+  return out;
+}
+
+export function RegisterForm({ action }: { action: Action }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const [local, setLocal] = useState<Record<string, string> | null>(null);
+  const [password, setPassword] = useState("");
+  const [email, setEmail] = useState(state.values?.email ?? "");
+  const [displayName, setDisplayName] = useState(state.values?.displayName ?? "");
+
+  if (state.ok) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">{state.message}</Alert>
+        <Link href="/login" className="block text-center text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Go to sign in
+        </Link>
+      </div>
+    );
+  }
+  const errors = { ...state.fieldErrors, ...local };
+  return (
+    <form
+      action={formAction}
+      noValidate
+      className="space-y-5"
+      onSubmit={(e) => {
+        const found = clientErrors(new FormData(e.currentTarget));
+        setLocal(found);
+        if (found) e.preventDefault();
+      }}
+    >
+      {state.message ? <Alert tone="error">{state.message}</Alert> : null}
+      <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+      <Field
+        name="displayName"
+        label="Display name (optional)"
+        autoComplete="name"
+        maxLength={100}
+        value={displayName}
+        onChange={(e) => setDisplayName(e.target.value)}
+        error={errors.displayName}
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        maxLength={512}
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.password}
+        hint={<PasswordStrength password={password} email={email} displayName={displayName} />}
+      />
+      <div className="space-y-1.5">
+        <div className="flex items-start gap-3">
+          <input
+            id="field-acceptTerms"
+            name="acceptTerms"
+            type="checkbox"
+            aria-invalid={errors.acceptTerms ? true : undefined}
+            aria-describedby={errors.acceptTerms ? "field-acceptTerms-error" : undefined}
+            className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
+          />
+          <label htmlFor="field-acceptTerms" className="text-sm text-slate-700 dark:text-slate-300">
+            I accept the <Link href="/terms" className="font-medium text-indigo-600 underline dark:text-indigo-400">terms of service</Link> and the{" "}
+            <Link href="/privacy" className="font-medium text-indigo-600 underline dark:text-indigo-400">privacy notice</Link>.
+          </label>
+        </div>
+        {errors.acceptTerms ? (
+          <p id="field-acceptTerms-error" role="alert" className="text-sm text-red-600 dark:text-red-400">
+            {errors.acceptTerms}
+          </p>
+        ) : null}
+      </div>
+      <AltchaWidget error={errors.captcha} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating your account…" : "Create account"}
+      </Button>
+    </form>
+  );
+}

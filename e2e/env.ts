@@ -1,0 +1,5 @@
+// One place for the e2e server's settings, shared by playwright.config.ts and the specs.
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
+export const E2E_ADMIN = { email: "admin@portico.test", password: "admin-passphrase-for-e2e-only" };
+export const E2E_LOCK_AFTER = 5;

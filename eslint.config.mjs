@@ -1,0 +1,57 @@
+// Lint, including the dependency rule of ARCHITECTURE.md §1:
+// app -> lib/http -> lib/<domain>/index.ts -> lib/<domain>/*.repo.ts -> lib/db.
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const domainInternals = {
+  group: ["@/lib/*/*", "!@/lib/*/index", "!@/lib/*/*.schema", "!@/lib/http/form-action", "!@/lib/credentials/password-policy"],
+  message: "Import a domain through its index.ts (or its *.schema.ts). ARCHITECTURE.md §1.",
+};
+const noDb = {
+  group: ["@/lib/db", "@/lib/db/*", "**/generated/*"],
+  message: "Only lib/<domain>/*.repo.ts may use the database.",
+  allowTypeImports: true,
+};
+const noApp = { group: ["@/app/*"], message: "Nothing imports from app/." };
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  { ignores: [".next/**", "node_modules/**", "lib/db/generated/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    rules: { "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }] },
+  },
+  {
+    // Test helpers named use* are not React hooks.
+    files: ["**/*.test.ts", "test/**/*.ts", "e2e/**/*.ts"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}", "proxy.ts", "instrumentation.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [domainInternals, noDb] }] },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}"],
+    rules: { "no-restricted-imports": ["error", { patterns: [domainInternals, noDb, noApp] }] },
+  },
+  {
+    files: ["lib/**/*.{ts,tsx}"],
+    ignores: ["lib/**/*.repo.ts", "lib/db/**", "lib/**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noDb, noApp] }] },
+  },
+  {
+    files: ["lib/**/*.{ts,tsx}"],
+    ignores: ["lib/db/**", "lib/**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          // Cross-domain imports go through the other domain's index.ts.
+          selector: "ImportDeclaration[source.value=/^@\\/lib\\/(?!db$|db\\/)[^/]+\\/(?!index$).+/]",
+          message: "Import another domain through its index.ts (ARCHITECTURE.md §1).",
+        },
+      ],
+    },
+  },
+];
+export default config;

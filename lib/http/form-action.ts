@@ -1,0 +1,49 @@
+// Server-action plumbing: parse FormData with zod, run the domain call, and turn typed errors into
+// messages tied to form fields. Unknown errors are logged with a correlation id and shown generically.
+import "server-only";
+import crypto from "node:crypto";
+import { z } from "zod";
+import { UserError } from "@/lib/users";
+
+export type FormState = {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string>;
+  /** Echo of non-secret inputs so the form keeps what the user typed. */
+  values?: Record<string, string>;
+};
+
+export function formValues(form: FormData, keys: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const v = form.get(k);
+    if (typeof v === "string") out[k] = v.slice(0, 1000);
+  }
+  return out;
+}
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** Maps an error thrown by a domain call to form state; rethrows Next's redirect/notFound signals. */
+export function formErrorFrom(e: unknown, values?: Record<string, string>): FormState {
+  if (e instanceof UserError) {
+    const field = e.details.field;
+    return field ? { fieldErrors: { [field]: e.message }, values } : { message: e.message, values };
+  }
+  if (isNextSignal(e)) throw e;
+  const id = crypto.randomUUID();
+  console.error(`[portico] unexpected error ${id}`, e);
+  return { message: `Something went wrong on our side. Please try again. (Reference ${id.slice(0, 8)})`, values };
+}
+
+function isNextSignal(e: unknown): boolean {
+  const digest = (e as { digest?: unknown } | null)?.digest;
+  return typeof digest === "string" && (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR_FALLBACK") || digest === "NEXT_NOT_FOUND");
+}

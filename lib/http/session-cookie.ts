@@ -1,0 +1,49 @@
+// The portal session cookie. Its value is a next-auth JWT (encrypted, A256GCM) carrying `sid`, the
+// opaque id of a server-side session record (ARCHITECTURE.md §3: next-auth for the portal session,
+// backed by revocable records). `__Host-` prefix, HttpOnly, SameSite=Lax, Secure except on http://localhost.
+import "server-only";
+import { cookies } from "next/headers";
+import { encode, decode } from "next-auth/jwt";
+import { config, deriveKey } from "@/lib/config";
+import { validateSession, type ActiveSession } from "@/lib/sessions";
+
+export function sessionCookieName(): string {
+  return config().secureCookies ? "__Host-portico.session" : "portico.session";
+}
+
+export function nextAuthSecret(): string {
+  return deriveKey("nextauth").toString("hex");
+}
+
+export async function setSessionCookie(session: { token: string; userId: string; expiresAt: Date }): Promise<void> {
+  const maxAge = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+  const value = await encode({ token: { sub: session.userId, sid: session.token }, secret: nextAuthSecret(), maxAge });
+  (await cookies()).set(sessionCookieName(), value, {
+    httpOnly: true,
+    secure: config().secureCookies,
+    sameSite: "lax",
+    path: "/",
+    maxAge,
+  });
+}
+
+export async function clearSessionCookie(): Promise<void> {
+  (await cookies()).delete(sessionCookieName());
+}
+
+/** The sid inside the cookie, or null for a missing, tampered or expired cookie. */
+export async function sessionTokenFromCookie(): Promise<string | null> {
+  const raw = (await cookies()).get(sessionCookieName())?.value;
+  if (!raw || raw.length > 4096) return null;
+  try {
+    const jwt = await decode({ token: raw, secret: nextAuthSecret() });
+    return typeof jwt?.sid === "string" ? jwt.sid : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function currentSession(): Promise<ActiveSession | null> {
+  const token = await sessionTokenFromCookie();
+  return token ? validateSession(token) : null;
+}

@@ -1,0 +1,49 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { defineConfig } from "@playwright/test";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_LOCK_AFTER, E2E_PORT } from "./e2e/env";
+
+const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: E2E_BASE_URL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  webServer: {
+    // scripts/test.mjs builds first and prepares a fresh database in E2E_DATABASE_URL / E2E_DATA_DIR.
+    command: "node server.mjs",
+    url: `${E2E_BASE_URL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      NODE_ENV: "production",
+      PORT: String(E2E_PORT),
+      PORTICO_URL: E2E_BASE_URL,
+      PORTICO_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data/e2e",
+      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL } : {}),
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      // Fresh per run, so rate-limit counters in a shared Redis never carry over between runs.
+      PORTICO_SECRET: process.env.E2E_SECRET ?? crypto.randomBytes(32).toString("hex"),
+      PORTICO_ADMIN_EMAIL: E2E_ADMIN.email,
+      PORTICO_ADMIN_PASSWORD: E2E_ADMIN.password,
+      PORTICO_DEV_OUTBOX: "1",
+      LOGIN_LOCK_AFTER: String(E2E_LOCK_AFTER),
+      LOGIN_DELAY_AFTER: "3",
+      ALTCHA_MAX_NUMBER: "2000",
+    },
+  },
+});

@@ -1,0 +1,29 @@
+// Portico's HTTP server: Next.js behind a thin Node server whose one job is to establish the client
+// address. `x-portico-client-ip` is always overwritten with the socket's address, so no client can
+// forge it; forwarding headers are dropped unless TRUST_PROXY says a proxy in front sets them.
+import http from "node:http";
+import next from "next";
+
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? "0.0.0.0";
+const trustProxy = ["1", "true"].includes(process.env.TRUST_PROXY ?? "");
+const dev = process.env.NODE_ENV === "development";
+
+const app = next({ dev, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+http
+  .createServer((req, res) => {
+    req.headers["x-portico-client-ip"] = req.socket.remoteAddress ?? "";
+    if (!trustProxy) {
+      delete req.headers["x-forwarded-for"];
+      delete req.headers["x-forwarded-host"];
+      delete req.headers["x-forwarded-proto"];
+      delete req.headers["x-real-ip"];
+    }
+    handle(req, res);
+  })
+  .listen(port, hostname, () => {
+    console.log(`[portico] listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
+  });
