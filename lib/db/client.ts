@@ -1,6 +1,7 @@
 // The Prisma client, with the driver adapter chosen from DATABASE_URL:
 // postgres://... -> PostgreSQL through @prisma/adapter-pg; unset -> embedded PGlite in .data/pglite.
 // Both migrate themselves on first use (PostgreSQL under an advisory lock, so many nodes can start at once).
+import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -36,7 +37,9 @@ export async function openDatabase(opts: DbOptions): Promise<{ db: Db; close: ()
     const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: opts.databaseUrl, max: 10 }) });
     return { db, close: () => db.$disconnect() };
   }
-  const pglite = new PGlite(opts.pgliteDir ?? "memory://");
+  const dir = opts.pgliteDir ?? "memory://";
+  if (!dir.startsWith("memory://")) fs.mkdirSync(/*turbopackIgnore: true*/ dir, { recursive: true });
+  const pglite = new PGlite(dir);
   await pglite.waitReady;
   await migrate(pglite);
   const db = new PrismaClient({ adapter: pgliteAdapter(pglite) });

@@ -2,6 +2,11 @@
 import "server-only";
 import { pingDatabase } from "./health.repo";
 
+/** Start-up: open (and migrate) the database, letting the real error through. */
+export async function ensureDatabase(): Promise<void> {
+  await pingDatabase();
+}
+
 export async function checkReadiness(timeoutMs = 2000): Promise<{ ready: boolean; database: "up" | "down"; latencyMs: number }> {
   const started = performance.now();
   try {

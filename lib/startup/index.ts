@@ -3,12 +3,16 @@ import "server-only";
 import { config } from "@/lib/config";
 import { ensureBootstrapAdmin } from "@/lib/users";
 import { startMailWorker } from "@/lib/mail";
-import { checkReadiness } from "@/lib/health";
+import { ensureDatabase } from "@/lib/health";
 
 export async function onServerStart(): Promise<void> {
   const c = config(); // throws with a readable message on invalid configuration
-  const ready = await checkReadiness(60_000); // first use migrates the database
-  if (!ready.ready) throw new Error("Portico could not open its database. Check DATABASE_URL (or the .data directory).");
+  try {
+    await ensureDatabase(); // first use migrates the database
+  } catch (e) {
+    const where = c.embeddedDatabase ? `the embedded database in ${c.PORTICO_DATA_DIR}/pglite` : "DATABASE_URL";
+    throw new Error(`Portico could not open ${where}: ${(e as Error).message}`, { cause: e });
+  }
   const admin = await ensureBootstrapAdmin(c.PORTICO_ADMIN_EMAIL, c.PORTICO_ADMIN_PASSWORD);
   if (admin === "created") console.log(`[portico] created the bootstrap administrator ${c.PORTICO_ADMIN_EMAIL}`);
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);

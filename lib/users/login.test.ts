@@ -51,7 +51,7 @@ async function failure(p: Promise<unknown>): Promise<UserError> {
 /** Lets the current progressive wait (or lock) run out, as if its time had passed. */
 async function expireWaits() {
   await t.db().rateLimiterFlexible.updateMany({
-    where: { key: { startsWith: "portico:login-wait:" } },
+    where: { key: { contains: ":login-wait:" } },
     data: { expire: new Date(Date.now() - 1000) },
   });
 }

@@ -1,0 +1,100 @@
+// Starts `node server.mjs` (the production custom server) as a child process with a controlled
+// environment, waits for readiness, and stops it. The child's pid is the server itself, so its
+// /proc CPU counters are the server's.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import { onCleanup, trackPid, untrackPid } from "./cleanup";
+
+export interface RunningServer {
+  pid: number;
+  origin: string;
+  /** Lines the server wrote to stderr since start (errors it logged while we measured). */
+  stderrLines: () => number;
+  logTail: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Settings a developer's shell might carry that would change what we measure.
+const INHERITED_SETTINGS = /^(PORTICO_|LOGIN_|SESSION_|NEXTAUTH_|DATABASE_URL$|REDIS_URL$|SMTP_URL$|TRUST_PROXY$|HOST$|PORT$)/;
+
+export async function startServer(opts: { root: string; env: Record<string, string>; label: string }): Promise<RunningServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !INHERITED_SETTINGS.test(k)));
+  // Listen on loopback only: the bench account's password is in this script.
+  Object.assign(env, { NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) }, opts.env);
+
+  const child: ChildProcess = spawn(process.execPath, ["server.mjs"], { cwd: opts.root, env, stdio: ["ignore", "pipe", "pipe"] });
+  if (!child.pid) throw new Error(`[bench] could not start server.mjs for ${opts.label}`);
+  const pid = child.pid;
+  trackPid(pid);
+
+  const tail: string[] = [];
+  let stderr = 0;
+  const keep = (chunk: Buffer, isErr: boolean) => {
+    for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
+      if (isErr) stderr++;
+      tail.push(`${isErr ? "err" : "out"}| ${line}`);
+      if (tail.length > 60) tail.shift();
+    }
+  };
+  child.stdout!.on("data", (c: Buffer) => keep(c, false));
+  child.stderr!.on("data", (c: Buffer) => keep(c, true));
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      untrackPid(pid);
+      resolve();
+    }),
+  );
+
+  const stop = async () => {
+    if (exited) return;
+    child.kill("SIGTERM");
+    const killTimer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exitedPromise;
+    clearTimeout(killTimer);
+  };
+  const removeUndo = onCleanup(`stop server ${opts.label} (pid ${pid})`, stop);
+
+  const origin = `http://127.0.0.1:${port}`;
+  const server: RunningServer = {
+    pid,
+    origin,
+    stderrLines: () => stderr,
+    logTail: () => tail.join("\n"),
+    stop: async () => {
+      removeUndo();
+      await stop();
+    },
+  };
+
+  // Ready = GET /api/health answers 200 (the instrumentation hook has migrated the database and
+  // created the bootstrap admin by then). A fresh database migrates first, hence the long deadline.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`[bench] server ${opts.label} exited during start:\n${server.logTail()}`);
+    try {
+      const res = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await server.stop();
+  throw new Error(`[bench] server ${opts.label} not healthy within 120 s:\n${server.logTail()}`);
+}

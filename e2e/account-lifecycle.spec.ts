@@ -1,0 +1,73 @@
+// The customer journey of the foundation issue: register -> verify by mail -> sign in -> sign out ->
+// sign in -> reset password -> the old password is refused, the new one works.
+import { expect, test } from "@playwright/test";
+import { NEW_PASSWORD, STRONG_PASSWORD, readMailLink, register, signIn, signOut, uniqueEmail } from "./helpers";
+
+test("register, verify, sign in and out, reset the password", async ({ page }) => {
+  const email = uniqueEmail("journey");
+  await register(page, email);
+
+  // Unverified accounts can sign in and see a banner.
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+  await expect(page.getByTestId("unverified-banner")).toBeVisible();
+
+  const verifyLink = await readMailLink(page, email, /Verify your email/);
+  await page.goto(verifyLink);
+  await page.getByRole("button", { name: "Verify my email" }).click();
+  await expect(page.getByText(`${email} is verified`)).toBeVisible();
+
+  // A verification link works once.
+  await page.goto(verifyLink);
+  await page.getByRole("button", { name: "Verify my email" }).click();
+  await expect(page.getByText(/invalid or has expired/)).toBeVisible();
+
+  await page.goto("/account");
+  await expect(page.getByTestId("unverified-banner")).toHaveCount(0);
+  await signOut(page);
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount/);
+
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account$/);
+  await signOut(page);
+
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByText(`If an account exists for ${email}`)).toBeVisible();
+  const resetLink = await readMailLink(page, email, /Reset your Portico password/);
+  await page.goto(resetLink);
+  await page.getByLabel("New password").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByText(/Your password was changed/)).toBeVisible();
+
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page.getByRole("alert").filter({ hasText: "The email or password is incorrect." })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+
+  await signIn(page, email, NEW_PASSWORD);
+  await expect(page).toHaveURL(/\/account$/);
+});
+
+test("a password reset signs out every other session", async ({ browser }) => {
+  const email = uniqueEmail("sessions");
+  const first = await browser.newPage();
+  await register(first, email);
+  await signIn(first, email, STRONG_PASSWORD);
+  await expect(first).toHaveURL(/\/account$/);
+
+  const second = await browser.newPage(); // another browser context: another device
+  await second.goto("/forgot-password");
+  await second.getByLabel("Email").fill(email);
+  await second.getByRole("button", { name: "Send reset link" }).click();
+  const resetLink = await readMailLink(second, email, /Reset your Portico password/);
+  await second.goto(resetLink);
+  await second.getByLabel("New password").fill(NEW_PASSWORD);
+  await second.getByRole("button", { name: "Set new password" }).click();
+  await expect(second.getByText(/Your password was changed/)).toBeVisible();
+
+  await first.goto("/account");
+  await expect(first).toHaveURL(/\/login/);
+});
