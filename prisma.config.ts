@@ -4,7 +4,7 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import { pgliteAdapter } from "./lib/db/pglite-adapter";
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -12,6 +12,6 @@ export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },
   async adapter() {
-    return new PrismaPGlite(new PGlite("memory://")) as never;
+    return pgliteAdapter(new PGlite("memory://")) as never;
   },
 });

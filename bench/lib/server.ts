@@ -31,11 +31,16 @@ const INHERITED_SETTINGS = /^(PORTICO_|LOGIN_|SESSION_|NEXTAUTH_|DATABASE_URL$|R
 
 export async function startServer(opts: { root: string; env: Record<string, string>; label: string }): Promise<RunningServer> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !INHERITED_SETTINGS.test(k)));
-  // Listen on loopback only: the bench account's password is in this script.
-  Object.assign(env, { NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) }, opts.env);
+  const env: Record<string, string | undefined> = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !INHERITED_SETTINGS.test(k))),
+    // Loopback only: nobody else needs to reach a server whose admin password sits in our memory.
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    ...opts.env,
+  };
 
-  const child: ChildProcess = spawn(process.execPath, ["server.mjs"], { cwd: opts.root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, ["server.mjs"], { cwd: opts.root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   if (!child.pid) throw new Error(`[bench] could not start server.mjs for ${opts.label}`);
   const pid = child.pid;
   trackPid(pid);

@@ -61,7 +61,7 @@ export function defaultDbOptions(): DbOptions {
   const url = process.env.DATABASE_URL;
   return url
     ? { databaseUrl: url }
-    : { pgliteDir: path.join(process.cwd(), process.env.PORTICO_DATA_DIR ?? ".data", "pglite") };
+    : { pgliteDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.PORTICO_DATA_DIR ?? ".data", "pglite") };
 }
 
 export function getDb(): Promise<Db> {

@@ -4,7 +4,7 @@
 // - PostgreSQL constraint errors arrive as kind "postgres"; map them to the kinds Prisma 6.19 turns into
 //   P2002/P2011/P2003 (the same mapping as @prisma/adapter-pg).
 // - A parameterless multi-statement `executeRaw` goes through PGlite's exec(), which accepts scripts.
-import type { PGlite } from "@electric-sql/pglite";
+import { PGlite as PGliteClass, type PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import type {
@@ -109,6 +109,10 @@ export function pgliteAdapter(pglite: PGlite): SqlMigrationAwareDriverAdapterFac
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => wrapAdapter(await factory.connect(), pglite),
-    connectToShadowDb: async () => factory.connectToShadowDb(),
+    // The shadow database (for `prisma migrate diff`) gets the same fixes, on a throwaway instance.
+    connectToShadowDb: async () => {
+      const shadow = new PGliteClass("memory://");
+      return wrapAdapter(await new PrismaPGlite(shadow).connect(), shadow);
+    },
   };
 }

@@ -4,6 +4,7 @@ export {
   recordLoginFailure,
   clearLoginThrottle,
   delayAfterFailures,
+  accountKey,
   resetLoginThrottleForTests,
   type ThrottleVerdict,
 } from "./login-throttle";

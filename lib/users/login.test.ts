@@ -141,7 +141,7 @@ describe(`password sign-in on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =>
     await attempt("ghost-0@example.com");
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 1; i <= 5; i++) {
+    for (let i = 1; i <= 7; i++) {
       known.push(await attempt("timing@example.com"));
       unknown.push(await attempt(`ghost-${i}@example.com`));
     }

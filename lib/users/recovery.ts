@@ -3,7 +3,7 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
-import { consumeLimit } from "@/lib/ratelimit";
+import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { revokeAllSessions } from "@/lib/sessions";
 import { UserError } from "./users.errors";
 import { findUserByEmail, findUserById, updateUser, withTransaction } from "./users.repo";
@@ -51,7 +51,7 @@ export async function requestPasswordReset(email: string, ctx: RequestContext): 
   if (waitIp) throw new UserError("rate_limited", "Too many requests from your network. Try again later.", { retryAfterSeconds: waitIp });
   const user = await findUserByEmail(email);
   // Silently drop requests past the per-email limit: saying so would reveal that the account exists.
-  const waitEmail = await consumeLimit(RESET_REQUESTS_PER_EMAIL, email);
+  const waitEmail = await consumeLimit(RESET_REQUESTS_PER_EMAIL, accountKey(email)); // keyed hash: no addresses in the store
   if (!user || user.disabledAt || waitEmail) {
     await recordAudit({ actor: { type: "anonymous" }, action: "password.reset_requested", target: user ? { type: "user", id: user.id } : { type: "email", id: email }, result: "failure", context: ctx, details: { reason: !user ? "unknown_email" : waitEmail ? "throttled" : "disabled" } });
     return;
