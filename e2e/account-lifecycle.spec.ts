@@ -71,3 +71,21 @@ test("a password reset signs out every other session", async ({ browser }) => {
   await first.goto("/account");
   await expect(first).toHaveURL(/\/login/);
 });
+
+test("changing the email asks to verify the new address and tells the old one", async ({ page }) => {
+  const oldEmail = uniqueEmail("before");
+  const newEmail = uniqueEmail("after");
+  await register(page, oldEmail);
+  await signIn(page, oldEmail, STRONG_PASSWORD);
+  await page.getByLabel("New email").fill(newEmail);
+  await page.getByLabel("Current password").fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Change email" }).click();
+  await expect(page.getByText(/open the link we sent there/)).toBeVisible();
+  await page.goto("/account");
+  await expect(page.getByTestId("account-email")).toHaveText(newEmail);
+  await expect(page.getByTestId("unverified-banner")).toBeVisible();
+  await readMailLink(page, oldEmail, /email address was changed/);
+  await page.goto(await readMailLink(page, newEmail, /Verify your email/));
+  await page.getByRole("button", { name: "Verify my email" }).click();
+  await expect(page.getByText(`${newEmail} is verified`)).toBeVisible();
+});

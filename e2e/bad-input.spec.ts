@@ -84,7 +84,8 @@ test("a rejected new password does not burn the reset link", async ({ page }) =>
 });
 
 test("cross-site and Origin-less form posts are refused with 403 before any code runs", async ({ request }) => {
-  for (const headers of [{ Origin: "https://evil.example" }, {}]) {
+  const attempts: Record<string, string>[] = [{ Origin: "https://evil.example" }, {}];
+  for (const headers of attempts) {
     const res = await request.post(`${E2E_BASE_URL}/forgot-password`, {
       headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" },
       data: "email=victim%40example.test",

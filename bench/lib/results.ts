@@ -21,9 +21,11 @@ export function replaceSection(file: string, heading: string, body: string): voi
   fs.writeFileSync(file, `${before}${before ? "\n" : ""}${section}${after ? "\n" + after : ""}`.replace(/\n*$/, "\n"));
 }
 
+/** A markdown table; columns holding only numbers (or percentages) are right-aligned. */
 export function table(header: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map((h, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+  const numeric = (i: number) => rows.every((r) => /^-?[\d.]+%?$|^n\/a$/.test(String(r[i])));
+  return [line(header), line(header.map((_, i) => (numeric(i) ? "---:" : "---"))), ...rows.map(line)].join("\n");
 }
 
 /** Fixed decimals, but "n/a" for NaN/Infinity (e.g. a window with no sign-ins). */

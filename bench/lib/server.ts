@@ -37,6 +37,9 @@ export async function startServer(opts: { root: string; env: Record<string, stri
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     PORT: String(port),
+    // The origin browsers will use. proxy.ts only accepts POSTs whose Origin is this or
+    // request.nextUrl.origin, and NextURL rewrites 127.0.0.1 to "localhost" in the latter.
+    PORTICO_URL: `http://127.0.0.1:${port}`,
     ...opts.env,
   };
 

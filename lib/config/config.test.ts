@@ -9,46 +9,46 @@ const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "portico-config-"));
 describe("configuration", () => {
   it("defaults to port 3000 and a localhost URL, and generates a secret for the embedded default", () => {
     const dir = dataDir();
-    const c = parseConfig({ PORTICO_DATA_DIR: dir } as NodeJS.ProcessEnv);
+    const c = parseConfig({ PORTICO_DATA_DIR: dir });
     expect(c.PORT).toBe(3000);
     expect(c.publicUrl).toBe("http://localhost:3000");
     expect(c.secret).toHaveLength(32);
     expect(c.embeddedDatabase).toBe(true);
     // The generated secret is kept: a restart must not invalidate sessions.
-    expect(parseConfig({ PORTICO_DATA_DIR: dir } as NodeJS.ProcessEnv).secret.equals(c.secret)).toBe(true);
+    expect(parseConfig({ PORTICO_DATA_DIR: dir }).secret.equals(c.secret)).toBe(true);
     expect(fs.statSync(path.join(dir, "secret")).mode & 0o077).toBe(0);
   });
 
   it("follows PORT and PORTICO_URL, and uses secure cookies on https", () => {
-    const c = parseConfig({ PORT: "8080", PORTICO_URL: "https://id.example.com/", PORTICO_DATA_DIR: dataDir() } as NodeJS.ProcessEnv);
+    const c = parseConfig({ PORT: "8080", PORTICO_URL: "https://id.example.com/", PORTICO_DATA_DIR: dataDir() });
     expect(c.PORT).toBe(8080);
     expect(c.publicUrl).toBe("https://id.example.com");
     expect(c.secureCookies).toBe(true);
   });
 
   it("refuses a weak secret, a bad port and a non-postgres DATABASE_URL with readable messages", () => {
-    expect(() => parseConfig({ PORTICO_SECRET: "abc" } as NodeJS.ProcessEnv)).toThrow(/PORTICO_SECRET must be at least 64 hex/);
-    expect(() => parseConfig({ PORT: "99999" } as NodeJS.ProcessEnv)).toThrow(/PORT/);
-    expect(() => parseConfig({ DATABASE_URL: "mysql://x" } as NodeJS.ProcessEnv)).toThrow(/DATABASE_URL must be a postgres/);
+    expect(() => parseConfig({ PORTICO_SECRET: "abc" })).toThrow(/PORTICO_SECRET must be at least 64 hex/);
+    expect(() => parseConfig({ PORT: "99999" })).toThrow(/PORT/);
+    expect(() => parseConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must be a postgres/);
   });
 
   it("requires PORTICO_SECRET in production on PostgreSQL", () => {
-    expect(() => parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/x" } as NodeJS.ProcessEnv)).toThrow(/PORTICO_SECRET is required/);
+    expect(() => parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://localhost/x" })).toThrow(/PORTICO_SECRET is required/);
   });
 
   it("requires the bootstrap admin email and password together, and a long password", () => {
     const base = { PORTICO_DATA_DIR: dataDir() };
-    expect(() => parseConfig({ ...base, PORTICO_ADMIN_EMAIL: "a@example.com" } as NodeJS.ProcessEnv)).toThrow(/both/);
-    expect(() => parseConfig({ ...base, PORTICO_ADMIN_EMAIL: "a@example.com", PORTICO_ADMIN_PASSWORD: "short" } as NodeJS.ProcessEnv)).toThrow(/PORTICO_ADMIN_PASSWORD/);
+    expect(() => parseConfig({ ...base, PORTICO_ADMIN_EMAIL: "a@example.com" })).toThrow(/both/);
+    expect(() => parseConfig({ ...base, PORTICO_ADMIN_EMAIL: "a@example.com", PORTICO_ADMIN_PASSWORD: "short" })).toThrow(/PORTICO_ADMIN_PASSWORD/);
   });
 
   it("shows the dev outbox for trials and development, never for a production PostgreSQL deployment", () => {
-    expect(parseConfig({ NODE_ENV: "production", PORTICO_DATA_DIR: dataDir() } as NodeJS.ProcessEnv).devOutbox).toBe(true);
+    expect(parseConfig({ NODE_ENV: "production", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(true);
     expect(
-      parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", PORTICO_SECRET: "a".repeat(64) } as NodeJS.ProcessEnv).devOutbox,
+      parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", PORTICO_SECRET: "a".repeat(64) }).devOutbox,
     ).toBe(false);
     expect(
-      parseConfig({ NODE_ENV: "production", SMTP_URL: "smtp://mail:25", PORTICO_DATA_DIR: dataDir() } as NodeJS.ProcessEnv).devOutbox,
+      parseConfig({ NODE_ENV: "production", SMTP_URL: "smtp://mail:25", PORTICO_DATA_DIR: dataDir() }).devOutbox,
     ).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import { searchUsers, findUserById } from "./users.repo";
 import { ADMIN_ROLE } from "./bootstrap";
 
 export { registerUser } from "./registration";
+export { changeEmail } from "./email-change";
 export { authenticateWithPassword } from "./login";
 export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, unlockWithToken } from "./recovery";
 export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";

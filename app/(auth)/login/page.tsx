@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
+import { Alert } from "@/components/ui/alert";
 import { currentSession, safeNextPath } from "@/lib/http";
 import { loginAction } from "./actions";
 
@@ -26,6 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </>
       }
     >
+      {params.signedOut ? <Alert tone="success">You are signed out.</Alert> : null}
       <LoginForm action={loginAction} next={next} email={email} />
     </AuthCard>
   );

@@ -5,6 +5,8 @@ import { requireSession } from "@/lib/http";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
 import { resendVerificationAction } from "@/app/(auth)/verify-email/actions";
+import { ChangeEmailForm } from "@/components/portal/change-email-form";
+import { changeEmailAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -30,6 +32,11 @@ export default async function AccountPage() {
           </dd>
         </div>
       </dl>
+      <section aria-labelledby="change-email" className="mt-10">
+        <h2 id="change-email" className="text-lg font-semibold">Change your email</h2>
+        <p className="mb-4 mt-1 text-sm text-slate-600 dark:text-slate-400">We will ask you to verify the new address and tell the old one.</p>
+        <ChangeEmailForm action={changeEmailAction} />
+      </section>
     </PageShell>
   );
 }
