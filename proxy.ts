@@ -15,7 +15,9 @@ const MACHINE_PATHS = /^\/(api|oauth2|scim|\.well-known)\//;
 function crossSiteRefusal(request: NextRequest): NextResponse | null {
   if (SAFE_METHODS.has(request.method) || MACHINE_PATHS.test(request.nextUrl.pathname)) return null;
   const origin = request.headers.get("origin");
-  const allowed = new Set([request.nextUrl.origin]);
+  // The Host the browser used (nextUrl rewrites 127.0.0.1 to localhost, so it cannot be compared).
+  const host = request.headers.get("host");
+  const allowed = new Set(host ? [`http://${host}`, `https://${host}`] : []);
   if (process.env.PORTICO_URL) allowed.add(new URL(process.env.PORTICO_URL).origin);
   if (origin && allowed.has(origin)) return null;
   return new NextResponse("Forbidden: this form can only be submitted from this site (missing or foreign Origin header).", {

@@ -16,9 +16,9 @@ test("registration explains each bad field next to it, with the server's own sch
   await expect(page.locator("#field-displayName-error")).toHaveText(/invisible or control characters/);
   await expect(page.locator("#field-acceptTerms-error")).toHaveText(/accept the terms/);
 
-  await email.fill(`${"a".repeat(250)}@example.test`);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.locator("#field-email-error")).toHaveText(/at most 254 characters/);
+  // The field itself stops at 254 characters (the server's limit is unit-tested in users.schema.test.ts).
+  await email.fill(`${"a".repeat(300)}@example.test`);
+  expect((await email.inputValue()).length).toBe(254);
 });
 
 test("the server refuses a common password even when the browser check is bypassed", async ({ page }) => {

@@ -5,16 +5,22 @@ export const uniqueEmail = (tag: string) => `${tag}-${crypto.randomBytes(4).toSt
 export const STRONG_PASSWORD = "lantern orchard violet 42";
 export const NEW_PASSWORD = "quiet harbour maple 2077";
 
-/** Opens the newest dev-outbox message to `to` whose subject matches, and returns the first link in its text. */
-export async function readMailLink(page: Page, to: string, subject: RegExp): Promise<string> {
-  let link: string | undefined;
+/** Opens the newest dev-outbox message to `to` whose subject matches, and returns its text part. */
+export async function readMail(page: Page, to: string, subject: RegExp): Promise<string> {
+  let text = "";
   await expect(async () => {
     await page.goto(`/dev/mail?to=${encodeURIComponent(to)}`);
-    await page.getByRole("link", { name: subject }).first().click();
-    const text = (await page.getByTestId("mail-text").textContent()) ?? "";
-    link = text.match(/https?:\/\/\S+/)?.[0];
-    expect(link).toBeTruthy();
+    await page.getByRole("link", { name: subject }).first().click({ timeout: 2_000 });
+    text = (await page.getByTestId("mail-text").textContent()) ?? "";
+    expect(text).not.toBe("");
   }).toPass({ timeout: 15_000 });
+  return text;
+}
+
+/** The first link in that message. */
+export async function readMailLink(page: Page, to: string, subject: RegExp): Promise<string> {
+  const link = (await readMail(page, to, subject)).match(/https?:\/\/\S+/)?.[0];
+  expect(link, `a link in the mail "${subject}" to ${to}`).toBeTruthy();
   return link!;
 }
 

@@ -96,5 +96,12 @@ export function config(): Config {
 
 /** Derive an independent key for one purpose from PORTICO_SECRET (HKDF-SHA256, RFC 5869). */
 export function deriveKey(purpose: string, length = 32): Buffer {
-  return Buffer.from(crypto.hkdfSync("sha256", config().secret, Buffer.alloc(0), `portico:${purpose}`, length));
+  const id = `${purpose}:${length}`;
+  let key = derivedKeys.get(id);
+  if (!key) {
+    key = Buffer.from(crypto.hkdfSync("sha256", config().secret, Buffer.alloc(0), `portico:${purpose}`, length));
+    derivedKeys.set(id, key); // HKDF on every request showed up in the sign-in profile
+  }
+  return key;
 }
+const derivedKeys = new Map<string, Buffer>();

@@ -11,6 +11,8 @@ export type FormState = {
   fieldErrors?: Record<string, string>;
   /** Echo of non-secret inputs so the form keeps what the user typed. */
   values?: Record<string, string>;
+  /** Where the browser should go next (scripted forms navigate themselves; see loginAction). */
+  redirectTo?: string;
 };
 
 export function formValues(form: FormData, keys: string[]): Record<string, string> {

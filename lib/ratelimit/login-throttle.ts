@@ -53,11 +53,14 @@ export function delayAfterFailures(failures: number): number {
 export async function checkLoginThrottle(email: string, ip: string | undefined): Promise<ThrottleVerdict> {
   const l = await getLimiters();
   const key = accountKey(email);
-  const [fail, wait, ipRes] = await Promise.all([l.failures.get(key), l.wait.get(key), ip ? l.ip.get(ip) : null]);
+  const [fail, ipRes] = await Promise.all([l.failures.get(key), ip ? l.ip.get(ip) : null]);
   if (ipRes && ipRes.consumedPoints > config().LOGIN_IP_MAX_FAILURES) {
     return { allowed: false, reason: "ip_blocked", retryAfterSeconds: Math.ceil(ipRes.msBeforeNext / 1000) };
   }
   const failures = fail?.consumedPoints ?? 0;
+  // Below the delay threshold there is no wait to look up: the common case costs two reads.
+  if (failures < config().LOGIN_DELAY_AFTER) return { allowed: true, failures };
+  const wait = await l.wait.get(key);
   if (wait && wait.consumedPoints > 1 && wait.msBeforeNext > 0) {
     const locked = failures >= config().LOGIN_LOCK_AFTER;
     return { allowed: false, reason: locked ? "locked" : "delayed", retryAfterSeconds: Math.ceil(wait.msBeforeNext / 1000) };

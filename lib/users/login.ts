@@ -37,7 +37,7 @@ export async function authenticateWithPassword(
     throw new UserError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
 
-  await clearLoginThrottle(input.email);
+  if (verdict.failures > 0) await clearLoginThrottle(input.email);
   const now = new Date();
   await updateUser(user.id, {
     lastLoginAt: now,
