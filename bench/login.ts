@@ -21,7 +21,7 @@ import { buildSignInRequest, findLoginActionId, verifySignIn, type Mode } from "
 
 const HEADING = "## Password sign-in (npm run bench:login)";
 const MODE_TITLES: Record<Mode, string> = {
-  js: "Browser with JavaScript: `Next-Action` fetch, 200 + `x-action-redirect` + RSC render of /account",
+  js: "Browser with JavaScript: `Next-Action` fetch, 200 + session cookie + `{ redirectTo }` (the page navigates itself)",
   form: "Browser without JavaScript: multipart form post, 303 to /account",
 };
 

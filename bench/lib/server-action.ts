@@ -2,9 +2,9 @@
 //
 // The login form is `<form action={formAction}>` fed by useActionState, so there are two wire forms:
 // - "js": React (hydrated) calls the action with fetch: header `Next-Action: <id>`, body = React's
-//   encodeReply([prevState, formData]) as multipart. A redirect() in the action comes back as
-//   200 + `x-action-redirect: /account;push`, and Next renders the redirect target (/account) as an
-//   RSC payload in the same response, fetching it from itself over loopback HTTP.
+//   encodeReply([prevState, formData]) as multipart, with `js=1` (set by the form's submit handler).
+//   The action then answers 200 with the session cookie and `{ redirectTo }`, and the page navigates
+//   itself (a redirect() here would make Next render /account inside the same response).
 // - "form": without JavaScript the browser posts the server-rendered form: multipart with hidden
 //   fields `$ACTION_REF_1`, `$ACTION_1:0` ({id, bound}), `$ACTION_1:1` (bound prevState) and
 //   `$ACTION_KEY`, no Next-Action header. A redirect() is a plain 303 with Location and no body.
@@ -91,6 +91,7 @@ export async function buildSignInRequest(opts: {
     fd.set("next", next);
     fd.set("email", opts.email);
     fd.set("password", opts.password);
+    fd.set("js", "1");
     // useActionState calls action(prevState, formData); the initial state is {}.
     const encoded = await encodeReply(opts.root)([{}, fd]);
     const { body, contentType } =
@@ -123,7 +124,7 @@ export function isSuccessfulSignIn(mode: Mode, status: number, headers: [string,
   const get = (name: string) => headers.filter(([k]) => k.toLowerCase() === name).map(([, v]) => v);
   const setsSession = get("set-cookie").some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !/Max-Age=0\b/i.test(c));
   if (!setsSession) return false;
-  if (mode === "js") return status === 200 && get("x-action-redirect").some((v) => v.startsWith("/account"));
+  if (mode === "js") return status === 200;
   return status === 303 && get("location").some((v) => v.startsWith("/account"));
 }
 
