@@ -4,3 +4,4 @@ export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSe
 export { requireSession, requireAdmin } from "./guards";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
+export { jsonResponse, readForm, singleValued, oauthErrorResponse } from "./oauth";

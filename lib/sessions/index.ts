@@ -32,6 +32,9 @@ export interface ActiveSession {
   user: SessionUser;
   createdAt: Date;
   expiresAt: Date;
+  /** When the user last authenticated in this session (OIDC auth_time), and how (RFC 8176 amr). */
+  authTime: Date;
+  amr: string[];
 }
 
 export async function createSession(userId: string, ctx: RequestContext, tx?: Tx): Promise<{ token: string; id: string; expiresAt: Date }> {
@@ -56,6 +59,8 @@ export async function validateSession(token: string, now = new Date()): Promise<
     id: s.id,
     createdAt: s.createdAt,
     expiresAt: s.expiresAt,
+    authTime: s.authTime,
+    amr: s.amr,
     user: {
       id: s.user.id,
       email: s.user.email,

@@ -4,6 +4,7 @@ import { config } from "@/lib/config";
 import { ensureBootstrapAdmin } from "@/lib/users";
 import { startMailWorker } from "@/lib/mail";
 import { ensureDatabase } from "@/lib/health";
+import { ensureSigningKeys } from "@/lib/keys";
 
 export async function onServerStart(): Promise<void> {
   const c = config(); // throws with a readable message on invalid configuration
@@ -13,6 +14,7 @@ export async function onServerStart(): Promise<void> {
     const where = c.embeddedDatabase ? `the embedded database in ${c.PORTICO_DATA_DIR}/pglite` : "DATABASE_URL";
     throw new Error(`Portico could not open ${where}: ${(e as Error).message}`, { cause: e });
   }
+  await ensureSigningKeys(); // first start creates the keys; later starts load them into memory
   const admin = await ensureBootstrapAdmin(c.PORTICO_ADMIN_EMAIL, c.PORTICO_ADMIN_PASSWORD);
   if (admin === "created") console.log(`[portico] created the bootstrap administrator ${c.PORTICO_ADMIN_EMAIL}`);
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);

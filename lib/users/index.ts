@@ -40,3 +40,10 @@ export async function getUserProfile(userId: string) {
   const u = await findUserById(userId);
   return u && { id: u.id, email: u.email, displayName: u.displayName, emailVerified: Boolean(u.emailVerifiedAt), createdAt: u.createdAt };
 }
+
+/** What the OpenID Provider may release about a user (ID token, UserInfo); null when gone or disabled. */
+export async function getUserClaims(userId: string) {
+  const u = await findUserById(userId);
+  if (!u || u.disabledAt) return null;
+  return { id: u.id, email: u.email, emailVerified: Boolean(u.emailVerifiedAt), displayName: u.displayName, updatedAt: u.updatedAt };
+}

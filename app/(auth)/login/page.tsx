@@ -12,7 +12,8 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const next = safeNextPath(typeof params.next === "string" ? params.next : undefined);
-  if (await currentSession()) redirect(next);
+  // force=1: an application asked for a fresh sign-in (prompt=login, max_age), so show the form anyway.
+  if (params.force !== "1" && (await currentSession())) redirect(next);
   const email = typeof params.email === "string" ? params.email.slice(0, 254) : undefined;
   return (
     <AuthCard

@@ -1,0 +1,103 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PageShell } from "@/components/portal/page-shell";
+import { ApplicationForm, type ApplicationFormValues } from "@/components/admin/application-form";
+import { DeleteApplicationForm, RotateSecretForm, StatusForm } from "@/components/admin/application-controls";
+import { CopyableValue } from "@/components/admin/secret-box";
+import { requireAdmin } from "@/lib/http";
+import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/clients";
+import { logoutAction } from "@/app/(auth)/logout/actions";
+import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, updateApplicationAction } from "../actions";
+
+export const metadata: Metadata = { title: "Application" };
+
+function formValuesOf(a: ApplicationDto): ApplicationFormValues {
+  return {
+    name: a.name,
+    type: a.type,
+    redirectUris: a.redirectUris.join("\n"),
+    postLogoutRedirectUris: a.postLogoutRedirectUris.join("\n"),
+    grantTypes: a.grantTypes.join("\n"),
+    tokenEndpointAuthMethod: a.tokenEndpointAuthMethod,
+    idTokenSignedResponseAlg: a.idTokenSignedResponseAlg,
+    accessTokenTtlSeconds: String(a.accessTokenTtlSeconds),
+    refreshTokenTtlSeconds: String(a.refreshTokenTtlSeconds),
+    backchannelLogoutUri: a.backchannelLogoutUri ?? "",
+    logoUri: a.logoUri ?? "",
+    firstParty: a.firstParty ? "on" : "",
+    jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : "",
+  };
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="mt-10 border-t border-slate-200 pt-8 dark:border-slate-800">
+      <h2 id={id} className="mb-4 text-lg font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const session = await requireAdmin(`/admin/applications/${encodeURIComponent(id)}`);
+  const application = await getApplication({ id: session.user.id, roles: session.user.roles }, id);
+  if (!application) notFound();
+  const a = application;
+  return (
+    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+      <Link href="/admin/applications" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">
+        ← Applications
+      </Link>
+      <div className="mt-2 flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">{a.name}</h1>
+        <span
+          className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${a.disabled ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200" : "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"}`}
+        >
+          {a.disabled ? "Disabled" : "Enabled"}
+        </span>
+      </div>
+      <dl className="mt-4 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
+        <dt className="text-slate-500">Type</dt>
+        <dd>{a.type}</dd>
+        <dt className="text-slate-500">Authentication</dt>
+        <dd>{a.tokenEndpointAuthMethod}</dd>
+        <dt className="text-slate-500">Created</dt>
+        <dd>
+          {a.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC {a.createdVia === "dynamic" ? "(dynamic registration)" : ""}
+        </dd>
+        {a.hasSecret ? (
+          <>
+            <dt className="text-slate-500">Secret issued</dt>
+            <dd>{a.secretRotatedAt ? `${a.secretRotatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "yes"}</dd>
+          </>
+        ) : null}
+      </dl>
+      <div className="mt-4 max-w-xl">
+        <CopyableValue label="Client ID" value={a.clientId} id="client-id" />
+      </div>
+
+      <Section id="settings" title="Settings">
+        <ApplicationForm action={updateApplicationAction} mode="edit" applicationId={a.id} initial={formValuesOf(a)} />
+      </Section>
+
+      {usesClientSecret(a.tokenEndpointAuthMethod) ? (
+        <Section id="secret" title="Client secret">
+          <RotateSecretForm action={rotateClientSecretAction} applicationId={a.id} />
+        </Section>
+      ) : null}
+
+      <Section id="status" title="Status">
+        <StatusForm action={setApplicationDisabledAction} applicationId={a.id} disabled={a.disabled} />
+      </Section>
+
+      <Section id="delete" title="Delete">
+        <DeleteApplicationForm action={deleteApplicationAction} applicationId={a.id} name={a.name} />
+      </Section>
+    </PageShell>
+  );
+}

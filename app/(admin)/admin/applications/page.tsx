@@ -1,0 +1,115 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageShell } from "@/components/portal/page-shell";
+import { Alert } from "@/components/ui/alert";
+import { CreateInitialAccessTokenForm, RevokeInitialAccessTokenForm } from "@/components/admin/initial-access-tokens";
+import { requireAdmin } from "@/lib/http";
+import { listApplications, listInitialAccessTokens } from "@/lib/clients";
+import { config } from "@/lib/config";
+import { logoutAction } from "@/app/(auth)/logout/actions";
+import { createInitialAccessTokenAction, revokeInitialAccessTokenAction } from "./actions";
+
+export const metadata: Metadata = { title: "Applications" };
+
+function tokenStatus(t: { expiresAt: Date | null; revokedAt: Date | null }, now: Date): string {
+  if (t.revokedAt) return "revoked";
+  if (t.expiresAt && t.expiresAt <= now) return "expired";
+  return t.expiresAt ? `valid until ${t.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "valid, never expires";
+}
+
+export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const session = await requireAdmin("/admin/applications");
+  const actor = { id: session.user.id, roles: session.user.roles };
+  const [applications, tokens, params] = await Promise.all([listApplications(actor), listInitialAccessTokens(actor), searchParams]);
+  const now = new Date();
+  return (
+    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">Applications</h1>
+        <Link href="/admin/applications/new" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+          New application
+        </Link>
+      </div>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">The OAuth 2.0 and OpenID Connect clients that may sign people in with Portico.</p>
+      {params.deleted === "1" ? (
+        <div className="mt-4">
+          <Alert tone="success">The application was deleted.</Alert>
+        </div>
+      ) : null}
+
+      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <table className="min-w-full text-left text-sm">
+          <caption className="sr-only">Applications</caption>
+          <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
+            <tr>
+              <th scope="col" className="px-4 py-2 font-medium">Name</th>
+              <th scope="col" className="px-4 py-2 font-medium">Client ID</th>
+              <th scope="col" className="px-4 py-2 font-medium">Type</th>
+              <th scope="col" className="px-4 py-2 font-medium">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {applications.map((a) => (
+              <tr key={a.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+                <td className="px-4 py-2 font-medium">
+                  <Link href={`/admin/applications/${a.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                    {a.name}
+                  </Link>
+                </td>
+                <td className="px-4 py-2 font-mono text-xs">{a.clientId}</td>
+                <td className="px-4 py-2">
+                  {a.type}
+                  {a.firstParty ? ", first-party" : ""}
+                  {a.createdVia === "dynamic" ? ", registered dynamically" : ""}
+                </td>
+                <td className="px-4 py-2">{a.disabled ? <span className="font-medium text-red-700 dark:text-red-300">disabled</span> : "enabled"}</td>
+              </tr>
+            ))}
+            {applications.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="px-4 py-6 text-center text-slate-500">
+                  No applications yet.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+
+      <section aria-labelledby="dynamic-registration" className="mt-12">
+        <h2 id="dynamic-registration" className="text-lg font-semibold">Dynamic client registration</h2>
+        <p className="mb-4 mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Applications can register themselves (RFC 7591) with an initial access token. Registered applications always ask people for consent.
+        </p>
+        <CreateInitialAccessTokenForm action={createInitialAccessTokenAction} registrationEndpoint={`${config().publicUrl}/oauth2/register`} />
+        {tokens.length ? (
+          <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <table className="min-w-full text-left text-sm">
+              <caption className="sr-only">Initial access tokens</caption>
+              <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
+                <tr>
+                  <th scope="col" className="px-4 py-2 font-medium">Label</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Created</th>
+                  <th scope="col" className="px-4 py-2 font-medium">Status</th>
+                  <th scope="col" className="px-4 py-2 font-medium"><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.map((t) => (
+                  <tr key={t.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+                    <td className="px-4 py-2 font-medium">{t.label}</td>
+                    <td className="px-4 py-2">{t.createdAt.toISOString().slice(0, 10)}</td>
+                    <td className="px-4 py-2">{tokenStatus(t, now)}</td>
+                    <td className="px-4 py-2 text-right">
+                      {!t.revokedAt && !(t.expiresAt && t.expiresAt <= now) ? <RevokeInitialAccessTokenForm action={revokeInitialAccessTokenAction} tokenId={t.id} label={t.label} /> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+      </section>
+    </PageShell>
+  );
+}

@@ -1,0 +1,2 @@
+// RFC 8414 §3: the same metadata, for OAuth-only clients.
+export { GET, dynamic } from "../openid-configuration/route";

@@ -1,0 +1,262 @@
+// Application administration. Authorised here, in the domain (ARCHITECTURE.md §4), not only by the
+// pages; every change writes an audit event without secrets. Client secrets are 256 random bits,
+// stored as SHA-256 and shown once (RFC 6749 §2.3.1 leaves the format to us).
+import "server-only";
+import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
+import { randomToken, sha256Hex } from "@/lib/crypto";
+import { isAdmin, type Actor } from "@/lib/users";
+import { ClientError } from "./clients.errors";
+import {
+  applicationIdSchema,
+  applicationInputSchema,
+  usesClientSecret,
+  type ApplicationDto,
+  type ApplicationInput,
+} from "./clients.schema";
+import {
+  deleteApplicationRow,
+  findApplicationByClientId,
+  findApplicationById,
+  insertApplication,
+  isNotFound,
+  listApplicationRows,
+  updateApplicationRow,
+  withTransaction,
+  type ApplicationRecord,
+  type ApplicationWrite,
+  type Tx,
+} from "./clients.repo";
+import { toApplicationDto } from "./dto";
+
+export interface ApplicationWithSecret {
+  application: ApplicationDto;
+  /** Present only when a secret was just issued: show it once, it cannot be read back. */
+  clientSecret?: string;
+}
+
+export function assertAdmin(actor: Actor): void {
+  if (!isAdmin(actor)) throw new ClientError("forbidden", "Administrator role required.");
+}
+
+function adminActor(actor: Actor): AuditActor {
+  return { type: "admin", id: actor.id };
+}
+
+/** Parses create/update input; a failure carries one message per field for the form. */
+export function parseApplicationInput(input: unknown): ApplicationInput {
+  const r = applicationInputSchema.safeParse(input);
+  if (r.success) return r.data;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of r.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+  const [field, message] = Object.entries(fieldErrors)[0] ?? ["form", "Invalid application settings."];
+  throw new ClientError("invalid_input", message, { field, fieldErrors });
+}
+
+function columns(a: ApplicationInput): Omit<ApplicationWrite, "clientId" | "createdVia"> {
+  return {
+    name: a.name,
+    type: a.type,
+    redirectUris: a.redirectUris,
+    postLogoutRedirectUris: a.postLogoutRedirectUris,
+    grantTypes: a.grantTypes,
+    tokenEndpointAuthMethod: a.tokenEndpointAuthMethod,
+    idTokenSignedResponseAlg: a.idTokenSignedResponseAlg,
+    accessTokenTtlSeconds: a.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: a.refreshTokenTtlSeconds,
+    backchannelLogoutUri: a.backchannelLogoutUri,
+    logoUri: a.logoUri,
+    firstParty: a.firstParty,
+    jwks: a.jwks as ApplicationWrite["jwks"],
+  };
+}
+
+function newSecret(): { secret: string; hash: string } {
+  const secret = randomToken();
+  return { secret, hash: sha256Hex(secret) };
+}
+
+/** Shared by the admin console and dynamic registration (RFC 7591). */
+export async function insertNewApplication(
+  input: ApplicationInput,
+  opts: { createdVia: "admin" | "dynamic"; actor: AuditActor; context: RequestContext; details?: Record<string, unknown> },
+): Promise<ApplicationWithSecret> {
+  const secret = usesClientSecret(input.tokenEndpointAuthMethod) ? newSecret() : undefined;
+  const row = await withTransaction(async (tx) => {
+    const created = await insertApplication(
+      {
+        ...columns(input),
+        // 128 random bits, base64url: 22 characters, safe in URLs and Basic credentials.
+        clientId: randomToken(16),
+        clientSecretHash: secret?.hash ?? null,
+        clientSecretRotatedAt: secret ? new Date() : null,
+        createdVia: opts.createdVia,
+      },
+      tx,
+    );
+    await recordAudit(
+      {
+        actor: opts.actor,
+        action: "application.created",
+        target: { type: "application", id: created.id },
+        result: "success",
+        context: opts.context,
+        details: { clientId: created.clientId, name: created.name, type: created.type, createdVia: opts.createdVia, ...opts.details },
+      },
+      tx,
+    );
+    return created;
+  });
+  return { application: toApplicationDto(row), clientSecret: secret?.secret };
+}
+
+export async function createApplication(actor: Actor, input: unknown, ctx: RequestContext): Promise<ApplicationWithSecret> {
+  assertAdmin(actor);
+  return insertNewApplication(parseApplicationInput(input), { createdVia: "admin", actor: adminActor(actor), context: ctx });
+}
+
+async function loadForChange(id: string, tx: Tx): Promise<ApplicationRecord> {
+  const row = applicationIdSchema.safeParse(id).success ? await findApplicationById(id, tx) : null;
+  if (!row) throw new ClientError("not_found", "This application does not exist.");
+  return row;
+}
+
+const COMPARED_FIELDS = [
+  "name",
+  "type",
+  "redirectUris",
+  "postLogoutRedirectUris",
+  "grantTypes",
+  "tokenEndpointAuthMethod",
+  "idTokenSignedResponseAlg",
+  "accessTokenTtlSeconds",
+  "refreshTokenTtlSeconds",
+  "backchannelLogoutUri",
+  "logoUri",
+  "firstParty",
+  "jwks",
+] as const;
+
+/**
+ * Replaces the application's settings. Switching to a secret-based method issues a secret (returned
+ * once); switching away from one deletes the stored hash, so a stale secret cannot come back.
+ */
+export async function updateApplication(actor: Actor, id: string, input: unknown, ctx: RequestContext): Promise<ApplicationWithSecret> {
+  assertAdmin(actor);
+  const a = parseApplicationInput(input);
+  return withTransaction(async (tx) => {
+    const before = await loadForChange(id, tx);
+    const needsSecret = usesClientSecret(a.tokenEndpointAuthMethod);
+    const secret = needsSecret && !before.clientSecretHash ? newSecret() : undefined;
+    const data: Partial<ApplicationWrite> = { ...columns(a) };
+    if (secret) Object.assign(data, { clientSecretHash: secret.hash, clientSecretRotatedAt: new Date() });
+    if (!needsSecret) Object.assign(data, { clientSecretHash: null, clientSecretRotatedAt: null });
+    const after = await updateApplicationRow(id, data, tx);
+    const changed = COMPARED_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null));
+    await recordAudit(
+      {
+        actor: adminActor(actor),
+        action: "application.updated",
+        target: { type: "application", id },
+        result: "success",
+        context: ctx,
+        details: { clientId: after.clientId, changed, ...(secret ? { secretIssued: true } : {}), ...(before.clientSecretHash && !needsSecret ? { secretRemoved: true } : {}) },
+      },
+      tx,
+    );
+    return { application: toApplicationDto(after), clientSecret: secret?.secret };
+  });
+}
+
+/** A disabled client fails client authentication and every protocol request at once. */
+export async function setApplicationDisabled(actor: Actor, id: string, disabled: boolean, ctx: RequestContext): Promise<ApplicationDto> {
+  assertAdmin(actor);
+  return withTransaction(async (tx) => {
+    const before = await loadForChange(id, tx);
+    if ((before.disabledAt !== null) === disabled) return toApplicationDto(before);
+    const after = await updateApplicationRow(id, { disabledAt: disabled ? new Date() : null }, tx);
+    await recordAudit(
+      {
+        actor: adminActor(actor),
+        action: disabled ? "application.disabled" : "application.enabled",
+        target: { type: "application", id },
+        result: "success",
+        context: ctx,
+        details: { clientId: after.clientId },
+      },
+      tx,
+    );
+    return toApplicationDto(after);
+  });
+}
+
+export async function deleteApplication(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
+  assertAdmin(actor);
+  await withTransaction(async (tx) => {
+    const before = await loadForChange(id, tx);
+    try {
+      await deleteApplicationRow(id, tx);
+    } catch (e) {
+      if (isNotFound(e)) throw new ClientError("not_found", "This application does not exist.");
+      throw e;
+    }
+    await recordAudit(
+      {
+        actor: adminActor(actor),
+        action: "application.deleted",
+        target: { type: "application", id },
+        result: "success",
+        context: ctx,
+        details: { clientId: before.clientId, name: before.name },
+      },
+      tx,
+    );
+  });
+}
+
+/** A new secret replaces the old one at once (no overlap): the old one stops working immediately. */
+export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestContext): Promise<{ application: ApplicationDto; clientSecret: string }> {
+  assertAdmin(actor);
+  return withTransaction(async (tx) => {
+    const before = await loadForChange(id, tx);
+    if (!usesClientSecret(before.tokenEndpointAuthMethod as ApplicationInput["tokenEndpointAuthMethod"])) {
+      throw new ClientError("not_applicable", "This application does not authenticate with a client secret.");
+    }
+    const secret = newSecret();
+    const after = await updateApplicationRow(id, { clientSecretHash: secret.hash, clientSecretRotatedAt: new Date() }, tx);
+    await recordAudit(
+      {
+        actor: adminActor(actor),
+        action: "application.secret_rotated",
+        target: { type: "application", id },
+        result: "success",
+        context: ctx,
+        details: { clientId: after.clientId },
+      },
+      tx,
+    );
+    return { application: toApplicationDto(after), clientSecret: secret.secret };
+  });
+}
+
+export async function listApplications(actor: Actor): Promise<ApplicationDto[]> {
+  assertAdmin(actor);
+  return (await listApplicationRows()).map(toApplicationDto);
+}
+
+export async function getApplication(actor: Actor, id: string): Promise<ApplicationDto | null> {
+  assertAdmin(actor);
+  if (!applicationIdSchema.safeParse(id).success) return null;
+  const row = await findApplicationById(id);
+  return row && toApplicationDto(row);
+}
+
+/**
+ * The protocol endpoints' lookup (one indexed query). Returns disabled clients too, flagged
+ * `disabled`: the caller refuses them. Nothing is cached across requests, so a disable, a
+ * rotation or a deletion takes effect on the next request on every node.
+ */
+export async function findClientByClientId(clientId: string): Promise<ApplicationDto | null> {
+  if (!clientId || clientId.length > 100) return null;
+  const row = await findApplicationByClientId(clientId);
+  return row && toApplicationDto(row);
+}

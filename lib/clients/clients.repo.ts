@@ -1,0 +1,90 @@
+import "server-only";
+import { getDb, withTransaction, Prisma, type Tx } from "@/lib/db";
+import type { Application, InitialAccessToken } from "@/lib/db/generated/client";
+
+export { withTransaction, type Tx };
+export type ApplicationRecord = Application;
+export type InitialAccessTokenRecord = InitialAccessToken;
+
+async function client(tx?: Tx) {
+  return tx ?? (await getDb());
+}
+
+export type ApplicationWrite = Omit<Prisma.ApplicationUncheckedCreateInput, "id" | "createdAt" | "updatedAt" | "jwks"> & {
+  jwks?: Prisma.InputJsonValue | null;
+};
+
+function jsonOrNull(v: Prisma.InputJsonValue | null | undefined) {
+  return v === null ? Prisma.DbNull : v;
+}
+
+export async function insertApplication(data: ApplicationWrite, tx?: Tx): Promise<Application> {
+  return (await client(tx)).application.create({ data: { ...data, jwks: jsonOrNull(data.jwks) } });
+}
+
+export async function updateApplicationRow(id: string, data: Partial<ApplicationWrite>, tx?: Tx): Promise<Application> {
+  const { jwks, ...rest } = data;
+  return (await client(tx)).application.update({
+    where: { id },
+    data: { ...rest, ...(jwks !== undefined ? { jwks: jsonOrNull(jwks) } : {}) },
+  });
+}
+
+export async function deleteApplicationRow(id: string, tx?: Tx): Promise<void> {
+  await (await client(tx)).application.delete({ where: { id } });
+}
+
+export async function findApplicationById(id: string, tx?: Tx): Promise<Application | null> {
+  return (await client(tx)).application.findUnique({ where: { id } });
+}
+
+export async function findApplicationByClientId(clientId: string): Promise<Application | null> {
+  return (await client()).application.findUnique({ where: { clientId } });
+}
+
+export async function listApplicationRows(): Promise<Application[]> {
+  return (await client()).application.findMany({ orderBy: [{ name: "asc" }, { createdAt: "asc" }], take: 1000 });
+}
+
+/** Records a client-assertion id; false when it was already there (a replay). */
+export async function insertUsedJti(jti: string, expiresAt: Date): Promise<boolean> {
+  try {
+    await (await client()).usedJti.create({ data: { jti, expiresAt } });
+    return true;
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return false;
+    throw e;
+  }
+}
+
+export async function deleteExpiredJtis(now: Date): Promise<number> {
+  return (await (await client()).usedJti.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+}
+
+export async function insertInitialAccessToken(
+  data: { tokenHash: string; label: string; createdBy: string | null; expiresAt: Date | null },
+  tx?: Tx,
+): Promise<InitialAccessToken> {
+  return (await client(tx)).initialAccessToken.create({ data });
+}
+
+export async function findInitialAccessTokenByHash(tokenHash: string): Promise<InitialAccessToken | null> {
+  return (await client()).initialAccessToken.findUnique({ where: { tokenHash } });
+}
+
+export async function listInitialAccessTokenRows(): Promise<InitialAccessToken[]> {
+  return (await client()).initialAccessToken.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
+}
+
+export async function revokeInitialAccessTokenRow(id: string, now: Date, tx?: Tx): Promise<boolean> {
+  const r = await (await client(tx)).initialAccessToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+  return r.count === 1;
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+}
+
+export function isNotFound(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2025";
+}

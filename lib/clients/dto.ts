@@ -1,0 +1,31 @@
+// Every application leaves the domain through this mapping: the secret hash stays behind.
+import "server-only";
+import { applicationDtoSchema, type ApplicationDto } from "./clients.schema";
+import type { ApplicationRecord } from "./clients.repo";
+
+export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
+  return applicationDtoSchema.parse({
+    id: a.id,
+    clientId: a.clientId,
+    name: a.name,
+    type: a.type,
+    redirectUris: a.redirectUris,
+    postLogoutRedirectUris: a.postLogoutRedirectUris,
+    grantTypes: a.grantTypes,
+    tokenEndpointAuthMethod: a.tokenEndpointAuthMethod,
+    idTokenSignedResponseAlg: a.idTokenSignedResponseAlg,
+    accessTokenTtlSeconds: a.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: a.refreshTokenTtlSeconds,
+    backchannelLogoutUri: a.backchannelLogoutUri,
+    logoUri: a.logoUri,
+    firstParty: a.firstParty,
+    jwks: a.jwks ?? null,
+    hasSecret: a.clientSecretHash !== null,
+    secretRotatedAt: a.clientSecretRotatedAt,
+    disabled: a.disabledAt !== null,
+    disabledAt: a.disabledAt,
+    createdVia: a.createdVia,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+  });
+}

@@ -1,0 +1,47 @@
+// Applications (OAuth 2 / OIDC clients): administration, client authentication at the token
+// endpoint, redirect URI matching and dynamic client registration (RFC 7591).
+import "server-only";
+
+export {
+  createApplication,
+  updateApplication,
+  setApplicationDisabled,
+  deleteApplication,
+  rotateClientSecret,
+  listApplications,
+  getApplication,
+  findClientByClientId,
+  type ApplicationWithSecret,
+} from "./applications";
+export {
+  authenticateClient,
+  authenticateClientWithMethod,
+  JWT_BEARER_ASSERTION_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+  type ClientAuthRequest,
+  type AuthenticatedClient,
+} from "./client-auth";
+export {
+  createInitialAccessToken,
+  listInitialAccessTokens,
+  revokeInitialAccessToken,
+  verifyInitialAccessToken,
+  registerClient,
+  DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS,
+  type VerifiedInitialAccessToken,
+} from "./registration";
+export { matchRedirectUri, uriProblem } from "./redirect-uri";
+export { ClientError, ClientAuthError, type ClientErrorCode, type ClientAuthErrorCode } from "./clients.errors";
+export {
+  usesClientSecret,
+  type ApplicationDto,
+  type ClientDto,
+  type ApplicationInput,
+  type ApplicationInputRaw,
+  type ApplicationType,
+  type GrantType,
+  type TokenEndpointAuthMethod,
+  type Jwks,
+  type RegistrationResponse,
+  type InitialAccessTokenDto,
+} from "./clients.schema";

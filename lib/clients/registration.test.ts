@@ -1,0 +1,137 @@
+import crypto from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/test/db";
+import { sha256Hex } from "@/lib/crypto";
+import {
+  authenticateClient,
+  ClientError,
+  createInitialAccessToken,
+  findClientByClientId,
+  listInitialAccessTokens,
+  registerClient,
+  revokeInitialAccessToken,
+  verifyInitialAccessToken,
+} from "./index";
+
+const t = useTestDatabase();
+const admin = { id: crypto.randomUUID(), roles: ["admin"] };
+const customer = { id: crypto.randomUUID(), roles: [] };
+const metadata = { client_name: "Partner app", redirect_uris: ["https://partner.example.com/cb"], grant_types: ["authorization_code", "refresh_token"] };
+
+async function registrationError(token: string | undefined, body: unknown): Promise<ClientError> {
+  const e = await registerClient(token, body, {}).catch((err: unknown) => err);
+  expect(e).toBeInstanceOf(ClientError);
+  return e as ClientError;
+}
+
+afterEach(() => {
+  delete process.env.OIDC_REGISTRATION_TOKEN;
+});
+
+describe("initial access tokens", () => {
+  it("are returned once, stored hashed, audited, and verify until revoked", async () => {
+    const { token, initialAccessToken } = await createInitialAccessToken(admin, "Partner onboarding", 3600, { ip: "192.0.2.5" });
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const row = await t.db().initialAccessToken.findUniqueOrThrow({ where: { id: initialAccessToken.id } });
+    expect(row.tokenHash).toBe(sha256Hex(token));
+    expect(row.createdBy).toBe(admin.id);
+    expect(row.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    const event = await t.db().auditEvent.findFirstOrThrow({ where: { action: "initial_access_token.created", targetId: initialAccessToken.id } });
+    expect(JSON.stringify({ ...event, id: undefined })).not.toContain(token);
+
+    expect(await verifyInitialAccessToken(token)).toEqual({ source: "database", id: initialAccessToken.id, label: "Partner onboarding" });
+    expect((await listInitialAccessTokens(admin)).map((x) => x.id)).toContain(initialAccessToken.id);
+    await revokeInitialAccessToken(admin, initialAccessToken.id, {});
+    expect(await verifyInitialAccessToken(token)).toBeNull();
+    await expect(revokeInitialAccessToken(admin, initialAccessToken.id, {})).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("expire", async () => {
+    const { token } = await createInitialAccessToken(admin, "Short", 60);
+    expect(await verifyInitialAccessToken(token, new Date(Date.now() + 61_000))).toBeNull();
+    const { token: forever } = await createInitialAccessToken(admin, "Forever", null);
+    expect(await verifyInitialAccessToken(forever, new Date(Date.now() + 10 * 365 * 86_400_000))).not.toBeNull();
+  });
+
+  it("are for administrators only", async () => {
+    await expect(createInitialAccessToken(customer, "Nope")).rejects.toMatchObject({ code: "forbidden" });
+    await expect(listInitialAccessTokens(customer)).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("include OIDC_REGISTRATION_TOKEN when it is long enough", async () => {
+    process.env.OIDC_REGISTRATION_TOKEN = "e".repeat(40);
+    expect(await verifyInitialAccessToken("e".repeat(40))).toEqual({ source: "environment" });
+    expect(await verifyInitialAccessToken("e".repeat(39))).toBeNull();
+    process.env.OIDC_REGISTRATION_TOKEN = "short";
+    expect(await verifyInitialAccessToken("short")).toBeNull();
+  });
+
+  it("refuse empty and unknown tokens", async () => {
+    expect(await verifyInitialAccessToken(undefined)).toBeNull();
+    expect(await verifyInitialAccessToken("")).toBeNull();
+    expect(await verifyInitialAccessToken("A".repeat(43))).toBeNull();
+  });
+});
+
+describe("registerClient (RFC 7591 §3)", () => {
+  it("registers a confidential client and answers per §3.2.1, secret included once", async () => {
+    const { token } = await createInitialAccessToken(admin, "Partner");
+    const r = await registerClient(token, metadata, { ip: "198.51.100.7" });
+    expect(r).toMatchObject({
+      client_name: "Partner app",
+      redirect_uris: ["https://partner.example.com/cb"],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+      id_token_signed_response_alg: "RS256",
+      client_secret_expires_at: 0,
+    });
+    expect(r.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Math.abs(r.client_id_issued_at - Date.now() / 1000)).toBeLessThan(60);
+
+    const client = await findClientByClientId(r.client_id);
+    expect(client).toMatchObject({ createdVia: "dynamic", firstParty: false, type: "confidential" });
+    const row = await t.db().application.findUniqueOrThrow({ where: { clientId: r.client_id } });
+    expect(row.clientSecretHash).toBe(sha256Hex(r.client_secret!));
+    const basic = `Basic ${Buffer.from(`${r.client_id}:${r.client_secret}`).toString("base64")}`;
+    expect((await authenticateClient({ authorizationHeader: basic, body: {}, tokenEndpointUrl: "https://x/token", issuer: "https://x" })).clientId).toBe(r.client_id);
+
+    const event = await t.db().auditEvent.findFirstOrThrow({ where: { action: "application.created", targetId: client!.id } });
+    expect(event).toMatchObject({ actorType: "system", ip: "198.51.100.7" });
+    expect(JSON.stringify({ ...event, id: undefined })).not.toContain(r.client_secret!);
+  });
+
+  it("registers a public client without a secret", async () => {
+    const { token } = await createInitialAccessToken(admin, "Native");
+    const r = await registerClient(token, { client_name: "CLI", redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none" }, {});
+    expect(r.client_secret).toBeUndefined();
+    expect(r.token_endpoint_auth_method).toBe("none");
+    expect((await findClientByClientId(r.client_id))?.type).toBe("public");
+  });
+
+  it("accepts the environment token", async () => {
+    process.env.OIDC_REGISTRATION_TOKEN = crypto.randomBytes(32).toString("base64url");
+    const r = await registerClient(process.env.OIDC_REGISTRATION_TOKEN, metadata, {});
+    expect(r.client_id).toBeTruthy();
+  });
+
+  it("refuses a missing, unknown or revoked token before looking at the metadata", async () => {
+    expect((await registrationError(undefined, metadata)).code).toBe("invalid_token");
+    expect((await registrationError("A".repeat(43), { redirect_uris: ["http://evil.example/cb"] })).code).toBe("invalid_token");
+    const { token, initialAccessToken } = await createInitialAccessToken(admin, "Revoked");
+    await revokeInitialAccessToken(admin, initialAccessToken.id, {});
+    expect((await registrationError(token, metadata)).code).toBe("invalid_token");
+  });
+
+  it("refuses bad metadata with the RFC 7591 §3.2.2 codes and registers nothing", async () => {
+    const { token } = await createInitialAccessToken(admin, "Bad metadata");
+    const before = await t.db().application.count();
+    const badUri = await registrationError(token, { ...metadata, redirect_uris: ["https://partner.example.com/cb#frag"] });
+    expect(badUri.code).toBe("invalid_redirect_uri");
+    expect(badUri.message).toMatch(/^redirect_uris: /);
+    expect((await registrationError(token, { ...metadata, token_endpoint_auth_method: "private_key_jwt" })).code).toBe("invalid_client_metadata");
+    expect((await registrationError(token, { ...metadata, response_types: ["code", "id_token"] })).code).toBe("invalid_client_metadata");
+    expect((await registrationError(token, undefined)).code).toBe("invalid_client_metadata");
+    expect(await t.db().application.count()).toBe(before);
+  });
+});

@@ -1,0 +1,155 @@
+// Dynamic client registration (RFC 7591, OIDC Dynamic Client Registration 1.0), open only to callers
+// holding an initial access token (RFC 7591 §3: "protected registration"): one an administrator
+// created (stored as SHA-256, shown once), or the deployment's OIDC_REGISTRATION_TOKEN.
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { randomToken, safeEqual, sha256Hex } from "@/lib/crypto";
+import type { Actor } from "@/lib/users";
+import { ClientError } from "./clients.errors";
+import {
+  applicationIdSchema,
+  registrationErrorOf,
+  registrationRequestSchema,
+  type InitialAccessTokenDto,
+  type RegistrationResponse,
+} from "./clients.schema";
+import {
+  findInitialAccessTokenByHash,
+  insertInitialAccessToken,
+  listInitialAccessTokenRows,
+  revokeInitialAccessTokenRow,
+  withTransaction,
+  type InitialAccessTokenRecord,
+} from "./clients.repo";
+import { assertAdmin, insertNewApplication } from "./applications";
+
+export const DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+const MIN_ENV_TOKEN_LENGTH = 32;
+
+/**
+ * The registration token from the environment, or undefined when unset or too short to be a secret.
+ * Read here directly for now; it belongs in lib/config's validated schema and moves there later.
+ */
+function registrationTokenFromEnvironment(): string | undefined {
+  const token = process.env.OIDC_REGISTRATION_TOKEN?.trim();
+  if (!token) return undefined;
+  if (token.length < MIN_ENV_TOKEN_LENGTH) {
+    warnOnce(`[portico] OIDC_REGISTRATION_TOKEN is ignored: use at least ${MIN_ENV_TOKEN_LENGTH} random characters (openssl rand -base64 32).`);
+    return undefined;
+  }
+  return token;
+}
+
+let warned = false;
+function warnOnce(message: string) {
+  if (!warned) console.warn(message);
+  warned = true;
+}
+
+function toTokenDto(t: InitialAccessTokenRecord): InitialAccessTokenDto {
+  return { id: t.id, label: t.label, createdAt: t.createdAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt };
+}
+
+/**
+ * Creates an initial access token for dynamic registration; the token is returned once.
+ * `ttlSeconds`: undefined for the default (7 days), null for a token that never expires.
+ */
+export async function createInitialAccessToken(
+  actor: Actor,
+  label: string,
+  ttlSeconds?: number | null,
+  ctx: RequestContext = {},
+): Promise<{ token: string; initialAccessToken: InitialAccessTokenDto }> {
+  assertAdmin(actor);
+  const cleanLabel = label.trim().slice(0, 100);
+  if (!cleanLabel) throw new ClientError("invalid_input", "Enter a label.", { field: "label", fieldErrors: { label: "Enter a label." } });
+  const ttl = ttlSeconds === undefined ? DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS : ttlSeconds;
+  if (ttl !== null && (!Number.isInteger(ttl) || ttl < 60)) throw new ClientError("invalid_input", "The lifetime must be at least 60 seconds.", { field: "ttl" });
+  const token = randomToken();
+  const row = await withTransaction(async (tx) => {
+    const created = await insertInitialAccessToken(
+      { tokenHash: sha256Hex(token), label: cleanLabel, createdBy: actor.id, expiresAt: ttl === null ? null : new Date(Date.now() + ttl * 1000) },
+      tx,
+    );
+    await recordAudit(
+      {
+        actor: { type: "admin", id: actor.id },
+        action: "initial_access_token.created",
+        target: { type: "initial_access_token", id: created.id },
+        result: "success",
+        context: ctx,
+        details: { label: created.label, expiresAt: created.expiresAt?.toISOString() ?? null },
+      },
+      tx,
+    );
+    return created;
+  });
+  return { token, initialAccessToken: toTokenDto(row) };
+}
+
+export async function listInitialAccessTokens(actor: Actor): Promise<InitialAccessTokenDto[]> {
+  assertAdmin(actor);
+  return (await listInitialAccessTokenRows()).map(toTokenDto);
+}
+
+export async function revokeInitialAccessToken(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
+  assertAdmin(actor);
+  if (!applicationIdSchema.safeParse(id).success) throw new ClientError("not_found", "This token does not exist.");
+  await withTransaction(async (tx) => {
+    const revoked = await revokeInitialAccessTokenRow(id, new Date(), tx);
+    if (!revoked) throw new ClientError("not_found", "This token does not exist or is already revoked.");
+    await recordAudit(
+      { actor: { type: "admin", id: actor.id }, action: "initial_access_token.revoked", target: { type: "initial_access_token", id }, result: "success", context: ctx },
+      tx,
+    );
+  });
+}
+
+export type VerifiedInitialAccessToken = { source: "database"; id: string; label: string } | { source: "environment" };
+
+/** The token's identity when it may register clients now; null when unknown, expired or revoked. */
+export async function verifyInitialAccessToken(token: string | null | undefined, now = new Date()): Promise<VerifiedInitialAccessToken | null> {
+  if (!token || token.length > 512) return null;
+  const fromEnv = registrationTokenFromEnvironment();
+  if (fromEnv && safeEqual(token, fromEnv)) return { source: "environment" };
+  // A lookup by the SHA-256 of a 256-bit token: timing reveals nothing about a token nobody has.
+  const row = await findInitialAccessTokenByHash(sha256Hex(token));
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  return { source: "database", id: row.id, label: row.label };
+}
+
+/**
+ * RFC 7591 §3: registers a client from its metadata. Throws ClientError `invalid_token` (no or a
+ * bad initial access token) or `invalid_redirect_uri` / `invalid_client_metadata` (§3.2.2).
+ */
+export async function registerClient(initialAccessToken: string | null | undefined, metadata: unknown, ctx: RequestContext): Promise<RegistrationResponse> {
+  const granted = await verifyInitialAccessToken(initialAccessToken);
+  if (!granted) throw new ClientError("invalid_token", "A valid initial access token is required to register a client.");
+  const parsed = registrationRequestSchema.safeParse(metadata);
+  if (!parsed.success) {
+    const { error, error_description } = registrationErrorOf(parsed.error);
+    throw new ClientError(error, error_description);
+  }
+  const { application: a, clientSecret } = await insertNewApplication(parsed.data, {
+    createdVia: "dynamic",
+    actor: { type: "system" },
+    context: ctx,
+    details: { initialAccessToken: granted.source === "database" ? granted.id : "environment" },
+  });
+  return {
+    client_id: a.clientId,
+    ...(clientSecret ? { client_secret: clientSecret } : {}),
+    client_id_issued_at: Math.floor(a.createdAt.getTime() / 1000),
+    client_secret_expires_at: 0,
+    client_name: a.name,
+    redirect_uris: a.redirectUris,
+    post_logout_redirect_uris: a.postLogoutRedirectUris,
+    grant_types: a.grantTypes,
+    response_types: a.grantTypes.includes("authorization_code") ? ["code"] : [],
+    token_endpoint_auth_method: a.tokenEndpointAuthMethod,
+    id_token_signed_response_alg: a.idTokenSignedResponseAlg,
+    ...(a.backchannelLogoutUri ? { backchannel_logout_uri: a.backchannelLogoutUri } : {}),
+    ...(a.logoUri ? { logo_uri: a.logoUri } : {}),
+    ...(a.jwks ? { jwks: a.jwks } : {}),
+  };
+}

@@ -1,0 +1,51 @@
+// HTTP plumbing for the OAuth/OIDC route handlers: form bodies (RFC 6749 §3.2: urlencoded, no
+// repeated parameters), JSON with no-store (RFC 6749 §5.1), and typed errors to RFC 6749 §5.2 /
+// RFC 6750 §3 responses. Unknown errors become a generic server_error with a correlation id.
+import "server-only";
+import crypto from "node:crypto";
+import { OAuthError } from "@/lib/oidc";
+
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+/** Parses an application/x-www-form-urlencoded body; a repeated parameter is an invalid_request. */
+export async function readForm(request: Request, maxBytes = 64 * 1024): Promise<Record<string, string>> {
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") {
+    throw new OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded");
+  }
+  const text = await request.text();
+  if (text.length > maxBytes) throw new OAuthError("invalid_request", "the request body is too large");
+  return singleValued(new URLSearchParams(text));
+}
+
+export function singleValued(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (k in out) throw new OAuthError("invalid_request", `parameter ${k} is repeated`);
+    out[k] = v;
+  }
+  return out;
+}
+
+export function oauthErrorResponse(e: unknown, opts: { basicAuthUsed?: boolean; bearer?: boolean } = {}): Response {
+  if (e instanceof OAuthError) {
+    const headers: Record<string, string> = {};
+    if (e.error === "invalid_client" && opts.basicAuthUsed) headers["WWW-Authenticate"] = 'Basic realm="portico"';
+    if (opts.bearer) headers["WWW-Authenticate"] = `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
+    return jsonResponse({ error: e.error, error_description: e.description }, e.status, headers);
+  }
+  const cause = e as { code?: unknown; status?: unknown; error?: unknown; description?: unknown; message?: unknown } | null;
+  // Typed errors from other domains that carry an OAuth error code (e.g. lib/clients' ClientAuthError).
+  if (cause && typeof cause.error === "string" && /^[a-z_]+$/.test(cause.error)) {
+    const status = typeof cause.status === "number" ? cause.status : 400;
+    const headers: Record<string, string> = opts.basicAuthUsed && cause.error === "invalid_client" ? { "WWW-Authenticate": 'Basic realm="portico"' } : {};
+    return jsonResponse({ error: cause.error, error_description: String(cause.description ?? cause.message ?? "") }, status, headers);
+  }
+  const id = crypto.randomUUID();
+  console.error(`[portico] oauth endpoint error ${id}`, e);
+  return jsonResponse({ error: "server_error", error_description: `internal error (reference ${id.slice(0, 8)})` }, 500);
+}

@@ -1,0 +1,215 @@
+// The authorization-code flow end to end at the domain level (real database, real keys), with the
+// negative cases of RFC 6749 / 7636 / OIDC Core. The running server is driven by openid-client in e2e.
+import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/test/db";
+import { createApplication } from "@/lib/clients";
+import { hashPassword } from "@/lib/credentials";
+import { ensureSigningKeys, publicJwks } from "@/lib/keys";
+import { createSession, validateSession } from "@/lib/sessions";
+import { authorize, decideConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
+import { s256 } from "./pkce";
+import { issuer } from "./issuer";
+
+const t = useTestDatabase();
+const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
+const REDIRECT = "https://app.example.com/callback";
+const VERIFIER = "a".repeat(20) + "-verifier-" + "b".repeat(20);
+let confidential: OidcClient & { disabled: boolean };
+let publicClient: OidcClient & { disabled: boolean };
+let session: AuthorizeSession;
+let userId: string;
+
+async function oauthError(p: Promise<unknown>): Promise<OAuthError> {
+  const e = await p.then(() => null, (x: unknown) => x);
+  expect(e).toBeInstanceOf(OAuthError);
+  return e as OAuthError;
+}
+
+beforeAll(async () => {
+  await ensureSigningKeys();
+  const user = await t.db().user.create({ data: { email: "rp-user@example.com", passwordHash: await hashPassword("x".repeat(20)), emailVerifiedAt: new Date(), displayName: "Ada" } });
+  userId = user.id;
+  const s = await createSession(user.id, {});
+  const v = (await validateSession(s.token))!;
+  session = { id: v.id, userId: v.user.id, authTime: v.authTime, amr: v.amr };
+  confidential = (
+    await createApplication(admin, {
+      name: "Web app",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      firstParty: true,
+    }, {})
+  ).application as never;
+  publicClient = (await createApplication(admin, { name: "SPA", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code"] }, {})).application as never;
+});
+
+const baseParams = (client: OidcClient, extra: Record<string, string> = {}) => ({
+  client_id: client.clientId,
+  redirect_uri: REDIRECT,
+  response_type: "code",
+  scope: "openid profile email offline_access",
+  state: "st-123",
+  nonce: "n-456",
+  code_challenge: s256(VERIFIER),
+  code_challenge_method: "S256",
+  ...extra,
+});
+
+async function codeFor(client: OidcClient, extra: Record<string, string> = {}, now?: Date): Promise<string> {
+  const outcome = await authorize({ params: baseParams(client, extra) }, session, {}, now);
+  if (outcome.kind !== "respond" || !outcome.response.params.code) throw new Error(`expected a code, got ${JSON.stringify(outcome)}`);
+  return outcome.response.params.code;
+}
+
+const exchange = (client: OidcClient, code: string, extra: Record<string, string> = {}) =>
+  handleTokenRequest(client, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: VERIFIER, ...extra }, {});
+
+describe("authorization code flow", () => {
+  it("issues a code with state and iss (RFC 9207), then verifiable tokens with at_hash, nonce, auth_time and sid", async () => {
+    const outcome = await authorize({ params: baseParams(confidential) }, session, {});
+    expect(outcome.kind).toBe("respond");
+    if (outcome.kind !== "respond") return;
+    expect(outcome.response.params).toMatchObject({ state: "st-123", iss: issuer() });
+    const tokens = await exchange(confidential, outcome.response.params.code!);
+    expect(tokens.token_type).toBe("Bearer");
+    expect(tokens.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const jwks = createLocalJWKSet(await publicJwks());
+    const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, { issuer: issuer(), audience: confidential.clientId });
+    expect(protectedHeader.alg).toBe("ES256");
+    expect(protectedHeader.kid).toBeTruthy();
+    expect(payload).toMatchObject({ sub: userId, nonce: "n-456", sid: session.id, email: "rp-user@example.com", name: "Ada" });
+    expect(payload.at_hash).toBe(atHash(tokens.access_token));
+    expect(payload.auth_time).toBe(Math.floor(session.authTime.getTime() / 1000));
+    expect(decodeProtectedHeader(tokens.access_token).typ).toBe("at+jwt");
+    expect(await userInfo(tokens.access_token)).toMatchObject({ sub: userId, email: "rp-user@example.com", email_verified: true });
+  });
+
+  it("never redirects for an unknown client or an unregistered redirect_uri", async () => {
+    expect(await authorize({ params: baseParams(confidential, { redirect_uri: "https://evil.example/cb" }) }, session, {})).toEqual({ kind: "error_page", reason: "invalid_redirect_uri" });
+    expect(await authorize({ params: baseParams(confidential, { redirect_uri: REDIRECT + "/" }) }, session, {})).toEqual({ kind: "error_page", reason: "invalid_redirect_uri" });
+    expect(await authorize({ params: { ...baseParams(confidential), client_id: "nope" } }, session, {})).toEqual({ kind: "error_page", reason: "unknown_client" });
+  });
+
+  it("answers protocol errors on the redirect with state and iss", async () => {
+    const bad = await authorize({ params: baseParams(confidential, { response_type: "token" }) }, session, {});
+    expect(bad).toMatchObject({ kind: "respond", response: { params: { error: "unsupported_response_type", state: "st-123", iss: issuer() } } });
+    const noPkce = await authorize({ params: { ...baseParams(publicClient), code_challenge: "", code_challenge_method: "" } }, session, {});
+    expect(noPkce).toMatchObject({ kind: "respond", response: { params: { error: "invalid_request" } } });
+    const plain = await authorize({ params: baseParams(publicClient, { code_challenge_method: "plain" }) }, session, {});
+    expect(plain).toMatchObject({ kind: "respond", response: { params: { error: "invalid_request" } } });
+    const scope = await authorize({ params: baseParams(confidential, { scope: "openid admin" }) }, session, {});
+    expect(scope).toMatchObject({ kind: "respond", response: { params: { error: "invalid_scope" } } });
+  });
+
+  it("prompt=none answers login_required without a session and consent_required without consent", async () => {
+    expect(await authorize({ params: baseParams(confidential, { prompt: "none" }) }, null, {})).toMatchObject({ kind: "respond", response: { params: { error: "login_required" } } });
+    expect(await authorize({ params: baseParams(publicClient, { prompt: "none" }) }, session, {})).toMatchObject({ kind: "respond", response: { params: { error: "consent_required" } } });
+  });
+
+  it("asks for consent once per client and scope set, then remembers it", async () => {
+    const first = await authorize({ params: baseParams(publicClient, { scope: "openid email" }) }, session, {});
+    expect(first.kind).toBe("consent");
+    if (first.kind !== "consent") return;
+    expect(await decideConsent(first.interactionId, userId, true, {})).toBe(true);
+    const resumed = await authorize({ interactionId: first.interactionId }, session, {});
+    expect(resumed).toMatchObject({ kind: "respond", response: { params: { code: expect.any(String) } } });
+    expect((await authorize({ params: baseParams(publicClient, { scope: "openid email" }) }, session, {})).kind).toBe("respond");
+    // A wider scope set asks again.
+    expect((await authorize({ params: baseParams(publicClient, { scope: "openid email profile" }) }, session, {})).kind).toBe("consent");
+  });
+
+  it("a denial goes back to the client as access_denied", async () => {
+    const first = await authorize({ params: baseParams(publicClient, { scope: "openid phone" }) }, session, {});
+    if (first.kind !== "consent") throw new Error("expected consent");
+    await decideConsent(first.interactionId, userId, false, {});
+    expect(await authorize({ interactionId: first.interactionId }, session, {})).toMatchObject({ kind: "respond", response: { params: { error: "access_denied", state: "st-123" } } });
+  });
+
+  it("prompt=login and max_age=0 ask for a fresh sign-in even with a session", async () => {
+    const login = await authorize({ params: baseParams(confidential, { prompt: "login" }) }, session, {});
+    expect(login).toMatchObject({ kind: "login", force: true });
+    if (login.kind !== "login") return;
+    // The same session does not satisfy it; a sign-in after the request does.
+    expect((await authorize({ interactionId: login.interactionId }, session, {})).kind).toBe("login");
+    const fresh = { ...session, authTime: new Date(Date.now() + 1000) };
+    expect((await authorize({ interactionId: login.interactionId }, fresh, {})).kind).toBe("respond");
+    expect((await authorize({ params: baseParams(confidential, { max_age: "0" }) }, { ...session, authTime: new Date(Date.now() - 5000) }, {})).kind).toBe("login");
+  });
+});
+
+describe("token endpoint", () => {
+  it("refuses a missing or wrong PKCE verifier and a different redirect_uri", async () => {
+    expect((await oauthError(exchange(confidential, await codeFor(confidential), { code_verifier: "" }))).error).toBe("invalid_grant");
+    expect((await oauthError(exchange(confidential, await codeFor(confidential), { code_verifier: "c".repeat(43) }))).error).toBe("invalid_grant");
+    expect((await oauthError(exchange(confidential, await codeFor(confidential), { redirect_uri: "https://app.example.com/other" }))).error).toBe("invalid_grant");
+  });
+
+  it("a replayed code fails and revokes what the first exchange issued", async () => {
+    const code = await codeFor(confidential);
+    const first = await exchange(confidential, code);
+    expect((await oauthError(exchange(confidential, code))).error).toBe("invalid_grant");
+    expect((await oauthError(userInfo(first.access_token))).error).toBe("invalid_token");
+    expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token! }, {}))).error).toBe("invalid_grant");
+  });
+
+  it("an expired code (60 s) is refused", async () => {
+    const code = await codeFor(confidential, {}, new Date(Date.now() - 61_000));
+    expect((await oauthError(exchange(confidential, code))).error).toBe("invalid_grant");
+  });
+
+  it("a code belongs to the client it was issued to", async () => {
+    const code = await codeFor(confidential);
+    expect((await oauthError(exchange(publicClient, code))).error).toBe("invalid_grant");
+  });
+
+  it("rotates refresh tokens; reusing an old one revokes the whole grant", async () => {
+    const first = await exchange(confidential, await codeFor(confidential));
+    const second = await handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token! }, {});
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token! }, {}))).error).toBe("invalid_grant");
+    // The reuse revoked the grant: the newest tokens are dead too.
+    expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: second.refresh_token! }, {}))).error).toBe("invalid_grant");
+    expect((await oauthError(userInfo(second.access_token))).error).toBe("invalid_token");
+  });
+
+  it("a refresh may narrow the scope but never widen it", async () => {
+    const first = await exchange(confidential, await codeFor(confidential, { scope: "openid email offline_access" }));
+    expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token!, scope: "openid email profile" }, {}))).error).toBe("invalid_scope");
+  });
+
+  it("no refresh token without offline_access", async () => {
+    const tokens = await exchange(confidential, await codeFor(confidential, { scope: "openid email" }));
+    expect(tokens.refresh_token).toBeUndefined();
+  });
+
+  it("client_credentials issues an access token without user scopes; unknown grant types and disallowed grants fail", async () => {
+    const cc = await handleTokenRequest(confidential, { grant_type: "client_credentials", scope: "reports:read" }, {});
+    expect(cc.scope).toBe("reports:read");
+    expect(cc.id_token).toBeUndefined();
+    expect((await oauthError(handleTokenRequest(confidential, { grant_type: "client_credentials", scope: "openid" }, {}))).error).toBe("invalid_scope");
+    expect((await oauthError(handleTokenRequest(confidential, { grant_type: "password" }, {}))).error).toBe("unsupported_grant_type");
+    expect((await oauthError(handleTokenRequest(publicClient, { grant_type: "client_credentials" }, {}))).error).toBe("unauthorized_client");
+  });
+});
+
+describe("introspection and revocation", () => {
+  it("introspects active tokens of the caller only, and revoking the refresh token ends the grant", async () => {
+    const tokens = await exchange(confidential, await codeFor(confidential));
+    expect(await introspect(confidential, tokens.access_token, undefined)).toMatchObject({ active: true, sub: userId, client_id: confidential.clientId });
+    expect(await introspect(confidential, tokens.refresh_token, "refresh_token")).toMatchObject({ active: true, token_type: "refresh_token" });
+    expect(await introspect(publicClient, tokens.access_token, undefined)).toEqual({ active: false });
+    expect(await introspect(confidential, "garbage", undefined)).toEqual({ active: false });
+    await revoke(confidential, tokens.refresh_token, "refresh_token", {});
+    expect(await introspect(confidential, tokens.access_token, undefined)).toEqual({ active: false });
+    expect(await introspect(confidential, tokens.refresh_token, undefined)).toEqual({ active: false });
+  });
+
+  it("revoking an access token leaves the grant's refresh token alive", async () => {
+    const tokens = await exchange(confidential, await codeFor(confidential));
+    await revoke(confidential, tokens.access_token, undefined, {});
+    expect((await oauthError(userInfo(tokens.access_token))).error).toBe("invalid_token");
+    expect((await handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: tokens.refresh_token! }, {})).access_token).toBeTruthy();
+  });
+});

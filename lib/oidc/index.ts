@@ -1,0 +1,13 @@
+// Portico's OpenID Provider / OAuth 2 authorization server. No Next.js in here: routes translate
+// HTTP to these calls and the results back (lib/http/oauth.ts).
+import "server-only";
+export { authorize, getConsentRequest, decideConsent, authorizeParamsSchema, CODE_LIFETIME_SECONDS, type AuthorizeOutcome, type AuthorizationResponse, type AuthorizeSession } from "./authorize";
+export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
+export { userInfo, introspect, revoke, bearerToken } from "./resource";
+export { providerMetadata } from "./discovery";
+export { grantConsent, withdrawConsent, listConsents } from "./consent";
+export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
+export { SCOPE_DESCRIPTIONS, isKnownScope } from "./scopes";
+export { issuer, endpoint } from "./issuer";
+export { atHash } from "./tokens";
+export type { OidcClient, TokenResponse } from "./types";

@@ -1,0 +1,128 @@
+import "server-only";
+import { getDb, withTransaction, Prisma, type Tx } from "@/lib/db";
+
+export { withTransaction, type Tx };
+
+async function client(tx?: Tx) {
+  return tx ?? (await getDb());
+}
+
+// Grants ---------------------------------------------------------------------------------------
+
+export async function insertGrant(
+  data: { clientId: string; userId?: string | null; sessionId?: string | null; scope: string; authTime?: Date | null; acr?: string | null; amr?: string[] },
+  tx?: Tx,
+) {
+  return (await client(tx)).oAuthGrant.create({ data: { ...data, amr: data.amr ?? [] } });
+}
+
+export async function revokeGrantById(id: string, reason: string, tx?: Tx): Promise<boolean> {
+  const { count } = await (await client(tx)).oAuthGrant.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+  return count === 1;
+}
+
+export async function findGrantsOfSession(sessionId: string) {
+  return (await client()).oAuthGrant.findMany({ where: { sessionId, revokedAt: null } });
+}
+
+export async function revokeGrantsOfUserAndClient(userId: string, clientId: string, reason: string, tx?: Tx) {
+  return (await client(tx)).oAuthGrant.updateMany({ where: { userId, clientId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+}
+
+// Authorization codes -------------------------------------------------------------------------
+
+export async function insertCode(data: Prisma.AuthorizationCodeUncheckedCreateInput, tx?: Tx) {
+  await (await client(tx)).authorizationCode.create({ data });
+}
+
+export async function findCodeWithGrant(codeHash: string) {
+  const db = await client();
+  const code = await db.authorizationCode.findUnique({ where: { codeHash } });
+  if (!code) return null;
+  const grant = await db.oAuthGrant.findUnique({ where: { id: code.grantId } });
+  return grant ? { code, grant } : null;
+}
+
+/** Conditional update: exactly one exchange can succeed, even when two arrive at once. */
+export async function markCodeUsed(codeHash: string, now: Date, tx?: Tx): Promise<boolean> {
+  const { count } = await (await client(tx)).authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now } });
+  return count === 1;
+}
+
+// Refresh tokens ------------------------------------------------------------------------------
+
+export async function insertRefreshToken(data: { tokenHash: string; grantId: string; expiresAt: Date }, tx?: Tx) {
+  await (await client(tx)).refreshToken.create({ data });
+}
+
+export async function findRefreshTokenWithGrant(tokenHash: string) {
+  const db = await client();
+  const token = await db.refreshToken.findUnique({ where: { tokenHash } });
+  if (!token) return null;
+  const grant = await db.oAuthGrant.findUnique({ where: { id: token.grantId } });
+  return grant ? { token, grant } : null;
+}
+
+export async function markRefreshTokenUsed(tokenHash: string, now: Date, tx?: Tx): Promise<boolean> {
+  const { count } = await (await client(tx)).refreshToken.updateMany({ where: { tokenHash, usedAt: null }, data: { usedAt: now } });
+  return count === 1;
+}
+
+// Access token records ------------------------------------------------------------------------
+
+export async function insertAccessTokenRecord(data: { jti: string; grantId: string; clientId: string; expiresAt: Date }, tx?: Tx) {
+  await (await client(tx)).accessTokenRecord.create({ data });
+}
+
+/** One query on the hot path (UserInfo, introspection): the record and its grant's state. */
+export async function findAccessTokenRecord(jti: string) {
+  const rows = await (await client()).$queryRaw<{ jti: string; revokedAt: Date | null; grantRevokedAt: Date | null; expiresAt: Date }[]>`
+    SELECT a."jti", a."revokedAt", a."expiresAt", g."revokedAt" AS "grantRevokedAt"
+    FROM "AccessTokenRecord" a JOIN "OAuthGrant" g ON g."id" = a."grantId"
+    WHERE a."jti" = ${jti}`;
+  return rows[0] ?? null;
+}
+
+export async function revokeAccessTokenRecord(jti: string) {
+  await (await client()).accessTokenRecord.updateMany({ where: { jti, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+// Consent ---------------------------------------------------------------------------------------
+
+export async function findConsent(userId: string, clientId: string) {
+  return (await client()).consent.findUnique({ where: { userId_clientId: { userId, clientId } } });
+}
+
+export async function upsertConsent(userId: string, clientId: string, scopes: string[], tx?: Tx) {
+  return (await client(tx)).consent.upsert({
+    where: { userId_clientId: { userId, clientId } },
+    create: { userId, clientId, scopes },
+    update: { scopes, revokedAt: null },
+  });
+}
+
+export async function revokeConsentRecord(userId: string, clientId: string, tx?: Tx) {
+  return (await client(tx)).consent.updateMany({ where: { userId, clientId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+export async function listConsentsOfUser(userId: string) {
+  return (await client()).consent.findMany({ where: { userId, revokedAt: null }, orderBy: { updatedAt: "desc" } });
+}
+
+// Interactions (authorization requests waiting for sign-in or consent) -----------------------------
+
+export async function insertInteraction(data: { id: string; clientId: string; params: Prisma.InputJsonValue; expiresAt: Date }) {
+  await (await client()).authorizationRequest.create({ data });
+}
+
+export async function findInteraction(id: string) {
+  return (await client()).authorizationRequest.findUnique({ where: { id } });
+}
+
+export async function updateInteractionParams(id: string, params: Prisma.InputJsonValue) {
+  await (await client()).authorizationRequest.updateMany({ where: { id }, data: { params } });
+}
+
+export async function deleteInteraction(id: string) {
+  await (await client()).authorizationRequest.deleteMany({ where: { id } });
+}

@@ -1,0 +1,107 @@
+// Protected-resource side of Portico's own tokens: UserInfo (OIDC Core §5.3), introspection
+// (RFC 7662) and revocation (RFC 7009).
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { sha256Hex } from "@/lib/crypto";
+import { verifyJwt } from "@/lib/keys";
+import { getUserClaims } from "@/lib/users";
+import { OAuthError } from "./oidc.errors";
+import { claimsForScopes, parseScope } from "./scopes";
+import { issuer } from "./issuer";
+import { findAccessTokenRecord, findRefreshTokenWithGrant, revokeAccessTokenRecord, revokeGrantById } from "./oidc.repo";
+import type { OidcClient } from "./types";
+
+interface AccessTokenClaims {
+  sub: string;
+  client_id: string;
+  scope: string;
+  jti: string;
+  exp: number;
+  iat: number;
+  auth_time?: number;
+}
+
+/** A valid, unrevoked access token of ours, or null. Signature, issuer, audience, typ, expiry, then the record. */
+async function activeAccessToken(token: string): Promise<AccessTokenClaims | null> {
+  if (token.length > 4096 || token.split(".").length !== 3) return null;
+  let claims: AccessTokenClaims;
+  try {
+    claims = (await verifyJwt(token, { issuer: issuer(), audience: issuer(), typ: "at+jwt" })).payload as unknown as AccessTokenClaims;
+  } catch {
+    return null;
+  }
+  const record = await findAccessTokenRecord(claims.jti);
+  if (!record || record.revokedAt || record.grantRevokedAt || record.expiresAt <= new Date()) return null;
+  return claims;
+}
+
+/** RFC 6750 §2.1/§2.2: the bearer token from the Authorization header, or the form body (POST). */
+export function bearerToken(authorization: string | null, body?: Record<string, string | undefined>): string | null {
+  const header = authorization?.match(/^Bearer\s+([A-Za-z0-9\-._~+/]+=*)$/i)?.[1] ?? null;
+  const fromBody = body?.access_token ?? null;
+  if (header && fromBody) throw new OAuthError("invalid_request", "use one method to send the access token");
+  return header ?? fromBody;
+}
+
+export async function userInfo(token: string | null): Promise<Record<string, unknown>> {
+  if (!token) throw new OAuthError("invalid_request", "an access token is required", 401);
+  const claims = await activeAccessToken(token);
+  if (!claims) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
+  const scopes = parseScope(claims.scope);
+  if (!scopes.includes("openid")) throw new OAuthError("insufficient_scope", "the openid scope is required", 403);
+  const user = await getUserClaims(claims.sub);
+  if (!user) throw new OAuthError("invalid_token", "the user is no longer active");
+  return claimsForScopes(user, scopes);
+}
+
+/** RFC 7662 §2.2. Tokens of other clients are reported inactive: a client learns only about its own. */
+export async function introspect(client: OidcClient, token: string | undefined, hint: string | undefined): Promise<Record<string, unknown>> {
+  if (!token) throw new OAuthError("invalid_request", "token is required");
+  const tryAccess = async () => {
+    const c = await activeAccessToken(token);
+    if (!c || c.client_id !== client.clientId) return null;
+    return { active: true, token_type: "Bearer", scope: c.scope, client_id: c.client_id, sub: c.sub, exp: c.exp, iat: c.iat, iss: issuer(), aud: issuer(), jti: c.jti };
+  };
+  const tryRefresh = async () => {
+    const found = await findRefreshTokenWithGrant(sha256Hex(token));
+    if (!found || found.grant.clientId !== client.clientId) return null;
+    const { token: rt, grant } = found;
+    if (rt.usedAt || grant.revokedAt || rt.expiresAt <= new Date()) return null;
+    return {
+      active: true,
+      token_type: "refresh_token",
+      scope: grant.scope,
+      client_id: grant.clientId,
+      ...(grant.userId ? { sub: grant.userId } : {}),
+      exp: Math.floor(rt.expiresAt.getTime() / 1000),
+      iat: Math.floor(rt.createdAt.getTime() / 1000),
+      iss: issuer(),
+    };
+  };
+  const order = hint === "refresh_token" ? [tryRefresh, tryAccess] : [tryAccess, tryRefresh];
+  for (const attempt of order) {
+    const result = await attempt();
+    if (result) return result;
+  }
+  return { active: false };
+}
+
+/** RFC 7009 §2.1-2.2: always succeeds for the caller; revoking a refresh token ends its whole grant. */
+export async function revoke(client: OidcClient, token: string | undefined, hint: string | undefined, ctx: RequestContext): Promise<void> {
+  if (!token) throw new OAuthError("invalid_request", "token is required");
+  if (hint && !["access_token", "refresh_token"].includes(hint)) {
+    throw new OAuthError("invalid_request", "unsupported token_type_hint"); // RFC 7009 §2.2.1 allows unsupported_token_type; we accept both known types
+  }
+  const refresh = await findRefreshTokenWithGrant(sha256Hex(token));
+  if (refresh && refresh.grant.clientId === client.clientId) {
+    if (await revokeGrantById(refresh.grant.id, "revoked_by_client")) {
+      await recordAudit({ actor: { type: "system", id: client.clientId }, action: "oauth.token_revoked", target: { type: "grant", id: refresh.grant.id }, result: "success", context: ctx, details: { tokenType: "refresh_token" } });
+    }
+    return;
+  }
+  const access = await activeAccessToken(token);
+  if (access && access.client_id === client.clientId) {
+    await revokeAccessTokenRecord(access.jti);
+    await recordAudit({ actor: { type: "system", id: client.clientId }, action: "oauth.token_revoked", target: { type: "access_token", id: access.jti }, result: "success", context: ctx, details: { tokenType: "access_token" } });
+  }
+}

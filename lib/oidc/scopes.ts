@@ -1,0 +1,49 @@
+// Scopes and the claims they release (OIDC Core §5.4), with the wording the consent screen uses.
+export const OIDC_SCOPES = ["openid", "profile", "email", "phone", "address", "offline_access"] as const;
+export type OidcScope = (typeof OIDC_SCOPES)[number];
+
+export const SCOPE_DESCRIPTIONS: Record<OidcScope, string> = {
+  openid: "Know who you are (a stable identifier for your account)",
+  profile: "See your name and profile details",
+  email: "See your email address and whether it is verified",
+  phone: "See your phone number",
+  address: "See your postal address",
+  offline_access: "Stay connected when you are not using it (until you withdraw access)",
+};
+
+export const CLAIMS_BY_SCOPE: Record<Exclude<OidcScope, "openid" | "offline_access">, string[]> = {
+  profile: ["name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at"],
+  email: ["email", "email_verified"],
+  phone: ["phone_number", "phone_number_verified"],
+  address: ["address"],
+};
+
+export function parseScope(scope: string | undefined | null): string[] {
+  return [...new Set((scope ?? "").split(" ").filter(Boolean))];
+}
+
+export function isKnownScope(s: string): s is OidcScope {
+  return (OIDC_SCOPES as readonly string[]).includes(s);
+}
+
+export interface ClaimSource {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  displayName: string | null;
+  updatedAt: Date;
+}
+
+/** Claims released for the granted scopes (only those Portico holds; absent claims are omitted). */
+export function claimsForScopes(user: ClaimSource, scopes: string[]): Record<string, unknown> {
+  const claims: Record<string, unknown> = { sub: user.id };
+  if (scopes.includes("profile")) {
+    if (user.displayName) claims.name = user.displayName;
+    claims.updated_at = Math.floor(user.updatedAt.getTime() / 1000);
+  }
+  if (scopes.includes("email")) {
+    claims.email = user.email;
+    claims.email_verified = user.emailVerified;
+  }
+  return claims;
+}

@@ -1,0 +1,138 @@
+// Token endpoint grants (RFC 6749 §4.1.3, §4.4, §6; RFC 7636 §4.6; RFC 8628 §3.4).
+// The caller has already authenticated the client (lib/clients); this decides what to issue.
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { getUserClaims } from "@/lib/users";
+import { sha256Hex } from "@/lib/crypto";
+import { OAuthError } from "./oidc.errors";
+import { verifyPkce } from "./pkce";
+import { isKnownScope, parseScope } from "./scopes";
+import { issueTokens, mayIssueRefreshToken } from "./tokens";
+import {
+  findCodeWithGrant,
+  findRefreshTokenWithGrant,
+  insertGrant,
+  markCodeUsed,
+  markRefreshTokenUsed,
+  revokeGrantById,
+  withTransaction,
+} from "./oidc.repo";
+import type { OidcClient, TokenResponse } from "./types";
+
+export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+
+export type TokenRequestBody = Record<string, string | undefined>;
+
+export async function handleTokenRequest(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+  const grantType = body.grant_type;
+  if (!grantType) throw new OAuthError("invalid_request", "grant_type is required");
+  if (!["authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT].includes(grantType)) {
+    throw new OAuthError("unsupported_grant_type", `grant_type ${grantType} is not supported`);
+  }
+  if (!client.grantTypes.includes(grantType)) {
+    throw new OAuthError("unauthorized_client", `this client may not use the ${grantType} grant`);
+  }
+  switch (grantType) {
+    case "authorization_code":
+      return exchangeAuthorizationCode(client, body, ctx);
+    case "refresh_token":
+      return exchangeRefreshToken(client, body, ctx);
+    case "client_credentials":
+      return clientCredentials(client, body, ctx);
+    default: {
+      const { exchangeDeviceCode } = await import("./device");
+      return exchangeDeviceCode(client, body, ctx);
+    }
+  }
+}
+
+async function exchangeAuthorizationCode(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+  if (!body.code) throw new OAuthError("invalid_request", "code is required");
+  const now = new Date();
+  const codeHash = sha256Hex(body.code);
+  const found = await findCodeWithGrant(codeHash);
+  if (!found || found.code.clientId !== client.clientId) throw new OAuthError("invalid_grant", "the authorization code is invalid");
+  const { code, grant } = found;
+  if (code.usedAt) {
+    // RFC 6749 §4.1.2: a replayed code revokes every token issued from it.
+    await revokeGrantById(grant.id, "code_replay");
+    await recordAudit({ actor: { type: "system" }, action: "oauth.code_replayed", target: { type: "grant", id: grant.id }, result: "failure", context: ctx, details: { clientId: client.clientId } });
+    throw new OAuthError("invalid_grant", "the authorization code was already used");
+  }
+  if (code.expiresAt <= now || grant.revokedAt) throw new OAuthError("invalid_grant", "the authorization code has expired");
+  // RFC 6749 §4.1.3: redirect_uri must be identical to the one in the authorization request.
+  if (body.redirect_uri !== code.redirectUri) throw new OAuthError("invalid_grant", "redirect_uri does not match the authorization request");
+  if (code.codeChallenge) {
+    if (!verifyPkce(body.code_verifier, code.codeChallenge, code.codeChallengeMethod ?? "S256")) {
+      throw new OAuthError("invalid_grant", "PKCE verification failed");
+    }
+  } else if (body.code_verifier) {
+    throw new OAuthError("invalid_grant", "code_verifier given but the authorization request had no code_challenge");
+  }
+  const user = grant.userId ? await getUserClaims(grant.userId) : null;
+  if (!user) throw new OAuthError("invalid_grant", "the user is no longer active");
+  const scopes = parseScope(grant.scope);
+  return withTransaction(async (tx) => {
+    if (!(await markCodeUsed(codeHash, now, tx))) throw new OAuthError("invalid_grant", "the authorization code was already used");
+    const tokens = await issueTokens({
+      client,
+      grant,
+      scopes,
+      nonce: code.nonce,
+      user,
+      withIdToken: scopes.includes("openid"),
+      withRefreshToken: mayIssueRefreshToken(client, scopes),
+      now,
+      tx,
+    });
+    await recordAudit({ actor: { type: "user", id: grant.userId! }, action: "oauth.tokens_issued", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grant: "authorization_code", grantId: grant.id, scope: grant.scope } }, tx);
+    return tokens;
+  });
+}
+
+async function exchangeRefreshToken(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+  if (!body.refresh_token) throw new OAuthError("invalid_request", "refresh_token is required");
+  const now = new Date();
+  const tokenHash = sha256Hex(body.refresh_token);
+  const found = await findRefreshTokenWithGrant(tokenHash);
+  if (!found || found.grant.clientId !== client.clientId) throw new OAuthError("invalid_grant", "the refresh token is invalid");
+  const { token, grant } = found;
+  if (token.usedAt) {
+    // Rotation with reuse detection (OAuth 2.0 Security BCP §4.14.2): an old token coming back means
+    // it was stolen or replayed; revoke the whole grant so neither party keeps access.
+    await revokeGrantById(grant.id, "refresh_token_reuse");
+    await recordAudit({ actor: { type: "system" }, action: "oauth.refresh_token_reused", target: { type: "grant", id: grant.id }, result: "failure", context: ctx, details: { clientId: client.clientId } });
+    throw new OAuthError("invalid_grant", "the refresh token was already used");
+  }
+  if (token.expiresAt <= now || grant.revokedAt) throw new OAuthError("invalid_grant", "the refresh token has expired or was revoked");
+  const granted = parseScope(grant.scope);
+  let scopes = granted;
+  if (body.scope) {
+    scopes = parseScope(body.scope);
+    // RFC 6749 §6: a refresh may narrow the scope, never widen it.
+    if (scopes.some((s) => !granted.includes(s))) throw new OAuthError("invalid_scope", "the requested scope exceeds the original grant");
+  }
+  const user = grant.userId ? await getUserClaims(grant.userId) : null;
+  if (grant.userId && !user) throw new OAuthError("invalid_grant", "the user is no longer active");
+  return withTransaction(async (tx) => {
+    if (!(await markRefreshTokenUsed(tokenHash, now, tx))) throw new OAuthError("invalid_grant", "the refresh token was already used");
+    const tokens = await issueTokens({ client, grant, scopes, user, withIdToken: scopes.includes("openid"), withRefreshToken: true, now, tx });
+    await recordAudit({ actor: { type: "user", id: grant.userId ?? client.clientId }, action: "oauth.tokens_refreshed", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grantId: grant.id } }, tx);
+    return tokens;
+  });
+}
+
+async function clientCredentials(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+  if (client.type !== "confidential") throw new OAuthError("unauthorized_client", "client_credentials needs a confidential client");
+  const scopes = parseScope(body.scope);
+  // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+  if (scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/.test(s)) || scopes.length > 50) {
+    throw new OAuthError("invalid_scope", "the scope is malformed");
+  }
+  // No user is involved: user-information scopes make no sense here (RFC 6749 §4.4).
+  if (scopes.some((s) => isKnownScope(s))) throw new OAuthError("invalid_scope", "OpenID Connect scopes are not available with client_credentials");
+  const grant = await insertGrant({ clientId: client.clientId, scope: scopes.join(" ") });
+  const tokens = await issueTokens({ client, grant, scopes, withIdToken: false, withRefreshToken: false });
+  void ctx; // client_credentials is not audited per token: it would dominate the trail; the client's own changes are.
+  return tokens;
+}

@@ -1,0 +1,101 @@
+// Token minting: JWT access tokens (RFC 9068), ID tokens (OIDC Core §2, §3.1.3.6 at_hash) and
+// opaque, hashed refresh tokens (RFC 6749 §6, rotated on use).
+import "server-only";
+import crypto from "node:crypto";
+import { randomToken, sha256Hex } from "@/lib/crypto";
+import { signJwt } from "@/lib/keys";
+import { claimsForScopes, parseScope, type ClaimSource } from "./scopes";
+import { insertAccessTokenRecord, insertRefreshToken, type Tx } from "./oidc.repo";
+import { issuer } from "./issuer";
+import type { GrantRecord, OidcClient, TokenResponse } from "./types";
+
+const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** OIDC Core §3.1.3.6: left half of SHA-256 (for ES256/RS256) of the access token, base64url. */
+export function atHash(accessToken: string): string {
+  const digest = crypto.createHash("sha256").update(accessToken, "ascii").digest();
+  return digest.subarray(0, digest.length / 2).toString("base64url");
+}
+
+export interface IssueOptions {
+  client: OidcClient;
+  grant: GrantRecord;
+  /** Scopes of this issuance (a refresh may narrow the grant's). */
+  scopes: string[];
+  nonce?: string | null;
+  /** The user, loaded before any transaction (on PGlite a read outside an open transaction waits for it). */
+  user?: ClaimSource | null;
+  withIdToken: boolean;
+  withRefreshToken: boolean;
+  now?: Date;
+  tx?: Tx;
+}
+
+export async function issueTokens(o: IssueOptions): Promise<TokenResponse> {
+  const now = o.now ?? new Date();
+  const iat = epoch(now);
+  const exp = iat + o.client.accessTokenTtlSeconds;
+  const jti = randomToken(18);
+  const sub = o.grant.userId ?? o.client.clientId;
+  const scope = o.scopes.join(" ");
+  const accessToken = await signJwt(
+    {
+      iss: issuer(),
+      sub,
+      aud: issuer(),
+      client_id: o.client.clientId,
+      scope,
+      jti,
+      iat,
+      exp,
+      ...(o.grant.authTime ? { auth_time: epoch(o.grant.authTime) } : {}),
+      ...(o.grant.acr ? { acr: o.grant.acr } : {}),
+      ...(o.grant.amr.length ? { amr: o.grant.amr } : {}),
+    },
+    { alg: "ES256", typ: "at+jwt", now, tx: o.tx },
+  );
+  await insertAccessTokenRecord({ jti, grantId: o.grant.id, clientId: o.client.clientId, expiresAt: new Date(exp * 1000) }, o.tx);
+
+  const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: o.client.accessTokenTtlSeconds, scope };
+
+  if (o.withIdToken && o.grant.userId) {
+    const user = o.user;
+    if (user) {
+      response.id_token = await signJwt(
+        {
+          ...claimsForScopes(user, o.scopes),
+          iss: issuer(),
+          sub: user.id,
+          aud: o.client.clientId,
+          azp: o.client.clientId,
+          iat,
+          exp: iat + 3600,
+          ...(o.grant.authTime ? { auth_time: epoch(o.grant.authTime) } : {}),
+          ...(o.nonce ? { nonce: o.nonce } : {}),
+          ...(o.grant.sessionId ? { sid: o.grant.sessionId } : {}),
+          ...(o.grant.acr ? { acr: o.grant.acr } : {}),
+          ...(o.grant.amr.length ? { amr: o.grant.amr } : {}),
+          at_hash: atHash(accessToken),
+        },
+        { alg: o.client.idTokenSignedResponseAlg, typ: "JWT", now, tx: o.tx },
+      );
+    }
+  }
+
+  if (o.withRefreshToken) {
+    const refresh = randomToken(32);
+    await insertRefreshToken(
+      { tokenHash: sha256Hex(refresh), grantId: o.grant.id, expiresAt: new Date(now.getTime() + o.client.refreshTokenTtlSeconds * 1000) },
+      o.tx,
+    );
+    response.refresh_token = refresh;
+  }
+  return response;
+}
+
+/** Refresh tokens are issued only for offline_access, to clients allowed the refresh_token grant. */
+export function mayIssueRefreshToken(client: OidcClient, scopes: string[]): boolean {
+  return client.grantTypes.includes("refresh_token") && scopes.includes("offline_access");
+}
+
+export { parseScope };
