@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_LOCK_AFTER, E2E_PORT } from "./e2e/env";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_LOCK_AFTER, E2E_PORT, E2E_REGISTRATION_TOKEN } from "./e2e/env";
 
 const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
@@ -44,6 +44,7 @@ export default defineConfig({
       LOGIN_LOCK_AFTER: String(E2E_LOCK_AFTER),
       LOGIN_DELAY_AFTER: "3",
       ALTCHA_MAX_NUMBER: "2000",
+      OIDC_REGISTRATION_TOKEN: E2E_REGISTRATION_TOKEN,
     },
   },
 });

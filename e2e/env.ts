@@ -3,3 +3,4 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_ADMIN = { email: "admin@portico.test", password: "admin-passphrase-for-e2e-only" };
 export const E2E_LOCK_AFTER = 5;
+export const E2E_REGISTRATION_TOKEN = "e2e-initial-access-token-0123456789abcdef";

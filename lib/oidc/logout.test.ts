@@ -15,8 +15,10 @@ import {
   backchannelLogout,
   completeRpLogout,
   endUserSession,
+  openRpLogoutParams,
   openRpLogoutRequest,
   postLogoutRedirect,
+  sealRpLogoutParams,
   sealRpLogoutRequest,
   validateRpLogout,
 } from "./logout";
@@ -177,10 +179,9 @@ describe(`back-channel logout on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, ()
 });
 
 describe("RP-initiated logout", () => {
-  async function idToken(claims: Record<string, unknown>, opts: { now?: Date; alg?: string } = {}) {
-    const now = opts.now ?? new Date();
-    const iat = epoch(now);
-    return signJwt({ iss: issuer(), aud: shop.clientId, iat, exp: iat + 3600, ...claims }, { alg: opts.alg ?? "ES256", now });
+  async function idToken(claims: Record<string, unknown>) {
+    const iat = epoch(new Date());
+    return signJwt({ iss: issuer(), aud: shop.clientId, iat, exp: iat + 3600, ...claims }, { alg: "ES256" });
   }
 
   it("signs out at once when the hint names this browser's session, and redirects to the registered URI with state", async () => {
@@ -206,7 +207,8 @@ describe("RP-initiated logout", () => {
 
   it("accepts an expired hint (§2) and a hint with only sub for the same user", async () => {
     const { user, session } = await signedIn("fay@example.com");
-    const old = await idToken({ sub: user.id, sid: session.id }, { now: new Date(Date.now() - 86_400_000) });
+    const dayAgo = epoch(new Date()) - 86_400;
+    const old = await idToken({ sub: user.id, sid: session.id, iat: dayAgo, exp: dayAgo + 3600 });
     expect((await validateRpLogout({ id_token_hint: old }, { id: session.id, userId: user.id })).kind).toBe("logout");
     const noSid = await idToken({ sub: user.id });
     expect((await validateRpLogout({ id_token_hint: noSid }, { id: session.id, userId: user.id })).kind).toBe("logout");
@@ -273,5 +275,15 @@ describe("RP-initiated logout", () => {
     // A URI the client no longer has registered is not honoured.
     expect(await openRpLogoutRequest(sealRpLogoutRequest({ ...request, postLogoutRedirectUri: "https://evil.example/" }))).toBeNull();
     expect(await openRpLogoutRequest("garbage")).toBeNull();
+  });
+
+  it("carries POSTed parameters to the GET re-entry sealed and briefly", () => {
+    const raw = { id_token_hint: "a.b.c", post_logout_redirect_uri: "https://shop.example.com/bye", state: "s" };
+    const sealed = sealRpLogoutParams(raw);
+    expect(sealed).not.toContain("a.b.c");
+    expect(openRpLogoutParams(sealed)).toEqual(raw);
+    expect(openRpLogoutParams(sealed, new Date(Date.now() + 61_000))).toBeNull();
+    // Not interchangeable with the confirmation page's sealed request.
+    expect(openRpLogoutParams(sealRpLogoutRequest({}))).toBeNull();
   });
 });

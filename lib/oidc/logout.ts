@@ -217,6 +217,28 @@ export function postLogoutRedirect(request: RpLogoutRequest): string | null {
 
 const SEAL_PURPOSE = "rp-logout-request";
 const SEALED_LIFETIME_MS = 10 * 60_000;
+const PARAMS_SEAL_PURPOSE = "rp-logout-params";
+const PARAMS_LIFETIME_MS = 60_000;
+
+/**
+ * A logout request POSTed by an RP arrives without the session cookie (SameSite=Lax withholds it
+ * on cross-site POSTs), so the endpoint re-enters itself with a GET, which carries the cookie. The
+ * parameters travel sealed, keeping the id_token_hint out of URLs and logs. Sealing grants nothing:
+ * the opened parameters are validated exactly like a direct GET's.
+ */
+export function sealRpLogoutParams(raw: Record<string, string>, now = new Date()): string {
+  return encryptAtRest(JSON.stringify({ p: raw, exp: now.getTime() + PARAMS_LIFETIME_MS }), PARAMS_SEAL_PURPOSE);
+}
+
+export function openRpLogoutParams(sealed: string, now = new Date()): Record<string, string> | null {
+  if (sealed.length > 16_384) return null;
+  try {
+    const data = z.object({ p: z.record(z.string(), z.string()), exp: z.number() }).parse(JSON.parse(decryptAtRest(sealed, PARAMS_SEAL_PURPOSE)));
+    return data.exp > now.getTime() ? data.p : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Carries a validated request to the confirmation page and its form without server-side state:

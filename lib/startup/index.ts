@@ -3,6 +3,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { ensureBootstrapAdmin } from "@/lib/users";
 import { startMailWorker } from "@/lib/mail";
+import { startHttpWorker } from "@/lib/outbound";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";
 
@@ -19,5 +20,6 @@ export async function onServerStart(): Promise<void> {
   if (admin === "created") console.log(`[portico] created the bootstrap administrator ${c.PORTICO_ADMIN_EMAIL}`);
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);
   startMailWorker();
+  startHttpWorker(); // back-channel logout tokens (and later webhooks)
   console.log(`[portico] ready at ${c.publicUrl} (${c.embeddedDatabase ? "embedded database in " + c.PORTICO_DATA_DIR : "PostgreSQL"}, mail via ${c.SMTP_URL ? "SMTP" : "dev outbox"})`);
 }

@@ -70,8 +70,13 @@ export async function GET(request: Request) {
   return handle(request, new URL(request.url).searchParams);
 }
 
+/**
+ * A cross-site form POST arrives without the SameSite=Lax session cookie, so the session would look
+ * absent: re-enter as a same-site GET with the same parameters (303), which carries the cookie.
+ */
 export async function POST(request: Request) {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim();
-  if (type !== "application/x-www-form-urlencoded") return redirectTo(request, "/authorize-error?reason=malformed_request");
-  return handle(request, new URLSearchParams(await request.text()));
+  const body = type === "application/x-www-form-urlencoded" ? await request.text() : null;
+  if (body === null || body.length > 16_384) return redirectTo(request, "/authorize-error?reason=malformed_request");
+  return new Response(null, { status: 303, headers: { Location: `/oauth2/authorize?${new URLSearchParams(body)}`, "Cache-Control": "no-store" } });
 }

@@ -10,5 +10,5 @@ export async function confirmRpLogoutAction(_prev: FormState, form: FormData): P
   if (!request) return { message: "This sign-out request has expired. Return to the application and sign out again, or sign out of Portico from your account." };
   await completeRpLogout(await sessionTokenFromCookie(), request, await requestContext());
   await clearSessionCookie();
-  redirect(postLogoutRedirect(request) ?? "/oauth2/logout/done");
+  redirect(postLogoutRedirect(request) ?? "/logout/done");
 }

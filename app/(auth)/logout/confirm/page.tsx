@@ -25,7 +25,7 @@ export default async function ConfirmRpLogoutPage({ searchParams }: { searchPara
   }
   const session = await currentSession();
   // Already signed out (another tab, or the session expired): nothing to confirm.
-  if (!session) redirect(postLogoutRedirect(request) ?? "/oauth2/logout/done");
+  if (!session) redirect(postLogoutRedirect(request) ?? "/logout/done");
   return (
     <AuthCard
       title="Sign out of Portico?"

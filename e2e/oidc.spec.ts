@@ -1,0 +1,162 @@
+// Portico as an OpenID Provider, driven by a certified relying-party library (openid-client 6)
+// against the running server, with the browser for the user's part.
+import crypto from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import * as client from "openid-client";
+import { decodeProtectedHeader } from "jose";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
+import { STRONG_PASSWORD, register, uniqueEmail } from "./helpers";
+
+const ISSUER = new URL(E2E_BASE_URL);
+const CB_A = "http://127.0.0.1:4511/callback";
+const CB_B = "http://127.0.0.1:4512/callback";
+const insecure = { execute: [client.allowInsecureRequests] };
+
+/** Lets the browser "arrive" at a relying party's callback without a server behind it. */
+async function captureCallback(page: Page, prefix: string): Promise<() => Promise<URL>> {
+  await page.route(`${prefix}**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "callback reached" }));
+  return async () => {
+    await page.waitForURL((u) => u.toString().startsWith(prefix));
+    return new URL(page.url());
+  };
+}
+
+const atHash = (token: string) => crypto.createHash("sha256").update(token).digest().subarray(0, 16).toString("base64url");
+
+async function registerDynamically(metadata: Partial<client.ClientMetadata>, auth?: client.ClientAuth) {
+  return client.dynamicClientRegistration(ISSUER, metadata, auth, { initialAccessToken: E2E_REGISTRATION_TOKEN, ...insecure });
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("code + PKCE + nonce + state with openid-client: discovery, ID token, UserInfo, refresh rotation, introspection, revocation", async ({ page }) => {
+  const email = uniqueEmail("rp");
+  await register(page, email);
+
+  const a = await registerDynamically({
+    client_name: "Demo Application A",
+    redirect_uris: [CB_A],
+    grant_types: ["authorization_code", "refresh_token"],
+    token_endpoint_auth_method: "client_secret_basic",
+    id_token_signed_response_alg: "ES256",
+  });
+  const meta = a.serverMetadata();
+  expect(meta.issuer).toBe(E2E_BASE_URL);
+  expect(meta.code_challenge_methods_supported).toEqual(["S256"]);
+  expect(meta.id_token_signing_alg_values_supported).not.toContain("none");
+
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(a, {
+    redirect_uri: CB_A,
+    scope: "openid email profile offline_access",
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+  });
+  const arrived = await captureCallback(page, CB_A);
+  await page.goto(url.toString());
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Demo Application A wants to access your account" })).toBeVisible();
+  await expect(page.getByTestId("consent-scopes")).toContainText("See your email address");
+  await page.getByRole("button", { name: "Allow" }).click();
+  const callback = await arrived();
+  expect(callback.searchParams.get("iss")).toBe(E2E_BASE_URL); // RFC 9207
+
+  const tokens = await client.authorizationCodeGrant(a, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+  const claims = tokens.claims()!;
+  expect(claims.email).toBe(email);
+  expect(claims.at_hash).toBe(atHash(tokens.access_token));
+  expect(decodeProtectedHeader(tokens.id_token!)).toMatchObject({ alg: "ES256", kid: expect.any(String) });
+  const info = await client.fetchUserInfo(a, tokens.access_token, claims.sub);
+  expect(info).toMatchObject({ sub: claims.sub, email, email_verified: false });
+
+  // Rotation: a new refresh token every time; the old one, replayed, revokes the grant.
+  const refreshed = await client.refreshTokenGrant(a, tokens.refresh_token!);
+  expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+  await expect(client.refreshTokenGrant(a, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+  await expect(client.refreshTokenGrant(a, refreshed.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+
+  // A second sign-in to A: SSO, and the consent is remembered (no screen).
+  const second = client.buildAuthorizationUrl(a, { redirect_uri: CB_A, scope: "openid email", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state });
+  await page.goto(second.toString());
+  const again = await arrived();
+  const t2 = await client.authorizationCodeGrant(a, again, { pkceCodeVerifier: verifier, expectedState: state });
+  expect((await client.tokenIntrospection(a, t2.access_token)).active).toBe(true);
+  await client.tokenRevocation(a, t2.access_token);
+  expect((await client.tokenIntrospection(a, t2.access_token)).active).toBe(false);
+  await expect(client.fetchUserInfo(a, t2.access_token, claims.sub)).rejects.toBeTruthy();
+
+  // Negative cases at the token endpoint, as a relying party sees them.
+  const wrongSecret = await client.discovery(ISSUER, a.clientMetadata().client_id, undefined, client.ClientSecretBasic("wrong-secret"), insecure);
+  await expect(client.clientCredentialsGrant(wrongSecret)).rejects.toMatchObject({ error: "invalid_client" });
+  await page.goto(second.toString());
+  const third = await arrived();
+  await expect(client.authorizationCodeGrant(a, third, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: state })).rejects.toMatchObject({ error: "invalid_grant" });
+});
+
+test("application B (first-party, public) signs in without a prompt after A; prompt=none without a session", async ({ page, browser }) => {
+  // The administrator registers B in the console as a first-party public client.
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password", { exact: true }).fill(E2E_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/admin/applications/new");
+  await page.getByLabel("Name").fill("Demo Application B");
+  await page.getByLabel("Application type").selectOption("public");
+  await page.getByLabel("Redirect URIs").fill(CB_B);
+  await page.getByLabel(/^Authorization code/).check();
+  await page.getByLabel("First-party application (skip the consent screen)").check();
+  await page.getByRole("button", { name: "Create application" }).click();
+  const clientId = await page.getByTestId("created-client-id").inputValue();
+  expect(clientId).toBeTruthy();
+  const b = await client.discovery(ISSUER, clientId, undefined, client.None(), insecure);
+
+  // Signed in already (as the admin): B answers straight away.
+  const verifier = client.randomPKCECodeVerifier();
+  const arrived = await captureCallback(page, CB_B);
+  const url = client.buildAuthorizationUrl(b, { redirect_uri: CB_B, scope: "openid email", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "s-b" });
+  await page.goto(url.toString());
+  const tokens = await client.authorizationCodeGrant(b, await arrived(), { pkceCodeVerifier: verifier, expectedState: "s-b" });
+  expect(tokens.claims()!.email).toBe(E2E_ADMIN.email);
+
+  // Another browser, no session: prompt=none comes back with login_required, no page shown.
+  const stranger = await browser.newPage();
+  const strangerArrived = await captureCallback(stranger, CB_B);
+  await stranger.goto(client.buildAuthorizationUrl(b, { redirect_uri: CB_B, scope: "openid", prompt: "none", state: "s-n", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" }).toString());
+  const answer = await strangerArrived();
+  expect(answer.searchParams.get("error")).toBe("login_required");
+  expect(answer.searchParams.get("state")).toBe("s-n");
+
+  // An unregistered redirect_uri is never followed: Portico shows its own error page.
+  await stranger.goto(client.buildAuthorizationUrl(b, { redirect_uri: "https://evil.example/cb", scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" }).toString());
+  await expect(stranger.getByTestId("authorize-error")).toHaveAttribute("data-reason", "invalid_redirect_uri");
+  // Unsupported response_type is answered on the (valid) redirect.
+  await stranger.goto(`${E2E_BASE_URL}/oauth2/authorize?client_id=${clientId}&redirect_uri=${encodeURIComponent(CB_B)}&response_type=token&scope=openid&state=s-t`);
+  const implicit = await strangerArrived();
+  expect(implicit.searchParams.get("error")).toBe("unsupported_response_type");
+});
+
+test("client_credentials with client_secret_post", async () => {
+  const c = await registerDynamically({ client_name: "Backend", grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post", redirect_uris: [] });
+  const cfg = await client.discovery(ISSUER, c.clientMetadata().client_id, undefined, client.ClientSecretPost(c.clientMetadata().client_secret as string), insecure);
+  const tokens = await client.clientCredentialsGrant(cfg, { scope: "reports:read" });
+  expect(tokens.token_type.toLowerCase()).toBe("bearer");
+  expect(decodeProtectedHeader(tokens.access_token).typ).toBe("at+jwt");
+  expect((await client.tokenIntrospection(cfg, tokens.access_token)).scope).toBe("reports:read");
+});
+
+test("dynamic registration needs the initial access token", async () => {
+  await expect(
+    client.dynamicClientRegistration(ISSUER, { redirect_uris: [CB_A] }, undefined, { initialAccessToken: "wrong", ...insecure }),
+  ).rejects.toBeTruthy();
+  const res = await fetch(`${E2E_BASE_URL}/oauth2/register`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${E2E_REGISTRATION_TOKEN}` }, body: JSON.stringify({ redirect_uris: ["ftp://bad"] }) });
+  expect(res.status).toBe(400);
+  expect((await res.json()).error).toBe("invalid_redirect_uri");
+});
