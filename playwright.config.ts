@@ -26,7 +26,7 @@ export default defineConfig({
     command: "node server.mjs",
     url: `${E2E_BASE_URL}/api/health`,
     timeout: 120_000,
-    reuseExistingServer: false,
+    reuseExistingServer: process.env.E2E_REUSE_SERVER === "1",
     stdout: "pipe",
     stderr: "pipe",
     env: {

@@ -43,7 +43,8 @@ export function proxy(request: NextRequest) {
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // No form-action: browsers apply it to the redirects after a submission too, and a sign-in or
+    // consent form legitimately ends at the application's redirect_uri on another origin.
     "frame-ancestors 'none'",
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
@@ -56,7 +57,9 @@ export function proxy(request: NextRequest) {
   if (request.nextUrl.pathname !== "/oauth2/authorize") response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("X-Content-Type-Options", "nosniff");
-  response.headers.set("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts, which the
+  // CSRF check must refuse; nothing (tokens in URLs included) is sent to other origins either way.
+  response.headers.set("Referrer-Policy", "same-origin");
   response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), publickey-credentials-get=(self), publickey-credentials-create=(self)");
   response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
   if (https) response.headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");

@@ -1,6 +1,7 @@
 // Portico as an OpenID Provider, driven by a certified relying-party library (openid-client 6)
 // against the running server, with the browser for the user's part.
 import crypto from "node:crypto";
+import http from "node:http";
 import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import { decodeProtectedHeader } from "jose";
@@ -12,9 +13,21 @@ const CB_A = "http://127.0.0.1:4511/callback";
 const CB_B = "http://127.0.0.1:4512/callback";
 const insecure = { execute: [client.allowInsecureRequests] };
 
-/** Lets the browser "arrive" at a relying party's callback without a server behind it. */
+// The relying parties' callbacks: real listeners (route interception misses redirect targets).
+const callbackServers: http.Server[] = [];
+test.beforeAll(async () => {
+  for (const port of [4511, 4512]) {
+    const server = http.createServer((_req, res) => res.end("callback reached"));
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    callbackServers.push(server);
+  }
+});
+test.afterAll(async () => {
+  await Promise.all(callbackServers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** Waits until the browser arrives at a relying party's callback and returns that URL. */
 async function captureCallback(page: Page, prefix: string): Promise<() => Promise<URL>> {
-  await page.route(`${prefix}**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "callback reached" }));
   return async () => {
     await page.waitForURL((u) => u.toString().startsWith(prefix));
     return new URL(page.url());
@@ -39,7 +52,7 @@ test("code + PKCE + nonce + state with openid-client: discovery, ID token, UserI
     grant_types: ["authorization_code", "refresh_token"],
     token_endpoint_auth_method: "client_secret_basic",
     id_token_signed_response_alg: "ES256",
-  });
+  }, client.ClientSecretBasic());
   const meta = a.serverMetadata();
   expect(meta.issuer).toBe(E2E_BASE_URL);
   expect(meta.code_challenge_methods_supported).toEqual(["S256"]);
@@ -68,7 +81,11 @@ test("code + PKCE + nonce + state with openid-client: discovery, ID token, UserI
   const callback = await arrived();
   expect(callback.searchParams.get("iss")).toBe(E2E_BASE_URL); // RFC 9207
 
-  const tokens = await client.authorizationCodeGrant(a, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+  const tokens = await client
+    .authorizationCodeGrant(a, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce })
+    .catch((e) => {
+      throw new Error(`token request failed: ${JSON.stringify((e as { cause?: unknown }).cause ?? e)}`);
+    });
   const claims = tokens.claims()!;
   expect(claims.email).toBe(email);
   expect(claims.at_hash).toBe(atHash(tokens.access_token));
@@ -93,8 +110,14 @@ test("code + PKCE + nonce + state with openid-client: discovery, ID token, UserI
   await expect(client.fetchUserInfo(a, t2.access_token, claims.sub)).rejects.toBeTruthy();
 
   // Negative cases at the token endpoint, as a relying party sees them.
-  const wrongSecret = await client.discovery(ISSUER, a.clientMetadata().client_id, undefined, client.ClientSecretBasic("wrong-secret"), insecure);
-  await expect(client.clientCredentialsGrant(wrongSecret)).rejects.toMatchObject({ error: "invalid_client" });
+  const wrongSecret = await fetch(`${E2E_BASE_URL}/oauth2/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${Buffer.from(`${a.clientMetadata().client_id}:wrong`).toString("base64")}` },
+    body: "grant_type=refresh_token&refresh_token=whatever",
+  });
+  expect(wrongSecret.status).toBe(401);
+  expect(wrongSecret.headers.get("www-authenticate")).toMatch(/^Basic/);
+  expect(await wrongSecret.json()).toMatchObject({ error: "invalid_client" });
   await page.goto(second.toString());
   const third = await arrived();
   await expect(client.authorizationCodeGrant(a, third, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: state })).rejects.toMatchObject({ error: "invalid_grant" });
@@ -110,7 +133,7 @@ test("application B (first-party, public) signs in without a prompt after A; pro
   await page.goto("/admin/applications/new");
   await page.getByLabel("Name").fill("Demo Application B");
   await page.getByLabel("Application type").selectOption("public");
-  await page.getByLabel("Redirect URIs").fill(CB_B);
+  await page.getByLabel("Redirect URIs", { exact: true }).fill(CB_B);
   await page.getByLabel(/^Authorization code/).check();
   await page.getByLabel("First-party application (skip the consent screen)").check();
   await page.getByRole("button", { name: "Create application" }).click();
@@ -144,7 +167,7 @@ test("application B (first-party, public) signs in without a prompt after A; pro
 });
 
 test("client_credentials with client_secret_post", async () => {
-  const c = await registerDynamically({ client_name: "Backend", grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post", redirect_uris: [] });
+  const c = await registerDynamically({ client_name: "Backend", grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post", redirect_uris: [] }, client.ClientSecretPost());
   const cfg = await client.discovery(ISSUER, c.clientMetadata().client_id, undefined, client.ClientSecretPost(c.clientMetadata().client_secret as string), insecure);
   const tokens = await client.clientCredentialsGrant(cfg, { scope: "reports:read" });
   expect(tokens.token_type.toLowerCase()).toBe("bearer");

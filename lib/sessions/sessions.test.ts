@@ -36,6 +36,8 @@ describe(`sessions on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     expect(v).toEqual({
       id: s.id,
       createdAt: row.createdAt,
+      authTime: row.authTime,
+      amr: ["pwd"],
       expiresAt: row.expiresAt,
       user: { id: u.id, email: u.email, displayName: u.displayName, emailVerified: true, roles: ["admin"] },
     });

@@ -4,7 +4,6 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { Button } from "@/components/ui/button";
 import { getConsentRequest, SCOPE_DESCRIPTIONS, isKnownScope } from "@/lib/oidc";
 import { requireSession } from "@/lib/http";
-import { consentAction } from "./actions";
 
 export const metadata: Metadata = { title: "Allow access" };
 
@@ -23,7 +22,7 @@ export default async function ConsentPage({ searchParams }: { searchParams: Prom
         ))}
       </ul>
       <p className="text-xs text-slate-500">You can withdraw this access at any time from your account.</p>
-      <form action={consentAction} className="grid grid-cols-2 gap-3">
+      <form method="post" action="/consent/decision" className="grid grid-cols-2 gap-3">
         <input type="hidden" name="interaction" value={id} />
         <Button type="submit" name="decision" value="deny" variant="secondary">
           Deny

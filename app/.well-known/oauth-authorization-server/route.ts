@@ -1,2 +1,5 @@
 // RFC 8414 §3: the same metadata, for OAuth-only clients.
-export { GET, dynamic } from "../openid-configuration/route";
+import { GET as openidConfiguration } from "../openid-configuration/route";
+
+export const dynamic = "force-dynamic";
+export const GET = openidConfiguration;
