@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
-import { decodeProtectedHeader } from "jose";
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
 import { STRONG_PASSWORD, register, uniqueEmail } from "./helpers";
 
@@ -182,4 +182,89 @@ test("dynamic registration needs the initial access token", async () => {
   const res = await fetch(`${E2E_BASE_URL}/oauth2/register`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${E2E_REGISTRATION_TOKEN}` }, body: JSON.stringify({ redirect_uris: ["ftp://bad"] }) });
   expect(res.status).toBe(400);
   expect((await res.json()).error).toBe("invalid_redirect_uri");
+});
+
+test("device authorization grant (RFC 8628): the TV polls while the user approves on /device", async ({ page }) => {
+  const email = uniqueEmail("tv");
+  await register(page, email);
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  const registered = await registerDynamically(
+    { client_name: "Living-room TV", grant_types: ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"], token_endpoint_auth_method: "none", redirect_uris: [] },
+    client.None(),
+  );
+  const tv = await client.discovery(ISSUER, registered.clientMetadata().client_id, undefined, client.None(), insecure);
+  const started = await client.initiateDeviceAuthorization(tv, { scope: "openid email offline_access" });
+  expect(started.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+  const polling = client.pollDeviceAuthorizationGrant(tv, started);
+
+  await page.goto(started.verification_uri);
+  await page.getByLabel("Code").fill(started.user_code.toLowerCase().replace("-", " "));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("Living-room TV")).toBeVisible();
+  await page.getByRole("button", { name: "Approve" }).click();
+
+  const tokens = await polling;
+  expect(tokens.claims()!.email).toBe(email);
+  expect(tokens.refresh_token).toBeTruthy();
+});
+
+test("logout from B ends the session, and A hears it over the back channel", async ({ page }) => {
+  const received: string[] = [];
+  const listener = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push(body);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => listener.listen(4513, "127.0.0.1", resolve));
+  try {
+    const email = uniqueEmail("slo");
+    await register(page, email);
+    const a = await registerDynamically(
+      { client_name: "A with back-channel", redirect_uris: [CB_A], grant_types: ["authorization_code"], backchannel_logout_uri: "http://127.0.0.1:4513/backchannel" },
+      client.ClientSecretBasic(),
+    );
+    const b = await registerDynamically({ client_name: "B", redirect_uris: [CB_B], grant_types: ["authorization_code"], token_endpoint_auth_method: "none", post_logout_redirect_uris: [`${CB_B}/bye`] }, client.None());
+    const verifier = client.randomPKCECodeVerifier();
+    const challenge = await client.calculatePKCECodeChallenge(verifier);
+
+    const arrivedA = await captureCallback(page, CB_A);
+    await page.goto(client.buildAuthorizationUrl(a, { redirect_uri: CB_A, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "a" }).toString());
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Allow" }).click();
+    const tokensA = await client.authorizationCodeGrant(a, await arrivedA(), { pkceCodeVerifier: verifier, expectedState: "a" });
+
+    const arrivedB = await captureCallback(page, CB_B);
+    await page.goto(client.buildAuthorizationUrl(b, { redirect_uri: CB_B, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "b" }).toString());
+    await page.getByRole("button", { name: "Allow" }).click(); // consent for B; no second sign-in
+    const tokensB = await client.authorizationCodeGrant(b, await arrivedB(), { pkceCodeVerifier: verifier, expectedState: "b" });
+    expect(tokensB.claims()!.sid).toBe(tokensA.claims()!.sid);
+
+    await page.goto(client.buildEndSessionUrl(b, { id_token_hint: tokensB.id_token!, post_logout_redirect_uri: `${CB_B}/bye`, state: "bye-state" }).toString());
+    await page.waitForURL((u) => u.toString().startsWith(`${CB_B}/bye`));
+    expect(new URL(page.url()).searchParams.get("state")).toBe("bye-state");
+
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const logoutToken = new URLSearchParams(received[0]).get("logout_token")!;
+    const { payload, protectedHeader } = await jwtVerify(logoutToken, createRemoteJWKSet(new URL(`${E2E_BASE_URL}/oauth2/jwks`)), { issuer: E2E_BASE_URL, audience: a.clientMetadata().client_id });
+    expect(protectedHeader.typ).toBe("logout+jwt");
+    expect(payload.sid).toBe(tokensA.claims()!.sid);
+    expect(payload.events).toHaveProperty(["http://schemas.openid.net/event/backchannel-logout"]);
+    expect(payload.nonce).toBeUndefined();
+
+    // The Portico session is gone: A's next sign-in asks for the password again.
+    await page.goto(client.buildAuthorizationUrl(a, { redirect_uri: CB_A, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "a2" }).toString());
+    await expect(page).toHaveURL(/\/login/);
+  } finally {
+    await new Promise((resolve) => listener.close(resolve));
+  }
 });
