@@ -49,6 +49,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     body?: string | Buffer;
     setupClient?: (client: Client) => void;
+    /** Called with each response's body right after that connection's "response" event; false = mismatch. */
+    verifyBody?: (body: string) => boolean;
   }
 
   export interface Instance extends EventEmitter {

@@ -15,9 +15,18 @@ const insecure = { execute: [client.allowInsecureRequests] };
 
 // The relying parties' callbacks: real listeners (route interception misses redirect targets).
 const callbackServers: http.Server[] = [];
+/** Bodies of form_post responses (OAuth 2.0 Form Post Response Mode) received by the callbacks. */
+const postedCallbacks: { url: string; body: string }[] = [];
 test.beforeAll(async () => {
   for (const port of [4511, 4512]) {
-    const server = http.createServer((_req, res) => res.end("callback reached"));
+    const server = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        if (req.method === "POST") postedCallbacks.push({ url: `http://127.0.0.1:${port}${req.url}`, body });
+        res.end("callback reached");
+      });
+    });
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     callbackServers.push(server);
   }
@@ -267,4 +276,33 @@ test("logout from B ends the session, and A hears it over the back channel", asy
   } finally {
     await new Promise((resolve) => listener.close(resolve));
   }
+});
+
+test("response_mode=form_post delivers code, state and iss in an auto-submitted form", async ({ page }) => {
+  const email = uniqueEmail("formpost");
+  await register(page, email);
+  const a = await registerDynamically({ client_name: "Form post app", redirect_uris: [CB_A], grant_types: ["authorization_code"] }, client.ClientSecretBasic());
+  const verifier = client.randomPKCECodeVerifier();
+  const url = client.buildAuthorizationUrl(a, {
+    redirect_uri: CB_A,
+    scope: "openid email",
+    response_mode: "form_post",
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state: "fp-state",
+    nonce: "fp-nonce",
+  });
+  await page.goto(url.toString());
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect.poll(() => postedCallbacks.length, { timeout: 15_000 }).toBeGreaterThan(0);
+  const posted = postedCallbacks.at(-1)!;
+  const form = new URLSearchParams(posted.body);
+  expect(form.get("state")).toBe("fp-state");
+  expect(form.get("iss")).toBe(E2E_BASE_URL);
+  const request = new Request(posted.url, { method: "POST", body: posted.body, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+  const tokens = await client.authorizationCodeGrant(a, request, { pkceCodeVerifier: verifier, expectedState: "fp-state", expectedNonce: "fp-nonce" });
+  expect(tokens.claims()!.email).toBe(email);
 });

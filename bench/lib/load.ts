@@ -1,4 +1,5 @@
-// One load level: autocannon keeps `connections` sign-ins in flight for warm-up + measured seconds.
+// One load level: autocannon keeps `connections` requests (sign-ins, or any fixed request judged by a
+// `check` of status, headers and body) in flight for warm-up + measured seconds.
 // Numbers come only from the measured window, taken in steady state: the CPU counters are read at
 // its two edges and only responses completed inside it count, so neither the ramp-up nor requests
 // cut off at the end skew "CPU per sign-in".
@@ -13,14 +14,27 @@ export interface Counters {
   extraCpuMs?: () => Promise<number>;
 }
 
+/** A fixed request, replayed as is on every connection. */
+export interface LoadRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer | string;
+}
+
+/** Is this response a success? Headers are a flat list of pairs (set-cookie may repeat). */
+export type ResponseCheck = (status: number, headers: [string, string][], body: string) => boolean;
+
 export interface LoadResult {
   connections: number;
   seconds: number;
+  /** Successful responses completed in the window (sign-ins for bench:login). */
   signIns: number;
   signInsPerSec: number;
   p50Ms: number;
   p99Ms: number;
-  /** Responses in the window that did not sign in, by status (e.g. {"200": 3} = form re-rendered). */
+  /** Responses in the window that did not sign in (or failed `check`), by status (e.g. {"200": 3} = form
+   *  re-rendered; "200 (wrong body)" when a check looked at the body). */
   failures: Record<string, number>;
   /** Socket errors and timeouts over the whole run, warm-up included. */
   errors: number;
@@ -28,6 +42,8 @@ export interface LoadResult {
   serverCpuMs: number;
   extraCpuMs: number | null;
   benchCpuMs: number;
+  /** The window's monotonic edges in µs (the clock of V8 CPU profiles, CLOCK_MONOTONIC on Linux). */
+  windowUs: [number, number];
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -37,8 +53,11 @@ function percentile(sorted: number[], p: number): number {
 
 export async function runLoad(opts: {
   origin: string;
-  mode: Mode;
-  request: SignInRequest;
+  /** bench:login: judge responses as sign-ins of this mode (headers only). */
+  mode?: Mode;
+  /** Or judge each response with this (the body is then kept and passed in). */
+  check?: ResponseCheck;
+  request: SignInRequest | LoadRequest;
   connections: number;
   warmupSeconds: number;
   seconds: number;
@@ -48,29 +67,56 @@ export async function runLoad(opts: {
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   let signIns = 0;
+  if (!opts.check && !opts.mode) throw new Error("[bench] runLoad needs a mode or a check");
+  const fail = (key: string) => (failures[key] = (failures[key] ?? 0) + 1);
 
   // Each connection remembers whether its current response signed in ("headers" precedes
   // "response" for the same response; no pipelining, so they pair up).
+  // With a `check`, the verdict needs the body, which autocannon hands only to `verifyBody`. That
+  // runs synchronously right after the same connection's "response" event (httpClient.js
+  // kOnMessageComplete), so the response waiting in `pending` is always the one being verified.
+  let pending: { status: number; headers: [string, string][] } | null = null;
   const setupClient = (client: Client) => {
     let ok = false;
+    let status = 0;
+    let pairs: [string, string][] = [];
     client.on("headers", ({ statusCode, headers }) => {
-      const pairs: [string, string][] = [];
+      pairs = [];
       for (let i = 0; i + 1 < headers.length; i += 2) pairs.push([headers[i]!, headers[i + 1]!]);
-      ok = isSuccessfulSignIn(opts.mode, statusCode, pairs);
+      status = statusCode;
+      if (!opts.check) ok = isSuccessfulSignIn(opts.mode!, statusCode, pairs);
     });
     client.on("response", (statusCode, _bytes, responseTime) => {
       if (!measuring) return;
       latencies.push(responseTime);
+      if (opts.check) {
+        pending = { status, headers: pairs };
+        return;
+      }
       if (ok) signIns++;
-      else failures[String(statusCode)] = (failures[String(statusCode)] ?? 0) + 1;
+      else fail(String(statusCode));
     });
   };
+  const verifyBody = (body: string): boolean => {
+    const p = pending;
+    pending = null;
+    if (!p || !opts.check) return true; // outside the window (or no check): nothing to count
+    let ok = false;
+    try {
+      ok = opts.check(p.status, p.headers, body);
+    } catch {
+      ok = false;
+    }
+    if (ok) signIns++;
+    else fail(p.status >= 200 && p.status < 300 ? `${p.status} (wrong body)` : String(p.status));
+    return true; // counted here; autocannon's own "mismatch" tally is not used
+  };
 
-  type Snapshot = { t: number; server: number; extra: number; bench: NodeJS.CpuUsage };
+  type Snapshot = { t: number; us: number; server: number; extra: number; bench: NodeJS.CpuUsage };
   // The synchronous reads and the flip of `measuring` happen in the same tick, so no response can
   // fall between them; only the PostgreSQL query (a few ms on an idle connection) comes after.
   const snapshot = async (measureNow: boolean): Promise<Snapshot> => {
-    const s = { t: performance.now(), server: opts.counters.serverCpuMs(), bench: process.cpuUsage() };
+    const s = { t: performance.now(), us: Number(process.hrtime.bigint() / 1000n), server: opts.counters.serverCpuMs(), bench: process.cpuUsage() };
     measuring = measureNow;
     return { ...s, extra: opts.counters.extraCpuMs ? await opts.counters.extraCpuMs() : 0 };
   };
@@ -90,10 +136,11 @@ export async function runLoad(opts: {
         duration: opts.warmupSeconds + opts.seconds + 30,
         timeout: 60,
         setupClient,
+        ...(opts.check ? { verifyBody } : {}),
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
-    const fail = (e: unknown) => {
+    const abort = (e: unknown) => {
       instance.stop();
       reject(e);
     };
@@ -104,9 +151,9 @@ export async function runLoad(opts: {
           snapshot(false).then((e) => {
             windowEnd = e;
             instance.stop();
-          }, fail);
+          }, abort);
         }, opts.seconds * 1000);
-      }, fail);
+      }, abort);
     }, opts.warmupSeconds * 1000);
   });
 
@@ -126,5 +173,6 @@ export async function runLoad(opts: {
     serverCpuMs: windowEnd.server - windowStart.server,
     extraCpuMs: opts.counters.extraCpuMs ? windowEnd.extra - windowStart.extra : null,
     benchCpuMs: (windowEnd.bench.user + windowEnd.bench.system - windowStart.bench.user - windowStart.bench.system) / 1000,
+    windowUs: [windowStart.us, windowEnd.us],
   };
 }

@@ -25,23 +25,27 @@ export interface SignInRequest {
 
 const SESSION_COOKIE = "portico.session"; // lib/http/session-cookie.ts (no __Host- prefix on http://)
 
-/** The loginAction id from the build's server-reference manifest. */
-export function findLoginActionId(root: string): string {
+/** A server action's id from the build's server-reference manifest, e.g. ("app/(auth)/login", "loginAction"). */
+export function findActionId(root: string, dir: string, exportedName: string): string {
   const file = path.join(root, ".next/server/server-reference-manifest.json");
   const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as {
     node: Record<string, { filename?: string; exportedName?: string; workers?: Record<string, unknown> }>;
   };
   const matches = Object.entries(manifest.node).filter(
     ([, e]) =>
-      (e.filename === "app/(auth)/login/actions.ts" || Object.keys(e.workers ?? {}).includes("app/(auth)/login/page")) &&
-      e.exportedName === "loginAction",
+      (e.filename === `${dir}/actions.ts` || Object.keys(e.workers ?? {}).includes(`${dir}/page`)) && e.exportedName === exportedName,
   );
-  if (matches.length !== 1) throw new Error(`[bench] expected one loginAction in ${file}, found ${matches.length}`);
+  if (matches.length !== 1) throw new Error(`[bench] expected one ${exportedName} in ${file}, found ${matches.length}`);
   return matches[0]![0];
 }
 
+/** The loginAction id from the build's server-reference manifest. */
+export function findLoginActionId(root: string): string {
+  return findActionId(root, "app/(auth)/login", "loginAction");
+}
+
 /** Serialise a FormData the way fetch() in a browser does (multipart, with its boundary). */
-async function multipart(fd: FormData): Promise<{ body: Buffer; contentType: string }> {
+export async function multipart(fd: FormData): Promise<{ body: Buffer; contentType: string }> {
   const req = new Request("http://serialise.invalid/", { method: "POST", body: fd });
   return { body: Buffer.from(await req.arrayBuffer()), contentType: req.headers.get("content-type")! };
 }
@@ -59,19 +63,27 @@ function encodeReply(root: string): (args: unknown[]) => Promise<string | FormDa
 const decodeHtml = (s: string) =>
   s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
-/** The hidden fields of the server-rendered login form (what a browser without JS submits). */
-async function loginFormHiddenFields(origin: string): Promise<[string, string][]> {
-  const res = await fetch(`${origin}/login`);
-  const html = await res.text();
-  if (res.status !== 200) throw new Error(`[bench] GET /login -> ${res.status}`);
+/** The hidden fields of the first <form> in a server-rendered page (what a browser without JS submits
+ *  besides what the user types), or null when the page has no form. */
+export function hiddenFormFields(html: string): [string, string][] | null {
   const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
-  if (!form) throw new Error("[bench] no <form> on /login");
+  if (form === undefined) return null;
   const fields: [string, string][] = [];
   for (const input of form.match(/<input[^>]*>/g) ?? []) {
     if (!/type="hidden"/.test(input)) continue;
     const name = /name="([^"]*)"/.exec(input)?.[1];
     if (name) fields.push([decodeHtml(name), decodeHtml(/value="([^"]*)"/.exec(input)?.[1] ?? "")]);
   }
+  return fields;
+}
+
+/** The hidden fields of the server-rendered login form (what a browser without JS submits). */
+async function loginFormHiddenFields(origin: string): Promise<[string, string][]> {
+  const res = await fetch(`${origin}/login`);
+  const html = await res.text();
+  if (res.status !== 200) throw new Error(`[bench] GET /login -> ${res.status}`);
+  const fields = hiddenFormFields(html);
+  if (!fields) throw new Error("[bench] no <form> on /login");
   return fields;
 }
 

@@ -29,7 +29,23 @@ export async function freePort(): Promise<number> {
 // Settings a developer's shell might carry that would change what we measure.
 const INHERITED_SETTINGS = /^(PORTICO_|LOGIN_|SESSION_|NEXTAUTH_|DATABASE_URL$|REDIS_URL$|SMTP_URL$|TRUST_PROXY$|HOST$|PORT$)/;
 
-export async function startServer(opts: { root: string; env: Record<string, string>; label: string }): Promise<RunningServer> {
+export interface StartOptions {
+  root: string;
+  env: Record<string, string>;
+  label: string;
+  /** Script to run, relative to root (default server.mjs, Portico's production server). */
+  script?: string;
+  /** Answers 200 once the server is ready (default /api/health). */
+  healthPath?: string;
+  /** Extra node flags before the script, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  /** Grace period between SIGTERM and SIGKILL (default 5 s; a profile being written needs longer). */
+  stopTimeoutMs?: number;
+}
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const script = opts.script ?? "server.mjs";
+  const healthPath = opts.healthPath ?? "/api/health";
   const port = await freePort();
   const env: Record<string, string | undefined> = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !INHERITED_SETTINGS.test(k))),
@@ -43,8 +59,8 @@ export async function startServer(opts: { root: string; env: Record<string, stri
     ...opts.env,
   };
 
-  const child: ChildProcess = spawn(process.execPath, ["server.mjs"], { cwd: opts.root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
-  if (!child.pid) throw new Error(`[bench] could not start server.mjs for ${opts.label}`);
+  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), script], { cwd: opts.root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  if (!child.pid) throw new Error(`[bench] could not start ${script} for ${opts.label}`);
   const pid = child.pid;
   trackPid(pid);
 
@@ -71,7 +87,7 @@ export async function startServer(opts: { root: string; env: Record<string, stri
   const stop = async () => {
     if (exited) return;
     child.kill("SIGTERM");
-    const killTimer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    const killTimer = setTimeout(() => child.kill("SIGKILL"), opts.stopTimeoutMs ?? 5000);
     await exitedPromise;
     clearTimeout(killTimer);
   };
@@ -89,13 +105,13 @@ export async function startServer(opts: { root: string; env: Record<string, stri
     },
   };
 
-  // Ready = GET /api/health answers 200 (the instrumentation hook has migrated the database and
+  // Ready = GET /api/health (for Portico) answers 200 (the instrumentation hook has migrated the database and
   // created the bootstrap admin by then). A fresh database migrates first, hence the long deadline.
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`[bench] server ${opts.label} exited during start:\n${server.logTail()}`);
     try {
-      const res = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${origin}${healthPath}`, { signal: AbortSignal.timeout(5000) });
       await res.arrayBuffer();
       if (res.status === 200) return server;
     } catch {
