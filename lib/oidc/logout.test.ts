@@ -287,3 +287,26 @@ describe("RP-initiated logout", () => {
     expect(openRpLogoutParams(sealRpLogoutRequest({}))).toBeNull();
   });
 });
+
+describe("back-channel logout for every session of a user", () => {
+  it("notifies the clients of each session in which the user holds grants", async () => {
+    const { backchannelLogoutUser } = await import("./logout");
+    const { insertGrant } = await import("./oidc.repo");
+    const { listDeliveries } = await import("@/lib/outbound");
+    const { createApplication } = await import("@/lib/clients");
+    const app = await createApplication(
+      { id: "00000000-0000-4000-8000-0000000000aa", roles: ["admin"] },
+      { name: "BC all", type: "confidential", redirectUris: ["https://bc.example.com/cb"], grantTypes: ["authorization_code"], backchannelLogoutUri: "https://bc.example.com/logout" },
+      {},
+    );
+    const userId = "00000000-0000-4000-8000-0000000000bb";
+    const s1 = "00000000-0000-4000-8000-0000000000c1";
+    const s2 = "00000000-0000-4000-8000-0000000000c2";
+    await insertGrant({ clientId: app.application.clientId, userId, sessionId: s1, scope: "openid" });
+    await insertGrant({ clientId: app.application.clientId, userId, sessionId: s2, scope: "openid" });
+    expect(await backchannelLogoutUser(userId, {})).toBe(2);
+    const sent = (await listDeliveries({ take: 50 })).filter((d) => d.url === "https://bc.example.com/logout");
+    expect(sent).toHaveLength(2);
+    expect(await backchannelLogoutUser(userId, {})).toBe(0); // grants were revoked: nothing left to tell
+  });
+});

@@ -17,7 +17,7 @@ import { signJwt, verifyJwt } from "@/lib/keys";
 import { enqueueHttpDelivery, kickHttpWorker } from "@/lib/outbound";
 import { endSession, validateSession } from "@/lib/sessions";
 import { issuer } from "./issuer";
-import { findGrantsOfSession, revokeGrantById, withTransaction } from "./oidc.repo";
+import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, withTransaction } from "./oidc.repo";
 import { parseScope } from "./scopes";
 
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -32,6 +32,18 @@ export interface BackchannelResult {
   /** client_ids a logout token was queued for. */
   notified: string[];
   revokedGrants: number;
+}
+
+/**
+ * Every session of the user ended at once (password reset, account lock): tell each session's
+ * clients, as if the user had signed out of each.
+ */
+export async function backchannelLogoutUser(userId: string, ctx: RequestContext): Promise<number> {
+  let notified = 0;
+  for (const sessionId of await findSessionIdsWithGrantsOfUser(userId)) {
+    notified += (await backchannelLogout(sessionId, ctx)).notified.length;
+  }
+  return notified;
 }
 
 /** Tells the session's clients it ended, and revokes its grants (offline_access excepted). */

@@ -126,3 +126,13 @@ export async function updateInteractionParams(id: string, params: Prisma.InputJs
 export async function deleteInteraction(id: string) {
   await (await client()).authorizationRequest.deleteMany({ where: { id } });
 }
+
+/** Sessions in which the user still holds live grants (for back-channel logout after a password reset). */
+export async function findSessionIdsWithGrantsOfUser(userId: string): Promise<string[]> {
+  const rows = await (await client()).oAuthGrant.findMany({
+    where: { userId, revokedAt: null, sessionId: { not: null } },
+    select: { sessionId: true },
+    distinct: ["sessionId"],
+  });
+  return rows.map((r) => r.sessionId!).filter(Boolean);
+}
