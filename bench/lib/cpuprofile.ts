@@ -31,8 +31,28 @@ export interface ProfileSummary {
   byArea: [string, number][];
   /** Self time by function, descending. */
   bySelf: [string, number][];
-  /** Inclusive time by function (each function counted once per sample), descending. */
+  /** Inclusive time by function (each function counted once per sample), descending. Synchronous
+   *  stacks only: an async function's own frame is not on the stack of what it awaits. */
   byInclusive: [string, number][];
+  /** Busy time by owner: the nearest frame on the stack that is not Node core or a V8 builtin (so a
+   *  socket write issued by the pg driver counts for the pg driver), grouped coarsely. */
+  byOwner: [string, number][];
+}
+
+/** Coarse owners for the report. */
+export function ownerOf(area: string): string {
+  if (area.startsWith("wasm://") || area === "@prisma/client (query compiler)") return "Prisma query compiler (WASM)";
+  if (area === "@prisma/client" || area === "@prisma/debug") return "Prisma client runtime";
+  if (["pg", "pg-pool", "pg-protocol", "pg-types", "pg-connection-string", "@prisma/adapter-pg", "@prisma/driver-adapter-utils"].includes(area)) return "pg driver + Prisma adapter";
+  if (area === "@electric-sql/pglite" || area === "pglite-prisma-adapter") return "PGlite (database in process) + adapter";
+  if (area === "jose" || area === "next-auth") return "jose / next-auth (JWS, session JWE)";
+  if (/react/.test(area)) return "React (server rendering)";
+  // app-page-turbo.runtime.prod.js (next (bundled next-server)) embeds React's server renderer too.
+  if (area.startsWith("next")) return "Next.js (routing, proxy adapter, app runtime)";
+  if (area.startsWith("portico ") || /proxy\.ts$/.test(area)) return "Portico code (lib/, app/, proxy.ts)";
+  if (area === "(garbage collector)") return "garbage collector";
+  if (area === "Node.js core" || area === "V8 builtins / native" || area === "(program)") return "Node core / V8 (no library on the stack)";
+  return area;
 }
 
 /** Where code lives, by file path: a package, Node core, or Portico's own lib/<domain> and app/. */
@@ -45,6 +65,7 @@ function areaOfPath(file: string): string {
       if (rest[2] === "compiled") return `next (bundled ${rest[3]?.replace(/\.js$/, "")})`;
       return `next ${rest[2]?.replace(/\.js$/, "")}`;
     }
+    if (pkg === "@prisma/client" && /query_compiler/.test(file)) return "@prisma/client (query compiler)";
     return pkg;
   }
   const own = /(?:^|\/)((?:lib|app|components)\/[^/]+)/.exec(file)?.[1];
@@ -136,6 +157,8 @@ export function summarize(profile: CpuProfile, windowUs: [number, number], resol
   const area = new Map<string, number>();
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const owner = new Map<string, number>();
+  const generic = new Set(["Node.js core", "V8 builtins / native", "(program)"]);
   let totalMs = 0;
   let idleMs = 0;
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
@@ -156,16 +179,19 @@ export function summarize(profile: CpuProfile, windowUs: [number, number], resol
     add(area, here.area, ms);
     add(self, here.label, ms);
     const seen = new Set<string>();
+    let owned: string | null = null;
     for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
       const f = byId.get(id)!.callFrame;
       if (f.functionName === "(root)") break;
-      const l = resolver.resolve(f).label;
-      if (!seen.has(l)) {
-        seen.add(l);
-        add(inclusive, l, ms);
+      const r = resolver.resolve(f);
+      if (owned === null && !generic.has(r.area)) owned = ownerOf(r.area);
+      if (!seen.has(r.label)) {
+        seen.add(r.label);
+        add(inclusive, r.label, ms);
       }
     }
+    add(owner, owned ?? ownerOf(here.area), ms);
   }
   const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]);
-  return { totalMs, idleMs, byArea: sorted(area), bySelf: sorted(self), byInclusive: sorted(inclusive) };
+  return { totalMs, idleMs, byArea: sorted(area), bySelf: sorted(self), byInclusive: sorted(inclusive), byOwner: sorted(owner) };
 }

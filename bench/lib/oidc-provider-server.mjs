@@ -3,7 +3,7 @@
 // handler that can sign a user in and record consent. Started by bench/oidc.ts as a child process
 // (plain node, NODE_ENV=production), configured through one environment variable:
 //
-//   BENCH_OP_CONFIG = JSON { issuer, clients: [{ client_id, client_secret, ... }], users: [{ email, password }],
+//   BENCH_OP_CONFIG = JSON { issuer (default http://HOST:PORT), clients: [{ client_id, client_secret, ... }], users: [{ email, password }],
 //                            passwordCheck: "plain" | "argon2id", argon2: { memoryCost, timeCost, parallelism } }
 //
 // Endpoints: /auth, /token, /me (UserInfo), /token/introspection, /jwks, /.well-known/openid-configuration
@@ -18,6 +18,7 @@ import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 const cfg = JSON.parse(process.env.BENCH_OP_CONFIG ?? "{}");
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
+const issuer = cfg.issuer ?? `http://${host}:${port}`;
 const API = "urn:portico-bench:api";
 
 // One ES256 signing key, as Portico signs access and ID tokens with ES256 here.
@@ -52,7 +53,7 @@ async function checkPassword(account, password) {
 // below consults it, so a user who approved a client once is not asked again in a new session.
 const consents = new Map();
 
-const provider = new Provider(cfg.issuer, {
+const provider = new Provider(issuer, {
   clients: cfg.clients,
   jwks: { keys: [jwk] },
   // ES256 is the only key: make it every client's (and JWT access tokens') default algorithm.
@@ -104,7 +105,7 @@ const provider = new Provider(cfg.issuer, {
       useGrantedResource: async () => false,
       getResourceServerInfo: async (_ctx, resource) => {
         if (resource !== API) throw new errors.InvalidTarget();
-        return { scope: "api:read api:write", audience: cfg.issuer, accessTokenTTL: 900, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
+        return { scope: "api:read api:write", audience: issuer, accessTokenTTL: 900, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
       },
     },
   },
@@ -223,4 +224,4 @@ http
     }
     callback(req, res);
   })
-  .listen(port, host, () => console.log(`[oidc-provider bench] ${cfg.issuer} listening on ${host}:${port} (passwords: ${cfg.passwordCheck ?? "plain"})`));
+  .listen(port, host, () => console.log(`[oidc-provider bench] ${issuer} listening on ${host}:${port} (passwords: ${cfg.passwordCheck ?? "plain"})`));
