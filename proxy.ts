@@ -53,8 +53,7 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  // The authorization endpoint's form_post page sets its own policy (form-action must name the client).
-  if (request.nextUrl.pathname !== "/oauth2/authorize") response.headers.set("Content-Security-Policy", csp);
+  response.headers.set("Content-Security-Policy", csp);
   response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("X-Content-Type-Options", "nosniff");
   // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts, which the
@@ -66,6 +65,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Protocol endpoints (JSON for machines, redirects) skip the proxy: it cost more than the endpoints'
+// own work (bench/RESULTS.md), and they need neither a CSP nonce nor the form Origin check.
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico|oauth2/|\\.well-known/|api/).*)" }],
 };

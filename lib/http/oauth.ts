@@ -5,7 +5,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { OAuthError } from "@/lib/oidc";
 
-const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache", "X-Content-Type-Options": "nosniff" };
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });

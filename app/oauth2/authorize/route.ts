@@ -1,4 +1,5 @@
 // Authorization endpoint (RFC 6749 §3.1: GET and POST). Thin: parse, ask lib/oidc, translate.
+import crypto from "node:crypto";
 import { authorize, type AuthorizationResponse, type AuthorizeOutcome } from "@/lib/oidc";
 import { contextFromHeaders, currentSession, singleValued } from "@/lib/http";
 import { OAuthError } from "@/lib/oidc";
@@ -36,7 +37,7 @@ function respond(request: Request, outcome: AuthorizeOutcome): Response {
     case "consent":
       return redirectTo(request, `/consent?interaction=${outcome.interactionId}`);
     case "respond":
-      return outcome.response.mode === "form_post" ? formPost(request, outcome.response) : queryRedirect(outcome.response);
+      return outcome.response.mode === "form_post" ? formPost(outcome.response) : queryRedirect(outcome.response);
   }
 }
 
@@ -53,8 +54,9 @@ function queryRedirect(r: AuthorizationResponse): Response {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** OAuth 2.0 Form Post Response Mode §2: an auto-submitting form; the script carries the CSP nonce. */
-function formPost(request: Request, r: AuthorizationResponse): Response {
-  const nonce = request.headers.get("x-nonce") ?? "";
+function formPost(r: AuthorizationResponse): Response {
+  // This endpoint bypasses proxy.ts, so the page makes its own nonce and policy.
+  const nonce = crypto.randomBytes(16).toString("base64");
   const inputs = Object.entries(r.params)
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join("");
