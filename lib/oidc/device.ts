@@ -26,7 +26,8 @@ import { issuer } from "./issuer";
 import { OAuthError } from "./oidc.errors";
 import { insertGrant, withTransaction } from "./oidc.repo";
 import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes";
-import { DEVICE_CODE_GRANT, type TokenRequestBody } from "./token-endpoint";
+import { DEVICE_CODE_GRANT } from "./issuer";
+import type { TokenRequestBody } from "./token-endpoint";
 import { issueTokens, mayIssueRefreshToken } from "./tokens";
 import type { OidcClient, TokenResponse } from "./types";
 

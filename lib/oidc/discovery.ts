@@ -3,7 +3,7 @@
 import "server-only";
 import { OIDC_SCOPES, CLAIMS_BY_SCOPE } from "./scopes";
 import { endpoint, issuer } from "./issuer";
-import { DEVICE_CODE_GRANT } from "./token-endpoint";
+import { DEVICE_CODE_GRANT } from "./issuer";
 
 export function providerMetadata() {
   const authMethods = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];

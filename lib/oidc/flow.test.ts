@@ -199,7 +199,7 @@ describe("introspection and revocation", () => {
     const tokens = await exchange(confidential, await codeFor(confidential));
     expect(await introspect(confidential, tokens.access_token, undefined)).toMatchObject({ active: true, sub: userId, client_id: confidential.clientId });
     expect(await introspect(confidential, tokens.refresh_token, "refresh_token")).toMatchObject({ active: true, token_type: "refresh_token" });
-    expect(await introspect(publicClient, tokens.access_token, undefined)).toEqual({ active: false });
+    expect((await oauthError(introspect(publicClient, tokens.access_token, undefined))).error).toBe("invalid_client");
     expect(await introspect(confidential, "garbage", undefined)).toEqual({ active: false });
     await revoke(confidential, tokens.refresh_token, "refresh_token", {});
     expect(await introspect(confidential, tokens.access_token, undefined)).toEqual({ active: false });

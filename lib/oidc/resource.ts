@@ -56,6 +56,7 @@ export async function userInfo(token: string | null): Promise<Record<string, unk
 
 /** RFC 7662 §2.2. Tokens of other clients are reported inactive: a client learns only about its own. */
 export async function introspect(client: OidcClient, token: string | undefined, hint: string | undefined): Promise<Record<string, unknown>> {
+  if (client.type !== "confidential") throw new OAuthError("invalid_client", "introspection requires a confidential client");
   if (!token) throw new OAuthError("invalid_request", "token is required");
   const tryAccess = async () => {
     const c = await activeAccessToken(token);
@@ -89,9 +90,7 @@ export async function introspect(client: OidcClient, token: string | undefined, 
 /** RFC 7009 §2.1-2.2: always succeeds for the caller; revoking a refresh token ends its whole grant. */
 export async function revoke(client: OidcClient, token: string | undefined, hint: string | undefined, ctx: RequestContext): Promise<void> {
   if (!token) throw new OAuthError("invalid_request", "token is required");
-  if (hint && !["access_token", "refresh_token"].includes(hint)) {
-    throw new OAuthError("invalid_request", "unsupported token_type_hint"); // RFC 7009 §2.2.1 allows unsupported_token_type; we accept both known types
-  }
+  void hint; // RFC 7009 §2.1: the hint only speeds up the lookup; both types are checked, unknown hints ignored
   const refresh = await findRefreshTokenWithGrant(sha256Hex(token));
   if (refresh && refresh.grant.clientId === client.clientId) {
     if (await revokeGrantById(refresh.grant.id, "revoked_by_client")) {

@@ -17,9 +17,11 @@ import {
   revokeGrantById,
   withTransaction,
 } from "./oidc.repo";
+import { exchangeDeviceCode } from "./device";
+import { DEVICE_CODE_GRANT } from "./issuer";
 import type { OidcClient, TokenResponse } from "./types";
 
-export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+export { DEVICE_CODE_GRANT };
 
 export type TokenRequestBody = Record<string, string | undefined>;
 
@@ -39,10 +41,8 @@ export async function handleTokenRequest(client: OidcClient, body: TokenRequestB
       return exchangeRefreshToken(client, body, ctx);
     case "client_credentials":
       return clientCredentials(client, body, ctx);
-    default: {
-      const { exchangeDeviceCode } = await import("./device");
+    default:
       return exchangeDeviceCode(client, body, ctx);
-    }
   }
 }
 

@@ -4,7 +4,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { signJwt } from "@/lib/keys";
-import { claimsForScopes, parseScope, type ClaimSource } from "./scopes";
+import { claimsForScopes, type ClaimSource } from "./scopes";
 import { insertAccessTokenRecord, insertRefreshToken, type Tx } from "./oidc.repo";
 import { issuer } from "./issuer";
 import type { GrantRecord, OidcClient, TokenResponse } from "./types";
@@ -98,4 +98,3 @@ export function mayIssueRefreshToken(client: OidcClient, scopes: string[]): bool
   return client.grantTypes.includes("refresh_token") && scopes.includes("offline_access");
 }
 
-export { parseScope };

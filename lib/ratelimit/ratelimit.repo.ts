@@ -6,8 +6,3 @@ export async function rateLimiterStoreClient() {
   return getDb();
 }
 
-export async function purgeExpiredCounters(olderThan: Date): Promise<number> {
-  const db = await getDb();
-  const { count } = await db.rateLimiterFlexible.deleteMany({ where: { expire: { lt: olderThan } } });
-  return count;
-}

@@ -29,7 +29,7 @@ export async function createLimiter(spec: LimiterSpec): Promise<RateLimiterAbstr
   };
   const url = config().REDIS_URL;
   if (url) return new RateLimiterRedis({ ...opts, storeClient: redisClient(url), useRedisPackage: false });
-  return new RateLimiterPrisma({ ...opts, storeClient: await rateLimiterStoreClient(), clearExpiredByTimeout: false });
+  return new RateLimiterPrisma({ ...opts, storeClient: await rateLimiterStoreClient(), clearExpiredByTimeout: true }); // deletes rows expired over 1 h, every 5 min (unref'd timer)
 }
 
 export async function closeRateLimitStore(): Promise<void> {

