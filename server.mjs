@@ -1,6 +1,8 @@
-// Portico's HTTP server: Next.js behind a thin Node server whose one job is to establish the client
-// address. `x-portico-client-ip` is always overwritten with the socket's address, so no client can
-// forge it; forwarding headers are dropped unless TRUST_PROXY says a proxy in front sets them.
+// Portico's HTTP server: Next.js behind a thin Node server. It establishes the client address:
+// `x-portico-client-ip` is always overwritten with the socket's address, so no client can forge it;
+// forwarding headers are dropped unless TRUST_PROXY says a proxy in front sets them. And it hands the
+// machine-facing protocol endpoints (token, UserInfo, introspection...) to the handler that
+// instrumentation.ts registered (lib/http/fast-path.ts), which skips Next's per-request cost.
 import http from "node:http";
 import next from "next";
 
@@ -8,6 +10,7 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
 const trustProxy = ["1", "true"].includes(process.env.TRUST_PROXY ?? "");
 const dev = process.env.NODE_ENV === "development";
+const fastPathKey = Symbol.for("portico.fastPath");
 
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
@@ -22,6 +25,9 @@ http
       delete req.headers["x-forwarded-proto"];
       delete req.headers["x-real-ip"];
     }
+    // Not in development: Next reloads changed code, a handler captured at start would not be.
+    const fastPath = dev ? undefined : globalThis[fastPathKey];
+    if (fastPath?.(req, res)) return;
     handle(req, res);
   })
   .listen(port, hostname, () => {

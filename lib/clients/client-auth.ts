@@ -10,7 +10,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JS
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { ClientAuthError } from "./clients.errors";
 import { CLIENT_ASSERTION_ALGS, type ApplicationDto, type TokenEndpointAuthMethod } from "./clients.schema";
-import { deleteExpiredJtis, findApplicationByClientId, insertUsedJti, type ApplicationRecord } from "./clients.repo";
+import { deleteExpiredJtis, findApplicationForAuthentication, insertUsedJti, type ApplicationRecord } from "./clients.repo";
 import { toApplicationDto } from "./dto";
 
 export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -92,7 +92,7 @@ export async function authenticateClientWithMethod(request: ClientAuthRequest): 
 
   const id = param(body, "client_id");
   if (!id) throw new ClientAuthError("invalid_client", "Client authentication is required.");
-  const row = await findApplicationByClientId(id.slice(0, 100));
+  const row = await findApplicationForAuthentication(id.slice(0, 100));
   if (!row || !usable(row, "none") || row.type !== "public") throw fail();
   return { client: toApplicationDto(row), method };
 }
@@ -116,7 +116,7 @@ function usable(row: ApplicationRecord, method: TokenEndpointAuthMethod): boolea
 }
 
 async function checkSecret(clientId: string, secret: string, method: TokenEndpointAuthMethod): Promise<ApplicationDto | null> {
-  const row = clientId.length <= 100 ? await findApplicationByClientId(clientId) : null;
+  const row = clientId.length <= 100 ? await findApplicationForAuthentication(clientId) : null;
   // Hash and compare whatever happens, so an unknown client costs what a wrong secret costs.
   const matches = safeEqual(sha256Hex(secret), row?.clientSecretHash ?? NO_SECRET_HASH);
   if (!row || !matches || !row.clientSecretHash || !usable(row, method)) return null;
@@ -146,7 +146,7 @@ async function checkAssertion(request: ClientAuthRequest): Promise<ApplicationDt
   const bodyId = param(body, "client_id");
   if (bodyId !== undefined && bodyId !== clientId) throw fail();
 
-  const row = await findApplicationByClientId(clientId);
+  const row = await findApplicationForAuthentication(clientId);
   if (!row || !usable(row, "private_key_jwt") || !row.jwks) throw fail();
 
   const now = request.now ?? new Date();

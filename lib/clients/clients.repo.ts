@@ -1,6 +1,7 @@
 import "server-only";
-import { getDb, withTransaction, Prisma, type Tx } from "@/lib/db";
+import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 import type { Application, InitialAccessToken } from "@/lib/db/generated/client";
+import { cachedClient, forgetClient } from "./client-cache";
 
 export { withTransaction, type Tx };
 export type ApplicationRecord = Application;
@@ -19,27 +20,38 @@ function jsonOrNull(v: Prisma.InputJsonValue | null | undefined) {
 }
 
 export async function insertApplication(data: ApplicationWrite, tx?: Tx): Promise<Application> {
+  forgetClient(data.clientId);
   return (await client(tx)).application.create({ data: { ...data, jwks: jsonOrNull(data.jwks) } });
 }
 
 export async function updateApplicationRow(id: string, data: Partial<ApplicationWrite>, tx?: Tx): Promise<Application> {
   const { jwks, ...rest } = data;
-  return (await client(tx)).application.update({
+  const after = await (await client(tx)).application.update({
     where: { id },
     data: { ...rest, ...(jwks !== undefined ? { jwks: jsonOrNull(jwks) } : {}) },
   });
+  forgetClient(after.clientId);
+  return after;
 }
 
 export async function deleteApplicationRow(id: string, tx?: Tx): Promise<void> {
-  await (await client(tx)).application.delete({ where: { id } });
+  const deleted = await (await client(tx)).application.delete({ where: { id } });
+  forgetClient(deleted.clientId);
 }
 
 export async function findApplicationById(id: string, tx?: Tx): Promise<Application | null> {
   return (await client(tx)).application.findUnique({ where: { id } });
 }
 
+/** Every authenticated protocol call starts here, so it skips Prisma's per-query cost (see lib/db/sql.ts). */
 export async function findApplicationByClientId(clientId: string): Promise<Application | null> {
-  return (await client()).application.findUnique({ where: { clientId } });
+  const rows = await (await getSql())<Application>(`SELECT * FROM "Application" WHERE "clientId" = $1`, [clientId]);
+  return rows[0] ?? null;
+}
+
+/** The hot-path read (client authentication): cached for a few seconds, see client-cache.ts. */
+export async function findApplicationForAuthentication(clientId: string): Promise<Application | null> {
+  return cachedClient(clientId, () => findApplicationByClientId(clientId));
 }
 
 export async function listApplicationRows(): Promise<Application[]> {

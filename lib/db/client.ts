@@ -7,6 +7,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
+import { createPgPool, pgliteSql, pgSql, type Sql } from "./sql";
 import { migrate, type MigrationConnection } from "./migrate";
 import { pgliteAdapter } from "./pglite-adapter";
 
@@ -20,7 +21,14 @@ export interface DbOptions {
 
 const MIGRATION_LOCK_ID = 7_120_514; // arbitrary, constant: serialises migrations across nodes
 
-export async function openDatabase(opts: DbOptions): Promise<{ db: Db; close: () => Promise<void> }> {
+export interface DbHandle {
+  db: Db;
+  /** Direct SQL on the same connections, for the few hot paths Prisma's per-query cost would dominate. */
+  sql: Sql;
+  close: () => Promise<void>;
+}
+
+export async function openDatabase(opts: DbOptions): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const client = new pg.Client({ connectionString: opts.databaseUrl });
     await client.connect();
@@ -34,8 +42,16 @@ export async function openDatabase(opts: DbOptions): Promise<{ db: Db; close: ()
     } finally {
       await client.end();
     }
-    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: opts.databaseUrl, max: 10 }) });
-    return { db, close: () => db.$disconnect() };
+    const pool = createPgPool(opts.databaseUrl, 10);
+    const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    return {
+      db,
+      sql: pgSql(pool),
+      close: async () => {
+        await db.$disconnect();
+        if (!pool.ended) await pool.end();
+      },
+    };
   }
   const dir = opts.pgliteDir ?? "memory://";
   if (!dir.startsWith("memory://")) fs.mkdirSync(/*turbopackIgnore: true*/ dir, { recursive: true });
@@ -45,6 +61,7 @@ export async function openDatabase(opts: DbOptions): Promise<{ db: Db; close: ()
   const db = new PrismaClient({ adapter: pgliteAdapter(pglite) });
   return {
     db,
+    sql: pgliteSql(pglite),
     close: async () => {
       await db.$disconnect();
       await pglite.close();
@@ -55,7 +72,7 @@ export async function openDatabase(opts: DbOptions): Promise<{ db: Db; close: ()
 // One client per process, kept on globalThis: Next.js may load this module in several bundles,
 // and two PGlite instances on one data directory would corrupt it.
 const globalKey = Symbol.for("portico.db");
-type Holder = { [globalKey]?: Promise<{ db: Db; close: () => Promise<void> }> };
+type Holder = { [globalKey]?: Promise<DbHandle> };
 
 export function defaultDbOptions(): DbOptions {
   const url = process.env.DATABASE_URL;
@@ -64,18 +81,26 @@ export function defaultDbOptions(): DbOptions {
     : { pgliteDir: path.resolve(/*turbopackIgnore: true*/ process.cwd(), process.env.PORTICO_DATA_DIR ?? ".data", "pglite") };
 }
 
-export function getDb(): Promise<Db> {
+function handle(): Promise<DbHandle> {
   const holder = globalThis as Holder;
   holder[globalKey] ??= openDatabase(defaultDbOptions()).catch((e) => {
     delete holder[globalKey];
     throw e;
   });
-  return holder[globalKey].then((h) => h.db);
+  return holder[globalKey];
+}
+
+export async function getDb(): Promise<Db> {
+  return (await handle()).db;
+}
+
+export async function getSql(): Promise<Sql> {
+  return (await handle()).sql;
 }
 
 /** Tests and scripts: use this database instead of the default one. */
-export function setDb(handle: Promise<{ db: Db; close: () => Promise<void> }>): void {
-  (globalThis as Holder)[globalKey] = handle;
+export function setDb(opened: Promise<DbHandle>): void {
+  (globalThis as Holder)[globalKey] = opened;
 }
 
 export async function closeDb(): Promise<void> {

@@ -1,3 +1,4 @@
 import "server-only";
-export { getDb, setDb, closeDb, openDatabase, defaultDbOptions, withTransaction, type Db, type Tx } from "./client";
+export { getDb, getSql, setDb, closeDb, openDatabase, defaultDbOptions, withTransaction, type Db, type DbHandle, type Tx } from "./client";
+export type { Sql, SqlParam } from "./sql";
 export { Prisma } from "./generated/client";

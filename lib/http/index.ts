@@ -4,4 +4,12 @@ export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSe
 export { requireSession, requireAdmin } from "./guards";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
-export { jsonResponse, readForm, singleValued, oauthErrorResponse } from "./oauth";
+export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";
+// Protocol endpoint handlers, shared by the app/ route files and the fast path (fast-path.ts).
+export * as tokenEndpoint from "./endpoints/token";
+export * as userinfoEndpoint from "./endpoints/userinfo";
+export * as introspectionEndpoint from "./endpoints/introspect";
+export * as revocationEndpoint from "./endpoints/revoke";
+export * as jwksEndpoint from "./endpoints/jwks";
+export * as discoveryEndpoint from "./endpoints/discovery";
+export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";

@@ -4,15 +4,20 @@
 import "server-only";
 import crypto from "node:crypto";
 import { OAuthError } from "@/lib/oidc";
+import { toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
 
 const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache", "X-Content-Type-Options": "nosniff" };
 
+export function jsonResult(body: unknown, status = 200, headers: Record<string, string> = {}): EndpointResult {
+  return { status, headers: { "Content-Type": "application/json", ...NO_STORE, ...headers }, body: JSON.stringify(body) };
+}
+
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+  return toResponse(jsonResult(body, status, headers));
 }
 
 /** Parses an application/x-www-form-urlencoded body; a repeated parameter is an invalid_request. */
-export async function readForm(request: Request, maxBytes = 64 * 1024): Promise<Record<string, string>> {
+export async function readForm(request: EndpointRequest, maxBytes = 64 * 1024): Promise<Record<string, string>> {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
     throw new OAuthError("invalid_request", "the body must be application/x-www-form-urlencoded");
@@ -31,21 +36,34 @@ export function singleValued(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
-export function oauthErrorResponse(e: unknown, opts: { basicAuthUsed?: boolean; bearer?: boolean } = {}): Response {
+export interface ErrorResponseOptions {
+  basicAuthUsed?: boolean;
+  bearer?: boolean;
+  /** Sent with every answer of the endpoint (CORS), errors included. */
+  headers?: Record<string, string>;
+}
+
+export function oauthErrorResponse(e: unknown, opts: ErrorResponseOptions = {}): Response {
+  return toResponse(oauthErrorResult(e, opts));
+}
+
+export function oauthErrorResult(e: unknown, opts: ErrorResponseOptions = {}): EndpointResult {
+  const always = opts.headers ?? {};
   if (e instanceof OAuthError) {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...always };
     if (e.error === "invalid_client" && opts.basicAuthUsed) headers["WWW-Authenticate"] = 'Basic realm="portico"';
     if (opts.bearer) headers["WWW-Authenticate"] = `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
-    return jsonResponse({ error: e.error, error_description: e.description }, e.status, headers);
+    return jsonResult({ error: e.error, error_description: e.description }, e.status, headers);
   }
   const cause = e as { code?: unknown; status?: unknown; error?: unknown; description?: unknown; message?: unknown } | null;
   // Typed errors from other domains that carry an OAuth error code (e.g. lib/clients' ClientAuthError).
   if (cause && typeof cause.error === "string" && /^[a-z_]+$/.test(cause.error)) {
     const status = typeof cause.status === "number" ? cause.status : 400;
-    const headers: Record<string, string> = opts.basicAuthUsed && cause.error === "invalid_client" ? { "WWW-Authenticate": 'Basic realm="portico"' } : {};
-    return jsonResponse({ error: cause.error, error_description: String(cause.description ?? cause.message ?? "") }, status, headers);
+    const headers: Record<string, string> = { ...always };
+    if (opts.basicAuthUsed && cause.error === "invalid_client") headers["WWW-Authenticate"] = 'Basic realm="portico"';
+    return jsonResult({ error: cause.error, error_description: String(cause.description ?? cause.message ?? "") }, status, headers);
   }
   const id = crypto.randomUUID();
   console.error(`[portico] oauth endpoint error ${id}`, e);
-  return jsonResponse({ error: "server_error", error_description: `internal error (reference ${id.slice(0, 8)})` }, 500);
+  return jsonResult({ error: "server_error", error_description: `internal error (reference ${id.slice(0, 8)})` }, 500, always);
 }

@@ -7,7 +7,7 @@ import { headers } from "next/headers";
 import { config } from "@/lib/config";
 import type { RequestContext } from "@/lib/audit";
 
-export function clientIpFrom(h: Headers): string | undefined {
+export function clientIpFrom(h: { get(name: string): string | null }): string | undefined {
   if (config().TRUST_PROXY) {
     const hops = h.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
     if (hops?.length) return normalizeIp(hops[hops.length - 1]!);
@@ -20,7 +20,7 @@ function normalizeIp(ip: string): string {
   return ip.replace(/^::ffff:/, "").slice(0, 64);
 }
 
-export function contextFromHeaders(h: Headers): RequestContext {
+export function contextFromHeaders(h: { get(name: string): string | null }): RequestContext {
   return { ip: clientIpFrom(h), userAgent: h.get("user-agent")?.slice(0, 512) ?? undefined };
 }
 

@@ -206,6 +206,28 @@ describe("introspection and revocation", () => {
     expect(await introspect(confidential, tokens.refresh_token, undefined)).toEqual({ active: false });
   });
 
+  it("client_credentials tokens are self-contained: nothing written, introspected by their client only, revocable (RFC 7009)", async () => {
+    const other = (await createApplication(admin, { name: "Other backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"] }, {})).application as unknown as OidcClient;
+    const grantsBefore = await t.db().oAuthGrant.count();
+    const recordsBefore = await t.db().accessTokenRecord.count();
+    const cc = await handleTokenRequest(confidential, { grant_type: "client_credentials", scope: "reports:read" }, {});
+    expect(await t.db().oAuthGrant.count()).toBe(grantsBefore);
+    expect(await t.db().accessTokenRecord.count()).toBe(recordsBefore);
+    const { payload } = await jwtVerify(cc.access_token, createLocalJWKSet(await publicJwks()), { issuer: issuer(), audience: issuer(), typ: "at+jwt" });
+    expect(payload).toMatchObject({ sub: confidential.clientId, client_id: confidential.clientId, gty: "client_credentials", scope: "reports:read" });
+
+    expect(await introspect(confidential, cc.access_token, undefined)).toMatchObject({ active: true, sub: confidential.clientId, scope: "reports:read" });
+    expect(await introspect(other, cc.access_token, undefined)).toEqual({ active: false });
+    await revoke(other, cc.access_token, undefined, {}); // not its token: ignored (RFC 7009 §2.1)
+    expect(await introspect(confidential, cc.access_token, undefined)).toMatchObject({ active: true });
+    await revoke(confidential, cc.access_token, undefined, {});
+    await revoke(confidential, cc.access_token, undefined, {}); // idempotent
+    expect(await introspect(confidential, cc.access_token, undefined)).toEqual({ active: false });
+    expect(await t.db().revokedAccessToken.findUnique({ where: { jti: payload.jti! } })).toMatchObject({ clientId: confidential.clientId });
+    // A self-contained token carries no user: UserInfo refuses it.
+    expect((await oauthError(userInfo(cc.access_token))).error).toBe("invalid_token");
+  });
+
   it("revoking an access token leaves the grant's refresh token alive", async () => {
     const tokens = await exchange(confidential, await codeFor(confidential));
     await revoke(confidential, tokens.access_token, undefined, {});

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, withTransaction, Prisma, type Tx } from "@/lib/db";
+import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
 
@@ -74,12 +74,32 @@ export async function insertAccessTokenRecord(data: { jti: string; grantId: stri
   await (await client(tx)).accessTokenRecord.create({ data });
 }
 
+/** RFC 7009 for a self-contained token: remember its jti until it expires. Idempotent. */
+export async function insertRevokedAccessToken(data: { jti: string; clientId: string; expiresAt: Date }): Promise<void> {
+  await (await getSql())(
+    `INSERT INTO "RevokedAccessToken" ("jti", "clientId", "expiresAt") VALUES ($1, $2, $3) ON CONFLICT ("jti") DO NOTHING`,
+    [data.jti, data.clientId, data.expiresAt],
+  );
+}
+
+/** Hot path (introspection of a client_credentials token). */
+export async function isAccessTokenRevoked(jti: string): Promise<boolean> {
+  const rows = await (await getSql())<{ one: number }>(`SELECT 1 AS one FROM "RevokedAccessToken" WHERE "jti" = $1`, [jti]);
+  return rows.length > 0;
+}
+
+export async function deleteExpiredRevocations(now: Date): Promise<number> {
+  return (await (await client()).revokedAccessToken.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+}
+
 /** One query on the hot path (UserInfo, introspection): the record and its grant's state. */
 export async function findAccessTokenRecord(jti: string) {
-  const rows = await (await client()).$queryRaw<{ jti: string; revokedAt: Date | null; grantRevokedAt: Date | null; expiresAt: Date }[]>`
-    SELECT a."jti", a."revokedAt", a."expiresAt", g."revokedAt" AS "grantRevokedAt"
-    FROM "AccessTokenRecord" a JOIN "OAuthGrant" g ON g."id" = a."grantId"
-    WHERE a."jti" = ${jti}`;
+  const rows = await (await getSql())<{ jti: string; revokedAt: Date | null; grantRevokedAt: Date | null; expiresAt: Date }>(
+    `SELECT a."jti", a."revokedAt", a."expiresAt", g."revokedAt" AS "grantRevokedAt"
+     FROM "AccessTokenRecord" a JOIN "OAuthGrant" g ON g."id" = a."grantId"
+     WHERE a."jti" = $1`,
+    [jti],
+  );
   return rows[0] ?? null;
 }
 

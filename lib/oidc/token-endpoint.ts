@@ -7,11 +7,10 @@ import { sha256Hex } from "@/lib/crypto";
 import { OAuthError } from "./oidc.errors";
 import { verifyPkce } from "./pkce";
 import { isKnownScope, parseScope } from "./scopes";
-import { issueTokens, mayIssueRefreshToken } from "./tokens";
+import { issueClientCredentialsToken, issueTokens, mayIssueRefreshToken } from "./tokens";
 import {
   findCodeWithGrant,
   findRefreshTokenWithGrant,
-  insertGrant,
   markCodeUsed,
   markRefreshTokenUsed,
   revokeGrantById,
@@ -131,8 +130,6 @@ async function clientCredentials(client: OidcClient, body: TokenRequestBody, ctx
   }
   // No user is involved: user-information scopes make no sense here (RFC 6749 §4.4).
   if (scopes.some((s) => isKnownScope(s))) throw new OAuthError("invalid_scope", "OpenID Connect scopes are not available with client_credentials");
-  const grant = await insertGrant({ clientId: client.clientId, scope: scopes.join(" ") });
-  const tokens = await issueTokens({ client, grant, scopes, withIdToken: false, withRefreshToken: false });
   void ctx; // client_credentials is not audited per token: it would dominate the trail; the client's own changes are.
-  return tokens;
+  return issueClientCredentialsToken(client, scopes);
 }

@@ -31,6 +31,24 @@ export interface IssueOptions {
   tx?: Tx;
 }
 
+/** RFC 9068 §2.2 `gty`-style marker (as Auth0 names it) of a self-contained client_credentials token. */
+export const CLIENT_CREDENTIALS_GTY = "client_credentials";
+
+/**
+ * RFC 6749 §4.4.3 + RFC 9068: a client_credentials access token is self-contained. Nothing is written
+ * when it is issued (machine tokens are the bulk of a CIAM's token traffic); `sub` is the client
+ * (RFC 9068 §2.2) and revocation lists the jti until the token expires (resource.ts).
+ */
+export async function issueClientCredentialsToken(client: OidcClient, scopes: string[], now = new Date()): Promise<TokenResponse> {
+  const iat = epoch(now);
+  const scope = scopes.join(" ");
+  const accessToken = await signJwt(
+    { iss: issuer(), sub: client.clientId, aud: issuer(), client_id: client.clientId, scope, gty: CLIENT_CREDENTIALS_GTY, jti: randomToken(18), iat, exp: iat + client.accessTokenTtlSeconds },
+    { alg: "ES256", typ: "at+jwt", now },
+  );
+  return { access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope };
+}
+
 export async function issueTokens(o: IssueOptions): Promise<TokenResponse> {
   const now = o.now ?? new Date();
   const iat = epoch(now);

@@ -1,7 +1,7 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
 import { UserError } from "./users.errors";
-import { searchUsers, findUserById } from "./users.repo";
+import { searchUsers, findUserById, findUserClaimsRow } from "./users.repo";
 import { ADMIN_ROLE } from "./bootstrap";
 
 export { registerUser } from "./registration";
@@ -43,7 +43,7 @@ export async function getUserProfile(userId: string) {
 
 /** What the OpenID Provider may release about a user (ID token, UserInfo); null when gone or disabled. */
 export async function getUserClaims(userId: string) {
-  const u = await findUserById(userId);
+  const u = await findUserClaimsRow(userId);
   if (!u || u.disabledAt) return null;
   return { id: u.id, email: u.email, emailVerified: Boolean(u.emailVerifiedAt), displayName: u.displayName, updatedAt: u.updatedAt };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, withTransaction, Prisma, type Tx } from "@/lib/db";
+import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
 
@@ -16,6 +16,18 @@ export async function findUserByEmail(email: string, tx?: Tx): Promise<UserRecor
 
 export async function findUserById(id: string, tx?: Tx): Promise<UserRecord | null> {
   return (await client(tx)).user.findUnique({ where: { id }, include: withRoles });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Hot path (UserInfo, token endpoint): the releasable columns only, one direct statement. */
+export async function findUserClaimsRow(id: string) {
+  if (!UUID.test(id)) return null;
+  const rows = await (await getSql())<{ id: string; email: string; emailVerifiedAt: Date | null; displayName: string | null; updatedAt: Date; disabledAt: Date | null }>(
+    `SELECT "id", "email", "emailVerifiedAt", "displayName", "updatedAt", "disabledAt" FROM "User" WHERE "id" = $1::uuid`,
+    [id],
+  );
+  return rows[0] ?? null;
 }
 
 export async function insertUser(

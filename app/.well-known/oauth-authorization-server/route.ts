@@ -1,5 +1,5 @@
-// RFC 8414 §3: the same metadata, for OAuth-only clients.
-import { GET as openidConfiguration } from "../openid-configuration/route";
+// RFC 8414 §3: the same metadata, for OAuth-only clients. Handler in lib/http/endpoints.
+import { discoveryEndpoint, nextRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
-export const GET = openidConfiguration;
+export const GET = nextRoute(discoveryEndpoint.GET);

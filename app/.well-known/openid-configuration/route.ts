@@ -1,8 +1,5 @@
-// OpenID Connect Discovery 1.0 §4.
-import { providerMetadata } from "@/lib/oidc";
+// OpenID Connect Discovery 1.0 §4. Handler in lib/http/endpoints (see lib/http/fast-path.ts).
+import { discoveryEndpoint, nextRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
-
-export function GET() {
-  return Response.json(providerMetadata(), { headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" } });
-}
+export const GET = nextRoute(discoveryEndpoint.GET);

@@ -1,0 +1,30 @@
+// The shape protocol endpoints speak, independent of the framework that carries them: Next's route
+// handlers (app/) wrap it in a web Response; server.mjs's fast path (../fast-path.ts) writes it
+// to the socket directly, without building Request/Response objects (their streams and abort
+// signals cost more than an introspection call itself).
+import "server-only";
+
+/** What a protocol endpoint reads of a request. A web Request satisfies it. */
+export interface EndpointRequest {
+  readonly method: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** A protocol endpoint's answer. */
+export interface EndpointResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export type Endpoint = (request: EndpointRequest) => EndpointResult | Promise<EndpointResult>;
+
+export function toResponse(result: EndpointResult): Response {
+  return new Response(result.body, { status: result.status, headers: result.headers });
+}
+
+/** A Next route handler serving an endpoint. */
+export function nextRoute(endpoint: Endpoint): (request: Request) => Promise<Response> {
+  return async (request) => toResponse(await endpoint(request));
+}

@@ -1,0 +1,13 @@
+-- CreateTable
+CREATE TABLE "RevokedAccessToken" (
+    "jti" VARCHAR(64) NOT NULL,
+    "clientId" VARCHAR(100) NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "revokedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "RevokedAccessToken_pkey" PRIMARY KEY ("jti")
+);
+
+-- CreateIndex
+CREATE INDEX "RevokedAccessToken_expiresAt_idx" ON "RevokedAccessToken"("expiresAt");
+
