@@ -228,6 +228,20 @@ describe("introspection and revocation", () => {
     expect((await oauthError(userInfo(cc.access_token))).error).toBe("invalid_token");
   });
 
+  it("proves a recorded token by its stored hash: an altered payload with a live jti is refused, with or without the hash", async () => {
+    const tokens = await exchange(confidential, await codeFor(confidential, { scope: "openid email" }));
+    const [header, payload, signature] = tokens.access_token.split(".");
+    const claims = JSON.parse(Buffer.from(payload!, "base64url").toString());
+    const widened = [header, Buffer.from(JSON.stringify({ ...claims, scope: "openid email profile phone" })).toString("base64url"), signature].join(".");
+    expect(await userInfo(tokens.access_token)).toMatchObject({ sub: userId, email: "rp-user@example.com" });
+    expect((await oauthError(userInfo(widened))).error).toBe("invalid_token");
+    expect(await introspect(confidential, widened, undefined)).toEqual({ active: false });
+    // A record written before hashes were stored falls back to the signature.
+    await t.db().accessTokenRecord.update({ where: { jti: claims.jti }, data: { tokenHash: null } });
+    expect(await introspect(confidential, tokens.access_token, undefined)).toMatchObject({ active: true, scope: "openid email" });
+    expect((await oauthError(userInfo(widened))).error).toBe("invalid_token");
+  });
+
   it("revoking an access token leaves the grant's refresh token alive", async () => {
     const tokens = await exchange(confidential, await codeFor(confidential));
     await revoke(confidential, tokens.access_token, undefined, {});

@@ -70,7 +70,7 @@ export async function markRefreshTokenUsed(tokenHash: string, now: Date, tx?: Tx
 
 // Access token records ------------------------------------------------------------------------
 
-export async function insertAccessTokenRecord(data: { jti: string; grantId: string; clientId: string; expiresAt: Date }, tx?: Tx) {
+export async function insertAccessTokenRecord(data: { jti: string; grantId: string; clientId: string; expiresAt: Date; tokenHash: string }, tx?: Tx) {
   await (await client(tx)).accessTokenRecord.create({ data });
 }
 
@@ -94,8 +94,8 @@ export async function deleteExpiredRevocations(now: Date): Promise<number> {
 
 /** One query on the hot path (UserInfo, introspection): the record and its grant's state. */
 export async function findAccessTokenRecord(jti: string) {
-  const rows = await (await getSql())<{ jti: string; revokedAt: Date | null; grantRevokedAt: Date | null; expiresAt: Date }>(
-    `SELECT a."jti", a."revokedAt", a."expiresAt", g."revokedAt" AS "grantRevokedAt"
+  const rows = await (await getSql())<{ jti: string; tokenHash: string | null; revokedAt: Date | null; grantRevokedAt: Date | null; expiresAt: Date }>(
+    `SELECT a."jti", a."tokenHash", a."revokedAt", a."expiresAt", g."revokedAt" AS "grantRevokedAt"
      FROM "AccessTokenRecord" a JOIN "OAuthGrant" g ON g."id" = a."grantId"
      WHERE a."jti" = $1`,
     [jti],

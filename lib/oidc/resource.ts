@@ -2,7 +2,8 @@
 // (RFC 7662) and revocation (RFC 7009).
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { sha256Hex } from "@/lib/crypto";
+import { decodeJwt } from "jose";
+import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
 import { getUserClaims } from "@/lib/users";
 import { OAuthError } from "./oidc.errors";
@@ -31,9 +32,8 @@ interface AccessTokenClaims {
   gty?: string;
 }
 
-/** Signature, issuer, audience, typ and expiry of an access token of ours; null when any fails. */
+/** Signature, issuer, audience, typ and expiry of an access token of ours (RFC 9068 §4); null when any fails. */
 async function verifiedAccessToken(token: string): Promise<AccessTokenClaims | null> {
-  if (token.length > 4096 || token.split(".").length !== 3) return null;
   try {
     return (await verifyJwt(token, { issuer: issuer(), audience: issuer(), typ: "at+jwt" })).payload as unknown as AccessTokenClaims;
   } catch {
@@ -41,22 +41,37 @@ async function verifiedAccessToken(token: string): Promise<AccessTokenClaims | n
   }
 }
 
-const isSelfContained = (claims: AccessTokenClaims) => claims.gty === CLIENT_CREDENTIALS_GTY;
-
-/**
- * The token is still alive. A self-contained (client_credentials) token unless its jti was revoked;
- * any other by its record: not revoked, nor its grant (code replay, logout, refresh-token reuse).
- */
-async function isLive(claims: AccessTokenClaims): Promise<boolean> {
-  if (isSelfContained(claims)) return !(await isAccessTokenRevoked(claims.jti));
-  const record = await findAccessTokenRecord(claims.jti);
-  return Boolean(record && !record.revokedAt && !record.grantRevokedAt && record.expiresAt > new Date());
+/** The payload, unverified: only its jti and sub may be used, to look things up, until the token is proven ours. */
+function unverifiedClaims(token: string): AccessTokenClaims | null {
+  if (token.length > 4096 || token.split(".").length !== 3) return null;
+  try {
+    const claims = decodeJwt(token) as unknown as AccessTokenClaims;
+    return typeof claims.jti === "string" && claims.jti.length <= 64 && typeof claims.sub === "string" ? claims : null;
+  } catch {
+    return null;
+  }
 }
 
-/** A valid, unrevoked access token of ours, or null. */
-async function activeAccessToken(token: string): Promise<AccessTokenClaims | null> {
-  const claims = await verifiedAccessToken(token);
-  return claims && (await isLive(claims)) ? claims : null;
+/**
+ * The claims of an access token of ours that is still alive, or null. Two ways to prove it ours:
+ * - a recorded token (code flow, refresh, device grant): the record holds the SHA-256 of the exact
+ *   token, so a match proves it as well as the signature would (one hash instead of an ECDSA
+ *   verification); the record also says whether it, or its grant, was revoked (code replay,
+ *   logout, refresh-token reuse);
+ * - a self-contained client_credentials token (and records older than the hash): the signature,
+ *   then the revocation list.
+ */
+async function activeAccessToken(token: string, claims = unverifiedClaims(token)): Promise<AccessTokenClaims | null> {
+  if (!claims) return null;
+  if (claims.gty === CLIENT_CREDENTIALS_GTY) {
+    const verified = await verifiedAccessToken(token);
+    return verified && verified.gty === CLIENT_CREDENTIALS_GTY && !(await isAccessTokenRevoked(verified.jti)) ? verified : null;
+  }
+  const record = await findAccessTokenRecord(claims.jti);
+  if (!record || record.revokedAt || record.grantRevokedAt || record.expiresAt <= new Date()) return null;
+  if (record.tokenHash) return safeEqual(sha256Hex(token), record.tokenHash) ? claims : null;
+  const verified = await verifiedAccessToken(token);
+  return verified && verified.jti === record.jti ? verified : null;
 }
 
 /** RFC 6750 §2.1/§2.2: the bearer token from the Authorization header, or the form body (POST). */
@@ -69,11 +84,10 @@ export function bearerToken(authorization: string | null, body?: Record<string, 
 
 export async function userInfo(token: string | null): Promise<Record<string, unknown>> {
   if (!token) throw new OAuthError("invalid_request", "an access token is required", 401);
-  const claims = await verifiedAccessToken(token);
+  const unverified = unverifiedClaims(token);
+  // Both reads at once (on PostgreSQL, two pooled connections); the user is used only if the token is ours.
+  const [claims, user] = await Promise.all([activeAccessToken(token, unverified), unverified ? getUserClaims(unverified.sub) : null]);
   if (!claims) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
-  // Both reads at once: on PostgreSQL they run on two pooled connections.
-  const [live, user] = await Promise.all([isLive(claims), getUserClaims(claims.sub)]);
-  if (!live) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   const scopes = parseScope(claims.scope);
   if (!scopes.includes("openid")) throw new OAuthError("insufficient_scope", "the openid scope is required", 403);
   if (!user) throw new OAuthError("invalid_token", "the user is no longer active");
@@ -126,7 +140,7 @@ export async function revoke(client: OidcClient, token: string | undefined, hint
   }
   const access = await activeAccessToken(token);
   if (access && access.client_id === client.clientId) {
-    if (isSelfContained(access)) {
+    if (access.gty === CLIENT_CREDENTIALS_GTY) {
       await insertRevokedAccessToken({ jti: access.jti, clientId: access.client_id, expiresAt: new Date(access.exp * 1000) });
       if (Math.random() < 0.01) await deleteExpiredRevocations(new Date()); // now and then, forget what has expired anyway
     } else {

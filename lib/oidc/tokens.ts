@@ -72,7 +72,7 @@ export async function issueTokens(o: IssueOptions): Promise<TokenResponse> {
     },
     { alg: "ES256", typ: "at+jwt", now, tx: o.tx },
   );
-  await insertAccessTokenRecord({ jti, grantId: o.grant.id, clientId: o.client.clientId, expiresAt: new Date(exp * 1000) }, o.tx);
+  await insertAccessTokenRecord({ jti, grantId: o.grant.id, clientId: o.client.clientId, expiresAt: new Date(exp * 1000), tokenHash: sha256Hex(accessToken) }, o.tx);
 
   const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: o.client.accessTokenTtlSeconds, scope };
 

@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "AccessTokenRecord" ADD COLUMN     "tokenHash" CHAR(64);
+
 -- CreateTable
 CREATE TABLE "RevokedAccessToken" (
     "jti" VARCHAR(64) NOT NULL,
