@@ -37,7 +37,8 @@ describe("protocol fast path", () => {
     expect(protocolHandlerFor("GET", "/oauth2/token")).toBeUndefined();
     expect(protocolHandlerFor("HEAD", "/oauth2/jwks")).toBeUndefined();
     expect(protocolHandlerFor("GET", "/oauth2/jwks/")).toBeUndefined();
-    expect(protocolHandlerFor("GET", "/oauth2/authorize")).toBeUndefined();
+    expect(protocolHandlerFor("GET", "/oauth2/authorize?client_id=x")).toBeTypeOf("function");
+    expect(protocolHandlerFor("GET", "/oauth2/logout")).toBeUndefined();
     expect(protocolHandlerFor("GET", "/constructor")).toBeUndefined();
   });
 
@@ -98,5 +99,21 @@ describe("protocol fast path", () => {
     });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: "invalid_request" });
+  });
+});
+
+describe("authorization endpoint on the fast path", () => {
+  it("sends an unknown client to Portico's error page, never back to the given redirect_uri", async () => {
+    const res = await fetch(`${base}/oauth2/authorize?client_id=nobody&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&response_type=code&scope=openid`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/authorize-error?reason=unknown_client");
+  });
+
+  it("re-enters a form POST as a same-site GET (303) and refuses a repeated parameter", async () => {
+    const post = await fetch(`${base}/oauth2/authorize`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "client_id=a&scope=openid", redirect: "manual" });
+    expect(post.status).toBe(303);
+    expect(post.headers.get("location")).toBe("/oauth2/authorize?client_id=a&scope=openid");
+    const repeated = await fetch(`${base}/oauth2/authorize?client_id=a&client_id=b`, { redirect: "manual" });
+    expect(repeated.headers.get("location")).toBe("/authorize-error?reason=repeated_parameter");
   });
 });

@@ -1,5 +1,5 @@
-// Serves the protocol endpoints that carry machine load (token, UserInfo, introspection, revocation,
-// JWKS, discovery) straight from server.mjs, without Next's per-request machinery: routing,
+// Serves the protocol endpoints (authorization, token, UserInfo, introspection, revocation, JWKS,
+// discovery) straight from server.mjs, without Next's per-request machinery: routing,
 // AsyncLocalStorage contexts and web-stream plumbing cost ~1.9 ms of CPU per request (measured in
 // bench/RESULTS.md), more than the endpoints' own work. The handlers are the very functions the
 // app/ route files export, so `next dev` (which has no server.mjs) answers the same way; anything
@@ -9,6 +9,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Endpoint, EndpointRequest } from "./endpoints/result";
+import * as authorization from "./endpoints/authorize";
 import * as discovery from "./endpoints/discovery";
 import * as introspect from "./endpoints/introspect";
 import * as jwks from "./endpoints/jwks";
@@ -19,6 +20,7 @@ import * as userinfo from "./endpoints/userinfo";
 type Methods = Partial<Record<"GET" | "POST" | "OPTIONS", Endpoint>>;
 
 const ROUTES: Record<string, Methods> = {
+  "/oauth2/authorize": authorization,
   "/oauth2/token": token,
   "/oauth2/userinfo": userinfo,
   "/oauth2/introspect": introspect,
@@ -93,6 +95,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 function lightRequest(req: IncomingMessage, body: string): EndpointRequest {
   return {
     method: req.method ?? "GET",
+    url: req.url ?? "/",
     headers: {
       get(name) {
         const value = req.headers[name.toLowerCase()];

@@ -6,6 +6,7 @@ export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";
 // Protocol endpoint handlers, shared by the app/ route files and the fast path (fast-path.ts).
+export * as authorizationEndpoint from "./endpoints/authorize";
 export * as tokenEndpoint from "./endpoints/token";
 export * as userinfoEndpoint from "./endpoints/userinfo";
 export * as introspectionEndpoint from "./endpoints/introspect";

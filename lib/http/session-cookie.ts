@@ -33,7 +33,31 @@ export async function clearSessionCookie(): Promise<void> {
 
 /** The sid inside the cookie, or null for a missing, tampered or expired cookie. */
 export async function sessionTokenFromCookie(): Promise<string | null> {
-  const raw = (await cookies()).get(sessionCookieName())?.value;
+  return sidFromCookieValue((await cookies()).get(sessionCookieName())?.value);
+}
+
+/** The same, from a raw Cookie header (RFC 6265 §5.4), for endpoints served outside Next's request scope. */
+export async function sessionTokenFromCookieHeader(header: string | null): Promise<string | null> {
+  if (!header) return null;
+  const prefix = `${sessionCookieName()}=`;
+  for (const part of header.split(";")) {
+    const pair = part.trim();
+    if (!pair.startsWith(prefix)) continue;
+    try {
+      return sidFromCookieValue(decodeURIComponent(pair.slice(prefix.length)));
+    } catch {
+      return null; // malformed percent-encoding
+    }
+  }
+  return null;
+}
+
+export async function currentSessionFromCookieHeader(header: string | null): Promise<ActiveSession | null> {
+  const token = await sessionTokenFromCookieHeader(header);
+  return token ? validateSession(token) : null;
+}
+
+async function sidFromCookieValue(raw: string | undefined): Promise<string | null> {
   if (!raw || raw.length > 4096) return null;
   try {
     const jwt = await decode({ token: raw, secret: nextAuthSecret() });

@@ -35,12 +35,40 @@ export async function insertCode(data: Prisma.AuthorizationCodeUncheckedCreateIn
   await (await client(tx)).authorizationCode.create({ data });
 }
 
+const GRANT_COLUMNS = `g."id" AS "g_id", g."clientId" AS "g_clientId", g."userId" AS "g_userId", g."sessionId" AS "g_sessionId",
+  g."scope" AS "g_scope", g."authTime" AS "g_authTime", g."acr" AS "g_acr", g."amr" AS "g_amr", g."createdAt" AS "g_createdAt",
+  g."revokedAt" AS "g_revokedAt", g."revokedReason" AS "g_revokedReason"`;
+
+interface GrantColumns {
+  g_id: string;
+  g_clientId: string;
+  g_userId: string | null;
+  g_sessionId: string | null;
+  g_scope: string;
+  g_authTime: Date | null;
+  g_acr: string | null;
+  g_amr: string[];
+  g_createdAt: Date;
+  g_revokedAt: Date | null;
+  g_revokedReason: string | null;
+}
+
+/** Splits a joined row into the record's own columns and its grant (the shapes Prisma returns). */
+function withGrant<R extends GrantColumns>(row: R) {
+  const { g_id, g_clientId, g_userId, g_sessionId, g_scope, g_authTime, g_acr, g_amr, g_createdAt, g_revokedAt, g_revokedReason, ...own } = row;
+  const grant = { id: g_id, clientId: g_clientId, userId: g_userId, sessionId: g_sessionId, scope: g_scope, authTime: g_authTime, acr: g_acr, amr: g_amr, createdAt: g_createdAt, revokedAt: g_revokedAt, revokedReason: g_revokedReason };
+  return { own, grant };
+}
+
+/** One direct statement: the code and its grant (token endpoint hot path). */
 export async function findCodeWithGrant(codeHash: string) {
-  const db = await client();
-  const code = await db.authorizationCode.findUnique({ where: { codeHash } });
-  if (!code) return null;
-  const grant = await db.oAuthGrant.findUnique({ where: { id: code.grantId } });
-  return grant ? { code, grant } : null;
+  const rows = await (await getSql())<Prisma.AuthorizationCodeGetPayload<object> & GrantColumns>(
+    `SELECT c.*, ${GRANT_COLUMNS} FROM "AuthorizationCode" c JOIN "OAuthGrant" g ON g."id" = c."grantId" WHERE c."codeHash" = $1`,
+    [codeHash],
+  );
+  if (!rows[0]) return null;
+  const { own, grant } = withGrant(rows[0]);
+  return { code: own, grant };
 }
 
 /** Conditional update: exactly one exchange can succeed, even when two arrive at once. */
@@ -55,12 +83,15 @@ export async function insertRefreshToken(data: { tokenHash: string; grantId: str
   await (await client(tx)).refreshToken.create({ data });
 }
 
+/** One direct statement: the refresh token and its grant. */
 export async function findRefreshTokenWithGrant(tokenHash: string) {
-  const db = await client();
-  const token = await db.refreshToken.findUnique({ where: { tokenHash } });
-  if (!token) return null;
-  const grant = await db.oAuthGrant.findUnique({ where: { id: token.grantId } });
-  return grant ? { token, grant } : null;
+  const rows = await (await getSql())<Prisma.RefreshTokenGetPayload<object> & GrantColumns>(
+    `SELECT t.*, ${GRANT_COLUMNS} FROM "RefreshToken" t JOIN "OAuthGrant" g ON g."id" = t."grantId" WHERE t."tokenHash" = $1`,
+    [tokenHash],
+  );
+  if (!rows[0]) return null;
+  const { own, grant } = withGrant(rows[0]);
+  return { token: own, grant };
 }
 
 export async function markRefreshTokenUsed(tokenHash: string, now: Date, tx?: Tx): Promise<boolean> {
@@ -110,7 +141,8 @@ export async function revokeAccessTokenRecord(jti: string) {
 // Consent ---------------------------------------------------------------------------------------
 
 export async function findConsent(userId: string, clientId: string) {
-  return (await client()).consent.findUnique({ where: { userId_clientId: { userId, clientId } } });
+  const rows = await (await getSql())<Prisma.ConsentGetPayload<object>>(`SELECT * FROM "Consent" WHERE "userId" = $1::uuid AND "clientId" = $2`, [userId, clientId]);
+  return rows[0] ?? null;
 }
 
 export async function upsertConsent(userId: string, clientId: string, scopes: string[], tx?: Tx) {
@@ -136,7 +168,8 @@ export async function insertInteraction(data: { id: string; clientId: string; pa
 }
 
 export async function findInteraction(id: string) {
-  return (await client()).authorizationRequest.findUnique({ where: { id } });
+  const rows = await (await getSql())<Prisma.AuthorizationRequestGetPayload<object>>(`SELECT * FROM "AuthorizationRequest" WHERE "id" = $1`, [id]);
+  return rows[0] ?? null;
 }
 
 export async function updateInteractionParams(id: string, params: Prisma.InputJsonValue) {

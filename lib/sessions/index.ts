@@ -7,6 +7,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import type { Tx } from "@/lib/db";
 import {
   findSessionByTokenHash,
+  findSessionView,
   insertSession,
   listActiveSessions,
   revokeSessionById,
@@ -50,8 +51,8 @@ export async function createSession(userId: string, ctx: RequestContext, tx?: Tx
 /** The session for a cookie token, or null when unknown, revoked, idle too long, past its end, or the user is disabled. */
 export async function validateSession(token: string, now = new Date()): Promise<ActiveSession | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const s = await findSessionByTokenHash(hash(token));
-  if (!s || s.revokedAt || s.expiresAt <= now || s.user.disabledAt) return null;
+  const s = await findSessionView(hash(token));
+  if (!s || s.revokedAt || s.expiresAt <= now || s.disabledAt) return null;
   const idleLimit = s.lastSeenAt.getTime() + config().SESSION_IDLE_MINUTES * 60_000;
   if (idleLimit <= now.getTime()) return null;
   if (now.getTime() - s.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await touchSession(s.id, now);
@@ -62,11 +63,11 @@ export async function validateSession(token: string, now = new Date()): Promise<
     authTime: s.authTime,
     amr: s.amr,
     user: {
-      id: s.user.id,
-      email: s.user.email,
-      displayName: s.user.displayName,
-      emailVerified: Boolean(s.user.emailVerifiedAt),
-      roles: s.user.roles.map((r) => r.role),
+      id: s.userId,
+      email: s.email,
+      displayName: s.displayName,
+      emailVerified: Boolean(s.emailVerifiedAt),
+      roles: s.roles,
     },
   };
 }

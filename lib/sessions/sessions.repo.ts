@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, type Tx } from "@/lib/db";
+import { getDb, getSql, type Tx } from "@/lib/db";
 
 export async function insertSession(
   data: { tokenHash: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string },
@@ -14,6 +14,35 @@ export async function findSessionByTokenHash(tokenHash: string) {
     where: { tokenHash },
     include: { user: { include: { roles: { select: { role: true, scope: true } } } } },
   });
+}
+
+/** What validating a session needs, in one direct statement (every signed-in request and /oauth2/authorize). */
+export interface SessionView {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  authTime: Date;
+  amr: string[];
+  userId: string;
+  email: string;
+  displayName: string | null;
+  emailVerifiedAt: Date | null;
+  disabledAt: Date | null;
+  roles: string[];
+}
+
+export async function findSessionView(tokenHash: string): Promise<SessionView | null> {
+  const rows = await (await getSql())<SessionView>(
+    `SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."revokedAt", s."authTime", s."amr", s."userId",
+            u."email", u."displayName", u."emailVerifiedAt", u."disabledAt",
+            COALESCE((SELECT array_agg(r."role"::text ORDER BY r."role") FROM "UserRole" r WHERE r."userId" = u."id"), '{}'::text[]) AS "roles"
+     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+     WHERE s."tokenHash" = $1`,
+    [tokenHash],
+  );
+  return rows[0] ?? null;
 }
 
 export async function touchSession(id: string, now: Date): Promise<void> {

@@ -7,6 +7,8 @@ import "server-only";
 /** What a protocol endpoint reads of a request. A web Request satisfies it. */
 export interface EndpointRequest {
   readonly method: string;
+  /** Absolute (Next) or origin-relative (fast path): read only its path and query. */
+  readonly url: string;
   readonly headers: { get(name: string): string | null };
   text(): Promise<string>;
 }
