@@ -16,6 +16,7 @@ import {
 import {
   deleteApplicationRow,
   findApplicationByClientId,
+  findApplicationForAuthentication,
   findApplicationById,
   insertApplication,
   isNotFound,
@@ -259,4 +260,11 @@ export async function findClientByClientId(clientId: string): Promise<Applicatio
   if (!clientId || clientId.length > 100) return null;
   const row = await findApplicationByClientId(clientId);
   return row && toApplicationDto(row);
+}
+
+/** The application still exists and is enabled (read as client authentication reads it: cached a few seconds). */
+export async function isClientEnabled(clientId: string): Promise<boolean> {
+  if (!clientId || clientId.length > 100) return false;
+  const row = await findApplicationForAuthentication(clientId);
+  return Boolean(row && !row.disabledAt);
 }

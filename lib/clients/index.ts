@@ -11,6 +11,7 @@ export {
   listApplications,
   getApplication,
   findClientByClientId,
+  isClientEnabled,
   type ApplicationWithSecret,
 } from "./applications";
 export {

@@ -3,7 +3,7 @@
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication } from "@/lib/clients";
+import { createApplication, setApplicationDisabled } from "@/lib/clients";
 import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
@@ -240,6 +240,16 @@ describe("introspection and revocation", () => {
     await t.db().accessTokenRecord.update({ where: { jti: claims.jti }, data: { tokenHash: null } });
     expect(await introspect(confidential, tokens.access_token, undefined)).toMatchObject({ active: true, scope: "openid email" });
     expect((await oauthError(userInfo(widened))).error).toBe("invalid_token");
+  });
+
+  it("UserInfo refuses the tokens of a disabled application at once", async () => {
+    const app = (await createApplication(admin, { name: "Soon disabled", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: true }, {})).application;
+    const tokens = await exchange(app as unknown as OidcClient, await codeFor(app as unknown as OidcClient, { scope: "openid email" }));
+    expect(await userInfo(tokens.access_token)).toMatchObject({ sub: userId });
+    await setApplicationDisabled(admin, app.id, true, {});
+    expect((await oauthError(userInfo(tokens.access_token))).error).toBe("invalid_token");
+    await setApplicationDisabled(admin, app.id, false, {});
+    expect(await userInfo(tokens.access_token)).toMatchObject({ sub: userId });
   });
 
   it("revoking an access token leaves the grant's refresh token alive", async () => {

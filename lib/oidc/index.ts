@@ -13,3 +13,4 @@ export { atHash } from "./tokens";
 export type { OidcClient, TokenResponse } from "./types";
 export { startDeviceAuthorization, enterUserCode, lookupUserCode, approveDevice, denyDevice, type DeviceRequestView, type UserCodeEntry, type DeviceDecision } from "./device";
 export { backchannelLogout, backchannelLogoutUser, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
+export { purgeExpiredProtocolState } from "./housekeeping";

@@ -119,10 +119,6 @@ export async function isAccessTokenRevoked(jti: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-export async function deleteExpiredRevocations(now: Date): Promise<number> {
-  return (await (await client()).revokedAccessToken.deleteMany({ where: { expiresAt: { lt: now } } })).count;
-}
-
 /** One query on the hot path (UserInfo, introspection): the record and its grant's state. */
 export async function findAccessTokenRecord(jti: string) {
   const rows = await (await getSql())<{ jti: string; tokenHash: string | null; revokedAt: Date | null; grantRevokedAt: Date | null; expiresAt: Date }>(
@@ -188,4 +184,31 @@ export async function findSessionIdsWithGrantsOfUser(userId: string): Promise<st
     distinct: ["sessionId"],
   });
   return rows.map((r) => r.sessionId!).filter(Boolean);
+}
+
+// Housekeeping -----------------------------------------------------------------------------------
+
+/**
+ * Deletes protocol state nobody can use any more. Codes and device authorizations are kept a day
+ * past expiry, so a late replay is still recognised (and logged) as one rather than as an unknown code.
+ */
+export async function deleteExpiredProtocolState(now: Date): Promise<Record<string, number>> {
+  const db = await client();
+  const dayAgo = new Date(now.getTime() - 24 * 3600_000);
+  const [interactions, codes, refreshTokens, accessTokens, revocations, devices] = await Promise.all([
+    db.authorizationRequest.deleteMany({ where: { expiresAt: { lt: now } } }),
+    db.authorizationCode.deleteMany({ where: { expiresAt: { lt: dayAgo } } }),
+    db.refreshToken.deleteMany({ where: { expiresAt: { lt: now } } }),
+    db.accessTokenRecord.deleteMany({ where: { expiresAt: { lt: now } } }),
+    db.revokedAccessToken.deleteMany({ where: { expiresAt: { lt: now } } }),
+    db.deviceAuthorization.deleteMany({ where: { expiresAt: { lt: dayAgo } } }),
+  ]);
+  return {
+    interactions: interactions.count,
+    codes: codes.count,
+    refreshTokens: refreshTokens.count,
+    accessTokens: accessTokens.count,
+    revocations: revocations.count,
+    devices: devices.count,
+  };
 }

@@ -5,12 +5,12 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decodeJwt } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
+import { isClientEnabled } from "@/lib/clients";
 import { getUserClaims } from "@/lib/users";
 import { OAuthError } from "./oidc.errors";
 import { claimsForScopes, parseScope } from "./scopes";
 import { issuer } from "./issuer";
 import {
-  deleteExpiredRevocations,
   findAccessTokenRecord,
   findRefreshTokenWithGrant,
   insertRevokedAccessToken,
@@ -85,9 +85,15 @@ export function bearerToken(authorization: string | null, body?: Record<string, 
 export async function userInfo(token: string | null): Promise<Record<string, unknown>> {
   if (!token) throw new OAuthError("invalid_request", "an access token is required", 401);
   const unverified = unverifiedClaims(token);
-  // Both reads at once (on PostgreSQL, two pooled connections); the user is used only if the token is ours.
-  const [claims, user] = await Promise.all([activeAccessToken(token, unverified), unverified ? getUserClaims(unverified.sub) : null]);
+  // The reads at once (on PostgreSQL, pooled connections); user and client count only if the token is ours.
+  const [claims, user, clientEnabled] = await Promise.all([
+    activeAccessToken(token, unverified),
+    unverified ? getUserClaims(unverified.sub) : null,
+    unverified ? isClientEnabled(unverified.client_id) : false,
+  ]);
   if (!claims) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
+  // A disabled or deleted application's tokens stop working here at once, not at their expiry.
+  if (!clientEnabled) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
   const scopes = parseScope(claims.scope);
   if (!scopes.includes("openid")) throw new OAuthError("insufficient_scope", "the openid scope is required", 403);
   if (!user) throw new OAuthError("invalid_token", "the user is no longer active");
@@ -142,7 +148,6 @@ export async function revoke(client: OidcClient, token: string | undefined, hint
   if (access && access.client_id === client.clientId) {
     if (access.gty === CLIENT_CREDENTIALS_GTY) {
       await insertRevokedAccessToken({ jti: access.jti, clientId: access.client_id, expiresAt: new Date(access.exp * 1000) });
-      if (Math.random() < 0.01) await deleteExpiredRevocations(new Date()); // now and then, forget what has expired anyway
     } else {
       await revokeAccessTokenRecord(access.jti);
     }

@@ -6,6 +6,7 @@ import { startMailWorker } from "@/lib/mail";
 import { startHttpWorker } from "@/lib/outbound";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";
+import { startJanitor } from "./janitor";
 
 export async function onServerStart(): Promise<void> {
   const c = config(); // throws with a readable message on invalid configuration
@@ -21,5 +22,6 @@ export async function onServerStart(): Promise<void> {
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);
   startMailWorker();
   startHttpWorker(); // back-channel logout tokens (and later webhooks)
+  startJanitor(); // expired codes, tokens, interactions
   console.log(`[portico] ready at ${c.publicUrl} (${c.embeddedDatabase ? "embedded database in " + c.PORTICO_DATA_DIR : "PostgreSQL"}, mail via ${c.SMTP_URL ? "SMTP" : "dev outbox"})`);
 }

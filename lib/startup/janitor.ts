@@ -1,0 +1,23 @@
+// Every 10 minutes, deletes protocol state that has expired (lib/oidc). Each node runs it; the
+// deletes are idempotent, so several nodes at once only repeat work.
+import "server-only";
+import { purgeExpiredProtocolState } from "@/lib/oidc";
+
+const INTERVAL_MS = 10 * 60_000;
+const KEY = Symbol.for("portico.janitor");
+
+export function startJanitor(): void {
+  const holder = globalThis as { [KEY]?: NodeJS.Timeout };
+  if (holder[KEY]) return;
+  holder[KEY] = setInterval(() => void sweep(), INTERVAL_MS).unref();
+}
+
+async function sweep(): Promise<void> {
+  try {
+    const deleted = await purgeExpiredProtocolState();
+    const total = Object.values(deleted).reduce((a, b) => a + b, 0);
+    if (total > 0) console.log(`[portico] janitor deleted expired protocol state: ${JSON.stringify(deleted)}`);
+  } catch (e) {
+    console.error("[portico] janitor failed (will retry)", e);
+  }
+}
