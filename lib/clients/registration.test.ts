@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { sha256Hex } from "@/lib/crypto";
+import { parseConfig, reloadConfig } from "@/lib/config";
 import {
   authenticateClient,
   ClientError,
@@ -26,7 +27,13 @@ async function registrationError(token: string | undefined, body: unknown): Prom
 
 afterEach(() => {
   delete process.env.OIDC_REGISTRATION_TOKEN;
+  reloadConfig();
 });
+
+function setRegistrationToken(value: string) {
+  process.env.OIDC_REGISTRATION_TOKEN = value;
+  reloadConfig();
+}
 
 describe("initial access tokens", () => {
   it("are returned once, stored hashed, audited, and verify until revoked", async () => {
@@ -58,12 +65,11 @@ describe("initial access tokens", () => {
     await expect(listInitialAccessTokens(customer)).rejects.toMatchObject({ code: "forbidden" });
   });
 
-  it("include OIDC_REGISTRATION_TOKEN when it is long enough", async () => {
-    process.env.OIDC_REGISTRATION_TOKEN = "e".repeat(40);
+  it("include OIDC_REGISTRATION_TOKEN, which must be long enough to start at all", async () => {
+    setRegistrationToken("e".repeat(40));
     expect(await verifyInitialAccessToken("e".repeat(40))).toEqual({ source: "environment" });
     expect(await verifyInitialAccessToken("e".repeat(39))).toBeNull();
-    process.env.OIDC_REGISTRATION_TOKEN = "short";
-    expect(await verifyInitialAccessToken("short")).toBeNull();
+    expect(() => parseConfig({ ...process.env, OIDC_REGISTRATION_TOKEN: "short" })).toThrow(/OIDC_REGISTRATION_TOKEN must be at least 32/);
   });
 
   it("refuse empty and unknown tokens", async () => {
@@ -110,7 +116,7 @@ describe("registerClient (RFC 7591 §3)", () => {
   });
 
   it("accepts the environment token", async () => {
-    process.env.OIDC_REGISTRATION_TOKEN = crypto.randomBytes(32).toString("base64url");
+    setRegistrationToken(crypto.randomBytes(32).toString("base64url"));
     const r = await registerClient(process.env.OIDC_REGISTRATION_TOKEN, metadata, {});
     expect(r.client_id).toBeTruthy();
   });

@@ -2,6 +2,7 @@
 // holding an initial access token (RFC 7591 §3: "protected registration"): one an administrator
 // created (stored as SHA-256, shown once), or the deployment's OIDC_REGISTRATION_TOKEN.
 import "server-only";
+import { config } from "@/lib/config";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { randomToken, safeEqual, sha256Hex } from "@/lib/crypto";
 import type { Actor } from "@/lib/users";
@@ -24,26 +25,9 @@ import {
 import { assertAdmin, insertNewApplication } from "./applications";
 
 export const DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
-const MIN_ENV_TOKEN_LENGTH = 32;
-
-/**
- * The registration token from the environment, or undefined when unset or too short to be a secret.
- * Read here directly for now; it belongs in lib/config's validated schema and moves there later.
- */
+/** The deployment's registration token (validated at start by lib/config: 32+ characters), if any. */
 function registrationTokenFromEnvironment(): string | undefined {
-  const token = process.env.OIDC_REGISTRATION_TOKEN?.trim();
-  if (!token) return undefined;
-  if (token.length < MIN_ENV_TOKEN_LENGTH) {
-    warnOnce(`[portico] OIDC_REGISTRATION_TOKEN is ignored: use at least ${MIN_ENV_TOKEN_LENGTH} random characters (openssl rand -base64 32).`);
-    return undefined;
-  }
-  return token;
-}
-
-let warned = false;
-function warnOnce(message: string) {
-  if (!warned) console.warn(message);
-  warned = true;
+  return config().OIDC_REGISTRATION_TOKEN;
 }
 
 function toTokenDto(t: InitialAccessTokenRecord): InitialAccessTokenDto {

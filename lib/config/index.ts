@@ -36,6 +36,12 @@ const envSchema = z.object({
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   PORTICO_DEV_OUTBOX: z.enum(["0", "1", "false", "true"]).optional(),
+  // RFC 7591 §3: a deployment-wide initial access token for dynamic client registration.
+  OIDC_REGISTRATION_TOKEN: z
+    .string()
+    .trim()
+    .min(32, "OIDC_REGISTRATION_TOKEN must be at least 32 random characters (openssl rand -base64 32)")
+    .optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & {
@@ -92,6 +98,11 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** Tests that change process.env: read it again on the next config() call. */
+export function reloadConfig(): void {
+  cached = undefined;
 }
 
 /** Derive an independent key for one purpose from PORTICO_SECRET (HKDF-SHA256, RFC 5869). */
