@@ -2,7 +2,8 @@
 import { redirect } from "next/navigation";
 import { loginSchema } from "@/lib/users/users.schema";
 import { authenticateWithPassword } from "@/lib/users";
-import { createSession, endSession } from "@/lib/sessions";
+import { createSession } from "@/lib/sessions";
+import { endUserSession } from "@/lib/oidc";
 import {
   fieldErrorsOf,
   formErrorFrom,
@@ -21,9 +22,10 @@ export async function loginAction(_prev: FormState, form: FormData): Promise<For
   const ctx = await requestContext();
   try {
     const user = await authenticateWithPassword(parsed.data, ctx);
-    // A new session id at every sign-in (no fixation); the previous session, if any, ends.
+    // A new session id at every sign-in (no fixation); the previous session, if any, ends, and the
+    // applications signed in through it hear so over the back channel (its sid is gone).
     const previous = await sessionTokenFromCookie();
-    if (previous) await endSession(previous, ctx);
+    if (previous) await endUserSession(previous, ctx);
     const session = await createSession(user.id, ctx);
     await setSessionCookie({ token: session.token, userId: user.id, expiresAt: session.expiresAt });
   } catch (e) {
