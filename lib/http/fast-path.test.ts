@@ -88,7 +88,10 @@ describe("protocol fast path", () => {
     expect(await json.json()).toMatchObject({ error: "invalid_request" });
     const noToken = await fetch(`${base}/oauth2/userinfo`);
     expect(noToken.status).toBe(401);
-    expect(noToken.headers.get("www-authenticate")).toMatch(/^Bearer /);
+    expect(noToken.headers.get("www-authenticate")).toBe('Bearer realm="portico"'); // RFC 6750 §3.1: no error code
+    const badToken = await fetch(`${base}/oauth2/userinfo`, { headers: { Authorization: "Bearer not.a.token" } });
+    expect(badToken.status).toBe(401);
+    expect(badToken.headers.get("www-authenticate")).toContain('error="invalid_token"');
   });
 
   it("refuses an oversized body with 413 instead of buffering it", async () => {

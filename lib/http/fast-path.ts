@@ -58,7 +58,9 @@ async function respond(endpoint: Endpoint, req: IncomingMessage, res: ServerResp
     const body = req.method === "GET" || req.method === "OPTIONS" ? "" : await readBody(req);
     if (body === null) return send(res, 413, { error: "invalid_request", error_description: "the request body is too large" });
     const result = await endpoint(lightRequest(req, body));
-    res.writeHead(result.status, result.headers);
+    // An explicit length lets Node send head and body in one write instead of chunked framing
+    // (the socket write was a third of these endpoints' CPU in the profile).
+    res.writeHead(result.status, { ...result.headers, "Content-Length": result.body === null ? 0 : Buffer.byteLength(result.body) });
     res.end(result.body ?? undefined);
   } catch (e) {
     // The endpoints map their own errors; this is only for a failure of the plumbing itself.

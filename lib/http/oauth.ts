@@ -52,7 +52,11 @@ export function oauthErrorResult(e: unknown, opts: ErrorResponseOptions = {}): E
   if (e instanceof OAuthError) {
     const headers: Record<string, string> = { ...always };
     if (e.error === "invalid_client" && opts.basicAuthUsed) headers["WWW-Authenticate"] = 'Basic realm="portico"';
-    if (opts.bearer) headers["WWW-Authenticate"] = `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
+    if (opts.bearer) {
+      // RFC 6750 §3.1: a request with no token at all gets the bare challenge, without an error code.
+      const noToken = e.status === 401 && e.error === "invalid_request";
+      headers["WWW-Authenticate"] = noToken ? 'Bearer realm="portico"' : `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
+    }
     return jsonResult({ error: e.error, error_description: e.description }, e.status, headers);
   }
   const cause = e as { code?: unknown; status?: unknown; error?: unknown; description?: unknown; message?: unknown } | null;
