@@ -4,7 +4,8 @@
 // (RFC 7662), and the complete authorization-code flow with PKCE run by virtual users.
 //
 // Environment: BENCH_SECONDS (measured seconds per row, 10), BENCH_WARMUP_SECONDS (3),
-// BENCH_CONNECTIONS (concurrent clients / virtual users, 8), BENCH_SIDES ("pglite,postgres,oidc-provider"),
+// BENCH_CONNECTIONS (concurrent clients / virtual users, 8), BENCH_SIDES ("pglite,postgres,oidc-provider,oidc-provider-pg":
+// the last is oidc-provider with a PostgreSQL adapter and account table, as it would run in production),
 // BENCH_PG_URL (admin connection used to create and drop the throwaway database),
 // BENCH_PROFILE ("postgres": afterwards, profile Portico on PostgreSQL with node --cpu-prof and report
 // its hot spots; "pglite"; "0" = no profile), BENCH_PROFILE_SECONDS (5).
@@ -46,7 +47,7 @@ const settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 10),
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 8),
-  sides: list(process.env.BENCH_SIDES, "pglite,postgres,oidc-provider"),
+  sides: list(process.env.BENCH_SIDES, "pglite,postgres,oidc-provider,oidc-provider-pg"),
   pgUrl: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   profile: process.env.BENCH_PROFILE ?? "postgres",
   profileSeconds: Number(process.env.BENCH_PROFILE_SECONDS ?? 5),
@@ -76,12 +77,13 @@ interface Measurement {
   steps?: [string, number][];
   windowUs: [number, number];
 }
-type SideKey = "pglite" | "postgres" | "op" | "op-argon2";
+type SideKey = "pglite" | "postgres" | "op" | "op-argon2" | "op-pg";
 const SIDE_TITLES: Record<SideKey, string> = {
   pglite: "Portico PGlite",
   postgres: "Portico PostgreSQL",
   op: "oidc-provider",
   "op-argon2": "oidc-provider + argon2id login",
+  "op-pg": "oidc-provider on PostgreSQL + argon2id login",
 };
 type Results = Partial<Record<SideKey, Partial<Record<RowKey, Measurement>>>>;
 
@@ -358,7 +360,13 @@ async function runPortico(root: string, kind: "pglite" | "postgres", rows: RowKe
 // ---------------------------------------------------------------------------------------------------
 // oidc-provider
 
-async function runOidcProvider(root: string, passwordCheck: "plain" | "argon2id", argon2: Argon2Params, rows: RowKey[]): Promise<Partial<Record<RowKey, Measurement>>> {
+async function runOidcProvider(
+  root: string,
+  passwordCheck: "plain" | "argon2id",
+  argon2: Argon2Params,
+  rows: RowKey[],
+  storage: "memory" | "postgres" = "memory",
+): Promise<Partial<Record<RowKey, Measurement>>> {
   const users: BenchUser[] = Array.from({ length: usersFor(settings.connections) }, (_, i) => ({
     email: `bench-user-${i + 1}@example.test`,
     password: crypto.randomBytes(16).toString("hex"),
@@ -382,17 +390,24 @@ async function runOidcProvider(root: string, passwordCheck: "plain" | "argon2id"
     users,
     passwordCheck,
     argon2,
+    storage,
   };
-  const label = passwordCheck === "plain" ? "oidc-provider" : "oidc-provider + argon2id";
+  const label = `oidc-provider${storage === "postgres" ? " on PostgreSQL" : ""}${passwordCheck === "argon2id" ? " + argon2id" : ""}`;
+  const db = storage === "postgres" ? await createBenchDatabase(settings.pgUrl) : undefined;
   console.log(`[bench] ${label}: starting server…`);
-  const server = await startServer({ root, label, script: "bench/lib/oidc-provider-server.mjs", healthPath: "/health", env: { BENCH_OP_CONFIG: JSON.stringify(config) } });
+  const env: Record<string, string> = { BENCH_OP_CONFIG: JSON.stringify(config), ...(db ? { BENCH_OP_DATABASE_URL: db.url } : {}) };
+  const server = await startServer({ root, label, script: "bench/lib/oidc-provider-server.mjs", healthPath: "/health", env }).catch(async (e) => {
+    await db?.drop();
+    throw e;
+  });
   try {
     const endpoints = await discover(server.origin);
     const side: Side = { label, origin: server.origin, endpoints, service, webapp, users, stepName: oidcProviderStepName, submit: oidcProviderSubmit };
     await approveConsentOnce(side);
-    return await measureSide(side, server, undefined, rows, settings);
+    return await measureSide(side, server, db, rows, settings);
   } finally {
     await server.stop();
+    await db?.drop();
   }
 }
 
@@ -470,16 +485,22 @@ function report(results: Results, argon2: { medianMs: number; params: Argon2Para
       "A cell says \"refused\" when anything in its window failed (see the problems below): its numbers are not reported.",
     "",
   );
-  const header = ["endpoint", ...["Portico PGlite", "Portico PostgreSQL", "oidc-provider"].flatMap((s) => [`${s} req/s`, "p50", "p99"]), "Portico (PostgreSQL) ÷ oidc-provider"];
+  const header = [
+    "endpoint",
+    ...["Portico PGlite", "Portico PostgreSQL", "oidc-provider (memory)", "oidc-provider (PostgreSQL)"].flatMap((s) => [`${s} req/s`, "p50", "p99"]),
+    "Portico (PostgreSQL) ÷ oidc-provider (memory)",
+    "Portico (PostgreSQL) ÷ oidc-provider (PostgreSQL)",
+  ];
   const body: string[][] = [];
   for (const [i, row] of ROWS.entries()) {
     const pg = results.postgres?.[row.key];
     const op = results.op?.[row.key];
     const title = row.key === "flow" ? `${i + 1}. ${row.title}, oidc-provider comparing passwords in plain` : `${i + 1}. ${row.title}`;
-    body.push([title, ...cells(results.pglite?.[row.key]), ...cells(pg), ...cells(op), ratio(pg, op)]);
+    const opPg = results["op-pg"]?.[row.key];
+    body.push([title, ...cells(results.pglite?.[row.key]), ...cells(pg), ...cells(op), ...cells(opPg), ratio(pg, op), ratio(pg, opPg)]);
     if (row.key === "flow" && results["op-argon2"]?.flow) {
       const op2 = results["op-argon2"].flow;
-      body.push([`${i + 1}b. Same flow, oidc-provider verifying an argon2id hash at login like Portico (Portico cells repeated)`, ...cells(results.pglite?.flow), ...cells(pg), ...cells(op2), ratio(pg, op2)]);
+      body.push([`${i + 1}b. Same flow, oidc-provider (memory) verifying an argon2id hash at login like Portico (other cells repeated)`, ...cells(results.pglite?.flow), ...cells(pg), ...cells(op2), ...cells(opPg), ratio(pg, op2), ratio(pg, opPg)]);
     }
   }
   out.push(table(header, body));
@@ -492,11 +513,11 @@ function report(results: Results, argon2: { medianMs: number; params: Argon2Para
     "",
   );
   const cpuRows: string[][] = [];
-  for (const key of ["pglite", "postgres", "op", "op-argon2"] as SideKey[]) {
+  for (const key of ["pglite", "postgres", "op", "op-argon2", "op-pg"] as SideKey[]) {
     for (const row of ROWS) {
       const r = results[key]?.[row.key];
       if (!r) continue;
-      cpuRows.push([SIDE_TITLES[key], row.key, fmt(r.serverCpuMs / r.ok, 2), r.extraCpuMs === null ? (key === "pglite" ? "in process" : "—") : fmt(r.extraCpuMs / r.ok, 2), fmt(r.benchCpuMs / r.ok, 2), r.problems || "none"]);
+      cpuRows.push([SIDE_TITLES[key], row.key, fmt(r.serverCpuMs / r.ok, 2), r.extraCpuMs == null ? (key === "pglite" ? "in process" : "—") : fmt(r.extraCpuMs / r.ok, 2), fmt(r.benchCpuMs / r.ok, 2), r.problems || "none"]);
     }
   }
   out.push(table(["server", "endpoint", "server CPU", "PostgreSQL CPU", "load generator CPU", "problems"], cpuRows));
@@ -504,14 +525,16 @@ function report(results: Results, argon2: { medianMs: number; params: Argon2Para
   const cpuOf = (r: Measurement | undefined) => (r && !r.problems ? (r.serverCpuMs + (r.extraCpuMs ?? 0)) / r.ok : NaN);
   const cpuRatios = ROWS.map((row) => `${row.key} ${fmt(cpuOf(results.postgres?.[row.key]) / cpuOf(results.op?.[row.key]), 1)}×`);
   const flowArgon = fmt(cpuOf(results.postgres?.flow) / cpuOf(results["op-argon2"]?.flow), 1);
+  const cpuRatiosPg = ROWS.map((row) => `${row.key} ${fmt(cpuOf(results.postgres?.[row.key]) / cpuOf(results["op-pg"]?.[row.key]), 1)}×`);
   out.push(
     "",
-    `Server CPU per operation, Portico on PostgreSQL (its backends included) ÷ oidc-provider: ${cpuRatios.join(", ")}; flow against oidc-provider with argon2id ${flowArgon}×. ` +
+    `Server CPU per operation, Portico on PostgreSQL (its backends included) ÷ oidc-provider (memory): ${cpuRatios.join(", ")}; flow against oidc-provider (memory) with argon2id ${flowArgon}×; ` +
+      `÷ oidc-provider on PostgreSQL (its backends included, argon2id login): ${cpuRatiosPg.join(", ")}. ` +
       "This is the steadier comparison: throughput on two shared cores also depends on what the load generator takes (notably for oidc-provider's flow).",
   );
 
   // Flow steps
-  const flowSides = (["pglite", "postgres", "op", "op-argon2"] as SideKey[]).filter((k) => results[k]?.flow?.steps);
+  const flowSides = (["pglite", "postgres", "op", "op-argon2", "op-pg"] as SideKey[]).filter((k) => results[k]?.flow?.steps);
   if (flowSides.length) {
     out.push("", "### Authorization-code flow, mean ms per step (under the same load)", "");
     const names = ["authorize", "login page", "login post", "authorize (resume)", "token"];
@@ -558,13 +581,19 @@ function report(results: Results, argon2: { medianMs: number; params: Argon2Para
       `${usersFor(settings.connections)} users signed up through /register (ALTCHA solved by the script; \`ALTCHA_MAX_NUMBER=1000\`, \`PORTICO_DEV_OUTBOX=1\` only serve that setup). ` +
       "Dynamically registered clients are third-party, so each user approved the consent screen once before measuring (the consent is stored; measured flows must not see it). " +
       "Login is the no-JavaScript server-action form post with `next=/oauth2/authorize?interaction=…`. " +
-      "Access tokens are ES256 JWTs (RFC 9068) backed by a database record, which UserInfo and introspection look up after verifying the signature; client_credentials also writes a grant and a token record.",
+      "Code-flow access tokens are ES256 JWTs (RFC 9068) backed by a database record holding the token's SHA-256, which UserInfo and introspection look up (a hash match replaces the signature check); " +
+      "client-credentials tokens are self-contained ES256 JWTs (nothing stored; revocation lists the jti). " +
+      "The protocol endpoints are served by server.mjs's fast path (lib/http/fast-path.ts), the pages and the sign-in action by Next.",
     `- **oidc-provider** ${version("oidc-provider")}: \`bench/lib/oidc-provider-server.mjs\`, in-memory adapter (its default), one ES256 key, static clients equal to Portico's, ` +
       "features clientCredentials, introspection (a client sees only its own tokens, as in Portico), resourceIndicators with a default resource for client_credentials only, " +
       "so those access tokens are ES256 `at+jwt` JWTs (not stored). Code-flow access tokens (scope `openid email profile`) are **opaque**: oidc-provider only accepts audience-less, opaque access tokens at UserInfo; " +
       "UserInfo and introspection then read them from memory. Same lifetimes as Portico (access token 900 s, code 60 s, ID token 3600 s); `conformIdTokenClaims: false` so ID tokens carry the scope's claims as Portico's do. " +
       "Interaction: a minimal login page and consent page in the same process (interactionDetails / interactionFinished); consent is remembered per user and client through `loadExistingGrant`, " +
       "so measured flows skip it as on Portico. Sessions, grants, codes and tokens live in memory: no database at all.",
+    "- **oidc-provider (PostgreSQL)**: the same server with storage as a production deployment needs it (its in-memory adapter is for development only): " +
+      "`bench/lib/oidc-provider-pg-adapter.mjs`, the common one-table JSONB adapter (sessions, interactions, grants, codes, tokens; indexed grant id, user code, uid) " +
+      "in a throwaway database on the same PostgreSQL server as Portico's, accounts in a table read on every use, and argon2id at login like Portico. " +
+      "Client-credentials tokens are JWTs and not stored, as above.",
     `- **Password check**: Portico verifies an argon2id hash on every login (@node-rs/argon2, ${argon2.params.memoryCost} KiB, t=${argon2.params.timeCost}, p=${argon2.params.parallelism}: ` +
       `${fmt(argon2.medianMs, 1)} ms median here, on the libuv pool) and also checks login throttling, creates a session record and writes audit events. ` +
       "oidc-provider's interaction is written by the deployer; row 4 compares plain strings (what its examples do), row 4b verifies the same argon2id hash with the same library and parameters.",
@@ -597,7 +626,8 @@ async function main() {
     else if (side === "oidc-provider") {
       results.op = await runOidcProvider(root, "plain", params, all);
       results["op-argon2"] = await runOidcProvider(root, "argon2id", params, ["flow"]);
-    } else throw new Error(`[bench] unknown side "${side}" (use pglite, postgres, oidc-provider)`);
+    } else if (side === "oidc-provider-pg") results["op-pg"] = await runOidcProvider(root, "argon2id", params, all, "postgres");
+    else throw new Error(`[bench] unknown side "${side}" (use pglite, postgres, oidc-provider, oidc-provider-pg)`);
   }
 
   let profile: ProfileResult | null = null;

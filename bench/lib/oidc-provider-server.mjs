@@ -4,7 +4,10 @@
 // (plain node, NODE_ENV=production), configured through one environment variable:
 //
 //   BENCH_OP_CONFIG = JSON { issuer (default http://HOST:PORT), clients: [{ client_id, client_secret, ... }], users: [{ email, password }],
-//                            passwordCheck: "plain" | "argon2id", argon2: { memoryCost, timeCost, parallelism } }
+//                            passwordCheck: "plain" | "argon2id", argon2: { memoryCost, timeCost, parallelism },
+//                            storage: "memory" (default) | "postgres" }
+//   BENCH_OP_DATABASE_URL = with storage "postgres": the database for oidc-provider's adapter
+//                           (bench/lib/oidc-provider-pg-adapter.mjs) and for the accounts
 //
 // Endpoints: /auth, /token, /me (UserInfo), /token/introspection, /jwks, /.well-known/openid-configuration
 // (the library's own), and /interaction/:uid (GET: login or consent page), /interaction/:uid/login and
@@ -14,6 +17,8 @@ import http from "node:http";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider, { errors } from "oidc-provider";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import pg from "pg";
+import { postgresAdapter } from "./oidc-provider-pg-adapter.mjs";
 
 const cfg = JSON.parse(process.env.BENCH_OP_CONFIG ?? "{}");
 const port = Number(process.env.PORT ?? 3000);
@@ -26,19 +31,33 @@ const { privateKey } = await generateKeyPair("ES256", { extractable: true });
 const jwk = { ...(await exportJWK(privateKey)), alg: "ES256", use: "sig", kid: crypto.randomBytes(8).toString("hex") };
 
 // Accounts: id, email, and either the password (plain) or its argon2id hash with Portico's parameters.
-const accounts = new Map(); // id -> account
-const byEmail = new Map(); // email -> account
+// With storage "postgres" they live in a table, read on every use as a deployment's account store would.
+const usePostgres = cfg.storage === "postgres";
+const accountList = [];
 for (const [i, u] of (cfg.users ?? []).entries()) {
-  const account = {
+  accountList.push({
     id: `user-${i + 1}`,
-    email: u.email,
+    email: u.email.toLowerCase(),
     name: `Bench User ${i + 1}`,
     updatedAt: Math.floor(Date.now() / 1000),
     password: u.password,
     hash: cfg.passwordCheck === "argon2id" ? await argon2Hash(u.password.normalize("NFKC"), cfg.argon2) : null,
-  };
-  accounts.set(account.id, account);
-  byEmail.set(account.email.toLowerCase(), account);
+  });
+}
+const accounts = usePostgres ? await postgresAccounts(accountList) : memoryAccounts(accountList);
+
+function memoryAccounts(list) {
+  const byId = new Map(list.map((a) => [a.id, a]));
+  const byEmail = new Map(list.map((a) => [a.email, a]));
+  return { byId: async (id) => byId.get(id), byEmail: async (email) => byEmail.get(email) };
+}
+
+async function postgresAccounts(list) {
+  const pool = new pg.Pool({ connectionString: process.env.BENCH_OP_DATABASE_URL, max: 10 });
+  await pool.query("CREATE TABLE IF NOT EXISTS bench_accounts (id text PRIMARY KEY, email text UNIQUE NOT NULL, data jsonb NOT NULL)");
+  for (const a of list) await pool.query("INSERT INTO bench_accounts (id, email, data) VALUES ($1, $2, $3)", [a.id, a.email, a]);
+  const one = async (column, value) => (await pool.query(`SELECT data FROM bench_accounts WHERE ${column} = $1`, [value])).rows[0]?.data;
+  return { byId: (id) => one("id", id), byEmail: (email) => one("email", email) };
 }
 
 async function checkPassword(account, password) {
@@ -66,8 +85,9 @@ const provider = new Provider(issuer, {
   },
   // Portico puts the scope's claims into the ID token as well as UserInfo.
   conformIdTokenClaims: false,
+  ...(usePostgres ? { adapter: await postgresAdapter(process.env.BENCH_OP_DATABASE_URL) } : {}),
   async findAccount(_ctx, id) {
-    const account = accounts.get(id);
+    const account = await accounts.byId(id);
     if (!account) return undefined;
     return {
       accountId: id,
@@ -181,7 +201,7 @@ async function interaction(req, res, uid, action) {
 
   if (req.method === "POST" && action === "login") {
     const form = await readForm(req);
-    const account = byEmail.get(String(form.get("email") ?? "").toLowerCase());
+    const account = await accounts.byEmail(String(form.get("email") ?? "").toLowerCase());
     if (!(await checkPassword(account, String(form.get("password") ?? "")))) {
       return send(res, 200, "text/html; charset=utf-8", page("Sign in", "<p role=alert>Wrong email or password.</p>"));
     }
@@ -224,4 +244,4 @@ http
     }
     callback(req, res);
   })
-  .listen(port, host, () => console.log(`[oidc-provider bench] ${issuer} listening on ${host}:${port} (passwords: ${cfg.passwordCheck ?? "plain"})`));
+  .listen(port, host, () => console.log(`[oidc-provider bench] ${issuer} listening on ${host}:${port} (passwords: ${cfg.passwordCheck ?? "plain"}, storage: ${usePostgres ? "PostgreSQL" : "memory"})`));
