@@ -46,7 +46,8 @@ function unverifiedClaims(token: string): AccessTokenClaims | null {
   if (token.length > 4096 || token.split(".").length !== 3) return null;
   try {
     const claims = decodeJwt(token) as unknown as AccessTokenClaims;
-    return typeof claims.jti === "string" && claims.jti.length <= 64 && typeof claims.sub === "string" ? claims : null;
+    const wellFormed = typeof claims.jti === "string" && claims.jti.length <= 64 && typeof claims.sub === "string" && typeof claims.client_id === "string";
+    return wellFormed ? claims : null;
   } catch {
     return null;
   }

@@ -31,7 +31,7 @@ export interface IssueOptions {
   tx?: Tx;
 }
 
-/** RFC 9068 §2.2 `gty`-style marker (as Auth0 names it) of a self-contained client_credentials token. */
+/** Marks a self-contained client_credentials token: `gty`, a private claim (the name Auth0 uses for it). */
 export const CLIENT_CREDENTIALS_GTY = "client_credentials";
 
 /**
