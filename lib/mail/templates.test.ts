@@ -13,6 +13,8 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "password-changed": { resetLink: "https://id.example.com/forgot" },
   "email-changed-notice": { newEmail: "someone.new@example.org", name: "Ada" },
   "already-registered": { signInLink: "https://id.example.com/login", resetLink: "https://id.example.com/forgot-password" },
+  "recovery-code-used": { remaining: 9, securityLink: "https://id.example.com/account/security" },
+  "two-step-changed": { enabled: true, securityLink: "https://id.example.com/account/security" },
 };
 
 describe("mail templates", () => {

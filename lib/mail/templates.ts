@@ -15,6 +15,10 @@ export interface TemplateData {
   "email-changed-notice": { newEmail: string; name?: string };
   /** Someone tried to register an address that already has an account (sent instead of an error). */
   "already-registered": { signInLink: string; resetLink: string; name?: string };
+  /** A recovery code was used to sign in (issue 4): the owner should know, in case it was not them. */
+  "recovery-code-used": { remaining: number; securityLink: string; name?: string };
+  /** Two-step verification was turned on or off. */
+  "two-step-changed": { enabled: boolean; securityLink: string; name?: string };
 }
 export type TemplateName = keyof TemplateData;
 export const templateNames = [
@@ -24,6 +28,8 @@ export const templateNames = [
   "password-changed",
   "email-changed-notice",
   "already-registered",
+  "recovery-code-used",
+  "two-step-changed",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -141,6 +147,20 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
       "Forgot your password? Choose a new one:",
       { label: "Reset password", link: httpUrl(d.resetLink) },
       "If this was not you, you can ignore this email.",
+    ]),
+  "recovery-code-used": (d) =>
+    layout(`A recovery code was used to sign in to ${PRODUCT}`, d.name, [
+      `Someone signed in to your account with one of your recovery codes. ${d.remaining} unused code${d.remaining === 1 ? "" : "s"} remain.`,
+      "If this was you, consider setting up your authenticator again and generating new codes:",
+      { label: "Review your security settings", link: httpUrl(d.securityLink) },
+      "If it was not you, change your password at once and generate new recovery codes.",
+    ]),
+  "two-step-changed": (d) =>
+    layout(d.enabled ? `Two-step verification is on for your ${PRODUCT} account` : `Two-step verification was turned off for your ${PRODUCT} account`, d.name, [
+      d.enabled
+        ? "Signing in now asks for a code from your authenticator app after your password. Keep your recovery codes somewhere safe."
+        : "Signing in no longer asks for a second step. If you did not do this, change your password at once.",
+      { label: "Review your security settings", link: httpUrl(d.securityLink) },
     ]),
 };
 

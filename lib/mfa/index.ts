@@ -1,0 +1,223 @@
+// Second factors: TOTP (RFC 6238) and recovery codes, and the pending sign-in that waits for one
+// after the password. The pending state is not a session: it only lets its holder try a second
+// factor, at most MAX_ATTEMPTS times within PENDING_LIFETIME_MINUTES; and per user at most
+// ATTEMPTS_PER_USER codes per quarter hour however many fresh sign-ins an attacker who knows the
+// password starts (5 guesses per sign-in would otherwise be unlimited).
+import "server-only";
+import QRCode from "qrcode";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { decryptAtRest, encryptAtRest, randomToken, sha256Hex } from "@/lib/crypto";
+import { config } from "@/lib/config";
+import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { consumeLimit } from "@/lib/ratelimit";
+import { MfaError } from "./mfa.errors";
+import { newRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
+import { newTotpSecret, totpUri, verifyTotp } from "./totp";
+import {
+  addPendingAttempt,
+  confirmFactor,
+  countConfirmedFactors,
+  countUnusedRecoveryCodes,
+  deleteFactor,
+  deletePendingSignIn,
+  deleteRecoveryCodes,
+  deleteUnconfirmedFactors,
+  findFactorOfUser,
+  findPendingSignIn,
+  insertFactor,
+  insertPendingSignIn,
+  listConfirmedFactors,
+  recordFactorUse,
+  replaceRecoveryCodes,
+  spendRecoveryCode,
+  withTransaction,
+} from "./mfa.repo";
+
+export { MfaError, type MfaErrorCode } from "./mfa.errors";
+export { currentTotp, verifyTotp } from "./totp";
+export { normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
+export { deleteExpiredPendingSignIns } from "./mfa.repo";
+
+const SEAL_PURPOSE = "totp-seed";
+export const PENDING_LIFETIME_MINUTES = 10;
+export const MAX_ATTEMPTS = 5;
+const ATTEMPTS_PER_USER = { keyPrefix: "mfa-attempt", points: 10, durationSeconds: 15 * 60 };
+
+/** RFC 8176 method references for each way through the second step. */
+const AMR = { totp: ["pwd", "otp", "mfa"], recovery: ["pwd", "otp", "mfa"] } as const;
+
+export type SecondFactorMethod = "totp" | "recovery";
+
+export interface MfaUser {
+  id: string;
+  email: string;
+  displayName?: string | null;
+}
+
+function securityLink(): string {
+  return new URL("/account/security", config().publicUrl).toString();
+}
+
+// --- Enrolment and management (the account's security page) ----------------------------------------
+
+export async function hasSecondFactor(userId: string): Promise<boolean> {
+  return (await countConfirmedFactors(userId)) > 0;
+}
+
+export async function securityOverview(userId: string) {
+  const [factors, recoveryCodesLeft] = await Promise.all([listConfirmedFactors(userId), countUnusedRecoveryCodes(userId)]);
+  return {
+    factors: factors.map((f) => ({ id: f.id, type: f.type, label: f.label, createdAt: f.createdAt, lastUsedAt: f.lastUsedAt })),
+    recoveryCodesLeft,
+  };
+}
+
+export interface TotpEnrolment {
+  factorId: string;
+  /** Base32, shown as text for apps without a camera. */
+  secret: string;
+  uri: string;
+  /** The otpauth URI as an SVG QR code. */
+  qrSvg: string;
+}
+
+/** Starts TOTP enrolment: an inactive factor until a first code confirms it. Earlier unfinished ones go. */
+export async function beginTotpEnrolment(user: MfaUser): Promise<TotpEnrolment> {
+  const secret = newTotpSecret();
+  const factor = await withTransaction(async (tx) => {
+    await deleteUnconfirmedFactors(user.id, tx);
+    return insertFactor({ userId: user.id, type: "totp", label: "Authenticator app", secretSealed: encryptAtRest(secret, SEAL_PURPOSE) }, tx);
+  });
+  const uri = totpUri(secret, user.email, "Portico");
+  const qrSvg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 1 });
+  return { factorId: factor.id, secret, uri, qrSvg };
+}
+
+/** The enrolment again (page reload), while it is unconfirmed. */
+export async function pendingTotpEnrolment(user: MfaUser, factorId: string): Promise<TotpEnrolment | null> {
+  const factor = await findFactorOfUser(factorId, user.id);
+  if (!factor || factor.confirmedAt || !factor.secretSealed) return null;
+  const secret = decryptAtRest(factor.secretSealed, SEAL_PURPOSE);
+  const uri = totpUri(secret, user.email, "Portico");
+  return { factorId, secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 1 }) };
+}
+
+/**
+ * Activates the factor with a first code from the app. The first factor of an account also
+ * creates its recovery codes, returned here once and never again.
+ */
+export async function confirmTotpEnrolment(user: MfaUser, factorId: string, code: string, ctx: RequestContext, now = new Date()): Promise<{ recoveryCodes: string[] | null }> {
+  const factor = await findFactorOfUser(factorId, user.id);
+  if (!factor || factor.confirmedAt || !factor.secretSealed) throw new MfaError("not_found", "This setup has expired. Start again.");
+  const step = await verifyTotp(decryptAtRest(factor.secretSealed, SEAL_PURPOSE), code.trim(), { now });
+  if (step === null) throw new MfaError("invalid_code", "That code is not right. Check the time on your phone and enter the current code.", "code");
+  const firstFactor = (await countConfirmedFactors(user.id)) === 0;
+  const codes = firstFactor ? Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode) : null;
+  await withTransaction(async (tx) => {
+    if (!(await confirmFactor(factor.id, step, now, tx))) throw new MfaError("not_found", "This setup has expired. Start again.");
+    if (codes) await replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.totp_enrolled", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId: factor.id, recoveryCodesIssued: Boolean(codes) } }, tx);
+    if (firstFactor) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
+  });
+  kickMailWorker();
+  return { recoveryCodes: codes };
+}
+
+/** Removes a factor; removing the last one turns two-step verification off (and its recovery codes). */
+export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: RequestContext): Promise<void> {
+  const turnedOff = await withTransaction(async (tx) => {
+    if (!(await deleteFactor(factorId, user.id, tx))) throw new MfaError("not_found", "This method no longer exists.");
+    const remaining = await countConfirmedFactors(user.id, tx);
+    if (remaining === 0) await deleteRecoveryCodes(user.id, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.factor_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, remaining } }, tx);
+    if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
+    return remaining === 0;
+  });
+  if (turnedOff) kickMailWorker();
+}
+
+/** New recovery codes replace all old ones (used or not). Only with two-step verification on. */
+export async function regenerateRecoveryCodes(user: MfaUser, ctx: RequestContext): Promise<string[]> {
+  if (!(await hasSecondFactor(user.id))) throw new MfaError("not_found", "Turn on two-step verification first.");
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  await withTransaction(async (tx) => {
+    await replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_regenerated", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+  });
+  return codes;
+}
+
+// --- The second step of a sign-in -------------------------------------------------------------------
+
+/** After the first factor: a short-lived pending sign-in (the token goes into a cookie). */
+export async function beginPendingSignIn(userId: string, next: string, amr: string[], now = new Date()): Promise<string> {
+  const token = randomToken(32);
+  await insertPendingSignIn({ tokenHash: sha256Hex(token), userId, amr, next, expiresAt: new Date(now.getTime() + PENDING_LIFETIME_MINUTES * 60_000) });
+  return token;
+}
+
+export async function findPendingSecondStep(token: string | undefined | null, now = new Date()) {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const pending = await findPendingSignIn(sha256Hex(token));
+  if (!pending || pending.expiresAt <= now || pending.attempts >= MAX_ATTEMPTS) return null;
+  return { userId: pending.userId, next: pending.next, attemptsLeft: MAX_ATTEMPTS - pending.attempts };
+}
+
+/**
+ * Checks the second factor of a pending sign-in. Success consumes the pending state (once) and
+ * returns who signed in, where to go, and the session's authentication methods; a wrong code counts
+ * an attempt. A recovery code is spent, audited and reported to the owner by email.
+ */
+export async function completeSecondStep(
+  token: string | undefined | null,
+  user: (id: string) => Promise<MfaUser | null>,
+  input: { method: SecondFactorMethod; code: string },
+  ctx: RequestContext,
+  now = new Date(),
+): Promise<{ userId: string; next: string; amr: string[] }> {
+  const pending = await findPendingSecondStep(token, now);
+  if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  const tokenHash = sha256Hex(token!);
+  const wait = await consumeLimit(ATTEMPTS_PER_USER, pending.userId);
+  if (wait > 0) throw new MfaError("too_many_attempts", `Too many codes tried for this account. Wait ${Math.ceil(wait / 60)} minutes and sign in again.`);
+  const ok = input.method === "totp" ? await checkTotp(pending.userId, input.code, now) : await checkRecoveryCode(pending.userId, input.code, now);
+  if (!ok) {
+    const attempts = await addPendingAttempt(tokenHash);
+    await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_failed", target: { type: "user", id: pending.userId }, result: "failure", context: ctx, details: { method: input.method, attempts } });
+    if (attempts === null || attempts >= MAX_ATTEMPTS) {
+      await deletePendingSignIn(tokenHash);
+      throw new MfaError("too_many_attempts", "Too many wrong codes. Sign in again.");
+    }
+    throw new MfaError("invalid_code", `That code is not right. ${MAX_ATTEMPTS - attempts} attempt${MAX_ATTEMPTS - attempts === 1 ? "" : "s"} left.`, "code");
+  }
+  if (!(await deletePendingSignIn(tokenHash))) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  const amr = [...AMR[input.method]];
+  await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_succeeded", target: { type: "user", id: pending.userId }, result: "success", context: ctx, details: { method: input.method } });
+  if (input.method === "recovery") await reportRecoveryCodeUse(pending.userId, user, ctx);
+  return { userId: pending.userId, next: pending.next, amr };
+}
+
+async function checkTotp(userId: string, code: string, now: Date): Promise<boolean> {
+  const digits = code.replace(/\s/g, "");
+  if (!/^\d{6}$/.test(digits)) return false;
+  for (const factor of await listConfirmedFactors(userId)) {
+    if (factor.type !== "totp" || !factor.secretSealed) continue;
+    const step = await verifyTotp(decryptAtRest(factor.secretSealed, SEAL_PURPOSE), digits, { afterStep: factor.lastUsedStep, now });
+    if (step !== null && (await recordFactorUse(factor.id, step, now))) return true;
+  }
+  return false;
+}
+
+async function checkRecoveryCode(userId: string, code: string, now: Date): Promise<boolean> {
+  if (!normaliseRecoveryCode(code)) return false;
+  return spendRecoveryCode(userId, recoveryCodeHash(code), now);
+}
+
+async function reportRecoveryCodeUse(userId: string, user: (id: string) => Promise<MfaUser | null>, ctx: RequestContext): Promise<void> {
+  const [owner, remaining] = await Promise.all([user(userId), countUnusedRecoveryCodes(userId)]);
+  await recordAudit({ actor: { type: "user", id: userId }, action: "mfa.recovery_code_used", target: { type: "user", id: userId }, result: "success", context: ctx, details: { remaining } });
+  if (owner) {
+    await enqueueMail({ to: owner.email, template: "recovery-code-used", data: { remaining, securityLink: securityLink(), name: owner.displayName ?? undefined } });
+    kickMailWorker();
+  }
+}

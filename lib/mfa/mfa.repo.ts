@@ -1,0 +1,97 @@
+import "server-only";
+import { getDb, withTransaction, type Tx } from "@/lib/db";
+
+export { withTransaction, type Tx };
+
+async function client(tx?: Tx) {
+  return tx ?? (await getDb());
+}
+
+// Factors ---------------------------------------------------------------------------------------
+
+export async function insertFactor(data: { userId: string; type: string; label: string; secretSealed: string | null }, tx?: Tx) {
+  return (await client(tx)).mfaFactor.create({ data });
+}
+
+export async function deleteUnconfirmedFactors(userId: string, tx?: Tx): Promise<void> {
+  await (await client(tx)).mfaFactor.deleteMany({ where: { userId, confirmedAt: null } });
+}
+
+export async function findFactorOfUser(id: string, userId: string) {
+  return (await client()).mfaFactor.findFirst({ where: { id, userId } });
+}
+
+export async function listConfirmedFactors(userId: string) {
+  return (await client()).mfaFactor.findMany({ where: { userId, confirmedAt: { not: null } }, orderBy: { createdAt: "asc" } });
+}
+
+export async function countConfirmedFactors(userId: string, tx?: Tx): Promise<number> {
+  return (await client(tx)).mfaFactor.count({ where: { userId, confirmedAt: { not: null } } });
+}
+
+/** Activates a factor with its first accepted step; false when it was already active. */
+export async function confirmFactor(id: string, step: number, now: Date, tx?: Tx): Promise<boolean> {
+  const { count } = await (await client(tx)).mfaFactor.updateMany({ where: { id, confirmedAt: null }, data: { confirmedAt: now, lastUsedStep: step, lastUsedAt: now } });
+  return count === 1;
+}
+
+/** Records an accepted TOTP step only if it is later than the last one: two racing uses of one code cannot both win. */
+export async function recordFactorUse(id: string, step: number, now: Date): Promise<boolean> {
+  const { count } = await (await client()).mfaFactor.updateMany({
+    where: { id, confirmedAt: { not: null }, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: step } }] },
+    data: { lastUsedStep: step, lastUsedAt: now },
+  });
+  return count === 1;
+}
+
+export async function deleteFactor(id: string, userId: string, tx?: Tx): Promise<boolean> {
+  const { count } = await (await client(tx)).mfaFactor.deleteMany({ where: { id, userId } });
+  return count === 1;
+}
+
+// Recovery codes --------------------------------------------------------------------------------
+
+export async function replaceRecoveryCodes(userId: string, hashes: string[], tx: Tx): Promise<void> {
+  await tx.recoveryCode.deleteMany({ where: { userId } });
+  await tx.recoveryCode.createMany({ data: hashes.map((codeHash) => ({ userId, codeHash })) });
+}
+
+export async function deleteRecoveryCodes(userId: string, tx?: Tx): Promise<void> {
+  await (await client(tx)).recoveryCode.deleteMany({ where: { userId } });
+}
+
+/** Marks one unused code used; false when there is no such unused code. */
+export async function spendRecoveryCode(userId: string, codeHash: string, now: Date): Promise<boolean> {
+  const { count } = await (await client()).recoveryCode.updateMany({ where: { userId, codeHash, usedAt: null }, data: { usedAt: now } });
+  return count === 1;
+}
+
+export async function countUnusedRecoveryCodes(userId: string): Promise<number> {
+  return (await client()).recoveryCode.count({ where: { userId, usedAt: null } });
+}
+
+// Pending sign-ins --------------------------------------------------------------------------------
+
+export async function insertPendingSignIn(data: { tokenHash: string; userId: string; amr: string[]; next: string; expiresAt: Date }) {
+  await (await client()).pendingSignIn.create({ data });
+}
+
+export async function findPendingSignIn(tokenHash: string) {
+  return (await client()).pendingSignIn.findUnique({ where: { tokenHash } });
+}
+
+/** Counts one failed attempt and returns the new count (null when the pending sign-in is gone). */
+export async function addPendingAttempt(tokenHash: string): Promise<number | null> {
+  const rows = await (await client()).pendingSignIn.updateManyAndReturn({ where: { tokenHash }, data: { attempts: { increment: 1 } }, select: { attempts: true } });
+  return rows[0]?.attempts ?? null;
+}
+
+/** Deletes it; true for exactly one caller (a pending sign-in completes once). */
+export async function deletePendingSignIn(tokenHash: string): Promise<boolean> {
+  const { count } = await (await client()).pendingSignIn.deleteMany({ where: { tokenHash } });
+  return count === 1;
+}
+
+export async function deleteExpiredPendingSignIns(now: Date): Promise<number> {
+  return (await (await client()).pendingSignIn.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+}
