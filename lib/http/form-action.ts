@@ -4,6 +4,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
 import { UserError } from "@/lib/users";
+import { MfaError } from "@/lib/mfa";
 
 export type FormState = {
   ok?: boolean;
@@ -38,6 +39,9 @@ export function formErrorFrom(e: unknown, values?: Record<string, string>): Form
   if (e instanceof UserError) {
     const field = e.details.field;
     return field ? { fieldErrors: { [field]: e.message }, values } : { message: e.message, values };
+  }
+  if (e instanceof MfaError) {
+    return e.field ? { fieldErrors: { [e.field]: e.message }, values } : { message: e.message, values };
   }
   if (isNextSignal(e)) throw e;
   const id = crypto.randomUUID();

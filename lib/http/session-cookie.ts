@@ -71,3 +71,20 @@ export async function currentSession(): Promise<ActiveSession | null> {
   const token = await sessionTokenFromCookie();
   return token ? validateSession(token) : null;
 }
+
+// The pending second step of a sign-in (lib/mfa): its own short-lived cookie, never a session.
+function pendingCookieName(): string {
+  return config().secureCookies ? "__Host-portico.mfa" : "portico.mfa";
+}
+
+export async function setPendingSignInCookie(token: string, maxAgeSeconds: number): Promise<void> {
+  (await cookies()).set(pendingCookieName(), token, { httpOnly: true, secure: config().secureCookies, sameSite: "lax", path: "/", maxAge: maxAgeSeconds });
+}
+
+export async function pendingSignInToken(): Promise<string | null> {
+  return (await cookies()).get(pendingCookieName())?.value ?? null;
+}
+
+export async function clearPendingSignInCookie(): Promise<void> {
+  (await cookies()).delete(pendingCookieName());
+}

@@ -38,11 +38,17 @@ export interface ActiveSession {
   amr: string[];
 }
 
-export async function createSession(userId: string, ctx: RequestContext, tx?: Tx): Promise<{ token: string; id: string; expiresAt: Date }> {
+/** `amr`: how the user proved who they are (RFC 8176 values; the ID token's amr), "pwd" by default. */
+export async function createSession(
+  userId: string,
+  ctx: RequestContext,
+  tx?: Tx,
+  opts: { amr?: string[] } = {},
+): Promise<{ token: string; id: string; expiresAt: Date }> {
   const token = crypto.randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + config().SESSION_MAX_MINUTES * 60_000);
   const s = await insertSession(
-    { tokenHash: hash(token), userId, expiresAt, ip: ctx.ip?.slice(0, 64), userAgent: ctx.userAgent?.slice(0, 512) },
+    { tokenHash: hash(token), userId, expiresAt, ip: ctx.ip?.slice(0, 64), userAgent: ctx.userAgent?.slice(0, 512), ...(opts.amr ? { amr: opts.amr } : {}) },
     tx,
   );
   return { token, id: s.id, expiresAt };

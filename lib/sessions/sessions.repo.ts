@@ -2,7 +2,7 @@ import "server-only";
 import { getDb, getSql, type Tx } from "@/lib/db";
 
 export async function insertSession(
-  data: { tokenHash: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string },
+  data: { tokenHash: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string; amr?: string[] },
   tx?: Tx,
 ) {
   return (tx ?? (await getDb())).session.create({ data });

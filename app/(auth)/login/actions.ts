@@ -2,16 +2,15 @@
 import { redirect } from "next/navigation";
 import { loginSchema } from "@/lib/users/users.schema";
 import { authenticateWithPassword } from "@/lib/users";
-import { createSession } from "@/lib/sessions";
-import { endUserSession } from "@/lib/oidc";
+import { beginPendingSignIn, hasSecondFactor, PENDING_LIFETIME_MINUTES } from "@/lib/mfa";
 import {
   fieldErrorsOf,
   formErrorFrom,
   formValues,
   requestContext,
   safeNextPath,
-  sessionTokenFromCookie,
-  setSessionCookie,
+  setPendingSignInCookie,
+  startPortalSession,
   type FormState,
 } from "@/lib/http";
 
@@ -20,18 +19,20 @@ export async function loginAction(_prev: FormState, form: FormData): Promise<For
   const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
   const ctx = await requestContext();
+  let target = safeNextPath(values.next);
   try {
     const user = await authenticateWithPassword(parsed.data, ctx);
-    // A new session id at every sign-in (no fixation); the previous session, if any, ends, and the
-    // applications signed in through it hear so over the back channel (its sid is gone).
-    const previous = await sessionTokenFromCookie();
-    if (previous) await endUserSession(previous, ctx);
-    const session = await createSession(user.id, ctx);
-    await setSessionCookie({ token: session.token, userId: user.id, expiresAt: session.expiresAt });
+    if (await hasSecondFactor(user.id)) {
+      // The password alone opens nothing: a pending sign-in waits for the second factor.
+      const token = await beginPendingSignIn(user.id, target, ["pwd"]);
+      await setPendingSignInCookie(token, PENDING_LIFETIME_MINUTES * 60);
+      target = "/login/verify";
+    } else {
+      await startPortalSession(user.id, ctx, ["pwd"]);
+    }
   } catch (e) {
     return formErrorFrom(e, values);
   }
-  const target = safeNextPath(values.next);
   // A scripted form navigates by itself: answering with a redirect would make Next render the target
   // page inside this response, which doubled the sign-in's cost (bench/RESULTS.md). Without
   // JavaScript the browser gets a plain 303.

@@ -1,0 +1,29 @@
+"use server";
+import { redirect } from "next/navigation";
+import { completeSecondStep, MfaError } from "@/lib/mfa";
+import { getUserClaims } from "@/lib/users";
+import { clearPendingSignInCookie, formErrorFrom, pendingSignInToken, requestContext, safeNextPath, startPortalSession, type FormState } from "@/lib/http";
+
+async function mfaUser(id: string) {
+  const u = await getUserClaims(id);
+  return u && { id: u.id, email: u.email, displayName: u.displayName };
+}
+
+export async function verifySecondFactorAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const method = form.get("method") === "recovery" ? "recovery" : "totp";
+  const code = String(form.get("code") ?? "").slice(0, 40);
+  if (!code.trim()) return { fieldErrors: { code: "Enter the code." } };
+  const ctx = await requestContext();
+  let target: string;
+  try {
+    const done = await completeSecondStep(await pendingSignInToken(), mfaUser, { method, code }, ctx);
+    await startPortalSession(done.userId, ctx, done.amr);
+    await clearPendingSignInCookie();
+    target = safeNextPath(done.next);
+  } catch (e) {
+    if (e instanceof MfaError && (e.code === "expired" || e.code === "too_many_attempts")) await clearPendingSignInCookie();
+    return formErrorFrom(e);
+  }
+  if (form.get("js") === "1") return { ok: true, redirectTo: target };
+  redirect(target);
+}

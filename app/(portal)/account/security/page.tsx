@@ -1,0 +1,66 @@
+import type { Metadata } from "next";
+import { PageShell } from "@/components/portal/page-shell";
+import { RegenerateCodesForm } from "@/components/portal/recovery-codes";
+import { requireSession } from "@/lib/http";
+import { securityOverview } from "@/lib/mfa";
+import { isAdmin } from "@/lib/users";
+import { logoutAction } from "@/app/(auth)/logout/actions";
+import { beginTotpAction, regenerateCodesAction, removeFactorAction } from "./actions";
+
+export const metadata: Metadata = { title: "Security" };
+
+const card = "rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900";
+const secondaryButton = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800";
+
+export default async function SecurityPage() {
+  const session = await requireSession("/account/security");
+  const { user } = session;
+  const { factors, recoveryCodesLeft } = await securityOverview(user.id);
+  const on = factors.length > 0;
+  return (
+    <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
+      <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
+      <section aria-labelledby="two-step" className={`${card} mt-6 space-y-4`}>
+        <div>
+          <h2 id="two-step" className="text-lg font-semibold">Two-step verification</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="two-step-status">
+            {on ? "On: signing in asks for a code after your password." : "Off: your password alone signs you in."}
+          </p>
+        </div>
+        {factors.length ? (
+          <ul className="divide-y divide-slate-200 dark:divide-slate-800">
+            {factors.map((f) => (
+              <li key={f.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
+                <div>
+                  <p className="font-medium">{f.label}</p>
+                  <p className="text-xs text-slate-500">
+                    Added <time dateTime={f.createdAt.toISOString()}>{f.createdAt.toUTCString()}</time>
+                    {f.lastUsedAt ? <> · last used <time dateTime={f.lastUsedAt.toISOString()}>{f.lastUsedAt.toUTCString()}</time></> : null}
+                  </p>
+                </div>
+                <form action={removeFactorAction}>
+                  <input type="hidden" name="factor" value={f.id} />
+                  <button type="submit" className={secondaryButton}>Remove</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <form action={beginTotpAction}>
+          <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+            {on ? "Add another authenticator app" : "Set up an authenticator app"}
+          </button>
+        </form>
+      </section>
+      {on ? (
+        <section aria-labelledby="recovery" className={`${card} mt-6 space-y-3`}>
+          <h2 id="recovery" className="text-lg font-semibold">Recovery codes</h2>
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="recovery-codes-left">
+            {recoveryCodesLeft} unused recovery code{recoveryCodesLeft === 1 ? "" : "s"} left. New codes replace all the old ones.
+          </p>
+          <RegenerateCodesForm action={regenerateCodesAction} />
+        </section>
+      ) : null}
+    </PageShell>
+  );
+}

@@ -1,0 +1,63 @@
+"use client";
+import Link from "next/link";
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import type { FormState } from "@/lib/http/form-action";
+
+type CodesState = FormState & { recoveryCodes?: string[] };
+
+/** Shown once, right after they are made: nothing can display them again. */
+export function RecoveryCodeList({ codes }: { codes: string[] }) {
+  return (
+    <div className="space-y-3">
+      <Alert tone="success">
+        Save these recovery codes somewhere safe (a password manager, or printed). Each one signs you in once if you lose your phone. They will not be shown again.
+      </Alert>
+      <ol data-testid="recovery-codes" className="grid grid-cols-2 gap-2 rounded-xl border border-slate-200 bg-white p-4 font-mono text-sm dark:border-slate-700 dark:bg-slate-900">
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+export function ConfirmTotpForm({ action, factorId }: { action: (prev: CodesState, form: FormData) => Promise<CodesState>; factorId: string }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  if (state.ok) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">Two-step verification is on. Signing in will ask for a code from your app.</Alert>
+        {state.recoveryCodes ? <RecoveryCodeList codes={state.recoveryCodes} /> : null}
+        <Link href="/account/security" className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Done
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <form action={formAction} noValidate className="max-w-sm space-y-4">
+      {state.message ? <Alert tone="error">{state.message}</Alert> : null}
+      <input type="hidden" name="factor" value={factorId} />
+      <Field name="code" label="Code from the app" autoComplete="one-time-code" inputMode="numeric" maxLength={6} required error={state.fieldErrors?.code} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Checking…" : "Turn on"}
+      </Button>
+    </form>
+  );
+}
+
+export function RegenerateCodesForm({ action }: { action: () => Promise<CodesState> }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  if (state.recoveryCodes) return <RecoveryCodeList codes={state.recoveryCodes} />;
+  return (
+    <form action={formAction} className="space-y-3">
+      {state.message ? <Alert tone="error">{state.message}</Alert> : null}
+      <button type="submit" disabled={pending} className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">
+        {pending ? "Generating…" : "Generate new recovery codes"}
+      </button>
+    </form>
+  );
+}

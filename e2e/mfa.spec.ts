@@ -1,0 +1,138 @@
+// Two-step verification in a real browser: TOTP enrolment from the security page (codes computed
+// here from the displayed key, as an authenticator app would), sign-in with the second step, a
+// recovery code, and an ID token whose amr says how the user signed in (checked by openid-client).
+import http from "node:http";
+import { expect, test, type Page } from "@playwright/test";
+import { generate } from "otplib";
+import * as client from "openid-client";
+import { E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
+import { STRONG_PASSWORD, readMail, register, signIn, signOut, uniqueEmail } from "./helpers";
+
+const CALLBACK = "http://127.0.0.1:4514/callback";
+let callbackServer: http.Server;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  callbackServer = http.createServer((_req, res) => res.end("callback reached"));
+  await new Promise<void>((resolve) => callbackServer.listen(4514, "127.0.0.1", resolve));
+});
+test.afterAll(() => new Promise<void>((resolve) => callbackServer.close(() => resolve())));
+
+/** The code an authenticator app shows `stepsAhead` steps from now (the server accepts one either side). */
+function totp(secret: string, stepsAhead = 0): Promise<string> {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
+}
+
+async function enrolTotp(page: Page): Promise<{ secret: string; recoveryCodes: string[] }> {
+  await page.goto("/account/security");
+  await expect(page.getByTestId("two-step-status")).toContainText("Off");
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").replace(/\s/g, "");
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await page.getByLabel("Code from the app").fill("000000");
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.locator("#field-code-error")).toContainText("not right");
+  await page.getByLabel("Code from the app").fill(await totp(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByText("Two-step verification is on")).toBeVisible();
+  const recoveryCodes = (await page.getByTestId("recovery-codes").locator("li").allTextContents()).map((c) => c.trim());
+  expect(recoveryCodes).toHaveLength(10);
+  return { secret, recoveryCodes };
+}
+
+test("TOTP: enrol from the security page, then sign in with password + code; a wrong code is refused next to the field", async ({ page }) => {
+  const email = uniqueEmail("totp");
+  await register(page, email);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account/);
+  const { secret } = await enrolTotp(page);
+  await page.goto("/account/security");
+  await expect(page.getByTestId("two-step-status")).toContainText("On");
+  await expect(page.getByTestId("recovery-codes-left")).toContainText("10 unused");
+
+  await signOut(page);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/verify/);
+  // The password alone opened nothing.
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/login/verify");
+  await page.getByLabel("Code from your authenticator app").fill("000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator("#field-code-error")).toContainText("4 attempts left");
+  // The enrolment used the current step; the next step's code is within the window and unused.
+  await page.getByLabel("Code from your authenticator app").fill(await totp(secret, 1));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+});
+
+test("recovery code: signs in once, the owner is told by email, and the same code fails next time", async ({ page }) => {
+  const email = uniqueEmail("recovery");
+  await register(page, email);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account/);
+  const { recoveryCodes } = await enrolTotp(page);
+  await page.goto("/account/security");
+  await signOut(page);
+
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/verify/);
+  await page.getByRole("link", { name: "Use a recovery code instead" }).click();
+  await page.getByLabel("Recovery code").fill(recoveryCodes[0]!.toUpperCase());
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  expect(await readMail(page, email, /A recovery code was used/)).toContain("9 unused codes remain");
+
+  await page.goto("/account");
+  await signOut(page);
+  await signIn(page, email, STRONG_PASSWORD);
+  await page.getByRole("link", { name: "Use a recovery code instead" }).click();
+  await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator("#field-code-error")).toContainText("not right");
+});
+
+test("an application's ID token after two-step sign-in carries amr pwd, otp, mfa (openid-client)", async ({ page }) => {
+  const email = uniqueEmail("amr");
+  await register(page, email);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account/);
+  const { secret } = await enrolTotp(page);
+  await page.goto("/account/security");
+  await signOut(page);
+
+  const issuer = new URL(E2E_BASE_URL);
+  const insecure = { execute: [client.allowInsecureRequests] };
+  const rp = await client.dynamicClientRegistration(
+    issuer,
+    { client_name: "MFA demo", redirect_uris: [CALLBACK], grant_types: ["authorization_code"], token_endpoint_auth_method: "client_secret_basic" },
+    client.ClientSecretBasic(),
+    { initialAccessToken: E2E_REGISTRATION_TOKEN, ...insecure },
+  );
+  const verifier = client.randomPKCECodeVerifier();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(rp, {
+    redirect_uri: CALLBACK,
+    scope: "openid email",
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    nonce,
+  });
+  await page.goto(url.toString());
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\/verify/);
+  await page.getByLabel("Code from your authenticator app").fill(await totp(secret, 1));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.waitForURL((u) => u.toString().startsWith(CALLBACK));
+  const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce });
+  const claims = tokens.claims()!;
+  expect(claims.email).toBe(email);
+  expect(claims.amr).toEqual(["pwd", "otp", "mfa"]);
+  expect(typeof claims.auth_time).toBe("number");
+});
