@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SecondFactorForm } from "@/components/auth/second-factor-form";
 import { findPendingSecondStep } from "@/lib/mfa";
-import { pendingSignInToken } from "@/lib/http";
+import { currentSession, pendingSignInToken } from "@/lib/http";
 import { verifySecondFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Two-step verification" };
@@ -13,8 +12,18 @@ const linkClass = "font-medium text-indigo-600 hover:underline dark:text-indigo-
 
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const pending = await findPendingSecondStep(await pendingSignInToken());
-  // Nothing pending (expired, finished, or never started): the sign-in starts over.
-  if (!pending) redirect("/login");
+  // Nothing pending and nobody signed in: expired, used up, or never started. This page is also
+  // re-rendered right after the step succeeds (the action sets cookies); then a session exists and
+  // the form must stay mounted, so its own navigation to the application happens (no redirect here).
+  if (!pending && !(await currentSession())) {
+    return (
+      <AuthCard title="Two-step verification" subtitle="This sign-in has expired or is already complete.">
+        <Link href="/login" className={linkClass}>
+          Sign in
+        </Link>
+      </AuthCard>
+    );
+  }
   const method = (await searchParams).method === "recovery" ? "recovery" : "totp";
   return (
     <AuthCard
