@@ -95,23 +95,23 @@ test("recovery code: signs in once, the owner is told by email, and the same cod
   await expect(page.locator("#field-code-error")).toContainText("not right");
 });
 
-test("an application's ID token after two-step sign-in carries amr pwd, otp, mfa (openid-client)", async ({ page }) => {
-  const email = uniqueEmail("amr");
+test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a password-only session sign in again with both factors; acr and amr in the ID token (openid-client)", async ({ page }) => {
+  const email = uniqueEmail("stepup");
   await register(page, email);
   await signIn(page, email, STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/account/);
+  // This session was opened with the password only; the factor is enrolled inside it.
   const { secret } = await enrolTotp(page);
-  await page.goto("/account/security");
-  await signOut(page);
 
   const issuer = new URL(E2E_BASE_URL);
   const insecure = { execute: [client.allowInsecureRequests] };
   const rp = await client.dynamicClientRegistration(
     issuer,
-    { client_name: "MFA demo", redirect_uris: [CALLBACK], grant_types: ["authorization_code"], token_endpoint_auth_method: "client_secret_basic" },
+    { client_name: "Payments", redirect_uris: [CALLBACK], grant_types: ["authorization_code"], token_endpoint_auth_method: "client_secret_basic" },
     client.ClientSecretBasic(),
     { initialAccessToken: E2E_REGISTRATION_TOKEN, ...insecure },
   );
+  expect(rp.serverMetadata().acr_values_supported).toContain("urn:portico:acr:mfa");
   const verifier = client.randomPKCECodeVerifier();
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(rp, {
@@ -120,10 +120,13 @@ test("an application's ID token after two-step sign-in carries amr pwd, otp, mfa
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
     nonce,
+    acr_values: "urn:portico:acr:mfa",
   });
   await page.goto(url.toString());
-  await page.getByLabel("Email").fill(email);
+  // Signed in, but with one factor: asked to sign in again.
+  await expect(page).toHaveURL(/\/login\?.*force=1/);
   await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/login\/verify/);
   await page.getByLabel("Code from your authenticator app").fill(await totp(secret, 1));
@@ -133,6 +136,7 @@ test("an application's ID token after two-step sign-in carries amr pwd, otp, mfa
   const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce });
   const claims = tokens.claims()!;
   expect(claims.email).toBe(email);
+  expect(claims.acr).toBe("urn:portico:acr:mfa");
   expect(claims.amr).toEqual(["pwd", "otp", "mfa"]);
   expect(typeof claims.auth_time).toBe("number");
 });

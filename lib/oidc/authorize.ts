@@ -21,6 +21,8 @@ import {
   withTransaction,
 } from "./oidc.repo";
 import { grantConsent } from "./consent";
+import { achievedAcr, multiFactorRequired } from "./acr";
+import { hasSecondFactor } from "@/lib/mfa";
 import type { OidcClient } from "./types";
 
 export const CODE_LIFETIME_SECONDS = 60;
@@ -133,6 +135,17 @@ export async function authorize(
     return { kind: "login", interactionId: id, loginHint: params.login_hint, force: Boolean(session) };
   }
 
+  // Step-up (acr_values asking for a second factor) on a one-factor session: sign in again, both
+  // factors this time. Without an enrolled factor that cannot happen, and the client is told so.
+  if (multiFactorRequired(request.acrValues) && !session.amr.includes("mfa")) {
+    if (request.prompts.includes("none")) return respondError("interaction_required", "a second factor is required");
+    if (!(await hasSecondFactor(session.userId))) {
+      return respondError("unmet_authentication_requirements", "the user has no second factor to sign in with");
+    }
+    const id = interaction?.id ?? (await saveInteraction(params, client, now));
+    return { kind: "login", interactionId: id, loginHint: params.login_hint, force: true };
+  }
+
   if (!client.firstParty) {
     const consent = await findConsent(session.userId, client.clientId);
     const covered = Boolean(consent && !consent.revokedAt && request.scopes.every((s) => consent.scopes.includes(s)));
@@ -154,8 +167,7 @@ export async function authorize(
         scope: request.scopes.join(" "),
         authTime: session.authTime,
         amr: session.amr,
-        // acr_values are recorded for step-up (a later issue decides how to satisfy them).
-        acr: request.acrValues ?? null,
+        acr: achievedAcr(session.amr),
       },
       tx,
     );

@@ -25,6 +25,7 @@ import {
 import { issuer } from "./issuer";
 import { OAuthError } from "./oidc.errors";
 import { insertGrant, withTransaction } from "./oidc.repo";
+import { achievedAcr } from "./acr";
 import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes";
 import { DEVICE_CODE_GRANT } from "./issuer";
 import type { TokenRequestBody } from "./token-endpoint";
@@ -151,7 +152,7 @@ export async function exchangeDeviceCode(client: OidcClient, body: TokenRequestB
   const scopes = parseScope(row.scope);
   return withTransaction(async (tx) => {
     if (!(await consumeDeviceAuthorization(row.id, tx))) throw new OAuthError("invalid_grant", "the device code was already used");
-    const grant = await insertGrant({ clientId: client.clientId, userId, sessionId: session.id, scope: row.scope, authTime: session.authTime, amr: session.amr }, tx);
+    const grant = await insertGrant({ clientId: client.clientId, userId, sessionId: session.id, scope: row.scope, authTime: session.authTime, amr: session.amr, acr: achievedAcr(session.amr) }, tx);
     const tokens = await issueTokens({
       client,
       grant,

@@ -4,6 +4,7 @@ import "server-only";
 import { OIDC_SCOPES, CLAIMS_BY_SCOPE } from "./scopes";
 import { endpoint, issuer } from "./issuer";
 import { DEVICE_CODE_GRANT } from "./issuer";
+import { ACR_VALUES_SUPPORTED } from "./acr";
 
 export function providerMetadata() {
   const authMethods = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];
@@ -29,6 +30,7 @@ export function providerMetadata() {
     introspection_endpoint_auth_methods_supported: authMethods.filter((m) => m !== "none"),
     revocation_endpoint_auth_methods_supported: authMethods,
     code_challenge_methods_supported: ["S256"],
+    acr_values_supported: ACR_VALUES_SUPPORTED,
     claims_supported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash", ...Object.values(CLAIMS_BY_SCOPE).flat()],
     prompt_values_supported: ["none", "login", "consent", "select_account"],
     claims_parameter_supported: false,

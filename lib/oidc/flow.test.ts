@@ -1,5 +1,6 @@
 // The authorization-code flow end to end at the domain level (real database, real keys), with the
 // negative cases of RFC 6749 / 7636 / OIDC Core. The running server is driven by openid-client in e2e.
+import crypto from "node:crypto";
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
@@ -191,6 +192,46 @@ describe("token endpoint", () => {
     expect((await oauthError(handleTokenRequest(confidential, { grant_type: "client_credentials", scope: "openid" }, {}))).error).toBe("invalid_scope");
     expect((await oauthError(handleTokenRequest(confidential, { grant_type: "password" }, {}))).error).toBe("unsupported_grant_type");
     expect((await oauthError(handleTokenRequest(publicClient, { grant_type: "client_credentials" }, {}))).error).toBe("unauthorized_client");
+  });
+});
+
+describe("step-up with acr_values (OIDC Core §3.1.2.1)", () => {
+  const MFA = "urn:portico:acr:mfa";
+
+  async function sessionFor(amr: string[], withFactor: boolean): Promise<AuthorizeSession> {
+    const user = await t.db().user.create({ data: { email: `step-up-${amr.join("-")}-${withFactor}-${Date.now()}@example.com`, emailVerifiedAt: new Date() } });
+    if (withFactor) await t.db().mfaFactor.create({ data: { userId: user.id, type: "totp", label: "App", confirmedAt: new Date() } });
+    const s = await t.db().session.create({ data: { tokenHash: crypto.randomBytes(32).toString("hex"), userId: user.id, expiresAt: new Date(Date.now() + 3600_000), amr } });
+    return { id: s.id, userId: user.id, authTime: s.authTime, amr };
+  }
+
+  it("a one-factor session is sent to sign in again when the client asks for a second factor", async () => {
+    const s = await sessionFor(["pwd"], true);
+    const outcome = await authorize({ params: baseParams(confidential, { acr_values: MFA }) }, s, {});
+    expect(outcome).toMatchObject({ kind: "login", force: true });
+    // A list that also accepts one factor is satisfied as is, and the token says what was achieved.
+    const relaxed = await authorize({ params: baseParams(confidential, { acr_values: `${MFA} urn:portico:acr:pwd` }) }, s, {});
+    expect(relaxed.kind).toBe("respond");
+  });
+
+  it("without an enrolled factor the client gets unmet_authentication_requirements; with prompt=none, interaction_required", async () => {
+    const s = await sessionFor(["pwd"], false);
+    const outcome = await authorize({ params: baseParams(confidential, { acr_values: MFA }) }, s, {});
+    expect(outcome.kind === "respond" && outcome.response.params.error).toBe("unmet_authentication_requirements");
+    const silent = await authorize({ params: baseParams(confidential, { acr_values: MFA, prompt: "none" }) }, await sessionFor(["pwd"], true), {});
+    expect(silent.kind === "respond" && silent.response.params.error).toBe("interaction_required");
+  });
+
+  it("a multi-factor session passes, and the ID token and access token carry acr and amr", async () => {
+    const s = await sessionFor(["pwd", "otp", "mfa"], true);
+    const outcome = await authorize({ params: baseParams(confidential, { acr_values: MFA }) }, s, {});
+    if (outcome.kind !== "respond" || !outcome.response.params.code) throw new Error(`expected a code, got ${JSON.stringify(outcome)}`);
+    const tokens = await exchange(confidential, outcome.response.params.code);
+    const jwks = createLocalJWKSet(await publicJwks());
+    const { payload: id } = await jwtVerify(tokens.id_token!, jwks, { issuer: issuer(), audience: confidential.clientId });
+    expect(id).toMatchObject({ acr: MFA, amr: ["pwd", "otp", "mfa"] });
+    const { payload: at } = await jwtVerify(tokens.access_token, jwks, { issuer: issuer(), audience: issuer() });
+    expect(at.acr).toBe(MFA);
   });
 });
 

@@ -13,6 +13,8 @@ export type OAuthErrorCode =
   | "login_required"
   | "consent_required"
   | "interaction_required"
+  // OpenID Connect Core 1.0 errata set 2 §3.1.2.6: the requested acr cannot be met.
+  | "unmet_authentication_requirements"
   | "account_selection_required"
   | "request_not_supported"
   | "request_uri_not_supported"
