@@ -95,6 +95,28 @@ test("recovery code: signs in once, the owner is told by email, and the same cod
   await expect(page.locator("#field-code-error")).toContainText("not right");
 });
 
+test("emailed code: the second step by email, read from the outbox", async ({ page }) => {
+  const email = uniqueEmail("emailcode");
+  await register(page, email);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account/);
+  await enrolTotp(page);
+  await page.goto("/account/security");
+  await signOut(page);
+
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/verify/);
+  await page.getByRole("link", { name: "Email me a code instead" }).click();
+  await page.getByRole("button", { name: "Email me a code" }).click();
+  await expect(page.getByText(/We sent a code to e\*\*\*@example\.test/)).toBeVisible();
+  const text = await readMail(page, email, /is your Portico sign-in code/);
+  const code = text.match(/finish signing in: (\d{6})/)![1]!;
+  await page.goto("/login/verify?method=email");
+  await page.getByLabel("Code from the email").fill(code);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+});
+
 test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a password-only session sign in again with both factors; acr and amr in the ID token (openid-client)", async ({ page }) => {
   const email = uniqueEmail("stepup");
   await register(page, email);

@@ -7,13 +7,19 @@ import type { FormState } from "@/lib/http/form-action";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
-/** The second step of a sign-in: a code from the authenticator app, or a recovery code. */
-export function SecondFactorForm({ action, method }: { action: Action; method: "totp" | "recovery" }) {
+const LABELS = {
+  totp: { label: "Code from your authenticator app", hint: "Six digits; a new code appears every 30 seconds." },
+  email: { label: "Code from the email", hint: "Six digits, valid for 10 minutes." },
+  recovery: { label: "Recovery code", hint: "One of the ten codes you saved, like abcde-fghjk. Each works once." },
+};
+
+/** The second step of a sign-in: a code from the authenticator app or an email, or a recovery code. */
+export function SecondFactorForm({ action, method }: { action: Action; method: "totp" | "email" | "recovery" }) {
   const [state, formAction, pending] = useActionState(action, {});
   useEffect(() => {
     if (state.redirectTo) window.location.assign(state.redirectTo);
   }, [state.redirectTo]);
-  const totp = method === "totp";
+  const digits = method !== "recovery";
   return (
     <form
       action={formAction}
@@ -28,20 +34,33 @@ export function SecondFactorForm({ action, method }: { action: Action; method: "
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
       <Field
         name="code"
-        label={totp ? "Code from your authenticator app" : "Recovery code"}
+        label={LABELS[method].label}
         autoComplete="one-time-code"
-        inputMode={totp ? "numeric" : "text"}
-        pattern={totp ? "[0-9]{6}" : undefined}
-        maxLength={totp ? 6 : 20}
+        inputMode={digits ? "numeric" : "text"}
+        pattern={digits ? "[0-9]{6}" : undefined}
+        maxLength={digits ? 6 : 20}
         required
         autoFocus
         spellCheck={false}
         error={state.fieldErrors?.code}
-        hint={totp ? "Six digits; a new code appears every 30 seconds." : "One of the ten codes you saved, like abcde-fghjk. Each works once."}
+        hint={LABELS[method].hint}
       />
       <Button type="submit" disabled={pending}>
         {pending ? "Checking…" : "Continue"}
       </Button>
+    </form>
+  );
+}
+
+/** Asks for an emailed code (again): the answer says where it went, or how long to wait. */
+export function SendCodeForm({ action }: { action: Action }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction} className="space-y-3">
+      {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
+      <button type="submit" disabled={pending} className="w-full rounded-lg px-4 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">
+        {pending ? "Sending…" : "Email me a code"}
+      </button>
     </form>
   );
 }

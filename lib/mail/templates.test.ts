@@ -15,6 +15,7 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "already-registered": { signInLink: "https://id.example.com/login", resetLink: "https://id.example.com/forgot-password" },
   "recovery-code-used": { remaining: 9, securityLink: "https://id.example.com/account/security" },
   "two-step-changed": { enabled: true, securityLink: "https://id.example.com/account/security" },
+  "sign-in-code": { code: "123456", minutes: 10 },
 };
 
 describe("mail templates", () => {

@@ -17,6 +17,8 @@ export interface TemplateData {
   "already-registered": { signInLink: string; resetLink: string; name?: string };
   /** A recovery code was used to sign in (issue 4): the owner should know, in case it was not them. */
   "recovery-code-used": { remaining: number; securityLink: string; name?: string };
+  /** The second step of a sign-in by email: a six-digit code. */
+  "sign-in-code": { code: string; minutes: number; name?: string };
   /** Two-step verification was turned on or off. */
   "two-step-changed": { enabled: boolean; securityLink: string; name?: string };
 }
@@ -30,6 +32,7 @@ export const templateNames = [
   "already-registered",
   "recovery-code-used",
   "two-step-changed",
+  "sign-in-code",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -154,6 +157,11 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
       "If this was you, consider setting up your authenticator again and generating new codes:",
       { label: "Review your security settings", link: httpUrl(d.securityLink) },
       "If it was not you, change your password at once and generate new recovery codes.",
+    ]),
+  "sign-in-code": (d) =>
+    layout(`${d.code} is your ${PRODUCT} sign-in code`, d.name, [
+      `Enter this code to finish signing in: ${d.code}`,
+      `It works once, for ${d.minutes} minutes. If you did not try to sign in, someone knows your password: change it now.`,
     ]),
   "two-step-changed": (d) =>
     layout(d.enabled ? `Two-step verification is on for your ${PRODUCT} account` : `Two-step verification was turned off for your ${PRODUCT} account`, d.name, [

@@ -1,5 +1,5 @@
-// Second factors: TOTP (RFC 6238) and recovery codes, and the pending sign-in that waits for one
-// after the password. The pending state is not a session: it only lets its holder try a second
+// Second factors: TOTP (RFC 6238), codes emailed to the account's address, and recovery codes;
+// and the pending sign-in that waits for one after the password. The pending state is not a session: it only lets its holder try a second
 // factor, at most MAX_ATTEMPTS times within PENDING_LIFETIME_MINUTES; and per user at most
 // ATTEMPTS_PER_USER codes per quarter hour however many fresh sign-ins an attacker who knows the
 // password starts (5 guesses per sign-in would otherwise be unlimited).
@@ -13,6 +13,7 @@ import { consumeLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";
 import { newRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
 import { newTotpSecret, totpUri, verifyTotp } from "./totp";
+import { maskEmail, newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, oneTimeCodeMatches, RESEND_AFTER_SECONDS } from "./one-time-code";
 import {
   addPendingAttempt,
   confirmFactor,
@@ -30,12 +31,14 @@ import {
   recordFactorUse,
   replaceRecoveryCodes,
   spendRecoveryCode,
+  storeEmailCode,
   withTransaction,
 } from "./mfa.repo";
 
 export { MfaError, type MfaErrorCode } from "./mfa.errors";
 export { currentTotp, verifyTotp } from "./totp";
 export { normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
+export { maskEmail, ONE_TIME_CODE_MINUTES } from "./one-time-code";
 export { deleteExpiredPendingSignIns } from "./mfa.repo";
 
 const SEAL_PURPOSE = "totp-seed";
@@ -44,9 +47,10 @@ export const MAX_ATTEMPTS = 5;
 const ATTEMPTS_PER_USER = { keyPrefix: "mfa-attempt", points: 10, durationSeconds: 15 * 60 };
 
 /** RFC 8176 method references for each way through the second step. */
-const AMR = { totp: ["pwd", "otp", "mfa"], recovery: ["pwd", "otp", "mfa"] } as const;
+const AMR = { totp: ["pwd", "otp", "mfa"], recovery: ["pwd", "otp", "mfa"], email: ["pwd", "otp", "mfa"] } as const;
+const EMAIL_SENDS_PER_USER = { keyPrefix: "mfa-email-send", points: 5, durationSeconds: 15 * 60 };
 
-export type SecondFactorMethod = "totp" | "recovery";
+export type SecondFactorMethod = "totp" | "recovery" | "email";
 
 export interface MfaUser {
   id: string;
@@ -160,7 +164,39 @@ export async function findPendingSecondStep(token: string | undefined | null, no
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const pending = await findPendingSignIn(sha256Hex(token));
   if (!pending || pending.expiresAt <= now || pending.attempts >= MAX_ATTEMPTS) return null;
-  return { userId: pending.userId, next: pending.next, attemptsLeft: MAX_ATTEMPTS - pending.attempts };
+  return {
+    userId: pending.userId,
+    next: pending.next,
+    attemptsLeft: MAX_ATTEMPTS - pending.attempts,
+    emailCode: pending.emailCodeHash && pending.emailCodeExpiresAt ? { hash: pending.emailCodeHash, expiresAt: pending.emailCodeExpiresAt, sentAt: pending.emailCodeSentAt } : null,
+  };
+}
+
+/**
+ * Emails a one-time code for this pending sign-in (replacing any earlier one). Throttled: one
+ * send per RESEND_AFTER_SECONDS per sign-in, EMAIL_SENDS_PER_USER per quarter hour per account.
+ */
+export async function sendEmailCode(token: string | undefined | null, user: (id: string) => Promise<MfaUser | null>, ctx: RequestContext, now = new Date()): Promise<{ sentTo: string }> {
+  const pending = await findPendingSecondStep(token, now);
+  if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  const owner = await user(pending.userId);
+  if (!owner) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  const sentAgo = pending.emailCode?.sentAt ? (now.getTime() - pending.emailCode.sentAt.getTime()) / 1000 : Infinity;
+  if (sentAgo < RESEND_AFTER_SECONDS) throw new MfaError("too_many_attempts", `A code is on its way. You can ask for another in ${Math.ceil(RESEND_AFTER_SECONDS - sentAgo)} seconds.`);
+  const wait = await consumeLimit(EMAIL_SENDS_PER_USER, pending.userId);
+  if (wait > 0) throw new MfaError("too_many_attempts", `Too many codes sent. Wait ${Math.ceil(wait / 60)} minutes, or use another method.`);
+  const tokenHash = sha256Hex(token!);
+  const code = newOneTimeCode();
+  const stored = await storeEmailCode(tokenHash, {
+    emailCodeHash: oneTimeCodeHash(code, tokenHash),
+    emailCodeExpiresAt: new Date(now.getTime() + ONE_TIME_CODE_MINUTES * 60_000),
+    emailCodeSentAt: now,
+  });
+  if (!stored) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  await enqueueMail({ to: owner.email, template: "sign-in-code", data: { code, minutes: ONE_TIME_CODE_MINUTES, name: owner.displayName ?? undefined } });
+  kickMailWorker();
+  await recordAudit({ actor: { type: "user", id: owner.id }, action: "mfa.email_code_sent", target: { type: "user", id: owner.id }, result: "success", context: ctx });
+  return { sentTo: maskEmail(owner.email) };
 }
 
 /**
@@ -180,7 +216,12 @@ export async function completeSecondStep(
   const tokenHash = sha256Hex(token!);
   const wait = await consumeLimit(ATTEMPTS_PER_USER, pending.userId);
   if (wait > 0) throw new MfaError("too_many_attempts", `Too many codes tried for this account. Wait ${Math.ceil(wait / 60)} minutes and sign in again.`);
-  const ok = input.method === "totp" ? await checkTotp(pending.userId, input.code, now) : await checkRecoveryCode(pending.userId, input.code, now);
+  const ok =
+    input.method === "totp"
+      ? await checkTotp(pending.userId, input.code, now)
+      : input.method === "email"
+        ? checkEmailCode(tokenHash, pending, input.code, now)
+        : await checkRecoveryCode(pending.userId, input.code, now);
   if (!ok) {
     const attempts = await addPendingAttempt(tokenHash);
     await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_failed", target: { type: "user", id: pending.userId }, result: "failure", context: ctx, details: { method: input.method, attempts } });
@@ -206,6 +247,11 @@ async function checkTotp(userId: string, code: string, now: Date): Promise<boole
     if (step !== null && (await recordFactorUse(factor.id, step, now))) return true;
   }
   return false;
+}
+
+function checkEmailCode(tokenHash: string, pending: NonNullable<Awaited<ReturnType<typeof findPendingSecondStep>>>, code: string, now: Date): boolean {
+  const sent = pending.emailCode;
+  return Boolean(sent && sent.expiresAt > now && oneTimeCodeMatches(code, tokenHash, sent.hash));
 }
 
 async function checkRecoveryCode(userId: string, code: string, now: Date): Promise<boolean> {

@@ -80,6 +80,11 @@ export async function findPendingSignIn(tokenHash: string) {
   return (await client()).pendingSignIn.findUnique({ where: { tokenHash } });
 }
 
+export async function storeEmailCode(tokenHash: string, data: { emailCodeHash: string; emailCodeExpiresAt: Date; emailCodeSentAt: Date }): Promise<boolean> {
+  const { count } = await (await client()).pendingSignIn.updateMany({ where: { tokenHash }, data });
+  return count === 1;
+}
+
 /** Counts one failed attempt and returns the new count (null when the pending sign-in is gone). */
 export async function addPendingAttempt(tokenHash: string): Promise<number | null> {
   const rows = await (await client()).pendingSignIn.updateManyAndReturn({ where: { tokenHash }, data: { attempts: { increment: 1 } }, select: { attempts: true } });

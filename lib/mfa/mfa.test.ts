@@ -14,6 +14,7 @@ import {
   MfaError,
   regenerateRecoveryCodes,
   removeSecondFactor,
+  sendEmailCode,
   securityOverview,
   type MfaUser,
 } from "./index";
@@ -122,6 +123,44 @@ describe("second step of a sign-in", () => {
     expect(mail.text).toContain("9 unused codes remain");
     const again = await beginPendingSignIn(user.id, "/next", ["pwd"]);
     expect((await mfaError(completeSecondStep(again, lookup(user), { method: "recovery", code }, {}))).code).toBe("invalid_code");
+  });
+});
+
+describe("emailed one-time code", () => {
+  async function mailedCode(to: string): Promise<string> {
+    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to, template: "sign-in-code" }, orderBy: { createdAt: "desc" } });
+    return mail.subject.match(/^(\d{6}) /)![1]!;
+  }
+
+  it("sends a six-digit code to the account's address, accepts it once, bound to its own sign-in", async () => {
+    const { user } = await enrolled();
+    const start = new Date();
+    const token = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
+    const { sentTo } = await sendEmailCode(token, lookup(user), {}, start);
+    expect(sentTo).toMatch(/^m\*\*\*@example\.com$/);
+    const code = await mailedCode(user.email);
+    // Another pending sign-in of the same user cannot use it.
+    const other = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
+    expect((await mfaError(completeSecondStep(other, lookup(user), { method: "email", code }, {}, start))).code).toBe("invalid_code");
+    // Resending is throttled.
+    expect((await mfaError(sendEmailCode(token, lookup(user), {}, new Date(start.getTime() + 5_000)))).code).toBe("too_many_attempts");
+    const done = await completeSecondStep(token, lookup(user), { method: "email", code }, {}, new Date(start.getTime() + 60_000));
+    expect(done.amr).toEqual(["pwd", "otp", "mfa"]);
+    expect(await t.db().auditEvent.count({ where: { action: "mfa.email_code_sent", actorId: user.id } })).toBe(1);
+  });
+
+  it("a wrong or unsent code counts an attempt; a replaced code stops working", async () => {
+    const { user } = await enrolled();
+    const start = new Date();
+    const token = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
+    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code: "123456" }, {}, start))).message).toContain("4 attempts left");
+    await sendEmailCode(token, lookup(user), {}, start);
+    const first = await mailedCode(user.email);
+    const later = new Date(start.getTime() + 31_000);
+    await sendEmailCode(token, lookup(user), {}, later);
+    const second = await mailedCode(user.email);
+    if (first !== second) expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code: first }, {}, later))).code).toBe("invalid_code");
+    expect((await completeSecondStep(token, lookup(user), { method: "email", code: second }, {}, later)).userId).toBe(user.id);
   });
 });
 

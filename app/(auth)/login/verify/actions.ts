@@ -1,6 +1,6 @@
 "use server";
 import { redirect } from "next/navigation";
-import { completeSecondStep, MfaError } from "@/lib/mfa";
+import { completeSecondStep, MfaError, sendEmailCode } from "@/lib/mfa";
 import { getUserClaims } from "@/lib/users";
 import { clearPendingSignInCookie, formErrorFrom, pendingSignInToken, requestContext, safeNextPath, startPortalSession, type FormState } from "@/lib/http";
 
@@ -10,7 +10,8 @@ async function mfaUser(id: string) {
 }
 
 export async function verifySecondFactorAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const method = form.get("method") === "recovery" ? "recovery" : "totp";
+  const chosen = form.get("method");
+  const method = chosen === "recovery" || chosen === "email" ? chosen : "totp";
   const code = String(form.get("code") ?? "").slice(0, 40);
   if (!code.trim()) return { fieldErrors: { code: "Enter the code." } };
   const ctx = await requestContext();
@@ -26,4 +27,13 @@ export async function verifySecondFactorAction(_prev: FormState, form: FormData)
   }
   if (form.get("js") === "1") return { ok: true, redirectTo: target };
   redirect(target);
+}
+
+export async function sendEmailCodeAction(): Promise<FormState> {
+  try {
+    const { sentTo } = await sendEmailCode(await pendingSignInToken(), mfaUser, await requestContext());
+    return { ok: true, message: `We sent a code to ${sentTo}.` };
+  } catch (e) {
+    return formErrorFrom(e);
+  }
 }

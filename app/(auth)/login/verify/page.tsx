@@ -1,14 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
-import { SecondFactorForm } from "@/components/auth/second-factor-form";
+import { SecondFactorForm, SendCodeForm } from "@/components/auth/second-factor-form";
 import { findPendingSecondStep } from "@/lib/mfa";
 import { currentSession, pendingSignInToken } from "@/lib/http";
-import { verifySecondFactorAction } from "./actions";
+import { sendEmailCodeAction, verifySecondFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Two-step verification" };
 
 const linkClass = "font-medium text-indigo-600 hover:underline dark:text-indigo-400";
+
+const SUBTITLES = {
+  totp: "Open your authenticator app and enter the code it shows for Portico.",
+  email: "We can email a code to the address of your account.",
+  recovery: "Enter one of your recovery codes.",
+};
+
+const METHODS = [
+  { method: "totp", href: "/login/verify", label: "Use your authenticator app" },
+  { method: "email", href: "/login/verify?method=email", label: "Email me a code instead" },
+  { method: "recovery", href: "/login/verify?method=recovery", label: "Use a recovery code instead" },
+] as const;
 
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const pending = await findPendingSecondStep(await pendingSignInToken());
@@ -24,30 +36,30 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       </AuthCard>
     );
   }
-  const method = (await searchParams).method === "recovery" ? "recovery" : "totp";
+  const requested = (await searchParams).method;
+  const method = requested === "recovery" || requested === "email" ? requested : "totp";
+  const others = METHODS.filter((m) => m.method !== method);
   return (
     <AuthCard
       title="Two-step verification"
-      subtitle={method === "totp" ? "Open your authenticator app and enter the code it shows for Portico." : "Enter one of your recovery codes."}
+      subtitle={SUBTITLES[method]}
       footer={
-        <>
-          {method === "totp" ? (
-            <Link href="/login/verify?method=recovery" className={linkClass}>
-              Use a recovery code instead
+        <nav aria-label="Other ways to verify" className="flex flex-wrap justify-center gap-x-3 gap-y-1">
+          {others.map((m) => (
+            <Link key={m.method} href={m.href} className={linkClass}>
+              {m.label}
             </Link>
-          ) : (
-            <Link href="/login/verify" className={linkClass}>
-              Use your authenticator app instead
-            </Link>
-          )}
-          {" · "}
+          ))}
           <Link href="/login" className={linkClass}>
             Start over
           </Link>
-        </>
+        </nav>
       }
     >
-      <SecondFactorForm action={verifySecondFactorAction} method={method} />
+      <div className="space-y-5">
+        {method === "email" ? <SendCodeForm action={sendEmailCodeAction} /> : null}
+        <SecondFactorForm action={verifySecondFactorAction} method={method} />
+      </div>
     </AuthCard>
   );
 }

@@ -31,6 +31,9 @@ CREATE TABLE "PendingSignIn" (
     "amr" TEXT[],
     "next" VARCHAR(2000) NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
+    "emailCodeHash" CHAR(64),
+    "emailCodeExpiresAt" TIMESTAMP(3),
+    "emailCodeSentAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMP(3) NOT NULL,
 
