@@ -95,7 +95,7 @@ test("recovery code: signs in once, the owner is told by email, and the same cod
   await expect(page.locator("#field-code-error")).toContainText("not right");
 });
 
-test("emailed code: the second step by email, read from the outbox", async ({ page }) => {
+test("emailed code: the second step by email, read from the outbox; the method is remembered", async ({ page }) => {
   const email = uniqueEmail("emailcode");
   await register(page, email);
   await signIn(page, email, STRONG_PASSWORD);
@@ -115,6 +115,13 @@ test("emailed code: the second step by email, read from the outbox", async ({ pa
   await page.getByLabel("Code from the email").fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/account$/);
+
+  // The next sign-in in this browser opens on the method used last.
+  await signOut(page);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expect(page.getByRole("button", { name: "Email me a code" })).toBeVisible();
+  await expect(page.getByLabel("Code from the email")).toBeVisible();
 });
 
 test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a password-only session sign in again with both factors; acr and amr in the ID token (openid-client)", async ({ page }) => {

@@ -88,3 +88,14 @@ export async function pendingSignInToken(): Promise<string | null> {
 export async function clearPendingSignInCookie(): Promise<void> {
   (await cookies()).delete(pendingCookieName());
 }
+
+// Which second-step method this browser used last (not a secret: it only picks the default form).
+const LAST_METHOD_COOKIE = "portico.mfa-method";
+
+export async function rememberSecondFactorMethod(method: string): Promise<void> {
+  (await cookies()).set(LAST_METHOD_COOKIE, method, { httpOnly: true, secure: config().secureCookies, sameSite: "lax", path: "/login", maxAge: 365 * 24 * 3600 });
+}
+
+export async function rememberedSecondFactorMethod(): Promise<string | null> {
+  return (await cookies()).get(LAST_METHOD_COOKIE)?.value ?? null;
+}

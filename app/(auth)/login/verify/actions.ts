@@ -2,7 +2,7 @@
 import { redirect } from "next/navigation";
 import { completeSecondStep, MfaError, sendEmailCode } from "@/lib/mfa";
 import { getUserClaims } from "@/lib/users";
-import { clearPendingSignInCookie, formErrorFrom, pendingSignInToken, requestContext, safeNextPath, startPortalSession, type FormState } from "@/lib/http";
+import { clearPendingSignInCookie, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, startPortalSession, type FormState } from "@/lib/http";
 
 async function mfaUser(id: string) {
   const u = await getUserClaims(id);
@@ -20,6 +20,8 @@ export async function verifySecondFactorAction(_prev: FormState, form: FormData)
     const done = await completeSecondStep(await pendingSignInToken(), mfaUser, { method, code }, ctx);
     await startPortalSession(done.userId, ctx, done.amr);
     await clearPendingSignInCookie();
+    // The next sign-in opens on the same method (a recovery code is a last resort, not a habit).
+    if (method !== "recovery") await rememberSecondFactorMethod(method);
     target = safeNextPath(done.next);
   } catch (e) {
     if (e instanceof MfaError && (e.code === "expired" || e.code === "too_many_attempts")) await clearPendingSignInCookie();

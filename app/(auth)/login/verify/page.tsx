@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SecondFactorForm, SendCodeForm } from "@/components/auth/second-factor-form";
 import { findPendingSecondStep } from "@/lib/mfa";
-import { currentSession, pendingSignInToken } from "@/lib/http";
+import { currentSession, pendingSignInToken, rememberedSecondFactorMethod } from "@/lib/http";
 import { sendEmailCodeAction, verifySecondFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Two-step verification" };
@@ -17,7 +17,7 @@ const SUBTITLES = {
 };
 
 const METHODS = [
-  { method: "totp", href: "/login/verify", label: "Use your authenticator app" },
+  { method: "totp", href: "/login/verify?method=totp", label: "Use your authenticator app" },
   { method: "email", href: "/login/verify?method=email", label: "Email me a code instead" },
   { method: "recovery", href: "/login/verify?method=recovery", label: "Use a recovery code instead" },
 ] as const;
@@ -36,7 +36,8 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       </AuthCard>
     );
   }
-  const requested = (await searchParams).method;
+  // An explicit choice (the links below), else the method this browser used last, else the app.
+  const requested = (await searchParams).method ?? (await rememberedSecondFactorMethod());
   const method = requested === "recovery" || requested === "email" ? requested : "totp";
   const others = METHODS.filter((m) => m.method !== method);
   return (
