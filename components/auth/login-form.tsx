@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
+import { NavigatingForm } from "./navigating-form";
 import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
@@ -10,19 +11,8 @@ type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
 export function LoginForm({ action, next, email }: { action: Action; next: string; email?: string }) {
   const [state, formAction, pending] = useActionState(action, {});
-  useEffect(() => {
-    if (state.redirectTo) window.location.assign(state.redirectTo);
-  }, [state.redirectTo]);
   return (
-    <form
-      action={formAction}
-      noValidate
-      className="space-y-5"
-      onSubmit={(e) => {
-        (e.currentTarget.elements.namedItem("js") as HTMLInputElement).value = "1";
-      }}
-    >
-      <input type="hidden" name="js" defaultValue="0" />
+    <NavigatingForm state={state} action={formAction}>
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
       <input type="hidden" name="next" value={next} />
       <Field
@@ -52,6 +42,6 @@ export function LoginForm({ action, next, email }: { action: Action; next: strin
       <Button type="submit" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
-    </form>
+    </NavigatingForm>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
+import { NavigatingForm } from "./navigating-form";
 import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
@@ -16,20 +17,9 @@ const LABELS = {
 /** The second step of a sign-in: a code from the authenticator app or an email, or a recovery code. */
 export function SecondFactorForm({ action, method }: { action: Action; method: "totp" | "email" | "recovery" }) {
   const [state, formAction, pending] = useActionState(action, {});
-  useEffect(() => {
-    if (state.redirectTo) window.location.assign(state.redirectTo);
-  }, [state.redirectTo]);
   const digits = method !== "recovery";
   return (
-    <form
-      action={formAction}
-      noValidate
-      className="space-y-5"
-      onSubmit={(e) => {
-        (e.currentTarget.elements.namedItem("js") as HTMLInputElement).value = "1";
-      }}
-    >
-      <input type="hidden" name="js" defaultValue="0" />
+    <NavigatingForm state={state} action={formAction}>
       <input type="hidden" name="method" value={method} />
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
       <Field
@@ -48,7 +38,7 @@ export function SecondFactorForm({ action, method }: { action: Action; method: "
       <Button type="submit" disabled={pending}>
         {pending ? "Checking…" : "Continue"}
       </Button>
-    </form>
+    </NavigatingForm>
   );
 }
 
