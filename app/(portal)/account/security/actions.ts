@@ -5,8 +5,12 @@ import { formErrorFrom, requestContext, requireSession, type FormState } from "@
 
 export type CodesState = FormState & { recoveryCodes?: string[] };
 
+/** Changing how the account signs in needs a recent sign-in (sudo mode), not just any live session. */
+const RECENT_SIGN_IN_MS = 15 * 60_000;
+
 async function signedInUser() {
-  const { user } = await requireSession("/account/security");
+  const { user, authTime } = await requireSession("/account/security");
+  if (Date.now() - authTime.getTime() > RECENT_SIGN_IN_MS) redirect(`/login?force=1&next=${encodeURIComponent("/account/security")}`);
   return { id: user.id, email: user.email, displayName: user.displayName };
 }
 
