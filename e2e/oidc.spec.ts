@@ -130,6 +130,20 @@ test("code + PKCE + nonce + state with openid-client: discovery, ID token, UserI
   await page.goto(second.toString());
   const third = await arrived();
   await expect(client.authorizationCodeGrant(a, third, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: state })).rejects.toMatchObject({ error: "invalid_grant" });
+
+  // The user withdraws the consent in the portal: A's tokens stop working and A must ask again.
+  await page.goto(second.toString());
+  const fourth = await arrived();
+  const t4 = await client.authorizationCodeGrant(a, fourth, { pkceCodeVerifier: verifier, expectedState: state });
+  expect((await client.tokenIntrospection(a, t4.access_token)).active).toBe(true);
+  await page.goto("/account/apps");
+  const listed = page.getByTestId("connected-apps").getByRole("listitem").filter({ hasText: "Demo Application A" });
+  await expect(listed).toContainText("See your email address");
+  await listed.getByRole("button", { name: "Remove access" }).click();
+  await expect(page.getByTestId("no-apps")).toBeVisible();
+  expect((await client.tokenIntrospection(a, t4.access_token)).active).toBe(false);
+  await page.goto(second.toString());
+  await expect(page.getByRole("heading", { name: "Demo Application A wants to access your account" })).toBeVisible();
 });
 
 test("application B (first-party, public) signs in without a prompt after A; prompt=none without a session", async ({ page, browser }) => {

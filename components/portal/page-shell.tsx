@@ -14,6 +14,7 @@ export function PageShell({ email, isAdmin, signOut, children }: { email: string
           <nav aria-label="Main" className="flex items-center gap-4 text-sm">
             <Link href="/account" className="hover:underline">Account</Link>
             <Link href="/account/security" className="hover:underline">Security</Link>
+            <Link href="/account/apps" className="hover:underline">Apps</Link>
             {isAdmin ? <Link href="/admin" className="hover:underline">Admin</Link> : null}
             {isAdmin ? <Link href="/admin/applications" className="hover:underline">Applications</Link> : null}
             {isAdmin ? <Link href="/admin/keys" className="hover:underline">Signing keys</Link> : null}
