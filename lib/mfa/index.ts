@@ -46,8 +46,8 @@ export const PENDING_LIFETIME_MINUTES = 10;
 export const MAX_ATTEMPTS = 5;
 const ATTEMPTS_PER_USER = { keyPrefix: "mfa-attempt", points: 10, durationSeconds: 15 * 60 };
 
-/** RFC 8176 method references for each way through the second step. */
-const AMR = { totp: ["pwd", "otp", "mfa"], recovery: ["pwd", "otp", "mfa"], email: ["pwd", "otp", "mfa"] } as const;
+/** RFC 8176 method references each way through the second step adds to the first factor's. */
+const SECOND_STEP_AMR: Record<SecondFactorMethod, string[]> = { totp: ["otp"], recovery: ["otp"], email: ["otp"] };
 const EMAIL_SENDS_PER_USER = { keyPrefix: "mfa-email-send", points: 5, durationSeconds: 15 * 60 };
 
 export type SecondFactorMethod = "totp" | "recovery" | "email";
@@ -167,6 +167,7 @@ export async function findPendingSecondStep(token: string | undefined | null, no
   return {
     userId: pending.userId,
     next: pending.next,
+    amr: pending.amr,
     attemptsLeft: MAX_ATTEMPTS - pending.attempts,
     emailCode: pending.emailCodeHash && pending.emailCodeExpiresAt ? { hash: pending.emailCodeHash, expiresAt: pending.emailCodeExpiresAt, sentAt: pending.emailCodeSentAt } : null,
   };
@@ -232,7 +233,7 @@ export async function completeSecondStep(
     throw new MfaError("invalid_code", `That code is not right. ${MAX_ATTEMPTS - attempts} attempt${MAX_ATTEMPTS - attempts === 1 ? "" : "s"} left.`, "code");
   }
   if (!(await deletePendingSignIn(tokenHash))) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
-  const amr = [...AMR[input.method]];
+  const amr = [...new Set([...pending.amr, ...SECOND_STEP_AMR[input.method], "mfa"])];
   await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_succeeded", target: { type: "user", id: pending.userId }, result: "success", context: ctx, details: { method: input.method } });
   if (input.method === "recovery") await reportRecoveryCodeUse(pending.userId, user, ctx);
   return { userId: pending.userId, next: pending.next, amr };
