@@ -2,10 +2,10 @@
 // here from the displayed key, as an authenticator app would), sign-in with the second step, a
 // recovery code, and an ID token whose amr says how the user signed in (checked by openid-client).
 import http from "node:http";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { generate } from "otplib";
 import * as client from "openid-client";
-import { E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
 import { STRONG_PASSWORD, readMail, register, signIn, signOut, uniqueEmail } from "./helpers";
 
 const CALLBACK = "http://127.0.0.1:4514/callback";
@@ -124,23 +124,114 @@ test("emailed code: the second step by email, read from the outbox; the method i
   await expect(page.getByLabel("Code from the email")).toBeVisible();
 });
 
-test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a password-only session sign in again with both factors; acr and amr in the ID token (openid-client)", async ({ page }) => {
+test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a password-only session sign in again with both factors; acr and amr in the ID token (openid-client)", async ({ page, browser }) => {
   const email = uniqueEmail("stepup");
   await register(page, email);
+  // This browser's session is opened with the password alone...
   await signIn(page, email, STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/account/);
-  // This session was opened with the password only; the factor is enrolled inside it.
-  const { secret } = await enrolTotp(page);
+  // ...and the factor is set up from another browser (a session that proves a factor becomes two-factor).
+  const other = await browser.newContext({ baseURL: E2E_BASE_URL });
+  const otherPage = await other.newPage();
+  await signIn(otherPage, email, STRONG_PASSWORD);
+  await expect(otherPage).toHaveURL(/\/account/);
+  const { secret } = await enrolTotp(otherPage);
+  await other.close();
 
-  const issuer = new URL(E2E_BASE_URL);
-  const insecure = { execute: [client.allowInsecureRequests] };
-  const rp = await client.dynamicClientRegistration(
-    issuer,
-    { client_name: "Payments", redirect_uris: [CALLBACK], grant_types: ["authorization_code"], token_endpoint_auth_method: "client_secret_basic" },
-    client.ClientSecretBasic(),
-    { initialAccessToken: E2E_REGISTRATION_TOKEN, ...insecure },
-  );
+  const rp = await registerRp("Payments");
   expect(rp.serverMetadata().acr_values_supported).toContain("urn:portico:acr:mfa");
+  const flow = await startFlow(rp, { acr_values: "urn:portico:acr:mfa" });
+  await page.goto(flow.url);
+  // Signed in, but with one factor: asked to sign in again.
+  await expect(page).toHaveURL(/\/login\?.*force=1/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\/verify/);
+  await page.getByLabel("Code from your authenticator app").fill(await totp(secret, 1));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Allow" }).click();
+  const claims = await flow.finish(page);
+  expect(claims.email).toBe(email);
+  expect(claims.acr).toBe("urn:portico:acr:mfa");
+  expect(claims.amr).toEqual(["pwd", "otp", "mfa"]);
+  expect(typeof claims.auth_time).toBe("number");
+});
+
+test("MFA policy 'required' set in the console: a user without a factor sets one up on the spot and arrives with two factors", async ({ page, browser }) => {
+  const clientId = await consoleApplication(browser, "Bank", "required");
+  const rp = await client.discovery(new URL(E2E_BASE_URL), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+
+  const email = uniqueEmail("required");
+  await register(page, email);
+  const flow = await startFlow(rp);
+  await page.goto(flow.url);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account\/security\?.*mfa=required/);
+  await expect(page.getByText("requires two-step verification")).toBeVisible();
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").replace(/\s/g, "");
+  await page.getByLabel("Code from the app").fill(await totp(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  await page.getByRole("link", { name: "Continue" }).click();
+  const claims = await flow.finish(page);
+  expect(claims.email).toBe(email);
+  expect(claims.amr).toEqual(["pwd", "otp", "mfa"]);
+  expect(claims.acr).toBe("urn:portico:acr:mfa");
+});
+
+test("MFA policy 'optional': offered after sign-in, 'Not now' continues to the application and is remembered for a week", async ({ page, browser }) => {
+  const clientId = await consoleApplication(browser, "News", "optional");
+  const rp = await client.discovery(new URL(E2E_BASE_URL), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+  const email = uniqueEmail("offer");
+  await register(page, email);
+  const flow = await startFlow(rp);
+  await page.goto(flow.url);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account\/security\?.*mfa=offer/);
+  await page.getByRole("button", { name: "Not now" }).click();
+  expect((await flow.finish(page)).amr).toEqual(["pwd"]);
+  // Not asked again: the next sign-in goes straight through.
+  const again = await startFlow(rp);
+  await page.goto(again.url);
+  expect((await again.finish(page)).email).toBe(email);
+});
+
+/** A first-party public application created by the administrator in the console, with an MFA policy. */
+async function consoleApplication(browser: Browser, name: string, mfaPolicy: string): Promise<string> {
+  const admin = await browser.newContext({ baseURL: E2E_BASE_URL });
+  const adminPage = await admin.newPage();
+  await signIn(adminPage, E2E_ADMIN.email, E2E_ADMIN.password);
+  await expect(adminPage).toHaveURL(/\/account$/);
+  await adminPage.goto("/admin/applications/new");
+  await adminPage.getByLabel("Name").fill(name);
+  await adminPage.getByLabel("Application type").selectOption("public");
+  await adminPage.getByLabel("Redirect URIs", { exact: true }).fill(CALLBACK);
+  await adminPage.getByLabel(/^Authorization code/).check();
+  await adminPage.getByLabel("First-party application (skip the consent screen)").check();
+  await adminPage.getByLabel("Two-step verification").selectOption(mfaPolicy);
+  await adminPage.getByRole("button", { name: "Create application" }).click();
+  const clientId = await adminPage.getByTestId("created-client-id").inputValue();
+  await admin.close();
+  return clientId;
+}
+
+async function registerRp(name: string) {
+  return client.dynamicClientRegistration(
+    new URL(E2E_BASE_URL),
+    { client_name: name, redirect_uris: [CALLBACK], grant_types: ["authorization_code"], token_endpoint_auth_method: "client_secret_basic" },
+    client.ClientSecretBasic(),
+    { initialAccessToken: E2E_REGISTRATION_TOKEN, execute: [client.allowInsecureRequests] },
+  );
+}
+
+/** An authorization-code request with PKCE and nonce; `finish` waits for the callback and returns the verified ID token claims. */
+async function startFlow(rp: client.Configuration, extra: Record<string, string> = {}) {
   const verifier = client.randomPKCECodeVerifier();
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(rp, {
@@ -149,23 +240,14 @@ test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a pass
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
     nonce,
-    acr_values: "urn:portico:acr:mfa",
+    ...extra,
   });
-  await page.goto(url.toString());
-  // Signed in, but with one factor: asked to sign in again.
-  await expect(page).toHaveURL(/\/login\?.*force=1/);
-  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/login\/verify/);
-  await page.getByLabel("Code from your authenticator app").fill(await totp(secret, 1));
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.waitForURL((u) => u.toString().startsWith(CALLBACK));
-  const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce });
-  const claims = tokens.claims()!;
-  expect(claims.email).toBe(email);
-  expect(claims.acr).toBe("urn:portico:acr:mfa");
-  expect(claims.amr).toEqual(["pwd", "otp", "mfa"]);
-  expect(typeof claims.auth_time).toBe("number");
-});
+  return {
+    url: url.toString(),
+    finish: async (page: Page) => {
+      await page.waitForURL((u) => u.toString().startsWith(CALLBACK));
+      const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce });
+      return tokens.claims()!;
+    },
+  };
+}

@@ -34,6 +34,13 @@ const METHOD_OPTIONS = [
   { value: "none", label: "None: public client (none)" },
 ];
 
+const MFA_OPTIONS = [
+  { value: "default", label: "Follow the global policy (MFA_POLICY)" },
+  { value: "off", label: "Off: the password is enough" },
+  { value: "optional", label: "Offer: suggest setting it up after sign-in (at most weekly)" },
+  { value: "required", label: "Require: a second factor at every sign-in, set up on the spot" },
+];
+
 const ALG_OPTIONS = [
   { value: "ES256", label: "ES256 (ECDSA P-256)" },
   { value: "RS256", label: "RS256 (RSA)" },
@@ -152,6 +159,7 @@ export function ApplicationForm({
         hint="Optional. Portico posts a logout token here when a session ends (https, or http on a loopback address)."
       />
       <Field name="logoUri" label="Logo URL" type="url" maxLength={2000} defaultValue={v.logoUri} error={e.logoUri} hint="Optional, https. Shown on the consent screen." />
+      <SelectField name="mfaPolicy" label="Two-step verification" defaultValue={v.mfaPolicy ?? "default"} error={e.mfaPolicy} options={MFA_OPTIONS} />
       <CheckboxField
         name="firstParty"
         label="First-party application (skip the consent screen)"

@@ -24,16 +24,24 @@ export function RecoveryCodeList({ codes }: { codes: string[] }) {
   );
 }
 
-export function ConfirmTotpForm({ action, factorId }: { action: (prev: CodesState, form: FormData) => Promise<CodesState>; factorId: string }) {
+/** `next`: an application waiting for this (its sign-in continues there), else the security page. */
+export function ConfirmTotpForm({ action, factorId, next }: { action: (prev: CodesState, form: FormData) => Promise<CodesState>; factorId: string; next?: string }) {
   const [state, formAction, pending] = useActionState(action, {});
   if (state.ok) {
     return (
       <div className="space-y-4">
         <Alert tone="success">Two-step verification is on. Signing in will ask for a code from your app.</Alert>
         {state.recoveryCodes ? <RecoveryCodeList codes={state.recoveryCodes} /> : null}
-        <Link href="/account/security" className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-          Done
-        </Link>
+        {next ? (
+          // A plain navigation: `next` may be /oauth2/authorize, a route handler rather than a page.
+          <a href={next} className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            Continue
+          </a>
+        ) : (
+          <Link href="/account/security" className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+            Done
+          </Link>
+        )}
       </div>
     );
   }

@@ -67,6 +67,7 @@ function columns(a: ApplicationInput): Omit<ApplicationWrite, "clientId" | "crea
     backchannelLogoutUri: a.backchannelLogoutUri,
     logoUri: a.logoUri,
     firstParty: a.firstParty,
+    mfaPolicy: a.mfaPolicy,
     jwks: a.jwks as ApplicationWrite["jwks"],
   };
 }
@@ -134,6 +135,7 @@ const COMPARED_FIELDS = [
   "backchannelLogoutUri",
   "logoUri",
   "firstParty",
+  "mfaPolicy",
   "jwks",
 ] as const;
 

@@ -4,6 +4,10 @@
 import { z } from "zod";
 import { uriProblem, type UriKind } from "./redirect-uri";
 
+/** Two-step verification for an application's sign-ins; "default" follows the global MFA_POLICY. */
+export const MFA_POLICIES = ["default", "off", "optional", "required"] as const;
+export type MfaPolicySetting = (typeof MFA_POLICIES)[number];
+
 export const APPLICATION_TYPES = ["public", "confidential"] as const;
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT] as const;
@@ -120,6 +124,7 @@ const applicationFieldsSchema = z.object({
   backchannelLogoutUri: optionalUriSchema("https-or-loopback"),
   logoUri: optionalUriSchema("https"),
   firstParty: z.boolean({ error: "firstParty is true or false." }).default(false),
+  mfaPolicy: z.enum(MFA_POLICIES, { error: "Choose default, off, optional or required." }).default("default"),
   jwks: jwksSchema.nullish().transform((v) => v ?? null),
 });
 
@@ -193,6 +198,7 @@ export function applicationInputFromForm(form: FormData): Record<string, unknown
     backchannelLogoutUri: text("backchannelLogoutUri") ?? null,
     logoUri: text("logoUri") ?? null,
     firstParty: form.get("firstParty") === "on",
+    mfaPolicy: text("mfaPolicy") || undefined,
     jwks,
   };
 }
@@ -265,6 +271,7 @@ export const registrationRequestSchema = z
       backchannelLogoutUri: m.backchannel_logout_uri ?? null,
       logoUri: m.logo_uri ?? null,
       firstParty: false,
+      mfaPolicy: "default",
       jwks: (m.jwks ?? null) as Jwks | null,
     }),
   )
@@ -320,6 +327,7 @@ export const applicationDtoSchema = z.object({
   backchannelLogoutUri: z.string().nullable(),
   logoUri: z.string().nullable(),
   firstParty: z.boolean(),
+  mfaPolicy: z.enum(MFA_POLICIES),
   jwks: jwksSchema.nullable(),
   /** A secret is set (confidential clients using client_secret_basic or client_secret_post). */
   hasSecret: z.boolean(),

@@ -19,6 +19,7 @@ export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
     backchannelLogoutUri: a.backchannelLogoutUri,
     logoUri: a.logoUri,
     firstParty: a.firstParty,
+    mfaPolicy: a.mfaPolicy,
     jwks: a.jwks ?? null,
     hasSecret: a.clientSecretHash !== null,
     secretRotatedAt: a.clientSecretRotatedAt,

@@ -36,6 +36,8 @@ const envSchema = z.object({
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   PORTICO_DEV_OUTBOX: z.enum(["0", "1", "false", "true"]).optional(),
+  // Two-step verification for applications that follow the global policy (see lib/oidc/mfa-policy.ts).
+  MFA_POLICY: z.enum(["off", "optional", "required"], { error: "MFA_POLICY must be off, optional or required" }).default("off"),
   // RFC 7591 §3: a deployment-wide initial access token for dynamic client registration.
   OIDC_REGISTRATION_TOKEN: z
     .string()

@@ -24,6 +24,7 @@ import {
   deleteRecoveryCodes,
   deleteUnconfirmedFactors,
   findFactorOfUser,
+  findOfferDismissal,
   findPendingSignIn,
   insertFactor,
   insertPendingSignIn,
@@ -32,6 +33,7 @@ import {
   replaceRecoveryCodes,
   spendRecoveryCode,
   storeEmailCode,
+  upsertOfferDismissal,
   withTransaction,
 } from "./mfa.repo";
 
@@ -149,6 +151,21 @@ export async function regenerateRecoveryCodes(user: MfaUser, ctx: RequestContext
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_regenerated", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
   });
   return codes;
+}
+
+// --- The offer (MFA policy "optional"): after sign-in, at most once a week, skippable ----------------
+
+export const OFFER_INTERVAL_DAYS = 7;
+
+export async function shouldOfferEnrolment(userId: string, now = new Date()): Promise<boolean> {
+  if (await hasSecondFactor(userId)) return false;
+  const dismissed = await findOfferDismissal(userId);
+  return !dismissed || now.getTime() - dismissed.dismissedAt.getTime() >= OFFER_INTERVAL_DAYS * 24 * 3600_000;
+}
+
+export async function dismissEnrolmentOffer(userId: string, ctx: RequestContext, now = new Date()): Promise<void> {
+  await upsertOfferDismissal(userId, now);
+  await recordAudit({ actor: { type: "user", id: userId }, action: "mfa.offer_dismissed", target: { type: "user", id: userId }, result: "success", context: ctx });
 }
 
 // --- The second step of a sign-in -------------------------------------------------------------------

@@ -100,3 +100,13 @@ export async function deletePendingSignIn(tokenHash: string): Promise<boolean> {
 export async function deleteExpiredPendingSignIns(now: Date): Promise<number> {
   return (await (await client()).pendingSignIn.deleteMany({ where: { expiresAt: { lt: now } } })).count;
 }
+
+// The offer of two-step verification -------------------------------------------------------------
+
+export async function findOfferDismissal(userId: string) {
+  return (await client()).mfaOfferDismissal.findUnique({ where: { userId } });
+}
+
+export async function upsertOfferDismissal(userId: string, now: Date): Promise<void> {
+  await (await client()).mfaOfferDismissal.upsert({ where: { userId }, create: { userId, dismissedAt: now }, update: { dismissedAt: now } });
+}

@@ -22,7 +22,8 @@ import {
 } from "./oidc.repo";
 import { grantConsent } from "./consent";
 import { achievedAcr, multiFactorRequired } from "./acr";
-import { hasSecondFactor } from "@/lib/mfa";
+import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/mfa";
+import { effectiveMfaPolicy } from "./mfa-policy";
 import type { OidcClient } from "./types";
 
 export const CODE_LIFETIME_SECONDS = 60;
@@ -69,7 +70,9 @@ export type AuthorizeOutcome =
   | { kind: "error_page"; reason: string }
   | { kind: "respond"; response: AuthorizationResponse }
   | { kind: "login"; interactionId: string; loginHint?: string; force: boolean }
-  | { kind: "consent"; interactionId: string };
+  | { kind: "consent"; interactionId: string }
+  /** Set up a second factor first (MFA policy): `required` says whether it can be skipped. */
+  | { kind: "enrol_mfa"; interactionId: string; required: boolean };
 
 const PROMPTS = ["none", "login", "consent", "select_account"];
 
@@ -135,15 +138,20 @@ export async function authorize(
     return { kind: "login", interactionId: id, loginHint: params.login_hint, force: Boolean(session) };
   }
 
-  // Step-up (acr_values asking for a second factor) on a one-factor session: sign in again, both
-  // factors this time. Without an enrolled factor that cannot happen, and the client is told so.
-  if (multiFactorRequired(request.acrValues) && !session.amr.includes("mfa")) {
+  // A second factor is needed (step-up through acr_values, or the application's MFA policy) and the
+  // session has one: sign in again, both factors this time. Without an enrolled factor, a required
+  // policy sends the user to set one up; a mere acr request is answered that it cannot be met.
+  const policy = effectiveMfaPolicy(client);
+  if ((multiFactorRequired(request.acrValues) || policy === "required") && !session.amr.includes("mfa")) {
     if (request.prompts.includes("none")) return respondError("interaction_required", "a second factor is required");
-    if (!(await hasSecondFactor(session.userId))) {
-      return respondError("unmet_authentication_requirements", "the user has no second factor to sign in with");
-    }
     const id = interaction?.id ?? (await saveInteraction(params, client, now));
-    return { kind: "login", interactionId: id, loginHint: params.login_hint, force: true };
+    if (await hasSecondFactor(session.userId)) return { kind: "login", interactionId: id, loginHint: params.login_hint, force: true };
+    if (policy === "required") return { kind: "enrol_mfa", interactionId: id, required: true };
+    return respondError("unmet_authentication_requirements", "the user has no second factor to sign in with");
+  }
+  if (policy === "optional" && !request.prompts.includes("none") && (await shouldOfferEnrolment(session.userId, now))) {
+    const id = interaction?.id ?? (await saveInteraction(params, client, now));
+    return { kind: "enrol_mfa", interactionId: id, required: false };
   }
 
   if (!client.firstParty) {

@@ -10,6 +10,7 @@ import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
 import { authorize, decideConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
+import { dismissEnrolmentOffer } from "@/lib/mfa";
 import { issuer } from "./issuer";
 
 const t = useTestDatabase();
@@ -232,6 +233,41 @@ describe("step-up with acr_values (OIDC Core §3.1.2.1)", () => {
     expect(id).toMatchObject({ acr: MFA, amr: ["pwd", "otp", "mfa"] });
     const { payload: at } = await jwtVerify(tokens.access_token, jwks, { issuer: issuer(), audience: issuer() });
     expect(at.acr).toBe(MFA);
+  });
+});
+
+describe("MFA policy per application (lib/oidc/mfa-policy.ts)", () => {
+  async function appWith(mfaPolicy: "off" | "optional" | "required") {
+    return (await createApplication(admin, { name: `MFA ${mfaPolicy}`, type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: true, mfaPolicy }, {})).application as unknown as OidcClient;
+  }
+  async function userSession(amr: string[], withFactor: boolean): Promise<AuthorizeSession> {
+    const user = await t.db().user.create({ data: { email: `policy-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
+    if (withFactor) await t.db().mfaFactor.create({ data: { userId: user.id, type: "totp", label: "App", confirmedAt: new Date() } });
+    const s = await t.db().session.create({ data: { tokenHash: crypto.randomBytes(32).toString("hex"), userId: user.id, expiresAt: new Date(Date.now() + 3600_000), amr } });
+    return { id: s.id, userId: user.id, authTime: s.authTime, amr };
+  }
+
+  it("required: no factor -> set one up first; a factor but a one-factor session -> sign in again; two factors -> code", async () => {
+    const app = await appWith("required");
+    expect(await authorize({ params: baseParams(app) }, await userSession(["pwd"], false), {})).toMatchObject({ kind: "enrol_mfa", required: true });
+    expect(await authorize({ params: baseParams(app) }, await userSession(["pwd"], true), {})).toMatchObject({ kind: "login", force: true });
+    const done = await authorize({ params: baseParams(app) }, await userSession(["pwd", "otp", "mfa"], true), {});
+    expect(done.kind === "respond" && done.response.params.code).toBeTruthy();
+  });
+
+  it("optional: offered once to people without a factor, then not for a week after 'not now'", async () => {
+    const app = await appWith("optional");
+    const s = await userSession(["pwd"], false);
+    expect(await authorize({ params: baseParams(app) }, s, {})).toMatchObject({ kind: "enrol_mfa", required: false });
+    await dismissEnrolmentOffer(s.userId, {});
+    expect((await authorize({ params: baseParams(app) }, s, {})).kind).toBe("respond");
+    expect((await authorize({ params: baseParams(app) }, await userSession(["pwd"], true), {})).kind).toBe("respond");
+  });
+
+  it("off (and the default, MFA_POLICY=off): the password is enough", async () => {
+    for (const app of [await appWith("off"), confidential]) {
+      expect((await authorize({ params: baseParams(app) }, await userSession(["pwd"], false), {})).kind).toBe("respond");
+    }
   });
 });
 

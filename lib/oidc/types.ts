@@ -14,6 +14,8 @@ export interface OidcClient {
   backchannelLogoutUri: string | null;
   logoUri: string | null;
   firstParty: boolean;
+  /** default (the global MFA_POLICY) | off | optional | required */
+  mfaPolicy: string;
 }
 
 export interface GrantRecord {

@@ -8,6 +8,7 @@ import type { Tx } from "@/lib/db";
 import {
   findSessionByTokenHash,
   findSessionView,
+  addSessionAmr,
   insertSession,
   listActiveSessions,
   revokeSessionById,
@@ -88,6 +89,15 @@ export async function endSession(token: string, ctx: RequestContext): Promise<vo
 }
 
 /** Revokes every session of a user (password reset, account lock), optionally keeping one. */
+/**
+ * A factor proven inside a live session (enrolling one confirms a code) makes it a multi-factor
+ * session from then on: RFC 8176 methods are added, in order, without repeats.
+ */
+export async function addAuthenticationMethods(sessionId: string, methods: string[], ctx: RequestContext): Promise<void> {
+  const amr = await addSessionAmr(sessionId, methods);
+  if (amr) await recordAudit({ actor: { type: "system" }, action: "session.amr_raised", target: { type: "session", id: sessionId }, result: "success", context: ctx, details: { amr } });
+}
+
 export async function revokeAllSessions(userId: string, reason: string, opts: { exceptId?: string; tx?: Tx } = {}): Promise<number> {
   return revokeSessionsOfUser(userId, reason, new Date(), opts.exceptId, opts.tx);
 }

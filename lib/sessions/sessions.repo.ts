@@ -71,3 +71,13 @@ export async function listActiveSessions(userId: string, now: Date) {
     orderBy: { lastSeenAt: "desc" },
   });
 }
+
+/** Adds authentication methods to a live session (a factor proven inside it); returns the new amr. */
+export async function addSessionAmr(id: string, methods: string[]): Promise<string[] | null> {
+  const rows = await (await getSql())<{ amr: string[] }>(
+    `UPDATE "Session" SET "amr" = "amr" || ARRAY(SELECT m FROM unnest($2::text[]) AS m WHERE m <> ALL("amr"))
+     WHERE "id" = $1::uuid AND "revokedAt" IS NULL RETURNING "amr"`,
+    [id, methods],
+  );
+  return rows[0]?.amr ?? null;
+}

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import { useTestDatabase, usingPostgres } from "@/test/db";
 import { config } from "@/lib/config";
 import { listAuditEvents } from "@/lib/audit";
-import { createSession, endSession, listSessions, revokeAllSessions, validateSession } from "./index";
+import { addAuthenticationMethods, createSession, endSession, listSessions, revokeAllSessions, validateSession } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.44", userAgent: "vitest/1.0" };
@@ -160,5 +160,16 @@ describe(`sessions on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
       }),
     ).rejects.toThrow("abort");
     expect(await validateSession(s.token)).not.toBeNull();
+  });
+});
+
+describe("authentication methods of a session", () => {
+  it("start as given, and a factor proven later adds its methods in order, without repeats", async () => {
+    const user = await t.db().user.create({ data: { email: `amr-${crypto.randomBytes(4).toString("hex")}@example.com` } });
+    const s = await createSession(user.id, {}, undefined, { amr: ["pwd"] });
+    expect((await validateSession(s.token))!.amr).toEqual(["pwd"]);
+    await addAuthenticationMethods(s.id, ["otp", "mfa"], {});
+    await addAuthenticationMethods(s.id, ["mfa"], {});
+    expect((await validateSession(s.token))!.amr).toEqual(["pwd", "otp", "mfa"]);
   });
 });

@@ -51,6 +51,10 @@ function respond(outcome: AuthorizeOutcome): EndpointResult {
     }
     case "consent":
       return redirectTo(`/consent?interaction=${outcome.interactionId}`);
+    case "enrol_mfa": {
+      const q = new URLSearchParams({ next: `/oauth2/authorize?interaction=${outcome.interactionId}`, mfa: outcome.required ? "required" : "offer" });
+      return redirectTo(`/account/security?${q}`);
+    }
     case "respond":
       return outcome.response.mode === "form_post" ? formPost(outcome.response) : queryRedirect(outcome.response);
   }

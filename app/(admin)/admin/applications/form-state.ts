@@ -16,6 +16,7 @@ const TEXT_FIELDS = [
   "refreshTokenTtlSeconds",
   "backchannelLogoutUri",
   "logoUri",
+  "mfaPolicy",
   "jwks",
 ];
 

@@ -1,29 +1,51 @@
 "use server";
 import { redirect } from "next/navigation";
-import { beginTotpEnrolment, confirmTotpEnrolment, regenerateRecoveryCodes, removeSecondFactor } from "@/lib/mfa";
-import { formErrorFrom, requestContext, requireSession, type FormState } from "@/lib/http";
+import { beginTotpEnrolment, confirmTotpEnrolment, dismissEnrolmentOffer, regenerateRecoveryCodes, removeSecondFactor } from "@/lib/mfa";
+import { addAuthenticationMethods } from "@/lib/sessions";
+import { formErrorFrom, requestContext, requireSession, safeNextPath, type FormState } from "@/lib/http";
 
 export type CodesState = FormState & { recoveryCodes?: string[] };
 
 /** Changing how the account signs in needs a recent sign-in (sudo mode), not just any live session. */
 const RECENT_SIGN_IN_MS = 15 * 60_000;
 
+async function recentSession() {
+  const session = await requireSession("/account/security");
+  if (Date.now() - session.authTime.getTime() > RECENT_SIGN_IN_MS) redirect(`/login?force=1&next=${encodeURIComponent("/account/security")}`);
+  return session;
+}
+
 async function signedInUser() {
-  const { user, authTime } = await requireSession("/account/security");
-  if (Date.now() - authTime.getTime() > RECENT_SIGN_IN_MS) redirect(`/login?force=1&next=${encodeURIComponent("/account/security")}`);
+  const { user } = await recentSession();
   return { id: user.id, email: user.email, displayName: user.displayName };
 }
 
-export async function beginTotpAction(): Promise<void> {
+/** `next`: where to continue once it is set up (an application that asked for it, see lib/oidc/mfa-policy.ts). */
+export async function beginTotpAction(form: FormData): Promise<void> {
   const enrolment = await beginTotpEnrolment(await signedInUser());
-  redirect(`/account/security/totp?factor=${enrolment.factorId}`);
+  const next = form.get("next");
+  const q = new URLSearchParams({ factor: enrolment.factorId, ...(typeof next === "string" && next ? { next: safeNextPath(next) } : {}) });
+  redirect(`/account/security/totp?${q}`);
+}
+
+/** "Not now" to the offer: not asked again for a week; the sign-in continues. */
+export async function notNowAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const { user } = await requireSession("/account/security");
+  await dismissEnrolmentOffer(user.id, await requestContext());
+  const target = safeNextPath(String(form.get("next") ?? ""));
+  if (form.get("js") === "1") return { ok: true, redirectTo: target };
+  redirect(target);
 }
 
 export async function confirmTotpAction(_prev: CodesState, form: FormData): Promise<CodesState> {
   const code = String(form.get("code") ?? "").replace(/\s/g, "").slice(0, 12);
   if (!/^\d{6}$/.test(code)) return { fieldErrors: { code: "Enter the six digits your app shows." } };
   try {
-    const { recoveryCodes } = await confirmTotpEnrolment(await signedInUser(), String(form.get("factor") ?? ""), code, await requestContext());
+    const session = await recentSession();
+    const ctx = await requestContext();
+    const { recoveryCodes } = await confirmTotpEnrolment({ id: session.user.id, email: session.user.email, displayName: session.user.displayName }, String(form.get("factor") ?? ""), code, ctx);
+    // The code just confirmed proves the factor inside this session: it is a two-factor session now.
+    await addAuthenticationMethods(session.id, ["otp", "mfa"], ctx);
     return { ok: true, recoveryCodes: recoveryCodes ?? undefined };
   } catch (e) {
     return formErrorFrom(e);

@@ -1,25 +1,40 @@
 import type { Metadata } from "next";
 import { PageShell } from "@/components/portal/page-shell";
 import { RegenerateCodesForm } from "@/components/portal/recovery-codes";
-import { requireSession } from "@/lib/http";
+import { Alert } from "@/components/ui/alert";
+import { NotNowForm } from "@/components/portal/not-now-form";
+import { requireSession, safeNextPath } from "@/lib/http";
 import { securityOverview } from "@/lib/mfa";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
-import { beginTotpAction, regenerateCodesAction, removeFactorAction } from "./actions";
+import { beginTotpAction, notNowAction, regenerateCodesAction, removeFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Security" };
 
 const card = "rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900";
 const secondaryButton = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800";
 
-export default async function SecurityPage() {
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession("/account/security");
   const { user } = session;
   const { factors, recoveryCodesLeft } = await securityOverview(user.id);
   const on = factors.length > 0;
+  // Sent here by an application's MFA policy (lib/oidc/mfa-policy.ts) in the middle of a sign-in.
+  const params = await searchParams;
+  const asked = !on && (params.mfa === "required" || params.mfa === "offer") ? params.mfa : null;
+  const next = asked && typeof params.next === "string" ? safeNextPath(params.next) : null;
   return (
     <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
       <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
+      {asked === "required" ? (
+        <Alert tone="info">The application you are signing in to requires two-step verification. Set it up to continue.</Alert>
+      ) : null}
+      {asked === "offer" && next ? (
+        <div className="mt-4 space-y-3">
+          <Alert tone="info">Protect your account: with two-step verification, a stolen password is not enough to sign in.</Alert>
+          <NotNowForm action={notNowAction} next={next} />
+        </div>
+      ) : null}
       <section aria-labelledby="two-step" className={`${card} mt-6 space-y-4`}>
         <div>
           <h2 id="two-step" className="text-lg font-semibold">Two-step verification</h2>
@@ -47,6 +62,7 @@ export default async function SecurityPage() {
           </ul>
         ) : null}
         <form action={beginTotpAction}>
+          {next ? <input type="hidden" name="next" value={next} /> : null}
           <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
             {on ? "Add another authenticator app" : "Set up an authenticator app"}
           </button>

@@ -27,6 +27,7 @@ function formValuesOf(a: ApplicationDto): ApplicationFormValues {
     backchannelLogoutUri: a.backchannelLogoutUri ?? "",
     logoUri: a.logoUri ?? "",
     firstParty: a.firstParty ? "on" : "",
+    mfaPolicy: a.mfaPolicy,
     jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : "",
   };
 }

@@ -19,6 +19,7 @@ export default async function NewApplicationPage() {
     accessTokenTtlSeconds: String(TTL_LIMITS.accessTokenTtlSeconds.default),
     refreshTokenTtlSeconds: String(TTL_LIMITS.refreshTokenTtlSeconds.default),
     firstParty: "",
+    mfaPolicy: "default",
   };
   return (
     <PageShell email={session.user.email} isAdmin signOut={logoutAction}>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageShell } from "@/components/portal/page-shell";
 import { ConfirmTotpForm } from "@/components/portal/recovery-codes";
-import { requireSession } from "@/lib/http";
+import { requireSession, safeNextPath } from "@/lib/http";
 import { pendingTotpEnrolment } from "@/lib/mfa";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
@@ -13,7 +13,9 @@ export const metadata: Metadata = { title: "Set up an authenticator app" };
 export default async function TotpSetupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession("/account/security");
   const { user } = session;
-  const factorId = (await searchParams).factor;
+  const params = await searchParams;
+  const factorId = params.factor;
+  const next = typeof params.next === "string" ? safeNextPath(params.next) : undefined;
   const enrolment = typeof factorId === "string" && /^[0-9a-f-]{36}$/.test(factorId) ? await pendingTotpEnrolment({ id: user.id, email: user.email }, factorId) : null;
   return (
     <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
@@ -31,7 +33,7 @@ export default async function TotpSetupPage({ searchParams }: { searchParams: Pr
           </div>
           <div className="space-y-3">
             <p className="text-sm text-slate-600 dark:text-slate-400">2. Enter the six-digit code the app now shows, to prove it works.</p>
-            <ConfirmTotpForm action={confirmTotpAction} factorId={enrolment.factorId} />
+            <ConfirmTotpForm action={confirmTotpAction} factorId={enrolment.factorId} next={next} />
           </div>
         </div>
       ) : (
