@@ -144,10 +144,10 @@ export async function authorize(
   const policy = effectiveMfaPolicy(client);
   if ((multiFactorRequired(request.acrValues) || policy === "required") && !session.amr.includes("mfa")) {
     if (request.prompts.includes("none")) return respondError("interaction_required", "a second factor is required");
+    const hasFactor = await hasSecondFactor(session.userId);
+    if (!hasFactor && policy !== "required") return respondError("unmet_authentication_requirements", "the user has no second factor to sign in with");
     const id = interaction?.id ?? (await saveInteraction(params, client, now));
-    if (await hasSecondFactor(session.userId)) return { kind: "login", interactionId: id, loginHint: params.login_hint, force: true };
-    if (policy === "required") return { kind: "enrol_mfa", interactionId: id, required: true };
-    return respondError("unmet_authentication_requirements", "the user has no second factor to sign in with");
+    return hasFactor ? { kind: "login", interactionId: id, loginHint: params.login_hint, force: true } : { kind: "enrol_mfa", interactionId: id, required: true };
   }
   if (policy === "optional" && !request.prompts.includes("none") && (await shouldOfferEnrolment(session.userId, now))) {
     const id = interaction?.id ?? (await saveInteraction(params, client, now));
