@@ -69,7 +69,7 @@ test("TOTP: enrol from the security page, then sign in with password + code; a w
   await expect(page.getByTestId("account-email")).toHaveText(email);
 });
 
-test("recovery code: signs in once, the owner is told by email, and the same code fails next time", async ({ page }) => {
+test("recovery code: signs in once, the owner is told by email, and the same code fails next time; a trusted browser skips the step until forgotten", async ({ page }) => {
   const email = uniqueEmail("recovery");
   await register(page, email);
   await signIn(page, email, STRONG_PASSWORD);
@@ -82,13 +82,23 @@ test("recovery code: signs in once, the owner is told by email, and the same cod
   await expect(page).toHaveURL(/\/login\/verify/);
   await page.getByRole("link", { name: "Use a recovery code instead" }).click();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!.toUpperCase());
+  await page.getByLabel(/Trust this device for 30 days/).check();
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/account$/);
   expect(await readMail(page, email, /A recovery code was used/)).toContain("9 unused codes remain");
 
+  // This browser is trusted now: the password is enough here, until the devices are forgotten.
   await page.goto("/account");
   await signOut(page);
   await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/account/security");
+  await expect(page.getByTestId("trusted-devices")).toContainText("1 browser skip");
+  await page.getByRole("button", { name: "Forget all trusted devices" }).click();
+  await expect(page.getByTestId("trusted-devices")).toContainText("0 browsers");
+  await signOut(page);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/login\/verify/);
   await page.getByRole("link", { name: "Use a recovery code instead" }).click();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
   await page.getByRole("button", { name: "Continue" }).click();

@@ -35,6 +35,10 @@ export function SecondFactorForm({ action, method }: { action: Action; method: "
         error={state.fieldErrors?.code}
         hint={LABELS[method].hint}
       />
+      <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
+        <input type="checkbox" name="trust" className="h-4 w-4 rounded border-slate-300" />
+        Trust this device for 30 days (do not use on a shared computer)
+      </label>
       <Button type="submit" disabled={pending}>
         {pending ? "Checking…" : "Continue"}
       </Button>

@@ -1,6 +1,6 @@
 import "server-only";
 export { requestContext, contextFromHeaders, clientIpFrom } from "./request-context";
-export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod } from "./session-cookie";
+export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken } from "./session-cookie";
 export { startPortalSession } from "./sign-in";
 export { requireSession, requireAdmin } from "./guards";
 export { safeNextPath } from "./safe-redirect";

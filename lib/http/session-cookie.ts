@@ -99,3 +99,16 @@ export async function rememberSecondFactorMethod(method: string): Promise<void> 
 export async function rememberedSecondFactorMethod(): Promise<string | null> {
   return (await cookies()).get(LAST_METHOD_COOKIE)?.value ?? null;
 }
+
+// "Trust this device" (lib/mfa): a long-lived random token standing in for the second step.
+function trustedDeviceCookieName(): string {
+  return config().secureCookies ? "__Host-portico.device" : "portico.device";
+}
+
+export async function setTrustedDeviceCookie(token: string, maxAgeSeconds: number): Promise<void> {
+  (await cookies()).set(trustedDeviceCookieName(), token, { httpOnly: true, secure: config().secureCookies, sameSite: "lax", path: "/", maxAge: maxAgeSeconds });
+}
+
+export async function trustedDeviceToken(): Promise<string | null> {
+  return (await cookies()).get(trustedDeviceCookieName())?.value ?? null;
+}

@@ -34,6 +34,10 @@ import {
   spendRecoveryCode,
   storeEmailCode,
   upsertOfferDismissal,
+  insertTrustedDevice,
+  listLiveTrustedDevices,
+  revokeTrustedDevices,
+  useTrustedDevice as markTrustedDeviceUsed,
   withTransaction,
 } from "./mfa.repo";
 
@@ -41,7 +45,7 @@ export { MfaError, type MfaErrorCode } from "./mfa.errors";
 export { currentTotp, verifyTotp } from "./totp";
 export { normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
 export { maskEmail, ONE_TIME_CODE_MINUTES } from "./one-time-code";
-export { deleteExpiredPendingSignIns } from "./mfa.repo";
+export { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices } from "./mfa.repo";
 
 const SEAL_PURPOSE = "totp-seed";
 export const PENDING_LIFETIME_MINUTES = 10;
@@ -134,7 +138,10 @@ export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: R
   const turnedOff = await withTransaction(async (tx) => {
     if (!(await deleteFactor(factorId, user.id, tx))) throw new MfaError("not_found", "This method no longer exists.");
     const remaining = await countConfirmedFactors(user.id, tx);
-    if (remaining === 0) await deleteRecoveryCodes(user.id, tx);
+    if (remaining === 0) {
+      await deleteRecoveryCodes(user.id, tx);
+      await revokeTrustedDevices(user.id, new Date(), tx);
+    }
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.factor_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, remaining } }, tx);
     if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     return remaining === 0;
@@ -151,6 +158,36 @@ export async function regenerateRecoveryCodes(user: MfaUser, ctx: RequestContext
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_regenerated", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
   });
   return codes;
+}
+
+// --- Trusted devices: "trust this device for 30 days" after a second step ---------------------------
+
+export const TRUSTED_DEVICE_DAYS = 30;
+
+/** After a successful second step: a token for this browser to keep (its cookie), valid 30 days. */
+export async function trustDevice(userId: string, ctx: RequestContext, now = new Date()): Promise<{ token: string; maxAgeSeconds: number }> {
+  const token = randomToken(32);
+  const maxAgeSeconds = TRUSTED_DEVICE_DAYS * 24 * 3600;
+  const device = await insertTrustedDevice({ userId, tokenHash: sha256Hex(token), userAgent: ctx.userAgent?.slice(0, 512) ?? null, expiresAt: new Date(now.getTime() + maxAgeSeconds * 1000) });
+  await recordAudit({ actor: { type: "user", id: userId }, action: "mfa.device_trusted", target: { type: "trusted_device", id: device.id }, result: "success", context: ctx });
+  return { token, maxAgeSeconds };
+}
+
+/** The browser holds a live trusted-device token of this user: it stands in for the second step. */
+export async function isTrustedDevice(userId: string, token: string | null | undefined, now = new Date()): Promise<boolean> {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+  return markTrustedDeviceUsed(userId, sha256Hex(token), now);
+}
+
+export async function trustedDeviceCount(userId: string, now = new Date()): Promise<number> {
+  return (await listLiveTrustedDevices(userId, now)).length;
+}
+
+/** Every trusted browser asks for the second step again. */
+export async function forgetTrustedDevices(user: MfaUser, ctx: RequestContext, now = new Date()): Promise<number> {
+  const count = await revokeTrustedDevices(user.id, now);
+  await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.trusted_devices_forgotten", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { count } });
+  return count;
 }
 
 // --- The offer (MFA policy "optional"): after sign-in, at most once a week, skippable ----------------

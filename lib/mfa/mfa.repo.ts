@@ -110,3 +110,27 @@ export async function findOfferDismissal(userId: string) {
 export async function upsertOfferDismissal(userId: string, now: Date): Promise<void> {
   await (await client()).mfaOfferDismissal.upsert({ where: { userId }, create: { userId, dismissedAt: now }, update: { dismissedAt: now } });
 }
+
+// Trusted devices ---------------------------------------------------------------------------------
+
+export async function insertTrustedDevice(data: { userId: string; tokenHash: string; userAgent: string | null; expiresAt: Date }) {
+  return (await client()).trustedDevice.create({ data });
+}
+
+/** The device record if it is live for this user; marks it used. */
+export async function useTrustedDevice(userId: string, tokenHash: string, now: Date): Promise<boolean> {
+  const { count } = await (await client()).trustedDevice.updateMany({ where: { userId, tokenHash, revokedAt: null, expiresAt: { gt: now } }, data: { lastUsedAt: now } });
+  return count === 1;
+}
+
+export async function listLiveTrustedDevices(userId: string, now: Date) {
+  return (await client()).trustedDevice.findMany({ where: { userId, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
+}
+
+export async function revokeTrustedDevices(userId: string, now: Date, tx?: Tx): Promise<number> {
+  return (await (await client(tx)).trustedDevice.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } })).count;
+}
+
+export async function deleteExpiredTrustedDevices(now: Date): Promise<number> {
+  return (await (await client()).trustedDevice.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+}

@@ -15,6 +15,9 @@ import {
   regenerateRecoveryCodes,
   removeSecondFactor,
   sendEmailCode,
+  trustDevice,
+  isTrustedDevice,
+  forgetTrustedDevices,
   securityOverview,
   type MfaUser,
 } from "./index";
@@ -161,6 +164,29 @@ describe("emailed one-time code", () => {
     const second = await mailedCode(user.email);
     if (first !== second) expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code: first }, {}, later))).code).toBe("invalid_code");
     expect((await completeSecondStep(token, lookup(user), { method: "email", code: second }, {}, later)).userId).toBe(user.id);
+  });
+});
+
+describe("trusted devices", () => {
+  it("stand in for the second step for their own user, for 30 days, until forgotten or two-step is turned off", async () => {
+    const { user } = await enrolled();
+    const other = await newUser();
+    const now = new Date();
+    const { token, maxAgeSeconds } = await trustDevice(user.id, { userAgent: "Test browser" }, now);
+    expect(maxAgeSeconds).toBe(30 * 24 * 3600);
+    expect(await isTrustedDevice(user.id, token, now)).toBe(true);
+    expect(await isTrustedDevice(other.id, token, now)).toBe(false);
+    expect(await isTrustedDevice(user.id, token, new Date(now.getTime() + 31 * 24 * 3600_000))).toBe(false);
+    expect(await isTrustedDevice(user.id, "x".repeat(43), now)).toBe(false);
+    const row = await t.db().trustedDevice.findFirstOrThrow({ where: { userId: user.id } });
+    expect(row.tokenHash).not.toBe(token);
+    expect(await forgetTrustedDevices(user, {})).toBe(1);
+    expect(await isTrustedDevice(user.id, token, now)).toBe(false);
+
+    const second = await trustDevice(user.id, {}, now);
+    const { factors } = await securityOverview(user.id);
+    await removeSecondFactor(user, factors[0]!.id, {});
+    expect(await isTrustedDevice(user.id, second.token, now)).toBe(false);
   });
 });
 

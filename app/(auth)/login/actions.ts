@@ -2,7 +2,8 @@
 import { redirect } from "next/navigation";
 import { loginSchema } from "@/lib/users/users.schema";
 import { authenticateWithPassword } from "@/lib/users";
-import { beginPendingSignIn, hasSecondFactor, PENDING_LIFETIME_MINUTES } from "@/lib/mfa";
+import { recordAudit } from "@/lib/audit";
+import { beginPendingSignIn, hasSecondFactor, isTrustedDevice, PENDING_LIFETIME_MINUTES } from "@/lib/mfa";
 import {
   fieldErrorsOf,
   formErrorFrom,
@@ -11,6 +12,7 @@ import {
   safeNextPath,
   setPendingSignInCookie,
   startPortalSession,
+  trustedDeviceToken,
   type FormState,
 } from "@/lib/http";
 
@@ -22,7 +24,13 @@ export async function loginAction(_prev: FormState, form: FormData): Promise<For
   let target = safeNextPath(values.next);
   try {
     const user = await authenticateWithPassword(parsed.data, ctx);
-    if (await hasSecondFactor(user.id)) {
+    const twoStep = await hasSecondFactor(user.id);
+    if (twoStep && (await isTrustedDevice(user.id, await trustedDeviceToken()))) {
+      // A browser trusted after a second step (30 days) stands in for it: still two factors, the
+      // password and this device's token.
+      await recordAudit({ actor: { type: "user", id: user.id }, action: "login.trusted_device", target: { type: "user", id: user.id }, result: "success", context: ctx });
+      await startPortalSession(user.id, ctx, ["pwd", "mfa"]);
+    } else if (twoStep) {
       // The password alone opens nothing: a pending sign-in waits for the second factor.
       const token = await beginPendingSignIn(user.id, target, ["pwd"]);
       await setPendingSignInCookie(token, PENDING_LIFETIME_MINUTES * 60);

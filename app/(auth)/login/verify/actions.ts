@@ -1,8 +1,8 @@
 "use server";
 import { redirect } from "next/navigation";
-import { completeSecondStep, MfaError, sendEmailCode } from "@/lib/mfa";
+import { completeSecondStep, MfaError, sendEmailCode, trustDevice } from "@/lib/mfa";
 import { getUserClaims } from "@/lib/users";
-import { clearPendingSignInCookie, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, startPortalSession, type FormState } from "@/lib/http";
+import { clearPendingSignInCookie, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
 
 async function mfaUser(id: string) {
   const u = await getUserClaims(id);
@@ -22,6 +22,10 @@ export async function verifySecondFactorAction(_prev: FormState, form: FormData)
     await clearPendingSignInCookie();
     // The next sign-in opens on the same method (a recovery code is a last resort, not a habit).
     if (method !== "recovery") await rememberSecondFactorMethod(method);
+    if (form.get("trust") === "on") {
+      const device = await trustDevice(done.userId, ctx);
+      await setTrustedDeviceCookie(device.token, device.maxAgeSeconds);
+    }
     target = safeNextPath(done.next);
   } catch (e) {
     if (e instanceof MfaError && (e.code === "expired" || e.code === "too_many_attempts")) await clearPendingSignInCookie();

@@ -1,6 +1,6 @@
 "use server";
 import { redirect } from "next/navigation";
-import { beginTotpEnrolment, confirmTotpEnrolment, dismissEnrolmentOffer, regenerateRecoveryCodes, removeSecondFactor } from "@/lib/mfa";
+import { beginTotpEnrolment, confirmTotpEnrolment, dismissEnrolmentOffer, forgetTrustedDevices, regenerateRecoveryCodes, removeSecondFactor } from "@/lib/mfa";
 import { addAuthenticationMethods } from "@/lib/sessions";
 import { formErrorFrom, requestContext, requireSession, safeNextPath, type FormState } from "@/lib/http";
 
@@ -65,4 +65,9 @@ export async function regenerateCodesAction(): Promise<CodesState> {
   } catch (e) {
     return formErrorFrom(e);
   }
+}
+
+export async function forgetDevicesAction(): Promise<void> {
+  await forgetTrustedDevices(await signedInUser(), await requestContext());
+  redirect("/account/security");
 }

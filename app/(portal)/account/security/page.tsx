@@ -4,10 +4,10 @@ import { RegenerateCodesForm } from "@/components/portal/recovery-codes";
 import { Alert } from "@/components/ui/alert";
 import { NotNowForm } from "@/components/portal/not-now-form";
 import { requireSession, safeNextPath } from "@/lib/http";
-import { securityOverview } from "@/lib/mfa";
+import { securityOverview, trustedDeviceCount } from "@/lib/mfa";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
-import { beginTotpAction, notNowAction, regenerateCodesAction, removeFactorAction } from "./actions";
+import { beginTotpAction, forgetDevicesAction, notNowAction, regenerateCodesAction, removeFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -17,7 +17,7 @@ const secondaryButton = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession("/account/security");
   const { user } = session;
-  const { factors, recoveryCodesLeft } = await securityOverview(user.id);
+  const [{ factors, recoveryCodesLeft }, trustedDevices] = await Promise.all([securityOverview(user.id), trustedDeviceCount(user.id)]);
   const on = factors.length > 0;
   // Sent here by an application's MFA policy (lib/oidc/mfa-policy.ts) in the middle of a sign-in.
   const params = await searchParams;
@@ -75,6 +75,19 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             {recoveryCodesLeft} unused recovery code{recoveryCodesLeft === 1 ? "" : "s"} left. New codes replace all the old ones.
           </p>
           <RegenerateCodesForm action={regenerateCodesAction} />
+        </section>
+      ) : null}
+      {on ? (
+        <section aria-labelledby="devices" className={`${card} mt-6 space-y-3`}>
+          <h2 id="devices" className="text-lg font-semibold">Trusted devices</h2>
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="trusted-devices">
+            {trustedDevices} browser{trustedDevices === 1 ? "" : "s"} skip the second step (for 30 days from when you trusted them).
+          </p>
+          {trustedDevices > 0 ? (
+            <form action={forgetDevicesAction}>
+              <button type="submit" className={secondaryButton}>Forget all trusted devices</button>
+            </form>
+          ) : null}
         </section>
       ) : null}
     </PageShell>
