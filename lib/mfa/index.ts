@@ -39,6 +39,7 @@ import {
   revokeTrustedDevices,
   useTrustedDevice as markTrustedDeviceUsed,
   withTransaction,
+  type Tx,
 } from "./mfa.repo";
 
 export { MfaError, type MfaErrorCode } from "./mfa.errors";
@@ -181,6 +182,11 @@ export async function isTrustedDevice(userId: string, token: string | null | und
 
 export async function trustedDeviceCount(userId: string, now = new Date()): Promise<number> {
   return (await listLiveTrustedDevices(userId, now)).length;
+}
+
+/** Inside another change's transaction (a password reset): every trusted browser asks again. */
+export function revokeTrustedDevicesOf(userId: string, tx: Tx, now = new Date()): Promise<number> {
+  return revokeTrustedDevices(userId, now, tx);
 }
 
 /** Every trusted browser asks for the second step again. */

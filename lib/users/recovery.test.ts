@@ -6,6 +6,7 @@ import { listAuditEvents } from "@/lib/audit";
 import { listOutbox } from "@/lib/mail";
 import { resetFixedWindowLimitsForTests, resetLoginThrottleForTests } from "@/lib/ratelimit";
 import { createSession, validateSession } from "@/lib/sessions";
+import { isTrustedDevice, trustDevice } from "@/lib/mfa";
 import { authenticateWithPassword, requestPasswordReset, resetPassword, UserError } from "./index";
 import { issueUserToken } from "./user-tokens";
 
@@ -97,7 +98,7 @@ describe(`password recovery on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
     await expect(resetPassword(token, NEW_PASSWORD, ctx)).resolves.toEqual({ userId: u.id });
   });
 
-  it("sets the new password, revokes every session, mails a notice, lifts a lock, and audits it", async () => {
+  it("sets the new password, revokes every session and trusted device, mails a notice, lifts a lock, and audits it", async () => {
     const u = await createUser("reset@example.com");
     const other = await createUser("bystander@example.com");
     const sessions = [await createSession(u.id, ctx), await createSession(u.id, { ip: "203.0.113.99" })];
@@ -111,9 +112,14 @@ describe(`password recovery on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
     expect((await userError(signIn("reset@example.com", OLD_PASSWORD))).code).toBe("locked");
     expect((await t.db().user.findUniqueOrThrow({ where: { id: u.id } })).lockedUntil).not.toBeNull();
 
+    const trusted = await trustDevice(u.id, ctx);
+    expect(await isTrustedDevice(u.id, trusted.token)).toBe(true);
+
     const token = await requestLink("reset@example.com");
     const before = Date.now();
     await expect(resetPassword(token, NEW_PASSWORD, ctx)).resolves.toEqual({ userId: u.id });
+    // A browser trusted for the second step asks for it again.
+    expect(await isTrustedDevice(u.id, trusted.token)).toBe(false);
 
     for (const s of sessions) expect(await validateSession(s.token)).toBeNull();
     const rows = await t.db().session.findMany({ where: { userId: u.id } });
@@ -133,7 +139,7 @@ describe(`password recovery on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
 
     const reset = await listAuditEvents({ action: "password.reset", targetId: u.id });
     expect(reset).toHaveLength(1);
-    expect(reset[0]!.details).toEqual({ sessionsRevoked: 2 });
+    expect(reset[0]!.details).toEqual({ sessionsRevoked: 2, devicesForgotten: 1 });
     expect(await listAuditEvents({ action: "user.unlocked", targetId: u.id })).toHaveLength(1);
   });
 

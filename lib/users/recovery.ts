@@ -5,6 +5,7 @@ import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { revokeAllSessions } from "@/lib/sessions";
+import { revokeTrustedDevicesOf } from "@/lib/mfa";
 import { UserError } from "./users.errors";
 import { findUserByEmail, findUserById, updateUser, withTransaction } from "./users.repo";
 import { issueUserToken, peekToken, redeemToken } from "./user-tokens";
@@ -82,8 +83,10 @@ export async function resetPassword(token: string, password: string, ctx: Reques
     if (!u) return null;
     await updateUser(u.id, { passwordHash, passwordChangedAt: new Date() }, tx);
     const revoked = await revokeAllSessions(u.id, "password_reset", { tx });
+    // Whoever knew the old password may also hold a trusted browser: it asks for the second step again.
+    const devicesForgotten = await revokeTrustedDevicesOf(u.id, tx);
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
-    await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked } }, tx);
+    await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked, devicesForgotten } }, tx);
     return u;
   });
   if (!user) throw new UserError("invalid_token", INVALID_LINK);
