@@ -169,16 +169,12 @@ test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a pass
 });
 
 test("MFA policy 'required' set in the console: a user without a factor sets one up on the spot and arrives with two factors", async ({ page, browser }) => {
-  const clientId = await consoleApplication(browser, "Bank", "required");
-  const rp = await client.discovery(new URL(E2E_BASE_URL), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+  const rp = await consoleApplication(browser, "Bank", "required");
 
   const email = uniqueEmail("required");
   await register(page, email);
   const flow = await startFlow(rp);
-  await page.goto(flow.url);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInThrough(page, flow.url, email);
   await expect(page).toHaveURL(/\/account\/security\?.*mfa=required/);
   await expect(page.getByText("requires two-step verification")).toBeVisible();
   await page.getByRole("button", { name: "Set up an authenticator app" }).click();
@@ -194,15 +190,11 @@ test("MFA policy 'required' set in the console: a user without a factor sets one
 });
 
 test("MFA policy 'optional': offered after sign-in, 'Not now' continues to the application and is remembered for a week", async ({ page, browser }) => {
-  const clientId = await consoleApplication(browser, "News", "optional");
-  const rp = await client.discovery(new URL(E2E_BASE_URL), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+  const rp = await consoleApplication(browser, "News", "optional");
   const email = uniqueEmail("offer");
   await register(page, email);
   const flow = await startFlow(rp);
-  await page.goto(flow.url);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signInThrough(page, flow.url, email);
   await expect(page).toHaveURL(/\/account\/security\?.*mfa=offer/);
   await page.getByRole("button", { name: "Not now" }).click();
   expect((await flow.finish(page)).amr).toEqual(["pwd"]);
@@ -212,8 +204,16 @@ test("MFA policy 'optional': offered after sign-in, 'Not now' continues to the a
   expect((await again.finish(page)).email).toBe(email);
 });
 
-/** A first-party public application created by the administrator in the console, with an MFA policy. */
-async function consoleApplication(browser: Browser, name: string, mfaPolicy: string): Promise<string> {
+/** Opens an application's authorization URL and signs in with the password. */
+async function signInThrough(page: Page, url: string, email: string) {
+  await page.goto(url);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A first-party public application created by the administrator in the console, with an MFA policy; its relying-party configuration. */
+async function consoleApplication(browser: Browser, name: string, mfaPolicy: string): Promise<client.Configuration> {
   const admin = await browser.newContext({ baseURL: E2E_BASE_URL });
   const adminPage = await admin.newPage();
   await signIn(adminPage, E2E_ADMIN.email, E2E_ADMIN.password);
@@ -228,7 +228,7 @@ async function consoleApplication(browser: Browser, name: string, mfaPolicy: str
   await adminPage.getByRole("button", { name: "Create application" }).click();
   const clientId = await adminPage.getByTestId("created-client-id").inputValue();
   await admin.close();
-  return clientId;
+  return client.discovery(new URL(E2E_BASE_URL), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
 }
 
 async function registerRp(name: string) {

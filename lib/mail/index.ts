@@ -19,7 +19,7 @@ import { renderTemplate, type TemplateData, type TemplateName } from "./template
 import { defaultMailTransport, isPermanentFailure, SEND_TIMEOUT_MS, type MailTransport } from "./transport";
 
 export { MailError, type MailErrorCode } from "./mail.errors";
-export { renderTemplate, templateNames, type TemplateData, type TemplateName, type RenderedMail } from "./templates";
+export { maskEmail, renderTemplate, templateNames, type TemplateData, type TemplateName, type RenderedMail } from "./templates";
 export { createSmtpTransport, outboxTransport, type MailTransport, type OutgoingMail } from "./transport";
 export type { MailMessage, TxClient };
 

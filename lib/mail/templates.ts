@@ -74,7 +74,8 @@ function httpUrl(link: string): string {
   return url.href;
 }
 
-function maskEmail(email: string): string {
+/** "a***@example.com": enough to recognise a mailbox, not to harvest it. */
+export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
   if (at < 1) return "***";
   return `${email[0]}***${email.slice(at)}`;

@@ -8,12 +8,13 @@ import QRCode from "qrcode";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decryptAtRest, encryptAtRest, randomToken, sha256Hex } from "@/lib/crypto";
 import { config } from "@/lib/config";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail, kickMailWorker, maskEmail } from "@/lib/mail";
 import { consumeLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";
+import { factorIdSchema } from "./mfa.schema";
 import { newRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
 import { newTotpSecret, totpUri, verifyTotp } from "./totp";
-import { maskEmail, newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, oneTimeCodeMatches, RESEND_AFTER_SECONDS } from "./one-time-code";
+import { newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, oneTimeCodeMatches, RESEND_AFTER_SECONDS } from "./one-time-code";
 import {
   addPendingAttempt,
   confirmFactor,
@@ -45,7 +46,8 @@ import {
 export { MfaError, type MfaErrorCode } from "./mfa.errors";
 export { currentTotp, verifyTotp } from "./totp";
 export { normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
-export { maskEmail, ONE_TIME_CODE_MINUTES } from "./one-time-code";
+export { ONE_TIME_CODE_MINUTES } from "./one-time-code";
+export { secondStepInputSchema, factorIdSchema } from "./mfa.schema";
 export { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices } from "./mfa.repo";
 
 const SEAL_PURPOSE = "totp-seed";
@@ -106,7 +108,7 @@ export async function beginTotpEnrolment(user: MfaUser): Promise<TotpEnrolment> 
 
 /** The enrolment again (page reload), while it is unconfirmed. */
 export async function pendingTotpEnrolment(user: MfaUser, factorId: string): Promise<TotpEnrolment | null> {
-  const factor = await findFactorOfUser(factorId, user.id);
+  const factor = factorIdSchema.safeParse(factorId).success ? await findFactorOfUser(factorId, user.id) : null;
   if (!factor || factor.confirmedAt || !factor.secretSealed) return null;
   const secret = decryptAtRest(factor.secretSealed, SEAL_PURPOSE);
   const uri = totpUri(secret, user.email, "Portico");
@@ -118,7 +120,7 @@ export async function pendingTotpEnrolment(user: MfaUser, factorId: string): Pro
  * creates its recovery codes, returned here once and never again.
  */
 export async function confirmTotpEnrolment(user: MfaUser, factorId: string, code: string, ctx: RequestContext, now = new Date()): Promise<{ recoveryCodes: string[] | null }> {
-  const factor = await findFactorOfUser(factorId, user.id);
+  const factor = factorIdSchema.safeParse(factorId).success ? await findFactorOfUser(factorId, user.id) : null;
   if (!factor || factor.confirmedAt || !factor.secretSealed) throw new MfaError("not_found", "This setup has expired. Start again.");
   const step = await verifyTotp(decryptAtRest(factor.secretSealed, SEAL_PURPOSE), code.trim(), { now });
   if (step === null) throw new MfaError("invalid_code", "That code is not right. Check the time on your phone and enter the current code.", "code");
@@ -136,6 +138,7 @@ export async function confirmTotpEnrolment(user: MfaUser, factorId: string, code
 
 /** Removes a factor; removing the last one turns two-step verification off (and its recovery codes). */
 export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: RequestContext): Promise<void> {
+  if (!factorIdSchema.safeParse(factorId).success) throw new MfaError("not_found", "This method no longer exists.");
   const turnedOff = await withTransaction(async (tx) => {
     if (!(await deleteFactor(factorId, user.id, tx))) throw new MfaError("not_found", "This method no longer exists.");
     const remaining = await countConfirmedFactors(user.id, tx);

@@ -204,4 +204,10 @@ describe("managing factors", () => {
     expect((await mfaError(removeSecondFactor(user, factors[0]!.id, {}))).code).toBe("not_found");
     expect((await mfaError(regenerateRecoveryCodes(user, {}))).code).toBe("not_found");
   });
+
+  it("answers a malformed factor id (a tampered form) with not_found, not a database error", async () => {
+    const user = await newUser();
+    expect((await mfaError(removeSecondFactor(user, "not-a-uuid", {}))).code).toBe("not_found");
+    expect((await mfaError(confirmTotpEnrolment(user, "'; drop table", "123456", {}))).code).toBe("not_found");
+  });
 });

@@ -23,9 +23,3 @@ export function oneTimeCodeMatches(input: string, bindTo: string, storedHash: st
   const code = input.replace(/\s/g, "");
   return /^\d{6}$/.test(code) && safeEqual(oneTimeCodeHash(code, bindTo), storedHash);
 }
-
-/** "a***@example.com": enough to recognise the mailbox, not to harvest it. */
-export function maskEmail(email: string): string {
-  const [local = "", domain = ""] = email.split("@");
-  return `${local.slice(0, 1)}***@${domain}`;
-}

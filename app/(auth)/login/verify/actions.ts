@@ -1,8 +1,8 @@
 "use server";
 import { redirect } from "next/navigation";
-import { completeSecondStep, MfaError, sendEmailCode, trustDevice } from "@/lib/mfa";
+import { completeSecondStep, MfaError, secondStepInputSchema, sendEmailCode, trustDevice } from "@/lib/mfa";
 import { getUserClaims } from "@/lib/users";
-import { clearPendingSignInCookie, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
+import { clearPendingSignInCookie, fieldErrorsOf, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
 
 async function mfaUser(id: string) {
   const u = await getUserClaims(id);
@@ -10,10 +10,9 @@ async function mfaUser(id: string) {
 }
 
 export async function verifySecondFactorAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const chosen = form.get("method");
-  const method = chosen === "recovery" || chosen === "email" ? chosen : "totp";
-  const code = String(form.get("code") ?? "").slice(0, 40);
-  if (!code.trim()) return { fieldErrors: { code: "Enter the code." } };
+  const parsed = secondStepInputSchema.safeParse({ method: form.get("method"), code: form.get("code") ?? "" });
+  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error) };
+  const { method, code } = parsed.data;
   const ctx = await requestContext();
   let target: string;
   try {
