@@ -43,6 +43,8 @@ export default defineConfig({
       PORTICO_DEV_OUTBOX: "1",
       LOGIN_LOCK_AFTER: String(E2E_LOCK_AFTER),
       LOGIN_DELAY_AFTER: "3",
+      // Every journey registers its own users, all from 127.0.0.1.
+      REGISTRATIONS_PER_IP_HOUR: "500",
       ALTCHA_MAX_NUMBER: "2000",
       OIDC_REGISTRATION_TOKEN: E2E_REGISTRATION_TOKEN,
     },

@@ -29,6 +29,7 @@ const envSchema = z.object({
   SESSION_MAX_MINUTES: minutes(60 * 24 * 30),
   LOGIN_DELAY_AFTER: z.coerce.number().int().min(1).default(3),
   LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).default(10),
+  REGISTRATIONS_PER_IP_HOUR: z.coerce.number().int().min(1).default(20),
   LOGIN_LOCK_MINUTES: minutes(15),
   LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(100),
   ALTCHA_MAX_NUMBER: z.coerce.number().int().min(1000).default(50_000),

@@ -8,10 +8,12 @@ const cache = new Map<string, Promise<RateLimiterAbstract>>();
 
 /** Returns 0 when allowed, else the seconds to wait. Consumes one point when allowed. */
 export async function consumeLimit(spec: LimiterSpec, key: string): Promise<number> {
-  let limiter = cache.get(spec.keyPrefix);
+  // Keyed by the whole spec: a limit read from the config takes effect when the config changes.
+  const cacheKey = `${spec.keyPrefix}:${spec.points}:${spec.durationSeconds}`;
+  let limiter = cache.get(cacheKey);
   if (!limiter) {
     limiter = createLimiter(spec);
-    cache.set(spec.keyPrefix, limiter);
+    cache.set(cacheKey, limiter);
   }
   try {
     await (await limiter).consume(key, 1);

@@ -7,6 +7,7 @@ import { verifyPassword } from "@/lib/credentials";
 import { listAuditEvents } from "@/lib/audit";
 import { listOutbox } from "@/lib/mail";
 import { resetFixedWindowLimitsForTests, resetLoginThrottleForTests } from "@/lib/ratelimit";
+import { reloadConfig } from "@/lib/config";
 import { registerUser, verifyEmail, UserError } from "./index";
 import { registrationSchema } from "./users.schema";
 
@@ -207,5 +208,18 @@ describe(`registration on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     const err = await expectUserError(registerUser(input({ email: "flood@example.com" }, await solvedCaptcha()), { ip }), "rate_limited");
     expect(err.details.retryAfterSeconds).toBeGreaterThan(0);
     expect(await t.db().user.count({ where: { email: { startsWith: "flood" } } })).toBe(0);
+  });
+
+  it("takes the limit from REGISTRATIONS_PER_IP_HOUR", async () => {
+    process.env.REGISTRATIONS_PER_IP_HOUR = "2";
+    reloadConfig();
+    try {
+      const ip = "198.51.100.24";
+      for (let i = 0; i < 2; i++) await expectUserError(registerUser(input({ email: `few${i}@example.com` }, undefined), { ip }), "captcha_failed");
+      await expectUserError(registerUser(input({ email: "few@example.com" }, await solvedCaptcha()), { ip }), "rate_limited");
+    } finally {
+      delete process.env.REGISTRATIONS_PER_IP_HOUR;
+      reloadConfig();
+    }
   });
 });

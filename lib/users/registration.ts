@@ -5,6 +5,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { consumeLimit } from "@/lib/ratelimit";
+import { config } from "@/lib/config";
 import { verifyCaptcha } from "@/lib/captcha";
 import { UserError } from "./users.errors";
 import { findUserByEmail, insertUser, isUniqueViolation, withTransaction } from "./users.repo";
@@ -12,7 +13,7 @@ import { issueUserToken } from "./user-tokens";
 import { publicLink } from "./links";
 import type { RegistrationInput } from "./users.schema";
 
-const REGISTRATIONS_PER_IP = { keyPrefix: "register-ip", points: 20, durationSeconds: 3600 };
+const registrationsPerIp = () => ({ keyPrefix: "register-ip", points: config().REGISTRATIONS_PER_IP_HOUR, durationSeconds: 3600 });
 
 export async function registerUser(
   input: RegistrationInput & { captcha: string | undefined },
@@ -23,7 +24,7 @@ export async function registerUser(
     throw new UserError("password_policy", evaluation.issues[0]!.message, { field: "password", issues: evaluation.issues.map((i) => i.message) });
   }
   if (ctx.ip) {
-    const wait = await consumeLimit(REGISTRATIONS_PER_IP, ctx.ip);
+    const wait = await consumeLimit(registrationsPerIp(), ctx.ip);
     if (wait) throw new UserError("rate_limited", "Too many registrations from your network. Try again later.", { retryAfterSeconds: wait });
   }
   if (!(await verifyCaptcha(input.captcha))) {
