@@ -31,6 +31,6 @@ test("/admin without a session goes to sign-in and comes back", async ({ page })
   await expect(page).toHaveURL(/\/login\?next=%2Fadmin/);
   await page.getByLabel("Email").fill(E2E_ADMIN.email);
   await page.getByLabel("Password", { exact: true }).fill(E2E_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/admin$/);
 });

@@ -1,23 +1,18 @@
 // Two-step verification in a real browser: TOTP enrolment from the security page (codes computed
 // here from the displayed key, as an authenticator app would), sign-in with the second step, a
 // recovery code, and an ID token whose amr says how the user signed in (checked by openid-client).
-import http from "node:http";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { generate } from "otplib";
-import * as client from "openid-client";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
+import { E2E_BASE_URL } from "./env";
+import { relyingParties } from "./relying-party";
 import { STRONG_PASSWORD, readMail, register, signIn, signOut, uniqueEmail } from "./helpers";
 
-const CALLBACK = "http://127.0.0.1:4514/callback";
-let callbackServer: http.Server;
+const { startFlow, registerRp, consoleApplication, signInThrough, listen, close } = relyingParties(4514);
 
 test.describe.configure({ mode: "serial" });
 
-test.beforeAll(async () => {
-  callbackServer = http.createServer((_req, res) => res.end("callback reached"));
-  await new Promise<void>((resolve) => callbackServer.listen(4514, "127.0.0.1", resolve));
-});
-test.afterAll(() => new Promise<void>((resolve) => callbackServer.close(() => resolve())));
+test.beforeAll(listen);
+test.afterAll(close);
 
 /** The code an authenticator app shows `stepsAhead` steps from now (the server accepts one either side). */
 function totp(secret: string, stepsAhead = 0): Promise<string> {
@@ -156,7 +151,7 @@ test("step-up: an application asking acr_values=urn:portico:acr:mfa makes a pass
   await expect(page).toHaveURL(/\/login\?.*force=1/);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/login\/verify/);
   await page.getByLabel("Code from your authenticator app").fill(await totp(secret, 1));
   await page.getByRole("button", { name: "Continue" }).click();
@@ -203,61 +198,3 @@ test("MFA policy 'optional': offered after sign-in, 'Not now' continues to the a
   await page.goto(again.url);
   expect((await again.finish(page)).email).toBe(email);
 });
-
-/** Opens an application's authorization URL and signs in with the password. */
-async function signInThrough(page: Page, url: string, email: string) {
-  await page.goto(url);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-/** A first-party public application created by the administrator in the console, with an MFA policy; its relying-party configuration. */
-async function consoleApplication(browser: Browser, name: string, mfaPolicy: string): Promise<client.Configuration> {
-  const admin = await browser.newContext({ baseURL: E2E_BASE_URL });
-  const adminPage = await admin.newPage();
-  await signIn(adminPage, E2E_ADMIN.email, E2E_ADMIN.password);
-  await expect(adminPage).toHaveURL(/\/account$/);
-  await adminPage.goto("/admin/applications/new");
-  await adminPage.getByLabel("Name").fill(name);
-  await adminPage.getByLabel("Application type").selectOption("public");
-  await adminPage.getByLabel("Redirect URIs", { exact: true }).fill(CALLBACK);
-  await adminPage.getByLabel(/^Authorization code/).check();
-  await adminPage.getByLabel("First-party application (skip the consent screen)").check();
-  await adminPage.getByLabel("Two-step verification").selectOption(mfaPolicy);
-  await adminPage.getByRole("button", { name: "Create application" }).click();
-  const clientId = await adminPage.getByTestId("created-client-id").inputValue();
-  await admin.close();
-  return client.discovery(new URL(E2E_BASE_URL), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
-}
-
-async function registerRp(name: string) {
-  return client.dynamicClientRegistration(
-    new URL(E2E_BASE_URL),
-    { client_name: name, redirect_uris: [CALLBACK], grant_types: ["authorization_code"], token_endpoint_auth_method: "client_secret_basic" },
-    client.ClientSecretBasic(),
-    { initialAccessToken: E2E_REGISTRATION_TOKEN, execute: [client.allowInsecureRequests] },
-  );
-}
-
-/** An authorization-code request with PKCE and nonce; `finish` waits for the callback and returns the verified ID token claims. */
-async function startFlow(rp: client.Configuration, extra: Record<string, string> = {}) {
-  const verifier = client.randomPKCECodeVerifier();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(rp, {
-    redirect_uri: CALLBACK,
-    scope: "openid email",
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-    nonce,
-    ...extra,
-  });
-  return {
-    url: url.toString(),
-    finish: async (page: Page) => {
-      await page.waitForURL((u) => u.toString().startsWith(CALLBACK));
-      const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce });
-      return tokens.claims()!;
-    },
-  };
-}

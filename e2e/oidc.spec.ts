@@ -83,7 +83,7 @@ test("code + PKCE + nonce + state with openid-client: discovery, ID token, UserI
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Demo Application A wants to access your account" })).toBeVisible();
   await expect(page.getByTestId("consent-scopes")).toContainText("See your email address");
   await page.getByRole("button", { name: "Allow" }).click();
@@ -151,7 +151,7 @@ test("application B (first-party, public) signs in without a prompt after A; pro
   await page.goto("/login");
   await page.getByLabel("Email").fill(E2E_ADMIN.email);
   await page.getByLabel("Password", { exact: true }).fill(E2E_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/account$/);
   await page.goto("/admin/applications/new");
   await page.getByLabel("Name").fill("Demo Application B");
@@ -213,7 +213,7 @@ test("device authorization grant (RFC 8628): the TV polls while the user approve
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/account$/);
 
   const registered = await registerDynamically(
@@ -262,7 +262,7 @@ test("logout from B ends the session, and A hears it over the back channel", asy
     await page.goto(client.buildAuthorizationUrl(a, { redirect_uri: CB_A, scope: "openid", code_challenge: challenge, code_challenge_method: "S256", state: "a" }).toString());
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("button", { name: "Allow" }).click();
     const tokensA = await client.authorizationCodeGrant(a, await arrivedA(), { pkceCodeVerifier: verifier, expectedState: "a" });
 
@@ -309,7 +309,7 @@ test("response_mode=form_post delivers code, state and iss in an auto-submitted 
   await page.goto(url.toString());
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("button", { name: "Allow" }).click();
   await expect.poll(() => postedCallbacks.length, { timeout: 15_000 }).toBeGreaterThan(0);
   const posted = postedCallbacks.at(-1)!;

@@ -11,7 +11,8 @@ import { config } from "@/lib/config";
 import { enqueueMail, kickMailWorker, maskEmail } from "@/lib/mail";
 import { consumeLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";
-import { factorIdSchema } from "./mfa.schema";
+import { factorIdSchema, passkeyNameSchema } from "./mfa.schema";
+import { insertPasskey, PASSKEY_AMR, verifyPasskeyAssertion, verifyPasskeyRegistration } from "./passkeys";
 import { newRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
 import { newTotpSecret, totpUri, verifyTotp } from "./totp";
 import { newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, oneTimeCodeMatches, RESEND_AFTER_SECONDS } from "./one-time-code";
@@ -48,7 +49,8 @@ export { currentTotp, verifyTotp } from "./totp";
 export { normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
 export { ONE_TIME_CODE_MINUTES } from "./one-time-code";
 export { secondStepInputSchema, factorIdSchema } from "./mfa.schema";
-export { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices } from "./mfa.repo";
+export { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "./mfa.repo";
+export { passkeyRegistrationOptions, passkeyAuthenticationOptions, verifyPasskeyAssertion, relyingParty, PASSKEY_AMR, CHALLENGE_MINUTES } from "./passkeys";
 
 const SEAL_PURPOSE = "totp-seed";
 export const PENDING_LIFETIME_MINUTES = 10;
@@ -56,10 +58,10 @@ export const MAX_ATTEMPTS = 5;
 const ATTEMPTS_PER_USER = { keyPrefix: "mfa-attempt", points: 10, durationSeconds: 15 * 60 };
 
 /** RFC 8176 method references each way through the second step adds to the first factor's. */
-const SECOND_STEP_AMR: Record<SecondFactorMethod, string[]> = { totp: ["otp"], recovery: ["otp"], email: ["otp"] };
+const SECOND_STEP_AMR: Record<SecondFactorMethod, string[]> = { totp: ["otp"], recovery: ["otp"], email: ["otp"], passkey: PASSKEY_AMR };
 const EMAIL_SENDS_PER_USER = { keyPrefix: "mfa-email-send", points: 5, durationSeconds: 15 * 60 };
 
-export type SecondFactorMethod = "totp" | "recovery" | "email";
+export type SecondFactorMethod = "totp" | "recovery" | "email" | "passkey";
 
 export interface MfaUser {
   id: string;
@@ -77,10 +79,21 @@ export async function hasSecondFactor(userId: string): Promise<boolean> {
   return (await countConfirmedFactors(userId)) > 0;
 }
 
+/** The ways this user can pass the second step, strongest first (an emailed code needs no enrolment). */
+export async function secondStepMethods(userId: string): Promise<SecondFactorMethod[]> {
+  const [factors, recoveryCodesLeft] = await Promise.all([listConfirmedFactors(userId), countUnusedRecoveryCodes(userId)]);
+  const methods: SecondFactorMethod[] = [];
+  if (factors.some((f) => f.type === "passkey" && !f.flaggedAt)) methods.push("passkey");
+  if (factors.some((f) => f.type === "totp")) methods.push("totp");
+  methods.push("email");
+  if (recoveryCodesLeft > 0) methods.push("recovery");
+  return methods;
+}
+
 export async function securityOverview(userId: string) {
   const [factors, recoveryCodesLeft] = await Promise.all([listConfirmedFactors(userId), countUnusedRecoveryCodes(userId)]);
   return {
-    factors: factors.map((f) => ({ id: f.id, type: f.type, label: f.label, createdAt: f.createdAt, lastUsedAt: f.lastUsedAt })),
+    factors: factors.map((f) => ({ id: f.id, type: f.type, label: f.label, createdAt: f.createdAt, lastUsedAt: f.lastUsedAt, flaggedAt: f.flaggedAt })),
     recoveryCodesLeft,
   };
 }
@@ -124,15 +137,37 @@ export async function confirmTotpEnrolment(user: MfaUser, factorId: string, code
   if (!factor || factor.confirmedAt || !factor.secretSealed) throw new MfaError("not_found", "This setup has expired. Start again.");
   const step = await verifyTotp(decryptAtRest(factor.secretSealed, SEAL_PURPOSE), code.trim(), { now });
   if (step === null) throw new MfaError("invalid_code", "That code is not right. Check the time on your phone and enter the current code.", "code");
+  return activateFactor(user, "mfa.totp_enrolled", ctx, async (tx) => {
+    if (!(await confirmFactor(factor.id, step, now, tx))) throw new MfaError("not_found", "This setup has expired. Start again.");
+    return factor.id;
+  });
+}
+
+/**
+ * Adds a passkey from a verified registration ceremony (the browser's response to
+ * passkeyRegistrationOptions). Like any first factor, the first one brings recovery codes.
+ */
+export async function registerPasskey(user: MfaUser, response: unknown, name: string, ctx: RequestContext, now = new Date()): Promise<{ recoveryCodes: string[] | null }> {
+  const label = passkeyNameSchema.safeParse(name);
+  if (!label.success) throw new MfaError("invalid_code", label.error.issues[0]!.message, "name");
+  const passkey = await verifyPasskeyRegistration(user.id, response, label.data, ctx, now);
+  return activateFactor(user, "mfa.passkey_registered", ctx, async (tx) => (await insertPasskey(user.id, passkey, now, tx)).id);
+}
+
+/**
+ * A factor becomes active inside `activate`'s transaction, with its audit event. The first factor
+ * of an account turns two-step verification on: recovery codes (returned once) and a mail.
+ */
+async function activateFactor(user: MfaUser, action: string, ctx: RequestContext, activate: (tx: Tx) => Promise<string>): Promise<{ recoveryCodes: string[] | null }> {
   const firstFactor = (await countConfirmedFactors(user.id)) === 0;
   const codes = firstFactor ? Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode) : null;
   await withTransaction(async (tx) => {
-    if (!(await confirmFactor(factor.id, step, now, tx))) throw new MfaError("not_found", "This setup has expired. Start again.");
+    const factorId = await activate(tx);
     if (codes) await replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), tx);
-    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.totp_enrolled", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId: factor.id, recoveryCodesIssued: Boolean(codes) } }, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action, target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, recoveryCodesIssued: Boolean(codes) } }, tx);
     if (firstFactor) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
   });
-  kickMailWorker();
+  if (firstFactor) kickMailWorker();
   return { recoveryCodes: codes };
 }
 
@@ -271,7 +306,7 @@ export async function sendEmailCode(token: string | undefined | null, user: (id:
 export async function completeSecondStep(
   token: string | undefined | null,
   user: (id: string) => Promise<MfaUser | null>,
-  input: { method: SecondFactorMethod; code: string },
+  input: { method: Exclude<SecondFactorMethod, "passkey">; code: string } | { method: "passkey"; assertion: unknown },
   ctx: RequestContext,
   now = new Date(),
 ): Promise<{ userId: string; next: string; amr: string[] }> {
@@ -280,20 +315,32 @@ export async function completeSecondStep(
   const tokenHash = sha256Hex(token!);
   const wait = await consumeLimit(ATTEMPTS_PER_USER, pending.userId);
   if (wait > 0) throw new MfaError("too_many_attempts", `Too many codes tried for this account. Wait ${Math.ceil(wait / 60)} minutes and sign in again.`);
+  let refusal = "That code is not right.";
   const ok =
-    input.method === "totp"
-      ? await checkTotp(pending.userId, input.code, now)
-      : input.method === "email"
-        ? checkEmailCode(tokenHash, pending, input.code, now)
-        : await checkRecoveryCode(pending.userId, input.code, now);
+    input.method === "passkey"
+      ? await verifyPasskeyAssertion(input.assertion, { purpose: "second-step", userId: pending.userId }, ctx, now).then(
+          () => true,
+          (e: unknown) => {
+            if (!(e instanceof MfaError)) throw e;
+            refusal = e.message;
+            return false;
+          },
+        )
+      : input.method === "totp"
+        ? await checkTotp(pending.userId, input.code, now)
+        : input.method === "email"
+          ? checkEmailCode(tokenHash, pending, input.code, now)
+          : await checkRecoveryCode(pending.userId, input.code, now);
   if (!ok) {
     const attempts = await addPendingAttempt(tokenHash);
     await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_failed", target: { type: "user", id: pending.userId }, result: "failure", context: ctx, details: { method: input.method, attempts } });
     if (attempts === null || attempts >= MAX_ATTEMPTS) {
       await deletePendingSignIn(tokenHash);
-      throw new MfaError("too_many_attempts", "Too many wrong codes. Sign in again.");
+      throw new MfaError("too_many_attempts", "Too many failed attempts. Sign in again.");
     }
-    throw new MfaError("invalid_code", `That code is not right. ${MAX_ATTEMPTS - attempts} attempt${MAX_ATTEMPTS - attempts === 1 ? "" : "s"} left.`, "code");
+    const left = MAX_ATTEMPTS - attempts;
+    const message = `${refusal} ${left} attempt${left === 1 ? "" : "s"} left.`;
+    throw input.method === "passkey" ? new MfaError("passkey_refused", message) : new MfaError("invalid_code", message, "code");
   }
   if (!(await deletePendingSignIn(tokenHash))) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
   const amr = [...new Set([...pending.amr, ...SECOND_STEP_AMR[input.method], "mfa"])];

@@ -1,12 +1,12 @@
 // Typed errors of the second-factor domain, with stable codes the pages map to messages.
-export type MfaErrorCode = "invalid_code" | "expired" | "too_many_attempts" | "not_found";
+export type MfaErrorCode = "invalid_code" | "expired" | "too_many_attempts" | "not_found" | "passkey_refused";
 
 export class MfaError extends Error {
   constructor(
     readonly code: MfaErrorCode,
     message: string,
     /** For a form: which field the message belongs to. */
-    readonly field?: "code",
+    readonly field?: "code" | "name",
   ) {
     super(message);
     this.name = "MfaError";

@@ -134,3 +134,58 @@ export async function revokeTrustedDevices(userId: string, now: Date, tx?: Tx): 
 export async function deleteExpiredTrustedDevices(now: Date): Promise<number> {
   return (await (await client()).trustedDevice.deleteMany({ where: { expiresAt: { lt: now } } })).count;
 }
+
+// Passkeys (WebAuthn credentials) ----------------------------------------------------------------
+
+export async function insertPasskeyFactor(
+  data: { userId: string; label: string; credentialId: string; publicKey: Uint8Array; signCount: number; transports: string[]; aaguid: string; backedUp: boolean; now: Date },
+  tx: Tx,
+) {
+  const { now, publicKey, ...rest } = data;
+  return tx.mfaFactor.create({
+    data: { ...rest, type: "passkey", secretSealed: null, publicKey: Buffer.from(publicKey), signCount: BigInt(data.signCount), confirmedAt: now },
+  });
+}
+
+export async function findPasskeyByCredentialId(credentialId: string) {
+  return (await client()).mfaFactor.findFirst({ where: { credentialId, type: "passkey", confirmedAt: { not: null } } });
+}
+
+export async function listPasskeyCredentials(userId: string) {
+  return (await client()).mfaFactor.findMany({
+    where: { userId, type: "passkey", confirmedAt: { not: null } },
+    select: { credentialId: true, transports: true },
+  });
+}
+
+/**
+ * Records a verified assertion. The update only happens while the stored counter is still the one
+ * the check saw, so two racing assertions cannot both move it (the loser is treated as a replay).
+ */
+export async function recordPasskeyUse(id: string, seenCount: bigint, newCount: number, backedUp: boolean, now: Date): Promise<boolean> {
+  const { count } = await (await client()).mfaFactor.updateMany({
+    where: { id, signCount: seenCount, flaggedAt: null },
+    data: { signCount: BigInt(newCount), backedUp, lastUsedAt: now },
+  });
+  return count === 1;
+}
+
+export async function flagPasskey(id: string, now: Date): Promise<void> {
+  await (await client()).mfaFactor.updateMany({ where: { id, flaggedAt: null }, data: { flaggedAt: now } });
+}
+
+// WebAuthn challenges -----------------------------------------------------------------------------
+
+export async function insertWebAuthnChallenge(data: { challenge: string; purpose: string; userId: string | null; expiresAt: Date }): Promise<void> {
+  await (await client()).webAuthnChallenge.create({ data });
+}
+
+/** Spends a live challenge issued for this purpose (and user); true for exactly one caller. */
+export async function consumeWebAuthnChallenge(challenge: string, purpose: string, userId: string | null, now: Date): Promise<boolean> {
+  const { count } = await (await client()).webAuthnChallenge.deleteMany({ where: { challenge, purpose, userId, expiresAt: { gt: now } } });
+  return count === 1;
+}
+
+export async function deleteExpiredWebAuthnChallenges(now: Date): Promise<number> {
+  return (await (await client()).webAuthnChallenge.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+}

@@ -1,7 +1,7 @@
-// Every 10 minutes, deletes protocol state (lib/oidc) and pending sign-ins (lib/mfa) that have expired. Each node runs it; the
+// Every 10 minutes, deletes protocol state (lib/oidc) and pending sign-ins, trusted devices and WebAuthn challenges (lib/mfa) that have expired. Each node runs it; the
 // deletes are idempotent, so several nodes at once only repeat work.
 import "server-only";
-import { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices } from "@/lib/mfa";
+import { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/mfa";
 import { purgeExpiredProtocolState } from "@/lib/oidc";
 
 const INTERVAL_MS = 10 * 60_000;
@@ -20,6 +20,7 @@ async function sweep(): Promise<void> {
       ...(await purgeExpiredProtocolState(now)),
       pendingSignIns: await deleteExpiredPendingSignIns(now),
       trustedDevices: await deleteExpiredTrustedDevices(now),
+      webAuthnChallenges: await deleteExpiredWebAuthnChallenges(now),
     };
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
     if (total > 0) console.log(`[portico] janitor deleted expired protocol state: ${JSON.stringify(deleted)}`);

@@ -7,6 +7,7 @@ import { ADMIN_ROLE } from "./bootstrap";
 export { registerUser } from "./registration";
 export { changeEmail } from "./email-change";
 export { authenticateWithPassword } from "./login";
+export { authenticateWithPasskey } from "./passkey-login";
 export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, unlockWithToken } from "./recovery";
 export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";
 export { UserError, INVALID_CREDENTIALS_MESSAGE, type UserErrorCode } from "./users.errors";

@@ -1,9 +1,10 @@
 "use server";
 import { redirect } from "next/navigation";
 import { loginSchema } from "@/lib/users/users.schema";
-import { authenticateWithPassword } from "@/lib/users";
+import { authenticateWithPasskey, authenticateWithPassword } from "@/lib/users";
 import { recordAudit } from "@/lib/audit";
-import { beginPendingSignIn, hasSecondFactor, isTrustedDevice, PENDING_LIFETIME_MINUTES } from "@/lib/mfa";
+import { beginPendingSignIn, hasSecondFactor, isTrustedDevice, PASSKEY_AMR, passkeyAuthenticationOptions, PENDING_LIFETIME_MINUTES } from "@/lib/mfa";
+import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
 import {
   fieldErrorsOf,
   formErrorFrom,
@@ -46,4 +47,28 @@ export async function loginAction(_prev: FormState, form: FormData): Promise<For
   // JavaScript the browser gets a plain 303.
   if (form.get("js") === "1") return { ok: true, redirectTo: target };
   redirect(target);
+}
+
+/** A challenge for passwordless sign-in (the button, and the browser's autofill of passkeys). */
+export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState> {
+  try {
+    return { options: await passkeyAuthenticationOptions("sign-in", null, await requestContext()) };
+  } catch (e) {
+    return formErrorFrom(e);
+  }
+}
+
+/**
+ * The browser's signed answer to that challenge. A user-verified passkey is two factors in one
+ * (the device, and the PIN or biometric that unlocks it), so the session counts as multi-factor.
+ */
+export async function passkeySignInAction(response: unknown, next: string): Promise<FormState> {
+  const ctx = await requestContext();
+  try {
+    const user = await authenticateWithPasskey(response, ctx);
+    await startPortalSession(user.id, ctx, [...PASSKEY_AMR, "mfa"]);
+  } catch (e) {
+    return formErrorFrom(e);
+  }
+  return { ok: true, redirectTo: safeNextPath(typeof next === "string" ? next : undefined) };
 }

@@ -5,7 +5,8 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { Alert } from "@/components/ui/alert";
 import { currentSession, safeNextPath } from "@/lib/http";
-import { loginAction } from "./actions";
+import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
+import { loginAction, passkeySignInAction, passkeySignInOptionsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -30,6 +31,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     >
       {params.signedOut ? <Alert tone="success">You are signed out.</Alert> : null}
       <LoginForm action={loginAction} next={next} email={email} />
+      <div className="mt-5">
+        <PasskeySignIn optionsAction={passkeySignInOptionsAction} signInAction={passkeySignInAction} next={next} />
+      </div>
     </AuthCard>
   );
 }

@@ -1,6 +1,7 @@
 "use server";
 import { redirect } from "next/navigation";
-import { completeSecondStep, MfaError, secondStepInputSchema, sendEmailCode, trustDevice } from "@/lib/mfa";
+import { completeSecondStep, findPendingSecondStep, MfaError, passkeyAuthenticationOptions, secondStepInputSchema, sendEmailCode, trustDevice } from "@/lib/mfa";
+import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
 import { getUserClaims } from "@/lib/users";
 import { clearPendingSignInCookie, fieldErrorsOf, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
 
@@ -12,26 +13,44 @@ async function mfaUser(id: string) {
 export async function verifySecondFactorAction(_prev: FormState, form: FormData): Promise<FormState> {
   const parsed = secondStepInputSchema.safeParse({ method: form.get("method"), code: form.get("code") ?? "" });
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error) };
-  const { method, code } = parsed.data;
-  const ctx = await requestContext();
-  let target: string;
+  const result = await finishSecondStep(parsed.data, form.get("trust") === "on");
+  if (result.redirectTo && form.get("js") !== "1") redirect(result.redirectTo);
+  return result;
+}
+
+/** A challenge for the passkeys of the user who is signing in. */
+export async function passkeySecondStepOptionsAction(): Promise<PasskeyOptionsState> {
   try {
-    const done = await completeSecondStep(await pendingSignInToken(), mfaUser, { method, code }, ctx);
+    const pending = await findPendingSecondStep(await pendingSignInToken());
+    if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+    return { options: await passkeyAuthenticationOptions("second-step", pending.userId, await requestContext()) };
+  } catch (e) {
+    return formErrorFrom(e);
+  }
+}
+
+export async function verifyPasskeySecondStepAction(response: unknown, trust: boolean): Promise<FormState> {
+  return finishSecondStep({ method: "passkey", assertion: response }, trust === true);
+}
+
+/** Checks the factor; on success the session starts and `redirectTo` says where the sign-in continues. */
+async function finishSecondStep(input: Parameters<typeof completeSecondStep>[2], trust: boolean): Promise<FormState> {
+  const ctx = await requestContext();
+  try {
+    const done = await completeSecondStep(await pendingSignInToken(), mfaUser, input, ctx);
     await startPortalSession(done.userId, ctx, done.amr);
     await clearPendingSignInCookie();
     // The next sign-in opens on the same method (a recovery code is a last resort, not a habit).
-    if (method !== "recovery") await rememberSecondFactorMethod(method);
-    if (form.get("trust") === "on") {
+    if (input.method !== "recovery") await rememberSecondFactorMethod(input.method);
+    if (trust) {
       const device = await trustDevice(done.userId, ctx);
       await setTrustedDeviceCookie(device.token, device.maxAgeSeconds);
     }
-    target = safeNextPath(done.next);
+    return { ok: true, redirectTo: safeNextPath(done.next) };
   } catch (e) {
     if (e instanceof MfaError && (e.code === "expired" || e.code === "too_many_attempts")) await clearPendingSignInCookie();
     return formErrorFrom(e);
   }
-  if (form.get("js") === "1") return { ok: true, redirectTo: target };
-  redirect(target);
 }
 
 export async function sendEmailCodeAction(): Promise<FormState> {

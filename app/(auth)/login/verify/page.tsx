@@ -2,21 +2,24 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SecondFactorForm, SendCodeForm } from "@/components/auth/second-factor-form";
-import { findPendingSecondStep } from "@/lib/mfa";
+import { PasskeySecondStep } from "@/components/auth/passkey-sign-in";
+import { findPendingSecondStep, secondStepMethods } from "@/lib/mfa";
 import { currentSession, pendingSignInToken, rememberedSecondFactorMethod } from "@/lib/http";
-import { sendEmailCodeAction, verifySecondFactorAction } from "./actions";
+import { passkeySecondStepOptionsAction, sendEmailCodeAction, verifyPasskeySecondStepAction, verifySecondFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Two-step verification" };
 
 const linkClass = "font-medium text-indigo-600 hover:underline dark:text-indigo-400";
 
 const SUBTITLES = {
+  passkey: "Use the passkey on this device, your phone or your security key.",
   totp: "Open your authenticator app and enter the code it shows for Portico.",
   email: "We can email a code to the address of your account.",
   recovery: "Enter one of your recovery codes.",
 };
 
 const METHODS = [
+  { method: "passkey", href: "/login/verify?method=passkey", label: "Use a passkey" },
   { method: "totp", href: "/login/verify?method=totp", label: "Use your authenticator app" },
   { method: "email", href: "/login/verify?method=email", label: "Email me a code instead" },
   { method: "recovery", href: "/login/verify?method=recovery", label: "Use a recovery code instead" },
@@ -36,10 +39,13 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       </AuthCard>
     );
   }
-  // An explicit choice (the links below), else the method this browser used last, else the app.
+  // Only the methods this user has. An explicit choice (the links below), else the method this
+  // browser used last, else the strongest.
+  // (Right after success there is no pending sign-in: the page keeps what it showed.)
+  const available = pending ? await secondStepMethods(pending.userId) : METHODS.map((m) => m.method);
   const requested = (await searchParams).method ?? (await rememberedSecondFactorMethod());
-  const method = requested === "recovery" || requested === "email" ? requested : "totp";
-  const others = METHODS.filter((m) => m.method !== method);
+  const method = available.find((m) => m === requested) ?? available[0] ?? "email";
+  const others = METHODS.filter((m) => m.method !== method && (available as readonly string[]).includes(m.method));
   return (
     <AuthCard
       title="Two-step verification"
@@ -59,7 +65,11 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
     >
       <div className="space-y-5">
         {method === "email" ? <SendCodeForm action={sendEmailCodeAction} /> : null}
-        <SecondFactorForm action={verifySecondFactorAction} method={method} />
+        {method === "passkey" ? (
+          <PasskeySecondStep optionsAction={passkeySecondStepOptionsAction} verifyAction={verifyPasskeySecondStepAction} />
+        ) : (
+          <SecondFactorForm action={verifySecondFactorAction} method={method} />
+        )}
       </div>
     </AuthCard>
   );

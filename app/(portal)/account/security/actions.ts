@@ -1,6 +1,17 @@
 "use server";
 import { redirect } from "next/navigation";
-import { beginTotpEnrolment, confirmTotpEnrolment, dismissEnrolmentOffer, forgetTrustedDevices, regenerateRecoveryCodes, removeSecondFactor } from "@/lib/mfa";
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+  dismissEnrolmentOffer,
+  forgetTrustedDevices,
+  PASSKEY_AMR,
+  passkeyRegistrationOptions,
+  regenerateRecoveryCodes,
+  registerPasskey,
+  removeSecondFactor,
+} from "@/lib/mfa";
+import type { PasskeyCreationOptionsState } from "@/components/auth/passkey-types";
 import { addAuthenticationMethods } from "@/lib/sessions";
 import { formErrorFrom, requestContext, requireSession, safeNextPath, type FormState } from "@/lib/http";
 
@@ -70,4 +81,27 @@ export async function regenerateCodesAction(): Promise<CodesState> {
 export async function forgetDevicesAction(): Promise<void> {
   await forgetTrustedDevices(await signedInUser(), await requestContext());
   redirect("/account/security");
+}
+
+/** A registration challenge for a new passkey of this account. */
+export async function passkeyRegistrationOptionsAction(): Promise<PasskeyCreationOptionsState> {
+  try {
+    return { options: await passkeyRegistrationOptions(await signedInUser()) };
+  } catch (e) {
+    return formErrorFrom(e);
+  }
+}
+
+export async function registerPasskeyAction(response: unknown, name: unknown): Promise<CodesState> {
+  try {
+    const session = await recentSession();
+    const ctx = await requestContext();
+    const { user } = session;
+    const { recoveryCodes } = await registerPasskey({ id: user.id, email: user.email, displayName: user.displayName }, response, typeof name === "string" ? name : "", ctx);
+    // The ceremony just verified the user on the new passkey: this session has two factors now.
+    await addAuthenticationMethods(session.id, [...PASSKEY_AMR, "mfa"], ctx);
+    return { ok: true, recoveryCodes: recoveryCodes ?? undefined };
+  } catch (e) {
+    return formErrorFrom(e);
+  }
 }

@@ -7,7 +7,8 @@ import { requireSession, safeNextPath } from "@/lib/http";
 import { securityOverview, trustedDeviceCount } from "@/lib/mfa";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
-import { beginTotpAction, forgetDevicesAction, notNowAction, regenerateCodesAction, removeFactorAction } from "./actions";
+import { AddPasskeyForm } from "@/components/portal/add-passkey";
+import { beginTotpAction, forgetDevicesAction, notNowAction, passkeyRegistrationOptionsAction, regenerateCodesAction, registerPasskeyAction, removeFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -19,6 +20,8 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const { user } = session;
   const [{ factors, recoveryCodesLeft }, trustedDevices] = await Promise.all([securityOverview(user.id), trustedDeviceCount(user.id)]);
   const on = factors.length > 0;
+  const passkeys = factors.filter((f) => f.type === "passkey");
+  const codeFactors = factors.filter((f) => f.type !== "passkey");
   // Sent here by an application's MFA policy (lib/oidc/mfa-policy.ts) in the middle of a sign-in.
   const params = await searchParams;
   const asked = !on && (params.mfa === "required" || params.mfa === "offer") ? params.mfa : null;
@@ -39,34 +42,26 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         <div>
           <h2 id="two-step" className="text-lg font-semibold">Two-step verification</h2>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="two-step-status">
-            {on ? "On: signing in asks for a code after your password." : "Off: your password alone signs you in."}
+            {on ? "On: signing in with your password also asks for a code or a passkey." : "Off: your password alone signs you in."}
           </p>
         </div>
-        {factors.length ? (
-          <ul className="divide-y divide-slate-200 dark:divide-slate-800">
-            {factors.map((f) => (
-              <li key={f.id} className="flex flex-wrap items-center justify-between gap-3 py-3">
-                <div>
-                  <p className="font-medium">{f.label}</p>
-                  <p className="text-xs text-slate-500">
-                    Added <time dateTime={f.createdAt.toISOString()}>{f.createdAt.toUTCString()}</time>
-                    {f.lastUsedAt ? <> · last used <time dateTime={f.lastUsedAt.toISOString()}>{f.lastUsedAt.toUTCString()}</time></> : null}
-                  </p>
-                </div>
-                <form action={removeFactorAction}>
-                  <input type="hidden" name="factor" value={f.id} />
-                  <button type="submit" className={secondaryButton}>Remove</button>
-                </form>
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        {codeFactors.length ? <FactorList factors={codeFactors} /> : null}
         <form action={beginTotpAction}>
           {next ? <input type="hidden" name="next" value={next} /> : null}
           <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-            {on ? "Add another authenticator app" : "Set up an authenticator app"}
+            {codeFactors.length ? "Add another authenticator app" : "Set up an authenticator app"}
           </button>
         </form>
+      </section>
+      <section aria-labelledby="passkeys" className={`${card} mt-6 space-y-4`}>
+        <div>
+          <h2 id="passkeys" className="text-lg font-semibold">Passkeys</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            Sign in with your fingerprint, face or device PIN instead of a password. A passkey also works as the second step.
+          </p>
+        </div>
+        {passkeys.length ? <FactorList factors={passkeys} /> : null}
+        <AddPasskeyForm optionsAction={passkeyRegistrationOptionsAction} registerAction={registerPasskeyAction} next={next ?? undefined} />
       </section>
       {on ? (
         <section aria-labelledby="recovery" className={`${card} mt-6 space-y-3`}>
@@ -91,5 +86,34 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         </section>
       ) : null}
     </PageShell>
+  );
+}
+
+type FactorSummary = Awaited<ReturnType<typeof securityOverview>>["factors"][number];
+
+function FactorList({ factors }: { factors: FactorSummary[] }) {
+  return (
+    <ul className="divide-y divide-slate-200 dark:divide-slate-800">
+      {factors.map((f) => (
+        <li key={f.id} className="flex flex-wrap items-center justify-between gap-3 py-3" data-testid="factor">
+          <div>
+            <p className="font-medium">{f.label}</p>
+            <p className="text-xs text-slate-500">
+              Added <time dateTime={f.createdAt.toISOString()}>{f.createdAt.toUTCString()}</time>
+              {f.lastUsedAt ? <> · last used <time dateTime={f.lastUsedAt.toISOString()}>{f.lastUsedAt.toUTCString()}</time></> : null}
+            </p>
+            {f.flaggedAt ? (
+              <p className="mt-1 text-sm text-red-600 dark:text-red-400">Blocked: this passkey may have been copied to another device. Remove it and add a new one.</p>
+            ) : null}
+          </div>
+          <form action={removeFactorAction}>
+            <input type="hidden" name="factor" value={f.id} />
+            <button type="submit" className={secondaryButton} aria-label={`Remove ${f.label}`}>
+              Remove
+            </button>
+          </form>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,0 +1,25 @@
+// Passwordless sign-in with a passkey (a discoverable WebAuthn credential, user verified). The
+// ceremony is lib/mfa's; this adds the account's own rules: a disabled account cannot sign in, and
+// a locked one stays locked (its unlock link is in the owner's mailbox) whatever the method.
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { verifyPasskeyAssertion } from "@/lib/mfa";
+import { lockedMessage } from "./login";
+import { UserError } from "./users.errors";
+import { findUserById, updateUser, type UserRecord } from "./users.repo";
+
+export async function authenticateWithPasskey(response: unknown, ctx: RequestContext, now = new Date()): Promise<UserRecord> {
+  const { userId, factorId } = await verifyPasskeyAssertion(response, { purpose: "sign-in", userId: null }, ctx, now);
+  const user = await findUserById(userId);
+  if (!user || user.disabledAt) {
+    await recordAudit({ actor: { type: "anonymous" }, action: "login.failed", target: { type: "user", id: userId }, result: "failure", context: ctx, details: { reason: "disabled", method: "passkey" } });
+    throw new UserError("invalid_credentials", "This passkey cannot sign you in. Sign in another way.");
+  }
+  if (user.lockedUntil && user.lockedUntil > now) {
+    await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "locked", method: "passkey" } });
+    throw new UserError("locked", lockedMessage(Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000)));
+  }
+  await updateUser(user.id, { lastLoginAt: now });
+  await recordAudit({ actor: { type: "user", id: user.id }, action: "login.succeeded", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: "passkey", factorId } });
+  return user;
+}
