@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_LOCK_AFTER, E2E_PORT, E2E_REGISTRATION_TOKEN } from "./e2e/env";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_LOCK_AFTER, E2E_PORT, E2E_REGISTRATION_TOKEN, E2E_SMS_GATEWAY_PORT, E2E_SMS_GATEWAY_TOKEN } from "./e2e/env";
 
 const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
@@ -47,6 +47,8 @@ export default defineConfig({
       REGISTRATIONS_PER_IP_HOUR: "500",
       ALTCHA_MAX_NUMBER: "2000",
       OIDC_REGISTRATION_TOKEN: E2E_REGISTRATION_TOKEN,
+      SMS_GATEWAY_URL: `http://127.0.0.1:${E2E_SMS_GATEWAY_PORT}/sms`,
+      SMS_GATEWAY_TOKEN: E2E_SMS_GATEWAY_TOKEN,
     },
   },
 });

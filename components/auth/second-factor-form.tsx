@@ -11,11 +11,12 @@ type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 const LABELS = {
   totp: { label: "Code from your authenticator app", hint: "Six digits; a new code appears every 30 seconds." },
   email: { label: "Code from the email", hint: "Six digits, valid for 10 minutes." },
+  sms: { label: "Code from the text message", hint: "Six digits, valid for 10 minutes." },
   recovery: { label: "Recovery code", hint: "One of the ten codes you saved, like abcde-fghjk. Each works once." },
 };
 
-/** The second step of a sign-in: a code from the authenticator app or an email, or a recovery code. */
-export function SecondFactorForm({ action, method }: { action: Action; method: "totp" | "email" | "recovery" }) {
+/** The second step of a sign-in: a code from the authenticator app, an email or a text message, or a recovery code. */
+export function SecondFactorForm({ action, method }: { action: Action; method: keyof typeof LABELS }) {
   const [state, formAction, pending] = useActionState(action, {});
   const digits = method !== "recovery";
   return (
@@ -46,14 +47,14 @@ export function SecondFactorForm({ action, method }: { action: Action; method: "
   );
 }
 
-/** Asks for an emailed code (again): the answer says where it went, or how long to wait. */
-export function SendCodeForm({ action }: { action: Action }) {
+/** Asks for an emailed or texted code (again): the answer says where it went, or how long to wait. */
+export function SendCodeForm({ action, channel }: { action: Action; channel: "email" | "sms" }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="space-y-3">
       {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
       <button type="submit" disabled={pending} className="w-full rounded-lg px-4 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">
-        {pending ? "Sending…" : "Email me a code"}
+        {pending ? "Sending…" : channel === "sms" ? "Text me a code" : "Email me a code"}
       </button>
     </form>
   );

@@ -1,5 +1,4 @@
 "use client";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -7,7 +6,7 @@ import { Field } from "@/components/ui/field";
 import { createPasskey } from "@/components/auth/passkey-ceremony";
 import type { PasskeyCreationOptionsState } from "@/components/auth/passkey-types";
 import type { FormState } from "@/lib/http/form-action";
-import { RecoveryCodeList } from "./recovery-codes";
+import { FactorAdded } from "./recovery-codes";
 
 type CodesState = FormState & { recoveryCodes?: string[] };
 
@@ -27,22 +26,7 @@ export function AddPasskeyForm({
   const [state, setState] = useState<CodesState>({});
 
   if (state.ok) {
-    return (
-      <div className="space-y-4">
-        <Alert tone="success">Your passkey is added. You can sign in with it, without your password.</Alert>
-        {state.recoveryCodes ? <RecoveryCodeList codes={state.recoveryCodes} /> : null}
-        {next ? (
-          // A plain navigation: `next` may be /oauth2/authorize, a route handler rather than a page.
-          <a href={next} className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-            Continue
-          </a>
-        ) : (
-          <Link href="/account/security" className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400" onClick={() => router.refresh()}>
-            Done
-          </Link>
-        )}
-      </div>
-    );
+    return <FactorAdded message="Your passkey is added. You can sign in with it, without your password." recoveryCodes={state.recoveryCodes} next={next} onDone={() => router.refresh()} />;
   }
   return (
     <form

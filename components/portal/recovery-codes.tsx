@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -24,36 +24,61 @@ export function RecoveryCodeList({ codes }: { codes: string[] }) {
   );
 }
 
-/** `next`: an application waiting for this (its sign-in continues there), else the security page. */
-export function ConfirmTotpForm({ action, factorId, next }: { action: (prev: CodesState, form: FormData) => Promise<CodesState>; factorId: string; next?: string }) {
-  const [state, formAction, pending] = useActionState(action, {});
-  if (state.ok) {
-    return (
-      <div className="space-y-4">
-        <Alert tone="success">Two-step verification is on. Signing in will ask for a code from your app.</Alert>
-        {state.recoveryCodes ? <RecoveryCodeList codes={state.recoveryCodes} /> : null}
-        {next ? (
-          // A plain navigation: `next` may be /oauth2/authorize, a route handler rather than a page.
-          <a href={next} className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-            Continue
-          </a>
-        ) : (
-          <Link href="/account/security" className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-            Done
-          </Link>
-        )}
-      </div>
-    );
-  }
+/**
+ * Right after a factor is added: what changed, the recovery codes when it was the first factor,
+ * and the way on. `next`: an application waiting for this (its sign-in continues there), else
+ * the security page.
+ */
+export function FactorAdded({ message, recoveryCodes, next, onDone }: { message: string; recoveryCodes?: string[]; next?: string; onDone?: () => void }) {
   return (
-    <form action={formAction} noValidate className="max-w-sm space-y-4">
-      {state.message ? <Alert tone="error">{state.message}</Alert> : null}
-      <input type="hidden" name="factor" value={factorId} />
-      <Field name="code" label="Code from the app" autoComplete="one-time-code" inputMode="numeric" maxLength={6} required error={state.fieldErrors?.code} />
-      <Button type="submit" disabled={pending}>
-        {pending ? "Checking…" : "Turn on"}
-      </Button>
-    </form>
+    <div className="space-y-4">
+      <Alert tone="success">{message}</Alert>
+      {recoveryCodes ? <RecoveryCodeList codes={recoveryCodes} /> : null}
+      {next ? (
+        // A plain navigation: `next` may be /oauth2/authorize, a route handler rather than a page.
+        <a href={next} className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Continue
+        </a>
+      ) : (
+        <Link href="/account/security" className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400" onClick={onDone}>
+          Done
+        </Link>
+      )}
+    </div>
+  );
+}
+
+/** Activates an enrolment (an authenticator app, a phone number) with the first code it gives. */
+export function ConfirmFactorForm({
+  action,
+  factorId,
+  next,
+  codeLabel,
+  enabledMessage,
+  children,
+}: {
+  action: (prev: CodesState, form: FormData) => Promise<CodesState>;
+  factorId: string;
+  next?: string;
+  codeLabel: string;
+  enabledMessage: string;
+  /** Shown under the form until the factor is on (a "send a new code" link). */
+  children?: ReactNode;
+}) {
+  const [state, formAction, pending] = useActionState(action, {});
+  if (state.ok) return <FactorAdded message={enabledMessage} recoveryCodes={state.recoveryCodes} next={next} />;
+  return (
+    <div className="space-y-5">
+      <form action={formAction} noValidate className="max-w-sm space-y-4">
+        {state.message ? <Alert tone="error">{state.message}</Alert> : null}
+        <input type="hidden" name="factor" value={factorId} />
+        <Field name="code" label={codeLabel} autoComplete="one-time-code" inputMode="numeric" maxLength={6} required error={state.fieldErrors?.code} />
+        <Button type="submit" disabled={pending}>
+          {pending ? "Checking…" : "Turn on"}
+        </Button>
+      </form>
+      {children}
+    </div>
   );
 }
 

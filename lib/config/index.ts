@@ -39,6 +39,14 @@ const envSchema = z.object({
   PORTICO_DEV_OUTBOX: z.enum(["0", "1", "false", "true"]).optional(),
   // Two-step verification for applications that follow the global policy (see lib/oidc/mfa-policy.ts).
   MFA_POLICY: z.enum(["off", "optional", "required"], { error: "MFA_POLICY must be off, optional or required" }).default("off"),
+  // Text messages (one-time codes): a generic HTTP gateway (lib/sms/transport.ts); unset -> dev outbox.
+  SMS_GATEWAY_URL: z
+    .url("SMS_GATEWAY_URL must be a URL")
+    .refine((u) => u.startsWith("https://") || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(u), "SMS_GATEWAY_URL must be https:// (plain http only to localhost)")
+    .optional(),
+  SMS_GATEWAY_TOKEN: z.string().trim().min(16, "SMS_GATEWAY_TOKEN must be at least 16 characters").optional(),
+  SMS_FROM: z.string().trim().min(1).max(20, "SMS_FROM is at most 20 characters (a sender name or number)").optional(),
+  SMS_PER_NUMBER_DAY: z.coerce.number().int().min(1).default(10),
   // RFC 7591 §3: a deployment-wide initial access token for dynamic client registration.
   OIDC_REGISTRATION_TOKEN: z
     .string()
@@ -84,6 +92,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const publicUrl = (c.PORTICO_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
   if (Boolean(c.PORTICO_ADMIN_EMAIL) !== Boolean(c.PORTICO_ADMIN_PASSWORD)) {
     throw new Error("Invalid Portico configuration: set both PORTICO_ADMIN_EMAIL and PORTICO_ADMIN_PASSWORD, or neither.");
+  }
+  if (c.SMS_GATEWAY_URL && !c.SMS_GATEWAY_TOKEN) {
+    throw new Error("Invalid Portico configuration: SMS_GATEWAY_URL needs SMS_GATEWAY_TOKEN (the gateway's bearer token).");
   }
   return {
     ...c,

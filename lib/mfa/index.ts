@@ -1,4 +1,5 @@
-// Second factors: TOTP (RFC 6238), codes emailed to the account's address, and recovery codes;
+// Second factors: passkeys, TOTP (RFC 6238), codes emailed to the account's address or texted to
+// its phone number, and recovery codes;
 // and the pending sign-in that waits for one after the password. The pending state is not a session: it only lets its holder try a second
 // factor, at most MAX_ATTEMPTS times within PENDING_LIFETIME_MINUTES; and per user at most
 // ATTEMPTS_PER_USER codes per quarter hour however many fresh sign-ins an attacker who knows the
@@ -7,13 +8,16 @@ import "server-only";
 import QRCode from "qrcode";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decryptAtRest, encryptAtRest, randomToken, sha256Hex } from "@/lib/crypto";
-import { config } from "@/lib/config";
 import { enqueueMail, kickMailWorker, maskEmail } from "@/lib/mail";
+import { maskPhone } from "@/lib/sms";
 import { consumeLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";
 import { factorIdSchema, passkeyNameSchema } from "./mfa.schema";
 import { insertPasskey, PASSKEY_AMR, verifyPasskeyAssertion, verifyPasskeyRegistration } from "./passkeys";
 import { newRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
+import { activateFactor, securityLink, type MfaUser } from "./activation";
+import { SMS_SENDS_PER_USER } from "./sms-enrolment";
+import { textCode } from "./sms-codes";
 import { newTotpSecret, totpUri, verifyTotp } from "./totp";
 import { newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, oneTimeCodeMatches, RESEND_AFTER_SECONDS } from "./one-time-code";
 import {
@@ -34,7 +38,8 @@ import {
   recordFactorUse,
   replaceRecoveryCodes,
   spendRecoveryCode,
-  storeEmailCode,
+  storeSentCode,
+  markFactorUsed,
   upsertOfferDismissal,
   insertTrustedDevice,
   listLiveTrustedDevices,
@@ -48,6 +53,8 @@ export { MfaError, type MfaErrorCode } from "./mfa.errors";
 export { currentTotp, verifyTotp } from "./totp";
 export { normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
 export { ONE_TIME_CODE_MINUTES } from "./one-time-code";
+export type { MfaUser } from "./activation";
+export { beginSmsEnrolment, confirmSmsEnrolment, pendingSmsEnrolment, resendSmsEnrolmentCode } from "./sms-enrolment";
 export { secondStepInputSchema, factorIdSchema } from "./mfa.schema";
 export { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "./mfa.repo";
 export { passkeyRegistrationOptions, passkeyAuthenticationOptions, verifyPasskeyAssertion, relyingParty, PASSKEY_AMR, CHALLENGE_MINUTES } from "./passkeys";
@@ -58,20 +65,13 @@ export const MAX_ATTEMPTS = 5;
 const ATTEMPTS_PER_USER = { keyPrefix: "mfa-attempt", points: 10, durationSeconds: 15 * 60 };
 
 /** RFC 8176 method references each way through the second step adds to the first factor's. */
-const SECOND_STEP_AMR: Record<SecondFactorMethod, string[]> = { totp: ["otp"], recovery: ["otp"], email: ["otp"], passkey: PASSKEY_AMR };
+const SECOND_STEP_AMR: Record<SecondFactorMethod, string[]> = { totp: ["otp"], recovery: ["otp"], email: ["otp"], sms: ["sms"], passkey: PASSKEY_AMR };
 const EMAIL_SENDS_PER_USER = { keyPrefix: "mfa-email-send", points: 5, durationSeconds: 15 * 60 };
 
-export type SecondFactorMethod = "totp" | "recovery" | "email" | "passkey";
+export type SecondFactorMethod = "totp" | "recovery" | "email" | "sms" | "passkey";
+/** Methods whose code Portico sends for the sign-in. */
+export type SentCodeChannel = Extract<SecondFactorMethod, "email" | "sms">;
 
-export interface MfaUser {
-  id: string;
-  email: string;
-  displayName?: string | null;
-}
-
-function securityLink(): string {
-  return new URL("/account/security", config().publicUrl).toString();
-}
 
 // --- Enrolment and management (the account's security page) ----------------------------------------
 
@@ -85,6 +85,7 @@ export async function secondStepMethods(userId: string): Promise<SecondFactorMet
   const methods: SecondFactorMethod[] = [];
   if (factors.some((f) => f.type === "passkey" && !f.flaggedAt)) methods.push("passkey");
   if (factors.some((f) => f.type === "totp")) methods.push("totp");
+  if (factors.some((f) => f.type === "sms")) methods.push("sms");
   methods.push("email");
   if (recoveryCodesLeft > 0) methods.push("recovery");
   return methods;
@@ -152,23 +153,6 @@ export async function registerPasskey(user: MfaUser, response: unknown, name: st
   if (!label.success) throw new MfaError("invalid_code", label.error.issues[0]!.message, "name");
   const passkey = await verifyPasskeyRegistration(user.id, response, label.data, ctx, now);
   return activateFactor(user, "mfa.passkey_registered", ctx, async (tx) => (await insertPasskey(user.id, passkey, now, tx)).id);
-}
-
-/**
- * A factor becomes active inside `activate`'s transaction, with its audit event. The first factor
- * of an account turns two-step verification on: recovery codes (returned once) and a mail.
- */
-async function activateFactor(user: MfaUser, action: string, ctx: RequestContext, activate: (tx: Tx) => Promise<string>): Promise<{ recoveryCodes: string[] | null }> {
-  const firstFactor = (await countConfirmedFactors(user.id)) === 0;
-  const codes = firstFactor ? Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode) : null;
-  await withTransaction(async (tx) => {
-    const factorId = await activate(tx);
-    if (codes) await replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), tx);
-    await recordAudit({ actor: { type: "user", id: user.id }, action, target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, recoveryCodesIssued: Boolean(codes) } }, tx);
-    if (firstFactor) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
-  });
-  if (firstFactor) kickMailWorker();
-  return { recoveryCodes: codes };
 }
 
 /** Removes a factor; removing the last one turns two-step verification off (and its recovery codes). */
@@ -267,35 +251,56 @@ export async function findPendingSecondStep(token: string | undefined | null, no
     next: pending.next,
     amr: pending.amr,
     attemptsLeft: MAX_ATTEMPTS - pending.attempts,
-    emailCode: pending.emailCodeHash && pending.emailCodeExpiresAt ? { hash: pending.emailCodeHash, expiresAt: pending.emailCodeExpiresAt, sentAt: pending.emailCodeSentAt } : null,
+    sentCode:
+      pending.codeHash && pending.codeExpiresAt && pending.codeChannel
+        ? { channel: pending.codeChannel as SentCodeChannel, hash: pending.codeHash, expiresAt: pending.codeExpiresAt, sentAt: pending.codeSentAt }
+        : null,
   };
 }
 
 /**
- * Emails a one-time code for this pending sign-in (replacing any earlier one). Throttled: one
- * send per RESEND_AFTER_SECONDS per sign-in, EMAIL_SENDS_PER_USER per quarter hour per account.
+ * Emails or texts a one-time code for this pending sign-in (replacing any earlier one, whichever
+ * way it went). Throttled: one send per RESEND_AFTER_SECONDS per sign-in, and per account
+ * EMAIL_SENDS_PER_USER or SMS_SENDS_PER_USER per quarter hour.
  */
-export async function sendEmailCode(token: string | undefined | null, user: (id: string) => Promise<MfaUser | null>, ctx: RequestContext, now = new Date()): Promise<{ sentTo: string }> {
+export async function sendSignInCode(
+  token: string | undefined | null,
+  channel: SentCodeChannel,
+  user: (id: string) => Promise<MfaUser | null>,
+  ctx: RequestContext,
+  now = new Date(),
+): Promise<{ sentTo: string }> {
   const pending = await findPendingSecondStep(token, now);
   if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
   const owner = await user(pending.userId);
   if (!owner) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
-  const sentAgo = pending.emailCode?.sentAt ? (now.getTime() - pending.emailCode.sentAt.getTime()) / 1000 : Infinity;
+  const phone = channel === "sms" ? (await smsFactorOf(pending.userId))?.phone : undefined;
+  if (channel === "sms" && !phone) throw new MfaError("not_found", "This account has no phone number for codes. Use another method.");
+  const sentAgo = pending.sentCode?.sentAt ? (now.getTime() - pending.sentCode.sentAt.getTime()) / 1000 : Infinity;
   if (sentAgo < RESEND_AFTER_SECONDS) throw new MfaError("too_many_attempts", `A code is on its way. You can ask for another in ${Math.ceil(RESEND_AFTER_SECONDS - sentAgo)} seconds.`);
-  const wait = await consumeLimit(EMAIL_SENDS_PER_USER, pending.userId);
+  const wait = await consumeLimit(channel === "sms" ? SMS_SENDS_PER_USER : EMAIL_SENDS_PER_USER, pending.userId);
   if (wait > 0) throw new MfaError("too_many_attempts", `Too many codes sent. Wait ${Math.ceil(wait / 60)} minutes, or use another method.`);
   const tokenHash = sha256Hex(token!);
   const code = newOneTimeCode();
-  const stored = await storeEmailCode(tokenHash, {
-    emailCodeHash: oneTimeCodeHash(code, tokenHash),
-    emailCodeExpiresAt: new Date(now.getTime() + ONE_TIME_CODE_MINUTES * 60_000),
-    emailCodeSentAt: now,
+  const stored = await storeSentCode(tokenHash, {
+    codeChannel: channel,
+    codeHash: oneTimeCodeHash(code, tokenHash),
+    codeExpiresAt: new Date(now.getTime() + ONE_TIME_CODE_MINUTES * 60_000),
+    codeSentAt: now,
   });
   if (!stored) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
-  await enqueueMail({ to: owner.email, template: "sign-in-code", data: { code, minutes: ONE_TIME_CODE_MINUTES, name: owner.displayName ?? undefined } });
-  kickMailWorker();
-  await recordAudit({ actor: { type: "user", id: owner.id }, action: "mfa.email_code_sent", target: { type: "user", id: owner.id }, result: "success", context: ctx });
-  return { sentTo: maskEmail(owner.email) };
+  if (phone) {
+    await textCode(phone, code, "sign-in-code");
+  } else {
+    await enqueueMail({ to: owner.email, template: "sign-in-code", data: { code, minutes: ONE_TIME_CODE_MINUTES, name: owner.displayName ?? undefined } });
+    kickMailWorker();
+  }
+  await recordAudit({ actor: { type: "user", id: owner.id }, action: `mfa.${channel}_code_sent`, target: { type: "user", id: owner.id }, result: "success", context: ctx, details: { purpose: "sign-in" } });
+  return { sentTo: phone ? maskPhone(phone) : maskEmail(owner.email) };
+}
+
+async function smsFactorOf(userId: string) {
+  return (await listConfirmedFactors(userId)).find((f) => f.type === "sms" && f.phone);
 }
 
 /**
@@ -328,8 +333,8 @@ export async function completeSecondStep(
         )
       : input.method === "totp"
         ? await checkTotp(pending.userId, input.code, now)
-        : input.method === "email"
-          ? checkEmailCode(tokenHash, pending, input.code, now)
+        : input.method === "email" || input.method === "sms"
+          ? await checkSentCode(tokenHash, pending, input.method, input.code, now)
           : await checkRecoveryCode(pending.userId, input.code, now);
   if (!ok) {
     const attempts = await addPendingAttempt(tokenHash);
@@ -360,9 +365,15 @@ async function checkTotp(userId: string, code: string, now: Date): Promise<boole
   return false;
 }
 
-function checkEmailCode(tokenHash: string, pending: NonNullable<Awaited<ReturnType<typeof findPendingSecondStep>>>, code: string, now: Date): boolean {
-  const sent = pending.emailCode;
-  return Boolean(sent && sent.expiresAt > now && oneTimeCodeMatches(code, tokenHash, sent.hash));
+/** The code sent for this sign-in, by the channel the user says it came through. */
+async function checkSentCode(tokenHash: string, pending: NonNullable<Awaited<ReturnType<typeof findPendingSecondStep>>>, channel: SentCodeChannel, code: string, now: Date): Promise<boolean> {
+  const sent = pending.sentCode;
+  const ok = Boolean(sent && sent.channel === channel && sent.expiresAt > now && oneTimeCodeMatches(code, tokenHash, sent.hash));
+  if (ok && channel === "sms") {
+    const factor = await smsFactorOf(pending.userId);
+    if (factor) await markFactorUsed(factor.id, now);
+  }
+  return ok;
 }
 
 async function checkRecoveryCode(userId: string, code: string, now: Date): Promise<boolean> {

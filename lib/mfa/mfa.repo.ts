@@ -80,7 +80,7 @@ export async function findPendingSignIn(tokenHash: string) {
   return (await client()).pendingSignIn.findUnique({ where: { tokenHash } });
 }
 
-export async function storeEmailCode(tokenHash: string, data: { emailCodeHash: string; emailCodeExpiresAt: Date; emailCodeSentAt: Date }): Promise<boolean> {
+export async function storeSentCode(tokenHash: string, data: { codeChannel: "email" | "sms"; codeHash: string; codeExpiresAt: Date; codeSentAt: Date }): Promise<boolean> {
   const { count } = await (await client()).pendingSignIn.updateMany({ where: { tokenHash }, data });
   return count === 1;
 }
@@ -188,4 +188,40 @@ export async function consumeWebAuthnChallenge(challenge: string, purpose: strin
 
 export async function deleteExpiredWebAuthnChallenges(now: Date): Promise<number> {
   return (await (await client()).webAuthnChallenge.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+}
+
+// Phone numbers (SMS factors) ---------------------------------------------------------------------
+
+export async function insertSmsFactor(data: { id: string; userId: string; label: string; phone: string; codeHash: string; codeExpiresAt: Date; codeSentAt: Date }, tx?: Tx) {
+  return (await client(tx)).mfaFactor.create({ data: { ...data, type: "sms", secretSealed: null } });
+}
+
+/** A new enrolment code for an unconfirmed number; false when that enrolment is gone. */
+export async function storeFactorCode(id: string, data: { codeHash: string; codeExpiresAt: Date; codeSentAt: Date }): Promise<boolean> {
+  const { count } = await (await client()).mfaFactor.updateMany({ where: { id, confirmedAt: null }, data });
+  return count === 1;
+}
+
+/** Counts one wrong enrolment code; the new count, or null when the enrolment is gone. */
+export async function addFactorCodeAttempt(id: string): Promise<number | null> {
+  const rows = await (await client()).mfaFactor.updateManyAndReturn({ where: { id, confirmedAt: null }, data: { codeAttempts: { increment: 1 } }, select: { codeAttempts: true } });
+  return rows[0]?.codeAttempts ?? null;
+}
+
+/** Activates a proved number (once) and forgets its enrolment code. */
+export async function confirmSmsFactor(id: string, now: Date, tx: Tx): Promise<boolean> {
+  const { count } = await tx.mfaFactor.updateMany({
+    where: { id, type: "sms", confirmedAt: null },
+    data: { confirmedAt: now, lastUsedAt: now, codeHash: null, codeExpiresAt: null, codeAttempts: 0 },
+  });
+  return count === 1;
+}
+
+/** An account has one number for text messages: a newly proved one replaces the old. */
+export async function deleteOtherSmsFactors(userId: string, keepId: string, tx: Tx): Promise<number> {
+  return (await tx.mfaFactor.deleteMany({ where: { userId, type: "sms", id: { not: keepId } } })).count;
+}
+
+export async function markFactorUsed(id: string, now: Date): Promise<void> {
+  await (await client()).mfaFactor.updateMany({ where: { id }, data: { lastUsedAt: now } });
 }

@@ -6,7 +6,7 @@ export const factorIdSchema = z.uuid();
 
 /** The second step's form: which method, and the code as typed (each checker normalises its own). */
 export const secondStepInputSchema = z.object({
-  method: z.enum(["totp", "email", "recovery"]).catch("totp"),
+  method: z.enum(["totp", "email", "sms", "recovery"]).catch("totp"),
   code: z.string({ error: "Enter the code." }).trim().min(1, "Enter the code.").max(40, "That code is too long."),
 });
 

@@ -14,7 +14,7 @@ import {
   MfaError,
   regenerateRecoveryCodes,
   removeSecondFactor,
-  sendEmailCode,
+  sendSignInCode,
   trustDevice,
   isTrustedDevice,
   forgetTrustedDevices,
@@ -139,14 +139,14 @@ describe("emailed one-time code", () => {
     const { user } = await enrolled();
     const start = new Date();
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
-    const { sentTo } = await sendEmailCode(token, lookup(user), {}, start);
+    const { sentTo } = await sendSignInCode(token, "email", lookup(user), {}, start);
     expect(sentTo).toMatch(/^m\*\*\*@example\.com$/);
     const code = await mailedCode(user.email);
     // Another pending sign-in of the same user cannot use it.
     const other = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
     expect((await mfaError(completeSecondStep(other, lookup(user), { method: "email", code }, {}, start))).code).toBe("invalid_code");
     // Resending is throttled.
-    expect((await mfaError(sendEmailCode(token, lookup(user), {}, new Date(start.getTime() + 5_000)))).code).toBe("too_many_attempts");
+    expect((await mfaError(sendSignInCode(token, "email", lookup(user), {}, new Date(start.getTime() + 5_000)))).code).toBe("too_many_attempts");
     const done = await completeSecondStep(token, lookup(user), { method: "email", code }, {}, new Date(start.getTime() + 60_000));
     expect(done.amr).toEqual(["pwd", "otp", "mfa"]);
     expect(await t.db().auditEvent.count({ where: { action: "mfa.email_code_sent", actorId: user.id } })).toBe(1);
@@ -157,10 +157,10 @@ describe("emailed one-time code", () => {
     const start = new Date();
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
     expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code: "123456" }, {}, start))).message).toContain("4 attempts left");
-    await sendEmailCode(token, lookup(user), {}, start);
+    await sendSignInCode(token, "email", lookup(user), {}, start);
     const first = await mailedCode(user.email);
     const later = new Date(start.getTime() + 31_000);
-    await sendEmailCode(token, lookup(user), {}, later);
+    await sendSignInCode(token, "email", lookup(user), {}, later);
     const second = await mailedCode(user.email);
     if (first !== second) expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code: first }, {}, later))).code).toBe("invalid_code");
     expect((await completeSecondStep(token, lookup(user), { method: "email", code: second }, {}, later)).userId).toBe(user.id);

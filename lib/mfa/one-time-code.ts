@@ -1,4 +1,4 @@
-// Six-digit one-time codes sent by email (and later SMS) for the second step: random (not derived
+// Six-digit one-time codes sent by email or text message for the second step: random (not derived
 // from time), valid 10 minutes, stored as HMAC-SHA256 under a key derived from PORTICO_SECRET (a
 // 6-digit hash alone would be reversed instantly), compared in constant time.
 import "server-only";

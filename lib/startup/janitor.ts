@@ -1,8 +1,10 @@
-// Every 10 minutes, deletes protocol state (lib/oidc) and pending sign-ins, trusted devices and WebAuthn challenges (lib/mfa) that have expired. Each node runs it; the
+// Every 10 minutes, deletes protocol state (lib/oidc), pending sign-ins, trusted devices and WebAuthn challenges (lib/mfa) that have
+// expired, and text-message records past their retention (lib/sms). Each node runs it; the
 // deletes are idempotent, so several nodes at once only repeat work.
 import "server-only";
 import { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/mfa";
 import { purgeExpiredProtocolState } from "@/lib/oidc";
+import { purgeOldSmsMessages } from "@/lib/sms";
 
 const INTERVAL_MS = 10 * 60_000;
 const KEY = Symbol.for("portico.janitor");
@@ -21,6 +23,7 @@ async function sweep(): Promise<void> {
       pendingSignIns: await deleteExpiredPendingSignIns(now),
       trustedDevices: await deleteExpiredTrustedDevices(now),
       webAuthnChallenges: await deleteExpiredWebAuthnChallenges(now),
+      smsMessages: await purgeOldSmsMessages(now),
     };
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
     if (total > 0) console.log(`[portico] janitor deleted expired protocol state: ${JSON.stringify(deleted)}`);

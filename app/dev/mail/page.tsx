@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { config } from "@/lib/config";
 import { listOutbox } from "@/lib/mail";
+import { listSmsOutbox } from "@/lib/sms";
 
 export const metadata: Metadata = { title: "Dev outbox" };
 export const dynamic = "force-dynamic";
@@ -11,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function DevMailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   if (!config().devOutbox) notFound();
   const { to } = await searchParams;
-  const messages = await listOutbox({ to: typeof to === "string" ? to.trim().toLowerCase() : undefined, take: 100 });
+  const [messages, texts] = await Promise.all([listOutbox({ to: typeof to === "string" ? to.trim().toLowerCase() : undefined, take: 100 }), listSmsOutbox({ take: 50 })]);
   return (
     <main className="mx-auto max-w-4xl px-4 py-8">
       <h1 className="text-2xl font-semibold">Dev outbox</h1>
@@ -30,6 +31,21 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
           </li>
         ))}
         {messages.length === 0 ? <li className="px-4 py-6 text-center text-slate-500">No mail yet.</li> : null}
+      </ul>
+      <h2 className="mt-10 text-xl font-semibold">Text messages</h2>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        {config().SMS_GATEWAY_URL ? "Sent through SMS_GATEWAY_URL: their text is not kept." : "No SMS_GATEWAY_URL is set, so they go nowhere else."} Newest first.
+      </p>
+      <ul className="mt-4 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+        {texts.map((m) => (
+          <li key={m.id} className="px-4 py-3" data-testid="sms-item">
+            <div className="text-sm text-slate-500">
+              to <span data-testid="sms-to">{m.to}</span> · {m.purpose} · {m.status} · {m.createdAt.toISOString()}
+            </div>
+            {m.text ? <pre className="mt-1 whitespace-pre-wrap font-mono text-sm" data-testid="sms-text">{m.text}</pre> : null}
+          </li>
+        ))}
+        {texts.length === 0 ? <li className="px-4 py-6 text-center text-slate-500">No text messages yet.</li> : null}
       </ul>
     </main>
   );

@@ -1,6 +1,6 @@
 "use server";
 import { redirect } from "next/navigation";
-import { completeSecondStep, findPendingSecondStep, MfaError, passkeyAuthenticationOptions, secondStepInputSchema, sendEmailCode, trustDevice } from "@/lib/mfa";
+import { completeSecondStep, findPendingSecondStep, MfaError, passkeyAuthenticationOptions, secondStepInputSchema, sendSignInCode, trustDevice, type SentCodeChannel } from "@/lib/mfa";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
 import { getUserClaims } from "@/lib/users";
 import { clearPendingSignInCookie, fieldErrorsOf, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
@@ -53,11 +53,19 @@ async function finishSecondStep(input: Parameters<typeof completeSecondStep>[2],
   }
 }
 
-export async function sendEmailCodeAction(): Promise<FormState> {
+async function sendCode(channel: SentCodeChannel): Promise<FormState> {
   try {
-    const { sentTo } = await sendEmailCode(await pendingSignInToken(), mfaUser, await requestContext());
+    const { sentTo } = await sendSignInCode(await pendingSignInToken(), channel, mfaUser, await requestContext());
     return { ok: true, message: `We sent a code to ${sentTo}.` };
   } catch (e) {
     return formErrorFrom(e);
   }
+}
+
+export async function sendEmailCodeAction(): Promise<FormState> {
+  return sendCode("email");
+}
+
+export async function sendSmsCodeAction(): Promise<FormState> {
+  return sendCode("sms");
 }

@@ -5,7 +5,7 @@ import { SecondFactorForm, SendCodeForm } from "@/components/auth/second-factor-
 import { PasskeySecondStep } from "@/components/auth/passkey-sign-in";
 import { findPendingSecondStep, secondStepMethods } from "@/lib/mfa";
 import { currentSession, pendingSignInToken, rememberedSecondFactorMethod } from "@/lib/http";
-import { passkeySecondStepOptionsAction, sendEmailCodeAction, verifyPasskeySecondStepAction, verifySecondFactorAction } from "./actions";
+import { passkeySecondStepOptionsAction, sendEmailCodeAction, sendSmsCodeAction, verifyPasskeySecondStepAction, verifySecondFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Two-step verification" };
 
@@ -14,6 +14,7 @@ const linkClass = "font-medium text-indigo-600 hover:underline dark:text-indigo-
 const SUBTITLES = {
   passkey: "Use the passkey on this device, your phone or your security key.",
   totp: "Open your authenticator app and enter the code it shows for Portico.",
+  sms: "We can text a code to the phone number of your account.",
   email: "We can email a code to the address of your account.",
   recovery: "Enter one of your recovery codes.",
 };
@@ -21,6 +22,7 @@ const SUBTITLES = {
 const METHODS = [
   { method: "passkey", href: "/login/verify?method=passkey", label: "Use a passkey" },
   { method: "totp", href: "/login/verify?method=totp", label: "Use your authenticator app" },
+  { method: "sms", href: "/login/verify?method=sms", label: "Text me a code instead" },
   { method: "email", href: "/login/verify?method=email", label: "Email me a code instead" },
   { method: "recovery", href: "/login/verify?method=recovery", label: "Use a recovery code instead" },
 ] as const;
@@ -64,7 +66,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       }
     >
       <div className="space-y-5">
-        {method === "email" ? <SendCodeForm action={sendEmailCodeAction} /> : null}
+        {method === "email" || method === "sms" ? <SendCodeForm action={method === "sms" ? sendSmsCodeAction : sendEmailCodeAction} channel={method} /> : null}
         {method === "passkey" ? (
           <PasskeySecondStep optionsAction={passkeySecondStepOptionsAction} verifyAction={verifyPasskeySecondStepAction} />
         ) : (

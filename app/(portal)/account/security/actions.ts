@@ -1,7 +1,9 @@
 "use server";
 import { redirect } from "next/navigation";
 import {
+  beginSmsEnrolment,
   beginTotpEnrolment,
+  confirmSmsEnrolment,
   confirmTotpEnrolment,
   dismissEnrolmentOffer,
   forgetTrustedDevices,
@@ -10,7 +12,10 @@ import {
   regenerateRecoveryCodes,
   registerPasskey,
   removeSecondFactor,
+  resendSmsEnrolmentCode,
+  type MfaUser,
 } from "@/lib/mfa";
+import type { RequestContext } from "@/lib/audit";
 import type { PasskeyCreationOptionsState } from "@/components/auth/passkey-types";
 import { addAuthenticationMethods } from "@/lib/sessions";
 import { formErrorFrom, requestContext, requireSession, safeNextPath, type FormState } from "@/lib/http";
@@ -49,18 +54,57 @@ export async function notNowAction(_prev: FormState, form: FormData): Promise<Fo
 }
 
 export async function confirmTotpAction(_prev: CodesState, form: FormData): Promise<CodesState> {
+  return confirmEnrolment(form, "Enter the six digits your app shows.", confirmTotpEnrolment, ["otp", "mfa"]);
+}
+
+/**
+ * The first code of a new factor. It proves the factor inside this session, so the session gains
+ * its methods (`amr`): it is a two-factor session now.
+ */
+async function confirmEnrolment(
+  form: FormData,
+  hint: string,
+  confirm: (user: MfaUser, factorId: string, code: string, ctx: RequestContext) => Promise<{ recoveryCodes: string[] | null }>,
+  amr: string[],
+): Promise<CodesState> {
   const code = String(form.get("code") ?? "").replace(/\s/g, "").slice(0, 12);
-  if (!/^\d{6}$/.test(code)) return { fieldErrors: { code: "Enter the six digits your app shows." } };
+  if (!/^\d{6}$/.test(code)) return { fieldErrors: { code: hint } };
   try {
     const session = await recentSession();
     const ctx = await requestContext();
-    const { recoveryCodes } = await confirmTotpEnrolment({ id: session.user.id, email: session.user.email, displayName: session.user.displayName }, String(form.get("factor") ?? ""), code, ctx);
-    // The code just confirmed proves the factor inside this session: it is a two-factor session now.
-    await addAuthenticationMethods(session.id, ["otp", "mfa"], ctx);
+    const { recoveryCodes } = await confirm({ id: session.user.id, email: session.user.email, displayName: session.user.displayName }, String(form.get("factor") ?? ""), code, ctx);
+    await addAuthenticationMethods(session.id, amr, ctx);
     return { ok: true, recoveryCodes: recoveryCodes ?? undefined };
   } catch (e) {
     return formErrorFrom(e);
   }
+}
+
+/** Texts a code to the number typed; then the code is confirmed on /account/security/sms. */
+export async function beginSmsAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const phone = String(form.get("phone") ?? "");
+  const next = form.get("next");
+  let factorId: string;
+  try {
+    ({ factorId } = await beginSmsEnrolment(await signedInUser(), phone, await requestContext()));
+  } catch (e) {
+    return formErrorFrom(e, { phone });
+  }
+  const q = new URLSearchParams({ factor: factorId, ...(typeof next === "string" && next ? { next: safeNextPath(next) } : {}) });
+  redirect(`/account/security/sms?${q}`);
+}
+
+export async function resendSmsCodeAction(_prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const { sentTo } = await resendSmsEnrolmentCode(await signedInUser(), String(form.get("factor") ?? ""), await requestContext());
+    return { ok: true, message: `We sent a new code to ${sentTo}.` };
+  } catch (e) {
+    return formErrorFrom(e);
+  }
+}
+
+export async function confirmSmsAction(_prev: CodesState, form: FormData): Promise<CodesState> {
+  return confirmEnrolment(form, "Enter the six digits from the text message.", confirmSmsEnrolment, ["sms", "mfa"]);
 }
 
 export async function removeFactorAction(form: FormData): Promise<void> {

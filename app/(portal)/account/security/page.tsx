@@ -8,7 +8,8 @@ import { securityOverview, trustedDeviceCount } from "@/lib/mfa";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
 import { AddPasskeyForm } from "@/components/portal/add-passkey";
-import { beginTotpAction, forgetDevicesAction, notNowAction, passkeyRegistrationOptionsAction, regenerateCodesAction, registerPasskeyAction, removeFactorAction } from "./actions";
+import { AddPhoneForm } from "@/components/portal/add-phone";
+import { beginSmsAction, beginTotpAction, forgetDevicesAction, notNowAction, passkeyRegistrationOptionsAction, regenerateCodesAction, registerPasskeyAction, removeFactorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -21,7 +22,8 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const [{ factors, recoveryCodesLeft }, trustedDevices] = await Promise.all([securityOverview(user.id), trustedDeviceCount(user.id)]);
   const on = factors.length > 0;
   const passkeys = factors.filter((f) => f.type === "passkey");
-  const codeFactors = factors.filter((f) => f.type !== "passkey");
+  const apps = factors.filter((f) => f.type === "totp");
+  const phones = factors.filter((f) => f.type === "sms");
   // Sent here by an application's MFA policy (lib/oidc/mfa-policy.ts) in the middle of a sign-in.
   const params = await searchParams;
   const asked = !on && (params.mfa === "required" || params.mfa === "offer") ? params.mfa : null;
@@ -45,11 +47,11 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             {on ? "On: signing in with your password also asks for a code or a passkey." : "Off: your password alone signs you in."}
           </p>
         </div>
-        {codeFactors.length ? <FactorList factors={codeFactors} /> : null}
+        {apps.length ? <FactorList factors={apps} /> : null}
         <form action={beginTotpAction}>
           {next ? <input type="hidden" name="next" value={next} /> : null}
           <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-            {codeFactors.length ? "Add another authenticator app" : "Set up an authenticator app"}
+            {apps.length ? "Add another authenticator app" : "Set up an authenticator app"}
           </button>
         </form>
       </section>
@@ -62,6 +64,16 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         </div>
         {passkeys.length ? <FactorList factors={passkeys} /> : null}
         <AddPasskeyForm optionsAction={passkeyRegistrationOptionsAction} registerAction={registerPasskeyAction} next={next ?? undefined} />
+      </section>
+      <section aria-labelledby="sms" className={`${card} mt-6 space-y-4`}>
+        <div>
+          <h2 id="sms" className="text-lg font-semibold">Text messages</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            Get the second-step code by text message. Handy as a backup, but weaker than an app or a passkey: a phone number can be taken over.
+          </p>
+        </div>
+        {phones.length ? <FactorList factors={phones} /> : null}
+        <AddPhoneForm action={beginSmsAction} next={next ?? undefined} hasPhone={phones.length > 0} />
       </section>
       {on ? (
         <section aria-labelledby="recovery" className={`${card} mt-6 space-y-3`}>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageShell } from "@/components/portal/page-shell";
-import { ConfirmTotpForm } from "@/components/portal/recovery-codes";
+import { ConfirmFactorForm } from "@/components/portal/recovery-codes";
 import { requireSession, safeNextPath } from "@/lib/http";
 import { pendingTotpEnrolment } from "@/lib/mfa";
 import { isAdmin } from "@/lib/users";
@@ -33,7 +33,13 @@ export default async function TotpSetupPage({ searchParams }: { searchParams: Pr
           </div>
           <div className="space-y-3">
             <p className="text-sm text-slate-600 dark:text-slate-400">2. Enter the six-digit code the app now shows, to prove it works.</p>
-            <ConfirmTotpForm action={confirmTotpAction} factorId={enrolment.factorId} next={next} />
+            <ConfirmFactorForm
+              action={confirmTotpAction}
+              factorId={enrolment.factorId}
+              next={next}
+              codeLabel="Code from the app"
+              enabledMessage="Two-step verification is on. Signing in will ask for a code from your app."
+            />
           </div>
         </div>
       ) : (
