@@ -20,7 +20,8 @@ export interface TemplateData {
   /** The second step of a sign-in by email: a six-digit code. */
   "sign-in-code": { code: string; minutes: number; name?: string };
   /** Two-step verification was turned on or off. */
-  "two-step-changed": { enabled: boolean; securityLink: string; name?: string };
+  /** `byAdministrator`: turned off by support (the owner had lost every factor). */
+  "two-step-changed": { enabled: boolean; securityLink: string; name?: string; byAdministrator?: boolean };
 }
 export type TemplateName = keyof TemplateData;
 export const templateNames = [
@@ -167,8 +168,10 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
   "two-step-changed": (d) =>
     layout(d.enabled ? `Two-step verification is on for your ${PRODUCT} account` : `Two-step verification was turned off for your ${PRODUCT} account`, d.name, [
       d.enabled
-        ? "Signing in now asks for a code from your authenticator app after your password. Keep your recovery codes somewhere safe."
-        : "Signing in no longer asks for a second step. If you did not do this, change your password at once.",
+        ? "Signing in with your password now also asks for a second step: a passkey or a code. Keep your recovery codes somewhere safe."
+        : d.byAdministrator
+          ? "An administrator removed your passkeys, authenticator apps, phone number and recovery codes, so signing in no longer asks for a second step. If you did not ask for this, change your password at once and contact support."
+          : "Signing in no longer asks for a second step. If you did not do this, change your password at once.",
       { label: "Review your security settings", link: httpUrl(d.securityLink) },
     ]),
 };

@@ -25,6 +25,7 @@ import {
   confirmFactor,
   countConfirmedFactors,
   countUnusedRecoveryCodes,
+  deleteAllFactors,
   deleteFactor,
   deletePendingSignIn,
   deleteRecoveryCodes,
@@ -170,6 +171,24 @@ export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: R
     return remaining === 0;
   });
   if (turnedOff) kickMailWorker();
+}
+
+/**
+ * Turns two-step verification off for an owner who lost every factor and proved who they are
+ * another way: all factors, recovery codes and trusted browsers go, in one transaction, audited
+ * as done by `by`, and the owner is mailed. The caller authorises `by` (lib/users checks the role).
+ */
+export async function resetSecondFactors(user: MfaUser, by: { type: "user"; id: string }, ctx: RequestContext, now = new Date()): Promise<{ removed: number }> {
+  const removed = await withTransaction(async (tx) => {
+    const count = await deleteAllFactors(user.id, tx);
+    await deleteRecoveryCodes(user.id, tx);
+    await revokeTrustedDevices(user.id, now, tx);
+    await recordAudit({ actor: by, action: "mfa.reset_by_admin", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorsRemoved: count } }, tx);
+    await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, byAdministrator: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
+    return count;
+  });
+  kickMailWorker();
+  return { removed };
 }
 
 /** New recovery codes replace all old ones (used or not). Only with two-step verification on. */

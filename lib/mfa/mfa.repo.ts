@@ -44,6 +44,10 @@ export async function recordFactorUse(id: string, step: number, now: Date): Prom
   return count === 1;
 }
 
+export async function deleteAllFactors(userId: string, tx: Tx): Promise<number> {
+  return (await tx.mfaFactor.deleteMany({ where: { userId } })).count;
+}
+
 export async function deleteFactor(id: string, userId: string, tx?: Tx): Promise<boolean> {
   const { count } = await (await client(tx)).mfaFactor.deleteMany({ where: { id, userId } });
   return count === 1;

@@ -2,6 +2,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
+import { createSmtpTransport, deliverDueMail } from "@/lib/mail";
+import { decodeQuotedPrintable, startSmtp } from "@/test/smtp-server";
 import {
   beginPendingSignIn,
   beginTotpEnrolment,
@@ -150,6 +152,22 @@ describe("emailed one-time code", () => {
     const done = await completeSecondStep(token, lookup(user), { method: "email", code }, {}, new Date(start.getTime() + 60_000));
     expect(done.amr).toEqual(["pwd", "otp", "mfa"]);
     expect(await t.db().auditEvent.count({ where: { action: "mfa.email_code_sent", actorId: user.id } })).toBe(1);
+  });
+
+  it("arrives through a real SMTP server and signs in", async () => {
+    const smtp = await startSmtp();
+    try {
+      const { user } = await enrolled();
+      const token = await beginPendingSignIn(user.id, "/account", ["pwd"]);
+      await sendSignInCode(token, "email", lookup(user), {});
+      await deliverDueMail({ transport: createSmtpTransport(smtp.url, { timeoutMs: 5000 }), limit: 100 });
+      const received = smtp.received.find((r) => r.rcpt.includes(user.email));
+      const code = decodeQuotedPrintable(received?.raw ?? "").match(/^Subject: (\d{6}) /m)?.[1];
+      expect(code, "the code in the delivered message's subject").toMatch(/^\d{6}$/);
+      expect((await completeSecondStep(token, lookup(user), { method: "email", code: code! }, {})).amr).toEqual(["pwd", "otp", "mfa"]);
+    } finally {
+      await smtp.close();
+    }
   });
 
   it("a wrong or unsent code counts an attempt; a replaced code stops working", async () => {

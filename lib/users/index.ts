@@ -8,6 +8,7 @@ export { registerUser } from "./registration";
 export { changeEmail } from "./email-change";
 export { authenticateWithPassword } from "./login";
 export { authenticateWithPasskey } from "./passkey-login";
+export { adminResetSecondFactors } from "./admin-mfa-reset";
 export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, unlockWithToken } from "./recovery";
 export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";
 export { UserError, INVALID_CREDENTIALS_MESSAGE, type UserErrorCode } from "./users.errors";

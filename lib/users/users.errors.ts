@@ -8,7 +8,8 @@ export type UserErrorCode =
   | "rate_limited"
   | "captcha_failed"
   | "forbidden"
-  | "email_taken";
+  | "email_taken"
+  | "not_found";
 
 export class UserError extends Error {
   constructor(
