@@ -73,7 +73,6 @@ export type SecondFactorMethod = "totp" | "recovery" | "email" | "sms" | "passke
 /** Methods whose code Portico sends for the sign-in. */
 export type SentCodeChannel = Extract<SecondFactorMethod, "email" | "sms">;
 
-
 // --- Enrolment and management (the account's security page) ----------------------------------------
 
 export async function hasSecondFactor(userId: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { PageShell } from "@/components/portal/page-shell";
+import { SetupFinished } from "@/components/portal/setup-finished";
 import { ConfirmFactorForm } from "@/components/portal/recovery-codes";
 import { ResendEnrolmentCodeForm } from "@/components/portal/add-phone";
 import { requireSession, safeNextPath } from "@/lib/http";
@@ -36,12 +36,7 @@ export default async function SmsSetupPage({ searchParams }: { searchParams: Pro
           </ConfirmFactorForm>
         </div>
       ) : (
-        <p className="mt-6">
-          This setup has expired or is finished.{" "}
-          <Link href="/account/security" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-            Back to security settings
-          </Link>
-        </p>
+        <SetupFinished />
       )}
     </PageShell>
   );
