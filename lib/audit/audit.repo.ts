@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb, Prisma } from "@/lib/db";
+import { getDb, getSql, Prisma } from "@/lib/db";
 import type { AuditEventInput } from "./audit.schema";
 
 export type TxClient = Prisma.TransactionClient;
@@ -28,4 +28,16 @@ export async function queryAuditEvents(filter: { targetId?: string; action?: str
     orderBy: { id: "desc" },
     take: filter.take,
   });
+}
+
+/** Failed sign-ins since `since`: on the account, from the address, and distinct accounts from it. One statement. */
+export async function countSignInFailures(userId: string, ip: string | null, since: Date): Promise<{ account: number; ip: number; accountsFromIp: number }> {
+  const [row] = await (await getSql())<{ account: string; ip: string; accounts: string }>(
+    // Separate subqueries, so each uses its index ((targetType, targetId) and (ip, createdAt)).
+    `SELECT (SELECT count(*) FROM "AuditEvent" WHERE "targetType" = 'user' AND "targetId" = $1 AND "action" = 'login.failed' AND "createdAt" >= $3) AS account,
+            (SELECT count(*) FROM "AuditEvent" WHERE "ip" = $2 AND "action" = 'login.failed' AND "createdAt" >= $3) AS ip,
+            (SELECT count(DISTINCT "targetId") FROM "AuditEvent" WHERE "ip" = $2 AND "action" = 'login.failed' AND "createdAt" >= $3) AS accounts`,
+    [userId, ip, since],
+  );
+  return { account: Number(row?.account ?? 0), ip: Number(row?.ip ?? 0), accountsFromIp: Number(row?.accounts ?? 0) };
 }

@@ -2,7 +2,7 @@
 // (who, what, target, result, from where, when). The table refuses UPDATE and DELETE.
 // Audit depends on no other domain, so every domain may call it.
 import "server-only";
-import { insertAuditEvent, queryAuditEvents, type TxClient } from "./audit.repo";
+import { countSignInFailures, insertAuditEvent, queryAuditEvents, type TxClient } from "./audit.repo";
 import type { AuditEventInput } from "./audit.schema";
 
 export type { AuditEventInput, AuditActor, RequestContext } from "./audit.schema";
@@ -16,4 +16,9 @@ export function recordAudit(event: AuditEventInput, tx?: TxClient): Promise<void
 
 export function listAuditEvents(filter: { targetId?: string; action?: string; take?: number } = {}) {
   return queryAuditEvents({ ...filter, take: Math.min(filter.take ?? 50, 500) });
+}
+
+/** Failed sign-ins in the last `minutes` (the risk engine's velocity signals). */
+export function recentSignInFailures(userId: string, ip: string | null, minutes: number, now = new Date()) {
+  return countSignInFailures(userId, ip, new Date(now.getTime() - minutes * 60_000));
 }

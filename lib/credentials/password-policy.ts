@@ -26,6 +26,11 @@ let zxcvbn: ZxcvbnFactory | undefined;
 const estimator = () => (zxcvbn ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs }));
 
 /** NFKC, as NIST asks for Unicode passwords, so the same password typed on two keyboards matches. */
+/** The password itself (any case) is one of the common ones: attackers try these first. */
+export function isCommonPassword(password: string): boolean {
+  return common.has(normalizePassword(password).toLowerCase());
+}
+
 export function normalizePassword(password: string): string {
   return password.normalize("NFKC");
 }

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import { z } from "zod";
 import { UserError } from "@/lib/users";
 import { MfaError } from "@/lib/mfa";
+import { RiskError } from "@/lib/risk";
 
 export type FormState = {
   ok?: boolean;
@@ -39,6 +40,9 @@ export function formErrorFrom(e: unknown, values?: Record<string, string>): Form
   if (e instanceof UserError) {
     const field = e.details.field;
     return field ? { fieldErrors: { [field]: e.message }, values } : { message: e.message, values };
+  }
+  if (e instanceof RiskError) {
+    return e.field ? { fieldErrors: { [e.field]: e.message }, values } : { message: e.message, values };
   }
   if (e instanceof MfaError) {
     return e.field ? { fieldErrors: { [e.field]: e.message }, values } : { message: e.message, values };

@@ -1,7 +1,8 @@
 import "server-only";
 export { requestContext, contextFromHeaders, clientIpFrom } from "./request-context";
-export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken } from "./session-cookie";
+export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken, deviceIdCookie, setDeviceIdCookie } from "./session-cookie";
 export { startPortalSession } from "./sign-in";
+export { continueAfterFirstFactor, finishSignIn, refuseDeniedAddress } from "./sign-in-flow";
 export { requireSession, requireAdmin } from "./guards";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";

@@ -112,3 +112,16 @@ export async function setTrustedDeviceCookie(token: string, maxAgeSeconds: numbe
 export async function trustedDeviceToken(): Promise<string | null> {
   return (await cookies()).get(trustedDeviceCookieName())?.value ?? null;
 }
+
+// The risk engine's device id (lib/risk/device.ts): a signed random id, long-lived, nothing else in it.
+function deviceIdCookieName(): string {
+  return config().secureCookies ? "__Host-portico.did" : "portico.did";
+}
+
+export async function deviceIdCookie(): Promise<string | null> {
+  return (await cookies()).get(deviceIdCookieName())?.value ?? null;
+}
+
+export async function setDeviceIdCookie(value: string): Promise<void> {
+  (await cookies()).set(deviceIdCookieName(), value, { httpOnly: true, secure: config().secureCookies, sameSite: "lax", path: "/", maxAge: 400 * 24 * 3600 });
+}

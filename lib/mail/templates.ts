@@ -19,9 +19,12 @@ export interface TemplateData {
   "recovery-code-used": { remaining: number; securityLink: string; name?: string };
   /** The second step of a sign-in by email: a six-digit code. */
   "sign-in-code": { code: string; minutes: number; name?: string };
-  /** Two-step verification was turned on or off. */
-  /** `byAdministrator`: turned off by support (the owner had lost every factor). */
+  /** Two-step verification was turned on or off; `byAdministrator`: turned off by support (the owner had lost every factor). */
   "two-step-changed": { enabled: boolean; securityLink: string; name?: string; byAdministrator?: boolean };
+  /** A sign-in from a browser the account never used (issue 5), with a link that locks the account if it was not the owner. */
+  "new-sign-in": { device: string; place: string; at: string; notMeLink: string; securityLink: string; name?: string };
+  /** To the security team: a high-risk sign-in and why. */
+  "risk-alert": { account: string; action: string; score: number; explanation: string; place: string; at: string; consoleLink: string; name?: string };
 }
 export type TemplateName = keyof TemplateData;
 export const templateNames = [
@@ -34,6 +37,8 @@ export const templateNames = [
   "recovery-code-used",
   "two-step-changed",
   "sign-in-code",
+  "new-sign-in",
+  "risk-alert",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -159,6 +164,20 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
       "If this was you, consider setting up your authenticator again and generating new codes:",
       { label: "Review your security settings", link: httpUrl(d.securityLink) },
       "If it was not you, change your password at once and generate new recovery codes.",
+    ]),
+  "new-sign-in": (d) =>
+    layout(`New sign-in to your ${PRODUCT} account`, d.name, [
+      `Your account was signed in to from a device it had not used before: ${d.device}, near ${d.place}, at ${d.at}.`,
+      "If this was you, there is nothing to do.",
+      "If it was not you, lock your account now: every session ends, and you choose a new password to get back in.",
+      { label: "This wasn't me", link: httpUrl(d.notMeLink) },
+      { label: "Review your security settings", link: httpUrl(d.securityLink) },
+    ]),
+  "risk-alert": (d) =>
+    layout(`${PRODUCT} alert: high-risk sign-in to ${d.account}`, d.name, [
+      `A sign-in to ${d.account} from ${d.place} at ${d.at} scored ${d.score} and was answered with: ${d.action}.`,
+      `Why: ${d.explanation}.`,
+      { label: "Open the risk alerts", link: httpUrl(d.consoleLink) },
     ]),
   "sign-in-code": (d) =>
     layout(`${d.code} is your ${PRODUCT} sign-in code`, d.name, [

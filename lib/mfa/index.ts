@@ -79,8 +79,11 @@ export async function hasSecondFactor(userId: string): Promise<boolean> {
   return (await countConfirmedFactors(userId)) > 0;
 }
 
-/** The ways this user can pass the second step, strongest first (an emailed code needs no enrolment). */
-export async function secondStepMethods(userId: string): Promise<SecondFactorMethod[]> {
+/**
+ * The ways this user can pass the second step, strongest first (an emailed code needs no
+ * enrolment); `allowed` (a pending sign-in's, set by the risk engine) narrows them.
+ */
+export async function secondStepMethods(userId: string, allowed: readonly string[] = []): Promise<SecondFactorMethod[]> {
   const [factors, recoveryCodesLeft] = await Promise.all([listConfirmedFactors(userId), countUnusedRecoveryCodes(userId)]);
   const methods: SecondFactorMethod[] = [];
   if (factors.some((f) => f.type === "passkey" && !f.flaggedAt)) methods.push("passkey");
@@ -88,8 +91,11 @@ export async function secondStepMethods(userId: string): Promise<SecondFactorMet
   if (factors.some((f) => f.type === "sms")) methods.push("sms");
   methods.push("email");
   if (recoveryCodesLeft > 0) methods.push("recovery");
-  return methods;
+  return allowed.length ? methods.filter((m) => allowed.includes(m)) : methods;
 }
+
+/** Second-step methods that withstand phishing and SIM swaps (the risk engine's "strong" factor). */
+export const STRONG_METHODS: readonly SecondFactorMethod[] = ["passkey", "totp"];
 
 export async function securityOverview(userId: string) {
   const [factors, recoveryCodesLeft] = await Promise.all([listConfirmedFactors(userId), countUnusedRecoveryCodes(userId)]);
@@ -254,9 +260,23 @@ export async function dismissEnrolmentOffer(userId: string, ctx: RequestContext,
 // --- The second step of a sign-in -------------------------------------------------------------------
 
 /** After the first factor: a short-lived pending sign-in (the token goes into a cookie). */
-export async function beginPendingSignIn(userId: string, next: string, amr: string[], now = new Date()): Promise<string> {
+export async function beginPendingSignIn(
+  userId: string,
+  next: string,
+  amr: string[],
+  now = new Date(),
+  opts: { riskAssessmentId?: string; methods?: readonly SecondFactorMethod[] } = {},
+): Promise<string> {
   const token = randomToken(32);
-  await insertPendingSignIn({ tokenHash: sha256Hex(token), userId, amr, next, expiresAt: new Date(now.getTime() + PENDING_LIFETIME_MINUTES * 60_000) });
+  await insertPendingSignIn({
+    tokenHash: sha256Hex(token),
+    userId,
+    amr,
+    next,
+    expiresAt: new Date(now.getTime() + PENDING_LIFETIME_MINUTES * 60_000),
+    riskAssessmentId: opts.riskAssessmentId ?? null,
+    methods: [...(opts.methods ?? [])],
+  });
   return token;
 }
 
@@ -268,6 +288,9 @@ export async function findPendingSecondStep(token: string | undefined | null, no
     userId: pending.userId,
     next: pending.next,
     amr: pending.amr,
+    /** Empty: any of the user's methods. */
+    methods: pending.methods,
+    riskAssessmentId: pending.riskAssessmentId,
     attemptsLeft: MAX_ATTEMPTS - pending.attempts,
     sentCode:
       pending.codeHash && pending.codeExpiresAt && pending.codeChannel
@@ -292,6 +315,7 @@ export async function sendSignInCode(
   if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
   const owner = await user(pending.userId);
   if (!owner) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  if (pending.methods.length && !pending.methods.includes(channel)) throw new MfaError("not_found", "This sign-in needs a passkey or your authenticator app.");
   const phone = channel === "sms" ? (await smsFactorOf(pending.userId))?.phone : undefined;
   if (channel === "sms" && !phone) throw new MfaError("not_found", "This account has no phone number for codes. Use another method.");
   const sentAgo = pending.sentCode?.sentAt ? (now.getTime() - pending.sentCode.sentAt.getTime()) / 1000 : Infinity;
@@ -332,9 +356,10 @@ export async function completeSecondStep(
   input: { method: Exclude<SecondFactorMethod, "passkey">; code: string } | { method: "passkey"; assertion: unknown },
   ctx: RequestContext,
   now = new Date(),
-): Promise<{ userId: string; next: string; amr: string[] }> {
+): Promise<{ userId: string; next: string; amr: string[]; riskAssessmentId: string | null }> {
   const pending = await findPendingSecondStep(token, now);
   if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  if (pending.methods.length && !pending.methods.includes(input.method)) throw new MfaError("not_found", "This sign-in needs a passkey or your authenticator app.");
   const tokenHash = sha256Hex(token!);
   const wait = await consumeLimit(ATTEMPTS_PER_USER, pending.userId);
   if (wait > 0) throw new MfaError("too_many_attempts", `Too many codes tried for this account. Wait ${Math.ceil(wait / 60)} minutes and sign in again.`);
@@ -369,7 +394,7 @@ export async function completeSecondStep(
   const amr = [...new Set([...pending.amr, ...SECOND_STEP_AMR[input.method], "mfa"])];
   await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_succeeded", target: { type: "user", id: pending.userId }, result: "success", context: ctx, details: { method: input.method } });
   if (input.method === "recovery") await reportRecoveryCodeUse(pending.userId, user, ctx);
-  return { userId: pending.userId, next: pending.next, amr };
+  return { userId: pending.userId, next: pending.next, amr, riskAssessmentId: pending.riskAssessmentId };
 }
 
 async function checkTotp(userId: string, code: string, now: Date): Promise<boolean> {

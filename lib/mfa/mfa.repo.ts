@@ -76,7 +76,7 @@ export async function countUnusedRecoveryCodes(userId: string): Promise<number> 
 
 // Pending sign-ins --------------------------------------------------------------------------------
 
-export async function insertPendingSignIn(data: { tokenHash: string; userId: string; amr: string[]; next: string; expiresAt: Date }) {
+export async function insertPendingSignIn(data: { tokenHash: string; userId: string; amr: string[]; next: string; expiresAt: Date; riskAssessmentId: string | null; methods: string[] }) {
   await (await client()).pendingSignIn.create({ data });
 }
 

@@ -42,6 +42,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseSeconds: 30, maxBackoffSe
  */
 const RETRY_POLICIES: Record<string, RetryPolicy> = {
   backchannel_logout: { baseSeconds: 2, maxBackoffSeconds: 60, maxAttempts: 6 },
+  // Signed when queued (Standard Webhooks): retries stay within a receiver's 5-minute timestamp tolerance.
+  risk_alert: { baseSeconds: 5, maxBackoffSeconds: 60, maxAttempts: 6 },
 };
 
 export function retryPolicyFor(kind: string): RetryPolicy {
@@ -59,6 +61,8 @@ export interface HttpDeliveryRequest {
   url: string;
   contentType: string;
   body: string;
+  /** Extra headers (a signature); names are tokens, values printable ASCII. */
+  headers?: Record<string, string>;
 }
 
 function assertRequest(req: HttpDeliveryRequest): void {
@@ -74,6 +78,9 @@ function assertRequest(req: HttpDeliveryRequest): void {
   }
   if (!/^[\x21-\x7e][\x20-\x7e]{0,99}$/.test(req.contentType)) throw new OutboundError("outbound.invalid_content_type", "invalid content type");
   if (req.body.length > MAX_BODY_CHARS) throw new OutboundError("outbound.body_too_large", "delivery body too large");
+  for (const [name, value] of Object.entries(req.headers ?? {})) {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(name) || !/^[\x20-\x7e]{0,1000}$/.test(value)) throw new OutboundError("outbound.invalid_header", "invalid delivery header");
+  }
 }
 
 /**
@@ -82,7 +89,7 @@ function assertRequest(req: HttpDeliveryRequest): void {
  */
 export async function enqueueHttpDelivery(req: HttpDeliveryRequest, tx?: TxClient): Promise<{ id: string }> {
   assertRequest(req);
-  const row = await insertHttpDelivery({ kind: req.kind, url: req.url, contentType: req.contentType, body: req.body }, tx);
+  const row = await insertHttpDelivery({ kind: req.kind, url: req.url, contentType: req.contentType, body: req.body, headers: req.headers ?? null }, tx);
   if (!tx) kickHttpWorker();
   return row;
 }
@@ -120,7 +127,7 @@ async function post(d: HttpDelivery, fetchImpl: FetchImpl, timeoutMs: number): P
   try {
     res = await fetchImpl(d.url, {
       method: "POST",
-      headers: { "content-type": d.contentType, accept: "*/*", "user-agent": "Portico" },
+      headers: { ...((d.headers as Record<string, string> | null) ?? {}), "content-type": d.contentType, accept: "*/*", "user-agent": "Portico" },
       body: d.body,
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),

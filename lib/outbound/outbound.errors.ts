@@ -1,6 +1,6 @@
 // Typed outbound errors with stable codes (ARCHITECTURE.md §5). Only caller mistakes are thrown;
 // delivery failures are stored on the row and retried.
-export type OutboundErrorCode = "outbound.invalid_kind" | "outbound.invalid_url" | "outbound.invalid_content_type" | "outbound.body_too_large";
+export type OutboundErrorCode = "outbound.invalid_kind" | "outbound.invalid_url" | "outbound.invalid_content_type" | "outbound.body_too_large" | "outbound.invalid_header";
 
 export class OutboundError extends Error {
   override readonly name = "OutboundError";

@@ -12,11 +12,11 @@ export type { HttpDelivery };
 const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 export async function insertHttpDelivery(
-  d: { kind: string; url: string; contentType: string; body: string },
+  d: { kind: string; url: string; contentType: string; body: string; headers: Record<string, string> | null },
   tx?: TxClient,
 ): Promise<{ id: string }> {
   const db = tx ?? (await getDb());
-  return db.httpDelivery.create({ data: d, select: { id: true } });
+  return db.httpDelivery.create({ data: { ...d, headers: d.headers ?? Prisma.JsonNull }, select: { id: true } });
 }
 
 /** Leases up to `limit` due deliveries for `leaseSeconds` (a dead worker's rows come back when it ends). */

@@ -12,6 +12,12 @@ import { findUserByEmail, updateUser, withTransaction, type UserRecord } from ".
 import { issueUserToken } from "./user-tokens";
 import { publicLink } from "./links";
 
+/** For a lock on the account row: a long one (reported "this wasn't me") lifts only with a password reset. */
+export function lockedUntilMessage(lockedUntil: Date, now: Date): string {
+  const minutes = Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000);
+  return minutes > 24 * 60 ? "This account is locked. Choose a new password with “Forgot your password?” to open it again." : lockedMessage(minutes);
+}
+
 export function lockedMessage(minutes: number): string {
   return `Too many failed attempts. Sign-in is locked for up to ${minutes} minutes. If an account exists for this email, we sent it a link to unlock it.`;
 }
@@ -36,11 +42,16 @@ export async function authenticateWithPassword(
     throw new UserError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
 
-  if (verdict.failures > 0) await clearLoginThrottle(input.email);
   const now = new Date();
+  // A lock set on the account itself (a risk rule, "this wasn't me") holds even with the right
+  // password; only whoever knows the password learns that it is locked.
+  if (user.lockedUntil && user.lockedUntil > now) {
+    await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "account_locked" } });
+    throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
+  }
+  if (verdict.failures > 0) await clearLoginThrottle(input.email);
   await updateUser(user.id, {
     lastLoginAt: now,
-    lockedUntil: null,
     // Upgrade hashes made with older parameters while we hold the plaintext.
     ...(needsRehash(user.passwordHash!) ? { passwordHash: await hashPassword(input.password) } : {}),
   });
@@ -61,7 +72,8 @@ async function onFailure(email: string, user: UserRecord | null, ctx: RequestCon
   if (lockedNow && user) await lockAccount(user, ctx);
 }
 
-async function lockAccount(user: UserRecord, ctx: RequestContext) {
+/** Locks sign-in for LOGIN_LOCK_MINUTES and mails the owner an unlock link (too many failures, or a risk rule). */
+export async function lockAccount(user: UserRecord, ctx: RequestContext, reason = "failures") {
   const minutes = config().LOGIN_LOCK_MINUTES;
   await withTransaction(async (tx) => {
     await updateUser(user.id, { lockedUntil: new Date(Date.now() + minutes * 60_000) }, tx);
@@ -74,7 +86,7 @@ async function lockAccount(user: UserRecord, ctx: RequestContext) {
       },
       tx,
     );
-    await recordAudit({ actor: { type: "system" }, action: "user.locked", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { minutes } }, tx);
+    await recordAudit({ actor: { type: "system" }, action: "user.locked", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { minutes, reason } }, tx);
   });
   kickMailWorker();
 }

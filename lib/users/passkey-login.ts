@@ -4,7 +4,7 @@
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { verifyPasskeyAssertion } from "@/lib/mfa";
-import { lockedMessage } from "./login";
+import { lockedUntilMessage } from "./login";
 import { UserError } from "./users.errors";
 import { findUserById, updateUser, type UserRecord } from "./users.repo";
 
@@ -17,7 +17,7 @@ export async function authenticateWithPasskey(response: unknown, ctx: RequestCon
   }
   if (user.lockedUntil && user.lockedUntil > now) {
     await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "locked", method: "passkey" } });
-    throw new UserError("locked", lockedMessage(Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000)));
+    throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
   }
   await updateUser(user.id, { lastLoginAt: now });
   await recordAudit({ actor: { type: "user", id: user.id }, action: "login.succeeded", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: "passkey", factorId } });

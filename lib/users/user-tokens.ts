@@ -5,12 +5,14 @@ import crypto from "node:crypto";
 import type { Tx } from "@/lib/db";
 import { findUsableUserToken, insertUserToken, redeemUserToken, retireUserTokens } from "./user-tokens.repo";
 
-export type TokenPurpose = "verify_email" | "reset_password" | "unlock";
+export type TokenPurpose = "verify_email" | "reset_password" | "unlock" | "not_me";
 
 export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   verify_email: 24 * 3600,
   reset_password: 3600,
   unlock: 24 * 3600,
+  // The "this wasn't me" link of a new-sign-in mail: someone may read their mail days later.
+  not_me: 7 * 24 * 3600,
 };
 
 export function hashToken(token: string): string {

@@ -2,20 +2,9 @@
 import { redirect } from "next/navigation";
 import { loginSchema } from "@/lib/users/users.schema";
 import { authenticateWithPasskey, authenticateWithPassword } from "@/lib/users";
-import { recordAudit } from "@/lib/audit";
-import { beginPendingSignIn, hasSecondFactor, isTrustedDevice, PASSKEY_AMR, passkeyAuthenticationOptions, PENDING_LIFETIME_MINUTES } from "@/lib/mfa";
+import { passkeyAuthenticationOptions } from "@/lib/mfa";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
-import {
-  fieldErrorsOf,
-  formErrorFrom,
-  formValues,
-  requestContext,
-  safeNextPath,
-  setPendingSignInCookie,
-  startPortalSession,
-  trustedDeviceToken,
-  type FormState,
-} from "@/lib/http";
+import { continueAfterFirstFactor, refuseDeniedAddress, fieldErrorsOf, formErrorFrom, formValues, requestContext, safeNextPath, type FormState } from "@/lib/http";
 
 export async function loginAction(_prev: FormState, form: FormData): Promise<FormState> {
   const values = formValues(form, ["email", "next"]);
@@ -24,21 +13,9 @@ export async function loginAction(_prev: FormState, form: FormData): Promise<For
   const ctx = await requestContext();
   let target = safeNextPath(values.next);
   try {
+    await refuseDeniedAddress(ctx);
     const user = await authenticateWithPassword(parsed.data, ctx);
-    const twoStep = await hasSecondFactor(user.id);
-    if (twoStep && (await isTrustedDevice(user.id, await trustedDeviceToken()))) {
-      // A browser trusted after a second step (30 days) stands in for it: still two factors, the
-      // password and this device's token.
-      await recordAudit({ actor: { type: "user", id: user.id }, action: "login.trusted_device", target: { type: "user", id: user.id }, result: "success", context: ctx });
-      await startPortalSession(user.id, ctx, ["pwd", "mfa"]);
-    } else if (twoStep) {
-      // The password alone opens nothing: a pending sign-in waits for the second factor.
-      const token = await beginPendingSignIn(user.id, target, ["pwd"]);
-      await setPendingSignInCookie(token, PENDING_LIFETIME_MINUTES * 60);
-      target = "/login/verify";
-    } else {
-      await startPortalSession(user.id, ctx, ["pwd"]);
-    }
+    target = await continueAfterFirstFactor({ user, method: "password", password: parsed.data.password, next: target }, ctx);
   } catch (e) {
     return formErrorFrom(e, values);
   }
@@ -65,10 +42,10 @@ export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState>
 export async function passkeySignInAction(response: unknown, next: string): Promise<FormState> {
   const ctx = await requestContext();
   try {
+    await refuseDeniedAddress(ctx);
     const user = await authenticateWithPasskey(response, ctx);
-    await startPortalSession(user.id, ctx, [...PASSKEY_AMR, "mfa"]);
+    return { ok: true, redirectTo: await continueAfterFirstFactor({ user, method: "passkey", next: safeNextPath(typeof next === "string" ? next : undefined) }, ctx) };
   } catch (e) {
     return formErrorFrom(e);
   }
-  return { ok: true, redirectTo: safeNextPath(typeof next === "string" ? next : undefined) };
 }

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { completeSecondStep, findPendingSecondStep, MfaError, passkeyAuthenticationOptions, secondStepInputSchema, sendSignInCode, trustDevice, type SentCodeChannel } from "@/lib/mfa";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
 import { getUserClaims } from "@/lib/users";
-import { clearPendingSignInCookie, fieldErrorsOf, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
+import { clearPendingSignInCookie, fieldErrorsOf, finishSignIn, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
 
 async function mfaUser(id: string) {
   const u = await getUserClaims(id);
@@ -39,6 +39,7 @@ async function finishSecondStep(input: Parameters<typeof completeSecondStep>[2],
   try {
     const done = await completeSecondStep(await pendingSignInToken(), mfaUser, input, ctx);
     await startPortalSession(done.userId, ctx, done.amr);
+    await finishSignIn(done.riskAssessmentId, done.userId, ctx);
     await clearPendingSignInCookie();
     // The next sign-in opens on the same method (a recovery code is a last resort, not a habit).
     if (input.method !== "recovery") await rememberSecondFactorMethod(input.method);

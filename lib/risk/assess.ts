@@ -1,0 +1,158 @@
+// One sign-in through the risk engine: gather the facts (history, device, lists, velocity,
+// location), run the pure pipeline, store the decision with its reasons, audit it, alert on high
+// risk. The caller acts on the decision and reports how the sign-in ended (completeAssessment),
+// which makes it part of the history the next decision compares with.
+import "server-only";
+import { recordAudit, recentSignInFailures, type RequestContext } from "@/lib/audit";
+import { config } from "@/lib/config";
+import { raiseRiskAlert } from "./alerts";
+import { isCompromisedPassword } from "./compromised";
+import { deviceHashOf, userAgentFamily } from "./device";
+import { locateIp, normaliseIp } from "./geoip";
+import { ipListOf } from "./ip-lists";
+import { evaluateRisk } from "./pipeline";
+import { currentPolicy } from "./policy-store";
+import { completeAssessmentRow, insertAssessment, isKnownDevice, recentSuccesses, rememberDevice } from "./risk.repo";
+import type { GeoPoint, RiskAction, RiskBand, SignInFacts } from "./risk.types";
+
+const HISTORY = 50;
+const VELOCITY_MINUTES = 15;
+/** acr_values entry with which an application passes the transaction's value: urn:portico:txn:value:2500. */
+export const TRANSACTION_VALUE_ACR = "urn:portico:txn:value:";
+
+export interface SignInAttempt {
+  userId: string;
+  method: SignInFacts["method"];
+  ctx: RequestContext;
+  /** The browser's device cookie, as sent. */
+  deviceCookie: string | null | undefined;
+  /** The password typed (password sign-ins), checked against the compromised lists. */
+  password?: string;
+  /** Where the sign-in continues: an /oauth2/authorize URL names the application and may carry a transaction value. */
+  next?: string;
+  now?: Date;
+}
+
+export interface Assessment {
+  id: string;
+  action: RiskAction;
+  band: RiskBand;
+  score: number;
+  explanation: string;
+}
+
+/** The application and transaction value in the authorization request the sign-in continues. */
+export function applicationContext(next: string | undefined): { clientId: string | null; transactionValue: number | null } {
+  if (!next) return { clientId: null, transactionValue: null };
+  let url: URL;
+  try {
+    url = new URL(next, config().publicUrl);
+  } catch {
+    return { clientId: null, transactionValue: null };
+  }
+  if (url.pathname !== "/oauth2/authorize") return { clientId: null, transactionValue: null };
+  const value = (url.searchParams.get("acr_values") ?? "")
+    .split(" ")
+    .find((v) => v.startsWith(TRANSACTION_VALUE_ACR))
+    ?.slice(TRANSACTION_VALUE_ACR.length);
+  const amount = value && /^\d{1,12}(\.\d{1,4})?$/.test(value) ? Number(value) : null;
+  return { clientId: url.searchParams.get("client_id")?.slice(0, 200) || null, transactionValue: amount };
+}
+
+export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> {
+  const now = attempt.now ?? new Date();
+  const ip = attempt.ctx.ip ? normaliseIp(attempt.ctx.ip) : null;
+  const family = userAgentFamily(attempt.ctx.userAgent);
+  const deviceHash = deviceHashOf(attempt.deviceCookie);
+  const app = applicationContext(attempt.next);
+  const [history, ipList, knownDevice, failures, compromised, policy] = await Promise.all([
+    recentSuccesses(attempt.userId, HISTORY),
+    ipListOf(ip),
+    deviceHash ? isKnownDevice(attempt.userId, deviceHash, family) : Promise.resolve(false),
+    recentSignInFailures(attempt.userId, ip, VELOCITY_MINUTES, now),
+    attempt.password ? isCompromisedPassword(attempt.password) : Promise.resolve(false),
+    currentPolicy(),
+  ]);
+  const geo = locateIp(ip);
+  const last = history[0];
+  const facts: SignInFacts = {
+    at: now,
+    method: attempt.method,
+    ip,
+    geo,
+    ipList,
+    knownDevice,
+    userAgentFamily: family,
+    previous: last ? { at: last.createdAt, geo: geoOf(last) } : null,
+    successCount: history.length,
+    hourHistory: history.map((h) => h.createdAt.getUTCHours() + h.createdAt.getUTCMinutes() / 60),
+    failures,
+    compromisedPassword: compromised,
+    transactionValue: app.transactionValue,
+    clientId: app.clientId,
+  };
+  const r = evaluateRisk(facts, policy.settings, policy.rules);
+  const terminal = r.action === "deny" || r.action === "lock";
+  const { id } = await insertAssessment({
+    userId: attempt.userId,
+    clientId: app.clientId,
+    method: attempt.method,
+    ip,
+    country: geo?.country ?? null,
+    city: geo?.city?.slice(0, 100) ?? null,
+    latitude: geo?.lat ?? null,
+    longitude: geo?.lon ?? null,
+    deviceHash,
+    userAgentFamily: family,
+    score: r.score,
+    band: r.band,
+    action: r.action,
+    signals: r.signals as object[],
+    features: r.features,
+    matchedRules: r.matchedRules,
+    explanation: r.explanation.slice(0, 1000),
+    outcome: terminal ? "refused" : "pending",
+    createdAt: now,
+    completedAt: terminal ? now : null,
+  });
+  await recordAudit({
+    actor: { type: "system" },
+    action: "risk.assessed",
+    target: { type: "user", id: attempt.userId },
+    result: r.action === "allow" ? "success" : "failure",
+    context: attempt.ctx,
+    details: { assessmentId: id, score: r.score, band: r.band, action: r.action, signals: r.signals.map((s) => s.code), rules: r.matchedRules, explanation: r.explanation },
+  });
+  if (r.band === "high" || terminal) await raiseRiskAlert({ assessmentId: id, userId: attempt.userId, ip, geo, score: r.score, band: r.band, action: r.action, explanation: r.explanation, at: now });
+  return { id, action: r.action, band: r.band, score: r.score, explanation: r.explanation };
+}
+
+function geoOf(row: { country: string | null; city: string | null; latitude: number | null; longitude: number | null }): GeoPoint | null {
+  if (!row.country || row.latitude === null || row.longitude === null) return null;
+  return { country: row.country, city: row.city ?? undefined, lat: row.latitude, lon: row.longitude };
+}
+
+/**
+ * The sign-in succeeded: it joins the account's history, and its browser becomes a known device.
+ * `firstFromDevice`: the account had signed in before, but never from this browser (the owner is
+ * told, with `device`, `place` and `at`).
+ */
+export async function completeAssessment(
+  id: string,
+  device: { hash: string; userAgent: string | null | undefined },
+  now = new Date(),
+): Promise<{ firstFromDevice: boolean; device: string; place: string; at: Date }> {
+  const family = userAgentFamily(device.userAgent);
+  const row = await completeAssessmentRow(id, "succeeded", now);
+  if (!row) return { firstFromDevice: false, device: family, place: "", at: now };
+  const inserted = await rememberDevice(row.userId, device.hash, family, now);
+  const place = row.city ? `${row.city}, ${row.country}` : (row.country ?? row.ip ?? "an unknown place");
+  // The assessment's new_device feature: the account had history, and this browser was not in it.
+  const newToAccount = (row.features as { new_device?: boolean } | null)?.new_device === true;
+  return { firstFromDevice: inserted && newToAccount, device: family, place, at: row.createdAt };
+}
+
+/** The sign-in did not finish (abandoned second step, refused): it stays out of the history. */
+export async function refuseAssessment(id: string, now = new Date()): Promise<void> {
+  await completeAssessmentRow(id, "refused", now);
+}

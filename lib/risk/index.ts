@@ -1,0 +1,18 @@
+// The risk engine (issue 5): a pipeline of pure signals (signals/), a scorer and a policy step
+// (pipeline.ts, policy.ts), fed by what the database knows about the account, the device and the
+// address (assess.ts). No Next.js in here: sign-in actions and lib/http call it.
+import "server-only";
+
+export { assessSignIn, completeAssessment, refuseAssessment, applicationContext, TRANSACTION_VALUE_ACR, type Assessment, type SignInAttempt } from "./assess";
+export { evaluateRisk, type RiskEvaluation } from "./pipeline";
+export { currentPolicy, saveRiskSettings, createRiskRule, updateRiskRule, simulateRiskRule, forgetPolicyCache, type StoredRule, type SimulationResult } from "./policy-store";
+export { addIpListEntries, removeIpListEntry, ipListEntries, importCompromisedPasswords, compromisedPasswordCount } from "./admin-lists";
+export { newDeviceCookieValue, deviceHashOf, userAgentFamily } from "./device";
+export { locateIp } from "./geoip";
+export { ipListOf, normaliseCidr } from "./ip-lists";
+export { signWebhook } from "./alerts";
+export { RiskError, DENIED_MESSAGE, type RiskErrorCode } from "./risk.errors";
+export { DEFAULT_RISK_SETTINGS, riskSettingsSchema, type RiskSettings } from "./risk-settings";
+export { riskRuleSchema, FEATURE_TYPES, type RiskRule, type FeatureName } from "./risk-rules.schema";
+export { ACTIONS, type RiskAction, type RiskBand } from "./risk.types";
+export { listRecentAlerts } from "./alerts-list";

@@ -1,0 +1,62 @@
+// The administrator's deny and allow lists of addresses and CIDR ranges (IPv4 and IPv6), matched
+// with node's BlockList. Each node keeps the lists in memory and reloads them every 10 seconds (and
+// at once after a change it made), so a sign-in costs no query for them.
+import "server-only";
+import net from "node:net";
+import { normaliseIp } from "./geoip";
+import { listIpEntries } from "./risk.repo";
+
+const RELOAD_MS = 10_000;
+
+/** "192.0.2.7" -> "192.0.2.7/32"; "2001:DB8::/32" -> "2001:db8::/32"; anything else -> null. */
+export function normaliseCidr(input: string): string | null {
+  const [rawAddress, rawPrefix, ...rest] = input.trim().split("/");
+  if (rest.length || !rawAddress) return null;
+  const address = normaliseIp(rawAddress);
+  const family = net.isIP(address);
+  if (family === 0) return null;
+  const maxPrefix = family === 4 ? 32 : 128;
+  const prefix = rawPrefix === undefined ? maxPrefix : /^\d{1,3}$/.test(rawPrefix) ? Number(rawPrefix) : NaN;
+  if (!(prefix >= 0 && prefix <= maxPrefix)) return null;
+  // The socket address's own formatting: lower case, IPv6 compressed.
+  const canonical = new net.SocketAddress({ address, family: family === 4 ? "ipv4" : "ipv6" }).address;
+  return `${canonical}/${prefix}`;
+}
+
+function blockListOf(cidrs: string[]): net.BlockList {
+  const list = new net.BlockList();
+  for (const cidr of cidrs) {
+    const [address, prefix] = cidr.split("/");
+    list.addSubnet(address!, Number(prefix), net.isIP(address!) === 4 ? "ipv4" : "ipv6");
+  }
+  return list;
+}
+
+let cached: { at: number; deny: net.BlockList; allow: net.BlockList } | null = null;
+
+async function lists() {
+  if (cached && Date.now() - cached.at < RELOAD_MS) return cached;
+  const entries = await listIpEntries();
+  cached = {
+    at: Date.now(),
+    deny: blockListOf(entries.filter((e) => e.list === "deny").map((e) => e.cidr)),
+    allow: blockListOf(entries.filter((e) => e.list === "allow").map((e) => e.cidr)),
+  };
+  return cached;
+}
+
+export function forgetIpListCache(): void {
+  cached = null;
+}
+
+/** Which list the address is on; deny wins over allow. */
+export async function ipListOf(ip: string | null | undefined): Promise<"deny" | "allow" | null> {
+  if (!ip) return null;
+  const address = normaliseIp(ip);
+  const family = net.isIP(address);
+  if (family === 0) return null;
+  const type = family === 4 ? "ipv4" : "ipv6";
+  const { deny, allow } = await lists();
+  if (deny.check(address, type)) return "deny";
+  return allow.check(address, type) ? "allow" : null;
+}

@@ -1,0 +1,69 @@
+// What the risk engine asks of the users domain: tell the owner about a sign-in from a new device
+// (with a "this wasn't me" link), act on that link (lock, sign out everywhere, forget trusted
+// browsers, and send a password-reset link, the only way back in), and force a password reset
+// when the password used is known to be compromised.
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { revokeTrustedDevicesOf } from "@/lib/mfa";
+import { revokeAllSessions } from "@/lib/sessions";
+import { publicLink } from "./links";
+import { issueUserToken, redeemToken } from "./user-tokens";
+import { UserError } from "./users.errors";
+import { findUserById, updateUser, withTransaction } from "./users.repo";
+
+/** Locked "until further notice": only a password reset (which lifts locks) opens the account again. */
+const REPORTED_LOCK_MS = 10 * 365 * 24 * 3600_000;
+
+export async function notifyNewDeviceSignIn(userId: string, sighting: { device: string; place: string; at: Date }): Promise<void> {
+  const user = await findUserById(userId);
+  if (!user) return;
+  await withTransaction(async (tx) => {
+    const token = await issueUserToken(user.id, "not_me", { tx });
+    await enqueueMail(
+      {
+        to: user.email,
+        template: "new-sign-in",
+        data: {
+          device: sighting.device,
+          place: sighting.place,
+          at: `${sighting.at.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+          notMeLink: publicLink("/account/not-me", { token }),
+          securityLink: publicLink("/account/security"),
+          name: user.displayName ?? undefined,
+        },
+      },
+      tx,
+    );
+  });
+  kickMailWorker();
+}
+
+/** The owner says a sign-in was not theirs. The link works once. */
+export async function reportNotMe(token: string, ctx: RequestContext, now = new Date()): Promise<void> {
+  const done = await withTransaction(async (tx) => {
+    const t = await redeemToken(token, "not_me", { tx, now });
+    const user = t ? await findUserById(t.userId, tx) : null;
+    if (!user) throw new UserError("invalid_token", "This link has expired or was already used. If you still think someone else is in your account, reset your password.");
+    await updateUser(user.id, { lockedUntil: new Date(now.getTime() + REPORTED_LOCK_MS) }, tx);
+    const sessions = await revokeAllSessions(user.id, "reported_not_me", { tx });
+    const devices = await revokeTrustedDevicesOf(user.id, tx, now);
+    const reset = await issueUserToken(user.id, "reset_password", { tx });
+    await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token: reset }), name: user.displayName ?? undefined } }, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { sessionsRevoked: sessions, trustedDevicesForgotten: devices } }, tx);
+    return true;
+  });
+  if (done) kickMailWorker();
+}
+
+/** The password typed is known to attackers: no session until it is replaced; a reset link is mailed. */
+export async function forcePasswordReset(userId: string, ctx: RequestContext): Promise<void> {
+  const user = await findUserById(userId);
+  if (!user) return;
+  await withTransaction(async (tx) => {
+    const token = await issueUserToken(user.id, "reset_password", { tx });
+    await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token }), name: user.displayName ?? undefined } }, tx);
+    await recordAudit({ actor: { type: "system" }, action: "password.reset_forced", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { reason: "compromised_password" } }, tx);
+  });
+  kickMailWorker();
+}
