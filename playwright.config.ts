@@ -47,6 +47,10 @@ export default defineConfig({
       REGISTRATIONS_PER_IP_HOUR: "500",
       ALTCHA_MAX_NUMBER: "2000",
       OIDC_REGISTRATION_TOKEN: E2E_REGISTRATION_TOKEN,
+      // Browsers here are all on loopback, each a new device to the risk engine: the deployment's
+      // allow list calms that. e2e/risk.spec.ts forges public addresses, honoured with TRUST_PROXY.
+      RISK_ALLOW_NETWORKS: "127.0.0.0/8,::1/128",
+      TRUST_PROXY: "1",
       SMS_GATEWAY_URL: `http://127.0.0.1:${E2E_SMS_GATEWAY_PORT}/sms`,
       SMS_GATEWAY_TOKEN: E2E_SMS_GATEWAY_TOKEN,
     },

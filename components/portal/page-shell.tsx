@@ -18,6 +18,7 @@ export function PageShell({ email, isAdmin, signOut, children }: { email: string
             {isAdmin ? <Link href="/admin" className="hover:underline">Admin</Link> : null}
             {isAdmin ? <Link href="/admin/applications" className="hover:underline">Applications</Link> : null}
             {isAdmin ? <Link href="/admin/keys" className="hover:underline">Signing keys</Link> : null}
+            {isAdmin ? <Link href="/admin/risk" className="hover:underline">Risk</Link> : null}
             <span className="hidden text-slate-500 sm:inline" data-testid="signed-in-as">{email}</span>
             <form action={signOut}>
               <button type="submit" className="rounded-md px-3 py-1.5 font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">

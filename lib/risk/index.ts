@@ -16,3 +16,4 @@ export { DEFAULT_RISK_SETTINGS, riskSettingsSchema, type RiskSettings } from "./
 export { riskRuleSchema, FEATURE_TYPES, type RiskRule, type FeatureName } from "./risk-rules.schema";
 export { ACTIONS, type RiskAction, type RiskBand } from "./risk.types";
 export { listRecentAlerts } from "./alerts-list";
+export { ruleFromForm, RULE_CONDITION_ROWS } from "./rule-form";

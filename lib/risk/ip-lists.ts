@@ -1,8 +1,10 @@
-// The administrator's deny and allow lists of addresses and CIDR ranges (IPv4 and IPv6), matched
+// The administrator's deny and allow lists of addresses and CIDR ranges (IPv4 and IPv6, plus the
+// deployment's RISK_ALLOW_NETWORKS), matched
 // with node's BlockList. Each node keeps the lists in memory and reloads them every 10 seconds (and
 // at once after a change it made), so a sign-in costs no query for them.
 import "server-only";
 import net from "node:net";
+import { config } from "@/lib/config";
 import { normaliseIp } from "./geoip";
 import { listIpEntries } from "./risk.repo";
 
@@ -40,7 +42,8 @@ async function lists() {
   cached = {
     at: Date.now(),
     deny: blockListOf(entries.filter((e) => e.list === "deny").map((e) => e.cidr)),
-    allow: blockListOf(entries.filter((e) => e.list === "allow").map((e) => e.cidr)),
+    // The deployment's own trusted networks (RISK_ALLOW_NETWORKS) join the administrator's.
+    allow: blockListOf([...entries.filter((e) => e.list === "allow").map((e) => e.cidr), ...config().RISK_ALLOW_NETWORKS.map(normaliseCidr).filter((c): c is string => c !== null)]),
   };
   return cached;
 }

@@ -28,7 +28,7 @@ export async function notifyNewDeviceSignIn(userId: string, sighting: { device: 
           device: sighting.device,
           place: sighting.place,
           at: `${sighting.at.toISOString().slice(0, 16).replace("T", " ")} UTC`,
-          notMeLink: publicLink("/account/not-me", { token }),
+          notMeLink: publicLink("/not-me", { token }),
           securityLink: publicLink("/account/security"),
           name: user.displayName ?? undefined,
         },
