@@ -24,6 +24,7 @@ import {
   saveRiskSettings,
   simulateRiskRule,
   forgetPolicyCache,
+  signWebhook,
 } from "./index";
 
 const t = useTestDatabase();
@@ -47,12 +48,17 @@ async function signIn(userId: string, ip: string, device: string | null, at: Dat
   return { ...a, firstFromDevice: done?.firstFromDevice ?? false };
 }
 
+const WEBHOOK_SECRET = "risk-webhook-secret-0123456789abcdef";
 beforeAll(() => {
   process.env.RISK_ALERT_EMAIL = "security@example.com";
+  process.env.RISK_ALERT_WEBHOOK_URL = "https://siem.example.com/hooks/portico";
+  process.env.RISK_ALERT_WEBHOOK_SECRET = WEBHOOK_SECRET;
   reloadConfig();
 });
 afterAll(() => {
   delete process.env.RISK_ALERT_EMAIL;
+  delete process.env.RISK_ALERT_WEBHOOK_URL;
+  delete process.env.RISK_ALERT_WEBHOOK_SECRET;
   reloadConfig();
 });
 
@@ -102,6 +108,13 @@ describe("a scripted sequence of sign-ins", () => {
     const audit = await t.db().auditEvent.findFirstOrThrow({ where: { action: "risk.assessed", targetId: user.id, details: { path: ["assessmentId"], equals: tokyo.id } } });
     expect(audit.details).toMatchObject({ band: "high", signals: ["impossible_travel", "new_device"] });
     expect(await t.db().mailMessage.count({ where: { to: "security@example.com", template: "risk-alert" } })).toBeGreaterThan(0);
+    // ... and queued for the webhook, signed the Standard Webhooks way (a receiver can check it).
+    const delivery = (await t.db().httpDelivery.findMany({ where: { kind: "risk_alert" } })).find((d) => d.body.includes(tokyo.id))!;
+    const headers = delivery.headers as Record<string, string>;
+    expect(headers["webhook-id"]).toBe(`risk_${tokyo.id}`);
+    expect(headers["webhook-signature"]).toBe(signWebhook(WEBHOOK_SECRET, headers["webhook-id"]!, Number(headers["webhook-timestamp"]), delivery.body));
+    expect(headers["webhook-signature"]).not.toBe(signWebhook("another secret of the same length!!", headers["webhook-id"]!, Number(headers["webhook-timestamp"]), delivery.body));
+    expect(JSON.parse(delivery.body)).toMatchObject({ type: "risk.high", data: { userId: user.id, band: "high", action: "strong_mfa" } });
     // From a deny-listed range (added in the previous test): denied whatever else.
     const denied = await signIn(user.id, "203.0.113.9", laptop, later(5 * 24 * 60));
     expect(denied.action).toBe("deny");

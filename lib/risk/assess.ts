@@ -6,13 +6,15 @@ import "server-only";
 import { recordAudit, recentSignInFailures, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { raiseRiskAlert } from "./alerts";
-import { isCompromisedPassword } from "./compromised";
+import crypto from "node:crypto";
+import { isCommonPassword } from "@/lib/credentials";
+import { passwordSha1 } from "./compromised";
 import { deviceHashOf, userAgentFamily } from "./device";
 import { locateIp, normaliseIp } from "./geoip";
 import { ipListOf } from "./ip-lists";
 import { evaluateRisk } from "./pipeline";
 import { currentPolicy } from "./policy-store";
-import { completeAssessmentRow, insertAssessment, isKnownDevice, recentSuccesses, rememberDevice } from "./risk.repo";
+import { accountFacts, insertAssessment, refuseAssessmentRow, succeedAssessmentRow } from "./risk.repo";
 import type { GeoPoint, RiskAction, RiskBand, SignInFacts } from "./risk.types";
 
 const HISTORY = 50;
@@ -65,14 +67,15 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
   const family = userAgentFamily(attempt.ctx.userAgent);
   const deviceHash = deviceHashOf(attempt.deviceCookie);
   const app = applicationContext(attempt.next);
-  const [history, ipList, knownDevice, failures, compromised, policy] = await Promise.all([
-    recentSuccesses(attempt.userId, HISTORY),
-    ipListOf(ip),
-    deviceHash ? isKnownDevice(attempt.userId, deviceHash, family) : Promise.resolve(false),
+  const password = attempt.password;
+  const [known, failures, ipList, policy] = await Promise.all([
+    accountFacts(attempt.userId, HISTORY, deviceHash ? { hash: deviceHash, userAgentFamily: family } : null, password && !isCommonPassword(password) ? passwordSha1(password) : null),
     recentSignInFailures(attempt.userId, ip, VELOCITY_MINUTES, now),
-    attempt.password ? isCompromisedPassword(attempt.password) : Promise.resolve(false),
+    ipListOf(ip),
     currentPolicy(),
   ]);
+  const { history, knownDevice } = known;
+  const compromised = Boolean(password && (isCommonPassword(password) || known.compromised));
   const geo = locateIp(ip);
   const last = history[0];
   const facts: SignInFacts = {
@@ -93,7 +96,9 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
   };
   const r = evaluateRisk(facts, policy.settings, policy.rules);
   const terminal = r.action === "deny" || r.action === "lock";
-  const { id } = await insertAssessment({
+  // The id is made here so the row and its audit event are written side by side, not one after the other.
+  const id = crypto.randomUUID();
+  const stored = insertAssessment(id, {
     userId: attempt.userId,
     clientId: app.clientId,
     method: attempt.method,
@@ -107,7 +112,7 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
     score: r.score,
     band: r.band,
     action: r.action,
-    signals: r.signals as object[],
+    signals: r.signals,
     features: r.features,
     matchedRules: r.matchedRules,
     explanation: r.explanation.slice(0, 1000),
@@ -115,7 +120,7 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
     createdAt: now,
     completedAt: terminal ? now : null,
   });
-  await recordAudit({
+  const audited = recordAudit({
     actor: { type: "system" },
     action: "risk.assessed",
     target: { type: "user", id: attempt.userId },
@@ -123,6 +128,7 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
     context: attempt.ctx,
     details: { assessmentId: id, score: r.score, band: r.band, action: r.action, signals: r.signals.map((s) => s.code), rules: r.matchedRules, explanation: r.explanation },
   });
+  await Promise.all([stored, audited]);
   if (r.band === "high" || terminal) await raiseRiskAlert({ assessmentId: id, userId: attempt.userId, ip, geo, score: r.score, band: r.band, action: r.action, explanation: r.explanation, at: now });
   return { id, action: r.action, band: r.band, score: r.score, explanation: r.explanation };
 }
@@ -143,9 +149,9 @@ export async function completeAssessment(
   now = new Date(),
 ): Promise<{ firstFromDevice: boolean; device: string; place: string; at: Date }> {
   const family = userAgentFamily(device.userAgent);
-  const row = await completeAssessmentRow(id, "succeeded", now);
+  const row = await succeedAssessmentRow(id, device.hash, family, now);
   if (!row) return { firstFromDevice: false, device: family, place: "", at: now };
-  const inserted = await rememberDevice(row.userId, device.hash, family, now);
+  const inserted = row.newDevice;
   const place = row.city ? `${row.city}, ${row.country}` : (row.country ?? row.ip ?? "an unknown place");
   // The assessment's new_device feature: the account had history, and this browser was not in it.
   const newToAccount = (row.features as { new_device?: boolean } | null)?.new_device === true;
@@ -154,5 +160,5 @@ export async function completeAssessment(
 
 /** The sign-in did not finish (abandoned second step, refused): it stays out of the history. */
 export async function refuseAssessment(id: string, now = new Date()): Promise<void> {
-  await completeAssessmentRow(id, "refused", now);
+  await refuseAssessmentRow(id, now);
 }

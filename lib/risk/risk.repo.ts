@@ -7,23 +7,105 @@ export { withTransaction, type Tx };
 
 export type AssessmentRow = Prisma.RiskAssessmentGetPayload<object>;
 
-export async function insertAssessment(data: Prisma.RiskAssessmentUncheckedCreateInput): Promise<{ id: string }> {
-  return (await getDb()).riskAssessment.create({ data, select: { id: true } });
+export interface NewAssessment {
+  userId: string;
+  clientId: string | null;
+  method: string;
+  ip: string | null;
+  country: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  deviceHash: string | null;
+  userAgentFamily: string;
+  score: number;
+  band: string;
+  action: string;
+  signals: unknown;
+  features: unknown;
+  matchedRules: string[];
+  explanation: string;
+  outcome: string;
+  createdAt: Date;
+  completedAt: Date | null;
 }
 
-/** The account's recent successful sign-ins, newest first (location and time of each). */
-export async function recentSuccesses(userId: string, take: number): Promise<{ createdAt: Date; country: string | null; city: string | null; latitude: number | null; longitude: number | null }[]> {
-  return (await getSql())(
-    `SELECT "createdAt", "country", "city", "latitude", "longitude" FROM "RiskAssessment"
-      WHERE "userId" = $1 AND "outcome" = 'succeeded' ORDER BY "createdAt" DESC LIMIT $2`,
-    [userId, take],
+/** Direct SQL: this runs inside every sign-in (bench/RESULTS.md, risk engine). */
+export async function insertAssessment(id: string, a: NewAssessment): Promise<void> {
+  await (await getSql())(
+    `INSERT INTO "RiskAssessment" ("id", "userId", "clientId", "method", "ip", "country", "city", "latitude", "longitude", "deviceHash", "userAgentFamily",
+       "score", "band", "action", "signals", "features", "matchedRules", "explanation", "outcome", "createdAt", "completedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17::text[], $18, $19, $20, $21)`,
+    [
+      id, a.userId, a.clientId, a.method, a.ip, a.country, a.city, a.latitude, a.longitude, a.deviceHash, a.userAgentFamily,
+      a.score, a.band, a.action, JSON.stringify(a.signals), JSON.stringify(a.features), a.matchedRules, a.explanation, a.outcome, a.createdAt, a.completedAt,
+    ],
   );
 }
 
-/** pending -> succeeded | refused, once. */
-export async function completeAssessmentRow(id: string, outcome: "succeeded" | "refused", now: Date): Promise<AssessmentRow | null> {
-  const rows = await (await getDb()).riskAssessment.updateManyAndReturn({ where: { id, outcome: "pending" }, data: { outcome, completedAt: now } });
-  return rows[0] ?? null;
+export interface HistoryRow {
+  createdAt: Date;
+  country: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/**
+ * What the database knows about this sign-in, in one round trip: the account's recent successful
+ * sign-ins (newest first), whether this browser is one of its known devices, and whether the
+ * password's SHA-1 is on the imported compromised list.
+ */
+export async function accountFacts(
+  userId: string,
+  take: number,
+  device: { hash: string; userAgentFamily: string } | null,
+  passwordSha1: string | null,
+): Promise<{ history: HistoryRow[]; knownDevice: boolean; compromised: boolean }> {
+  const [row] = await (await getSql())<{ history: { createdAt: string; country: string | null; city: string | null; latitude: number | null; longitude: number | null }[]; knownDevice: boolean; compromised: boolean }>(
+    `SELECT
+       (SELECT coalesce(json_agg(h ORDER BY h."createdAt" DESC), '[]'::json) FROM (
+          SELECT "createdAt", "country", "city", "latitude", "longitude" FROM "RiskAssessment"
+           WHERE "userId" = $1::uuid AND "outcome" = 'succeeded' ORDER BY "createdAt" DESC LIMIT $2) h) AS history,
+       EXISTS (SELECT 1 FROM "KnownDevice" WHERE "userId" = $1::uuid AND "deviceHash" = $3 AND "userAgentFamily" = $4) AS "knownDevice",
+       EXISTS (SELECT 1 FROM "CompromisedPassword" WHERE "sha1" = $5) AS compromised`,
+    [userId, take, device?.hash ?? null, device?.userAgentFamily ?? null, passwordSha1],
+  );
+  return {
+    // json_agg writes timestamp(3) without a zone; the column holds UTC.
+    history: (row?.history ?? []).map((h) => ({ ...h, createdAt: new Date(`${h.createdAt}Z`) })),
+    knownDevice: row?.knownDevice ?? false,
+    compromised: row?.compromised ?? false,
+  };
+}
+
+type CompletedRow = { userId: string; ip: string | null; country: string | null; city: string | null; features: unknown; createdAt: Date };
+
+/** pending -> refused, once. */
+export async function refuseAssessmentRow(id: string, now: Date): Promise<void> {
+  await (await getSql())(`UPDATE "RiskAssessment" SET "outcome" = 'refused', "completedAt" = $2 WHERE "id" = $1::uuid AND "outcome" = 'pending'`, [id, now]);
+}
+
+/**
+ * pending -> succeeded, once, and the browser recorded as a known device of the account, in one
+ * statement. Returns the row as it was decided and whether the device is new (null: not pending).
+ */
+export async function succeedAssessmentRow(id: string, deviceHash: string, userAgentFamily: string, now: Date): Promise<(CompletedRow & { newDevice: boolean }) | null> {
+  const rows = await (await getSql())<CompletedRow & { newDevice: boolean | null }>(
+    `WITH done AS (
+       UPDATE "RiskAssessment" SET "outcome" = 'succeeded', "completedAt" = $2 WHERE "id" = $1::uuid AND "outcome" = 'pending'
+       RETURNING "userId", "ip", "country", "city", "features", "createdAt"
+     ), device AS (
+       INSERT INTO "KnownDevice" ("id", "userId", "deviceHash", "userAgentFamily", "firstSeenAt", "lastSeenAt")
+       SELECT gen_random_uuid(), "userId", $3, $4, $2, $2 FROM done
+       ON CONFLICT ("userId", "deviceHash", "userAgentFamily") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT done.*, (SELECT inserted FROM device) AS "newDevice" FROM done`,
+    [id, now, deviceHash, userAgentFamily],
+  );
+  const row = rows[0];
+  return row ? { ...row, newDevice: row.newDevice === true } : null;
 }
 
 export async function listAssessments(filter: { since: Date; bands?: string[]; take: number }): Promise<AssessmentRow[]> {
@@ -51,28 +133,6 @@ export async function* assessmentsSince(since: Date, pageSize = 1000): AsyncGene
   }
 }
 
-// Known devices ----------------------------------------------------------------------------------
-
-export async function isKnownDevice(userId: string, deviceHash: string, userAgentFamily: string): Promise<boolean> {
-  const rows = await (await getSql())<{ one: number }>(
-    `SELECT 1 AS one FROM "KnownDevice" WHERE "userId" = $1 AND "deviceHash" = $2 AND "userAgentFamily" = $3`,
-    [userId, deviceHash, userAgentFamily],
-  );
-  return rows.length > 0;
-}
-
-/** Records the device; true when it was not known before. */
-export async function rememberDevice(userId: string, deviceHash: string, userAgentFamily: string, now: Date): Promise<boolean> {
-  const rows = await (await getSql())<{ inserted: boolean }>(
-    `INSERT INTO "KnownDevice" ("id", "userId", "deviceHash", "userAgentFamily", "firstSeenAt", "lastSeenAt")
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, $4)
-     ON CONFLICT ("userId", "deviceHash", "userAgentFamily") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
-     RETURNING (xmax = 0) AS inserted`,
-    [userId, deviceHash, userAgentFamily, now],
-  );
-  return rows[0]?.inserted ?? false;
-}
-
 // IP lists ---------------------------------------------------------------------------------------
 
 export async function listIpEntries(list?: "deny" | "allow") {
@@ -90,11 +150,6 @@ export async function deleteIpEntry(id: string, tx: Tx) {
 }
 
 // Compromised passwords --------------------------------------------------------------------------
-
-export async function isCompromisedSha1(sha1: string): Promise<boolean> {
-  const rows = await (await getSql())<{ one: number }>(`SELECT 1 AS one FROM "CompromisedPassword" WHERE "sha1" = $1`, [sha1]);
-  return rows.length > 0;
-}
 
 export async function insertCompromisedSha1s(hashes: string[], source: string, tx: Tx): Promise<number> {
   return (await tx.compromisedPassword.createMany({ data: hashes.map((sha1) => ({ sha1, source })), skipDuplicates: true })).count;

@@ -119,7 +119,10 @@ CREATE UNIQUE INDEX "IpListEntry_list_cidr_key" ON "IpListEntry"("list", "cidr")
 CREATE UNIQUE INDEX "RiskRuleVersion_ruleId_version_key" ON "RiskRuleVersion"("ruleId", "version");
 
 -- CreateIndex
-CREATE INDEX "AuditEvent_ip_createdAt_idx" ON "AuditEvent"("ip", "createdAt");
+CREATE INDEX "AuditEvent_ip_action_createdAt_idx" ON "AuditEvent"("ip", "action", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_targetId_action_createdAt_idx" ON "AuditEvent"("targetId", "action", "createdAt");
 
 -- AddForeignKey
 ALTER TABLE "RiskAssessment" ADD CONSTRAINT "RiskAssessment_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
