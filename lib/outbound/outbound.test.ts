@@ -27,6 +27,8 @@ interface Received {
 interface Receiver {
   url: string;
   received: Received[];
+  /** The request headers of each received request. */
+  headers: http.IncomingHttpHeaders[];
   /** Status for the n-th request (from 1); "hang" never answers. */
   reply: (n: number) => number | "hang";
   attempts: number;
@@ -34,7 +36,7 @@ interface Receiver {
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const r: Partial<Receiver> = { received: [], reply: () => 200, attempts: 0 };
+  const r: Partial<Receiver> = { received: [], headers: [], reply: () => 200, attempts: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -42,6 +44,7 @@ async function startReceiver(): Promise<Receiver> {
       const status = r.reply!((r.attempts = r.attempts! + 1));
       if (status === "hang") return;
       r.received!.push({ method: req.method!, path: req.url!, contentType: req.headers["content-type"], body: Buffer.concat(chunks).toString("utf8") });
+      r.headers!.push(req.headers);
       if (status >= 300 && status < 400) res.setHeader("location", "http://127.0.0.1:1/elsewhere");
       res.writeHead(status).end(status >= 400 ? "nope" : "");
     });
@@ -72,6 +75,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await t.db().httpDelivery.deleteMany();
   rx.received.length = 0;
+  rx.headers.length = 0;
   rx.reply = () => 200;
   rx.attempts = 0;
   vi.restoreAllMocks();
@@ -88,6 +92,19 @@ describe(`outbound HTTP outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, (
     expect(row).toMatchObject({ status: "delivered", attempts: 0, lastError: null, lockedUntil: null });
     expect(row?.deliveredAt).toBeInstanceOf(Date);
     expect(await deliverDueHttp()).toEqual({ delivered: 0, failed: 0 });
+  });
+
+  it("sends a delivery's own headers (a webhook signature) on every attempt, never in place of the content type", async () => {
+    rx.reply = (n) => (n === 1 ? 503 : 200);
+    const { id } = await enqueueHttpDelivery({ ...form("a=1"), headers: { "webhook-id": "evt_1", "webhook-signature": "v1,c2lnbmF0dXJl", "content-type": "text/evil" } });
+    await deliverDueHttp();
+    await makeDue(id);
+    await deliverDueHttp();
+    expect(rx.headers.map((h) => h["webhook-signature"])).toEqual(["v1,c2lnbmF0dXJl", "v1,c2lnbmF0dXJl"]);
+    expect(rx.headers[1]!["webhook-id"]).toBe("evt_1");
+    expect(rx.received.map((r) => r.contentType)).toEqual(["application/x-www-form-urlencoded", "application/x-www-form-urlencoded"]);
+    await expect(enqueueHttpDelivery({ ...form("x"), headers: { "bad header": "1" } })).rejects.toMatchObject({ code: "outbound.invalid_header" });
+    await expect(enqueueHttpDelivery({ ...form("x"), headers: { "x-ok": "line\r\nX-Evil: 1" } })).rejects.toMatchObject({ code: "outbound.invalid_header" });
   });
 
   it("keeps a delivery the server failed (503), backs off exponentially, and delivers it on the next due pass", async () => {
