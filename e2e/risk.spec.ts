@@ -79,6 +79,7 @@ test("from far away minutes later (impossible travel): only a strong factor will
   await expect(admin).toHaveURL(/\/account$/);
   await admin.goto("/admin/risk");
   await expect(admin.getByTestId("risk-alerts")).toContainText(/impossible travel from .+, ES to .+, JP/);
+  await expect(admin.getByTestId("risk-alerts")).toContainText(email);
 });
 
 test("a deny-listed address gets the generic refusal, whatever the password; a simulated rule shows its effect first", async ({ browser }) => {

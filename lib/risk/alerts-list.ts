@@ -8,5 +8,5 @@ export async function listRecentAlerts(actor: { id: string; roles: string[] }, o
   if (!isAdmin(actor)) throw new RiskError("forbidden", "Administrator role required.");
   const since = new Date(Date.now() - (opts.days ?? 30) * 24 * 3600_000);
   const rows = await listAssessments({ since, bands: ["high"], take: Math.min(opts.take ?? 100, 500) });
-  return rows.map((r) => ({ id: r.id, at: r.createdAt, userId: r.userId, ip: r.ip, place: r.city ? `${r.city}, ${r.country}` : (r.country ?? null), score: r.score, action: r.action, outcome: r.outcome, explanation: r.explanation }));
+  return rows.map((r) => ({ id: r.id, at: r.createdAt, userId: r.userId, email: r.user.email, ip: r.ip, place: r.city ? `${r.city}, ${r.country}` : (r.country ?? null), score: r.score, action: r.action, outcome: r.outcome, explanation: r.explanation }));
 }

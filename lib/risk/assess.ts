@@ -8,6 +8,7 @@ import { config } from "@/lib/config";
 import { raiseRiskAlert } from "./alerts";
 import crypto from "node:crypto";
 import { isCommonPassword } from "@/lib/credentials";
+import { getUserProfile } from "@/lib/users";
 import { passwordSha1 } from "./compromised";
 import { deviceHashOf, userAgentFamily } from "./device";
 import { locateIp, normaliseIp } from "./geoip";
@@ -129,7 +130,10 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
     details: { assessmentId: id, score: r.score, band: r.band, action: r.action, signals: r.signals.map((s) => s.code), rules: r.matchedRules, explanation: r.explanation },
   });
   await Promise.all([stored, audited]);
-  if (r.band === "high" || terminal) await raiseRiskAlert({ assessmentId: id, userId: attempt.userId, ip, geo, score: r.score, band: r.band, action: r.action, explanation: r.explanation, at: now });
+  if (r.band === "high" || terminal) {
+    const account = await getUserProfile(attempt.userId);
+    await raiseRiskAlert({ assessmentId: id, userId: attempt.userId, ip, geo, score: r.score, band: r.band, action: r.action, explanation: r.explanation, at: now }, account?.email);
+  }
   return { id, action: r.action, band: r.band, score: r.score, explanation: r.explanation };
 }
 

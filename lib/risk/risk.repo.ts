@@ -108,9 +108,10 @@ export async function succeedAssessmentRow(id: string, deviceHash: string, userA
   return row ? { ...row, newDevice: row.newDevice === true } : null;
 }
 
-export async function listAssessments(filter: { since: Date; bands?: string[]; take: number }): Promise<AssessmentRow[]> {
+export async function listAssessments(filter: { since: Date; bands?: string[]; take: number }) {
   return (await getDb()).riskAssessment.findMany({
     where: { createdAt: { gte: filter.since }, ...(filter.bands ? { band: { in: filter.bands } } : {}) },
+    include: { user: { select: { email: true } } },
     orderBy: { createdAt: "desc" },
     take: filter.take,
   });

@@ -44,7 +44,7 @@ export default async function RiskPage() {
               {alerts.map((a) => (
                 <tr key={a.id} className="border-t border-slate-100 dark:border-slate-800">
                   <td className="py-1 pr-4 whitespace-nowrap">{a.at.toISOString().slice(0, 16).replace("T", " ")}</td>
-                  <td className="py-1 pr-4 font-mono text-xs">{a.userId.slice(0, 8)}</td>
+                  <td className="py-1 pr-4">{a.email}</td>
                   <td className="py-1 pr-4">{[a.ip, a.place].filter(Boolean).join(" · ")}</td>
                   <td className="py-1 pr-4">{a.score}</td>
                   <td className="py-1 pr-4">{a.action} ({a.outcome})</td>
