@@ -74,6 +74,7 @@ export interface SettingsValues {
   actions: { low: string; medium: string; high: string };
   impossibleTravelKmh: number;
   stepUpAboveValue: number | null;
+  highValueScopes: string[];
 }
 
 export function RiskSettingsForm({ action, settings }: { action: Action; settings: SettingsValues }) {
@@ -90,6 +91,7 @@ export function RiskSettingsForm({ action, settings }: { action: Action; setting
       <SelectField name="highAction" label="High risk" options={ACTION_OPTIONS} defaultValue={settings.actions.high} />
       <Field name="impossibleTravelKmh" label="Impossible travel above (km/h)" type="number" min={100} defaultValue={settings.impossibleTravelKmh} />
       <Field name="stepUpAboveValue" label="Second factor for transactions above" type="number" min={0} defaultValue={settings.stepUpAboveValue ?? ""} hint="Empty: never by value." />
+      <Field name="highValueScopes" label="High-value scopes" defaultValue={settings.highValueScopes.join(" ")} hint="Space-separated. Refreshing tokens with one of them goes through the risk engine; a risky refresh is refused." />
       <div className="sm:col-span-2">
         <Button type="submit" disabled={pending} className="sm:w-auto">
           {pending ? "Saving…" : "Save the policy"}

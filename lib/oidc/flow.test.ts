@@ -11,6 +11,7 @@ import { createSession, validateSession } from "@/lib/sessions";
 import { authorize, decideConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
 import { dismissEnrolmentOffer } from "@/lib/mfa";
+import { createRiskRule, currentPolicy, forgetPolicyCache, saveRiskSettings, updateRiskRule } from "@/lib/risk";
 import { issuer } from "./issuer";
 
 const t = useTestDatabase();
@@ -174,6 +175,23 @@ describe("token endpoint", () => {
     // The reuse revoked the grant: the newest tokens are dead too.
     expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: second.refresh_token! }, {}))).error).toBe("invalid_grant");
     expect((await oauthError(userInfo(second.access_token))).error).toBe("invalid_token");
+  });
+
+  it("a refresh with a high-value scope goes through the risk engine: refused while a rule denies it, fine once it is gone", async () => {
+    const first = await exchange(confidential, await codeFor(confidential));
+    await saveRiskSettings(admin, { highValueScopes: ["email"] }, {});
+    const rule = await createRiskRule(admin, { name: "no refresh for the web app", conditions: [{ feature: "method", op: "eq", value: "refresh" }, { feature: "client_id", op: "eq", value: confidential.clientId }], action: "deny" }, {});
+    try {
+      expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token! }, {}))).error).toBe("invalid_grant");
+      // Narrowed below the high-value scope, the same refresh is not the engine's business.
+      const narrow = await handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token!, scope: "openid" }, {});
+      expect(narrow.access_token).toBeTruthy();
+    } finally {
+      await updateRiskRule(admin, rule.id, rule.version, null, {});
+      await saveRiskSettings(admin, {}, {});
+      forgetPolicyCache();
+    }
+    expect((await currentPolicy()).rules).toEqual([]);
   });
 
   it("a refresh may narrow the scope but never widen it", async () => {

@@ -3,6 +3,7 @@
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { getUserClaims } from "@/lib/users";
+import { assessTokenRefresh } from "@/lib/risk";
 import { sha256Hex } from "@/lib/crypto";
 import { OAuthError } from "./oidc.errors";
 import { verifyPkce } from "./pkce";
@@ -113,6 +114,13 @@ async function exchangeRefreshToken(client: OidcClient, body: TokenRequestBody, 
   }
   const user = grant.userId ? await getUserClaims(grant.userId) : null;
   if (grant.userId && !user) throw new OAuthError("invalid_grant", "the user is no longer active");
+  if (grant.userId) {
+    // High-value scopes go through the risk engine (lib/risk): nobody is there to answer a second
+    // factor, so a risky refresh is refused and the application sends the user to sign in again.
+    // The refresh token stays unused: once the risk is gone it works again.
+    const risk = await assessTokenRefresh({ userId: grant.userId, clientId: client.clientId, publicClient: client.type !== "confidential", scopes, ctx, now });
+    if (risk && risk.action !== "allow") throw new OAuthError("invalid_grant", "the user must sign in again");
+  }
   return withTransaction(async (tx) => {
     if (!(await markRefreshTokenUsed(tokenHash, now, tx))) throw new OAuthError("invalid_grant", "the refresh token was already used");
     const tokens = await issueTokens({ client, grant, scopes, user, withIdToken: scopes.includes("openid"), withRefreshToken: true, now, tx });

@@ -11,6 +11,7 @@ import {
   addIpListEntries,
   applicationContext,
   assessSignIn,
+  assessTokenRefresh,
   completeAssessment,
   createRiskRule,
   deviceHashOf,
@@ -171,6 +172,27 @@ describe("a scripted sequence of sign-ins", () => {
   });
 });
 
+describe("token refresh for high-value scopes", () => {
+  it("is judged only for those scopes; from a public client far from the last sign-in it is refused; a confidential client's address is not held against it", async () => {
+    await saveRiskSettings(admin, { highValueScopes: ["payments"] }, {});
+    const user = await newUser();
+    const at = new Date();
+    await signIn(user.id, MADRID_IP, newDeviceCookieValue(), at);
+    const later10 = new Date(at.getTime() + 10 * 60_000);
+    const ctx = { ip: TOKYO_IP, userAgent: CHROME_MAC };
+    expect(await assessTokenRefresh({ userId: user.id, clientId: "spa", publicClient: true, scopes: ["openid", "email"], ctx, now: later10 })).toBeNull();
+    const risky = await assessTokenRefresh({ userId: user.id, clientId: "spa", publicClient: true, scopes: ["openid", "payments"], ctx, now: later10 });
+    expect(risky).toMatchObject({ band: "high" });
+    expect(risky!.action).not.toBe("allow");
+    const server = await assessTokenRefresh({ userId: user.id, clientId: "web", publicClient: false, scopes: ["payments"], ctx, now: later10 });
+    expect(server).toMatchObject({ action: "allow" });
+    // Refreshes never become sign-in history: the Madrid sign-in is still the last one.
+    const rows = await t.db().riskAssessment.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => `${r.method}:${r.outcome}`).sort()).toEqual(["password:succeeded", "refresh:refresh", "refresh:refused"]);
+    await saveRiskSettings(admin, {}, {});
+  });
+});
+
 describe("policy authoring", () => {
   it("settings are validated, versioned and audited; a stricter band action takes effect", async () => {
     await expect(saveRiskSettings(admin, { mediumAt: 70, highAt: 40 }, {})).rejects.toBeInstanceOf(RiskError);
@@ -179,8 +201,10 @@ describe("policy authoring", () => {
     await signIn(user.id, MADRID_IP, newDeviceCookieValue(), day0);
     expect((await signIn(user.id, TOKYO_IP, newDeviceCookieValue(), later(20))).action).toBe("deny");
     await saveRiskSettings(admin, {}, {});
-    expect(await t.db().riskPolicyVersion.count()).toBe(2);
-    expect(await t.db().auditEvent.count({ where: { action: "risk.policy_changed" } })).toBe(2);
+    // Two versions here (stricter, then back to the defaults), each audited.
+    const versions = await t.db().riskPolicyVersion.findMany({ orderBy: { version: "desc" }, take: 2 });
+    expect(versions.map((v) => (v.settings as { actions: { high: string } }).actions.high)).toEqual(["strong_mfa", "deny"]);
+    expect(await t.db().auditEvent.count({ where: { action: "risk.policy_changed" } })).toBe(await t.db().riskPolicyVersion.count());
   });
 
   it("simulates a rule over the last 30 days, and the simulation matches the replay once published", async () => {

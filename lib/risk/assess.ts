@@ -13,7 +13,7 @@ import { passwordSha1 } from "./compromised";
 import { deviceHashOf, userAgentFamily } from "./device";
 import { locateIp, normaliseIp } from "./geoip";
 import { ipListOf } from "./ip-lists";
-import { evaluateRisk } from "./pipeline";
+import { evaluateRisk, type RiskEvaluation } from "./pipeline";
 import { currentPolicy } from "./policy-store";
 import { accountFacts, insertAssessment, refuseAssessmentRow, succeedAssessmentRow } from "./risk.repo";
 import type { GeoPoint, RiskAction, RiskBand, SignInFacts } from "./risk.types";
@@ -95,21 +95,27 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
     transactionValue: app.transactionValue,
     clientId: app.clientId,
   };
-  const r = evaluateRisk(facts, policy.settings, policy.rules);
+  return record(attempt.userId, facts, evaluateRisk(facts, policy.settings, policy.rules), attempt.ctx, now, { deviceHash });
+}
+
+/** Stores the decision with its reasons, audits it, alerts on high risk. */
+async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx: RequestContext, now: Date, opts: { deviceHash?: string | null; refresh?: boolean }): Promise<Assessment> {
   const terminal = r.action === "deny" || r.action === "lock";
+  const geo = facts.geo;
+  const ip = facts.ip;
   // The id is made here so the row and its audit event are written side by side, not one after the other.
   const id = crypto.randomUUID();
   const stored = insertAssessment(id, {
-    userId: attempt.userId,
-    clientId: app.clientId,
-    method: attempt.method,
+    userId,
+    clientId: facts.clientId,
+    method: facts.method,
     ip,
     country: geo?.country ?? null,
     city: geo?.city?.slice(0, 100) ?? null,
     latitude: geo?.lat ?? null,
     longitude: geo?.lon ?? null,
-    deviceHash,
-    userAgentFamily: family,
+    deviceHash: opts.deviceHash ?? null,
+    userAgentFamily: facts.userAgentFamily,
     score: r.score,
     band: r.band,
     action: r.action,
@@ -117,24 +123,59 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
     features: r.features,
     matchedRules: r.matchedRules,
     explanation: r.explanation.slice(0, 1000),
-    outcome: terminal ? "refused" : "pending",
+    // A refresh is decided on the spot and never becomes sign-in history.
+    outcome: terminal || opts.refresh ? (r.action === "allow" ? "refresh" : "refused") : "pending",
     createdAt: now,
-    completedAt: terminal ? now : null,
+    completedAt: terminal || opts.refresh ? now : null,
   });
   const audited = recordAudit({
     actor: { type: "system" },
     action: "risk.assessed",
-    target: { type: "user", id: attempt.userId },
+    target: { type: "user", id: userId },
     result: r.action === "allow" ? "success" : "failure",
-    context: attempt.ctx,
+    context: ctx,
     details: { assessmentId: id, score: r.score, band: r.band, action: r.action, signals: r.signals.map((s) => s.code), rules: r.matchedRules, explanation: r.explanation },
   });
   await Promise.all([stored, audited]);
   if (r.band === "high" || terminal) {
-    const account = await getUserProfile(attempt.userId);
-    await raiseRiskAlert({ assessmentId: id, userId: attempt.userId, ip, geo, score: r.score, band: r.band, action: r.action, explanation: r.explanation, at: now }, account?.email);
+    const account = await getUserProfile(userId);
+    await raiseRiskAlert({ assessmentId: id, userId, ip, geo, score: r.score, band: r.band, action: r.action, explanation: r.explanation, at: now }, account?.email);
   }
   return { id, action: r.action, band: r.band, score: r.score, explanation: r.explanation };
+}
+
+/**
+ * A refresh of tokens that carry a high-value scope (settings.highValueScopes). Nobody is there to
+ * answer a second factor, so anything but "allow" refuses the refresh and the application sends
+ * the user through sign-in again. The address means something only for public clients (a browser
+ * or an app calls the token endpoint itself); a confidential client's is its own server's, so its
+ * refreshes are judged on the account's failure velocity and the rules alone. Refreshes never join
+ * the sign-in history.
+ */
+export async function assessTokenRefresh(input: { userId: string; clientId: string; publicClient: boolean; scopes: string[]; ctx: RequestContext; now?: Date }): Promise<Assessment | null> {
+  const policy = await currentPolicy();
+  if (!input.scopes.some((s) => policy.settings.highValueScopes.includes(s))) return null;
+  const now = input.now ?? new Date();
+  const ip = input.publicClient && input.ctx.ip ? normaliseIp(input.ctx.ip) : null;
+  const [known, failures, ipList] = await Promise.all([accountFacts(input.userId, 1, null, null), recentSignInFailures(input.userId, ip, VELOCITY_MINUTES, now), ipListOf(ip)]);
+  const last = known.history[0];
+  const facts: SignInFacts = {
+    at: now,
+    method: "refresh",
+    ip,
+    geo: locateIp(ip),
+    ipList,
+    knownDevice: true,
+    userAgentFamily: userAgentFamily(input.ctx.userAgent),
+    previous: last ? { at: last.createdAt, geo: geoOf(last) } : null,
+    successCount: known.history.length,
+    hourHistory: [],
+    failures,
+    compromisedPassword: false,
+    transactionValue: null,
+    clientId: input.clientId,
+  };
+  return record(input.userId, facts, evaluateRisk(facts, policy.settings, policy.rules), input.ctx, now, { refresh: true });
 }
 
 function geoOf(row: { country: string | null; city: string | null; latitude: number | null; longitude: number | null }): GeoPoint | null {

@@ -26,6 +26,8 @@ export const riskSettingsSchema = z
     ipFailuresAt: z.number().int().min(1).default(20),
     /** Distinct accounts failing from one address in a quarter hour: credential stuffing. */
     accountsPerIpAt: z.number().int().min(2).default(5),
+    /** Scopes whose refresh goes through the engine: a risky refresh is refused (the user signs in again). */
+    highValueScopes: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
     /** Transactions above this value need a second factor (null: never). */
     stepUpAboveValue: z.number().min(0).nullable().default(1000),
     scores: z

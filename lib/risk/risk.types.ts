@@ -9,10 +9,13 @@ export interface GeoPoint {
   lon: number;
 }
 
-/** What is known about one sign-in when the risk engine looks at it (after the first factor). */
+/**
+ * What is known about one sign-in when the risk engine looks at it (after the first factor), or
+ * about a token refresh for high-value scopes ("refresh": the user is not there to ask).
+ */
 export interface SignInFacts {
   at: Date;
-  method: "password" | "passkey";
+  method: "password" | "passkey" | "refresh";
   ip: string | null;
   geo: GeoPoint | null;
   /** The administrator's IP lists: which one the address is on, if any. */

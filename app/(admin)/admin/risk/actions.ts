@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import {
   addIpListEntries,
   createRiskRule,
+  currentPolicy,
   importCompromisedPasswords,
   removeIpListEntry,
   ruleFromForm,
@@ -66,18 +67,22 @@ export async function importCompromisedAction(_prev: FormState, form: FormData):
   }
 }
 
+/** The form holds the main settings; the others (signal scores…) keep their values in force. */
 export async function saveSettingsAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const num = (name: string) => (text(form, name).trim() === "" ? undefined : Number(text(form, name)));
+  const num = (name: string, fallback: number) => (text(form, name).trim() === "" ? fallback : Number(text(form, name)));
   const stepUp = text(form, "stepUpAboveValue").trim();
   try {
+    const { settings: current } = await currentPolicy();
     await saveRiskSettings(
       await admin(),
       {
-        mediumAt: num("mediumAt"),
-        highAt: num("highAt"),
-        actions: { low: text(form, "lowAction") || undefined, medium: text(form, "mediumAction") || undefined, high: text(form, "highAction") || undefined },
-        impossibleTravelKmh: num("impossibleTravelKmh"),
+        ...current,
+        mediumAt: num("mediumAt", current.mediumAt),
+        highAt: num("highAt", current.highAt),
+        actions: { low: text(form, "lowAction") || current.actions.low, medium: text(form, "mediumAction") || current.actions.medium, high: text(form, "highAction") || current.actions.high },
+        impossibleTravelKmh: num("impossibleTravelKmh", current.impossibleTravelKmh),
         stepUpAboveValue: stepUp === "" ? null : Number(stepUp),
+        highValueScopes: text(form, "highValueScopes").split(/\s+/).filter(Boolean),
       },
       await requestContext(),
     );
