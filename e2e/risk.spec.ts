@@ -94,16 +94,33 @@ test("a deny-listed address gets the generic refusal, whatever the password; a s
   await expect(ipForm.getByText("1 added to the deny list. Skipped (not addresses or ranges): not-an-address")).toBeVisible();
   await expect(admin.getByRole("list", { name: "Deny list" })).toContainText("203.0.113.0/24");
 
+  // This user's password will turn up in a breach below (not STRONG_PASSWORD: other journeys use it).
+  const breached = "quiet lantern breach 2026";
   const email = uniqueEmail("risk-denied");
   const ok = await browserAt(browser, MADRID);
-  await register(ok, email);
+  await register(ok, email, breached);
   const denied = await browserAt(browser, "203.0.113.50");
-  await signIn(denied, email, STRONG_PASSWORD);
+  await signIn(denied, email, breached);
   await expect(denied.getByText("We could not sign you in. If this keeps happening, contact support.")).toBeVisible();
   await expect(denied).toHaveURL(/\/login/);
   // Same answer with a wrong password: the address learns nothing.
   await signIn(denied, email, "wrong password for sure");
   await expect(denied.getByText("We could not sign you in.", { exact: false })).toBeVisible();
+
+  // A list imported as a file (a Tor exit list, say) works the same way.
+  await ipForm.getByLabel("Or import a file").setInputFiles({ name: "tor-exits.txt", mimeType: "text/plain", buffer: Buffer.from("# exit nodes\n198.51.100.23\n") });
+  await ipForm.getByRole("button", { name: "Add" }).click();
+  await expect(ipForm.getByText("1 added to the deny list.")).toBeVisible();
+  await expect(admin.getByRole("list", { name: "Deny list" })).toContainText("198.51.100.23/32");
+
+  // A password on an imported breach list opens nothing until it is replaced.
+  const compromisedForm = admin.getByRole("form", { name: "Import compromised passwords" });
+  await compromisedForm.getByLabel("Passwords or SHA-1 hashes").fill(breached);
+  await compromisedForm.getByRole("button", { name: "Import" }).click();
+  await expect(compromisedForm.getByText(/1 new compromised passwords imported/)).toBeVisible();
+  await signIn(ok, email, breached);
+  await expect(ok.getByText("This password is on a list of passwords known to attackers")).toBeVisible();
+  expect(await readMail(await mailbox(browser), email, /Reset your Portico password/)).toMatch(/reset-password\?token=/);
 
   // A rule is tried on past sign-ins before it is published.
   const ruleForm = admin.getByRole("form", { name: "New rule" });

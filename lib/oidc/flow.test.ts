@@ -8,7 +8,7 @@ import { createApplication, setApplicationDisabled } from "@/lib/clients";
 import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
-import { authorize, decideConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
+import { authorize, cutOffApplications, decideConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
 import { dismissEnrolmentOffer } from "@/lib/mfa";
 import { createRiskRule, currentPolicy, forgetPolicyCache, saveRiskSettings, updateRiskRule } from "@/lib/risk";
@@ -192,6 +192,14 @@ describe("token endpoint", () => {
       forgetPolicyCache();
     }
     expect((await currentPolicy()).rules).toEqual([]);
+  });
+
+  it("cutting the account off revokes every grant, offline_access included, and audits it", async () => {
+    const first = await exchange(confidential, await codeFor(confidential));
+    const { revokedGrants } = await cutOffApplications(userId, "reported_not_me", {});
+    expect(revokedGrants).toBeGreaterThan(0);
+    expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token! }, {}))).error).toBe("invalid_grant");
+    expect(await t.db().auditEvent.count({ where: { action: "oauth.grants_revoked", targetId: userId } })).toBe(1);
   });
 
   it("a refresh may narrow the scope but never widen it", async () => {

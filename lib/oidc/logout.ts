@@ -17,7 +17,7 @@ import { signJwt, verifyJwt } from "@/lib/keys";
 import { enqueueHttpDelivery, kickHttpWorker } from "@/lib/outbound";
 import { endSession, validateSession } from "@/lib/sessions";
 import { issuer } from "./issuer";
-import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, withTransaction } from "./oidc.repo";
+import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, revokeGrantsOfUser, withTransaction } from "./oidc.repo";
 import { parseScope } from "./scopes";
 
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -44,6 +44,17 @@ export async function backchannelLogoutUser(userId: string, ctx: RequestContext)
     notified += (await backchannelLogout(sessionId, ctx)).notified.length;
   }
   return notified;
+}
+
+/**
+ * The account may be in someone else's hands ("this wasn't me"): every application is told its
+ * sessions ended, then every grant goes, offline_access included, so no refresh token survives.
+ */
+export async function cutOffApplications(userId: string, reason: string, ctx: RequestContext): Promise<{ notified: number; revokedGrants: number }> {
+  const notified = await backchannelLogoutUser(userId, ctx);
+  const revokedGrants = await revokeGrantsOfUser(userId, reason);
+  await recordAudit({ actor: { type: "system" }, action: "oauth.grants_revoked", target: { type: "user", id: userId }, result: "success", context: ctx, details: { reason, revokedGrants, notified } });
+  return { notified, revokedGrants };
 }
 
 /** Tells the session's clients it ended, and revokes its grants (offline_access excepted). */

@@ -29,6 +29,10 @@ export async function revokeGrantsOfUserAndClient(userId: string, clientId: stri
   return (await client(tx)).oAuthGrant.updateMany({ where: { userId, clientId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
 }
 
+export async function revokeGrantsOfUser(userId: string, reason: string, tx?: Tx): Promise<number> {
+  return (await (await client(tx)).oAuthGrant.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } })).count;
+}
+
 // Authorization codes -------------------------------------------------------------------------
 
 export async function insertCode(data: Prisma.AuthorizationCodeUncheckedCreateInput, tx?: Tx) {

@@ -39,8 +39,8 @@ export async function notifyNewDeviceSignIn(userId: string, sighting: { device: 
   kickMailWorker();
 }
 
-/** The owner says a sign-in was not theirs. The link works once. */
-export async function reportNotMe(token: string, ctx: RequestContext, now = new Date()): Promise<void> {
+/** The owner says a sign-in was not theirs. The link works once. Returns the account (for the applications to be cut off). */
+export async function reportNotMe(token: string, ctx: RequestContext, now = new Date()): Promise<{ userId: string }> {
   const done = await withTransaction(async (tx) => {
     const t = await redeemToken(token, "not_me", { tx, now });
     const user = t ? await findUserById(t.userId, tx) : null;
@@ -51,9 +51,10 @@ export async function reportNotMe(token: string, ctx: RequestContext, now = new 
     const reset = await issueUserToken(user.id, "reset_password", { tx });
     await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token: reset }), name: user.displayName ?? undefined } }, tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { sessionsRevoked: sessions, trustedDevicesForgotten: devices } }, tx);
-    return true;
+    return { userId: user.id };
   });
-  if (done) kickMailWorker();
+  kickMailWorker();
+  return done;
 }
 
 /** The password typed is known to attackers: no session until it is replaced; a reset link is mailed. */

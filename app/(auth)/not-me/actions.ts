@@ -1,13 +1,17 @@
 "use server";
 import { tokenSchema } from "@/lib/users/users.schema";
 import { reportNotMe } from "@/lib/users";
+import { cutOffApplications } from "@/lib/oidc";
 import { formErrorFrom, requestContext, type FormState } from "@/lib/http";
 
 export async function notMeAction(_prev: FormState, form: FormData): Promise<FormState> {
   const token = tokenSchema.safeParse(form.get("token"));
   if (!token.success) return { message: "This link is invalid or has expired. If you think someone else is in your account, reset your password." };
   try {
-    await reportNotMe(token.data, await requestContext());
+    const ctx = await requestContext();
+    const { userId } = await reportNotMe(token.data, ctx);
+    // Applications signed in through those sessions hear so, and lose every grant, refresh tokens included.
+    await cutOffApplications(userId, "reported_not_me", ctx).catch((e) => console.error("[portico] cutting off applications after 'not me' failed", e));
     return { ok: true, message: "Your account is locked and every session has ended. We emailed you a link to choose a new password, which opens it again." };
   } catch (e) {
     return formErrorFrom(e);
