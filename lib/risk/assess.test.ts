@@ -12,6 +12,7 @@ import {
   applicationContext,
   assessSignIn,
   assessTokenRefresh,
+  closeAbandonedSignIns,
   completeAssessment,
   createRiskRule,
   deviceHashOf,
@@ -121,6 +122,15 @@ describe("a scripted sequence of sign-ins", () => {
     expect(denied.action).toBe("deny");
     const row = await t.db().riskAssessment.findUniqueOrThrow({ where: { id: denied.id } });
     expect(row).toMatchObject({ outcome: "refused", band: "high" });
+  });
+
+  it("a sign-in abandoned at its second step is closed by the janitor after an hour, and never counts as history", async () => {
+    const user = await newUser();
+    const pending = await assessSignIn({ userId: user.id, method: "password", ctx: { ip: MADRID_IP }, deviceCookie: null, now: day0 });
+    expect(await closeAbandonedSignIns(new Date(day0.getTime() + 30 * 60_000))).toBe(0);
+    expect(await closeAbandonedSignIns(new Date(day0.getTime() + 61 * 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await t.db().riskAssessment.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ outcome: "refused" });
+    expect((await completeAssessment(pending.id, { hash: deviceHashOf(newDeviceCookieValue())!, userAgent: CHROME_MAC })).firstFromDevice).toBe(false);
   });
 
   it("usual evening sign-ins, then one at 02:30 UTC: medium, a second factor", async () => {

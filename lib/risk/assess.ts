@@ -15,7 +15,7 @@ import { locateIp, normaliseIp } from "./geoip";
 import { ipListOf } from "./ip-lists";
 import { evaluateRisk, type RiskEvaluation } from "./pipeline";
 import { currentPolicy } from "./policy-store";
-import { accountFacts, insertAssessment, refuseAssessmentRow, succeedAssessmentRow } from "./risk.repo";
+import { accountFacts, closeAbandonedAssessments, insertAssessment, refuseAssessmentRow, succeedAssessmentRow } from "./risk.repo";
 import type { GeoPoint, RiskAction, RiskBand, SignInFacts } from "./risk.types";
 
 const HISTORY = 50;
@@ -201,6 +201,11 @@ export async function completeAssessment(
   // The assessment's new_device feature: the account had history, and this browser was not in it.
   const newToAccount = (row.features as { new_device?: boolean } | null)?.new_device === true;
   return { firstFromDevice: inserted && newToAccount, device: family, place, at: row.createdAt };
+}
+
+/** For the janitor: assessments left pending for an hour belong to abandoned sign-ins. */
+export function closeAbandonedSignIns(now = new Date()): Promise<number> {
+  return closeAbandonedAssessments(new Date(now.getTime() - 3600_000), now);
 }
 
 /** The sign-in did not finish (abandoned second step, refused): it stays out of the history. */

@@ -81,6 +81,15 @@ export async function accountFacts(
 
 type CompletedRow = { userId: string; ip: string | null; country: string | null; city: string | null; features: unknown; createdAt: Date };
 
+/** Sign-ins whose second step (10 minutes at most) was never finished: refused, so they never count. */
+export async function closeAbandonedAssessments(before: Date, now: Date): Promise<number> {
+  const rows = await (await getSql())<{ id: string }>(
+    `UPDATE "RiskAssessment" SET "outcome" = 'refused', "completedAt" = $2 WHERE "outcome" = 'pending' AND "createdAt" < $1 RETURNING "id"`,
+    [before, now],
+  );
+  return rows.length;
+}
+
 /** pending -> refused, once. */
 export async function refuseAssessmentRow(id: string, now: Date): Promise<void> {
   await (await getSql())(`UPDATE "RiskAssessment" SET "outcome" = 'refused', "completedAt" = $2 WHERE "id" = $1::uuid AND "outcome" = 'pending'`, [id, now]);

@@ -1,10 +1,12 @@
 // Every 10 minutes, deletes protocol state (lib/oidc), pending sign-ins, trusted devices and WebAuthn challenges (lib/mfa) that have
-// expired, and text-message records past their retention (lib/sms). Each node runs it; the
+// expired, text-message records past their retention (lib/sms), and closes risk assessments of
+// abandoned sign-ins (lib/risk). Each node runs it; the
 // deletes are idempotent, so several nodes at once only repeat work.
 import "server-only";
 import { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/mfa";
 import { purgeExpiredProtocolState } from "@/lib/oidc";
 import { purgeOldSmsMessages } from "@/lib/sms";
+import { closeAbandonedSignIns } from "@/lib/risk";
 
 const INTERVAL_MS = 10 * 60_000;
 const KEY = Symbol.for("portico.janitor");
@@ -24,6 +26,7 @@ async function sweep(): Promise<void> {
       trustedDevices: await deleteExpiredTrustedDevices(now),
       webAuthnChallenges: await deleteExpiredWebAuthnChallenges(now),
       smsMessages: await purgeOldSmsMessages(now),
+      abandonedRiskAssessments: await closeAbandonedSignIns(now),
     };
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
     if (total > 0) console.log(`[portico] janitor deleted expired protocol state: ${JSON.stringify(deleted)}`);
