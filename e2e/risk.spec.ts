@@ -90,7 +90,7 @@ test("a deny-listed address gets the generic refusal, whatever the password; a s
   const ipForm = admin.getByRole("form", { name: "Add to an IP list" });
   await ipForm.getByLabel("Addresses and ranges").fill("203.0.113.0/24\nnot-an-address");
   await ipForm.getByLabel("Note").fill("e2e");
-  await ipForm.getByRole("button", { name: "Add" }).click();
+  await ipForm.getByRole("button", { name: "Add", exact: true }).click();
   await expect(ipForm.getByText("1 added to the deny list. Skipped (not addresses or ranges): not-an-address")).toBeVisible();
   await expect(admin.getByRole("list", { name: "Deny list" })).toContainText("203.0.113.0/24");
 
@@ -109,14 +109,14 @@ test("a deny-listed address gets the generic refusal, whatever the password; a s
 
   // A list imported as a file (a Tor exit list, say) works the same way.
   await ipForm.getByLabel("Or import a file").setInputFiles({ name: "tor-exits.txt", mimeType: "text/plain", buffer: Buffer.from("# exit nodes\n198.51.100.23\n") });
-  await ipForm.getByRole("button", { name: "Add" }).click();
+  await ipForm.getByRole("button", { name: "Add", exact: true }).click();
   await expect(ipForm.getByText("1 added to the deny list.")).toBeVisible();
   await expect(admin.getByRole("list", { name: "Deny list" })).toContainText("198.51.100.23/32");
 
   // A password on an imported breach list opens nothing until it is replaced.
   const compromisedForm = admin.getByRole("form", { name: "Import compromised passwords" });
   await compromisedForm.getByLabel("Passwords or SHA-1 hashes").fill(breached);
-  await compromisedForm.getByRole("button", { name: "Import" }).click();
+  await compromisedForm.getByRole("button", { name: "Import", exact: true }).click();
   await expect(compromisedForm.getByText(/1 new compromised passwords imported/)).toBeVisible();
   await signIn(ok, email, breached);
   await expect(ok.getByText("This password is on a list of passwords known to attackers")).toBeVisible();

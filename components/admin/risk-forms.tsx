@@ -37,12 +37,12 @@ export function IpEntriesForm({ action }: { action: Action }) {
     <form action={formAction} className="space-y-4" aria-label="Add to an IP list">
       <Outcome state={state} />
       <SelectField name="list" label="List" options={[{ value: "deny", label: "Deny list (refused, without saying why)" }, { value: "allow", label: "Allow list (trusted networks, lower risk)" }]} />
-      <TextAreaField name="entries" label="Addresses and ranges" rows={4} placeholder={"203.0.113.7\n198.51.100.0/24\n2001:db8::/32"} hint="One per line, IPv4 or IPv6, single addresses or CIDR ranges; # starts a comment." />
+      <TextAreaField id="ip-entries" name="entries" label="Addresses and ranges" rows={4} placeholder={"203.0.113.7\n198.51.100.0/24\n2001:db8::/32"} hint="One per line, IPv4 or IPv6, single addresses or CIDR ranges; # starts a comment." />
       <div className="space-y-1.5">
         <label htmlFor="ip-file" className="block text-sm font-medium">Or import a file</label>
         <input id="ip-file" name="file" type="file" accept=".txt,.csv,text/plain" className="text-sm" />
       </div>
-      <Field name="note" label="Note" maxLength={200} placeholder="Tor exit nodes, 2026-12-01" />
+      <Field id="ip-note" name="note" label="Note" maxLength={200} placeholder="Tor exit nodes, 2026-12-01" />
       <Button type="submit" disabled={pending} className="sm:w-auto">
         {pending ? "Adding…" : "Add"}
       </Button>
@@ -55,7 +55,7 @@ export function CompromisedImportForm({ action }: { action: Action }) {
   return (
     <form action={formAction} className="space-y-4" aria-label="Import compromised passwords">
       <Outcome state={state} />
-      <TextAreaField name="entries" label="Passwords or SHA-1 hashes" rows={3} hint="One per line: a password, or its SHA-1 in hex (Have I Been Pwned's HASH:count lines import as they are). Only hashes are stored." />
+      <TextAreaField id="compromised-entries" name="entries" label="Passwords or SHA-1 hashes" rows={3} hint="One per line: a password, or its SHA-1 in hex (Have I Been Pwned's HASH:count lines import as they are). Only hashes are stored." />
       <div className="space-y-1.5">
         <label htmlFor="compromised-file" className="block text-sm font-medium">Or import a file</label>
         <input id="compromised-file" name="file" type="file" accept=".txt,text/plain" className="text-sm" />
