@@ -27,6 +27,7 @@ import {
   simulateRiskRule,
   forgetPolicyCache,
   signWebhook,
+  listRecentAlerts,
 } from "./index";
 
 const t = useTestDatabase();
@@ -240,6 +241,10 @@ describe("policy authoring", () => {
     const user = await newUser();
     const r = await assessSignIn({ userId: user.id, method: "password", ctx: { ip: TOKYO_IP }, deviceCookie: null, now });
     expect(r.action).toBe("deny");
+    // Denied by a rule at a low score, it is still an alert.
+    expect(r.band).toBe("low");
+    const alerts = await listRecentAlerts(admin, { days: 3650 });
+    expect(alerts.find((a) => a.id === r.id)).toMatchObject({ email: user.email, action: "deny", place: expect.stringMatching(/, JP$/) });
     expect(await t.db().auditEvent.count({ where: { action: "risk.rule_created" } })).toBe(1);
   });
 });

@@ -3,13 +3,14 @@
 // risk. The caller acts on the decision and reports how the sign-in ended (completeAssessment),
 // which makes it part of the history the next decision compares with.
 import "server-only";
+import crypto from "node:crypto";
 import { recordAudit, recentSignInFailures, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
-import { raiseRiskAlert } from "./alerts";
-import crypto from "node:crypto";
 import { isCommonPassword } from "@/lib/credentials";
 import { getUserProfile } from "@/lib/users";
+import { raiseRiskAlert } from "./alerts";
 import { passwordSha1 } from "./compromised";
+import { placeOf } from "./geo";
 import { deviceHashOf, userAgentFamily } from "./device";
 import { locateIp, normaliseIp } from "./geoip";
 import { ipListOf } from "./ip-lists";
@@ -197,7 +198,7 @@ export async function completeAssessment(
   const row = await succeedAssessmentRow(id, device.hash, family, now);
   if (!row) return { firstFromDevice: false, device: family, place: "", at: now };
   const inserted = row.newDevice;
-  const place = row.city ? `${row.city}, ${row.country}` : (row.country ?? row.ip ?? "an unknown place");
+  const place = placeOf(row) ?? row.ip ?? "an unknown place";
   // The assessment's new_device feature: the account had history, and this browser was not in it.
   const newToAccount = (row.features as { new_device?: boolean } | null)?.new_device === true;
   return { firstFromDevice: inserted && newToAccount, device: family, place, at: row.createdAt };

@@ -15,6 +15,11 @@ export function placeName(p: GeoPoint): string {
   return p.city ? `${p.city}, ${p.country}` : p.country;
 }
 
+/** A stored assessment's place ("Madrid, ES"), or null when it had none. */
+export function placeOf(row: { city: string | null; country: string | null }): string | null {
+  return row.country ? placeName({ country: row.country, city: row.city ?? undefined, lat: 0, lon: 0 }) : null;
+}
+
 export function formatDuration(minutes: number): string {
   if (minutes < 90) return `${Math.max(1, Math.round(minutes))} min`;
   return `${(minutes / 60).toFixed(1)} h`;

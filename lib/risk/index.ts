@@ -3,13 +3,13 @@
 // address (assess.ts). No Next.js in here: sign-in actions and lib/http call it.
 import "server-only";
 
-export { assessSignIn, assessTokenRefresh, closeAbandonedSignIns, completeAssessment, refuseAssessment, applicationContext, TRANSACTION_VALUE_ACR, type Assessment, type SignInAttempt } from "./assess";
+export { assessSignIn, assessTokenRefresh, closeAbandonedSignIns, completeAssessment, refuseAssessment, applicationContext, type Assessment, type SignInAttempt } from "./assess";
 export { evaluateRisk, type RiskEvaluation } from "./pipeline";
 export { currentPolicy, saveRiskSettings, createRiskRule, updateRiskRule, simulateRiskRule, forgetPolicyCache, type StoredRule, type SimulationResult } from "./policy-store";
 export { addIpListEntries, removeIpListEntry, ipListEntries, importCompromisedPasswords, compromisedPasswordCount } from "./admin-lists";
 export { newDeviceCookieValue, deviceHashOf, userAgentFamily } from "./device";
 export { locateIp } from "./geoip";
-export { ipListOf, normaliseCidr } from "./ip-lists";
+export { ipListOf } from "./ip-lists";
 export { signWebhook } from "./alerts";
 export { RiskError, DENIED_MESSAGE, type RiskErrorCode } from "./risk.errors";
 export { DEFAULT_RISK_SETTINGS, riskSettingsSchema, type RiskSettings } from "./risk-settings";

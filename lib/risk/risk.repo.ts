@@ -117,9 +117,10 @@ export async function succeedAssessmentRow(id: string, deviceHash: string, userA
   return row ? { ...row, newDevice: row.newDevice === true } : null;
 }
 
-export async function listAssessments(filter: { since: Date; bands?: string[]; take: number }) {
+/** High-risk sign-ins, and those refused or locked whatever their score (a rule can deny a low score). */
+export async function listAlertAssessments(filter: { since: Date; take: number }) {
   return (await getDb()).riskAssessment.findMany({
-    where: { createdAt: { gte: filter.since }, ...(filter.bands ? { band: { in: filter.bands } } : {}) },
+    where: { createdAt: { gte: filter.since }, OR: [{ band: "high" }, { action: { in: ["deny", "lock"] } }] },
     include: { user: { select: { email: true } } },
     orderBy: { createdAt: "desc" },
     take: filter.take,
@@ -201,8 +202,4 @@ export async function updateRule(id: string, version: number, definition: Prisma
   if (count !== 1) return false;
   await tx.riskRuleVersion.create({ data: { ruleId: id, version: version + 1, definition: definition ?? Prisma.JsonNull, changedBy } });
   return true;
-}
-
-export async function listRuleVersions(ruleId: string) {
-  return (await getDb()).riskRuleVersion.findMany({ where: { ruleId }, orderBy: { version: "desc" } });
 }
