@@ -42,13 +42,18 @@ describe("configuration", () => {
     expect(() => parseConfig({ ...base, PORTICO_ADMIN_EMAIL: "a@example.com", PORTICO_ADMIN_PASSWORD: "short" })).toThrow(/PORTICO_ADMIN_PASSWORD/);
   });
 
-  it("shows the dev outbox for trials and development, never for a production PostgreSQL deployment", () => {
-    expect(parseConfig({ NODE_ENV: "production", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(true);
+  it("shows the dev outbox in development and tests, never in production unless PORTICO_DEV_OUTBOX=1 says so", () => {
+    expect(parseConfig({ NODE_ENV: "development", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(true);
+    expect(parseConfig({ NODE_ENV: "test", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(true);
+    // `npm start` runs NODE_ENV=production: the embedded database without SMTP no longer turns it on by itself.
+    expect(parseConfig({ NODE_ENV: "production", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(false);
     expect(
       parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", PORTICO_SECRET: "a".repeat(64) }).devOutbox,
     ).toBe(false);
-    expect(
-      parseConfig({ NODE_ENV: "production", SMTP_URL: "smtp://mail:25", PORTICO_DATA_DIR: dataDir() }).devOutbox,
-    ).toBe(false);
+    expect(parseConfig({ NODE_ENV: "production", SMTP_URL: "smtp://mail:25", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(false);
+    // Only an explicit switch turns it on in production (scripts/start.mjs does, loudly, for the embedded default).
+    expect(parseConfig({ NODE_ENV: "production", PORTICO_DEV_OUTBOX: "1", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(true);
+    expect(parseConfig({ NODE_ENV: "production", PORTICO_DEV_OUTBOX: "true", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(true);
+    expect(parseConfig({ NODE_ENV: "development", PORTICO_DEV_OUTBOX: "0", PORTICO_DATA_DIR: dataDir() }).devOutbox).toBe(false);
   });
 });

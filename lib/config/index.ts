@@ -73,7 +73,10 @@ export type Config = z.infer<typeof envSchema> & {
   secret: Buffer;
   secureCookies: boolean;
   embeddedDatabase: boolean;
-  /** /dev/mail shows queued mail (with live links): a trial and test convenience, never a production page. */
+  /**
+   * /dev/mail shows queued mail (with live links): a trial and test convenience. Off in production
+   * unless PORTICO_DEV_OUTBOX=1; when on, only an administrator (or loopback while none exists) reads it.
+   */
   devOutbox: boolean;
 };
 
@@ -118,9 +121,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     secret: Buffer.from(secretHex, "hex"),
     secureCookies: publicUrl.startsWith("https://"),
     embeddedDatabase,
-    devOutbox: c.PORTICO_DEV_OUTBOX
-      ? c.PORTICO_DEV_OUTBOX === "1" || c.PORTICO_DEV_OUTBOX === "true"
-      : c.NODE_ENV !== "production" || (embeddedDatabase && !c.SMTP_URL),
+    // Never on by itself in production (`npm start` sets PORTICO_DEV_OUTBOX=1 explicitly, and loudly,
+    // for the embedded default without SMTP): it shows live reset links and sign-in codes.
+    devOutbox: c.PORTICO_DEV_OUTBOX ? c.PORTICO_DEV_OUTBOX === "1" || c.PORTICO_DEV_OUTBOX === "true" : c.NODE_ENV !== "production",
   };
 }
 
