@@ -3,8 +3,9 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+// lib/http/server-marker: proxy.ts needs it without the server-only index (and all it imports).
 const domainInternals = {
-  group: ["@/lib/*/*", "!@/lib/*/index", "!@/lib/*/*.schema", "!@/lib/http/form-action", "!@/lib/credentials/password-policy"],
+  group: ["@/lib/*/*", "!@/lib/*/index", "!@/lib/*/*.schema", "!@/lib/http/form-action", "!@/lib/http/server-marker", "!@/lib/credentials/password-policy"],
   message: "Import a domain through its index.ts (or its *.schema.ts). ARCHITECTURE.md §1.",
 };
 const noDb = {

@@ -1,6 +1,7 @@
 // Security headers on every response (ARCHITECTURE.md §4): a per-request CSP nonce for scripts,
 // frame-ancestors 'none' (no clickjacking of login pages), HSTS on https, strict referrer and permissions.
 import { NextResponse, type NextRequest } from "next/server";
+import { CLIENT_IP_HEADER, SERVER_MARKER_HEADER, cameThroughServer } from "@/lib/http/server-marker";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Protocol endpoints are called by servers and native apps (no Origin, no ambient cookies); each
@@ -50,6 +51,13 @@ export function proxy(request: NextRequest) {
   ].join("; ");
 
   const requestHeaders = new Headers(request.headers);
+  // Not through server.mjs (next start, next dev, serverless): the client address header is the
+  // client's own invention. lib/http/request-context.ts checks the marker too, for the routes this
+  // proxy does not see (/oauth2/, /api/).
+  if (!cameThroughServer(request.headers)) {
+    requestHeaders.delete(CLIENT_IP_HEADER);
+    requestHeaders.delete(SERVER_MARKER_HEADER);
+  }
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
