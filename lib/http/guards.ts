@@ -1,10 +1,17 @@
-// Page guards: a signed-in customer, or an administrator. The domain functions check roles again.
+// Page and server-action guards: a signed-in customer, a recent sign-in (sudo mode), an
+// administrator (admin-access.ts: strong second factor, two-factor session, recent sign-in for
+// sensitive actions), and the dev outbox's reader. The domain functions check roles again.
 import "server-only";
-import { forbidden, redirect } from "next/navigation";
-import { isAdmin } from "@/lib/users";
+import { forbidden, notFound, redirect } from "next/navigation";
+import { headers } from "next/headers";
+import { config } from "@/lib/config";
+import { administratorExists, isAdmin, type Actor } from "@/lib/users";
+import { securityOverview } from "@/lib/mfa";
 import type { ActiveSession } from "@/lib/sessions";
 import { currentSession } from "./session-cookie";
 import { safeNextPath } from "./safe-redirect";
+import { adminAccess, isRecentSignIn } from "./admin-access";
+import { requestContext } from "./request-context";
 
 export async function requireSession(returnTo: string): Promise<ActiveSession> {
   const session = await currentSession();
@@ -12,8 +19,70 @@ export async function requireSession(returnTo: string): Promise<ActiveSession> {
   return session;
 }
 
-export async function requireAdmin(returnTo: string): Promise<ActiveSession> {
+/** Sign in again (even with a live session), then come back: a fresh auth_time and a full second step. */
+function signInAgain(returnTo: string): never {
+  redirect(`/login?force=1&next=${encodeURIComponent(safeNextPath(returnTo))}`);
+}
+
+/** Sudo mode: changing how an account signs in (or the console's sensitive actions) needs a sign-in from the last 15 minutes. */
+export async function requireRecentSession(returnTo: string): Promise<ActiveSession> {
   const session = await requireSession(returnTo);
-  if (!isAdmin({ id: session.user.id, roles: session.user.roles })) forbidden();
+  if (!isRecentSignIn(session.authTime)) signInAgain(returnTo);
   return session;
+}
+
+/** Passkeys (unless flagged as cloned) and authenticator apps; phones and emailed codes do not count. */
+async function hasStrongFactor(userId: string): Promise<boolean> {
+  const { factors } = await securityOverview(userId);
+  return factors.some((f) => (f.type === "passkey" && !f.flaggedAt) || f.type === "totp");
+}
+
+/**
+ * Console pages (and, with recentSignIn, its server actions): an administrator with a strong second
+ * factor in a two-factor session. Without a strong factor: to the security page to set one up;
+ * a session without its second step, or too old for a sensitive action: sign in again.
+ */
+export async function requireAdmin(returnTo: string, opts: { recentSignIn?: boolean } = {}): Promise<ActiveSession> {
+  const session = await requireSession(returnTo);
+  const admin = isAdmin({ id: session.user.id, roles: session.user.roles });
+  const access = adminAccess({ isAdmin: admin, amr: session.amr, authTime: session.authTime, hasStrongFactor: admin && (await hasStrongFactor(session.user.id)) }, opts);
+  switch (access) {
+    case "forbidden":
+      forbidden();
+    case "needs_strong_factor":
+      redirect(`/account/security?mfa=admin`);
+    case "needs_mfa_session":
+    case "needs_recent_sign_in":
+      signInAgain(returnTo);
+  }
+  return session;
+}
+
+/**
+ * The one wrapper of the console's server actions (app/(admin)/admin/*\/actions.ts): every action
+ * there changes configuration, secrets or policy, so each needs the full admin bar and a recent
+ * sign-in. Returns the actor the domain functions authorise again.
+ */
+export async function adminActionActor(returnTo: string): Promise<Actor> {
+  const session = await requireAdmin(returnTo, { recentSignIn: true });
+  return { id: session.user.id, roles: session.user.roles };
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+const isLoopbackIp = (ip: string | undefined) => Boolean(ip && (/^127(\.\d{1,3}){3}$/.test(ip) || ip === "::1"));
+
+/**
+ * /dev/mail shows live reset links and sign-in codes: only an administrator reads it (the console's
+ * bar). Before any administrator exists (a first trial of `npm start`), a request from this machine
+ * may: loopback by the trusted client address (request-context.ts, never a header a client sets)
+ * and addressed to a loopback host name.
+ */
+export async function requireOutboxReader(returnTo: string): Promise<void> {
+  if (!config().devOutbox) notFound();
+  if (!(await administratorExists())) {
+    const host = (await headers()).get("host") ?? "";
+    if (isLoopbackIp((await requestContext()).ip) && LOOPBACK_HOST.test(host)) return;
+    forbidden();
+  }
+  await requireAdmin(returnTo);
 }

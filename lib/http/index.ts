@@ -3,7 +3,7 @@ export { requestContext, contextFromHeaders, clientIpFrom } from "./request-cont
 export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken, deviceIdCookie, setDeviceIdCookie } from "./session-cookie";
 export { startPortalSession } from "./sign-in";
 export { continueAfterFirstFactor, finishSignIn, refuseDeniedAddress } from "./sign-in-flow";
-export { requireSession, requireAdmin } from "./guards";
+export { requireSession, requireRecentSession, requireAdmin, adminActionActor, requireOutboxReader } from "./guards";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";

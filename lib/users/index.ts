@@ -1,7 +1,7 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
 import { UserError } from "./users.errors";
-import { searchUsers, findUserById, findUserClaimsRow } from "./users.repo";
+import { searchUsers, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
 import { ADMIN_ROLE } from "./bootstrap";
 
 export { registerUser } from "./registration";
@@ -23,6 +23,11 @@ export interface Actor {
 
 export function isAdmin(actor: Actor | null | undefined): boolean {
   return Boolean(actor?.roles.includes(ADMIN_ROLE));
+}
+
+/** Whether any administrator exists yet (before one does, the dev outbox opens to loopback only). */
+export async function administratorExists(): Promise<boolean> {
+  return (await countUsersWithRole(ADMIN_ROLE)) > 0;
 }
 
 /** Admin user search. Authorised here, in the domain, not only by the page that calls it. */

@@ -1,21 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { config } from "@/lib/config";
+import { requireOutboxReader } from "@/lib/http";
+import { OutboxWarning } from "./outbox-warning";
 import { listOutbox } from "@/lib/mail";
 import { listSmsOutbox } from "@/lib/sms";
 
 export const metadata: Metadata = { title: "Dev outbox" };
 export const dynamic = "force-dynamic";
 
-/** The dev outbox: every queued message, for trials and tests without SMTP. Never in production. */
+/**
+ * The dev outbox: every queued message, for trials and tests without SMTP. Off in production unless
+ * PORTICO_DEV_OUTBOX=1; an administrator's page (or loopback's, while no administrator exists).
+ */
 export default async function DevMailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  if (!config().devOutbox) notFound();
   const { to } = await searchParams;
+  await requireOutboxReader(typeof to === "string" ? `/dev/mail?to=${encodeURIComponent(to)}` : "/dev/mail");
   const [messages, texts] = await Promise.all([listOutbox({ to: typeof to === "string" ? to.trim().toLowerCase() : undefined, take: 100 }), listSmsOutbox({ take: 50 })]);
   return (
     <main className="mx-auto max-w-4xl px-4 py-8">
       <h1 className="text-2xl font-semibold">Dev outbox</h1>
+      <OutboxWarning />
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
         Mail Portico sent{config().SMTP_URL ? " (also delivered over SMTP)" : " (no SMTP_URL is set, so it goes nowhere else)"}. Newest first.
       </p>

@@ -1,6 +1,7 @@
 "use server";
-// Server actions of the applications console. Each one checks the administrator itself (pages are
-// not the only way to reach an action) and the domain checks again.
+// Server actions of the applications console. Each one checks the administrator itself through the
+// one console wrapper (adminActionActor: strong second factor, two-factor session, sign-in from the
+// last 15 minutes; pages are not the only way to reach an action) and the domain checks again.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import {
@@ -13,16 +14,13 @@ import {
   updateApplication,
 } from "@/lib/clients";
 import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/clients/clients.schema";
-import { fieldErrorsOf, formValues, requestContext, requireAdmin } from "@/lib/http";
+import { adminActionActor, fieldErrorsOf, formValues, requestContext } from "@/lib/http";
 import type { AdminFormState } from "@/components/admin/types";
 import { applicationFormValues, clientFormError } from "./form-state";
 
 const LIST = "/admin/applications";
 
-async function admin(returnTo: string) {
-  const session = await requireAdmin(returnTo);
-  return { id: session.user.id, roles: session.user.roles };
-}
+const admin = adminActionActor;
 
 function idOf(form: FormData): string {
   const id = form.get("id");

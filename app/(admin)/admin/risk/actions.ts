@@ -1,5 +1,7 @@
 "use server";
-// Server actions of the risk console. Each checks the administrator itself; the domain checks again.
+// Server actions of the risk console. Each checks the administrator itself through the one console
+// wrapper (adminActionActor: strong second factor, two-factor session, recent sign-in); the domain
+// checks again.
 import { revalidatePath } from "next/cache";
 import {
   addIpListEntries,
@@ -13,14 +15,11 @@ import {
   updateRiskRule,
   type SimulationResult,
 } from "@/lib/risk";
-import { formErrorFrom, requestContext, requireAdmin, type FormState } from "@/lib/http";
+import { adminActionActor, formErrorFrom, requestContext, type FormState } from "@/lib/http";
 
 const PAGE = "/admin/risk";
 
-async function admin() {
-  const session = await requireAdmin(PAGE);
-  return { id: session.user.id, roles: session.user.roles };
-}
+const admin = () => adminActionActor(PAGE);
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);

@@ -18,18 +18,12 @@ import {
 import type { RequestContext } from "@/lib/audit";
 import type { PasskeyCreationOptionsState } from "@/components/auth/passkey-types";
 import { addAuthenticationMethods } from "@/lib/sessions";
-import { formErrorFrom, requestContext, requireSession, safeNextPath, type FormState } from "@/lib/http";
+import { formErrorFrom, requestContext, requireRecentSession, requireSession, safeNextPath, type FormState } from "@/lib/http";
 
 export type CodesState = FormState & { recoveryCodes?: string[] };
 
-/** Changing how the account signs in needs a recent sign-in (sudo mode), not just any live session. */
-const RECENT_SIGN_IN_MS = 15 * 60_000;
-
-async function recentSession() {
-  const session = await requireSession("/account/security");
-  if (Date.now() - session.authTime.getTime() > RECENT_SIGN_IN_MS) redirect(`/login?force=1&next=${encodeURIComponent("/account/security")}`);
-  return session;
-}
+/** Changing how the account signs in needs a recent sign-in (sudo mode, lib/http/guards.ts), not just any live session. */
+const recentSession = () => requireRecentSession("/account/security");
 
 async function signedInUser() {
   const { user } = await recentSession();

@@ -31,6 +31,10 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   return (
     <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
       <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
+      {params.mfa === "admin" ? (
+        // Sent here by the admin console (lib/http/guards.ts requireAdmin).
+        <Alert tone="info">The admin console needs two-step verification with an authenticator app or a passkey. Set one up here, then open the console again.</Alert>
+      ) : null}
       {asked === "required" ? (
         <Alert tone="info">The application you are signing in to requires two-step verification. Set it up to continue.</Alert>
       ) : null}

@@ -1,17 +1,20 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { config } from "@/lib/config";
+import { requireOutboxReader } from "@/lib/http";
 import { getOutboxMessage } from "@/lib/mail";
+import { OutboxWarning } from "../outbox-warning";
 
 export const dynamic = "force-dynamic";
 
 export default async function DevMailMessagePage({ params }: { params: Promise<{ id: string }> }) {
-  if (!config().devOutbox) notFound();
-  const message = await getOutboxMessage((await params).id);
+  const { id } = await params;
+  await requireOutboxReader(`/dev/mail/${encodeURIComponent(id)}`);
+  const message = await getOutboxMessage(id);
   if (!message) notFound();
   return (
     <main className="mx-auto max-w-4xl space-y-4 px-4 py-8">
       <Link href="/dev/mail" className="text-sm text-indigo-600 hover:underline">← Outbox</Link>
+      <OutboxWarning />
       <h1 className="text-xl font-semibold" data-testid="mail-subject">{message.subject}</h1>
       <p className="text-sm text-slate-500">to {message.to} · {message.status} · attempts {message.attempts}</p>
       <h2 className="font-medium">Text</h2>
