@@ -1,7 +1,7 @@
 // Process start-up: fail fast on bad configuration, migrate, bootstrap the first admin, start workers.
 import "server-only";
 import { config } from "@/lib/config";
-import { ensureBootstrapAdmin } from "@/lib/users";
+import { administratorExists, ensureBootstrapAdmin } from "@/lib/users";
 import { startMailWorker } from "@/lib/mail";
 import { startHttpWorker } from "@/lib/outbound";
 import { ensureDatabase } from "@/lib/health";
@@ -23,5 +23,19 @@ export async function onServerStart(): Promise<void> {
   startMailWorker();
   startHttpWorker(); // back-channel logout tokens (and later webhooks)
   startJanitor(); // expired codes, tokens, interactions
+  if (c.devOutbox) console.warn(await devOutboxNotice(c.publicUrl, c.PORT));
   console.log(`[portico] ready at ${c.publicUrl} (${c.embeddedDatabase ? "embedded database in " + c.PORTICO_DATA_DIR : "PostgreSQL"}, mail via ${c.SMTP_URL ? "SMTP" : "dev outbox"})`);
+}
+
+/** Said loudly at every start while the dev outbox is on: it holds live secrets, and how to read it. */
+async function devOutboxNotice(publicUrl: string, port: number): Promise<string> {
+  const how = (await administratorExists())
+    ? `Only an administrator (signed in with two-step verification) can read it: ${publicUrl}/dev/mail`
+    : `No administrator exists yet, so only a browser on this machine can read it: http://localhost:${port}/dev/mail ` +
+      `(open your verification mail there; set PORTICO_ADMIN_EMAIL and PORTICO_ADMIN_PASSWORD to create an administrator, who then reads it from anywhere)`;
+  return [
+    "[portico] !!! The dev outbox (/dev/mail) is ON. It holds LIVE SECRETS: sign-in codes, verification and password reset links.",
+    `[portico] !!! ${how}.`,
+    "[portico] !!! Never run it in production: set SMTP_URL and leave PORTICO_DEV_OUTBOX unset (or 0).",
+  ].join("\n");
 }
