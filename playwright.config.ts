@@ -3,6 +3,9 @@ import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { E2E_ADMIN, E2E_BASE_URL, E2E_LOCK_AFTER, E2E_PORT, E2E_REGISTRATION_TOKEN, E2E_SMS_GATEWAY_PORT, E2E_SMS_GATEWAY_TOKEN } from "./e2e/env";
 
+// One id per run, inherited by the workers: e2e/helpers.ts keeps the administrator's TOTP seed under it.
+process.env.E2E_RUN_ID ??= crypto.randomBytes(6).toString("hex");
+
 const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export default defineConfig({

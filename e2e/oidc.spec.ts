@@ -6,7 +6,7 @@ import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
-import { STRONG_PASSWORD, register, uniqueEmail } from "./helpers";
+import { STRONG_PASSWORD, register, signInAsAdmin, uniqueEmail } from "./helpers";
 
 const ISSUER = new URL(E2E_BASE_URL);
 const CB_A = "http://127.0.0.1:4511/callback";
@@ -148,10 +148,7 @@ test("code + PKCE + nonce + state with openid-client: discovery, ID token, UserI
 
 test("application B (first-party, public) signs in without a prompt after A; prompt=none without a session", async ({ page, browser }) => {
   // The administrator registers B in the console as a first-party public client.
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(E2E_ADMIN.email);
-  await page.getByLabel("Password", { exact: true }).fill(E2E_ADMIN.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await signInAsAdmin(page);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto("/admin/applications/new");
   await page.getByLabel("Name").fill("Demo Application B");

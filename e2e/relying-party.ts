@@ -4,8 +4,8 @@
 import http from "node:http";
 import { expect, type Browser, type Page } from "@playwright/test";
 import * as client from "openid-client";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
-import { STRONG_PASSWORD, signIn } from "./helpers";
+import { E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
+import { STRONG_PASSWORD, adminPage as signedInAdmin } from "./helpers";
 
 /** One callback listener on `port` (each spec its own) and the helpers that use it. */
 export function relyingParties(port: number) {
@@ -26,9 +26,7 @@ export function relyingParties(port: number) {
 
   /** A first-party public application created by the administrator in the console, with an MFA policy. */
   async function consoleApplication(browser: Browser, name: string, mfaPolicy: string): Promise<client.Configuration> {
-    const admin = await browser.newContext({ baseURL: E2E_BASE_URL });
-    const adminPage = await admin.newPage();
-    await signIn(adminPage, E2E_ADMIN.email, E2E_ADMIN.password);
+    const adminPage = await signedInAdmin(browser);
     await expect(adminPage).toHaveURL(/\/account$/);
     await adminPage.goto("/admin/applications/new");
     await adminPage.getByLabel("Name").fill(name);
@@ -39,7 +37,7 @@ export function relyingParties(port: number) {
     await adminPage.getByLabel("Two-step verification").selectOption(mfaPolicy);
     await adminPage.getByRole("button", { name: "Create application" }).click();
     const clientId = await adminPage.getByTestId("created-client-id").inputValue();
-    await admin.close();
+    await adminPage.context().close();
     return client.discovery(new URL(E2E_BASE_URL), clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
   }
 

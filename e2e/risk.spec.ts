@@ -3,8 +3,8 @@
 // range), which the offline geo-IP database places on the map.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { generate } from "otplib";
-import { E2E_ADMIN, E2E_BASE_URL } from "./env";
-import { STRONG_PASSWORD, readMail, register, signIn, uniqueEmail } from "./helpers";
+import { E2E_BASE_URL } from "./env";
+import { STRONG_PASSWORD, adminPage, readMail, register, signIn, uniqueEmail } from "./helpers";
 
 const MADRID = "81.45.3.1";
 const TOKYO = "1.0.16.1";
@@ -74,8 +74,7 @@ test("from far away minutes later (impossible travel): only a strong factor will
   await tokyo.getByRole("button", { name: "Continue" }).click();
   await expect(tokyo).toHaveURL(/\/account$/);
 
-  const admin = await mailbox(browser);
-  await signIn(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+  const admin = await adminPage(browser);
   await expect(admin).toHaveURL(/\/account$/);
   await admin.goto("/admin/risk");
   await expect(admin.getByTestId("risk-alerts")).toContainText(/impossible travel from .+, ES to .+, JP/);
@@ -83,8 +82,7 @@ test("from far away minutes later (impossible travel): only a strong factor will
 });
 
 test("a deny-listed address gets the generic refusal, whatever the password; a simulated rule shows its effect first", async ({ browser }) => {
-  const admin = await mailbox(browser);
-  await signIn(admin, E2E_ADMIN.email, E2E_ADMIN.password);
+  const admin = await adminPage(browser);
   await expect(admin).toHaveURL(/\/account$/);
   await admin.goto("/admin/risk");
   const ipForm = admin.getByRole("form", { name: "Add to an IP list" });
