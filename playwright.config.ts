@@ -10,7 +10,8 @@ const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium"
 
 export default defineConfig({
   testDir: "e2e",
-  timeout: 60_000,
+  // 120 s: journeys that read mail or use the console now sign the administrator in with a second step too.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,

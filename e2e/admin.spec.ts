@@ -2,7 +2,7 @@
 // (authenticator app) in a two-factor session; a customer gets 403. The dev outbox (/dev/mail)
 // is the administrator's too: an anonymous browser and a signed-in customer cannot read it.
 import { expect, test } from "@playwright/test";
-import { E2E_ADMIN } from "./env";
+import { E2E_ADMIN, E2E_BASE_URL } from "./env";
 import { STRONG_PASSWORD, adminPage, completeAdminSecondStep, enrolAdminTotp, readMailLink, register, signIn, signInAsAdmin, signOut, uniqueEmail } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
@@ -71,6 +71,7 @@ test("an administrator with a password only cannot reach /admin: sent to set up 
 });
 
 test("the dev outbox: an anonymous browser and a signed-in customer cannot read it, an administrator can", async ({ page, browser }) => {
+  test.setTimeout(240_000); // two administrator sign-ins, each with a fresh authenticator-app code
   const email = uniqueEmail("outbox");
   await register(page, email);
   // The administrator reads the verification link (e2e/helpers.ts readMail uses an administrator's context).
@@ -86,7 +87,7 @@ test("the dev outbox: an anonymous browser and a signed-in customer cannot read 
   expect(messagePath).toMatch(/^\/dev\/mail\/[0-9a-f-]+$/);
 
   // Anonymous: sent to sign in, shown nothing.
-  const anonymous = await (await browser.newContext()).newPage();
+  const anonymous = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
   for (const path of [`/dev/mail?to=${encodeURIComponent(email)}`, messagePath]) {
     await anonymous.goto(path);
     await expect(anonymous, path).toHaveURL(/\/login\?next=/);

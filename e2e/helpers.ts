@@ -124,6 +124,7 @@ export async function signInAsAdmin(page: Page, opts: { from?: "here" } = {}): P
   await expect(page).toHaveURL(/\/account\/security\?mfa=admin/);
   await expect(page.getByText("The admin console needs two-step verification with an authenticator app or a passkey")).toBeVisible();
   await enrolAdminTotp(page);
+  await page.goto("/account");
 }
 
 /** A new browser context with the administrator signed in (password + authenticator app). */
