@@ -15,8 +15,11 @@ export function isBackgroundRequest(headers: { get(name: string): string | null 
   if (NEXT_INTERNAL_HEADERS.some((h) => headers.get(h) !== null)) return true;
   const purpose = `${headers.get("sec-purpose") ?? ""} ${headers.get("purpose") ?? ""} ${headers.get("x-moz") ?? ""}`.toLowerCase();
   if (purpose.includes("prefetch") || purpose.includes("prerender")) return true;
+  // Browsers send Sec-Fetch-Dest with Sec-Fetch-Mode; Node's fetch (undici) sends "Sec-Fetch-Mode:
+  // cors" alone, and a server calling the endpoint is nobody's background request.
+  const dest = headers.get("sec-fetch-dest");
+  if (dest === null) return false;
   const mode = headers.get("sec-fetch-mode");
   if (mode !== null && mode !== "navigate") return true;
-  const dest = headers.get("sec-fetch-dest");
-  return dest !== null && dest !== "document" && !(framed && FRAMES.has(dest));
+  return dest !== "document" && !(framed && FRAMES.has(dest));
 }

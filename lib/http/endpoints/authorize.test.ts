@@ -105,6 +105,9 @@ describe("only a top-level navigation resumes an interaction or is answered with
     // A silent request (prompt=none) in a hidden frame is a navigation.
     const framed = await get(authorizeUrl({ prompt: "none" }), { "sec-fetch-mode": "navigate", "sec-fetch-dest": "iframe", cookie });
     expect(new URL(framed.headers.Location!).searchParams.get("code")).toBeTruthy();
+    // Node's fetch sends "Sec-Fetch-Mode: cors" and nothing else: not a browser's background request.
+    const server = await get(authorizeUrl(), { "sec-fetch-mode": "cors", cookie });
+    expect(new URL(server.headers.Location!).searchParams.get("code")).toBeTruthy();
     const plain = await get(authorizeUrl(), { cookie });
     expect(plain.status).toBe(302);
     expect(new URL(plain.headers.Location!).searchParams.get("code")).toBeTruthy();
