@@ -5,8 +5,9 @@ import http from "node:http";
 import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN } from "./env";
-import { STRONG_PASSWORD, register, signInAsAdmin, uniqueEmail } from "./helpers";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_PORT, E2E_REGISTRATION_TOKEN } from "./env";
+import { STRONG_PASSWORD, readMailLink, register, signIn, signInAsAdmin, uniqueEmail } from "./helpers";
+import { relyingParties } from "./relying-party";
 
 const ISSUER = new URL(E2E_BASE_URL);
 const CB_A = "http://127.0.0.1:4511/callback";
@@ -317,3 +318,128 @@ test("response_mode=form_post delivers code, state and iss in an auto-submitted 
   const tokens = await client.authorizationCodeGrant(a, request, { pkceCodeVerifier: verifier, expectedState: "fp-state", expectedNonce: "fp-nonce" });
   expect(tokens.claims()!.email).toBe(email);
 });
+
+// --- Returning customers, and interactions bound to their browser ---------------------------------
+// Each helper's own callback port (derived from the server's port, so parallel runs never collide).
+const rps = relyingParties(E2E_PORT + 40_000);
+
+test.describe("returning sign-ins and interaction binding", () => {
+  test.beforeAll(rps.listen);
+  test.afterAll(rps.close);
+
+  test("a customer who approved a third-party application once comes back in a fresh browser, signs in, and the application receives a code", async ({ page, browser }) => {
+    const email = uniqueEmail("returning");
+    await register(page, email);
+    const rp = await rps.registerRp("Returning Customer App");
+    const first = await rps.startFlow(rp);
+    await rps.signInThrough(page, first.url, email);
+    await page.getByRole("button", { name: "Allow" }).click();
+    expect((await first.finish(page)).email).toBe(email);
+
+    // The session is gone (another browser); the consent is remembered, so nothing stands between
+    // the sign-in and the application.
+    const fresh = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+    const again = await rps.startFlow(rp);
+    await rps.signInThrough(fresh, again.url, email);
+    expect((await again.finish(fresh)).email).toBe(email);
+    await fresh.context().close();
+  });
+
+  test("a first-party application: sign-in from a fresh browser reaches the application with a code", async ({ browser }) => {
+    const email = uniqueEmail("returning-1p");
+    const registering = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+    await register(registering, email);
+    await registering.context().close();
+    const rp = await rps.consoleApplication(browser, "Returning First Party", "off");
+    const fresh = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+    const flow = await rps.startFlow(rp);
+    await rps.signInThrough(fresh, flow.url, email);
+    expect((await flow.finish(fresh)).email).toBe(email);
+    await fresh.context().close();
+  });
+
+  test("a returning customer signs in with a passkey from a fresh browser and the application receives a code", async ({ page, browser }) => {
+    const email = uniqueEmail("returning-pk");
+    await register(page, email);
+    await page.goto(await readMailLink(page, email, /Verify your email/));
+    const device = await virtualAuthenticator(page);
+    await signIn(page, email, STRONG_PASSWORD);
+    await expect(page).toHaveURL(/\/account$/);
+    await page.goto("/account/security");
+    await page.getByLabel("Passkey name").fill("Test laptop");
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await expect(page.getByText("Your passkey is added")).toBeVisible();
+    const [credential] = await device.credentials();
+
+    // Approved once, from the browser that is signed in.
+    const rp = await rps.registerRp("Returning Passkey App");
+    const first = await rps.startFlow(rp);
+    await page.goto(first.url);
+    await page.getByRole("button", { name: "Allow" }).click();
+    expect((await first.finish(page)).email).toBe(email);
+
+    // A fresh browser with a copy of the passkey (added after the page opened, so the button is used).
+    const fresh = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+    const again = await rps.startFlow(rp);
+    await fresh.goto(again.url);
+    await expect(fresh).toHaveURL(/\/login/);
+    const freshDevice = await virtualAuthenticator(fresh);
+    await freshDevice.addCredential(credential!);
+    await fresh.getByRole("button", { name: "Sign in with a passkey" }).click();
+    const claims = await again.finish(fresh);
+    expect(claims.email).toBe(email);
+    expect(claims.amr).toContain("hwk");
+    await fresh.context().close();
+  });
+
+  test("consent bypass through a shared interaction: an interaction approved in the attacker's browser is refused in the victim's, with no redirect and no grant", async ({ browser }) => {
+    const attacker = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+    const victim = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+    const attackerEmail = uniqueEmail("attacker");
+    const victimEmail = uniqueEmail("victim");
+    await register(attacker, attackerEmail);
+    await register(victim, victimEmail);
+    await signIn(victim, victimEmail, STRONG_PASSWORD);
+    await expect(victim).toHaveURL(/\/account$/);
+
+    // The attacker's own client: the attacker starts a request, signs in, reaches the consent screen
+    // and approves it without following the answer (the interaction stays unused).
+    const rp = await rps.registerRp("Attacker's App");
+    const flow = await rps.startFlow(rp);
+    await rps.signInThrough(attacker, flow.url, attackerEmail);
+    await expect(attacker).toHaveURL(/\/consent\?interaction=/);
+    const interaction = new URL(attacker.url()).searchParams.get("interaction")!;
+    const decision = await attacker.request.post("/consent/decision", {
+      form: { interaction, decision: "allow" },
+      headers: { Origin: E2E_BASE_URL },
+      maxRedirects: 0,
+    });
+    expect(decision.status()).toBe(303);
+
+    // The victim opens the link: refused on Portico's own error page, never sent to the application.
+    await victim.goto(`/oauth2/authorize?interaction=${interaction}`);
+    await expect(victim.getByTestId("authorize-error")).toBeVisible();
+    expect(victim.url().startsWith(rps.callback)).toBe(false);
+    await victim.goto("/account/apps");
+    await expect(victim.getByTestId("no-apps")).toBeVisible();
+
+    // The victim's browser cannot approve it either: the consent screen is not shown for it.
+    await victim.goto(`/consent?interaction=${interaction}`);
+    await expect(victim.getByTestId("authorize-error")).toBeVisible();
+    await attacker.context().close();
+    await victim.context().close();
+  });
+});
+
+async function virtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable", { enableUI: false });
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  type Credential = { credentialId: string; isResidentCredential: boolean; rpId: string; privateKey: string; userHandle: string; signCount: number };
+  return {
+    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials as Credential[],
+    addCredential: (credential: Credential) => cdp.send("WebAuthn.addCredential", { authenticatorId, credential }),
+  };
+}

@@ -15,9 +15,11 @@ export interface DeviceRequestSummary {
 }
 
 export type DeviceCodeState = FormState & { request?: DeviceRequestSummary };
+/** An approval this session may not give offers the way to one that may (sign in again, set up a factor). */
+export type DeviceDecisionState = FormState & { link?: { href: string; label: string } };
 
 type CodeAction = (prev: DeviceCodeState, form: FormData) => Promise<DeviceCodeState>;
-type DecideAction = (prev: FormState, form: FormData) => Promise<FormState>;
+type DecideAction = (prev: DeviceDecisionState, form: FormData) => Promise<DeviceDecisionState>;
 
 export function DeviceFlow({ initialCode, enterCode, decide }: { initialCode: string; enterCode: CodeAction; decide: DecideAction }) {
   const [codeState, codeAction, codePending] = useActionState(enterCode, {});
@@ -52,6 +54,12 @@ function DeviceConfirm({ request, decide }: { request: DeviceRequestSummary; dec
   return (
     <form action={action} className="space-y-5">
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
+      {state.link ? (
+        // A plain link: the login page and the security page are full navigations.
+        <a href={state.link.href} className="block font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          {state.link.label}
+        </a>
+      ) : null}
       <input type="hidden" name="request_id" value={request.requestId} />
       <div className="space-y-2 text-sm text-slate-700 dark:text-slate-300">
         <p>

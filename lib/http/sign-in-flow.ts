@@ -9,6 +9,8 @@ import { beginPendingSignIn, hasSecondFactor, isTrustedDevice, PASSKEY_AMR, PEND
 import { assessSignIn, completeAssessment, deviceHashOf, DENIED_MESSAGE, ipListOf, newDeviceCookieValue, refuseAssessment, RiskError, type Assessment } from "@/lib/risk";
 import { forcePasswordReset, lockAccount, lockedMessage, notifyNewDeviceSignIn, UserError, type UserRecord } from "@/lib/users";
 import { config } from "@/lib/config";
+import { applicationOfSignIn } from "@/lib/oidc";
+import { interactionBinding } from "./interaction-cookie";
 import { deviceIdCookie, setDeviceIdCookie, setPendingSignInCookie, trustedDeviceToken } from "./session-cookie";
 import { startPortalSession } from "./sign-in";
 
@@ -34,7 +36,11 @@ export async function refuseDeniedAddress(ctx: RequestContext): Promise<void> {
 /** Returns where the browser goes next: `next` (signed in), or the second step. Throws to refuse. */
 export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestContext): Promise<string> {
   const { user } = first;
-  const risk = await assessSignIn({ userId: user.id, method: first.method, ctx, deviceCookie: await deviceIdCookie(), password: first.password, next: first.next });
+  // An OIDC sign-in continues to /oauth2/authorize?interaction=…: the stored request says which
+  // application it is for and what it asks (acr_values, a transaction value), for per-application
+  // rules and the transaction step-up.
+  const application = await applicationOfSignIn(first.next, await interactionBinding());
+  const risk = await assessSignIn({ userId: user.id, method: first.method, ctx, deviceCookie: await deviceIdCookie(), password: first.password, next: first.next, application });
   await refuseIfRequired(risk, user, ctx);
 
   if (first.method === "passkey") {

@@ -2,6 +2,7 @@
 // Form Post Response Mode). Decides, for one request and the browser's session, whether to sign the
 // user in, ask for consent, or answer the client, and with what. Plain input in, outcome out.
 import "server-only";
+import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
@@ -11,18 +12,21 @@ import { S256_CHALLENGE } from "./pkce";
 import { isKnownScope, parseScope } from "./scopes";
 import { issuer } from "./issuer";
 import {
+  bindInteractionUser,
   deleteInteraction,
   findConsent,
   findInteraction,
   insertCode,
   insertGrant,
   insertInteraction,
-  updateInteractionParams,
+  recordInteractionDecision,
   withTransaction,
+  type StoredInteraction,
 } from "./oidc.repo";
 import { grantConsent } from "./consent";
 import { achievedAcr, multiFactorRequired } from "./acr";
 import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/mfa";
+import { assessAuthorization } from "@/lib/risk";
 import { effectiveMfaPolicy } from "./mfa-policy";
 import type { OidcClient } from "./types";
 
@@ -47,9 +51,6 @@ export const authorizeParamsSchema = z.object({
   response_mode: str(32),
   request: str(10_000),
   request_uri: str(2000),
-  // Portico's own interaction markers, never accepted from the outside (stripped below).
-  _consented: z.boolean().optional(),
-  _denied: z.boolean().optional(),
 });
 export type AuthorizeParams = z.infer<typeof authorizeParamsSchema>;
 
@@ -67,6 +68,7 @@ export interface AuthorizationResponse {
 }
 
 export type AuthorizeOutcome =
+  /** No redirect: the request cannot be answered safely, or the interaction is not this browser's or user's. */
   | { kind: "error_page"; reason: string }
   | { kind: "respond"; response: AuthorizationResponse }
   | { kind: "login"; interactionId: string; loginHint?: string; force: boolean }
@@ -76,22 +78,35 @@ export type AuthorizeOutcome =
 
 const PROMPTS = ["none", "login", "consent", "select_account"];
 
+export interface AuthorizeInput {
+  /** A new request's parameters (RFC 6749 §4.1.1). */
+  params?: Record<string, string>;
+  /** Or the id of a stored interaction being resumed after sign-in or consent. */
+  interactionId?: string;
+  /**
+   * The browser's interaction binding (a random value in an HttpOnly cookie). New interactions store
+   * its hash; only the same browser may resume them. Without one, an interaction can never resume.
+   */
+  binding?: string | null;
+}
+
 /** Entry point for GET/POST /oauth2/authorize, and for the resumption after sign-in or consent. */
-export async function authorize(
-  input: { params?: Record<string, string>; interactionId?: string },
-  session: AuthorizeSession | null,
-  ctx: RequestContext,
-  now = new Date(),
-): Promise<AuthorizeOutcome> {
+export async function authorize(input: AuthorizeInput, session: AuthorizeSession | null, ctx: RequestContext, now = new Date()): Promise<AuthorizeOutcome> {
   let params: AuthorizeParams;
-  let interaction: { id: string; createdAt: Date } | null = null;
+  let interaction: StoredInteraction | null = null;
   if (input.interactionId) {
     const stored = await findInteraction(input.interactionId);
     if (!stored || stored.expiresAt <= now) return { kind: "error_page", reason: "expired_interaction" };
+    // Bound to the browser that started it and, once signed in, to its user: a link to someone
+    // else's interaction (approved by them, for their client) is refused, never answered.
+    if (!bindingMatches(stored.bindingHash, input.binding) || (session && stored.userId && stored.userId !== session.userId)) {
+      await refuseForeignInteraction(stored, session, ctx);
+      return { kind: "error_page", reason: "foreign_interaction" };
+    }
     params = authorizeParamsSchema.parse(stored.params);
-    interaction = { id: stored.id, createdAt: stored.createdAt };
+    interaction = stored;
   } else {
-    const parsed = authorizeParamsSchema.safeParse({ ...input.params, _consented: undefined, _denied: undefined });
+    const parsed = authorizeParamsSchema.safeParse(input.params);
     if (!parsed.success) return { kind: "error_page", reason: "malformed_request" };
     params = parsed.data;
   }
@@ -105,6 +120,7 @@ export async function authorize(
     if (e instanceof UnsafeRedirectError) return { kind: "error_page", reason: e.reason };
     throw e;
   }
+  const save = async (userId: string | null) => interaction?.id ?? (await saveInteraction(params, client, now, input.binding, userId));
   const mode = params.response_mode === "form_post" ? "form_post" : "query";
   const respondError = (error: string, description: string): AuthorizeOutcome => ({
     kind: "respond",
@@ -118,8 +134,8 @@ export async function authorize(
     if (e instanceof OAuthError) return respondError(e.error, e.description);
     throw e;
   }
-  if (params._denied) {
-    if (interaction) await deleteInteraction(interaction.id);
+  if (interaction?.decision === "deny") {
+    await deleteInteraction(interaction.id);
     return respondError("access_denied", "the user denied the request");
   }
 
@@ -134,8 +150,24 @@ export async function authorize(
           (interaction !== null && session.authTime >= interaction.createdAt))));
   if (!session || !freshEnough) {
     if (request.prompts.includes("none")) return respondError("login_required", "the user is not signed in");
-    const id = interaction?.id ?? (await saveInteraction(params, client, now));
-    return { kind: "login", interactionId: id, loginHint: params.login_hint, force: Boolean(session) };
+    return { kind: "login", interactionId: await save(null), loginHint: params.login_hint, force: Boolean(session) };
+  }
+  // From here on the interaction belongs to this user (first come, first bound).
+  if (interaction && !interaction.userId && !(await bindInteractionUser(interaction.id, session.userId))) {
+    await refuseForeignInteraction(interaction, session, ctx);
+    return { kind: "error_page", reason: "foreign_interaction" };
+  }
+  // A session from before this request has not met the risk engine for this application (its
+  // rules, a transaction value in acr_values): it does now. A sign-in made for this very request
+  // was assessed with the application's context already (lib/http/sign-in-flow.ts).
+  const signedInForThisRequest = interaction !== null && session.authTime >= interaction.createdAt;
+  if (!signedInForThisRequest) {
+    const risk = await assessAuthorization({ userId: session.userId, clientId: client.clientId, acrValues: params.acr_values, ctx, now });
+    const satisfied = risk.action === "allow" || ((risk.action === "mfa" || risk.action === "strong_mfa") && session.amr.includes("mfa"));
+    if (!satisfied) {
+      if (request.prompts.includes("none")) return respondError("interaction_required", "the user must sign in again");
+      return { kind: "login", interactionId: await save(session.userId), loginHint: params.login_hint, force: true };
+    }
   }
 
   // A second factor is needed (step-up through acr_values, or the application's MFA policy) and the
@@ -146,22 +178,22 @@ export async function authorize(
     if (request.prompts.includes("none")) return respondError("interaction_required", "a second factor is required");
     const hasFactor = await hasSecondFactor(session.userId);
     if (!hasFactor && policy !== "required") return respondError("unmet_authentication_requirements", "the user has no second factor to sign in with");
-    const id = interaction?.id ?? (await saveInteraction(params, client, now));
+    const id = await save(session.userId);
     return hasFactor ? { kind: "login", interactionId: id, loginHint: params.login_hint, force: true } : { kind: "enrol_mfa", interactionId: id, required: true };
   }
   if (policy === "optional" && !request.prompts.includes("none") && (await shouldOfferEnrolment(session.userId, now))) {
-    const id = interaction?.id ?? (await saveInteraction(params, client, now));
-    return { kind: "enrol_mfa", interactionId: id, required: false };
+    return { kind: "enrol_mfa", interactionId: await save(session.userId), required: false };
   }
 
   if (!client.firstParty) {
+    // The user's recorded consent (the Consent table) is what counts. prompt=consent asks even so,
+    // and is answered by this user's decision on this (bound) interaction.
     const consent = await findConsent(session.userId, client.clientId);
     const covered = Boolean(consent && !consent.revokedAt && request.scopes.every((s) => consent.scopes.includes(s)));
-    const mustAsk = request.prompts.includes("consent") || !covered;
-    if (mustAsk && !params._consented) {
+    const askedNow = interaction?.decision === "allow" && interaction.userId === session.userId;
+    if (!covered || (request.prompts.includes("consent") && !askedNow)) {
       if (request.prompts.includes("none")) return respondError("consent_required", "the user has not consented to this client");
-      const id = interaction?.id ?? (await saveInteraction(params, client, now));
-      return { kind: "consent", interactionId: id };
+      return { kind: "consent", interactionId: await save(session.userId) };
     }
   }
 
@@ -249,38 +281,89 @@ function withStateAndIss(params: Record<string, string>, state: string | undefin
   return { ...params, ...(state !== undefined ? { state } : {}), iss: issuer() };
 }
 
-async function saveInteraction(params: AuthorizeParams, client: OidcClient, now: Date): Promise<string> {
+async function saveInteraction(params: AuthorizeParams, client: OidcClient, now: Date, binding: string | null | undefined, userId: string | null): Promise<string> {
   const id = randomToken(24);
   await insertInteraction({
     id,
     clientId: client.clientId,
     params: params as Record<string, unknown> as never,
+    bindingHash: binding ? sha256Hex(binding) : null,
+    userId,
     expiresAt: new Date(now.getTime() + INTERACTION_LIFETIME_SECONDS * 1000),
   });
   return id;
 }
 
-/** The consent screen's view of an interaction: who asks for what. */
-export async function getConsentRequest(interactionId: string) {
+/** Constant-time comparison of the browser's binding with the stored hash; no binding, no match. */
+function bindingMatches(storedHash: string | null, binding: string | null | undefined): boolean {
+  if (!storedHash || !binding || binding.length > 200) return false;
+  return timingSafeEqual(Buffer.from(sha256Hex(binding)), Buffer.from(storedHash));
+}
+
+async function refuseForeignInteraction(stored: StoredInteraction, session: AuthorizeSession | null, ctx: RequestContext): Promise<void> {
+  await recordAudit({
+    actor: session ? { type: "user", id: session.userId } : { type: "anonymous" },
+    action: "oauth.interaction_refused",
+    target: { type: "client", id: stored.clientId },
+    result: "failure",
+    context: ctx,
+    details: { reason: "another browser's or user's interaction" },
+  });
+}
+
+/** An interaction this browser and user may act on (consent screen, consent decision), or null. */
+async function ownInteraction(interactionId: string, binding: string | null | undefined, userId: string, now: Date): Promise<StoredInteraction | null> {
   const stored = await findInteraction(interactionId);
-  if (!stored || stored.expiresAt <= new Date()) return null;
+  if (!stored || stored.expiresAt <= now) return null;
+  // authorize() binds the user before it shows the consent screen: an unbound one was never shown.
+  if (!bindingMatches(stored.bindingHash, binding) || stored.userId !== userId) return null;
+  return stored;
+}
+
+/** The consent screen's view of an interaction: who asks for what. Null unless it is this browser's and user's. */
+export async function getConsentRequest(interactionId: string, binding: string | null | undefined, userId: string) {
+  const stored = await ownInteraction(interactionId, binding, userId, new Date());
+  if (!stored) return null;
   const params = authorizeParamsSchema.parse(stored.params);
   const client = await findClientByClientId(stored.clientId);
   if (!client) return null;
   return { clientId: client.clientId, clientName: client.name, logoUri: client.logoUri, scopes: parseScope(params.scope).filter(isKnownScope) };
 }
 
-/** Records the user's answer on the consent screen; the caller then resumes the authorization. */
-export async function decideConsent(interactionId: string, userId: string, approve: boolean, ctx: RequestContext): Promise<boolean> {
-  const stored = await findInteraction(interactionId);
-  if (!stored || stored.expiresAt <= new Date()) return false;
-  const params = authorizeParamsSchema.parse(stored.params);
-  const scopes = parseScope(params.scope).filter(isKnownScope);
+/**
+ * Records the user's answer on the consent screen: an approval becomes this user's Consent record
+ * (what authorize() checks); the interaction keeps the decision for prompt=consent and denials.
+ * False when the interaction is not this browser's and user's, expired, or already decided.
+ */
+export async function decideConsent(interactionId: string, binding: string | null | undefined, userId: string, approve: boolean, ctx: RequestContext): Promise<boolean> {
+  const stored = await ownInteraction(interactionId, binding, userId, new Date());
+  if (!stored || stored.decision) return false;
+  if (!(await recordInteractionDecision(interactionId, userId, approve ? "allow" : "deny"))) return false;
+  const scopes = parseScope(authorizeParamsSchema.parse(stored.params).scope).filter(isKnownScope);
   if (approve) {
     await grantConsent(userId, stored.clientId, scopes, ctx);
   } else {
     await recordAudit({ actor: { type: "user", id: userId }, action: "consent.denied", target: { type: "client", id: stored.clientId }, result: "success", context: ctx, details: { scopes } });
   }
-  await updateInteractionParams(interactionId, { ...params, _consented: approve, _denied: !approve } as never);
   return true;
+}
+
+/**
+ * The application a sign-in is for, when it continues to a stored authorization request
+ * (`next` = /oauth2/authorize?interaction=…): its client and acr_values, for the risk engine. Only
+ * the browser the interaction is bound to learns it. Undefined for any other `next`.
+ */
+export async function applicationOfSignIn(next: string, binding: string | null | undefined): Promise<{ clientId: string | null; acrValues?: string } | undefined> {
+  let url: URL;
+  try {
+    url = new URL(next, "http://portico.invalid");
+  } catch {
+    return undefined;
+  }
+  const id = url.pathname === "/oauth2/authorize" ? url.searchParams.get("interaction") : null;
+  if (!id || id.length > 64) return undefined;
+  const stored = await findInteraction(id);
+  if (!stored || stored.expiresAt <= new Date() || !bindingMatches(stored.bindingHash, binding)) return { clientId: null };
+  const params = authorizeParamsSchema.safeParse(stored.params);
+  return { clientId: stored.clientId, acrValues: params.success ? params.data.acr_values : undefined };
 }

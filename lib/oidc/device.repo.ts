@@ -15,6 +15,7 @@ export async function insertDeviceAuthorization(data: {
   userCode: string;
   clientId: string;
   scope: string;
+  acrValues?: string | null;
   intervalSeconds: number;
   expiresAt: Date;
 }): Promise<DeviceAuthorization | null> {

@@ -31,7 +31,7 @@ let webOnly: ApplicationDto; // no device grant
 async function makeUser(email: string) {
   const user = await t.db().user.create({ data: { email, emailVerifiedAt: new Date(), displayName: email.split("@")[0] } });
   const session = await createSession(user.id, ctx);
-  return { user, session, approver: { id: session.id, userId: user.id } };
+  return { user, session, approver: { id: session.id, userId: user.id, amr: ["pwd"] } };
 }
 
 async function oauthError(p: Promise<unknown>): Promise<OAuthError> {
@@ -222,5 +222,67 @@ describe(`device authorization grant (RFC 8628) on ${usingPostgres ? "PostgreSQL
     }
     const { user } = await makeUser("ip-last@example.com");
     expect(await enterUserCode("BBBB-BBBB", user.id, ip)).toMatchObject({ ok: false, reason: "rate_limited" });
+  });
+
+  describe("approval meets the browser flow's sign-in requirements (MFA policy, acr_values, risk step-up)", () => {
+    async function appWith(mfaPolicy: "off" | "required") {
+      return (await createApplication(admin, { name: `TV ${mfaPolicy}`, type: "public", grantTypes: [DEVICE_CODE_GRANT], mfaPolicy }, ctx)).application;
+    }
+    async function approverWith(amr: string[], withFactor: boolean) {
+      const user = await t.db().user.create({ data: { email: `device-mfa-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
+      const session = await createSession(user.id, ctx, undefined, { amr });
+      if (withFactor) await t.db().mfaFactor.create({ data: { userId: user.id, type: "totp", label: "App", confirmedAt: new Date() } });
+      return { user, approver: { id: session.id, userId: user.id, amr } };
+    }
+    async function pendingRequest(app: ApplicationDto, acrValues?: string) {
+      const r = await startDeviceAuthorization(app, "openid", ctx, undefined, acrValues);
+      return { r, requestId: (await lookupUserCode(r.user_code))!.requestId };
+    }
+    const status = async (userCode: string) => (await t.db().deviceAuthorization.findUniqueOrThrow({ where: { userCode: userCode.replace("-", "") } })).status;
+
+    it("an application that requires two-step verification: a one-factor session signs in again, an account without a factor sets one up, two factors approve", async () => {
+      const app = await appWith("required");
+      const oneFactor = await approverWith(["pwd"], true);
+      const a = await pendingRequest(app);
+      expect(await approveDevice(a.requestId, oneFactor.approver, ctx)).toMatchObject({ ok: false, reason: "sign_in_again", userCode: a.r.user_code });
+      expect(await status(a.r.user_code)).toBe("pending");
+      expect((await oauthError(exchangeDeviceCode(app, { device_code: a.r.device_code }, ctx))).error).toBe("authorization_pending");
+
+      const noFactor = await approverWith(["pwd"], false);
+      expect(await approveDevice(a.requestId, noFactor.approver, ctx)).toMatchObject({ ok: false, reason: "set_up_factor" });
+
+      const twoFactors = await approverWith(["pwd", "otp", "mfa"], true);
+      expect(await approveDevice(a.requestId, twoFactors.approver, ctx)).toEqual({ ok: true, clientName: "TV required" });
+      const tokens = await exchangeDeviceCode(app, { device_code: a.r.device_code }, ctx);
+      expect(decodeJwt(tokens.id_token!)).toMatchObject({ acr: "urn:portico:acr:mfa" });
+      expect(await t.db().auditEvent.count({ where: { action: "oauth.device_approval_refused", actorId: oneFactor.user.id } })).toBe(1);
+    });
+
+    it("acr_values asking for a second factor: a one-factor session signs in again; without a factor the requirement cannot be met", async () => {
+      const app = await appWith("off");
+      const a = await pendingRequest(app, "urn:portico:acr:mfa");
+      expect(await t.db().deviceAuthorization.findUniqueOrThrow({ where: { id: a.requestId } })).toMatchObject({ acrValues: "urn:portico:acr:mfa" });
+      expect(await approveDevice(a.requestId, (await approverWith(["pwd"], true)).approver, ctx)).toMatchObject({ ok: false, reason: "sign_in_again" });
+      expect(await approveDevice(a.requestId, (await approverWith(["pwd"], false)).approver, ctx)).toMatchObject({ ok: false, reason: "unmet_authentication_requirements" });
+      expect((await approveDevice(a.requestId, (await approverWith(["hwk", "user", "mfa"], true)).approver, ctx)).ok).toBe(true);
+      // Without acr_values the same application takes one factor.
+      const b = await pendingRequest(app);
+      expect((await approveDevice(b.requestId, (await approverWith(["pwd"], false)).approver, ctx)).ok).toBe(true);
+    });
+
+    it("a transaction value above the risk policy's threshold needs a second factor, as in the browser flow", async () => {
+      const app = await appWith("off");
+      const a = await pendingRequest(app, "urn:portico:txn:value:5000");
+      expect(await approveDevice(a.requestId, (await approverWith(["pwd"], true)).approver, ctx)).toMatchObject({ ok: false, reason: "sign_in_again" });
+      expect((await approveDevice(a.requestId, (await approverWith(["pwd", "otp", "mfa"], true)).approver, ctx)).ok).toBe(true);
+      const small = await pendingRequest(app, "urn:portico:txn:value:50");
+      expect((await approveDevice(small.requestId, (await approverWith(["pwd"], true)).approver, ctx)).ok).toBe(true);
+    });
+
+    it("refuses malformed acr_values at the device authorization endpoint", async () => {
+      const app = await appWith("off");
+      expect((await oauthError(startDeviceAuthorization(app, "openid", ctx, undefined, "x".repeat(501)))).error).toBe("invalid_request");
+      expect((await oauthError(startDeviceAuthorization(app, "openid", ctx, undefined, "a\u0000b"))).error).toBe("invalid_request");
+    });
   });
 });

@@ -3,13 +3,17 @@
 // they are signed in and approves (§3.3); meanwhile the device polls the token endpoint (§3.4-3.5)
 // and gets tokens exactly once. The user code has ~34.5 bits of entropy (§6.1: 8 characters from a
 // 20-letter alphabet), so entering codes is rate-limited per user and per IP; the approval screen
-// names the application and asks the user to compare the code with the device's (§5.4).
+// names the application and asks the user to compare the code with the device's (§5.4). Approval
+// meets the same sign-in requirements as the browser flow (authorize.ts): the application's MFA
+// policy, acr_values sent with the device request, and the risk engine's step-up.
 import "server-only";
 import crypto from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { findClientByClientId } from "@/lib/clients";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { consumeLimit } from "@/lib/ratelimit";
+import { hasSecondFactor } from "@/lib/mfa";
+import { assessAuthorization } from "@/lib/risk";
 import { listSessions } from "@/lib/sessions";
 import { getUserClaims } from "@/lib/users";
 import { grantConsent } from "./consent";
@@ -25,7 +29,8 @@ import {
 import { issuer } from "./issuer";
 import { OAuthError } from "./oidc.errors";
 import { insertGrant, withTransaction } from "./oidc.repo";
-import { achievedAcr } from "./acr";
+import { achievedAcr, multiFactorRequired } from "./acr";
+import { effectiveMfaPolicy } from "./mfa-policy";
 import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes";
 import { DEVICE_CODE_GRANT } from "./issuer";
 import type { TokenRequestBody } from "./token-endpoint";
@@ -86,6 +91,8 @@ export async function startDeviceAuthorization(
   scope: string | undefined,
   ctx: RequestContext,
   now = new Date(),
+  /** OIDC Core §3.1.2.1 acr_values, as the authorization endpoint takes them (step-up, transaction value). */
+  acrValues?: string,
 ): Promise<DeviceAuthorizationResponse> {
   if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw new OAuthError("unauthorized_client", "this client may not use the device authorization grant");
   if (scope !== undefined && scope.length > 1000) throw new OAuthError("invalid_scope", "the scope is too long");
@@ -93,6 +100,7 @@ export async function startDeviceAuthorization(
   if (scopes.length === 0) throw new OAuthError("invalid_scope", "scope is required");
   const unknown = scopes.filter((s) => !isKnownScope(s));
   if (unknown.length) throw new OAuthError("invalid_scope", `unsupported scope: ${unknown.join(" ")}`);
+  if (acrValues !== undefined && (acrValues.length > 500 || /[\u0000-\u001f]/.test(acrValues))) throw new OAuthError("invalid_request", "acr_values is malformed");
 
   const deviceCode = randomToken(32);
   const expiresAt = new Date(now.getTime() + DEVICE_CODE_LIFETIME_SECONDS * 1000);
@@ -104,6 +112,7 @@ export async function startDeviceAuthorization(
       userCode: randomUserCode(),
       clientId: client.clientId,
       scope: scopes.join(" "),
+      acrValues: acrValues?.trim() || null,
       intervalSeconds: DEVICE_POLL_INTERVAL_SECONDS,
       expiresAt,
     });
@@ -233,9 +242,18 @@ export interface DeviceApprover {
   /** The browser session's id (the grant's sid). */
   id: string;
   userId: string;
+  /** How the session signed in (RFC 8176): a second factor shows as "mfa". */
+  amr: string[];
 }
 
-export type DeviceDecision = { ok: true; clientName: string } | { ok: false; reason: "not_found" };
+/**
+ * not_found: unknown, decided or expired. Unmet sign-in requirements, as in the browser flow:
+ * sign_in_again (with both factors), set_up_factor (the application requires one and the account
+ * has none), unmet_authentication_requirements (acr_values ask for a second factor the account
+ * lacks), refused (the risk engine will not let this session approve).
+ */
+export type DeviceRefusal = "not_found" | "sign_in_again" | "set_up_factor" | "unmet_authentication_requirements" | "refused";
+export type DeviceDecision = { ok: true; clientName: string } | { ok: false; reason: DeviceRefusal; clientName?: string; userCode?: string };
 
 /**
  * The user approved the request shown to them. Records consent for third-party applications, so
@@ -243,14 +261,38 @@ export type DeviceDecision = { ok: true; clientName: string } | { ok: false; rea
  */
 export async function approveDevice(requestId: string, session: DeviceApprover, ctx: RequestContext, now = new Date()): Promise<DeviceDecision> {
   if (!UUID.test(requestId)) return { ok: false, reason: "not_found" };
-  const view = await viewOf(await findDeviceById(requestId), now);
-  if (!view) return { ok: false, reason: "not_found" };
+  const row = await findDeviceById(requestId);
+  const view = await viewOf(row, now);
+  const client = view && (await findClientByClientId(view.clientId));
+  if (!row || !view || !client) return { ok: false, reason: "not_found" };
+  const unmet = await unmetSignInRequirement(client, row.acrValues ?? undefined, session, ctx, now);
+  if (unmet) {
+    await recordAudit({ actor: { type: "user", id: session.userId }, action: "oauth.device_approval_refused", target: { type: "client", id: view.clientId }, result: "failure", context: ctx, details: { deviceAuthorizationId: requestId, reason: unmet } });
+    return { ok: false, reason: unmet, clientName: view.clientName, userCode: view.userCode };
+  }
   if (!(await decideDeviceAuthorization(requestId, { status: "approved", userId: session.userId, sessionId: session.id }, now))) {
     return { ok: false, reason: "not_found" };
   }
   if (!view.firstParty) await grantConsent(session.userId, view.clientId, view.scopes.map((s) => s.scope), ctx);
   await recordAudit({ actor: { type: "user", id: session.userId }, action: "oauth.device_approved", target: { type: "client", id: view.clientId }, result: "success", context: ctx, details: { deviceAuthorizationId: requestId, scope: view.scopes.map((s) => s.scope).join(" ") } });
   return { ok: true, clientName: view.clientName };
+}
+
+/**
+ * The browser flow's requirements (authorize.ts) for the approving session: the application's MFA
+ * policy and acr_values need a session with a second factor; the risk engine (the application's
+ * rules, a transaction value) may ask for one too, or refuse. Null when the session may approve.
+ */
+async function unmetSignInRequirement(client: OidcClient, acrValues: string | undefined, session: DeviceApprover, ctx: RequestContext, now: Date): Promise<DeviceRefusal | null> {
+  const policy = effectiveMfaPolicy(client);
+  const risk = await assessAuthorization({ userId: session.userId, clientId: client.clientId, acrValues, ctx, now });
+  if (risk.action === "deny" || risk.action === "lock" || risk.action === "reset_password") return "refused";
+  const riskWantsMfa = risk.action === "mfa" || risk.action === "strong_mfa";
+  if ((multiFactorRequired(acrValues) || policy === "required" || riskWantsMfa) && !session.amr.includes("mfa")) {
+    if (await hasSecondFactor(session.userId)) return "sign_in_again";
+    return policy === "required" ? "set_up_factor" : "unmet_authentication_requirements";
+  }
+  return null;
 }
 
 export async function denyDevice(requestId: string, session: DeviceApprover, ctx: RequestContext, now = new Date()): Promise<DeviceDecision> {

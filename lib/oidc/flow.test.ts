@@ -8,7 +8,7 @@ import { createApplication, setApplicationDisabled } from "@/lib/clients";
 import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
-import { authorize, cutOffApplications, decideConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
+import { authorize, cutOffApplications, decideConsent, getConsentRequest, withdrawConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
 import { dismissEnrolmentOffer } from "@/lib/mfa";
 import { createRiskRule, currentPolicy, forgetPolicyCache, saveRiskSettings, updateRiskRule } from "@/lib/risk";
@@ -18,6 +18,9 @@ const t = useTestDatabase();
 const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
 const REDIRECT = "https://app.example.com/callback";
 const VERIFIER = "a".repeat(20) + "-verifier-" + "b".repeat(20);
+/** The interaction-binding cookie values of two browsers. */
+const BROWSER = "browser-a-binding-value";
+const OTHER_BROWSER = "browser-b-binding-value";
 let confidential: OidcClient & { disabled: boolean };
 let publicClient: OidcClient & { disabled: boolean };
 let session: AuthorizeSession;
@@ -112,11 +115,11 @@ describe("authorization code flow", () => {
   });
 
   it("asks for consent once per client and scope set, then remembers it", async () => {
-    const first = await authorize({ params: baseParams(publicClient, { scope: "openid email" }) }, session, {});
+    const first = await authorize({ params: baseParams(publicClient, { scope: "openid email" }), binding: BROWSER }, session, {});
     expect(first.kind).toBe("consent");
     if (first.kind !== "consent") return;
-    expect(await decideConsent(first.interactionId, userId, true, {})).toBe(true);
-    const resumed = await authorize({ interactionId: first.interactionId }, session, {});
+    expect(await decideConsent(first.interactionId, BROWSER, userId, true, {})).toBe(true);
+    const resumed = await authorize({ interactionId: first.interactionId, binding: BROWSER }, session, {});
     expect(resumed).toMatchObject({ kind: "respond", response: { params: { code: expect.any(String) } } });
     expect((await authorize({ params: baseParams(publicClient, { scope: "openid email" }) }, session, {})).kind).toBe("respond");
     // A wider scope set asks again.
@@ -124,21 +127,104 @@ describe("authorization code flow", () => {
   });
 
   it("a denial goes back to the client as access_denied", async () => {
-    const first = await authorize({ params: baseParams(publicClient, { scope: "openid phone" }) }, session, {});
+    const first = await authorize({ params: baseParams(publicClient, { scope: "openid phone" }), binding: BROWSER }, session, {});
     if (first.kind !== "consent") throw new Error("expected consent");
-    await decideConsent(first.interactionId, userId, false, {});
-    expect(await authorize({ interactionId: first.interactionId }, session, {})).toMatchObject({ kind: "respond", response: { params: { error: "access_denied", state: "st-123" } } });
+    expect(await decideConsent(first.interactionId, BROWSER, userId, false, {})).toBe(true);
+    expect(await authorize({ interactionId: first.interactionId, binding: BROWSER }, session, {})).toMatchObject({ kind: "respond", response: { params: { error: "access_denied", state: "st-123" } } });
   });
 
   it("prompt=login and max_age=0 ask for a fresh sign-in even with a session", async () => {
-    const login = await authorize({ params: baseParams(confidential, { prompt: "login" }) }, session, {});
+    const login = await authorize({ params: baseParams(confidential, { prompt: "login" }), binding: BROWSER }, session, {});
     expect(login).toMatchObject({ kind: "login", force: true });
     if (login.kind !== "login") return;
     // The same session does not satisfy it; a sign-in after the request does.
-    expect((await authorize({ interactionId: login.interactionId }, session, {})).kind).toBe("login");
+    expect((await authorize({ interactionId: login.interactionId, binding: BROWSER }, session, {})).kind).toBe("login");
     const fresh = { ...session, authTime: new Date(Date.now() + 1000) };
-    expect((await authorize({ interactionId: login.interactionId }, fresh, {})).kind).toBe("respond");
+    expect((await authorize({ interactionId: login.interactionId, binding: BROWSER }, fresh, {})).kind).toBe("respond");
     expect((await authorize({ params: baseParams(confidential, { max_age: "0" }) }, { ...session, authTime: new Date(Date.now() - 5000) }, {})).kind).toBe("login");
+  });
+});
+
+describe("interactions are bound to their browser and user (consent bypass through a shared interaction)", () => {
+  async function signedInUser(tag: string): Promise<AuthorizeSession> {
+    const user = await t.db().user.create({ data: { email: `${tag}-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
+    const s = await createSession(user.id, {});
+    const v = (await validateSession(s.token))!;
+    return { id: v.id, userId: v.user.id, authTime: v.authTime, amr: v.amr };
+  }
+  let attackersApp: OidcClient;
+  beforeAll(async () => {
+    attackersApp = (await createApplication(admin, { name: "Attacker's app", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code"] }, {})).application as never;
+  });
+
+  it("an interaction approved by the attacker, opened by the victim in another browser, is refused: no code, no grant, no consent", async () => {
+    const attacker = await signedInUser("attacker");
+    const victim = await signedInUser("victim");
+    const started = await authorize({ params: baseParams(attackersApp, { scope: "openid email" }), binding: BROWSER }, attacker, {});
+    if (started.kind !== "consent") throw new Error(`expected consent, got ${started.kind}`);
+    expect(await decideConsent(started.interactionId, BROWSER, attacker.userId, true, {})).toBe(true);
+
+    // The victim's browser (its own binding, or none at all), the victim's session.
+    expect(await authorize({ interactionId: started.interactionId, binding: OTHER_BROWSER }, victim, {})).toEqual({ kind: "error_page", reason: "foreign_interaction" });
+    expect(await authorize({ interactionId: started.interactionId }, victim, {})).toEqual({ kind: "error_page", reason: "foreign_interaction" });
+    // Even with the attacker's cookie value, the interaction belongs to the attacker's account.
+    expect(await authorize({ interactionId: started.interactionId, binding: BROWSER }, victim, {})).toEqual({ kind: "error_page", reason: "foreign_interaction" });
+    expect(await t.db().oAuthGrant.count({ where: { userId: victim.userId } })).toBe(0);
+    expect(await t.db().consent.count({ where: { userId: victim.userId } })).toBe(0);
+    expect(await t.db().auditEvent.count({ where: { action: "oauth.interaction_refused", actorId: victim.userId } })).toBeGreaterThan(0);
+    // The attacker's own browser still gets its code (the interaction was not spent by the refusals).
+    expect(await authorize({ interactionId: started.interactionId, binding: BROWSER }, attacker, {})).toMatchObject({ kind: "respond", response: { params: { code: expect.any(String) } } });
+  });
+
+  it("an interaction waiting for sign-in is bound to the first user who resumes it", async () => {
+    const first = await authorize({ params: baseParams(attackersApp, { scope: "openid" }), binding: BROWSER }, null, {});
+    if (first.kind !== "login") throw new Error("expected login");
+    const attacker = await signedInUser("attacker2");
+    const victim = await signedInUser("victim2");
+    expect((await authorize({ interactionId: first.interactionId, binding: BROWSER }, attacker, {})).kind).toBe("consent");
+    expect(await authorize({ interactionId: first.interactionId, binding: BROWSER }, victim, {})).toEqual({ kind: "error_page", reason: "foreign_interaction" });
+  });
+
+  it("the consent screen and the decision belong to the interaction's browser and user only", async () => {
+    const owner = await signedInUser("owner");
+    const other = await signedInUser("other");
+    const started = await authorize({ params: baseParams(attackersApp, { scope: "openid profile" }), binding: BROWSER }, owner, {});
+    if (started.kind !== "consent") throw new Error("expected consent");
+    expect(await getConsentRequest(started.interactionId, OTHER_BROWSER, owner.userId)).toBeNull();
+    expect(await getConsentRequest(started.interactionId, BROWSER, other.userId)).toBeNull();
+    expect(await getConsentRequest(started.interactionId, BROWSER, owner.userId)).toMatchObject({ clientId: attackersApp.clientId });
+    expect(await decideConsent(started.interactionId, OTHER_BROWSER, owner.userId, true, {})).toBe(false);
+    expect(await decideConsent(started.interactionId, BROWSER, other.userId, true, {})).toBe(false);
+    expect(await t.db().consent.count({ where: { clientId: attackersApp.clientId, userId: { in: [owner.userId, other.userId] } } })).toBe(0);
+    // The owner's approval becomes the owner's Consent record (listed, withdrawable), once.
+    expect(await decideConsent(started.interactionId, BROWSER, owner.userId, true, {})).toBe(true);
+    expect(await decideConsent(started.interactionId, BROWSER, owner.userId, false, {})).toBe(false);
+    expect(await t.db().consent.findUnique({ where: { userId_clientId: { userId: owner.userId, clientId: attackersApp.clientId } } })).toMatchObject({ scopes: ["openid", "profile"], revokedAt: null });
+  });
+
+  it("authorize checks the Consent table, not a mark on the interaction: consent withdrawn before the resumption asks again", async () => {
+    const owner = await signedInUser("withdraws");
+    const started = await authorize({ params: baseParams(attackersApp, { scope: "openid email" }), binding: BROWSER }, owner, {});
+    if (started.kind !== "consent") throw new Error("expected consent");
+    expect(await decideConsent(started.interactionId, BROWSER, owner.userId, true, {})).toBe(true);
+    await withdrawConsent(owner.userId, attackersApp.clientId, {});
+    expect(await authorize({ interactionId: started.interactionId, binding: BROWSER }, owner, {})).toEqual({ kind: "consent", interactionId: started.interactionId });
+    // The interaction's own parameters carry no consent marker an outsider could set.
+    const stored = await t.db().authorizationRequest.findUniqueOrThrow({ where: { id: started.interactionId } });
+    expect(JSON.stringify(stored.params)).not.toMatch(/consent/i);
+    const smuggled = await authorize({ params: { ...baseParams(attackersApp, { scope: "openid address" }), _consented: "true" } as never, binding: BROWSER }, owner, {});
+    expect(smuggled.kind).toBe("consent");
+  });
+
+  it("prompt=consent asks even with a recorded consent, and this user's approval on this interaction answers it", async () => {
+    const owner = await signedInUser("prompt-consent");
+    const first = await authorize({ params: baseParams(attackersApp, { scope: "openid" }), binding: BROWSER }, owner, {});
+    if (first.kind !== "consent") throw new Error("expected consent");
+    await decideConsent(first.interactionId, BROWSER, owner.userId, true, {});
+    const again = await authorize({ params: baseParams(attackersApp, { scope: "openid", prompt: "consent" }), binding: BROWSER }, owner, {});
+    if (again.kind !== "consent") throw new Error("expected consent");
+    expect(await decideConsent(again.interactionId, BROWSER, owner.userId, true, {})).toBe(true);
+    expect(await authorize({ interactionId: again.interactionId, binding: BROWSER }, owner, {})).toMatchObject({ kind: "respond", response: { params: { code: expect.any(String) } } });
   });
 });
 

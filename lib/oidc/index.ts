@@ -1,7 +1,7 @@
 // Portico's OpenID Provider / OAuth 2 authorization server. No Next.js in here: routes translate
 // HTTP to these calls and the results back (lib/http/oauth.ts).
 import "server-only";
-export { authorize, getConsentRequest, decideConsent, authorizeParamsSchema, CODE_LIFETIME_SECONDS, type AuthorizeOutcome, type AuthorizationResponse, type AuthorizeSession } from "./authorize";
+export { authorize, getConsentRequest, decideConsent, applicationOfSignIn, authorizeParamsSchema, CODE_LIFETIME_SECONDS, type AuthorizeOutcome, type AuthorizationResponse, type AuthorizeSession } from "./authorize";
 export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
 export { userInfo, introspect, revoke, bearerToken } from "./resource";
 export { providerMetadata } from "./discovery";

@@ -163,17 +163,27 @@ export async function listConsentsOfUser(userId: string) {
 
 // Interactions (authorization requests waiting for sign-in or consent) -----------------------------
 
-export async function insertInteraction(data: { id: string; clientId: string; params: Prisma.InputJsonValue; expiresAt: Date }) {
+export type StoredInteraction = Prisma.AuthorizationRequestGetPayload<object>;
+
+export async function insertInteraction(data: { id: string; clientId: string; params: Prisma.InputJsonValue; bindingHash: string | null; userId: string | null; expiresAt: Date }) {
   await (await client()).authorizationRequest.create({ data });
 }
 
-export async function findInteraction(id: string) {
-  const rows = await (await getSql())<Prisma.AuthorizationRequestGetPayload<object>>(`SELECT * FROM "AuthorizationRequest" WHERE "id" = $1`, [id]);
+export async function findInteraction(id: string): Promise<StoredInteraction | null> {
+  const rows = await (await getSql())<StoredInteraction>(`SELECT * FROM "AuthorizationRequest" WHERE "id" = $1`, [id]);
   return rows[0] ?? null;
 }
 
-export async function updateInteractionParams(id: string, params: Prisma.InputJsonValue) {
-  await (await client()).authorizationRequest.updateMany({ where: { id }, data: { params } });
+/** Binds a not yet bound interaction to the user who signed in; false when it is bound already. */
+export async function bindInteractionUser(id: string, userId: string): Promise<boolean> {
+  const { count } = await (await client()).authorizationRequest.updateMany({ where: { id, userId: null }, data: { userId } });
+  return count === 1;
+}
+
+/** The consent screen's answer, once, by the user the interaction is bound to. */
+export async function recordInteractionDecision(id: string, userId: string, decision: "allow" | "deny"): Promise<boolean> {
+  const { count } = await (await client()).authorizationRequest.updateMany({ where: { id, userId, decision: null }, data: { decision } });
+  return count === 1;
 }
 
 export async function deleteInteraction(id: string) {

@@ -34,6 +34,11 @@ export interface SignInAttempt {
   password?: string;
   /** Where the sign-in continues: an /oauth2/authorize URL names the application and may carry a transaction value. */
   next?: string;
+  /**
+   * The application the sign-in is for, when the caller knows it better than `next` says (an OIDC
+   * sign-in continues to /oauth2/authorize?interaction=…: the stored request names client and acr_values).
+   */
+  application?: { clientId: string | null; acrValues?: string };
   now?: Date;
 }
 
@@ -55,12 +60,16 @@ export function applicationContext(next: string | undefined): { clientId: string
     return { clientId: null, transactionValue: null };
   }
   if (url.pathname !== "/oauth2/authorize") return { clientId: null, transactionValue: null };
-  const value = (url.searchParams.get("acr_values") ?? "")
+  return { clientId: url.searchParams.get("client_id")?.slice(0, 200) || null, transactionValue: transactionValueOf(url.searchParams.get("acr_values") ?? undefined) };
+}
+
+/** The transaction value in acr_values (urn:portico:txn:value:2500), or null. */
+export function transactionValueOf(acrValues: string | undefined): number | null {
+  const value = (acrValues ?? "")
     .split(" ")
     .find((v) => v.startsWith(TRANSACTION_VALUE_ACR))
     ?.slice(TRANSACTION_VALUE_ACR.length);
-  const amount = value && /^\d{1,12}(\.\d{1,4})?$/.test(value) ? Number(value) : null;
-  return { clientId: url.searchParams.get("client_id")?.slice(0, 200) || null, transactionValue: amount };
+  return value && /^\d{1,12}(\.\d{1,4})?$/.test(value) ? Number(value) : null;
 }
 
 export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> {
@@ -68,7 +77,9 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
   const ip = attempt.ctx.ip ? normaliseIp(attempt.ctx.ip) : null;
   const family = userAgentFamily(attempt.ctx.userAgent);
   const deviceHash = deviceHashOf(attempt.deviceCookie);
-  const app = applicationContext(attempt.next);
+  const app = attempt.application
+    ? { clientId: attempt.application.clientId?.slice(0, 200) ?? null, transactionValue: transactionValueOf(attempt.application.acrValues) }
+    : applicationContext(attempt.next);
   const password = attempt.password;
   const [known, failures, ipList, policy] = await Promise.all([
     accountFacts(attempt.userId, HISTORY, deviceHash ? { hash: deviceHash, userAgentFamily: family } : null, password && !isCommonPassword(password) ? passwordSha1(password) : null),
@@ -100,7 +111,7 @@ export async function assessSignIn(attempt: SignInAttempt): Promise<Assessment> 
 }
 
 /** Stores the decision with its reasons, audits it, alerts on high risk. */
-async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx: RequestContext, now: Date, opts: { deviceHash?: string | null; refresh?: boolean }): Promise<Assessment> {
+async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx: RequestContext, now: Date, opts: { deviceHash?: string | null; refresh?: boolean; stepUp?: boolean }): Promise<Assessment> {
   const terminal = r.action === "deny" || r.action === "lock";
   const geo = facts.geo;
   const ip = facts.ip;
@@ -125,9 +136,9 @@ async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx
     matchedRules: r.matchedRules,
     explanation: r.explanation.slice(0, 1000),
     // A refresh is decided on the spot and never becomes sign-in history.
-    outcome: terminal || opts.refresh ? (r.action === "allow" ? "refresh" : "refused") : "pending",
+    outcome: opts.stepUp ? "step_up" : terminal || opts.refresh ? (r.action === "allow" ? "refresh" : "refused") : "pending",
     createdAt: now,
-    completedAt: terminal || opts.refresh ? now : null,
+    completedAt: terminal || opts.refresh || opts.stepUp ? now : null,
   });
   const audited = recordAudit({
     actor: { type: "system" },
@@ -177,6 +188,41 @@ export async function assessTokenRefresh(input: { userId: string; clientId: stri
     clientId: input.clientId,
   };
   return record(input.userId, facts, evaluateRisk(facts, policy.settings, policy.rules), input.ctx, now, { refresh: true });
+}
+
+/**
+ * A browser that is already signed in authorizes an application (single sign-on): no new sign-in,
+ * so the engine has not yet seen this application's context. Its rules, a transaction value in
+ * acr_values and the address's standing apply now. Only a decision other than "allow" is stored
+ * (and audited), as "step_up": the caller then asks for a new sign-in, which is assessed in full.
+ */
+export async function assessAuthorization(input: { userId: string; clientId: string; acrValues?: string; ctx: RequestContext; now?: Date }): Promise<{ action: RiskAction; id: string | null }> {
+  const policy = await currentPolicy();
+  const now = input.now ?? new Date();
+  const ip = input.ctx.ip ? normaliseIp(input.ctx.ip) : null;
+  const [known, failures, ipList] = await Promise.all([accountFacts(input.userId, 1, null, null), recentSignInFailures(input.userId, ip, VELOCITY_MINUTES, now), ipListOf(ip)]);
+  const last = known.history[0];
+  const facts: SignInFacts = {
+    at: now,
+    method: "sso",
+    ip,
+    geo: locateIp(ip),
+    ipList,
+    // The session's browser signed in before (that is what the session is).
+    knownDevice: true,
+    userAgentFamily: userAgentFamily(input.ctx.userAgent),
+    previous: last ? { at: last.createdAt, geo: geoOf(last) } : null,
+    successCount: known.history.length,
+    hourHistory: [],
+    failures,
+    compromisedPassword: false,
+    transactionValue: transactionValueOf(input.acrValues),
+    clientId: input.clientId,
+  };
+  const r = evaluateRisk(facts, policy.settings, policy.rules);
+  if (r.action === "allow") return { action: "allow", id: null };
+  const stored = await record(input.userId, facts, r, input.ctx, now, { stepUp: true });
+  return { action: stored.action, id: stored.id };
 }
 
 function geoOf(row: { country: string | null; city: string | null; latitude: number | null; longitude: number | null }): GeoPoint | null {

@@ -15,7 +15,8 @@ export interface GeoPoint {
  */
 export interface SignInFacts {
   at: Date;
-  method: "password" | "passkey" | "refresh";
+  /** sso: a signed-in browser authorizing an application without a new sign-in. */
+  method: "password" | "passkey" | "refresh" | "sso";
   ip: string | null;
   geo: GeoPoint | null;
   /** The administrator's IP lists: which one the address is on, if any. */

@@ -9,6 +9,7 @@ const MESSAGES: Record<string, string> = {
   unknown_client: "The application is not registered with this service, or it has been disabled.",
   invalid_redirect_uri: "The application asked to return to an address it has not registered (redirect_uri).",
   expired_interaction: "This sign-in request has expired. Go back to the application and start again.",
+  foreign_interaction: "This sign-in request was started in another browser or by another account. Go back to the application and start again from here.",
   malformed_request: "The application sent a malformed sign-in request.",
   repeated_parameter: "The application sent a malformed sign-in request (a parameter appears twice).",
 };

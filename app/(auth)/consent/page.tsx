@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { Button } from "@/components/ui/button";
 import { getConsentRequest, SCOPE_DESCRIPTIONS, isKnownScope } from "@/lib/oidc";
-import { requireSession } from "@/lib/http";
+import { interactionBinding, requireSession } from "@/lib/http";
 
 export const metadata: Metadata = { title: "Allow access" };
 
@@ -11,7 +11,8 @@ export default async function ConsentPage({ searchParams }: { searchParams: Prom
   const { interaction } = await searchParams;
   const id = typeof interaction === "string" ? interaction.slice(0, 64) : "";
   const session = await requireSession(`/consent?interaction=${id}`);
-  const request = id ? await getConsentRequest(id) : null;
+  // Only the browser and user the interaction is bound to see its consent screen.
+  const request = id ? await getConsentRequest(id, await interactionBinding(), session.user.id) : null;
   if (!request) redirect("/authorize-error?reason=expired_interaction");
   return (
     <AuthCard title={`${request.clientName} wants to access your account`} subtitle={`Signed in as ${session.user.email}`}>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
@@ -14,7 +15,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const next = safeNextPath(typeof params.next === "string" ? params.next : undefined);
   // force=1: an application asked for a fresh sign-in (prompt=login, max_age), so show the form anyway.
-  if (params.force !== "1" && (await currentSession())) redirect(next);
+  // Right after a sign-in action Next renders this page again inside the action's response (the
+  // session cookie changed): no redirect then. The form stays mounted and navigates the window
+  // itself; a redirect here would make the router fetch `next` in the background, and for
+  // /oauth2/authorize that is a second, competing request.
+  const renderingAfterAction = (await headers()).has("next-action");
+  if (params.force !== "1" && !renderingAfterAction && (await currentSession())) redirect(next);
   const email = typeof params.email === "string" ? params.email.slice(0, 254) : undefined;
   return (
     <AuthCard

@@ -11,7 +11,7 @@ export async function POST(request: Request) {
   try {
     const body = await readForm(request);
     const client = await authenticateClient({ authorizationHeader: authorization, body, tokenEndpointUrl: endpoint("token"), issuer: issuer() });
-    return jsonResponse(await startDeviceAuthorization(client, body.scope, contextFromHeaders(request.headers)));
+    return jsonResponse(await startDeviceAuthorization(client, body.scope, contextFromHeaders(request.headers), undefined, body.acr_values));
   } catch (e) {
     return oauthErrorResponse(e, { basicAuthUsed: /^Basic /i.test(authorization ?? "") });
   }

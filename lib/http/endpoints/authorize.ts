@@ -1,11 +1,14 @@
 // Authorization endpoint (RFC 6749 §3.1: GET and POST). Thin: parse, ask lib/oidc, translate.
-// The session comes from the request's own Cookie header, so the fast path can serve it too.
+// The session and the interaction binding come from the request's own Cookie header, so the fast
+// path can serve it too. Only top-level navigations are answered (./navigation.ts).
 import "server-only";
 import crypto from "node:crypto";
 import { authorize, OAuthError, type AuthorizationResponse, type AuthorizeOutcome } from "@/lib/oidc";
 import { contextFromHeaders } from "../request-context";
 import { singleValued } from "../oauth";
 import { currentSessionFromCookieHeader } from "../session-cookie";
+import { interactionBindingFromCookieHeader, interactionBindingSetCookie, newInteractionBinding } from "../interaction-cookie";
+import { isBackgroundRequest } from "../navigation";
 import type { EndpointRequest, EndpointResult } from "./result";
 
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -18,13 +21,38 @@ export async function GET(request: EndpointRequest): Promise<EndpointResult> {
     if (e instanceof OAuthError) return redirectTo("/authorize-error?reason=repeated_parameter");
     throw e;
   }
-  const session = await currentSessionFromCookieHeader(request.headers.get("cookie"));
+  // Nothing is read or written for a background request: it may neither resume an interaction
+  // nor be answered with a code (a frame may carry a new silent request, never a resumption).
+  if (isBackgroundRequest(request.headers, !raw.interaction)) return navigateInstead(request.url);
+  const cookie = request.headers.get("cookie");
+  const existing = interactionBindingFromCookieHeader(cookie);
+  const binding = existing ?? newInteractionBinding();
+  const session = await currentSessionFromCookieHeader(cookie);
   const outcome = await authorize(
-    raw.interaction ? { interactionId: raw.interaction.slice(0, 64) } : { params: raw },
+    raw.interaction ? { interactionId: raw.interaction.slice(0, 64), binding } : { params: raw, binding },
     session && { id: session.id, userId: session.user.id, authTime: session.authTime, amr: session.amr },
     contextFromHeaders(request.headers),
   );
-  return respond(outcome);
+  const result = respond(outcome);
+  // A stored interaction waits for this browser: give it (or renew) the binding cookie.
+  if (outcome.kind === "login" || outcome.kind === "consent" || outcome.kind === "enrol_mfa") result.headers["Set-Cookie"] = interactionBindingSetCookie(binding);
+  return result;
+}
+
+/**
+ * The answer to a background request: no side effects, not cacheable, not 2xx (browsers discard a
+ * prefetch or prerender that fails), not a React Server Component payload (Next's router then
+ * falls back to a full navigation of the same URL, which is answered properly).
+ */
+function navigateInstead(url: string): EndpointResult {
+  const { pathname, search } = new URL(url, "http://portico.invalid");
+  const target = escapeHtml(pathname + search);
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Continue</title></head><body><p>This address must be opened in the browser window: <a href="${target}">continue</a>.</p></body></html>`;
+  return {
+    status: 403,
+    headers: { "Content-Type": "text/html; charset=utf-8", ...NO_STORE, Vary: "Sec-Fetch-Mode, Sec-Fetch-Dest, Sec-Purpose, RSC, Next-Router-Prefetch, Next-Router-State-Tree, Next-Url", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" },
+    body: html,
+  };
 }
 
 /**

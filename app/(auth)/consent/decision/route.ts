@@ -2,7 +2,7 @@
 // a server action: an action's redirect() into /oauth2/authorize would be pre-rendered by Next inside
 // the action's response, running the authorization (and spending the interaction) twice.
 import { decideConsent } from "@/lib/oidc";
-import { contextFromHeaders, currentSession } from "@/lib/http";
+import { contextFromHeaders, currentSession, interactionBinding } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +13,9 @@ export async function POST(request: Request) {
   const interaction = String(form?.get("interaction") ?? "").slice(0, 64);
   const session = await currentSession();
   if (!session) return seeOther(`/login?next=${encodeURIComponent(`/consent?interaction=${interaction}`)}`);
-  const ok = /^[A-Za-z0-9_-]{16,64}$/.test(interaction) && (await decideConsent(interaction, session.user.id, form?.get("decision") === "allow", contextFromHeaders(request.headers)));
+  // The decision counts only from the browser and user the interaction is bound to (lib/oidc/authorize.ts).
+  const ok =
+    /^[A-Za-z0-9_-]{16,64}$/.test(interaction) &&
+    (await decideConsent(interaction, await interactionBinding(), session.user.id, form?.get("decision") === "allow", contextFromHeaders(request.headers)));
   return seeOther(ok ? `/oauth2/authorize?interaction=${interaction}` : "/authorize-error?reason=expired_interaction");
 }
