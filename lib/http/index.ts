@@ -4,6 +4,7 @@ export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSe
 export { startPortalSession } from "./sign-in";
 export { continueAfterFirstFactor, finishSignIn, refuseDeniedAddress } from "./sign-in-flow";
 export { requireSession, requireAdmin } from "./guards";
+export { completePasswordReset } from "./account-recovery";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";
