@@ -47,3 +47,10 @@ export async function register(page: Page, email: string, password = STRONG_PASS
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText(`We sent a link to ${email}`)).toBeVisible();
 }
+
+/** Opens the verification link the registration mailed: factors are enrolled only on a verified address. */
+export async function verifyEmailAddress(page: Page, email: string) {
+  await page.goto(await readMailLink(page, email, /Verify your email/));
+  await page.getByRole("button", { name: "Verify my email" }).click();
+  await expect(page.getByText(`${email} is verified`)).toBeVisible();
+}
