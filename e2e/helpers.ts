@@ -147,3 +147,10 @@ function adminMailPage(page: Page): Promise<Page> {
   }
   return mail;
 }
+
+/** Opens the verification link the registration mailed: factors are enrolled only on a verified address. */
+export async function verifyEmailAddress(page: Page, email: string) {
+  await page.goto(await readMailLink(page, email, /Verify your email/));
+  await page.getByRole("button", { name: "Verify my email" }).click();
+  await expect(page.getByText(`${email} is verified`)).toBeVisible();
+}

@@ -3,7 +3,7 @@
 // The ID tokens an application receives are checked by openid-client.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { E2E_BASE_URL } from "./env";
-import { STRONG_PASSWORD, register, signIn, signOut, uniqueEmail } from "./helpers";
+import { STRONG_PASSWORD, register, verifyEmailAddress, signIn, signOut, uniqueEmail } from "./helpers";
 import { relyingParties } from "./relying-party";
 
 const { consoleApplication, startFlow, signInThrough, listen, close } = relyingParties(4515);
@@ -33,6 +33,7 @@ async function accountWithPasskey(page: Page, tag: string) {
   const device = await virtualAuthenticator(page);
   const email = uniqueEmail(tag);
   await register(page, email);
+  await verifyEmailAddress(page, email);
   await signIn(page, email, STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto("/account/security");

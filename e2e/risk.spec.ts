@@ -4,7 +4,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { generate } from "otplib";
 import { E2E_BASE_URL } from "./env";
-import { STRONG_PASSWORD, adminPage, readMail, register, signIn, uniqueEmail } from "./helpers";
+import { STRONG_PASSWORD, adminPage, readMail, register, signIn, uniqueEmail, verifyEmailAddress } from "./helpers";
 
 const MADRID = "81.45.3.1";
 const TOKYO = "1.0.16.1";
@@ -56,6 +56,7 @@ test("from far away minutes later (impossible travel): only a strong factor will
   const email = uniqueEmail("risk-travel");
   const home = await browserAt(browser, MADRID);
   await register(home, email);
+  await verifyEmailAddress(home, email);
   await signIn(home, email, STRONG_PASSWORD);
   await expect(home).toHaveURL(/\/account$/);
   await home.goto("/account/security");

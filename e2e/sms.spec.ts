@@ -4,7 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { FakeSmsGateway } from "../test/sms-gateway";
 import { E2E_SMS_GATEWAY_PORT, E2E_SMS_GATEWAY_TOKEN } from "./env";
-import { STRONG_PASSWORD, register, signIn, signOut, uniqueEmail } from "./helpers";
+import { STRONG_PASSWORD, register, verifyEmailAddress, signIn, signOut, uniqueEmail } from "./helpers";
 import { relyingParties } from "./relying-party";
 
 const { consoleApplication, startFlow, signInThrough, listen, close } = relyingParties(4517);
@@ -30,6 +30,7 @@ test("SMS: add a mobile number (a landline is refused next to the field), then s
   const email = uniqueEmail("sms");
   const phone = mobileNumber();
   await register(page, email);
+  await verifyEmailAddress(page, email);
   await signIn(page, email, STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/account$/);
   await page.goto("/account/security");

@@ -161,6 +161,13 @@ export function ApplicationForm({
       <Field name="logoUri" label="Logo URL" type="url" maxLength={2000} defaultValue={v.logoUri} error={e.logoUri} hint="Optional, https. Shown on the consent screen." />
       <SelectField name="mfaPolicy" label="Two-step verification" defaultValue={v.mfaPolicy ?? "default"} error={e.mfaPolicy} options={MFA_OPTIONS} />
       <CheckboxField
+        name="emailCodeWithStrongFactor"
+        label="Allow an emailed code even when the user has a stronger factor"
+        defaultChecked={v.emailCodeWithStrongFactor === "on"}
+        error={e.emailCodeWithStrongFactor}
+        hint="Off (recommended): people with a passkey, authenticator app or phone number use it; a code by email, the mailbox that also receives password resets, is offered only to people without one."
+      />
+      <CheckboxField
         name="firstParty"
         label="First-party application (skip the consent screen)"
         defaultChecked={v.firstParty === "on"}

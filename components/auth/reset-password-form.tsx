@@ -9,7 +9,15 @@ import { PasswordStrength } from "./password-strength";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
-export function ResetPasswordForm({ action, token }: { action: Action; token: string }) {
+/** The sign-in methods besides the password: those the reset removes, and the others (kept unless ticked). */
+export interface ResetMethods {
+  recent: string[];
+  others: string[];
+  /** "4 December 2026": methods added since then count as recent. */
+  since: string;
+}
+
+export function ResetPasswordForm({ action, token, methods }: { action: Action; token: string; methods?: ResetMethods }) {
   const [state, formAction, pending] = useActionState(action, {});
   const [password, setPassword] = useState("");
   if (state.ok) {
@@ -38,6 +46,30 @@ export function ResetPasswordForm({ action, token }: { action: Action; token: st
         error={state.fieldErrors?.password}
         hint={<PasswordStrength password={password} />}
       />
+      {methods && methods.recent.length ? (
+        <div className="space-y-1 text-sm">
+          <p id="recent-methods">These sign-in methods were added to your account recently (since {methods.since}) and will be removed:</p>
+          <ul aria-labelledby="recent-methods" className="list-disc pl-5">
+            {methods.recent.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {methods && methods.others.length ? (
+        <div className="space-y-1 text-sm">
+          <p id="other-methods">{methods.recent.length ? "Your other sign-in methods stay:" : "Your sign-in methods stay:"}</p>
+          <ul aria-labelledby="other-methods" className="list-disc pl-5">
+            {methods.others.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+          <label className="flex items-start gap-2 pt-1">
+            <input type="checkbox" name="removeAll" value="on" className="mt-1" />
+            <span>Also remove all my other sign-in methods (if you did not add them all yourself, or no longer have them)</span>
+          </label>
+        </div>
+      ) : null}
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Set new password"}
       </Button>

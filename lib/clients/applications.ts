@@ -68,6 +68,7 @@ function columns(a: ApplicationInput): Omit<ApplicationWrite, "clientId" | "crea
     logoUri: a.logoUri,
     firstParty: a.firstParty,
     mfaPolicy: a.mfaPolicy,
+    emailCodeWithStrongFactor: a.emailCodeWithStrongFactor,
     jwks: a.jwks as ApplicationWrite["jwks"],
   };
 }
@@ -136,6 +137,7 @@ const COMPARED_FIELDS = [
   "logoUri",
   "firstParty",
   "mfaPolicy",
+  "emailCodeWithStrongFactor",
   "jwks",
 ] as const;
 

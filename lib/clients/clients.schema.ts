@@ -125,6 +125,8 @@ const applicationFieldsSchema = z.object({
   logoUri: optionalUriSchema("https"),
   firstParty: z.boolean({ error: "firstParty is true or false." }).default(false),
   mfaPolicy: z.enum(MFA_POLICIES, { error: "Choose default, off, optional or required." }).default("default"),
+  /** Offer an emailed code as the second step even to people with a passkey, authenticator app or phone (issue 11, item 7). */
+  emailCodeWithStrongFactor: z.boolean({ error: "emailCodeWithStrongFactor is true or false." }).default(false),
   jwks: jwksSchema.nullish().transform((v) => v ?? null),
 });
 
@@ -199,6 +201,7 @@ export function applicationInputFromForm(form: FormData): Record<string, unknown
     logoUri: text("logoUri") ?? null,
     firstParty: form.get("firstParty") === "on",
     mfaPolicy: text("mfaPolicy") || undefined,
+    emailCodeWithStrongFactor: form.get("emailCodeWithStrongFactor") === "on",
     jwks,
   };
 }
@@ -272,6 +275,7 @@ export const registrationRequestSchema = z
       logoUri: m.logo_uri ?? null,
       firstParty: false,
       mfaPolicy: "default",
+      emailCodeWithStrongFactor: false,
       jwks: (m.jwks ?? null) as Jwks | null,
     }),
   )
@@ -328,6 +332,7 @@ export const applicationDtoSchema = z.object({
   logoUri: z.string().nullable(),
   firstParty: z.boolean(),
   mfaPolicy: z.enum(MFA_POLICIES),
+  emailCodeWithStrongFactor: z.boolean(),
   jwks: jwksSchema.nullable(),
   /** A secret is set (confidential clients using client_secret_basic or client_secret_post). */
   hasSecret: z.boolean(),

@@ -20,6 +20,7 @@ export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
     logoUri: a.logoUri,
     firstParty: a.firstParty,
     mfaPolicy: a.mfaPolicy,
+    emailCodeWithStrongFactor: a.emailCodeWithStrongFactor,
     jwks: a.jwks ?? null,
     hasSecret: a.clientSecretHash !== null,
     secretRotatedAt: a.clientSecretRotatedAt,

@@ -9,7 +9,7 @@ import { beginPendingSignIn, hasSecondFactor, isTrustedDevice, PASSKEY_AMR, PEND
 import { assessSignIn, completeAssessment, deviceHashOf, DENIED_MESSAGE, ipListOf, newDeviceCookieValue, refuseAssessment, RiskError, type Assessment } from "@/lib/risk";
 import { forcePasswordReset, lockAccount, lockedMessage, notifyNewDeviceSignIn, UserError, type UserRecord } from "@/lib/users";
 import { config } from "@/lib/config";
-import { applicationOfSignIn } from "@/lib/oidc";
+import { applicationOfSignIn, emailCodeWithStrongFactorFor } from "@/lib/oidc";
 import { interactionBinding } from "./interaction-cookie";
 import { deviceIdCookie, setDeviceIdCookie, setPendingSignInCookie, trustedDeviceToken } from "./session-cookie";
 import { startPortalSession } from "./sign-in";
@@ -71,7 +71,9 @@ export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestC
     throw new RiskError("denied", DENIED_MESSAGE);
   }
   // The password alone opens nothing: a pending sign-in waits for the second factor.
-  const token = await beginPendingSignIn(user.id, first.next, ["pwd"], new Date(), { riskAssessmentId: risk.id, methods });
+  // An emailed code only for accounts without a stronger factor, unless the application widened it.
+  const emailCodeWithStrongFactor = await emailCodeWithStrongFactorFor(first.next);
+  const token = await beginPendingSignIn(user.id, first.next, ["pwd"], new Date(), { riskAssessmentId: risk.id, methods, emailCodeWithStrongFactor });
   await setPendingSignInCookie(token, PENDING_LIFETIME_MINUTES * 60);
   return "/login/verify";
 }

@@ -15,6 +15,7 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "already-registered": { signInLink: "https://id.example.com/login", resetLink: "https://id.example.com/forgot-password" },
   "recovery-code-used": { remaining: 9, securityLink: "https://id.example.com/account/security" },
   "two-step-changed": { enabled: true, securityLink: "https://id.example.com/account/security" },
+  "sign-in-method-changed": { change: "added", methods: ["Passkey “Work laptop”"], securityLink: "https://id.example.com/account/security", resetLink: "https://id.example.com/forgot-password" },
   "sign-in-code": { code: "123456", minutes: 10 },
   "new-sign-in": { device: "Chrome on macOS", place: "Madrid, ES", at: "2026-11-30 12:00 UTC", notMeLink: "https://id.example.com/not-me?token=abc", securityLink: "https://id.example.com/account/security" },
   "risk-alert": { account: "ada@example.com", action: "deny", score: 85, explanation: "new device", place: "Tokyo, JP", at: "2026-11-30 12:00 UTC", consoleLink: "https://id.example.com/admin/risk" },

@@ -23,6 +23,11 @@ export interface TemplateData {
   "two-step-changed": { enabled: boolean; securityLink: string; name?: string; byAdministrator?: boolean };
   /** A sign-in from a browser the account never used (issue 5), with a link that locks the account if it was not the owner. */
   "new-sign-in": { device: string; place: string; at: string; notMeLink: string; securityLink: string; name?: string };
+  /**
+   * A sign-in method was added to or removed from the account (a passkey, an authenticator app, a
+   * phone number, new recovery codes), or a recovery removed some: every change is told to the owner.
+   */
+  "sign-in-method-changed": { change: "added" | "removed" | "recovery_codes_replaced"; methods: string[]; securityLink: string; resetLink: string; name?: string };
   /** To the security team: a high-risk sign-in and why. */
   "risk-alert": { account: string; action: string; score: number; explanation: string; place: string; at: string; consoleLink: string; name?: string };
 }
@@ -39,6 +44,7 @@ export const templateNames = [
   "sign-in-code",
   "new-sign-in",
   "risk-alert",
+  "sign-in-method-changed",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -193,6 +199,22 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
           : "Signing in no longer asks for a second step. If you did not do this, change your password at once.",
       { label: "Review your security settings", link: httpUrl(d.securityLink) },
     ]),
+  "sign-in-method-changed": (d) => {
+    const list = d.methods.join(", ");
+    const [subject, what] =
+      d.change === "added"
+        ? [`A sign-in method was added to your ${PRODUCT} account`, `This sign-in method was added to your account: ${list}.`]
+        : d.change === "removed"
+          ? [`A sign-in method was removed from your ${PRODUCT} account`, `This sign-in method was removed from your account: ${list}.`]
+          : [`New recovery codes for your ${PRODUCT} account`, "New recovery codes were created for your account; the old ones no longer work."];
+    return layout(subject, d.name, [
+      what,
+      "If this was you, there is nothing to do.",
+      "If it was not you, someone else is in your account: reset your password now. The reset signs everyone out and removes the sign-in methods added since you last proved this is your address.",
+      { label: "Reset password", link: httpUrl(d.resetLink) },
+      { label: "Review your security settings", link: httpUrl(d.securityLink) },
+    ]);
+  },
 };
 
 export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedMail {

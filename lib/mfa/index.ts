@@ -13,9 +13,9 @@ import { maskPhone } from "@/lib/sms";
 import { consumeLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";
 import { factorIdSchema, passkeyNameSchema } from "./mfa.schema";
-import { insertPasskey, PASSKEY_AMR, verifyPasskeyAssertion, verifyPasskeyRegistration } from "./passkeys";
+import { insertPasskey, PASSKEY_AMR, passkeyRegistrationOptions as registrationOptions, verifyPasskeyAssertion, verifyPasskeyRegistration } from "./passkeys";
 import { newRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
-import { activateFactor, securityLink, type MfaUser } from "./activation";
+import { activateFactor, describeFactor, mailMethodChange, RECOVERY_CODES_LABEL, requireVerifiedEmail, securityLink, type MfaUser } from "./activation";
 import { SMS_SENDS_PER_USER } from "./sms-enrolment";
 import { textCode } from "./sms-codes";
 import { newTotpSecret, totpUri, verifyTotp } from "./totp";
@@ -43,7 +43,9 @@ import {
   markFactorUsed,
   upsertOfferDismissal,
   insertTrustedDevice,
+  listAllFactors,
   listLiveTrustedDevices,
+  recoveryCodesCreatedAt,
   revokeTrustedDevices,
   useTrustedDevice as markTrustedDeviceUsed,
   withTransaction,
@@ -54,11 +56,11 @@ export { MfaError, type MfaErrorCode } from "./mfa.errors";
 export { currentTotp, verifyTotp } from "./totp";
 export { normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
 export { ONE_TIME_CODE_MINUTES } from "./one-time-code";
-export type { MfaUser } from "./activation";
+export { describeFactor, type MfaUser } from "./activation";
 export { beginSmsEnrolment, confirmSmsEnrolment, pendingSmsEnrolment, resendSmsEnrolmentCode } from "./sms-enrolment";
 export { secondStepInputSchema, factorIdSchema } from "./mfa.schema";
 export { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "./mfa.repo";
-export { passkeyRegistrationOptions, passkeyAuthenticationOptions, verifyPasskeyAssertion, relyingParty, PASSKEY_AMR, CHALLENGE_MINUTES } from "./passkeys";
+export { passkeyAuthenticationOptions, verifyPasskeyAssertion, relyingParty, PASSKEY_AMR, CHALLENGE_MINUTES } from "./passkeys";
 
 const SEAL_PURPOSE = "totp-seed";
 export const PENDING_LIFETIME_MINUTES = 10;
@@ -79,19 +81,34 @@ export async function hasSecondFactor(userId: string): Promise<boolean> {
   return (await countConfirmedFactors(userId)) > 0;
 }
 
+export interface SecondStepOptions {
+  /** The application the sign-in is for offers an emailed code even to people with a stronger factor. */
+  emailCodeWithStrongFactor?: boolean;
+}
+
 /**
- * The ways this user can pass the second step, strongest first (an emailed code needs no
- * enrolment); `allowed` (a pending sign-in's, set by the risk engine) narrows them.
+ * The ways this user can pass the second step, strongest first; `allowed` (a pending sign-in's,
+ * set by the risk engine) narrows them. An emailed code needs no enrolment, but it is offered only
+ * to accounts without a passkey, authenticator app or phone number (unless the application widened
+ * it): the password-reset link goes to the same mailbox, so a code there adds nothing against
+ * someone who holds the mailbox, and would make a stolen mailbox a full takeover. A text message
+ * counts: weaker than an app against SIM swaps, but a second channel the mailbox does not open.
  */
-export async function secondStepMethods(userId: string, allowed: readonly string[] = []): Promise<SecondFactorMethod[]> {
+export async function secondStepMethods(userId: string, allowed: readonly string[] = [], opts: SecondStepOptions = {}): Promise<SecondFactorMethod[]> {
   const [factors, recoveryCodesLeft] = await Promise.all([listConfirmedFactors(userId), countUnusedRecoveryCodes(userId)]);
   const methods: SecondFactorMethod[] = [];
   if (factors.some((f) => f.type === "passkey" && !f.flaggedAt)) methods.push("passkey");
   if (factors.some((f) => f.type === "totp")) methods.push("totp");
   if (factors.some((f) => f.type === "sms")) methods.push("sms");
-  methods.push("email");
+  if (methods.length === 0 || opts.emailCodeWithStrongFactor) methods.push("email");
   if (recoveryCodesLeft > 0) methods.push("recovery");
   return allowed.length ? methods.filter((m) => allowed.includes(m)) : methods;
+}
+
+/** A registration challenge for a new passkey: only for an account whose address is verified. */
+export async function passkeyRegistrationOptions(user: MfaUser, now = new Date()) {
+  await requireVerifiedEmail(user.id);
+  return registrationOptions(user, now);
 }
 
 /** Second-step methods that withstand phishing and SIM swaps (the risk engine's "strong" factor). */
@@ -116,6 +133,7 @@ export interface TotpEnrolment {
 
 /** Starts TOTP enrolment: an inactive factor until a first code confirms it. Earlier unfinished ones go. */
 export async function beginTotpEnrolment(user: MfaUser): Promise<TotpEnrolment> {
+  await requireVerifiedEmail(user.id);
   const secret = newTotpSecret();
   const factor = await withTransaction(async (tx) => {
     await deleteUnconfirmedFactors(user.id, tx);
@@ -144,7 +162,7 @@ export async function confirmTotpEnrolment(user: MfaUser, factorId: string, code
   if (!factor || factor.confirmedAt || !factor.secretSealed) throw new MfaError("not_found", "This setup has expired. Start again.");
   const step = await verifyTotp(decryptAtRest(factor.secretSealed, SEAL_PURPOSE), code.trim(), { now });
   if (step === null) throw new MfaError("invalid_code", "That code is not right. Check the time on your phone and enter the current code.", "code");
-  return activateFactor(user, "mfa.totp_enrolled", ctx, async (tx) => {
+  return activateFactor(user, "mfa.totp_enrolled", describeFactor(factor), ctx, async (tx) => {
     if (!(await confirmFactor(factor.id, step, now, tx))) throw new MfaError("not_found", "This setup has expired. Start again.");
     return factor.id;
   });
@@ -157,25 +175,76 @@ export async function confirmTotpEnrolment(user: MfaUser, factorId: string, code
 export async function registerPasskey(user: MfaUser, response: unknown, name: string, ctx: RequestContext, now = new Date()): Promise<{ recoveryCodes: string[] | null }> {
   const label = passkeyNameSchema.safeParse(name);
   if (!label.success) throw new MfaError("invalid_code", label.error.issues[0]!.message, "name");
+  await requireVerifiedEmail(user.id);
   const passkey = await verifyPasskeyRegistration(user.id, response, label.data, ctx, now);
-  return activateFactor(user, "mfa.passkey_registered", ctx, async (tx) => (await insertPasskey(user.id, passkey, now, tx)).id);
+  return activateFactor(user, "mfa.passkey_registered", describeFactor({ type: "passkey", label: passkey.label }), ctx, async (tx) => (await insertPasskey(user.id, passkey, now, tx)).id);
 }
 
-/** Removes a factor; removing the last one turns two-step verification off (and its recovery codes). */
+/**
+ * Removes a factor; removing the last one turns two-step verification off (and its recovery codes).
+ * The owner is mailed either way.
+ */
 export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: RequestContext): Promise<void> {
-  if (!factorIdSchema.safeParse(factorId).success) throw new MfaError("not_found", "This method no longer exists.");
-  const turnedOff = await withTransaction(async (tx) => {
+  const factor = factorIdSchema.safeParse(factorId).success ? await findFactorOfUser(factorId, user.id) : null;
+  if (!factor) throw new MfaError("not_found", "This method no longer exists.");
+  await withTransaction(async (tx) => {
     if (!(await deleteFactor(factorId, user.id, tx))) throw new MfaError("not_found", "This method no longer exists.");
     const remaining = await countConfirmedFactors(user.id, tx);
     if (remaining === 0) {
       await deleteRecoveryCodes(user.id, tx);
       await revokeTrustedDevices(user.id, new Date(), tx);
     }
-    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.factor_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, remaining } }, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.factor_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, type: factor.type, remaining } }, tx);
     if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
-    return remaining === 0;
+    else if (factor.confirmedAt) await mailMethodChange(user, "removed", [describeFactor(factor)], tx);
   });
-  if (turnedOff) kickMailWorker();
+  kickMailWorker();
+}
+
+// --- Recovery: what a password reset or "this wasn't me" reviews and removes ----------------------
+
+export interface SignInMethod {
+  /** A factor id, or "recovery-codes". */
+  id: string;
+  kind: "factor" | "recovery_codes";
+  type: string;
+  /** As the owner knows it: "Passkey “Work laptop”", "Authenticator app", "Recovery codes". */
+  label: string;
+  createdAt: Date;
+}
+
+export const RECOVERY_CODES_ID = "recovery-codes";
+
+/** Every sign-in method of the account besides the password, oldest first (unfinished enrolments included). */
+export async function signInMethodsOf(userId: string, tx?: Tx): Promise<SignInMethod[]> {
+  const [factors, codesAt] = await Promise.all([listAllFactors(userId, tx), recoveryCodesCreatedAt(userId, tx)]);
+  const methods: SignInMethod[] = factors.map((f) => ({ id: f.id, kind: "factor", type: f.type, label: describeFactor(f), createdAt: f.createdAt }));
+  if (codesAt) methods.push({ id: RECOVERY_CODES_ID, kind: "recovery_codes", type: "recovery", label: RECOVERY_CODES_LABEL, createdAt: codesAt });
+  return methods;
+}
+
+/**
+ * Removes these sign-in methods inside a recovery's transaction (the caller decided which, and
+ * signs every session out itself): one audit event per method, one mail listing them. Recovery
+ * codes go with the last factor. Returns the labels removed.
+ */
+export async function removeSignInMethods(user: MfaUser, methods: readonly SignInMethod[], reason: string, ctx: RequestContext, tx: Tx): Promise<string[]> {
+  const removed: string[] = [];
+  for (const m of methods) {
+    if (m.kind !== "factor" || !(await deleteFactor(m.id, user.id, tx))) continue;
+    removed.push(m.label);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.factor_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId: m.id, type: m.type, reason } }, tx);
+  }
+  const remaining = await countConfirmedFactors(user.id, tx);
+  if ((remaining === 0 || methods.some((m) => m.kind === "recovery_codes")) && (await recoveryCodesCreatedAt(user.id, tx))) {
+    await deleteRecoveryCodes(user.id, tx);
+    removed.push(RECOVERY_CODES_LABEL);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { reason } }, tx);
+  }
+  if (removed.length === 0) return removed;
+  if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
+  await mailMethodChange(user, "removed", removed, tx);
+  return removed;
 }
 
 /**
@@ -199,11 +268,14 @@ export async function resetSecondFactors(user: MfaUser, by: { type: "user"; id: 
 /** New recovery codes replace all old ones (used or not). Only with two-step verification on. */
 export async function regenerateRecoveryCodes(user: MfaUser, ctx: RequestContext): Promise<string[]> {
   if (!(await hasSecondFactor(user.id))) throw new MfaError("not_found", "Turn on two-step verification first.");
+  await requireVerifiedEmail(user.id);
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await withTransaction(async (tx) => {
     await replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_regenerated", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+    await mailMethodChange(user, "recovery_codes_replaced", [RECOVERY_CODES_LABEL], tx);
   });
+  kickMailWorker();
   return codes;
 }
 
@@ -265,7 +337,7 @@ export async function beginPendingSignIn(
   next: string,
   amr: string[],
   now = new Date(),
-  opts: { riskAssessmentId?: string; methods?: readonly SecondFactorMethod[] } = {},
+  opts: { riskAssessmentId?: string; methods?: readonly SecondFactorMethod[]; emailCodeWithStrongFactor?: boolean } = {},
 ): Promise<string> {
   const token = randomToken(32);
   await insertPendingSignIn({
@@ -276,6 +348,7 @@ export async function beginPendingSignIn(
     expiresAt: new Date(now.getTime() + PENDING_LIFETIME_MINUTES * 60_000),
     riskAssessmentId: opts.riskAssessmentId ?? null,
     methods: [...(opts.methods ?? [])],
+    emailCodeWithStrongFactor: opts.emailCodeWithStrongFactor ?? false,
   });
   return token;
 }
@@ -290,6 +363,8 @@ export async function findPendingSecondStep(token: string | undefined | null, no
     amr: pending.amr,
     /** Empty: any of the user's methods. */
     methods: pending.methods,
+    /** The application offers an emailed code even to people with a stronger factor. */
+    emailCodeWithStrongFactor: pending.emailCodeWithStrongFactor,
     riskAssessmentId: pending.riskAssessmentId,
     attemptsLeft: MAX_ATTEMPTS - pending.attempts,
     sentCode:
@@ -316,6 +391,7 @@ export async function sendSignInCode(
   const owner = await user(pending.userId);
   if (!owner) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
   if (pending.methods.length && !pending.methods.includes(channel)) throw new MfaError("not_found", "This sign-in needs a passkey or your authenticator app.");
+  if (channel === "email") await requireEmailCodeAllowed(pending);
   const phone = channel === "sms" ? (await smsFactorOf(pending.userId))?.phone : undefined;
   if (channel === "sms" && !phone) throw new MfaError("not_found", "This account has no phone number for codes. Use another method.");
   const sentAgo = pending.sentCode?.sentAt ? (now.getTime() - pending.sentCode.sentAt.getTime()) / 1000 : Infinity;
@@ -341,6 +417,14 @@ export async function sendSignInCode(
   return { sentTo: phone ? maskPhone(phone) : maskEmail(owner.email) };
 }
 
+type PendingSecondStep = NonNullable<Awaited<ReturnType<typeof findPendingSecondStep>>>;
+
+/** An emailed code is a second step only where secondStepMethods offers it (checked again at send and at verify). */
+async function requireEmailCodeAllowed(pending: PendingSecondStep): Promise<void> {
+  const methods = await secondStepMethods(pending.userId, pending.methods, { emailCodeWithStrongFactor: pending.emailCodeWithStrongFactor });
+  if (!methods.includes("email")) throw new MfaError("not_found", "This account has a stronger way to verify than an emailed code: use your passkey, authenticator app, phone or a recovery code.");
+}
+
 async function smsFactorOf(userId: string) {
   return (await listConfirmedFactors(userId)).find((f) => f.type === "sms" && f.phone);
 }
@@ -360,6 +444,7 @@ export async function completeSecondStep(
   const pending = await findPendingSecondStep(token, now);
   if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
   if (pending.methods.length && !pending.methods.includes(input.method)) throw new MfaError("not_found", "This sign-in needs a passkey or your authenticator app.");
+  if (input.method === "email") await requireEmailCodeAllowed(pending);
   const tokenHash = sha256Hex(token!);
   const wait = await consumeLimit(ATTEMPTS_PER_USER, pending.userId);
   if (wait > 0) throw new MfaError("too_many_attempts", `Too many codes tried for this account. Wait ${Math.ceil(wait / 60)} minutes and sign in again.`);
@@ -409,7 +494,7 @@ async function checkTotp(userId: string, code: string, now: Date): Promise<boole
 }
 
 /** The code sent for this sign-in, by the channel the user says it came through. */
-async function checkSentCode(tokenHash: string, pending: NonNullable<Awaited<ReturnType<typeof findPendingSecondStep>>>, channel: SentCodeChannel, code: string, now: Date): Promise<boolean> {
+async function checkSentCode(tokenHash: string, pending: PendingSecondStep, channel: SentCodeChannel, code: string, now: Date): Promise<boolean> {
   const sent = pending.sentCode;
   const ok = Boolean(sent && sent.channel === channel && sent.expiresAt > now && oneTimeCodeMatches(code, tokenHash, sent.hash));
   if (ok && channel === "sms") {

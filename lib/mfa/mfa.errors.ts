@@ -1,5 +1,5 @@
 // Typed errors of the second-factor domain, with stable codes the pages map to messages.
-export type MfaErrorCode = "invalid_code" | "expired" | "too_many_attempts" | "not_found" | "passkey_refused" | "send_failed";
+export type MfaErrorCode = "invalid_code" | "expired" | "too_many_attempts" | "not_found" | "passkey_refused" | "send_failed" | "email_unverified";
 
 export class MfaError extends Error {
   constructor(

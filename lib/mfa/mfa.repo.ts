@@ -9,6 +9,23 @@ async function client(tx?: Tx) {
 
 // Factors ---------------------------------------------------------------------------------------
 
+/** Whether the account's address is verified now (read fresh: an email change unverifies it). */
+export async function isEmailVerified(userId: string, tx?: Tx): Promise<boolean> {
+  const row = await (await client(tx)).user.findUnique({ where: { id: userId }, select: { emailVerifiedAt: true } });
+  return Boolean(row?.emailVerifiedAt);
+}
+
+/** Every factor of the account, confirmed or not (a recovery reviews them all). */
+export async function listAllFactors(userId: string, tx?: Tx) {
+  return (await client(tx)).mfaFactor.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
+}
+
+/** When the account's current recovery codes were made (null: it has none). */
+export async function recoveryCodesCreatedAt(userId: string, tx?: Tx): Promise<Date | null> {
+  const row = await (await client(tx)).recoveryCode.findFirst({ where: { userId }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+  return row?.createdAt ?? null;
+}
+
 export async function insertFactor(data: { userId: string; type: string; label: string; secretSealed: string | null }, tx?: Tx) {
   return (await client(tx)).mfaFactor.create({ data });
 }
@@ -76,7 +93,16 @@ export async function countUnusedRecoveryCodes(userId: string): Promise<number> 
 
 // Pending sign-ins --------------------------------------------------------------------------------
 
-export async function insertPendingSignIn(data: { tokenHash: string; userId: string; amr: string[]; next: string; expiresAt: Date; riskAssessmentId: string | null; methods: string[] }) {
+export async function insertPendingSignIn(data: {
+  tokenHash: string;
+  userId: string;
+  amr: string[];
+  next: string;
+  expiresAt: Date;
+  riskAssessmentId: string | null;
+  methods: string[];
+  emailCodeWithStrongFactor: boolean;
+}) {
   await (await client()).pendingSignIn.create({ data });
 }
 

@@ -8,7 +8,7 @@ import crypto from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { consumeLimit } from "@/lib/ratelimit";
 import { maskPhone, phoneNumberSchema } from "@/lib/sms";
-import { activateFactor, type MfaUser } from "./activation";
+import { activateFactor, describeFactor, requireVerifiedEmail, type MfaUser } from "./activation";
 import { MfaError } from "./mfa.errors";
 import { factorIdSchema } from "./mfa.schema";
 import { newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, oneTimeCodeMatches, RESEND_AFTER_SECONDS } from "./one-time-code";
@@ -45,6 +45,7 @@ export async function beginSmsEnrolment(user: MfaUser, phoneInput: string, ctx: 
   const parsed = phoneNumberSchema.safeParse(phoneInput);
   if (!parsed.success) throw new MfaError("invalid_code", parsed.error.issues[0]!.message, "phone");
   const phone = parsed.data;
+  await requireVerifiedEmail(user.id);
   if ((await listConfirmedFactors(user.id)).some((f) => f.type === "sms" && f.phone === phone)) {
     throw new MfaError("invalid_code", "Text messages already go to this number.", "phone");
   }
@@ -81,6 +82,7 @@ export async function resendSmsEnrolmentCode(user: MfaUser, factorId: string, ct
   if (!factor || factor.codeAttempts >= SMS_CODE_ATTEMPTS) throw new MfaError("not_found", EXPIRED);
   const sentAgo = factor.codeSentAt ? (now.getTime() - factor.codeSentAt.getTime()) / 1000 : Infinity;
   if (sentAgo < RESEND_AFTER_SECONDS) throw new MfaError("too_many_attempts", `A code is on its way. You can ask for another in ${Math.ceil(RESEND_AFTER_SECONDS - sentAgo)} seconds.`);
+  await requireVerifiedEmail(user.id);
   await throttleSend(user.id);
   const code = newOneTimeCode();
   if (!(await storeFactorCode(factor.id, { codeHash: oneTimeCodeHash(code, factor.id), codeExpiresAt: expiry(now), codeSentAt: now }))) throw new MfaError("not_found", EXPIRED);
@@ -104,7 +106,7 @@ export async function confirmSmsEnrolment(user: MfaUser, factorId: string, code:
     const left = SMS_CODE_ATTEMPTS - attempts;
     throw new MfaError("invalid_code", `That code is not right. ${left} attempt${left === 1 ? "" : "s"} left.`, "code");
   }
-  return activateFactor(user, "mfa.sms_enrolled", ctx, async (tx) => {
+  return activateFactor(user, "mfa.sms_enrolled", describeFactor(factor), ctx, async (tx) => {
     if (!(await confirmSmsFactor(factor.id, now, tx))) throw new MfaError("not_found", EXPIRED);
     await deleteOtherSmsFactors(user.id, factor.id, tx);
     return factor.id;

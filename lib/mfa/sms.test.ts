@@ -136,14 +136,14 @@ describe("SMS enrolment", () => {
 describe("the second step by text message", () => {
   it("is offered to accounts with a number; the texted code signs in once with amr pwd, sms, mfa", async () => {
     const { user, phone } = await withPhone();
-    expect(await secondStepMethods(user.id)).toEqual(["sms", "email", "recovery"]);
+    expect(await secondStepMethods(user.id)).toEqual(["sms", "recovery"]);
     const start = new Date();
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
     const { sentTo } = await sendSignInCode(token, "sms", lookup(user), {}, start);
     expect(sentTo).toContain("•");
     const code = gateway.lastCodeTo(phone);
-    // The code came by text: it is not an emailed code.
-    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code }, {}, start))).code).toBe("invalid_code");
+    // The code came by text: it is not an emailed code (and an account with a phone gets none).
+    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code }, {}, start))).code).toBe("not_found");
     const done = await completeSecondStep(token, lookup(user), { method: "sms", code }, {}, start);
     expect(done.amr).toEqual(["pwd", "sms", "mfa"]);
     expect((await mfaError(completeSecondStep(token, lookup(user), { method: "sms", code }, {}, start))).code).toBe("expired");

@@ -15,3 +15,4 @@ export { startDeviceAuthorization, enterUserCode, lookupUserCode, approveDevice,
 export { backchannelLogout, backchannelLogoutUser, cutOffApplications, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
 export { purgeExpiredProtocolState } from "./housekeeping";
 export { ACR_ONE_FACTOR, ACR_MULTI_FACTOR, ACR_VALUES_SUPPORTED, achievedAcr } from "./acr";
+export { emailCodeWithStrongFactorFor } from "./mfa-policy";

@@ -12,7 +12,8 @@ export { adminResetSecondFactors } from "./admin-mfa-reset";
 export { notifyNewDeviceSignIn, reportNotMe, forcePasswordReset } from "./not-me";
 export { lockAccount, lockedMessage } from "./login";
 export type { UserRecord } from "./users.repo";
-export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, unlockWithToken } from "./recovery";
+export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, previewRecovery, unlockWithToken, type RecoveryPreview } from "./recovery";
+export { RECENT_METHOD_DAYS } from "./factor-review";
 export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";
 export { UserError, INVALID_CREDENTIALS_MESSAGE, type UserErrorCode } from "./users.errors";
 

@@ -1,6 +1,8 @@
 // Passwordless sign-in with a passkey (a discoverable WebAuthn credential, user verified). The
 // ceremony is lib/mfa's; this adds the account's own rules: a disabled account cannot sign in, and
-// a locked one stays locked (its unlock link is in the owner's mailbox) whatever the method.
+// a locked one stays locked (its unlock link is in the owner's mailbox) whatever the method, and an
+// unverified one cannot (whoever registered the address never proved it: a passkey planted on
+// someone else's address must not open the account the owner later takes back).
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { verifyPasskeyAssertion } from "@/lib/mfa";
@@ -14,6 +16,10 @@ export async function authenticateWithPasskey(response: unknown, ctx: RequestCon
   if (!user || user.disabledAt) {
     await recordAudit({ actor: { type: "anonymous" }, action: "login.failed", target: { type: "user", id: userId }, result: "failure", context: ctx, details: { reason: "disabled", method: "passkey" } });
     throw new UserError("invalid_credentials", "This passkey cannot sign you in. Sign in another way.");
+  }
+  if (!user.emailVerifiedAt) {
+    await recordAudit({ actor: { type: "anonymous" }, action: "login.failed", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "email_unverified", method: "passkey", factorId } });
+    throw new UserError("email_unverified", "Verify your email address first: open the link we emailed you, then sign in with your password. Passkeys work once the address is verified.");
   }
   if (user.lockedUntil && user.lockedUntil > now) {
     await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "locked", method: "passkey" } });

@@ -5,12 +5,13 @@ import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { revokeAllSessions } from "@/lib/sessions";
-import { revokeTrustedDevicesOf } from "@/lib/mfa";
+import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf } from "@/lib/mfa";
 import { UserError } from "./users.errors";
 import { findUserByEmail, findUserById, updateUser, withTransaction } from "./users.repo";
 import { issueUserToken, peekToken, redeemToken } from "./user-tokens";
 import { publicLink } from "./links";
 import { unlockUser } from "./login";
+import { reviewSignInMethods, type MethodReview } from "./factor-review";
 
 const INVALID_LINK = "This link is invalid or has expired. Request a new one.";
 const RESET_REQUESTS_PER_EMAIL = { keyPrefix: "reset-email", points: 3, durationSeconds: 15 * 60 };
@@ -65,8 +66,29 @@ export async function requestPasswordReset(email: string, ctx: RequestContext): 
   kickMailWorker();
 }
 
-/** Sets a new password from a reset link, signs out every session and lifts any lock. */
-export async function resetPassword(token: string, password: string, ctx: RequestContext): Promise<{ userId: string }> {
+export interface RecoveryPreview {
+  recent: { id: string; label: string; createdAt: Date }[];
+  others: { id: string; label: string; createdAt: Date }[];
+  recentSince: Date;
+}
+
+/** What the reset page shows before the change: the sign-in methods the reset removes, and the others. Null for a dead link. */
+export async function previewRecovery(token: string, now = new Date()): Promise<RecoveryPreview | null> {
+  const pending = await peekToken(token, "reset_password");
+  const user = pending ? await findUserById(pending.userId) : null;
+  if (!user) return null;
+  const review = reviewSignInMethods(await signInMethodsOf(user.id), user, now);
+  const view = (list: MethodReview["recent"]) => list.map((m) => ({ id: m.id, label: m.label, createdAt: m.createdAt }));
+  return { recent: view(review.recent), others: view(review.others), recentSince: review.recentSince };
+}
+
+/**
+ * Sets a new password from a reset link, signs out every session and lifts any lock. The link
+ * proves the mailbox: the address counts as verified from now on, and the sign-in methods added
+ * recently (lib/users/factor-review.ts), or all of them when the owner asks, are removed. The
+ * caller cuts the applications off (every grant, offline ones included: lib/http/account-recovery.ts).
+ */
+export async function resetPassword(token: string, password: string, ctx: RequestContext, opts: { removeAllMethods?: boolean } = {}): Promise<{ userId: string; methodsRemoved: string[] }> {
   // Check the policy before redeeming, so a rejected password does not burn the link.
   const pending = await peekToken(token, "reset_password");
   const preview = pending ? await findUserById(pending.userId) : null;
@@ -76,23 +98,27 @@ export async function resetPassword(token: string, password: string, ctx: Reques
     throw new UserError("password_policy", evaluation.issues[0]!.message, { field: "password", issues: evaluation.issues.map((i) => i.message) });
   }
   const passwordHash = await hashPassword(password);
-  const user = await withTransaction(async (tx) => {
+  const done = await withTransaction(async (tx) => {
     const t = await redeemToken(token, "reset_password", { tx });
     if (!t) return null;
     const u = await findUserById(t.userId, tx);
     if (!u) return null;
-    await updateUser(u.id, { passwordHash, passwordChangedAt: new Date() }, tx);
+    const now = new Date();
+    const methods = await signInMethodsOf(u.id, tx);
+    const toRemove = opts.removeAllMethods ? methods : reviewSignInMethods(methods, u, now).recent;
+    const methodsRemoved = await removeSignInMethods(u, toRemove, "password_reset", ctx, tx);
+    await updateUser(u.id, { passwordHash, passwordChangedAt: now, ...(u.emailVerifiedAt ? {} : { emailVerifiedAt: now }) }, tx);
     const revoked = await revokeAllSessions(u.id, "password_reset", { tx });
     // Whoever knew the old password may also hold a trusted browser: it asks for the second step again.
     const devicesForgotten = await revokeTrustedDevicesOf(u.id, tx);
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
-    await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked, devicesForgotten } }, tx);
-    return u;
+    await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked, devicesForgotten, methodsRemoved: methodsRemoved.length } }, tx);
+    return { user: u, methodsRemoved };
   });
-  if (!user) throw new UserError("invalid_token", INVALID_LINK);
+  if (!done) throw new UserError("invalid_token", INVALID_LINK);
   kickMailWorker();
-  await unlockUser(user, ctx, "password_reset");
-  return { userId: user.id };
+  await unlockUser(done.user, ctx, "password_reset");
+  return { userId: done.user.id, methodsRemoved: done.methodsRemoved };
 }
 
 export async function unlockWithToken(token: string, ctx: RequestContext): Promise<void> {

@@ -9,7 +9,8 @@ export type UserErrorCode =
   | "captcha_failed"
   | "forbidden"
   | "email_taken"
-  | "not_found";
+  | "not_found"
+  | "email_unverified";
 
 export class UserError extends Error {
   constructor(

@@ -9,10 +9,11 @@ export async function notMeAction(_prev: FormState, form: FormData): Promise<For
   if (!token.success) return { message: "This link is invalid or has expired. If you think someone else is in your account, reset your password." };
   try {
     const ctx = await requestContext();
-    const { userId } = await reportNotMe(token.data, ctx);
+    const { userId, methodsRemoved } = await reportNotMe(token.data, ctx);
     // Applications signed in through those sessions hear so, and lose every grant, refresh tokens included.
     await cutOffApplications(userId, "reported_not_me", ctx).catch((e) => console.error("[portico] cutting off applications after 'not me' failed", e));
-    return { ok: true, message: "Your account is locked and every session has ended. We emailed you a link to choose a new password, which opens it again." };
+    const removed = methodsRemoved.length ? ` We removed the sign-in methods added recently: ${methodsRemoved.join(", ")}.` : "";
+    return { ok: true, message: `Your account is locked and every session has ended.${removed} We emailed you a link to choose a new password, which opens it again; that page also lets you remove your other sign-in methods.` };
   } catch (e) {
     return formErrorFrom(e);
   }

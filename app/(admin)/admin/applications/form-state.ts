@@ -32,6 +32,7 @@ export function applicationFormValues(form: FormData): Record<string, string> {
     .join("\n")
     .slice(0, 1000);
   out.firstParty = form.get("firstParty") === "on" ? "on" : "";
+  out.emailCodeWithStrongFactor = form.get("emailCodeWithStrongFactor") === "on" ? "on" : "";
   return out;
 }
 

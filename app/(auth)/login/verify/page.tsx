@@ -44,7 +44,9 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   // Only the methods this user has. An explicit choice (the links below), else the method this
   // browser used last, else the strongest.
   // (Right after success there is no pending sign-in: the page keeps what it showed.)
-  const available = pending ? await secondStepMethods(pending.userId, pending.methods) : METHODS.map((m) => m.method);
+  const available = pending
+    ? await secondStepMethods(pending.userId, pending.methods, { emailCodeWithStrongFactor: pending.emailCodeWithStrongFactor })
+    : METHODS.map((m) => m.method);
   const requested = (await searchParams).method ?? (await rememberedSecondFactorMethod());
   const method = available.find((m) => m === requested) ?? available[0] ?? "email";
   const others = METHODS.filter((m) => m.method !== method && (available as readonly string[]).includes(m.method));

@@ -7,6 +7,7 @@ import {
   confirmTotpEnrolment,
   dismissEnrolmentOffer,
   forgetTrustedDevices,
+  MfaError,
   PASSKEY_AMR,
   passkeyRegistrationOptions,
   regenerateRecoveryCodes,
@@ -32,7 +33,11 @@ async function signedInUser() {
 
 /** `next`: where to continue once it is set up (an application that asked for it, see lib/oidc/mfa-policy.ts). */
 export async function beginTotpAction(form: FormData): Promise<void> {
-  const enrolment = await beginTotpEnrolment(await signedInUser());
+  const enrolment = await beginTotpEnrolment(await signedInUser()).catch((e: unknown) => {
+    // An unverified address enrols nothing: the page says why (and offers the verification mail again).
+    if (e instanceof MfaError && e.code === "email_unverified") redirect("/account/security");
+    throw e;
+  });
   const next = form.get("next");
   const q = new URLSearchParams({ factor: enrolment.factorId, ...(typeof next === "string" && next ? { next: safeNextPath(next) } : {}) });
   redirect(`/account/security/totp?${q}`);

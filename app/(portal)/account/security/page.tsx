@@ -7,6 +7,8 @@ import { requireSession, safeNextPath } from "@/lib/http";
 import { securityOverview, trustedDeviceCount } from "@/lib/mfa";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
+import { resendVerificationAction } from "@/app/(auth)/verify-email/actions";
+import { UnverifiedBanner } from "@/components/portal/resend-verification";
 import { AddPasskeyForm } from "@/components/portal/add-passkey";
 import { AddPhoneForm } from "@/components/portal/add-phone";
 import { beginSmsAction, beginTotpAction, forgetDevicesAction, notNowAction, passkeyRegistrationOptionsAction, regenerateCodesAction, registerPasskeyAction, removeFactorAction } from "./actions";
@@ -28,12 +30,20 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const asked = !on && (params.mfa === "required" || params.mfa === "offer") ? params.mfa : null;
   const next = asked && typeof params.next === "string" ? safeNextPath(params.next) : null;
+  // Factors are enrolled only on a verified address (lib/mfa refuses otherwise): no enrolment controls until then.
+  const canEnrol = user.emailVerified;
   return (
     <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
       <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
       {params.mfa === "admin" ? (
         // Sent here by the admin console (lib/http/guards.ts requireAdmin).
         <Alert tone="info">The admin console needs two-step verification with an authenticator app or a passkey. Set one up here, then open the console again.</Alert>
+      ) : null}
+      {!canEnrol ? (
+        <div className="mt-4 space-y-3" data-testid="verify-first">
+          <Alert tone="info">Verify your email address first: open the link we emailed you. Then you can add a passkey, an authenticator app or a phone number.</Alert>
+          <UnverifiedBanner email={user.email} action={resendVerificationAction} />
+        </div>
       ) : null}
       {asked === "required" ? (
         <Alert tone="info">The application you are signing in to requires two-step verification. Set it up to continue.</Alert>
@@ -52,12 +62,14 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </p>
         </div>
         {apps.length ? <FactorList factors={apps} /> : null}
-        <form action={beginTotpAction}>
-          {next ? <input type="hidden" name="next" value={next} /> : null}
-          <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-            {apps.length ? "Add another authenticator app" : "Set up an authenticator app"}
-          </button>
-        </form>
+        {canEnrol ? (
+          <form action={beginTotpAction}>
+            {next ? <input type="hidden" name="next" value={next} /> : null}
+            <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+              {apps.length ? "Add another authenticator app" : "Set up an authenticator app"}
+            </button>
+          </form>
+        ) : null}
       </section>
       <section aria-labelledby="passkeys" className={`${card} mt-6 space-y-4`}>
         <div>
@@ -67,7 +79,9 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </p>
         </div>
         {passkeys.length ? <FactorList factors={passkeys} /> : null}
-        <AddPasskeyForm optionsAction={passkeyRegistrationOptionsAction} registerAction={registerPasskeyAction} next={next ?? undefined} />
+        {canEnrol ? (
+          <AddPasskeyForm optionsAction={passkeyRegistrationOptionsAction} registerAction={registerPasskeyAction} next={next ?? undefined} />
+        ) : null}
       </section>
       <section aria-labelledby="sms" className={`${card} mt-6 space-y-4`}>
         <div>
@@ -77,7 +91,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </p>
         </div>
         {phones.length ? <FactorList factors={phones} /> : null}
-        <AddPhoneForm action={beginSmsAction} next={next ?? undefined} hasPhone={phones.length > 0} />
+        {canEnrol ? <AddPhoneForm action={beginSmsAction} next={next ?? undefined} hasPhone={phones.length > 0} /> : null}
       </section>
       {on ? (
         <section aria-labelledby="recovery" className={`${card} mt-6 space-y-3`}>

@@ -28,6 +28,7 @@ function formValuesOf(a: ApplicationDto): ApplicationFormValues {
     logoUri: a.logoUri ?? "",
     firstParty: a.firstParty ? "on" : "",
     mfaPolicy: a.mfaPolicy,
+    emailCodeWithStrongFactor: a.emailCodeWithStrongFactor ? "on" : "",
     jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : "",
   };
 }
