@@ -28,6 +28,7 @@ import {
   type Tx,
 } from "./clients.repo";
 import { toApplicationDto } from "./dto";
+import { isWellFormedClientId } from "./client-id";
 
 export interface ApplicationWithSecret {
   application: ApplicationDto;
@@ -261,14 +262,14 @@ export async function getApplication(actor: Actor, id: string): Promise<Applicat
  * rotation or a deletion takes effect on the next request on every node.
  */
 export async function findClientByClientId(clientId: string): Promise<ApplicationDto | null> {
-  if (!clientId || clientId.length > 100) return null;
+  if (!isWellFormedClientId(clientId)) return null;
   const row = await findApplicationByClientId(clientId);
   return row && toApplicationDto(row);
 }
 
 /** The application still exists and is enabled (read as client authentication reads it: cached a few seconds). */
 export async function isClientEnabled(clientId: string): Promise<boolean> {
-  if (!clientId || clientId.length > 100) return false;
+  if (!isWellFormedClientId(clientId)) return false;
   const row = await findApplicationForAuthentication(clientId);
   return Boolean(row && !row.disabledAt);
 }

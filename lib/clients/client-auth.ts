@@ -12,6 +12,7 @@ import { ClientAuthError } from "./clients.errors";
 import { CLIENT_ASSERTION_ALGS, type ApplicationDto, type TokenEndpointAuthMethod } from "./clients.schema";
 import { deleteExpiredJtis, findApplicationForAuthentication, insertUsedJti, type ApplicationRecord } from "./clients.repo";
 import { toApplicationDto } from "./dto";
+import { isWellFormedClientId } from "./client-id";
 
 export const JWT_BEARER_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /** An assertion may live at most this long from now: a long-lived one would be a bearer password. */
@@ -70,7 +71,7 @@ export async function authenticateClientWithMethod(request: ClientAuthRequest): 
   if (method === "client_secret_basic") {
     if (!basicMatch || header!.length > MAX_HEADER_LENGTH) throw fail(true);
     const credentials = decodeBasic(basicMatch[1]!);
-    if (!credentials) throw fail(true);
+    if (!credentials || !isWellFormedClientId(credentials.id)) throw fail(true);
     const bodyId = param(body, "client_id");
     if (bodyId !== undefined && bodyId !== credentials.id) throw fail(true);
     const client = await checkSecret(credentials.id, credentials.secret, method);
@@ -81,6 +82,7 @@ export async function authenticateClientWithMethod(request: ClientAuthRequest): 
   if (method === "client_secret_post") {
     const id = param(body, "client_id");
     if (!id) throw new ClientAuthError("invalid_request", "client_secret needs client_id.");
+    if (!isWellFormedClientId(id)) throw fail();
     const client = await checkSecret(id, param(body, "client_secret")!, method);
     if (!client) throw fail();
     return { client, method };
@@ -92,7 +94,8 @@ export async function authenticateClientWithMethod(request: ClientAuthRequest): 
 
   const id = param(body, "client_id");
   if (!id) throw new ClientAuthError("invalid_client", "Client authentication is required.");
-  const row = await findApplicationForAuthentication(id.slice(0, 100));
+  if (!isWellFormedClientId(id)) throw fail();
+  const row = await findApplicationForAuthentication(id);
   if (!row || !usable(row, "none") || row.type !== "public") throw fail();
   return { client: toApplicationDto(row), method };
 }
@@ -116,7 +119,7 @@ function usable(row: ApplicationRecord, method: TokenEndpointAuthMethod): boolea
 }
 
 async function checkSecret(clientId: string, secret: string, method: TokenEndpointAuthMethod): Promise<ApplicationDto | null> {
-  const row = clientId.length <= 100 ? await findApplicationForAuthentication(clientId) : null;
+  const row = isWellFormedClientId(clientId) ? await findApplicationForAuthentication(clientId) : null;
   // Hash and compare whatever happens, so an unknown client costs what a wrong secret costs.
   const matches = safeEqual(sha256Hex(secret), row?.clientSecretHash ?? NO_SECRET_HASH);
   if (!row || !matches || !row.clientSecretHash || !usable(row, method)) return null;
@@ -142,7 +145,7 @@ async function checkAssertion(request: ClientAuthRequest): Promise<ApplicationDt
   // Refuse `none` and HS* before any key is looked at (RFC 8725 §3.1).
   if (!(CLIENT_ASSERTION_ALGS as readonly unknown[]).includes(alg)) throw fail();
   const clientId = unverified.sub;
-  if (typeof clientId !== "string" || !clientId || clientId.length > 100 || unverified.iss !== clientId) throw fail();
+  if (!isWellFormedClientId(clientId) || unverified.iss !== clientId) throw fail();
   const bodyId = param(body, "client_id");
   if (bodyId !== undefined && bodyId !== clientId) throw fail();
 

@@ -2,6 +2,7 @@ import "server-only";
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 import type { Application, InitialAccessToken } from "@/lib/db/generated/client";
 import { cachedClient, forgetClient } from "./client-cache";
+import { isWellFormedClientId } from "./client-id";
 
 export { withTransaction, type Tx };
 export type ApplicationRecord = Application;
@@ -45,6 +46,7 @@ export async function findApplicationById(id: string, tx?: Tx): Promise<Applicat
 
 /** Every authenticated protocol call starts here, so it skips Prisma's per-query cost (see lib/db/sql.ts). */
 export async function findApplicationByClientId(clientId: string): Promise<Application | null> {
+  if (!isWellFormedClientId(clientId)) return null; // never send PostgreSQL what it refuses (a NUL byte)
   const rows = await (await getSql())<Application>(`SELECT * FROM "Application" WHERE "clientId" = $1`, [clientId]);
   return rows[0] ?? null;
 }

@@ -64,6 +64,14 @@ function ttlSchema(limits: { min: number; max: number; default: number }) {
   return z.number({ error: message }).int(message).min(limits.min, message).max(limits.max, message).default(limits.default);
 }
 
+/** A NUL character anywhere in a JSON value, names included. */
+function holdsNul(v: unknown): boolean {
+  if (typeof v === "string") return v.includes("\u0000");
+  if (Array.isArray(v)) return v.some(holdsNul);
+  if (v && typeof v === "object") return Object.entries(v).some(([k, x]) => k.includes("\u0000") || holdsNul(x));
+  return false;
+}
+
 const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
 const str = z.string().min(1).max(4096);
 
@@ -98,7 +106,9 @@ export const jwksSchema = z
   .looseObject({
     keys: z.array(publicJwkSchema, { error: 'A JWK Set is an object with a "keys" array.' }).min(1, "Add at least one key.").max(10, "Register at most 10 keys."),
   }, { error: 'Give a JWK Set: {"keys": [ … ]}.' })
-  .refine((s) => JSON.stringify(s).length <= 50_000, "The key set is too large.");
+  .refine((s) => JSON.stringify(s).length <= 50_000, "The key set is too large.")
+  // PostgreSQL's jsonb refuses \u0000; no JWK member ever holds one (RFC 7517 members are base64url or names).
+  .refine((s) => !holdsNul(s), "Remove the NUL characters from the key set.");
 export type Jwks = z.infer<typeof jwksSchema>;
 
 const applicationFieldsSchema = z.object({

@@ -170,6 +170,11 @@ describe(`mail outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     expect(await getOutboxMessage("00000000-0000-4000-8000-000000000000")).toBeNull();
   });
 
+  it("answers an address with a NUL byte (/dev/mail?to=%00) with no messages, not a database error", async () => {
+    expect(await listOutbox({ to: "eve@example.com\u0000" })).toEqual([]);
+    expect(await listOutbox({ to: "\u0000" })).toEqual([]);
+  });
+
   it("never sends a message twice when several passes run concurrently", async () => {
     const n = 25;
     for (let i = 0; i < n; i++) {

@@ -33,7 +33,10 @@ import type { OidcClient } from "./types";
 export const CODE_LIFETIME_SECONDS = 60;
 const INTERACTION_LIFETIME_SECONDS = 30 * 60;
 
-const str = (max: number) => z.string().max(max).optional();
+// No parameter of RFC 6749 / OIDC Core holds a control character; a NUL byte would reach the stored
+// interaction (jsonb), which PostgreSQL refuses. Such a request is malformed (an error page).
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const str = (max: number) => z.string().max(max).refine((v) => !CONTROL_CHARS.test(v)).optional();
 export const authorizeParamsSchema = z.object({
   client_id: str(100),
   redirect_uri: str(2000),

@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
+import { isWellFormedInteractionId } from "./token-format";
 
 export { withTransaction, type Tx };
 
@@ -170,6 +171,7 @@ export async function insertInteraction(data: { id: string; clientId: string; pa
 }
 
 export async function findInteraction(id: string): Promise<StoredInteraction | null> {
+  if (!isWellFormedInteractionId(id)) return null; // never send PostgreSQL what it refuses (a NUL byte)
   const rows = await (await getSql())<StoredInteraction>(`SELECT * FROM "AuthorizationRequest" WHERE "id" = $1`, [id]);
   return rows[0] ?? null;
 }

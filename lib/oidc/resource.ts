@@ -19,6 +19,7 @@ import {
   revokeGrantById,
 } from "./oidc.repo";
 import { CLIENT_CREDENTIALS_GTY } from "./tokens";
+import { isWellFormedJti, isWellFormedToken } from "./token-format";
 import type { OidcClient } from "./types";
 
 interface AccessTokenClaims {
@@ -43,10 +44,11 @@ async function verifiedAccessToken(token: string): Promise<AccessTokenClaims | n
 
 /** The payload, unverified: only its jti and sub may be used, to look things up, until the token is proven ours. */
 function unverifiedClaims(token: string): AccessTokenClaims | null {
-  if (token.length > 4096 || token.split(".").length !== 3) return null;
+  if (!isWellFormedToken(token) || token.split(".").length !== 3) return null;
   try {
     const claims = decodeJwt(token) as unknown as AccessTokenClaims;
-    const wellFormed = typeof claims.jti === "string" && claims.jti.length <= 64 && typeof claims.sub === "string" && typeof claims.client_id === "string";
+    // The jti is looked up before the token is proven ours: it must not carry what PostgreSQL refuses.
+    const wellFormed = isWellFormedJti(claims.jti) && typeof claims.sub === "string" && typeof claims.client_id === "string";
     return wellFormed ? claims : null;
   } catch {
     return null;
@@ -85,6 +87,7 @@ export function bearerToken(authorization: string | null, body?: Record<string, 
 
 export async function userInfo(token: string | null): Promise<Record<string, unknown>> {
   if (!token) throw new OAuthError("invalid_request", "an access token is required", 401);
+  if (!isWellFormedToken(token)) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   const unverified = unverifiedClaims(token);
   // The reads at once (on PostgreSQL, pooled connections); user and client count only if the token is ours.
   const [claims, user, clientEnabled] = await Promise.all([
@@ -105,6 +108,7 @@ export async function userInfo(token: string | null): Promise<Record<string, unk
 export async function introspect(client: OidcClient, token: string | undefined, hint: string | undefined): Promise<Record<string, unknown>> {
   if (client.type !== "confidential") throw new OAuthError("invalid_client", "introspection requires a confidential client");
   if (!token) throw new OAuthError("invalid_request", "token is required");
+  if (!isWellFormedToken(token)) return { active: false }; // RFC 7662 §2.2: not a token of ours
   const tryAccess = async () => {
     const c = await activeAccessToken(token);
     if (!c || c.client_id !== client.clientId) return null;
@@ -137,6 +141,7 @@ export async function introspect(client: OidcClient, token: string | undefined, 
 /** RFC 7009 §2.1-2.2: always succeeds for the caller; revoking a refresh token ends its whole grant. */
 export async function revoke(client: OidcClient, token: string | undefined, hint: string | undefined, ctx: RequestContext): Promise<void> {
   if (!token) throw new OAuthError("invalid_request", "token is required");
+  if (!isWellFormedToken(token)) return; // RFC 7009 §2.2: an invalid token is no error
   void hint; // RFC 7009 §2.1: the hint only speeds up the lookup; both types are checked, unknown hints ignored
   const refresh = await findRefreshTokenWithGrant(sha256Hex(token));
   if (refresh && refresh.grant.clientId === client.clientId) {

@@ -16,7 +16,8 @@ const MESSAGES: Record<string, string> = {
 
 export default async function AuthorizeErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { reason } = await searchParams;
-  const key = typeof reason === "string" && reason in MESSAGES ? reason : "malformed_request";
+  // Own keys only: "__proto__" or "constructor" would otherwise pick Object's and break the page.
+  const key = typeof reason === "string" && Object.hasOwn(MESSAGES, reason) ? reason : "malformed_request";
   return (
     <AuthCard title="We cannot continue this sign-in" subtitle="For your safety we did not send you back to the application.">
       <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="authorize-error" data-reason={key}>

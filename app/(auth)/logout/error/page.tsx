@@ -17,7 +17,8 @@ const MESSAGES: Record<string, string> = {
 
 export default async function RpLogoutErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { reason } = await searchParams;
-  const message = (typeof reason === "string" && MESSAGES[reason]) || MESSAGES.malformed_request;
+  // Own keys only: "__proto__" or "constructor" would otherwise pick Object's and break the page.
+  const message = (typeof reason === "string" && Object.hasOwn(MESSAGES, reason) && MESSAGES[reason]) || MESSAGES.malformed_request;
   return (
     <AuthCard title="Sign-out request not accepted" subtitle="For your safety, Portico did not send you back to the application.">
       <Alert tone="error">{message}</Alert>
