@@ -3,7 +3,7 @@
 // address (assess.ts). No Next.js in here: sign-in actions and lib/http call it.
 import "server-only";
 
-export { assessSignIn, assessTokenRefresh, assessAuthorization, transactionValueOf, closeAbandonedSignIns, completeAssessment, refuseAssessment, applicationContext, type Assessment, type SignInAttempt } from "./assess";
+export { assessSignIn, assessTokenRefresh, assessAuthorization, closeAbandonedSignIns, completeAssessment, refuseAssessment, applicationContext, type Assessment, type SignInAttempt } from "./assess";
 export { evaluateRisk, type RiskEvaluation } from "./pipeline";
 export { currentPolicy, saveRiskSettings, createRiskRule, updateRiskRule, simulateRiskRule, forgetPolicyCache, type StoredRule, type SimulationResult } from "./policy-store";
 export { addIpListEntries, removeIpListEntry, ipListEntries, importCompromisedPasswords, compromisedPasswordCount } from "./admin-lists";
