@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { useTestDatabase, usingPostgres } from "@/test/db";
+import { reloadConfig } from "@/lib/config";
 import { createApplication, type ApplicationDto } from "@/lib/clients";
 import { publicJwks, signJwt } from "@/lib/keys";
 import { deliverDueHttp } from "@/lib/outbound";
@@ -60,6 +61,9 @@ let mail: ApplicationDto; // back-channel logout, RS256
 let plain: ApplicationDto; // no back-channel logout
 
 beforeAll(async () => {
+  // The relying party is a local stand-in: opt into loopback explicitly (the SSRF guard's default is off).
+  process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+  reloadConfig();
   rp = await startReceiver();
   const base = { type: "confidential" as const, grantTypes: ["authorization_code", "refresh_token"] as ("authorization_code" | "refresh_token")[] };
   shop = (
@@ -81,6 +85,8 @@ beforeAll(async () => {
   plain = (await createApplication(admin, { ...base, name: "Plain", redirectUris: ["https://plain.example.com/cb"], postLogoutRedirectUris: ["https://plain.example.com/bye"] }, ctx)).application;
 });
 afterAll(async () => {
+  delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+  reloadConfig();
   await rp?.close();
 });
 beforeEach(async () => {
