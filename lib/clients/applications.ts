@@ -80,10 +80,11 @@ function newSecret(): { secret: string; hash: string } {
 /** Shared by the admin console and dynamic registration (RFC 7591). */
 export async function insertNewApplication(
   input: ApplicationInput,
-  opts: { createdVia: "admin" | "dynamic"; actor: AuditActor; context: RequestContext; details?: Record<string, unknown> },
+  opts: { createdVia: "admin" | "dynamic"; actor: AuditActor; context: RequestContext; details?: Record<string, unknown>; beforeInsert?: (tx: Tx) => Promise<void> },
 ): Promise<ApplicationWithSecret> {
   const secret = usesClientSecret(input.tokenEndpointAuthMethod) ? newSecret() : undefined;
   const row = await withTransaction(async (tx) => {
+    await opts.beforeInsert?.(tx);
     const created = await insertApplication(
       {
         ...columns(input),

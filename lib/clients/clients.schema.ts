@@ -342,12 +342,14 @@ export type ApplicationDto = z.infer<typeof applicationDtoSchema>;
 /** The same DTO; the name the protocol code (token endpoint, authorization endpoint) reads it by. */
 export type ClientDto = ApplicationDto;
 
+/** RFC 7591 §3 leaves it to us: an initial access token lives 30 days at most. */
+export const INITIAL_ACCESS_TOKEN_MAX_TTL_SECONDS = 30 * 86_400;
+
 export const initialAccessTokenTtlOptions = {
   "3600": "1 hour",
   "86400": "1 day",
   "604800": "7 days",
   "2592000": "30 days",
-  never: "Never expires",
 } as const;
 
 export const initialAccessTokenFormSchema = z.object({
@@ -358,14 +360,22 @@ export const initialAccessTokenFormSchema = z.object({
     .max(100, "Use at most 100 characters.")
     .refine((v) => !UNSAFE_CHARS.test(v), "Remove invisible or control characters."),
   ttl: z
-    .enum(Object.keys(initialAccessTokenTtlOptions) as [keyof typeof initialAccessTokenTtlOptions], { error: "Choose how long the token is valid." })
-    .transform((v) => (v === "never" ? null : Number(v))),
+    .enum(Object.keys(initialAccessTokenTtlOptions) as [keyof typeof initialAccessTokenTtlOptions], { error: "Choose how long the token is valid (30 days at most)." })
+    .transform(Number),
+  /** A checkbox: "on" when the token may register several clients. */
+  multiUse: z
+    .string()
+    .nullish()
+    .transform((v) => v === "on"),
 });
 
 export interface InitialAccessTokenDto {
   id: string;
   label: string;
   createdAt: Date;
-  expiresAt: Date | null;
+  expiresAt: Date;
+  multiUse: boolean;
+  /** When a single-use token registered its client. */
+  usedAt: Date | null;
   revokedAt: Date | null;
 }

@@ -53,11 +53,44 @@ describe("initial access tokens", () => {
     await expect(revokeInitialAccessToken(admin, initialAccessToken.id, {})).rejects.toMatchObject({ code: "not_found" });
   });
 
-  it("expire", async () => {
+  it("expire, within 30 days at most", async () => {
     const { token } = await createInitialAccessToken(admin, "Short", 60);
     expect(await verifyInitialAccessToken(token, new Date(Date.now() + 61_000))).toBeNull();
-    const { token: forever } = await createInitialAccessToken(admin, "Forever", null);
-    expect(await verifyInitialAccessToken(forever, new Date(Date.now() + 10 * 365 * 86_400_000))).not.toBeNull();
+    const { token: longest, initialAccessToken } = await createInitialAccessToken(admin, "Longest", 30 * 86_400);
+    expect(initialAccessToken.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
+    expect(await verifyInitialAccessToken(longest, new Date(Date.now() + 30 * 86_400_000 + 1000))).toBeNull();
+    // No token that never expires, and none beyond 30 days.
+    await expect(createInitialAccessToken(admin, "Forever", 31 * 86_400)).rejects.toMatchObject({ code: "invalid_input" });
+  });
+
+  it("are spent by one registration unless created as multi-use", async () => {
+    const { token, initialAccessToken } = await createInitialAccessToken(admin, "Once");
+    expect(initialAccessToken).toMatchObject({ multiUse: false, usedAt: null });
+    await registerClient(token, metadata, {});
+    expect((await registrationError(token, metadata)).code).toBe("invalid_token");
+    expect(await verifyInitialAccessToken(token)).toBeNull();
+    expect((await listInitialAccessTokens(admin)).find((x) => x.id === initialAccessToken.id)?.usedAt).toBeInstanceOf(Date);
+
+    const multi = await createInitialAccessToken(admin, "Many", 3600, {}, { multiUse: true });
+    expect(multi.initialAccessToken.multiUse).toBe(true);
+    await registerClient(multi.token, metadata, {});
+    await registerClient(multi.token, metadata, {});
+    expect(await verifyInitialAccessToken(multi.token)).not.toBeNull();
+  });
+
+  it("a single-use token registers one client even when two registrations race", async () => {
+    const { token } = await createInitialAccessToken(admin, "Race");
+    const before = await t.db().application.count();
+    const results = await Promise.allSettled([registerClient(token, metadata, {}), registerClient(token, metadata, {})]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "invalid_token" } });
+    expect(await t.db().application.count()).toBe(before + 1);
+  });
+
+  it("a registration refused for its metadata does not spend the token", async () => {
+    const { token } = await createInitialAccessToken(admin, "Retry");
+    expect((await registrationError(token, { ...metadata, redirect_uris: ["http://evil.example/cb"] })).code).toBe("invalid_redirect_uri");
+    await expect(registerClient(token, metadata, {})).resolves.toMatchObject({ client_name: "Partner app" });
   });
 
   it("are for administrators only", async () => {
@@ -115,10 +148,11 @@ describe("registerClient (RFC 7591 §3)", () => {
     expect((await findClientByClientId(r.client_id))?.type).toBe("public");
   });
 
-  it("accepts the environment token", async () => {
+  it("accepts the environment token, which stays multi-use", async () => {
     setRegistrationToken(crypto.randomBytes(32).toString("base64url"));
     const r = await registerClient(process.env.OIDC_REGISTRATION_TOKEN, metadata, {});
     expect(r.client_id).toBeTruthy();
+    expect((await registerClient(process.env.OIDC_REGISTRATION_TOKEN, metadata, {})).client_id).not.toBe(r.client_id);
   });
 
   it("refuses a missing, unknown or revoked token before looking at the metadata", async () => {
