@@ -69,6 +69,8 @@ function columns(a: ApplicationInput): Omit<ApplicationWrite, "clientId" | "crea
     firstParty: a.firstParty,
     mfaPolicy: a.mfaPolicy,
     jwks: a.jwks as ApplicationWrite["jwks"],
+    allowedScopes: a.allowedScopes,
+    allowedResources: a.allowedResources,
   };
 }
 
@@ -138,6 +140,8 @@ const COMPARED_FIELDS = [
   "firstParty",
   "mfaPolicy",
   "jwks",
+  "allowedScopes",
+  "allowedResources",
 ] as const;
 
 /**

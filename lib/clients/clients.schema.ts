@@ -59,6 +59,35 @@ function optionalUriSchema(kind: UriKind) {
     });
 }
 
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
+export const MAX_ALLOWED_SCOPES = 50;
+
+/** The scopes a client may obtain with client_credentials (none requested -> all of them). */
+const allowedScopesSchema = z
+  .array(z.string({ error: "Each scope must be a string." }).trim(), { error: "Give the scopes as a list." })
+  .max(MAX_ALLOWED_SCOPES, `Allow at most ${MAX_ALLOWED_SCOPES} scopes.`)
+  .superRefine((scopes, ctx) => {
+    scopes.forEach((s, i) => {
+      if (!SCOPE_TOKEN.test(s)) ctx.addIssue({ code: "custom", path: [i], message: `"${s.slice(0, 40)}" is not a scope (printable characters without spaces, quotes or backslashes).` });
+    });
+  })
+  .transform((s) => [...new Set(s)])
+  .default([]);
+
+/** RFC 8707 §2: resource indicators are absolute URIs without a fragment; they become the token's aud. */
+const allowedResourcesSchema = z
+  .array(z.string({ error: "Each resource must be a string." }).trim(), { error: "Give the resources as a list." })
+  .max(MAX_URIS, `Allow at most ${MAX_URIS} resources.`)
+  .superRefine((uris, ctx) => {
+    uris.forEach((uri, i) => {
+      const problem = uriProblem(uri, "https-or-loopback");
+      if (problem) ctx.addIssue({ code: "custom", path: [i], message: problem });
+    });
+  })
+  .transform((u) => [...new Set(u)])
+  .default([]);
+
 function ttlSchema(limits: { min: number; max: number; default: number }) {
   const message = `Enter a whole number of seconds from ${limits.min} to ${limits.max}.`;
   return z.number({ error: message }).int(message).min(limits.min, message).max(limits.max, message).default(limits.default);
@@ -126,6 +155,8 @@ const applicationFieldsSchema = z.object({
   firstParty: z.boolean({ error: "firstParty is true or false." }).default(false),
   mfaPolicy: z.enum(MFA_POLICIES, { error: "Choose default, off, optional or required." }).default("default"),
   jwks: jwksSchema.nullish().transform((v) => v ?? null),
+  allowedScopes: allowedScopesSchema,
+  allowedResources: allowedResourcesSchema,
 });
 
 /**
@@ -200,6 +231,9 @@ export function applicationInputFromForm(form: FormData): Record<string, unknown
     firstParty: form.get("firstParty") === "on",
     mfaPolicy: text("mfaPolicy") || undefined,
     jwks,
+    // Space- or line-separated, as scope strings are written.
+    allowedScopes: (text("allowedScopes") ?? "").split(/\s+/).filter(Boolean),
+    allowedResources: lines("allowedResources"),
   };
 }
 
@@ -218,6 +252,7 @@ const REGISTRATION_FIELDS = {
   backchannelLogoutUri: "backchannel_logout_uri",
   logoUri: "logo_uri",
   jwks: "jwks",
+  allowedScopes: "scope",
 } as const;
 
 const DEFAULT_CLIENT_NAME = "Unnamed application";
@@ -242,6 +277,8 @@ export const registrationRequestSchema = z
       logo_uri: z.string().optional(),
       jwks: z.unknown().optional(),
       jwks_uri: z.unknown().optional(),
+      // RFC 7591 §2: space-separated scope values the client may request.
+      scope: z.string({ error: "scope is a space-separated string." }).max(4000).optional(),
     },
     { error: "The request body must be a JSON object of client metadata." },
   )
@@ -273,6 +310,8 @@ export const registrationRequestSchema = z
       firstParty: false,
       mfaPolicy: "default",
       jwks: (m.jwks ?? null) as Jwks | null,
+      allowedScopes: (m.scope ?? "").split(" ").filter(Boolean),
+      allowedResources: [],
     }),
   )
   .pipe(applicationInputSchema);
@@ -307,6 +346,7 @@ export interface RegistrationResponse {
   backchannel_logout_uri?: string;
   logo_uri?: string;
   jwks?: Jwks;
+  scope?: string;
 }
 
 // ---- Response DTOs ------------------------------------------------------------------------------
@@ -329,6 +369,8 @@ export const applicationDtoSchema = z.object({
   firstParty: z.boolean(),
   mfaPolicy: z.enum(MFA_POLICIES),
   jwks: jwksSchema.nullable(),
+  allowedScopes: z.array(z.string()),
+  allowedResources: z.array(z.string()),
   /** A secret is set (confidential clients using client_secret_basic or client_secret_post). */
   hasSecret: z.boolean(),
   secretRotatedAt: z.date().nullable(),

@@ -21,6 +21,8 @@ export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
     firstParty: a.firstParty,
     mfaPolicy: a.mfaPolicy,
     jwks: a.jwks ?? null,
+    allowedScopes: a.allowedScopes,
+    allowedResources: a.allowedResources,
     hasSecret: a.clientSecretHash !== null,
     secretRotatedAt: a.clientSecretRotatedAt,
     disabled: a.disabledAt !== null,

@@ -140,6 +140,13 @@ describe("registerClient (RFC 7591 §3)", () => {
     expect(JSON.stringify({ ...event, id: undefined })).not.toContain(r.client_secret!);
   });
 
+  it("takes `scope` as the client's allowed scopes and answers with it", async () => {
+    const { token } = await createInitialAccessToken(admin, "Backend");
+    const r = await registerClient(token, { client_name: "Backend", grant_types: ["client_credentials"], scope: "reports:read reports:write" }, {});
+    expect(r.scope).toBe("reports:read reports:write");
+    expect((await findClientByClientId(r.client_id))?.allowedScopes).toEqual(["reports:read", "reports:write"]);
+  });
+
   it("registers a public client without a secret", async () => {
     const { token } = await createInitialAccessToken(admin, "Native");
     const r = await registerClient(token, { client_name: "CLI", redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none" }, {});

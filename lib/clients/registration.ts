@@ -151,5 +151,6 @@ export async function registerClient(initialAccessToken: string | null | undefin
     ...(a.backchannelLogoutUri ? { backchannel_logout_uri: a.backchannelLogoutUri } : {}),
     ...(a.logoUri ? { logo_uri: a.logoUri } : {}),
     ...(a.jwks ? { jwks: a.jwks } : {}),
+    ...(a.allowedScopes.length ? { scope: a.allowedScopes.join(" ") } : {}),
   };
 }

@@ -29,6 +29,8 @@ function formValuesOf(a: ApplicationDto): ApplicationFormValues {
     firstParty: a.firstParty ? "on" : "",
     mfaPolicy: a.mfaPolicy,
     jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : "",
+    allowedScopes: a.allowedScopes.join(" "),
+    allowedResources: a.allowedResources.join("\n"),
   };
 }
 
