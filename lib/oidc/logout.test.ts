@@ -199,7 +199,7 @@ describe("RP-initiated logout", () => {
     );
     expect(outcome).toEqual({
       kind: "logout",
-      request: { clientId: shop.clientId, clientName: "Shop", postLogoutRedirectUri: "https://shop.example.com/bye?from=portico", state: "xyz 1&2" },
+      request: { clientId: shop.clientId, clientName: "Shop", postLogoutRedirectUri: "https://shop.example.com/bye?from=portico", state: "xyz 1&2", hinted: true },
     });
     if (outcome.kind !== "logout") return;
     expect(postLogoutRedirect(outcome.request)).toBe("https://shop.example.com/bye?from=portico&state=xyz+1%262");
@@ -234,6 +234,30 @@ describe("RP-initiated logout", () => {
     const hint = await idToken({ sub: crypto.randomUUID(), sid: crypto.randomUUID() });
     const outcome = await validateRpLogout({ id_token_hint: hint, post_logout_redirect_uri: "https://shop.example.com/bye" }, null);
     expect(outcome).toMatchObject({ kind: "signed_out", request: { postLogoutRedirectUri: "https://shop.example.com/bye" } });
+  });
+
+  it("without a valid hint, client_id and a registered URI never redirect straight away (no open redirector)", async () => {
+    const params = { client_id: plain.clientId, post_logout_redirect_uri: "https://plain.example.com/bye", state: "s" };
+    // No session in this browser: the confirmation page (a click), not a redirect.
+    const outcome = await validateRpLogout(params, null);
+    expect(outcome).toEqual({ kind: "confirm", request: { clientId: plain.clientId, clientName: "Plain", postLogoutRedirectUri: "https://plain.example.com/bye", state: "s" } });
+    if (outcome.kind !== "confirm") return;
+    // The sealed request keeps saying so (the page then shows a link instead of redirecting).
+    expect((await openRpLogoutRequest(sealRpLogoutRequest(outcome.request)))?.hinted).toBeUndefined();
+    // Nothing to redirect to and no session: the signed-out page, as before.
+    expect((await validateRpLogout({ client_id: plain.clientId }, null)).kind).toBe("signed_out");
+  });
+
+  it("takes only an ID token as id_token_hint: Portico's access and logout tokens are refused", async () => {
+    const { user, session } = await signedIn("hal@example.com");
+    const iat = epoch(new Date());
+    const claims = { iss: issuer(), aud: shop.clientId, sub: user.id, sid: session.id, iat, exp: iat + 600 };
+    const idHint = await signJwt(claims, { alg: "ES256", typ: "JWT" });
+    expect((await validateRpLogout({ id_token_hint: idHint }, { id: session.id, userId: user.id })).kind).toBe("logout");
+    for (const typ of ["at+jwt", "logout+jwt"]) {
+      const other = await signJwt({ ...claims, client_id: shop.clientId, scope: "openid" }, { alg: "ES256", typ });
+      expect(await validateRpLogout({ id_token_hint: other }, { id: session.id, userId: user.id }), typ).toEqual({ kind: "error", reason: "invalid_id_token_hint" });
+    }
   });
 
   it("refuses an unregistered or merely similar post_logout_redirect_uri (never redirects)", async () => {
