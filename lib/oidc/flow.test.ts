@@ -97,6 +97,16 @@ describe("authorization code flow", () => {
     expect(await authorize({ params: { ...baseParams(confidential), client_id: "nope" } }, session, {})).toEqual({ kind: "error_page", reason: "unknown_client" });
   });
 
+  it("lets only a native (public) client use any port on its loopback redirect URI (RFC 8252 §7.3)", async () => {
+    const loopback = { redirectUris: ["http://127.0.0.1/cb"], grantTypes: ["authorization_code"] as "authorization_code"[] };
+    const web = (await createApplication(admin, { name: "Local web server", type: "confidential", ...loopback }, {})).application as unknown as OidcClient;
+    const native = (await createApplication(admin, { name: "Desktop app", type: "public", ...loopback }, {})).application as unknown as OidcClient;
+    const at = (client: OidcClient, redirect_uri: string) => authorize({ params: baseParams(client, { redirect_uri, scope: "openid" }) }, session, {});
+    expect(await at(web, "http://127.0.0.1:5555/cb")).toEqual({ kind: "error_page", reason: "invalid_redirect_uri" });
+    expect(await at(web, "http://127.0.0.1/cb")).not.toMatchObject({ kind: "error_page" });
+    expect(await at(native, "http://127.0.0.1:5555/cb")).not.toMatchObject({ kind: "error_page" });
+  });
+
   it("answers protocol errors on the redirect with state and iss", async () => {
     const bad = await authorize({ params: baseParams(confidential, { response_type: "token" }) }, session, {});
     expect(bad).toMatchObject({ kind: "respond", response: { params: { error: "unsupported_response_type", state: "st-123", iss: issuer() } } });
