@@ -6,6 +6,7 @@ import { parseConfig, reloadConfig } from "@/lib/config";
 import {
   authenticateClient,
   ClientError,
+  createApplication,
   createInitialAccessToken,
   findClientByClientId,
   listInitialAccessTokens,
@@ -168,6 +169,31 @@ describe("registerClient (RFC 7591 §3)", () => {
     const { token, initialAccessToken } = await createInitialAccessToken(admin, "Revoked");
     await revokeInitialAccessToken(admin, initialAccessToken.id, {});
     expect((await registrationError(token, metadata)).code).toBe("invalid_token");
+  });
+
+  it("refuses a back-channel logout URI on an internal address (SSRF), in registration and in the console", async () => {
+    const { token } = await createInitialAccessToken(admin, "Internal", 3600, {}, { multiUse: true });
+    const before = await t.db().application.count();
+    for (const uri of ["https://169.254.169.254/latest/meta-data/", "https://10.0.0.5/bcl", "https://192.168.1.1/bcl", "https://[fd00::1]/bcl", "https://metadata.google.internal/x", "http://127.0.0.1:4000/bcl", "http://localhost:4000/bcl"]) {
+      const e = await registrationError(token, { ...metadata, backchannel_logout_uri: uri });
+      expect(e.code, uri).toBe("invalid_client_metadata");
+      expect(e.message).toMatch(/^backchannel_logout_uri: Portico does not call internal addresses/);
+      await expect(createApplication(admin, { name: "Web", type: "confidential", redirectUris: ["https://rp.example.com/cb"], backchannelLogoutUri: uri }, {}), uri).rejects.toMatchObject({
+        code: "invalid_input",
+        details: { field: "backchannelLogoutUri" },
+      });
+    }
+    expect(await t.db().application.count()).toBe(before);
+    // A public name is accepted (its addresses are checked when Portico calls it); loopback when allowed.
+    await expect(registerClient(token, { ...metadata, backchannel_logout_uri: "https://rp.example.com/bcl" }, {})).resolves.toMatchObject({ backchannel_logout_uri: "https://rp.example.com/bcl" });
+    process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+    reloadConfig();
+    try {
+      await expect(registerClient(token, { ...metadata, backchannel_logout_uri: "http://127.0.0.1:4000/bcl" }, {})).resolves.toMatchObject({ client_id: expect.any(String) });
+    } finally {
+      delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+      reloadConfig();
+    }
   });
 
   it("refuses bad metadata with the RFC 7591 §3.2.2 codes and registers nothing", async () => {

@@ -26,7 +26,7 @@ import {
   withTransaction,
   type InitialAccessTokenRecord,
 } from "./clients.repo";
-import { assertAdmin, insertNewApplication } from "./applications";
+import { assertAdmin, callbackUriProblem, insertNewApplication } from "./applications";
 
 export const DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 /** The deployment's registration token (validated at start by lib/config: 32+ characters), if any. */
@@ -123,6 +123,9 @@ export async function registerClient(initialAccessToken: string | null | undefin
     const { error, error_description } = registrationErrorOf(parsed.error);
     throw new ClientError(error, error_description);
   }
+  // RFC 7591 §3.2.2: a URI the server will not call is invalid client metadata.
+  const callback = callbackUriProblem(parsed.data.backchannelLogoutUri);
+  if (callback) throw new ClientError("invalid_client_metadata", `backchannel_logout_uri: ${callback}`);
   const { application: a, clientSecret } = await insertNewApplication(parsed.data, {
     createdVia: "dynamic",
     actor: { type: "system" },
