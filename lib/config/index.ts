@@ -113,6 +113,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (c.RISK_ALERT_WEBHOOK_URL && !c.RISK_ALERT_WEBHOOK_SECRET) {
     throw new Error("Invalid Portico configuration: RISK_ALERT_WEBHOOK_URL needs RISK_ALERT_WEBHOOK_SECRET (the key its signatures are made with).");
   }
+  // Fail at start rather than at the first send: the outbound guard refuses loopback by default.
+  for (const [name, url] of [["SMS_GATEWAY_URL", c.SMS_GATEWAY_URL], ["RISK_ALERT_WEBHOOK_URL", c.RISK_ALERT_WEBHOOK_URL]] as const) {
+    if (url && !c.OUTBOUND_ALLOW_LOOPBACK && /^https?:\/\/(localhost|127\.[\d.]+|\[::1\])(:\d+)?(\/|$)/i.test(url)) {
+      throw new Error(`Invalid Portico configuration: ${name} is on this machine (loopback); set OUTBOUND_ALLOW_LOOPBACK=1 to let Portico call it.`);
+    }
+  }
   if (c.SMS_GATEWAY_URL && !c.SMS_GATEWAY_TOKEN) {
     throw new Error("Invalid Portico configuration: SMS_GATEWAY_URL needs SMS_GATEWAY_TOKEN (the gateway's bearer token).");
   }

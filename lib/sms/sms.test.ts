@@ -144,7 +144,9 @@ describe("configuration", () => {
   it("needs a token with the gateway, and https except to localhost", () => {
     expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "https://sms.example.com/send" })).toThrow(/SMS_GATEWAY_TOKEN/);
     expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "http://sms.example.com/send", SMS_GATEWAY_TOKEN: TOKEN })).toThrow(/https/);
-    expect(parseConfig({ ...base, SMS_GATEWAY_URL: "http://127.0.0.1:9000", SMS_GATEWAY_TOKEN: TOKEN }).SMS_GATEWAY_URL).toBe("http://127.0.0.1:9000");
+    // A gateway on this machine also needs loopback allowed for outbound requests (the SSRF guard).
+    expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "http://127.0.0.1:9000", SMS_GATEWAY_TOKEN: TOKEN })).toThrow(/OUTBOUND_ALLOW_LOOPBACK=1/);
+    expect(parseConfig({ ...base, SMS_GATEWAY_URL: "http://127.0.0.1:9000", SMS_GATEWAY_TOKEN: TOKEN, OUTBOUND_ALLOW_LOOPBACK: "1" }).SMS_GATEWAY_URL).toBe("http://127.0.0.1:9000");
     expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "https://sms.example.com/send", SMS_GATEWAY_TOKEN: "short" })).toThrow(/16 characters/);
   });
 });
