@@ -11,6 +11,7 @@ const nextConfig = {
     "nodemailer",
     "ioredis",
     "rate-limiter-flexible",
+    "undici",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

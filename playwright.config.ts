@@ -55,6 +55,9 @@ export default defineConfig({
       // allow list calms that. e2e/risk.spec.ts forges public addresses, honoured with TRUST_PROXY.
       RISK_ALLOW_NETWORKS: "127.0.0.0/8,::1/128",
       TRUST_PROXY: "1",
+      // The SMS gateway and back-channel logout receivers are local stand-ins: the outbound SSRF
+      // guard refuses loopback unless told otherwise.
+      OUTBOUND_ALLOW_LOOPBACK: "1",
       SMS_GATEWAY_URL: `http://127.0.0.1:${E2E_SMS_GATEWAY_PORT}/sms`,
       SMS_GATEWAY_TOKEN: E2E_SMS_GATEWAY_TOKEN,
     },

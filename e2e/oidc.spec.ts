@@ -188,7 +188,8 @@ test("application B (first-party, public) signs in without a prompt after A; pro
 });
 
 test("client_credentials with client_secret_post", async () => {
-  const c = await registerDynamically({ client_name: "Backend", grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post", redirect_uris: [] }, client.ClientSecretPost());
+  // RFC 7591 §2 `scope`: the scopes this client may obtain (client_credentials asks for nothing else).
+  const c = await registerDynamically({ client_name: "Backend", grant_types: ["client_credentials"], token_endpoint_auth_method: "client_secret_post", redirect_uris: [], scope: "reports:read" }, client.ClientSecretPost());
   const cfg = await client.discovery(ISSUER, c.clientMetadata().client_id, undefined, client.ClientSecretPost(c.clientMetadata().client_secret as string), insecure);
   const tokens = await client.clientCredentialsGrant(cfg, { scope: "reports:read" });
   expect(tokens.token_type.toLowerCase()).toBe("bearer");

@@ -9,7 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { CheckboxField, CheckboxGroup, SelectField, TextAreaField } from "./form-controls";
 import { CopyableValue, SecretBox } from "./secret-box";
 import type { AdminAction, AdminFormState } from "./types";
-import { DEVICE_CODE_GRANT, MAX_URIS, TTL_LIMITS } from "@/lib/clients/clients.schema";
+import { DEVICE_CODE_GRANT, MAX_ALLOWED_SCOPES, MAX_URIS, TTL_LIMITS } from "@/lib/clients/clients.schema";
 
 /** Every field as text: URI lists and grant types one per line, checkboxes "on" or "". */
 export type ApplicationFormValues = Record<string, string>;
@@ -123,6 +123,27 @@ export function ApplicationForm({
         error={e.jwks}
         placeholder='{"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "kid": "…"}]}'
         hint="Only for private_key_jwt: the public keys the application signs its assertions with. Never paste a private key."
+      />
+      <TextAreaField
+        name="allowedScopes"
+        label="Allowed API scopes (client credentials)"
+        rows={2}
+        defaultValue={v.allowedScopes}
+        error={e.allowedScopes}
+        hint={
+          <>
+            Separated by spaces or lines, at most {MAX_ALLOWED_SCOPES}. With the client_credentials grant the application may ask only for these; asking for
+            none gives all of them. Empty: tokens without scopes only.
+          </>
+        }
+      />
+      <TextAreaField
+        name="allowedResources"
+        label="Allowed resources (audiences)"
+        rows={2}
+        defaultValue={v.allowedResources}
+        error={e.allowedResources}
+        hint="Optional, one per line: the APIs (RFC 8707 resource indicators, https URIs) the application may request client_credentials tokens for; the token's audience."
       />
       <SelectField name="idTokenSignedResponseAlg" label="ID token signing algorithm" defaultValue={v.idTokenSignedResponseAlg ?? "ES256"} error={e.idTokenSignedResponseAlg} options={ALG_OPTIONS} />
       <div className="grid gap-4 sm:grid-cols-2">

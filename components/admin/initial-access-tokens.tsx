@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
-import { SelectField } from "./form-controls";
+import { CheckboxField, SelectField } from "./form-controls";
 import { SecretBox } from "./secret-box";
 import type { AdminAction, AdminFormState } from "./types";
 import { initialAccessTokenTtlOptions } from "@/lib/clients/clients.schema";
@@ -33,6 +33,15 @@ export function CreateInitialAccessTokenForm({ action, registrationEndpoint }: {
         <Button type="submit" disabled={pending} className="sm:mt-7 sm:w-auto">
           {pending ? "Creating…" : "Create token"}
         </Button>
+        <div className="sm:col-span-3">
+          <CheckboxField
+            name="multiUse"
+            label="Multi-use"
+            hint="Off: the token registers one application and is then spent. On: it registers any number until it expires or is revoked."
+            defaultChecked={!state.ok && state.values?.multiUse === "on"}
+            error={state.fieldErrors?.multiUse}
+          />
+        </div>
       </form>
     </div>
   );

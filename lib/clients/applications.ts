@@ -5,6 +5,7 @@ import "server-only";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { isAdmin, type Actor } from "@/lib/users";
+import { checkOutboundUrl, OutboundRequestError } from "@/lib/outbound";
 import { ClientError } from "./clients.errors";
 import {
   applicationIdSchema,
@@ -44,10 +45,30 @@ function adminActor(actor: Actor): AuditActor {
   return { type: "admin", id: actor.id };
 }
 
+/**
+ * Why Portico will not call this back-channel logout URI, or null. The cheap early check (a literal
+ * internal address, a metadata or localhost name; loopback only with OUTBOUND_ALLOW_LOOPBACK): the
+ * real guard is safe-fetch's check of every resolved address when the request is made.
+ */
+export function callbackUriProblem(uri: string | null): string | null {
+  if (!uri) return null;
+  try {
+    checkOutboundUrl(uri);
+    return null;
+  } catch (e) {
+    if (e instanceof OutboundRequestError) return `Portico does not call internal addresses: ${e.message.replace(/^refusing to call an? /, "")}.`;
+    throw e;
+  }
+}
+
 /** Parses create/update input; a failure carries one message per field for the form. */
 export function parseApplicationInput(input: unknown): ApplicationInput {
   const r = applicationInputSchema.safeParse(input);
-  if (r.success) return r.data;
+  if (r.success) {
+    const problem = callbackUriProblem(r.data.backchannelLogoutUri);
+    if (problem) throw new ClientError("invalid_input", problem, { field: "backchannelLogoutUri", fieldErrors: { backchannelLogoutUri: problem } });
+    return r.data;
+  }
   const fieldErrors: Record<string, string> = {};
   for (const issue of r.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
   const [field, message] = Object.entries(fieldErrors)[0] ?? ["form", "Invalid application settings."];
@@ -71,6 +92,8 @@ function columns(a: ApplicationInput): Omit<ApplicationWrite, "clientId" | "crea
     mfaPolicy: a.mfaPolicy,
     emailCodeWithStrongFactor: a.emailCodeWithStrongFactor,
     jwks: a.jwks as ApplicationWrite["jwks"],
+    allowedScopes: a.allowedScopes,
+    allowedResources: a.allowedResources,
   };
 }
 
@@ -82,10 +105,11 @@ function newSecret(): { secret: string; hash: string } {
 /** Shared by the admin console and dynamic registration (RFC 7591). */
 export async function insertNewApplication(
   input: ApplicationInput,
-  opts: { createdVia: "admin" | "dynamic"; actor: AuditActor; context: RequestContext; details?: Record<string, unknown> },
+  opts: { createdVia: "admin" | "dynamic"; actor: AuditActor; context: RequestContext; details?: Record<string, unknown>; beforeInsert?: (tx: Tx) => Promise<void> },
 ): Promise<ApplicationWithSecret> {
   const secret = usesClientSecret(input.tokenEndpointAuthMethod) ? newSecret() : undefined;
   const row = await withTransaction(async (tx) => {
+    await opts.beforeInsert?.(tx);
     const created = await insertApplication(
       {
         ...columns(input),
@@ -140,6 +164,8 @@ const COMPARED_FIELDS = [
   "mfaPolicy",
   "emailCodeWithStrongFactor",
   "jwks",
+  "allowedScopes",
+  "allowedResources",
 ] as const;
 
 /**

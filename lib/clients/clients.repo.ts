@@ -76,7 +76,7 @@ export async function deleteExpiredJtis(now: Date): Promise<number> {
 }
 
 export async function insertInitialAccessToken(
-  data: { tokenHash: string; label: string; createdBy: string | null; expiresAt: Date | null },
+  data: { tokenHash: string; label: string; createdBy: string | null; expiresAt: Date; multiUse: boolean },
   tx?: Tx,
 ): Promise<InitialAccessToken> {
   return (await client(tx)).initialAccessToken.create({ data });
@@ -88,6 +88,19 @@ export async function findInitialAccessTokenByHash(tokenHash: string): Promise<I
 
 export async function listInitialAccessTokenRows(): Promise<InitialAccessToken[]> {
   return (await client()).initialAccessToken.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
+}
+
+/**
+ * Spends a single-use token atomically (one conditional UPDATE: two concurrent registrations
+ * cannot both pass); a multi-use token is only checked. False when it is no longer usable.
+ */
+export async function spendInitialAccessToken(id: string, now: Date, tx?: Tx): Promise<boolean> {
+  const usable = { id, revokedAt: null, expiresAt: { gt: now } };
+  const db = await client(tx);
+  const multi = await db.initialAccessToken.count({ where: { ...usable, multiUse: true } });
+  if (multi === 1) return true;
+  const r = await db.initialAccessToken.updateMany({ where: { ...usable, multiUse: false, usedAt: null }, data: { usedAt: now } });
+  return r.count === 1;
 }
 
 export async function revokeInitialAccessTokenRow(id: string, now: Date, tx?: Tx): Promise<boolean> {

@@ -126,6 +126,35 @@ describe("applicationInputFromForm", () => {
   });
 });
 
+describe("allowed scopes and resources (client_credentials)", () => {
+  it("default to none; the console form takes scopes separated by spaces or lines, resources one per line", () => {
+    expect(applicationInputSchema.parse(web)).toMatchObject({ allowedScopes: [], allowedResources: [] });
+    const form = new FormData();
+    form.set("name", "Backend");
+    form.set("type", "confidential");
+    form.append("grantTypes", "client_credentials");
+    form.set("allowedScopes", "reports:read  reports:write\nreports:read");
+    form.set("allowedResources", "https://api.example.com/reports\n");
+    expect(applicationInputSchema.parse(applicationInputFromForm(form))).toMatchObject({ allowedScopes: ["reports:read", "reports:write"], allowedResources: ["https://api.example.com/reports"] });
+  });
+
+  it("refuse malformed scopes and resources that are not https URIs without a fragment", () => {
+    expect(fieldsOf({ ...web, allowedScopes: ['bad"scope'] }).allowedScopes).toMatch(/not a scope/);
+    expect(fieldsOf({ ...web, allowedScopes: Array.from({ length: 51 }, (_, i) => `s${i}`) }).allowedScopes).toMatch(/at most 50/);
+    expect(fieldsOf({ ...web, allowedResources: ["https://api.example.com/#frag"] }).allowedResources).toMatch(/fragment/);
+    expect(fieldsOf({ ...web, allowedResources: ["ftp://api.example.com/"] }).allowedResources).toMatch(/https/);
+  });
+
+  it("RFC 7591 `scope` metadata sets the allowed scopes", () => {
+    const r = registrationRequestSchema.parse({ redirect_uris: [], grant_types: ["client_credentials"], scope: "reports:read reports:write" });
+    expect(r.allowedScopes).toEqual(["reports:read", "reports:write"]);
+    expect(registrationRequestSchema.parse({ redirect_uris: ["https://rp.example.com/cb"] }).allowedScopes).toEqual([]);
+    const bad = registrationRequestSchema.safeParse({ redirect_uris: [], grant_types: ["client_credentials"], scope: 'a "b' });
+    expect(bad.success).toBe(false);
+    expect(registrationErrorOf(bad.error!)).toMatchObject({ error: "invalid_client_metadata", error_description: expect.stringMatching(/^scope: /) });
+  });
+});
+
 describe("registrationRequestSchema (RFC 7591 §2)", () => {
   it("maps snake_case metadata and applies the specs' defaults", () => {
     const a = registrationRequestSchema.parse({ redirect_uris: ["https://rp.example.com/cb"], software_id: "ignored", scope: "openid" });

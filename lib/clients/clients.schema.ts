@@ -59,6 +59,35 @@ function optionalUriSchema(kind: UriKind) {
     });
 }
 
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
+export const MAX_ALLOWED_SCOPES = 50;
+
+/** The scopes a client may obtain with client_credentials (none requested -> all of them). */
+const allowedScopesSchema = z
+  .array(z.string({ error: "Each scope must be a string." }).trim(), { error: "Give the scopes as a list." })
+  .max(MAX_ALLOWED_SCOPES, `Allow at most ${MAX_ALLOWED_SCOPES} scopes.`)
+  .superRefine((scopes, ctx) => {
+    scopes.forEach((s, i) => {
+      if (!SCOPE_TOKEN.test(s)) ctx.addIssue({ code: "custom", path: [i], message: `"${s.slice(0, 40)}" is not a scope (printable characters without spaces, quotes or backslashes).` });
+    });
+  })
+  .transform((s) => [...new Set(s)])
+  .default([]);
+
+/** RFC 8707 §2: resource indicators are absolute URIs without a fragment; they become the token's aud. */
+const allowedResourcesSchema = z
+  .array(z.string({ error: "Each resource must be a string." }).trim(), { error: "Give the resources as a list." })
+  .max(MAX_URIS, `Allow at most ${MAX_URIS} resources.`)
+  .superRefine((uris, ctx) => {
+    uris.forEach((uri, i) => {
+      const problem = uriProblem(uri, "https-or-loopback");
+      if (problem) ctx.addIssue({ code: "custom", path: [i], message: problem });
+    });
+  })
+  .transform((u) => [...new Set(u)])
+  .default([]);
+
 function ttlSchema(limits: { min: number; max: number; default: number }) {
   const message = `Enter a whole number of seconds from ${limits.min} to ${limits.max}.`;
   return z.number({ error: message }).int(message).min(limits.min, message).max(limits.max, message).default(limits.default);
@@ -138,6 +167,8 @@ const applicationFieldsSchema = z.object({
   /** Offer an emailed code as the second step even to people with a passkey, authenticator app or phone (issue 11, item 7). */
   emailCodeWithStrongFactor: z.boolean({ error: "emailCodeWithStrongFactor is true or false." }).default(false),
   jwks: jwksSchema.nullish().transform((v) => v ?? null),
+  allowedScopes: allowedScopesSchema,
+  allowedResources: allowedResourcesSchema,
 });
 
 /**
@@ -213,6 +244,9 @@ export function applicationInputFromForm(form: FormData): Record<string, unknown
     mfaPolicy: text("mfaPolicy") || undefined,
     emailCodeWithStrongFactor: form.get("emailCodeWithStrongFactor") === "on",
     jwks,
+    // Space- or line-separated, as scope strings are written.
+    allowedScopes: (text("allowedScopes") ?? "").split(/\s+/).filter(Boolean),
+    allowedResources: lines("allowedResources"),
   };
 }
 
@@ -231,6 +265,7 @@ const REGISTRATION_FIELDS = {
   backchannelLogoutUri: "backchannel_logout_uri",
   logoUri: "logo_uri",
   jwks: "jwks",
+  allowedScopes: "scope",
 } as const;
 
 const DEFAULT_CLIENT_NAME = "Unnamed application";
@@ -255,6 +290,8 @@ export const registrationRequestSchema = z
       logo_uri: z.string().optional(),
       jwks: z.unknown().optional(),
       jwks_uri: z.unknown().optional(),
+      // RFC 7591 §2: space-separated scope values the client may request.
+      scope: z.string({ error: "scope is a space-separated string." }).max(4000).optional(),
     },
     { error: "The request body must be a JSON object of client metadata." },
   )
@@ -287,6 +324,8 @@ export const registrationRequestSchema = z
       mfaPolicy: "default",
       emailCodeWithStrongFactor: false,
       jwks: (m.jwks ?? null) as Jwks | null,
+      allowedScopes: (m.scope ?? "").split(" ").filter(Boolean),
+      allowedResources: [],
     }),
   )
   .pipe(applicationInputSchema);
@@ -321,6 +360,7 @@ export interface RegistrationResponse {
   backchannel_logout_uri?: string;
   logo_uri?: string;
   jwks?: Jwks;
+  scope?: string;
 }
 
 // ---- Response DTOs ------------------------------------------------------------------------------
@@ -344,6 +384,8 @@ export const applicationDtoSchema = z.object({
   mfaPolicy: z.enum(MFA_POLICIES),
   emailCodeWithStrongFactor: z.boolean(),
   jwks: jwksSchema.nullable(),
+  allowedScopes: z.array(z.string()),
+  allowedResources: z.array(z.string()),
   /** A secret is set (confidential clients using client_secret_basic or client_secret_post). */
   hasSecret: z.boolean(),
   secretRotatedAt: z.date().nullable(),
@@ -357,12 +399,14 @@ export type ApplicationDto = z.infer<typeof applicationDtoSchema>;
 /** The same DTO; the name the protocol code (token endpoint, authorization endpoint) reads it by. */
 export type ClientDto = ApplicationDto;
 
+/** RFC 7591 §3 leaves it to us: an initial access token lives 30 days at most. */
+export const INITIAL_ACCESS_TOKEN_MAX_TTL_SECONDS = 30 * 86_400;
+
 export const initialAccessTokenTtlOptions = {
   "3600": "1 hour",
   "86400": "1 day",
   "604800": "7 days",
   "2592000": "30 days",
-  never: "Never expires",
 } as const;
 
 export const initialAccessTokenFormSchema = z.object({
@@ -373,14 +417,22 @@ export const initialAccessTokenFormSchema = z.object({
     .max(100, "Use at most 100 characters.")
     .refine((v) => !UNSAFE_CHARS.test(v), "Remove invisible or control characters."),
   ttl: z
-    .enum(Object.keys(initialAccessTokenTtlOptions) as [keyof typeof initialAccessTokenTtlOptions], { error: "Choose how long the token is valid." })
-    .transform((v) => (v === "never" ? null : Number(v))),
+    .enum(Object.keys(initialAccessTokenTtlOptions) as [keyof typeof initialAccessTokenTtlOptions], { error: "Choose how long the token is valid (30 days at most)." })
+    .transform(Number),
+  /** A checkbox: "on" when the token may register several clients. */
+  multiUse: z
+    .string()
+    .nullish()
+    .transform((v) => v === "on"),
 });
 
 export interface InitialAccessTokenDto {
   id: string;
   label: string;
   createdAt: Date;
-  expiresAt: Date | null;
+  expiresAt: Date;
+  multiUse: boolean;
+  /** When a single-use token registered its client. */
+  usedAt: Date | null;
   revokedAt: Date | null;
 }

@@ -22,6 +22,8 @@ export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
     mfaPolicy: a.mfaPolicy,
     emailCodeWithStrongFactor: a.emailCodeWithStrongFactor,
     jwks: a.jwks ?? null,
+    allowedScopes: a.allowedScopes,
+    allowedResources: a.allowedResources,
     hasSecret: a.clientSecretHash !== null,
     secretRotatedAt: a.clientSecretRotatedAt,
     disabled: a.disabledAt !== null,

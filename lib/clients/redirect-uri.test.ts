@@ -31,7 +31,7 @@ describe("matchRedirectUri: exact match (ARCHITECTURE.md §4)", () => {
     ["percent-encoding", "https://app.example.com/%63allback"],
     ["the empty string", ""],
   ])("refuses %s", (_why, requested) => {
-    expect(matchRedirectUri(registered, requested)).toBe(false);
+    expect(matchRedirectUri(registered, requested, { nativeClient: true })).toBe(false);
   });
 
   it("matches nothing when nothing is registered", () => {
@@ -49,8 +49,17 @@ describe("matchRedirectUri: loopback ports (RFC 8252 §7.3)", () => {
     "http://[::1]:49152/cb?x=1",
     "http://[::1]/cb?x=1",
     "http://localhost:3000/native",
-  ])("accepts any port: %s", (requested) => {
-    expect(matchRedirectUri(registered, requested)).toBe(true);
+  ])("accepts any port for a native (public) client: %s", (requested) => {
+    expect(matchRedirectUri(registered, requested, { nativeClient: true })).toBe(true);
+  });
+
+  it("never relaxes the port for a confidential (web) client, nor by default", () => {
+    expect(matchRedirectUri(registered, "http://127.0.0.1/callback", { nativeClient: false })).toBe(true);
+    expect(matchRedirectUri(registered, "http://[::1]:8080/cb?x=1", { nativeClient: false })).toBe(true);
+    for (const requested of ["http://127.0.0.1:51004/callback", "http://[::1]:49152/cb?x=1", "http://[::1]/cb?x=1", "http://localhost:3000/native"]) {
+      expect(matchRedirectUri(registered, requested, { nativeClient: false }), requested).toBe(false);
+      expect(matchRedirectUri(registered, requested), requested).toBe(false);
+    }
   });
 
   it.each([
@@ -68,12 +77,12 @@ describe("matchRedirectUri: loopback ports (RFC 8252 §7.3)", () => {
     ["a non-canonical loopback spelling", "http://127.1:5000/callback"],
     ["an uppercase scheme", "HTTP://127.0.0.1:5000/callback"],
   ])("refuses %s", (_why, requested) => {
-    expect(matchRedirectUri(registered, requested)).toBe(false);
+    expect(matchRedirectUri(registered, requested, { nativeClient: true })).toBe(false);
   });
 
   it("does not relax ports for non-loopback http or https", () => {
-    expect(matchRedirectUri(["https://app.example.com/cb"], "https://app.example.com:444/cb")).toBe(false);
-    expect(matchRedirectUri(["http://192.168.1.2/cb"], "http://192.168.1.2:81/cb")).toBe(false);
+    expect(matchRedirectUri(["https://app.example.com/cb"], "https://app.example.com:444/cb", { nativeClient: true })).toBe(false);
+    expect(matchRedirectUri(["http://192.168.1.2/cb"], "http://192.168.1.2:81/cb", { nativeClient: true })).toBe(false);
   });
 });
 

@@ -1,7 +1,8 @@
 // Redirect URI rules for registration and for the authorization request (ARCHITECTURE.md §4: exact
 // match). Registration accepts https, http on a loopback host (RFC 8252 §7.3, §8.3) and private-use
 // schemes of native apps (RFC 8252 §7.1); never a fragment (RFC 6749 §3.1.2). Matching is exact
-// string comparison, except that a loopback redirect may use any port (RFC 8252 §7.3).
+// string comparison, except that a native (public) client's loopback redirect may use any port
+// (RFC 8252 §7.3); a confidential web client's loopback URI must match exactly, port included.
 // Pure functions, no server-only imports: the admin forms bundle this through clients.schema.ts.
 
 export const URI_MAX_LENGTH = 2000;
@@ -68,13 +69,16 @@ export function uriProblem(raw: string, kind: UriKind): string | null {
 
 /**
  * Is `requested` one of the `registered` redirect URIs? Exact, case-sensitive string comparison:
- * no normalisation, no trailing-slash or prefix leniency. The one exception is RFC 8252 §7.3: a
- * native app listening on a loopback address gets an ephemeral port, so an http loopback URI
- * matches a registered one with the same host, path and query whatever the port of either.
+ * no normalisation, no trailing-slash or prefix leniency. The one exception is RFC 8252 §7.3, for
+ * native apps only (`nativeClient`: public clients): a native app listening on a loopback address
+ * gets an ephemeral port, so an http loopback URI matches a registered one with the same host,
+ * path and query whatever the port of either. A confidential client is a server: it has a fixed
+ * port, and any other local process must not be able to receive its codes.
  */
-export function matchRedirectUri(registered: readonly string[], requested: string): boolean {
+export function matchRedirectUri(registered: readonly string[], requested: string, opts: { nativeClient?: boolean } = {}): boolean {
   if (!requested || requested.length > URI_MAX_LENGTH || requested.includes("#")) return false;
   if (registered.includes(requested)) return true;
+  if (!opts.nativeClient) return false;
   const req = withoutLoopbackPort(requested);
   if (req === null) return false;
   return registered.some((r) => withoutLoopbackPort(r) === req);

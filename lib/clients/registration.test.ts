@@ -6,6 +6,7 @@ import { parseConfig, reloadConfig } from "@/lib/config";
 import {
   authenticateClient,
   ClientError,
+  createApplication,
   createInitialAccessToken,
   findClientByClientId,
   listInitialAccessTokens,
@@ -53,11 +54,44 @@ describe("initial access tokens", () => {
     await expect(revokeInitialAccessToken(admin, initialAccessToken.id, {})).rejects.toMatchObject({ code: "not_found" });
   });
 
-  it("expire", async () => {
+  it("expire, within 30 days at most", async () => {
     const { token } = await createInitialAccessToken(admin, "Short", 60);
     expect(await verifyInitialAccessToken(token, new Date(Date.now() + 61_000))).toBeNull();
-    const { token: forever } = await createInitialAccessToken(admin, "Forever", null);
-    expect(await verifyInitialAccessToken(forever, new Date(Date.now() + 10 * 365 * 86_400_000))).not.toBeNull();
+    const { token: longest, initialAccessToken } = await createInitialAccessToken(admin, "Longest", 30 * 86_400);
+    expect(initialAccessToken.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
+    expect(await verifyInitialAccessToken(longest, new Date(Date.now() + 30 * 86_400_000 + 1000))).toBeNull();
+    // No token that never expires, and none beyond 30 days.
+    await expect(createInitialAccessToken(admin, "Forever", 31 * 86_400)).rejects.toMatchObject({ code: "invalid_input" });
+  });
+
+  it("are spent by one registration unless created as multi-use", async () => {
+    const { token, initialAccessToken } = await createInitialAccessToken(admin, "Once");
+    expect(initialAccessToken).toMatchObject({ multiUse: false, usedAt: null });
+    await registerClient(token, metadata, {});
+    expect((await registrationError(token, metadata)).code).toBe("invalid_token");
+    expect(await verifyInitialAccessToken(token)).toBeNull();
+    expect((await listInitialAccessTokens(admin)).find((x) => x.id === initialAccessToken.id)?.usedAt).toBeInstanceOf(Date);
+
+    const multi = await createInitialAccessToken(admin, "Many", 3600, {}, { multiUse: true });
+    expect(multi.initialAccessToken.multiUse).toBe(true);
+    await registerClient(multi.token, metadata, {});
+    await registerClient(multi.token, metadata, {});
+    expect(await verifyInitialAccessToken(multi.token)).not.toBeNull();
+  });
+
+  it("a single-use token registers one client even when two registrations race", async () => {
+    const { token } = await createInitialAccessToken(admin, "Race");
+    const before = await t.db().application.count();
+    const results = await Promise.allSettled([registerClient(token, metadata, {}), registerClient(token, metadata, {})]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "invalid_token" } });
+    expect(await t.db().application.count()).toBe(before + 1);
+  });
+
+  it("a registration refused for its metadata does not spend the token", async () => {
+    const { token } = await createInitialAccessToken(admin, "Retry");
+    expect((await registrationError(token, { ...metadata, redirect_uris: ["http://evil.example/cb"] })).code).toBe("invalid_redirect_uri");
+    await expect(registerClient(token, metadata, {})).resolves.toMatchObject({ client_name: "Partner app" });
   });
 
   it("are for administrators only", async () => {
@@ -107,6 +141,13 @@ describe("registerClient (RFC 7591 §3)", () => {
     expect(JSON.stringify({ ...event, id: undefined })).not.toContain(r.client_secret!);
   });
 
+  it("takes `scope` as the client's allowed scopes and answers with it", async () => {
+    const { token } = await createInitialAccessToken(admin, "Backend");
+    const r = await registerClient(token, { client_name: "Backend", grant_types: ["client_credentials"], scope: "reports:read reports:write" }, {});
+    expect(r.scope).toBe("reports:read reports:write");
+    expect((await findClientByClientId(r.client_id))?.allowedScopes).toEqual(["reports:read", "reports:write"]);
+  });
+
   it("registers a public client without a secret", async () => {
     const { token } = await createInitialAccessToken(admin, "Native");
     const r = await registerClient(token, { client_name: "CLI", redirect_uris: ["http://127.0.0.1/cb"], token_endpoint_auth_method: "none" }, {});
@@ -115,10 +156,11 @@ describe("registerClient (RFC 7591 §3)", () => {
     expect((await findClientByClientId(r.client_id))?.type).toBe("public");
   });
 
-  it("accepts the environment token", async () => {
+  it("accepts the environment token, which stays multi-use", async () => {
     setRegistrationToken(crypto.randomBytes(32).toString("base64url"));
     const r = await registerClient(process.env.OIDC_REGISTRATION_TOKEN, metadata, {});
     expect(r.client_id).toBeTruthy();
+    expect((await registerClient(process.env.OIDC_REGISTRATION_TOKEN, metadata, {})).client_id).not.toBe(r.client_id);
   });
 
   it("refuses a missing, unknown or revoked token before looking at the metadata", async () => {
@@ -127,6 +169,31 @@ describe("registerClient (RFC 7591 §3)", () => {
     const { token, initialAccessToken } = await createInitialAccessToken(admin, "Revoked");
     await revokeInitialAccessToken(admin, initialAccessToken.id, {});
     expect((await registrationError(token, metadata)).code).toBe("invalid_token");
+  });
+
+  it("refuses a back-channel logout URI on an internal address (SSRF), in registration and in the console", async () => {
+    const { token } = await createInitialAccessToken(admin, "Internal", 3600, {}, { multiUse: true });
+    const before = await t.db().application.count();
+    for (const uri of ["https://169.254.169.254/latest/meta-data/", "https://10.0.0.5/bcl", "https://192.168.1.1/bcl", "https://[fd00::1]/bcl", "https://metadata.google.internal/x", "http://127.0.0.1:4000/bcl", "http://localhost:4000/bcl"]) {
+      const e = await registrationError(token, { ...metadata, backchannel_logout_uri: uri });
+      expect(e.code, uri).toBe("invalid_client_metadata");
+      expect(e.message).toMatch(/^backchannel_logout_uri: Portico does not call internal addresses/);
+      await expect(createApplication(admin, { name: "Web", type: "confidential", redirectUris: ["https://rp.example.com/cb"], backchannelLogoutUri: uri }, {}), uri).rejects.toMatchObject({
+        code: "invalid_input",
+        details: { field: "backchannelLogoutUri" },
+      });
+    }
+    expect(await t.db().application.count()).toBe(before);
+    // A public name is accepted (its addresses are checked when Portico calls it); loopback when allowed.
+    await expect(registerClient(token, { ...metadata, backchannel_logout_uri: "https://rp.example.com/bcl" }, {})).resolves.toMatchObject({ backchannel_logout_uri: "https://rp.example.com/bcl" });
+    process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+    reloadConfig();
+    try {
+      await expect(registerClient(token, { ...metadata, backchannel_logout_uri: "http://127.0.0.1:4000/bcl" }, {})).resolves.toMatchObject({ client_id: expect.any(String) });
+    } finally {
+      delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+      reloadConfig();
+    }
   });
 
   it("refuses bad metadata with the RFC 7591 §3.2.2 codes and registers nothing", async () => {

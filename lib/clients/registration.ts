@@ -1,6 +1,8 @@
 // Dynamic client registration (RFC 7591, OIDC Dynamic Client Registration 1.0), open only to callers
 // holding an initial access token (RFC 7591 §3: "protected registration"): one an administrator
-// created (stored as SHA-256, shown once), or the deployment's OIDC_REGISTRATION_TOKEN.
+// created (stored as SHA-256, shown once; expires within 30 days; single use unless created as
+// multi-use), or the deployment's OIDC_REGISTRATION_TOKEN (multi-use by nature: it lives in the
+// environment until the operator changes it).
 import "server-only";
 import { config } from "@/lib/config";
 import { recordAudit, type RequestContext } from "@/lib/audit";
@@ -11,6 +13,7 @@ import {
   applicationIdSchema,
   registrationErrorOf,
   registrationRequestSchema,
+  INITIAL_ACCESS_TOKEN_MAX_TTL_SECONDS,
   type InitialAccessTokenDto,
   type RegistrationResponse,
 } from "./clients.schema";
@@ -19,10 +22,11 @@ import {
   insertInitialAccessToken,
   listInitialAccessTokenRows,
   revokeInitialAccessTokenRow,
+  spendInitialAccessToken,
   withTransaction,
   type InitialAccessTokenRecord,
 } from "./clients.repo";
-import { assertAdmin, insertNewApplication } from "./applications";
+import { assertAdmin, callbackUriProblem, insertNewApplication } from "./applications";
 
 export const DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 /** The deployment's registration token (validated at start by lib/config: 32+ characters), if any. */
@@ -31,28 +35,33 @@ function registrationTokenFromEnvironment(): string | undefined {
 }
 
 function toTokenDto(t: InitialAccessTokenRecord): InitialAccessTokenDto {
-  return { id: t.id, label: t.label, createdAt: t.createdAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt };
+  return { id: t.id, label: t.label, createdAt: t.createdAt, expiresAt: t.expiresAt, multiUse: t.multiUse, usedAt: t.usedAt, revokedAt: t.revokedAt };
 }
 
 /**
  * Creates an initial access token for dynamic registration; the token is returned once.
- * `ttlSeconds`: undefined for the default (7 days), null for a token that never expires.
+ * `ttlSeconds`: default 7 days, at most 30 days. Single use (one registration) unless `multiUse`.
  */
 export async function createInitialAccessToken(
   actor: Actor,
   label: string,
-  ttlSeconds?: number | null,
+  ttlSeconds?: number,
   ctx: RequestContext = {},
+  opts: { multiUse?: boolean } = {},
 ): Promise<{ token: string; initialAccessToken: InitialAccessTokenDto }> {
   assertAdmin(actor);
   const cleanLabel = label.trim().slice(0, 100);
   if (!cleanLabel) throw new ClientError("invalid_input", "Enter a label.", { field: "label", fieldErrors: { label: "Enter a label." } });
-  const ttl = ttlSeconds === undefined ? DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS : ttlSeconds;
-  if (ttl !== null && (!Number.isInteger(ttl) || ttl < 60)) throw new ClientError("invalid_input", "The lifetime must be at least 60 seconds.", { field: "ttl" });
+  const ttl = ttlSeconds ?? DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > INITIAL_ACCESS_TOKEN_MAX_TTL_SECONDS) {
+    const message = "The lifetime must be from 60 seconds to 30 days.";
+    throw new ClientError("invalid_input", message, { field: "ttl", fieldErrors: { ttl: message } });
+  }
+  const multiUse = opts.multiUse === true;
   const token = randomToken();
   const row = await withTransaction(async (tx) => {
     const created = await insertInitialAccessToken(
-      { tokenHash: sha256Hex(token), label: cleanLabel, createdBy: actor.id, expiresAt: ttl === null ? null : new Date(Date.now() + ttl * 1000) },
+      { tokenHash: sha256Hex(token), label: cleanLabel, createdBy: actor.id, expiresAt: new Date(Date.now() + ttl * 1000), multiUse },
       tx,
     );
     await recordAudit(
@@ -62,7 +71,7 @@ export async function createInitialAccessToken(
         target: { type: "initial_access_token", id: created.id },
         result: "success",
         context: ctx,
-        details: { label: created.label, expiresAt: created.expiresAt?.toISOString() ?? null },
+        details: { label: created.label, expiresAt: created.expiresAt.toISOString(), multiUse },
       },
       tx,
     );
@@ -91,14 +100,14 @@ export async function revokeInitialAccessToken(actor: Actor, id: string, ctx: Re
 
 export type VerifiedInitialAccessToken = { source: "database"; id: string; label: string } | { source: "environment" };
 
-/** The token's identity when it may register clients now; null when unknown, expired or revoked. */
+/** The token's identity when it may register clients now; null when unknown, expired, revoked or spent. */
 export async function verifyInitialAccessToken(token: string | null | undefined, now = new Date()): Promise<VerifiedInitialAccessToken | null> {
   if (!token || token.length > 512) return null;
   const fromEnv = registrationTokenFromEnvironment();
   if (fromEnv && safeEqual(token, fromEnv)) return { source: "environment" };
   // A lookup by the SHA-256 of a 256-bit token: timing reveals nothing about a token nobody has.
   const row = await findInitialAccessTokenByHash(sha256Hex(token));
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  if (!row || row.revokedAt || row.expiresAt <= now || (!row.multiUse && row.usedAt)) return null;
   return { source: "database", id: row.id, label: row.label };
 }
 
@@ -114,11 +123,21 @@ export async function registerClient(initialAccessToken: string | null | undefin
     const { error, error_description } = registrationErrorOf(parsed.error);
     throw new ClientError(error, error_description);
   }
+  // RFC 7591 §3.2.2: a URI the server will not call is invalid client metadata.
+  const callback = callbackUriProblem(parsed.data.backchannelLogoutUri);
+  if (callback) throw new ClientError("invalid_client_metadata", `backchannel_logout_uri: ${callback}`);
   const { application: a, clientSecret } = await insertNewApplication(parsed.data, {
     createdVia: "dynamic",
     actor: { type: "system" },
     context: ctx,
     details: { initialAccessToken: granted.source === "database" ? granted.id : "environment" },
+    // Spent in the same transaction as the client it registers: a failed insert leaves it unspent,
+    // and of two concurrent registrations with one single-use token only one commits.
+    beforeInsert: async (tx) => {
+      if (granted.source === "database" && !(await spendInitialAccessToken(granted.id, new Date(), tx))) {
+        throw new ClientError("invalid_token", "A valid initial access token is required to register a client.");
+      }
+    },
   });
   return {
     client_id: a.clientId,
@@ -135,5 +154,6 @@ export async function registerClient(initialAccessToken: string | null | undefin
     ...(a.backchannelLogoutUri ? { backchannel_logout_uri: a.backchannelLogoutUri } : {}),
     ...(a.logoUri ? { logo_uri: a.logoUri } : {}),
     ...(a.jwks ? { jwks: a.jwks } : {}),
+    ...(a.allowedScopes.length ? { scope: a.allowedScopes.join(" ") } : {}),
   };
 }

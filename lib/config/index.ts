@@ -60,6 +60,10 @@ const envSchema = z.object({
   RISK_ALERT_EMAIL: z.email("RISK_ALERT_EMAIL must be an email address").optional(),
   RISK_ALERT_WEBHOOK_URL: z.url("RISK_ALERT_WEBHOOK_URL must be a URL").optional(),
   RISK_ALERT_WEBHOOK_SECRET: z.string().trim().min(32, "RISK_ALERT_WEBHOOK_SECRET must be at least 32 characters").optional(),
+  // Outbound requests to supplied URLs (lib/outbound/safe-fetch.ts) refuse loopback and private
+  // addresses; development and tests with local stand-in servers opt in. Metadata/link-local: never.
+  OUTBOUND_ALLOW_LOOPBACK: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
+  OUTBOUND_ALLOW_PRIVATE: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
   // RFC 7591 §3: a deployment-wide initial access token for dynamic client registration.
   OIDC_REGISTRATION_TOKEN: z
     .string()
@@ -111,6 +115,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (c.RISK_ALERT_WEBHOOK_URL && !c.RISK_ALERT_WEBHOOK_SECRET) {
     throw new Error("Invalid Portico configuration: RISK_ALERT_WEBHOOK_URL needs RISK_ALERT_WEBHOOK_SECRET (the key its signatures are made with).");
+  }
+  // Fail at start rather than at the first send: the outbound guard refuses loopback by default.
+  for (const [name, url] of [["SMS_GATEWAY_URL", c.SMS_GATEWAY_URL], ["RISK_ALERT_WEBHOOK_URL", c.RISK_ALERT_WEBHOOK_URL]] as const) {
+    if (url && !c.OUTBOUND_ALLOW_LOOPBACK && /^https?:\/\/(localhost|127\.[\d.]+|\[::1\])(:\d+)?(\/|$)/i.test(url)) {
+      throw new Error(`Invalid Portico configuration: ${name} is on this machine (loopback); set OUTBOUND_ALLOW_LOOPBACK=1 to let Portico call it.`);
+    }
   }
   if (c.SMS_GATEWAY_URL && !c.SMS_GATEWAY_TOKEN) {
     throw new Error("Invalid Portico configuration: SMS_GATEWAY_URL needs SMS_GATEWAY_TOKEN (the gateway's bearer token).");

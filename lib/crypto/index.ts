@@ -21,6 +21,7 @@ export function safeEqual(a: string, b: string): boolean {
 }
 
 const VERSION = "v1";
+const TAG_BYTES = 16;
 
 /**
  * AES-256-GCM with a key derived from PORTICO_SECRET for `purpose`; the purpose is also bound as
@@ -29,7 +30,7 @@ const VERSION = "v1";
  */
 export function encryptAtRest(plaintext: string, purpose: string): string {
   const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv("aes-256-gcm", deriveKey(`at-rest:${purpose}`), iv);
+  const cipher = crypto.createCipheriv("aes-256-gcm", deriveKey(`at-rest:${purpose}`), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(purpose));
   const ct = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ct.toString("base64url")].join(".");
@@ -38,8 +39,12 @@ export function encryptAtRest(plaintext: string, purpose: string): string {
 export function decryptAtRest(sealed: string, purpose: string): string {
   const [version, iv, tag, ct] = sealed.split(".");
   if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error("unrecognised ciphertext format");
-  const decipher = crypto.createDecipheriv("aes-256-gcm", deriveKey(`at-rest:${purpose}`), Buffer.from(iv, "base64url"));
+  // Node accepts GCM tags down to 4 bytes unless told the length; a short tag is forgeable by trial
+  // (NIST SP 800-38D §5.2.1.2, Appendix C): only the full 16 bytes we write are accepted.
+  const authTag = Buffer.from(tag, "base64url");
+  if (authTag.length !== TAG_BYTES) throw new Error("unrecognised ciphertext format");
+  const decipher = crypto.createDecipheriv("aes-256-gcm", deriveKey(`at-rest:${purpose}`), Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
   decipher.setAAD(Buffer.from(purpose));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  decipher.setAuthTag(authTag);
   return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
 }

@@ -16,7 +16,7 @@ let basic: string;
 beforeAll(async () => {
   await ensureSigningKeys();
   const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
-  const created = await createApplication(admin, { name: "Backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"] }, {});
+  const created = await createApplication(admin, { name: "Backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"], allowedScopes: ["reports:read"] }, {});
   basic = `Basic ${Buffer.from(`${encodeURIComponent(created.application.clientId)}:${encodeURIComponent(created.clientSecret!)}`).toString("base64")}`;
   server = http.createServer((req, res) => {
     if (!serveProtocolRequest(req, res)) {

@@ -49,11 +49,14 @@ async function withPhone(now = new Date()) {
 beforeAll(async () => {
   process.env.SMS_GATEWAY_URL = await gateway.listen();
   process.env.SMS_GATEWAY_TOKEN = "gateway-token-0123456789";
+  // The gateway is a local stand-in: opt into loopback explicitly (off by default, the SSRF guard).
+  process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
   reloadConfig();
 });
 afterAll(async () => {
   delete process.env.SMS_GATEWAY_URL;
   delete process.env.SMS_GATEWAY_TOKEN;
+  delete process.env.OUTBOUND_ALLOW_LOOPBACK;
   reloadConfig();
   await gateway.close();
 });

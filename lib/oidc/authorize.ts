@@ -238,7 +238,7 @@ async function checkClientAndRedirect(params: AuthorizeParams): Promise<{ client
   const client = await findClientByClientId(params.client_id);
   if (!client || client.disabled) throw new UnsafeRedirectError("unknown_client");
   // OIDC requires redirect_uri; we require it always, and match it exactly (RFC 8252 §7.3 loopback ports aside).
-  if (!params.redirect_uri || !matchRedirectUri(client.redirectUris, params.redirect_uri)) throw new UnsafeRedirectError("invalid_redirect_uri");
+  if (!params.redirect_uri || !matchRedirectUri(client.redirectUris, params.redirect_uri, { nativeClient: client.type === "public" })) throw new UnsafeRedirectError("invalid_redirect_uri");
   return { client, redirectUri: params.redirect_uri };
 }
 

@@ -1,7 +1,7 @@
 // The authorization-code flow end to end at the domain level (real database, real keys), with the
 // negative cases of RFC 6749 / 7636 / OIDC Core. The running server is driven by openid-client in e2e.
 import crypto from "node:crypto";
-import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from "jose";
+import { createLocalJWKSet, jwtVerify, decodeJwt, decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { createApplication, setApplicationDisabled } from "@/lib/clients";
@@ -46,6 +46,8 @@ beforeAll(async () => {
       redirectUris: [REDIRECT],
       grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
       firstParty: true,
+      allowedScopes: ["reports:read", "reports:write"],
+      allowedResources: ["https://api.example.com/reports"],
     }, {})
   ).application as never;
   publicClient = (await createApplication(admin, { name: "SPA", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code"] }, {})).application as never;
@@ -96,6 +98,16 @@ describe("authorization code flow", () => {
     expect(await authorize({ params: baseParams(confidential, { redirect_uri: "https://evil.example/cb" }) }, session, {})).toEqual({ kind: "error_page", reason: "invalid_redirect_uri" });
     expect(await authorize({ params: baseParams(confidential, { redirect_uri: REDIRECT + "/" }) }, session, {})).toEqual({ kind: "error_page", reason: "invalid_redirect_uri" });
     expect(await authorize({ params: { ...baseParams(confidential), client_id: "nope" } }, session, {})).toEqual({ kind: "error_page", reason: "unknown_client" });
+  });
+
+  it("lets only a native (public) client use any port on its loopback redirect URI (RFC 8252 §7.3)", async () => {
+    const loopback = { redirectUris: ["http://127.0.0.1/cb"], grantTypes: ["authorization_code"] as "authorization_code"[] };
+    const web = (await createApplication(admin, { name: "Local web server", type: "confidential", ...loopback }, {})).application as unknown as OidcClient;
+    const native = (await createApplication(admin, { name: "Desktop app", type: "public", ...loopback }, {})).application as unknown as OidcClient;
+    const at = (client: OidcClient, redirect_uri: string) => authorize({ params: baseParams(client, { redirect_uri, scope: "openid" }) }, session, {});
+    expect(await at(web, "http://127.0.0.1:5555/cb")).toEqual({ kind: "error_page", reason: "invalid_redirect_uri" });
+    expect(await at(web, "http://127.0.0.1/cb")).not.toMatchObject({ kind: "error_page" });
+    expect(await at(native, "http://127.0.0.1:5555/cb")).not.toMatchObject({ kind: "error_page" });
   });
 
   it("answers protocol errors on the redirect with state and iss", async () => {
@@ -305,6 +317,35 @@ describe("token endpoint", () => {
     expect((await oauthError(handleTokenRequest(confidential, { grant_type: "client_credentials", scope: "openid" }, {}))).error).toBe("invalid_scope");
     expect((await oauthError(handleTokenRequest(confidential, { grant_type: "password" }, {}))).error).toBe("unsupported_grant_type");
     expect((await oauthError(handleTokenRequest(publicClient, { grant_type: "client_credentials" }, {}))).error).toBe("unauthorized_client");
+  });
+
+  it("client_credentials gives only the client's allowed scopes, and only for its allowed resources (RFC 8707)", async () => {
+    const cc = (body: Record<string, string>, client: OidcClient = confidential) => handleTokenRequest(client, { grant_type: "client_credentials", ...body }, {});
+    // A scope outside the allowed list is refused, alone or next to allowed ones: never silently narrowed.
+    expect((await oauthError(cc({ scope: "admin:everything" }))).error).toBe("invalid_scope");
+    expect((await oauthError(cc({ scope: "reports:read admin:everything" }))).error).toBe("invalid_scope");
+    // No scope requested: the whole allowed list (RFC 6749 §3.3's pre-defined default).
+    expect((await cc({})).scope).toBe("reports:read reports:write");
+    expect((await cc({ scope: "reports:write" })).scope).toBe("reports:write");
+
+    // An allowed resource becomes the audience; introspection still answers for it.
+    const forApi = await cc({ scope: "reports:read", resource: "https://api.example.com/reports" });
+    const { payload } = await jwtVerify(forApi.access_token, createLocalJWKSet(await publicJwks()), { issuer: issuer(), audience: "https://api.example.com/reports", typ: "at+jwt" });
+    expect(payload.aud).toBe("https://api.example.com/reports");
+    expect(await introspect(confidential, forApi.access_token, undefined)).toMatchObject({ active: true, aud: "https://api.example.com/reports", scope: "reports:read" });
+    // Without resource: Portico is the audience, as before.
+    expect(decodeJwt((await cc({ scope: "reports:read" })).access_token).aud).toBe(issuer());
+    for (const resource of ["https://evil.example.com/", "https://api.example.com/reports/", "not a uri", "https://api.example.com/reports#x"]) {
+      const e = await oauthError(cc({ scope: "reports:read", resource }));
+      expect(e.error, resource).toBe("invalid_target");
+      expect(e.status).toBe(400);
+    }
+
+    // A client with no allowed scopes gets scope-less tokens only.
+    const bare = (await createApplication(admin, { name: "Bare backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"] }, {})).application as unknown as OidcClient;
+    expect((await oauthError(cc({ scope: "reports:read" }, bare))).error).toBe("invalid_scope");
+    expect((await cc({}, bare)).scope).toBe("");
+    expect((await oauthError(cc({ resource: "https://api.example.com/reports" }, bare))).error).toBe("invalid_target");
   });
 });
 

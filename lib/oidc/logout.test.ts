@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { useTestDatabase, usingPostgres } from "@/test/db";
+import { reloadConfig } from "@/lib/config";
 import { createApplication, type ApplicationDto } from "@/lib/clients";
 import { publicJwks, signJwt } from "@/lib/keys";
 import { deliverDueHttp } from "@/lib/outbound";
@@ -60,6 +61,9 @@ let mail: ApplicationDto; // back-channel logout, RS256
 let plain: ApplicationDto; // no back-channel logout
 
 beforeAll(async () => {
+  // The relying party is a local stand-in: opt into loopback explicitly (the SSRF guard's default is off).
+  process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+  reloadConfig();
   rp = await startReceiver();
   const base = { type: "confidential" as const, grantTypes: ["authorization_code", "refresh_token"] as ("authorization_code" | "refresh_token")[] };
   shop = (
@@ -81,6 +85,8 @@ beforeAll(async () => {
   plain = (await createApplication(admin, { ...base, name: "Plain", redirectUris: ["https://plain.example.com/cb"], postLogoutRedirectUris: ["https://plain.example.com/bye"] }, ctx)).application;
 });
 afterAll(async () => {
+  delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+  reloadConfig();
   await rp?.close();
 });
 beforeEach(async () => {
@@ -193,7 +199,7 @@ describe("RP-initiated logout", () => {
     );
     expect(outcome).toEqual({
       kind: "logout",
-      request: { clientId: shop.clientId, clientName: "Shop", postLogoutRedirectUri: "https://shop.example.com/bye?from=portico", state: "xyz 1&2" },
+      request: { clientId: shop.clientId, clientName: "Shop", postLogoutRedirectUri: "https://shop.example.com/bye?from=portico", state: "xyz 1&2", hinted: true },
     });
     if (outcome.kind !== "logout") return;
     expect(postLogoutRedirect(outcome.request)).toBe("https://shop.example.com/bye?from=portico&state=xyz+1%262");
@@ -228,6 +234,30 @@ describe("RP-initiated logout", () => {
     const hint = await idToken({ sub: crypto.randomUUID(), sid: crypto.randomUUID() });
     const outcome = await validateRpLogout({ id_token_hint: hint, post_logout_redirect_uri: "https://shop.example.com/bye" }, null);
     expect(outcome).toMatchObject({ kind: "signed_out", request: { postLogoutRedirectUri: "https://shop.example.com/bye" } });
+  });
+
+  it("without a valid hint, client_id and a registered URI never redirect straight away (no open redirector)", async () => {
+    const params = { client_id: plain.clientId, post_logout_redirect_uri: "https://plain.example.com/bye", state: "s" };
+    // No session in this browser: the confirmation page (a click), not a redirect.
+    const outcome = await validateRpLogout(params, null);
+    expect(outcome).toEqual({ kind: "confirm", request: { clientId: plain.clientId, clientName: "Plain", postLogoutRedirectUri: "https://plain.example.com/bye", state: "s" } });
+    if (outcome.kind !== "confirm") return;
+    // The sealed request keeps saying so (the page then shows a link instead of redirecting).
+    expect((await openRpLogoutRequest(sealRpLogoutRequest(outcome.request)))?.hinted).toBeUndefined();
+    // Nothing to redirect to and no session: the signed-out page, as before.
+    expect((await validateRpLogout({ client_id: plain.clientId }, null)).kind).toBe("signed_out");
+  });
+
+  it("takes only an ID token as id_token_hint: Portico's access and logout tokens are refused", async () => {
+    const { user, session } = await signedIn("hal@example.com");
+    const iat = epoch(new Date());
+    const claims = { iss: issuer(), aud: shop.clientId, sub: user.id, sid: session.id, iat, exp: iat + 600 };
+    const idHint = await signJwt(claims, { alg: "ES256", typ: "JWT" });
+    expect((await validateRpLogout({ id_token_hint: idHint }, { id: session.id, userId: user.id })).kind).toBe("logout");
+    for (const typ of ["at+jwt", "logout+jwt"]) {
+      const other = await signJwt({ ...claims, client_id: shop.clientId, scope: "openid" }, { alg: "ES256", typ });
+      expect(await validateRpLogout({ id_token_hint: other }, { id: session.id, userId: user.id }), typ).toEqual({ kind: "error", reason: "invalid_id_token_hint" });
+    }
   });
 
   it("refuses an unregistered or merely similar post_logout_redirect_uri (never redirects)", async () => {

@@ -7,7 +7,11 @@
 // - RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2-3): validates id_token_hint
 //   (Portico-signed, expired allowed), client_id and post_logout_redirect_uri (exact match against
 //   the client's registration, §3; otherwise never redirect), and decides whether to sign out at
-//   once (the hint names the current session) or to ask the user first (§2: logout CSRF).
+//   once (the hint names the current session) or to ask the user first (§2: logout CSRF). Without
+//   a valid hint the browser is never sent on to the client's URI without a click on Portico's page:
+//   client_id and a registered URI alone would make Portico an open redirector for any client.
+//   The hint must be an ID token (JOSE typ "JWT" as Portico signs them): access tokens (at+jwt) and
+//   logout tokens (logout+jwt) carry sub and aud too, and are refused.
 import "server-only";
 import { z } from "zod";
 import { recordAudit, type RequestContext } from "@/lib/audit";
@@ -21,6 +25,8 @@ import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, r
 import { parseScope } from "./scopes";
 
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+/** The JOSE typ Portico signs ID tokens with (tokens.ts); access tokens are at+jwt (RFC 9068). */
+const ID_TOKEN_TYP = "JWT";
 /** Back-Channel Logout 1.0 §4: logout tokens should expire within two minutes. */
 export const LOGOUT_TOKEN_LIFETIME_SECONDS = 120;
 
@@ -159,6 +165,8 @@ export interface RpLogoutRequest {
   clientName?: string;
   postLogoutRedirectUri?: string;
   state?: string;
+  /** A valid id_token_hint came with it: the redirect may follow without a click. */
+  hinted?: true;
 }
 
 export interface RpLogoutSession {
@@ -195,8 +203,8 @@ export async function validateRpLogout(raw: Record<string, string>, session: RpL
   let claims: { sub?: string; sid?: string } | null = null;
   if (hint) {
     try {
-      // §2: the OP need not care that the hint expired; its signature and issuer must hold.
-      const verified = await verifyJwt(hint, { issuer: issuer(), allowExpired: true, now });
+      // §2: the OP need not care that the hint expired; its signature, issuer and type must hold.
+      const verified = await verifyJwt(hint, { issuer: issuer(), typ: ID_TOKEN_TYP, allowExpired: true, now });
       const aud = audienceOf(verified.payload.aud);
       if (!aud || typeof verified.payload.sub !== "string") return { kind: "error", reason: "invalid_id_token_hint" };
       // §2: client_id, when also given, must be the client the ID token was issued to.
@@ -208,7 +216,7 @@ export async function validateRpLogout(raw: Record<string, string>, session: RpL
     }
   }
 
-  const request: RpLogoutRequest = {};
+  const request: RpLogoutRequest = claims ? { hinted: true } : {};
   if (clientId) {
     const client = await findClientByClientId(clientId);
     if (!client || client.disabled) return { kind: "error", reason: "unknown_client" };
@@ -224,7 +232,8 @@ export async function validateRpLogout(raw: Record<string, string>, session: RpL
     return { kind: "error", reason: "post_logout_redirect_uri_without_client" };
   }
 
-  if (!session) return { kind: "signed_out", request };
+  // No session to end; still, without a hint, only a click on Portico's page leads to the client's URI.
+  if (!session) return { kind: request.postLogoutRedirectUri && !request.hinted ? "confirm" : "signed_out", request };
   // Without a sid, the subject is the best the hint can say: the same user in this browser.
   const sameSession = claims && (claims.sid ? claims.sid === session.id : claims.sub === session.userId);
   return { kind: sameSession ? "logout" : "confirm", request };
@@ -276,6 +285,7 @@ const sealedSchema = z.object({
   clientName: z.string().optional(),
   postLogoutRedirectUri: z.string().optional(),
   state: z.string().optional(),
+  hinted: z.literal(true).optional(),
   exp: z.number(),
 });
 

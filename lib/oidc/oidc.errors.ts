@@ -22,7 +22,9 @@ export type OAuthErrorCode =
   | "insufficient_scope"
   | "authorization_pending"
   | "slow_down"
-  | "expired_token";
+  | "expired_token"
+  // RFC 8707 §2: the resource indicator is invalid, unknown or not allowed for the client.
+  | "invalid_target";
 
 export class OAuthError extends Error {
   constructor(

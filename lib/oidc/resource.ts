@@ -31,12 +31,17 @@ interface AccessTokenClaims {
   iat: number;
   auth_time?: number;
   gty?: string;
+  aud?: string | string[];
 }
 
-/** Signature, issuer, audience, typ and expiry of an access token of ours (RFC 9068 §4); null when any fails. */
-async function verifiedAccessToken(token: string): Promise<AccessTokenClaims | null> {
+/**
+ * Signature, issuer, audience, typ and expiry of an access token of ours (RFC 9068 §4); null when
+ * any fails. `anyAudience`: introspection and revocation answer for tokens Portico issued to the
+ * caller whatever resource they are for (RFC 8707); UserInfo takes only tokens for Portico itself.
+ */
+async function verifiedAccessToken(token: string, anyAudience = false): Promise<AccessTokenClaims | null> {
   try {
-    return (await verifyJwt(token, { issuer: issuer(), audience: issuer(), typ: "at+jwt" })).payload as unknown as AccessTokenClaims;
+    return (await verifyJwt(token, { issuer: issuer(), audience: anyAudience ? undefined : issuer(), typ: "at+jwt" })).payload as unknown as AccessTokenClaims;
   } catch {
     return null;
   }
@@ -64,10 +69,10 @@ function unverifiedClaims(token: string): AccessTokenClaims | null {
  * - a self-contained client_credentials token (and records older than the hash): the signature,
  *   then the revocation list.
  */
-async function activeAccessToken(token: string, claims = unverifiedClaims(token)): Promise<AccessTokenClaims | null> {
+async function activeAccessToken(token: string, claims = unverifiedClaims(token), anyAudience = false): Promise<AccessTokenClaims | null> {
   if (!claims) return null;
   if (claims.gty === CLIENT_CREDENTIALS_GTY) {
-    const verified = await verifiedAccessToken(token);
+    const verified = await verifiedAccessToken(token, anyAudience);
     return verified && verified.gty === CLIENT_CREDENTIALS_GTY && !(await isAccessTokenRevoked(verified.jti)) ? verified : null;
   }
   const record = await findAccessTokenRecord(claims.jti);
@@ -110,9 +115,9 @@ export async function introspect(client: OidcClient, token: string | undefined, 
   if (!token) throw new OAuthError("invalid_request", "token is required");
   if (!isWellFormedToken(token)) return { active: false }; // RFC 7662 §2.2: not a token of ours
   const tryAccess = async () => {
-    const c = await activeAccessToken(token);
+    const c = await activeAccessToken(token, undefined, true);
     if (!c || c.client_id !== client.clientId) return null;
-    return { active: true, token_type: "Bearer", scope: c.scope, client_id: c.client_id, sub: c.sub, exp: c.exp, iat: c.iat, iss: issuer(), aud: issuer(), jti: c.jti };
+    return { active: true, token_type: "Bearer", scope: c.scope, client_id: c.client_id, sub: c.sub, exp: c.exp, iat: c.iat, iss: issuer(), aud: c.aud ?? issuer(), jti: c.jti };
   };
   const tryRefresh = async () => {
     const found = await findRefreshTokenWithGrant(sha256Hex(token));
@@ -150,7 +155,7 @@ export async function revoke(client: OidcClient, token: string | undefined, hint
     }
     return;
   }
-  const access = await activeAccessToken(token);
+  const access = await activeAccessToken(token, undefined, true);
   if (access && access.client_id === client.clientId) {
     if (access.gty === CLIENT_CREDENTIALS_GTY) {
       await insertRevokedAccessToken({ jti: access.jti, clientId: access.client_id, expiresAt: new Date(access.exp * 1000) });

@@ -129,15 +129,38 @@ async function exchangeRefreshToken(client: OidcClient, body: TokenRequestBody, 
   });
 }
 
+/**
+ * RFC 6749 §4.4 with the client's registered limits: every requested scope must be on its allowed
+ * list (else invalid_scope, §5.2: refused, never silently narrowed); no scope requested gives the
+ * whole list (§3.3: the pre-defined default). RFC 8707 §2: a `resource` must be one the client may
+ * name (else invalid_target) and becomes the token's audience.
+ */
 async function clientCredentials(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
   if (client.type !== "confidential") throw new OAuthError("unauthorized_client", "client_credentials needs a confidential client");
-  const scopes = parseScope(body.scope);
+  const requested = parseScope(body.scope);
   // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-  if (scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/.test(s)) || scopes.length > 50) {
+  if (requested.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/.test(s)) || requested.length > 50) {
     throw new OAuthError("invalid_scope", "the scope is malformed");
   }
   // No user is involved: user-information scopes make no sense here (RFC 6749 §4.4).
-  if (scopes.some((s) => isKnownScope(s))) throw new OAuthError("invalid_scope", "OpenID Connect scopes are not available with client_credentials");
+  if (requested.some((s) => isKnownScope(s))) throw new OAuthError("invalid_scope", "OpenID Connect scopes are not available with client_credentials");
+  const allowed = client.allowedScopes.filter((s) => !isKnownScope(s));
+  if (requested.some((s) => !allowed.includes(s))) throw new OAuthError("invalid_scope", "the client is not allowed some of the requested scope");
+  const scopes = requested.length ? requested : allowed;
+  const audience = allowedResource(client, body.resource);
   void ctx; // client_credentials is not audited per token: it would dominate the trail; the client's own changes are.
-  return issueClientCredentialsToken(client, scopes);
+  return issueClientCredentialsToken(client, scopes, { audience });
+}
+
+/** RFC 8707 §2: an absolute URI without a fragment, registered for this client; undefined when none was sent. */
+function allowedResource(client: OidcClient, resource: string | undefined): string | undefined {
+  if (resource === undefined || resource === "") return undefined;
+  let url: URL | null = null;
+  try {
+    url = resource.length <= 2000 ? new URL(resource) : null;
+  } catch {}
+  if (!url || resource.includes("#")) throw new OAuthError("invalid_target", "resource must be an absolute URI without a fragment");
+  // Exact string comparison with the registration, as for redirect URIs.
+  if (!client.allowedResources.includes(resource)) throw new OAuthError("invalid_target", "the client may not request tokens for this resource");
+  return resource;
 }

@@ -39,11 +39,13 @@ export const CLIENT_CREDENTIALS_GTY = "client_credentials";
  * when it is issued (machine tokens are the bulk of a CIAM's token traffic); `sub` is the client
  * (RFC 9068 §2.2) and revocation lists the jti until the token expires (resource.ts).
  */
-export async function issueClientCredentialsToken(client: OidcClient, scopes: string[], now = new Date()): Promise<TokenResponse> {
+export async function issueClientCredentialsToken(client: OidcClient, scopes: string[], opts: { audience?: string; now?: Date } = {}): Promise<TokenResponse> {
+  const now = opts.now ?? new Date();
   const iat = epoch(now);
   const scope = scopes.join(" ");
   const accessToken = await signJwt(
-    { iss: issuer(), sub: client.clientId, aud: issuer(), client_id: client.clientId, scope, gty: CLIENT_CREDENTIALS_GTY, jti: randomToken(18), iat, exp: iat + client.accessTokenTtlSeconds },
+    // RFC 9068 §3 / RFC 8707 §2: aud is the resource the token is for; Portico itself when none was named.
+    { iss: issuer(), sub: client.clientId, aud: opts.audience ?? issuer(), client_id: client.clientId, scope, gty: CLIENT_CREDENTIALS_GTY, jti: randomToken(18), iat, exp: iat + client.accessTokenTtlSeconds },
     { alg: "ES256", typ: "at+jwt", now },
   );
   return { access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope };

@@ -16,6 +16,9 @@ export interface OidcClient {
   firstParty: boolean;
   /** default (the global MFA_POLICY) | off | optional | required */
   mfaPolicy: string;
+  /** client_credentials: the scopes it may obtain, and the resource indicators (RFC 8707) it may name. */
+  allowedScopes: string[];
+  allowedResources: string[];
 }
 
 export interface GrantRecord {

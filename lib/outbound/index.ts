@@ -1,4 +1,5 @@
-// Outbound HTTP POSTs through an outbox table (back-channel logout tokens today, webhooks later).
+// Outbound HTTP POSTs through an outbox table (back-channel logout tokens today, webhooks later),
+// each sent by safeFetch (safe-fetch.ts: SSRF guard at connect time, no redirects, size cap).
 // enqueueHttpDelivery only writes a row (inside the caller's transaction when given); a worker
 // delivers due rows: 2xx is delivered, anything else is retried with exponential backoff up to a
 // per-kind number of attempts. Errors are stored on the row and logged (never the body: it holds
@@ -15,8 +16,11 @@ import {
   type TxClient,
 } from "./outbound.repo";
 import { OutboundError } from "./outbound.errors";
+import { OutboundRequestError, safeFetch, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
 
 export { OutboundError, type OutboundErrorCode } from "./outbound.errors";
+export { OutboundRequestError, checkOutboundUrl, safeFetch, type OutboundRequestErrorCode, type Resolver, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
+export { classifyAddress, refusedHostReason, type AddressClass, type AddressPolicy } from "./address-policy";
 export type { HttpDelivery, TxClient };
 
 /** Longest a single request may take (connect, send, response headers). */
@@ -94,13 +98,11 @@ export async function enqueueHttpDelivery(req: HttpDeliveryRequest, tx?: TxClien
   return row;
 }
 
-export type FetchImpl = (input: string, init: RequestInit) => Promise<Response>;
-
 export interface DeliverHttpOptions {
   limit?: number;
-  /** Tests pass their own; defaults to the global fetch. */
-  fetchImpl?: FetchImpl;
   timeoutMs?: number;
+  /** Tests inject a resolver or a policy; default: the system resolver and the configured policy. */
+  fetchOptions?: Omit<SafeFetchOptions, "timeoutMs">;
 }
 
 class DeliveryFailure extends Error {
@@ -122,24 +124,19 @@ function isPermanentStatus(status: number): boolean {
   return status >= 400 && status < 500 && ![408, 425, 429].includes(status);
 }
 
-async function post(d: HttpDelivery, fetchImpl: FetchImpl, timeoutMs: number): Promise<void> {
-  let res: Response;
+async function post(d: HttpDelivery, opts: SafeFetchOptions): Promise<void> {
+  let res: SafeResponse;
   try {
-    res = await fetchImpl(d.url, {
-      method: "POST",
-      headers: { ...((d.headers as Record<string, string> | null) ?? {}), "content-type": d.contentType, accept: "*/*", "user-agent": "Portico" },
-      body: d.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-      cache: "no-store",
-    });
+    res = await safeFetch(
+      d.url,
+      { method: "POST", headers: { ...((d.headers as Record<string, string> | null) ?? {}), "content-type": d.contentType, accept: "*/*" }, body: d.body },
+      // The response body is of no interest: a small cap is enough.
+      { maxResponseBytes: 16 * 1024, ...opts },
+    );
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    const detail = err.name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : [err.message, err.cause?.code ?? err.cause?.message].filter(Boolean).join(": ");
-    throw new DeliveryFailure(`request failed: ${detail}`, false);
+    if (e instanceof OutboundRequestError) throw new DeliveryFailure(e.message, e.permanent);
+    throw e;
   }
-  // The response body is of no interest (and may be large or slow): discard it.
-  await res.body?.cancel().catch(() => {});
   if (res.status >= 200 && res.status < 300) return;
   throw new DeliveryFailure(`HTTP ${res.status}${res.statusText ? " " + res.statusText : ""}`, isPermanentStatus(res.status));
 }
@@ -147,7 +144,6 @@ async function post(d: HttpDelivery, fetchImpl: FetchImpl, timeoutMs: number): P
 /** One delivery pass: claims due deliveries and sends them in parallel. Safe to run concurrently anywhere. */
 export async function deliverDueHttp(opts: DeliverHttpOptions = {}): Promise<{ delivered: number; failed: number }> {
   const limit = Math.max(1, Math.min(opts.limit ?? DEFAULT_BATCH, 100));
-  const fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
   const timeoutMs = opts.timeoutMs ?? REQUEST_TIMEOUT_MS;
   // The batch runs in parallel, so the lease must outlast one request at worst, with a margin.
   const claimed = await claimDueHttpDeliveries(limit, 60 + Math.ceil(timeoutMs / 1000));
@@ -155,7 +151,7 @@ export async function deliverDueHttp(opts: DeliverHttpOptions = {}): Promise<{ d
     claimed.map(async (d) => {
       const policy = retryPolicyFor(d.kind);
       try {
-        await post(d, fetchImpl, timeoutMs);
+        await post(d, { ...opts.fetchOptions, timeoutMs });
       } catch (e) {
         const attempts = d.attempts + 1;
         const permanent = e instanceof DeliveryFailure && e.permanent;
@@ -182,7 +178,6 @@ export async function deliverDueHttp(opts: DeliverHttpOptions = {}): Promise<{ d
 const workerKey = Symbol.for("portico.outbound.worker");
 interface Worker {
   timer?: NodeJS.Timeout;
-  fetchImpl?: FetchImpl;
   running: boolean;
   again: boolean;
 }
@@ -199,7 +194,7 @@ async function runPasses(w: Worker, kicked: boolean): Promise<void> {
       w.again = false;
       let full = true;
       while (full) {
-        const r = await deliverDueHttp({ fetchImpl: w.fetchImpl, limit: DEFAULT_BATCH });
+        const r = await deliverDueHttp({ limit: DEFAULT_BATCH });
         full = r.delivered + r.failed >= DEFAULT_BATCH;
       }
     } while (w.again);
@@ -211,10 +206,10 @@ async function runPasses(w: Worker, kicked: boolean): Promise<void> {
 }
 
 /** Starts polling for due deliveries every 2 s. Idempotent per process. */
-export function startHttpWorker(opts: { fetchImpl?: FetchImpl; intervalMs?: number } = {}): void {
+export function startHttpWorker(opts: { intervalMs?: number } = {}): void {
   const holder = globalThis as Holder;
   if (holder[workerKey]) return;
-  const w: Worker = { fetchImpl: opts.fetchImpl, running: false, again: false };
+  const w: Worker = { running: false, again: false };
   w.timer = setInterval(() => void runPasses(w, false), opts.intervalMs ?? POLL_INTERVAL_MS).unref();
   holder[workerKey] = w;
 }

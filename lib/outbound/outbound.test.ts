@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { useTestDatabase, usingPostgres } from "@/test/db";
+import { reloadConfig } from "@/lib/config";
 import {
   deliverDueHttp,
   enqueueHttpDelivery,
@@ -66,9 +67,14 @@ async function makeDue(id: string) {
 
 let rx: Receiver;
 beforeAll(async () => {
+  // The receivers are local stand-ins: opt into loopback explicitly (off by default, the SSRF guard).
+  process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+  reloadConfig();
   rx = await startReceiver();
 });
 afterAll(async () => {
+  delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+  reloadConfig();
   await stopHttpWorker();
   await rx?.close();
 });
@@ -167,7 +173,7 @@ describe(`outbound HTTP outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, (
     rx.reply = () => 302;
     const b = await enqueueHttpDelivery(form("b=1"));
     await deliverDueHttp();
-    expect(await getDelivery(b.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "HTTP 302 Found" });
+    expect(await getDelivery(b.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "HTTP 302: redirects are not followed" });
 
     rx.reply = () => 429;
     const c = await enqueueHttpDelivery(form("c=1"));
@@ -225,6 +231,26 @@ describe(`outbound HTTP outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, (
     kickHttpWorker();
     await vi.waitFor(() => expect(rx.received.map((r) => r.body)).toContain("kicked=1"), { timeout: 5000 });
     await stopHttpWorker();
+  });
+
+  it("refuses an internal receiver (SSRF): loopback unless OUTBOUND_ALLOW_LOOPBACK, metadata and private always", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+    reloadConfig();
+    try {
+      const local = await enqueueHttpDelivery(form("token=1"));
+      const metadata = await enqueueHttpDelivery({ ...form("token=2"), url: "http://169.254.169.254/latest/meta-data/" });
+      const privateNet = await enqueueHttpDelivery({ ...form("token=3"), url: "http://10.0.0.8/hook" });
+      expect(await deliverDueHttp()).toEqual({ delivered: 0, failed: 3 });
+      expect(rx.received).toEqual([]);
+      for (const { id } of [local, metadata, privateNet]) {
+        // Permanent: the same address will be refused next time too.
+        expect(await getDelivery(id)).toMatchObject({ status: "failed", attempts: 1, lastError: expect.stringMatching(/refusing to call a (loopback|metadata|private) address/) });
+      }
+    } finally {
+      process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+      reloadConfig();
+    }
   });
 
   it("rejects bad input with stable codes before anything is stored", async () => {

@@ -23,9 +23,16 @@ async function smsError(p: Promise<unknown>): Promise<SmsError> {
 }
 
 beforeAll(async () => {
+  // The gateway is a local stand-in: opt into loopback explicitly (off by default, the SSRF guard).
+  process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+  reloadConfig();
   url = await gateway.listen();
 });
-afterAll(() => gateway.close());
+afterAll(() => {
+  delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+  reloadConfig();
+  return gateway.close();
+});
 beforeEach(() => resetFixedWindowLimitsForTests());
 
 describe("HTTP gateway", () => {
@@ -66,6 +73,26 @@ describe("HTTP gateway", () => {
     const e = await smsError(sendSms({ to, text: "x 444444", purpose: "sign-in-code" }, { transport: httpGatewayTransport({ url: "http://127.0.0.1:1/sms", token: TOKEN, timeoutMs: 1000 }) }));
     expect(e.code).toBe("sms.delivery_failed");
     expect(await t.db().smsMessage.findFirstOrThrow({ where: { to } })).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
+  it("refuses a gateway on an internal address (SSRF guard) at once, without retrying", async () => {
+    delete process.env.OUTBOUND_ALLOW_LOOPBACK;
+    reloadConfig();
+    try {
+      const before = gateway.requests.length;
+      for (const gatewayUrl of [url, "http://169.254.169.254/sms", "http://[fd00::1]/sms"]) {
+        const to = nextNumber();
+        const e = await smsError(sendSms({ to, text: "x 777777", purpose: "sign-in-code" }, { transport: httpGatewayTransport({ url: gatewayUrl, token: TOKEN, timeoutMs: 1000 }) }));
+        expect(e.code).toBe("sms.delivery_failed");
+        const row = await t.db().smsMessage.findFirstOrThrow({ where: { to } });
+        expect(row).toMatchObject({ status: "failed", attempts: 1 });
+        expect(row.lastError).toMatch(/refusing to call a (loopback|metadata|private) address/);
+      }
+      expect(gateway.requests.length).toBe(before);
+    } finally {
+      process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+      reloadConfig();
+    }
   });
 
   it("is what SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN select", async () => {
@@ -117,7 +144,9 @@ describe("configuration", () => {
   it("needs a token with the gateway, and https except to localhost", () => {
     expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "https://sms.example.com/send" })).toThrow(/SMS_GATEWAY_TOKEN/);
     expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "http://sms.example.com/send", SMS_GATEWAY_TOKEN: TOKEN })).toThrow(/https/);
-    expect(parseConfig({ ...base, SMS_GATEWAY_URL: "http://127.0.0.1:9000", SMS_GATEWAY_TOKEN: TOKEN }).SMS_GATEWAY_URL).toBe("http://127.0.0.1:9000");
+    // A gateway on this machine also needs loopback allowed for outbound requests (the SSRF guard).
+    expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "http://127.0.0.1:9000", SMS_GATEWAY_TOKEN: TOKEN })).toThrow(/OUTBOUND_ALLOW_LOOPBACK=1/);
+    expect(parseConfig({ ...base, SMS_GATEWAY_URL: "http://127.0.0.1:9000", SMS_GATEWAY_TOKEN: TOKEN, OUTBOUND_ALLOW_LOOPBACK: "1" }).SMS_GATEWAY_URL).toBe("http://127.0.0.1:9000");
     expect(() => parseConfig({ ...base, SMS_GATEWAY_URL: "https://sms.example.com/send", SMS_GATEWAY_TOKEN: "short" })).toThrow(/16 characters/);
   });
 });

@@ -3,6 +3,7 @@
 // Without it: the dev outbox (the message is only recorded, and readable at /dev/mail).
 import "server-only";
 import { config } from "@/lib/config";
+import { OutboundRequestError, safeFetch, type SafeResponse } from "@/lib/outbound";
 
 export interface OutgoingSms {
   /** E.164. */
@@ -33,25 +34,33 @@ export const SEND_TIMEOUT_MS = 5000;
 /**
  * POST {url} with `Authorization: Bearer {token}` and `{"to":"+E164","text":"…","from":"…"}`.
  * 2xx is sent (a JSON `id` or `messageId` in the answer is kept); 408, 429 and 5xx are worth one
- * more try; any other status is the gateway refusing this message. Redirects are not followed.
+ * more try; any other status is the gateway refusing this message. Redirects are not followed, and
+ * the gateway's address passes the outbound SSRF guard (loopback only with OUTBOUND_ALLOW_LOOPBACK).
  */
 export function httpGatewayTransport(opts: { url: string; token: string; from?: string; timeoutMs?: number }): SmsTransport {
   return {
     name: "http",
     async send(sms) {
-      let res: Response;
+      let res: SafeResponse;
       try {
-        res = await fetch(opts.url, {
-          method: "POST",
-          headers: { authorization: `Bearer ${opts.token}`, "content-type": "application/json", accept: "application/json" },
-          body: JSON.stringify({ to: sms.to, text: sms.text, ...(opts.from ? { from: opts.from } : {}) }),
-          redirect: "manual",
-          signal: AbortSignal.timeout(opts.timeoutMs ?? SEND_TIMEOUT_MS),
-        });
+        // Through the SSRF-safe client: the gateway URL is configuration, but it is still a URL we call.
+        res = await safeFetch(
+          opts.url,
+          {
+            method: "POST",
+            headers: { authorization: `Bearer ${opts.token}`, "content-type": "application/json", accept: "application/json" },
+            body: JSON.stringify({ to: sms.to, text: sms.text, ...(opts.from ? { from: opts.from } : {}) }),
+          },
+          { timeoutMs: opts.timeoutMs ?? SEND_TIMEOUT_MS, maxResponseBytes: 64 * 1024 },
+        );
       } catch (e) {
+        if (e instanceof OutboundRequestError) {
+          // A refused address, a redirect or an oversized answer will not change on a retry.
+          throw new SmsSendFailure(e.code === "outbound.redirect_refused" ? `gateway answered ${e.status}: redirects are not followed` : `gateway unreachable: ${e.message}`, e.permanent);
+        }
         throw new SmsSendFailure(`gateway unreachable: ${e instanceof Error ? e.message : String(e)}`, false);
       }
-      const body = await res.text().catch(() => "");
+      const body = res.body;
       if (res.status < 200 || res.status > 299) {
         const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
         throw new SmsSendFailure(`gateway answered ${res.status}: ${body.slice(0, 200)}`, !retryable);

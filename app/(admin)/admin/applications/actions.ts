@@ -100,11 +100,11 @@ export async function deleteApplicationAction(_prev: AdminFormState, form: FormD
 
 export async function createInitialAccessTokenAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
   const actor = await admin(LIST);
-  const values = formValues(form, ["label", "ttl"]);
-  const parsed = initialAccessTokenFormSchema.safeParse({ label: form.get("label"), ttl: form.get("ttl") });
+  const values = formValues(form, ["label", "ttl", "multiUse"]);
+  const parsed = initialAccessTokenFormSchema.safeParse({ label: form.get("label"), ttl: form.get("ttl"), multiUse: form.get("multiUse") });
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
   try {
-    const { token } = await createInitialAccessToken(actor, parsed.data.label, parsed.data.ttl, await requestContext());
+    const { token } = await createInitialAccessToken(actor, parsed.data.label, parsed.data.ttl, await requestContext(), { multiUse: parsed.data.multiUse });
     revalidatePath(LIST);
     return { ok: true, secret: token };
   } catch (e) {

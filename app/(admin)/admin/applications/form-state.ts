@@ -18,6 +18,8 @@ const TEXT_FIELDS = [
   "logoUri",
   "mfaPolicy",
   "jwks",
+  "allowedScopes",
+  "allowedResources",
 ];
 
 export function applicationFormValues(form: FormData): Record<string, string> {

@@ -11,11 +11,14 @@ import { createInitialAccessTokenAction, revokeInitialAccessTokenAction } from "
 
 export const metadata: Metadata = { title: "Applications" };
 
-function tokenStatus(t: { expiresAt: Date | null; revokedAt: Date | null }, now: Date): string {
+function tokenStatus(t: { expiresAt: Date; revokedAt: Date | null; multiUse: boolean; usedAt: Date | null }, now: Date): string {
   if (t.revokedAt) return "revoked";
-  if (t.expiresAt && t.expiresAt <= now) return "expired";
-  return t.expiresAt ? `valid until ${t.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC` : "valid, never expires";
+  if (t.expiresAt <= now) return "expired";
+  if (!t.multiUse && t.usedAt) return `used ${t.usedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `${t.multiUse ? "multi-use" : "single use"}, valid until ${t.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+
+const tokenUsable = (t: { expiresAt: Date; revokedAt: Date | null; multiUse: boolean; usedAt: Date | null }, now: Date) => !t.revokedAt && t.expiresAt > now && (t.multiUse || !t.usedAt);
 
 export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireAdmin("/admin/applications");
@@ -101,7 +104,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
                     <td className="px-4 py-2">{t.createdAt.toISOString().slice(0, 10)}</td>
                     <td className="px-4 py-2">{tokenStatus(t, now)}</td>
                     <td className="px-4 py-2 text-right">
-                      {!t.revokedAt && !(t.expiresAt && t.expiresAt <= now) ? <RevokeInitialAccessTokenForm action={revokeInitialAccessTokenAction} tokenId={t.id} label={t.label} /> : null}
+                      {tokenUsable(t, now) ? <RevokeInitialAccessTokenForm action={revokeInitialAccessTokenAction} tokenId={t.id} label={t.label} /> : null}
                     </td>
                   </tr>
                 ))}

@@ -24,8 +24,20 @@ export default async function ConfirmRpLogoutPage({ searchParams }: { searchPara
     );
   }
   const session = await currentSession();
-  // Already signed out (another tab, or the session expired): nothing to confirm.
-  if (!session) redirect(postLogoutRedirect(request) ?? "/logout/done");
+  const destination = postLogoutRedirect(request);
+  if (!session) {
+    // Already signed out (another tab, or the session expired): nothing to confirm. With a valid
+    // id_token_hint the browser goes on at once; without one, only a click here sends it on, so the
+    // logout endpoint cannot serve as an open redirector (anyone knows a client's registered URI).
+    if (request.hinted || !destination) redirect(destination ?? "/logout/done");
+    return (
+      <AuthCard title="You are signed out" subtitle={`${request.clientName ?? "The application"} sent you here to sign out of Portico. There is no Portico session in this browser.`}>
+        <a href={destination} rel="noreferrer" className="block text-center text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Continue to {request.clientName ?? "the application"} ({new URL(destination).host})
+        </a>
+      </AuthCard>
+    );
+  }
   return (
     <AuthCard
       title="Sign out of Portico?"

@@ -30,6 +30,8 @@ function formValuesOf(a: ApplicationDto): ApplicationFormValues {
     mfaPolicy: a.mfaPolicy,
     emailCodeWithStrongFactor: a.emailCodeWithStrongFactor ? "on" : "",
     jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : "",
+    allowedScopes: a.allowedScopes.join(" "),
+    allowedResources: a.allowedResources.join("\n"),
   };
 }
 
