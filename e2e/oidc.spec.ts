@@ -10,8 +10,12 @@ import { STRONG_PASSWORD, readMailLink, register, signIn, signInAsAdmin, uniqueE
 import { relyingParties } from "./relying-party";
 
 const ISSUER = new URL(E2E_BASE_URL);
-const CB_A = "http://127.0.0.1:4511/callback";
-const CB_B = "http://127.0.0.1:4512/callback";
+// Listener ports derived from the server's port, so runs on different ports never collide.
+const PORT_A = E2E_PORT + 41_000;
+const PORT_B = E2E_PORT + 42_000;
+const PORT_BACKCHANNEL = E2E_PORT + 43_000;
+const CB_A = `http://127.0.0.1:${PORT_A}/callback`;
+const CB_B = `http://127.0.0.1:${PORT_B}/callback`;
 const insecure = { execute: [client.allowInsecureRequests] };
 
 // The relying parties' callbacks: real listeners (route interception misses redirect targets).
@@ -19,7 +23,7 @@ const callbackServers: http.Server[] = [];
 /** Bodies of form_post responses (OAuth 2.0 Form Post Response Mode) received by the callbacks. */
 const postedCallbacks: { url: string; body: string }[] = [];
 test.beforeAll(async () => {
-  for (const port of [4511, 4512]) {
+  for (const port of [PORT_A, PORT_B]) {
     const server = http.createServer((req, res) => {
       let body = "";
       req.on("data", (c) => (body += c));
@@ -245,12 +249,12 @@ test("logout from B ends the session, and A hears it over the back channel", asy
       res.end();
     });
   });
-  await new Promise<void>((resolve) => listener.listen(4513, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => listener.listen(PORT_BACKCHANNEL, "127.0.0.1", resolve));
   try {
     const email = uniqueEmail("slo");
     await register(page, email);
     const a = await registerDynamically(
-      { client_name: "A with back-channel", redirect_uris: [CB_A], grant_types: ["authorization_code"], backchannel_logout_uri: "http://127.0.0.1:4513/backchannel" },
+      { client_name: "A with back-channel", redirect_uris: [CB_A], grant_types: ["authorization_code"], backchannel_logout_uri: `http://127.0.0.1:${PORT_BACKCHANNEL}/backchannel` },
       client.ClientSecretBasic(),
     );
     const b = await registerDynamically({ client_name: "B", redirect_uris: [CB_B], grant_types: ["authorization_code"], token_endpoint_auth_method: "none", post_logout_redirect_uris: [`${CB_B}/bye`] }, client.None());
