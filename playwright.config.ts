@@ -10,8 +10,9 @@ const chromium = process.env.CHROMIUM_PATH ?? (fs.existsSync("/usr/bin/chromium"
 
 export default defineConfig({
   testDir: "e2e",
-  // 120 s: journeys that read mail or use the console now sign the administrator in with a second step too.
-  timeout: 120_000,
+  // 180 s: journeys that read mail or use the console now sign the administrator in with a second step too
+  // (its authenticator-app code may wait for the next 30-second step), on machines shared by many runs.
+  timeout: 180_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
