@@ -11,7 +11,7 @@ import { E2E_ADMIN, E2E_REGISTRATION_TOKEN } from "./env";
 import { signIn } from "./helpers";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
 /** Public pages and the query parameters each one reads. */
 const PAGES: Record<string, string[]> = {

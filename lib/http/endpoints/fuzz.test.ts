@@ -47,7 +47,7 @@ vi.mock("next/headers", () => {
 useTestDatabase();
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
 const REDIRECT = "https://rp.example.com/cb";
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 const admin = { id: "00000000-0000-4000-8000-0000000000f2", roles: ["admin"] };
