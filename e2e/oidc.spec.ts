@@ -210,6 +210,21 @@ test("dynamic registration needs the initial access token", async () => {
   expect((await res.json()).error).toBe("invalid_redirect_uri");
 });
 
+test("logout with only client_id and a registered post_logout_redirect_uri is no open redirector", async () => {
+  const c = await registerDynamically({ client_name: "Bye app", redirect_uris: [CB_A], grant_types: ["authorization_code"], post_logout_redirect_uris: [`${CB_A}/bye`] });
+  const clientId = c.clientMetadata().client_id;
+  const logout = await fetch(`${E2E_BASE_URL}/oauth2/logout?${new URLSearchParams({ client_id: clientId, post_logout_redirect_uri: `${CB_A}/bye` })}`, { redirect: "manual" });
+  expect(logout.status).toBe(303);
+  // Not on to the client's URI: to Portico's page, which asks for a click (no session here, no hint).
+  const confirm = new URL(logout.headers.get("location")!, E2E_BASE_URL);
+  expect(confirm.pathname).toBe("/logout/confirm");
+  const page = await fetch(confirm, { redirect: "manual" });
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain("You are signed out");
+  expect(html).toContain(`href="${CB_A}/bye"`);
+});
+
 test("device authorization grant (RFC 8628): the TV polls while the user approves on /device", async ({ page }) => {
   const email = uniqueEmail("tv");
   await register(page, email);
