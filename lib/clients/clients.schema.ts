@@ -164,7 +164,7 @@ const applicationFieldsSchema = z.object({
   logoUri: optionalUriSchema("https"),
   firstParty: z.boolean({ error: "firstParty is true or false." }).default(false),
   mfaPolicy: z.enum(MFA_POLICIES, { error: "Choose default, off, optional or required." }).default("default"),
-  /** Offer an emailed code as the second step even to people with a passkey, authenticator app or phone (issue 11, item 7). */
+  /** Offer an emailed code as the second step even to people with a passkey, authenticator app or phone. */
   emailCodeWithStrongFactor: z.boolean({ error: "emailCodeWithStrongFactor is true or false." }).default(false),
   jwks: jwksSchema.nullish().transform((v) => v ?? null),
   allowedScopes: allowedScopesSchema,

@@ -1,4 +1,4 @@
-// Security issue 11, item 4: a password reset leaves no refresh token alive, offline_access included.
+// A password reset leaves no refresh token alive, offline_access included.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { createApplication } from "@/lib/clients";

@@ -15,13 +15,13 @@ export interface TemplateData {
   "email-changed-notice": { newEmail: string; name?: string };
   /** Someone tried to register an address that already has an account (sent instead of an error). */
   "already-registered": { signInLink: string; resetLink: string; name?: string };
-  /** A recovery code was used to sign in (issue 4): the owner should know, in case it was not them. */
+  /** A recovery code was used to sign in: the owner should know, in case it was not them. */
   "recovery-code-used": { remaining: number; securityLink: string; name?: string };
   /** The second step of a sign-in by email: a six-digit code. */
   "sign-in-code": { code: string; minutes: number; name?: string };
   /** Two-step verification was turned on or off; `byAdministrator`: turned off by support (the owner had lost every factor). */
   "two-step-changed": { enabled: boolean; securityLink: string; name?: string; byAdministrator?: boolean };
-  /** A sign-in from a browser the account never used (issue 5), with a link that locks the account if it was not the owner. */
+  /** A sign-in from a browser the account never used, with a link that locks the account if it was not the owner. */
   "new-sign-in": { device: string; place: string; at: string; notMeLink: string; securityLink: string; name?: string };
   /**
    * A sign-in method was added to or removed from the account (a passkey, an authenticator app, a

@@ -1,4 +1,4 @@
-// Security issue 11, items 4 and 7, at the factor domain: every factor added or removed is mailed to
+// At the factor domain: every factor added or removed is mailed to
 // the owner; an account whose address is unverified enrols nothing; an emailed code is a second step
 // only for accounts without a stronger factor, unless the application widened it.
 import { beforeEach, describe, expect, it } from "vitest";

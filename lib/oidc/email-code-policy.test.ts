@@ -1,4 +1,4 @@
-// Security issue 11, item 7: an application may widen the second step to an emailed code for people
+// An application may widen the second step to an emailed code for people
 // with a stronger factor; the sign-in finds the setting through the interaction it continues.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";

@@ -1,4 +1,4 @@
-// The risk engine (issue 5): a pipeline of pure signals (signals/), a scorer and a policy step
+// The risk engine: a pipeline of pure signals (signals/), a scorer and a policy step
 // (pipeline.ts, policy.ts), fed by what the database knows about the account, the device and the
 // address (assess.ts). No Next.js in here: sign-in actions and lib/http call it.
 import "server-only";

@@ -1,4 +1,4 @@
-// Security issue 11, item 4: recovery evicts an intruder. A password reset and "this wasn't me"
+// Recovery evicts an intruder. A password reset and "this wasn't me"
 // remove the sign-in methods added recently (or all of them, when the owner asks), and an account
 // whose address was never verified can neither enrol a factor nor sign in with a passkey (the
 // pre-account hijack: register the victim's address, add a passkey, wait for the victim to reset).

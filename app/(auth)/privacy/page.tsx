@@ -3,7 +3,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 
 export const metadata: Metadata = { title: "Privacy notice" };
 
-// Placeholder text: each deployment replaces it with its own (a later issue makes it configurable).
+// Placeholder text: each deployment replaces it with its own.
 export default function Page() {
   return (
     <AuthCard title="Privacy notice">
