@@ -66,7 +66,7 @@ const known = {
 beforeAll(async () => {
   await ensureSigningKeys();
   const grantTypes = ["authorization_code", "refresh_token", "client_credentials", DEVICE_GRANT];
-  const basic = await createApplication(admin, { name: "Fuzz basic", type: "confidential", redirectUris: [REDIRECT], postLogoutRedirectUris: [REDIRECT], grantTypes }, {});
+  const basic = await createApplication(admin, { name: "Fuzz basic", type: "confidential", redirectUris: [REDIRECT], postLogoutRedirectUris: [REDIRECT], grantTypes, allowedScopes: ["reports:read"] }, {});
   const post = await createApplication(admin, { name: "Fuzz post", type: "confidential", redirectUris: [REDIRECT], grantTypes, tokenEndpointAuthMethod: "client_secret_post" }, {});
   const pub = await createApplication(admin, { name: "Fuzz public", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token", DEVICE_GRANT] }, {});
   known.basicClientId = basic.application.clientId;
