@@ -248,7 +248,7 @@ describe("signing keys", () => {
       expect(v).toMatchObject({ expired: true, kid: second.RS256, payload: { sub: "user-1" } });
       await failure(verifyJwt(token, { now: later, allowExpired: true, audience: "other" }), "keys.invalid_token");
       const [h, p, s] = token.split(".");
-      const tampered = [h, p!.slice(0, -2) + (p!.endsWith("A") ? "B" : "A") + p!.slice(-1), s].join(".");
+      const tampered = [h, p!.slice(0, -2) + (p!.at(-2) === "A" ? "B" : "A") + p!.slice(-1), s].join(".");
       await expect(verifyJwt(tampered, { now: later, allowExpired: true })).rejects.toBeInstanceOf(KeyError);
     });
   });

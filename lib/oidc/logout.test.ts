@@ -299,7 +299,10 @@ describe("RP-initiated logout", () => {
     const sealed = sealRpLogoutRequest(request);
     expect(sealed).not.toContain("shop.example.com");
     expect(await openRpLogoutRequest(sealed)).toEqual(request);
-    const flipped = sealed.slice(0, -2) + (sealed.endsWith("A") ? "B" : "A") + sealed.slice(-1);
+    // Change one character in the middle to a different one (never the same: the test must not pass by luck).
+    const at = Math.floor(sealed.length / 2);
+    const flipped = sealed.slice(0, at) + (sealed[at] === "A" ? "B" : "A") + sealed.slice(at + 1);
+    expect(flipped).not.toBe(sealed);
     expect(await openRpLogoutRequest(flipped)).toBeNull();
     expect(await openRpLogoutRequest(sealed, new Date(Date.now() + 11 * 60_000))).toBeNull();
     // A URI the client no longer has registered is not honoured.
