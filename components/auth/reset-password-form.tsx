@@ -68,6 +68,16 @@ export function ResetPasswordForm({ action, token, methods }: { action: Action; 
             <input type="checkbox" name="removeAll" value="on" className="mt-1" />
             <span>Also remove all my other sign-in methods (if you did not add them all yourself, or no longer have them)</span>
           </label>
+          {/* The mailbox alone must not strip long-standing methods: a recovery code proves the owner. */}
+          <Field
+            name="recoveryCode"
+            label="Recovery code (only to remove all)"
+            autoComplete="one-time-code"
+            spellCheck={false}
+            maxLength={64}
+            error={state.fieldErrors?.recoveryCode}
+            hint="One of the recovery codes you saved when you set up two-step verification."
+          />
         </div>
       ) : null}
       <Button type="submit" disabled={pending}>

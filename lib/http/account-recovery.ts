@@ -9,7 +9,7 @@ import { cutOffApplications } from "@/lib/oidc";
  * A password reset ends every session; the applications hear so (back-channel logout) and lose
  * every grant, offline_access included: whoever knew the old password may hold a refresh token.
  */
-export async function completePasswordReset(token: string, password: string, opts: { removeAllMethods?: boolean }, ctx: RequestContext): Promise<{ userId: string; methodsRemoved: string[] }> {
+export async function completePasswordReset(token: string, password: string, opts: { removeAllMethods?: boolean; recoveryCode?: string }, ctx: RequestContext): Promise<{ userId: string; methodsRemoved: string[] }> {
   const done = await resetPassword(token, password, ctx, opts);
   await cutOffApplications(done.userId, "password_reset", ctx);
   return done;

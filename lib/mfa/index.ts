@@ -248,6 +248,16 @@ export async function removeSignInMethods(user: MfaUser, methods: readonly SignI
 }
 
 /**
+ * A recovery that removes long-standing methods needs more than the mailbox: one of the recovery
+ * codes issued with the first factor (spent inside the recovery's transaction, so a failed
+ * recovery keeps it). False for anything else, malformed input included.
+ */
+export async function spendRecoveryCodeInRecovery(userId: string, code: string | undefined, tx: Tx, now = new Date()): Promise<boolean> {
+  if (!code || !normaliseRecoveryCode(code)) return false;
+  return spendRecoveryCode(userId, recoveryCodeHash(code), now, tx);
+}
+
+/**
  * Turns two-step verification off for an owner who lost every factor and proved who they are
  * another way: all factors, recovery codes and trusted browsers go, in one transaction, audited
  * as done by `by`, and the owner is mailed. The caller authorises `by` (lib/users checks the role).

@@ -82,8 +82,8 @@ export async function deleteRecoveryCodes(userId: string, tx?: Tx): Promise<void
 }
 
 /** Marks one unused code used; false when there is no such unused code. */
-export async function spendRecoveryCode(userId: string, codeHash: string, now: Date): Promise<boolean> {
-  const { count } = await (await client()).recoveryCode.updateMany({ where: { userId, codeHash, usedAt: null }, data: { usedAt: now } });
+export async function spendRecoveryCode(userId: string, codeHash: string, now: Date, tx?: Tx): Promise<boolean> {
+  const { count } = await (await client(tx)).recoveryCode.updateMany({ where: { userId, codeHash, usedAt: null }, data: { usedAt: now } });
   return count === 1;
 }
 

@@ -41,9 +41,13 @@ async function createUser(opts: { verifiedDaysAgo: number | null }) {
   return { id: u.id, email: u.email } satisfies MfaUser;
 }
 
+/** The recovery codes the last first factor issued (shown once to the owner). */
+let issuedRecoveryCodes: string[] = [];
+
 async function addTotp(user: MfaUser, daysAgo = 0) {
   const e = await beginTotpEnrolment(user);
-  await confirmTotpEnrolment(user, e.factorId, await currentTotp(e.secret, Math.floor(Date.now() / 1000)), ctx);
+  const { recoveryCodes } = await confirmTotpEnrolment(user, e.factorId, await currentTotp(e.secret, Math.floor(Date.now() / 1000)), ctx);
+  if (recoveryCodes) issuedRecoveryCodes = recoveryCodes;
   if (daysAgo) {
     await backdate(e.factorId, daysAgo);
     await t.db().recoveryCode.updateMany({ where: { userId: user.id }, data: { createdAt: new Date(Date.now() - daysAgo * DAY) } });
@@ -137,17 +141,44 @@ describe("password reset", () => {
     expect(notice?.text).toContain("Passkey “Intruder”");
   });
 
-  it("removes every sign-in method, recovery codes included, when the owner ticks 'also remove all'", async () => {
+  it("removes every sign-in method, recovery codes included, when the owner ticks 'also remove all' and proves it with a recovery code", async () => {
     const owner = await createUser({ verifiedDaysAgo: 200 });
     await addTotp(owner, 90);
     await addPasskey(owner, "Intruder");
     const token = await issueUserToken(owner.id, "reset_password");
-    const done = await resetPassword(token, NEW_PASSWORD, ctx, { removeAllMethods: true });
+    const done = await resetPassword(token, NEW_PASSWORD, ctx, { removeAllMethods: true, recoveryCode: issuedRecoveryCodes[3]!.toUpperCase() });
     expect(done.methodsRemoved.sort()).toEqual(["Authenticator app", "Passkey “Intruder”", "Recovery codes"]);
     expect(await factorIds(owner.id)).toEqual([]);
     expect(await t.db().recoveryCode.count({ where: { userId: owner.id } })).toBe(0);
     expect(await t.db().auditEvent.count({ where: { action: "mfa.factor_removed", targetId: owner.id } })).toBe(2);
     expect((await listOutbox({ to: owner.email })).some((m) => m.template === "two-step-changed" && m.subject.includes("turned off"))).toBe(true);
+  });
+
+  it("does not let the mailbox alone strip long-standing methods: 'remove all' without a valid recovery code changes nothing", async () => {
+    // Someone who took over the mailbox can reset the password; if the reset could also remove an
+    // old passkey or authenticator app, the emailed code would then open the account.
+    const owner = await createUser({ verifiedDaysAgo: 200 });
+    const ownTotp = await addTotp(owner, 90);
+    const token = await issueUserToken(owner.id, "reset_password");
+    for (const recoveryCode of [undefined, "", "abcde-fghjk", "not a code"]) {
+      const err = await resetPassword(token, NEW_PASSWORD, ctx, { removeAllMethods: true, recoveryCode }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).details.field).toBe("recoveryCode");
+    }
+    expect(await factorIds(owner.id)).toEqual([ownTotp]);
+    expect(await t.db().recoveryCode.count({ where: { userId: owner.id, usedAt: null } })).toBe(10);
+    // The link was not spent: the owner can still reset, keeping the methods.
+    const done = await resetPassword(token, NEW_PASSWORD, ctx);
+    expect(done.methodsRemoved).toEqual([]);
+    expect(await factorIds(owner.id)).toEqual([ownTotp]);
+  });
+
+  it("needs no recovery code when 'remove all' removes nothing older than the recent ones", async () => {
+    const owner = await createUser({ verifiedDaysAgo: 200 });
+    await addPasskey(owner, "Intruder");
+    const token = await issueUserToken(owner.id, "reset_password");
+    const done = await resetPassword(token, NEW_PASSWORD, ctx, { removeAllMethods: true });
+    expect(done.methodsRemoved.sort()).toEqual(["Passkey “Intruder”", "Recovery codes"]);
   });
 });
 

@@ -5,7 +5,7 @@ import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { revokeAllSessions } from "@/lib/sessions";
-import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf } from "@/lib/mfa";
+import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf, spendRecoveryCodeInRecovery } from "@/lib/mfa";
 import { UserError } from "./users.errors";
 import { findUserByEmail, findUserById, updateUser, withTransaction } from "./users.repo";
 import { issueUserToken, peekToken, redeemToken } from "./user-tokens";
@@ -14,6 +14,8 @@ import { unlockUser } from "./login";
 import { reviewSignInMethods, type MethodReview } from "./factor-review";
 
 const INVALID_LINK = "This link is invalid or has expired. Request a new one.";
+const INVALID_RECOVERY_CODE =
+  "To remove your other sign-in methods, enter one of your unused recovery codes. Lost them too? Leave the box unticked, or ask support to reset your sign-in methods.";
 const RESET_REQUESTS_PER_EMAIL = { keyPrefix: "reset-email", points: 3, durationSeconds: 15 * 60 };
 const RESET_REQUESTS_PER_IP = { keyPrefix: "reset-ip", points: 30, durationSeconds: 15 * 60 };
 const VERIFY_RESENDS_PER_USER = { keyPrefix: "verify-resend", points: 3, durationSeconds: 15 * 60 };
@@ -85,10 +87,17 @@ export async function previewRecovery(token: string, now = new Date()): Promise<
 /**
  * Sets a new password from a reset link, signs out every session and lifts any lock. The link
  * proves the mailbox: the address counts as verified from now on, and the sign-in methods added
- * recently (lib/users/factor-review.ts), or all of them when the owner asks, are removed. The
- * caller cuts the applications off (every grant, offline ones included: lib/http/account-recovery.ts).
+ * recently (lib/users/factor-review.ts) are removed. Removing the older ones too ("remove all")
+ * also needs one of the account's recovery codes: the mailbox alone must not strip a long-standing
+ * passkey or authenticator app (after which an emailed code would open the account). The caller
+ * cuts the applications off (every grant, offline ones included: lib/http/account-recovery.ts).
  */
-export async function resetPassword(token: string, password: string, ctx: RequestContext, opts: { removeAllMethods?: boolean } = {}): Promise<{ userId: string; methodsRemoved: string[] }> {
+export async function resetPassword(
+  token: string,
+  password: string,
+  ctx: RequestContext,
+  opts: { removeAllMethods?: boolean; recoveryCode?: string } = {},
+): Promise<{ userId: string; methodsRemoved: string[] }> {
   // Check the policy before redeeming, so a rejected password does not burn the link.
   const pending = await peekToken(token, "reset_password");
   const preview = pending ? await findUserById(pending.userId) : null;
@@ -105,7 +114,13 @@ export async function resetPassword(token: string, password: string, ctx: Reques
     if (!u) return null;
     const now = new Date();
     const methods = await signInMethodsOf(u.id, tx);
-    const toRemove = opts.removeAllMethods ? methods : reviewSignInMethods(methods, u, now).recent;
+    const review = reviewSignInMethods(methods, u, now);
+    const removeOlder = opts.removeAllMethods && review.others.length > 0;
+    // Thrown inside the transaction: the link stays unspent and nothing changes.
+    if (removeOlder && !(await spendRecoveryCodeInRecovery(u.id, opts.recoveryCode, tx, now))) {
+      throw new UserError("invalid_recovery_code", INVALID_RECOVERY_CODE, { field: "recoveryCode" });
+    }
+    const toRemove = removeOlder ? methods : review.recent;
     const methodsRemoved = await removeSignInMethods(u, toRemove, "password_reset", ctx, tx);
     await updateUser(u.id, { passwordHash, passwordChangedAt: now, ...(u.emailVerifiedAt ? {} : { emailVerifiedAt: now }) }, tx);
     const revoked = await revokeAllSessions(u.id, "password_reset", { tx });

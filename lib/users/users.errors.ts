@@ -10,7 +10,8 @@ export type UserErrorCode =
   | "forbidden"
   | "email_taken"
   | "not_found"
-  | "email_unverified";
+  | "email_unverified"
+  | "invalid_recovery_code";
 
 export class UserError extends Error {
   constructor(

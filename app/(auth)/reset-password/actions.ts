@@ -2,6 +2,10 @@
 import { resetPasswordSchema } from "@/lib/users/users.schema";
 import { clearSessionCookie, completePasswordReset, fieldErrorsOf, formErrorFrom, requestContext, type FormState } from "@/lib/http";
 
+function textOf(v: FormDataEntryValue | null): string | undefined {
+  return typeof v === "string" ? v.slice(0, 64) : undefined;
+}
+
 export async function resetPasswordAction(_prev: FormState, form: FormData): Promise<FormState> {
   const parsed = resetPasswordSchema.safeParse({ token: form.get("token"), password: form.get("password") });
   if (!parsed.success) {
@@ -13,7 +17,7 @@ export async function resetPasswordAction(_prev: FormState, form: FormData): Pro
     const ctx = await requestContext();
     // Every session ends, the applications lose every grant (refresh tokens included), and the
     // recently added sign-in methods (or all, when ticked) are removed.
-    const { methodsRemoved } = await completePasswordReset(parsed.data.token, parsed.data.password, { removeAllMethods: form.get("removeAll") === "on" }, ctx);
+    const { methodsRemoved } = await completePasswordReset(parsed.data.token, parsed.data.password, { removeAllMethods: form.get("removeAll") === "on", recoveryCode: textOf(form.get("recoveryCode")) }, ctx);
     // Every session was revoked, this browser's included: sign in again with the new password.
     await clearSessionCookie();
     const removed = methodsRemoved.length ? ` We removed: ${methodsRemoved.join(", ")}.` : "";
