@@ -11,6 +11,7 @@ import type { ActiveSession } from "@/lib/sessions";
 import { currentSession } from "./session-cookie";
 import { safeNextPath } from "./safe-redirect";
 import { adminAccess, isRecentSignIn } from "./admin-access";
+import { outboxAccess } from "./outbox-access";
 import { requestContext } from "./request-context";
 
 export async function requireSession(returnTo: string): Promise<ActiveSession> {
@@ -68,21 +69,16 @@ export async function adminActionActor(returnTo: string): Promise<Actor> {
   return { id: session.user.id, roles: session.user.roles };
 }
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
-const isLoopbackIp = (ip: string | undefined) => Boolean(ip && (/^127(\.\d{1,3}){3}$/.test(ip) || ip === "::1"));
-
-/**
- * /dev/mail shows live reset links and sign-in codes: only an administrator reads it (the console's
- * bar). Before any administrator exists (a first trial of `npm start`), a request from this machine
- * may: loopback by the trusted client address (request-context.ts, never a header a client sets)
- * and addressed to a loopback host name.
- */
+/** /dev/mail: see outbox-access.ts for who may read it. */
 export async function requireOutboxReader(returnTo: string): Promise<void> {
-  if (!config().devOutbox) notFound();
-  if (!(await administratorExists())) {
-    const host = (await headers()).get("host") ?? "";
-    if (isLoopbackIp((await requestContext()).ip) && LOOPBACK_HOST.test(host)) return;
-    forbidden();
-  }
+  const access = outboxAccess({
+    devOutbox: config().devOutbox,
+    administratorExists: await administratorExists(),
+    clientIp: (await requestContext()).ip,
+    host: (await headers()).get("host") ?? "",
+  });
+  if (access === "off") notFound();
+  if (access === "open_to_this_machine") return;
+  if (access === "forbidden") forbidden();
   await requireAdmin(returnTo);
 }
