@@ -169,24 +169,7 @@ export async function assessTokenRefresh(input: { userId: string; clientId: stri
   if (!input.scopes.some((s) => policy.settings.highValueScopes.includes(s))) return null;
   const now = input.now ?? new Date();
   const ip = input.publicClient && input.ctx.ip ? normaliseIp(input.ctx.ip) : null;
-  const [known, failures, ipList] = await Promise.all([accountFacts(input.userId, 1, null, null), recentSignInFailures(input.userId, ip, VELOCITY_MINUTES, now), ipListOf(ip)]);
-  const last = known.history[0];
-  const facts: SignInFacts = {
-    at: now,
-    method: "refresh",
-    ip,
-    geo: locateIp(ip),
-    ipList,
-    knownDevice: true,
-    userAgentFamily: userAgentFamily(input.ctx.userAgent),
-    previous: last ? { at: last.createdAt, geo: geoOf(last) } : null,
-    successCount: known.history.length,
-    hourHistory: [],
-    failures,
-    compromisedPassword: false,
-    transactionValue: null,
-    clientId: input.clientId,
-  };
+  const facts = await knownSessionFacts({ userId: input.userId, clientId: input.clientId, method: "refresh", ip, userAgent: input.ctx.userAgent, transactionValue: null, now });
   return record(input.userId, facts, evaluateRisk(facts, policy.settings, policy.rules), input.ctx, now, { refresh: true });
 }
 
@@ -200,29 +183,45 @@ export async function assessAuthorization(input: { userId: string; clientId: str
   const policy = await currentPolicy();
   const now = input.now ?? new Date();
   const ip = input.ctx.ip ? normaliseIp(input.ctx.ip) : null;
-  const [known, failures, ipList] = await Promise.all([accountFacts(input.userId, 1, null, null), recentSignInFailures(input.userId, ip, VELOCITY_MINUTES, now), ipListOf(ip)]);
+  const facts = await knownSessionFacts({ userId: input.userId, clientId: input.clientId, method: "sso", ip, userAgent: input.ctx.userAgent, transactionValue: transactionValueOf(input.acrValues), now });
+  const r = evaluateRisk(facts, policy.settings, policy.rules);
+  if (r.action === "allow") return { action: "allow", id: null };
+  const stored = await record(input.userId, facts, r, input.ctx, now, { stepUp: true });
+  return { action: stored.action, id: stored.id };
+}
+
+/**
+ * The facts of a request on behalf of someone already signed in (a token refresh, single sign-on):
+ * no password was typed and the device is the session's own, so only the place, the address's
+ * standing, the account's failures and the application's context can raise the score.
+ */
+async function knownSessionFacts(input: {
+  userId: string;
+  clientId: string;
+  method: "refresh" | "sso";
+  ip: string | null;
+  userAgent: string | undefined;
+  transactionValue: number | null;
+  now: Date;
+}): Promise<SignInFacts> {
+  const [known, failures, ipList] = await Promise.all([accountFacts(input.userId, 1, null, null), recentSignInFailures(input.userId, input.ip, VELOCITY_MINUTES, input.now), ipListOf(input.ip)]);
   const last = known.history[0];
-  const facts: SignInFacts = {
-    at: now,
-    method: "sso",
-    ip,
-    geo: locateIp(ip),
+  return {
+    at: input.now,
+    method: input.method,
+    ip: input.ip,
+    geo: locateIp(input.ip),
     ipList,
-    // The session's browser signed in before (that is what the session is).
     knownDevice: true,
-    userAgentFamily: userAgentFamily(input.ctx.userAgent),
+    userAgentFamily: userAgentFamily(input.userAgent),
     previous: last ? { at: last.createdAt, geo: geoOf(last) } : null,
     successCount: known.history.length,
     hourHistory: [],
     failures,
     compromisedPassword: false,
-    transactionValue: transactionValueOf(input.acrValues),
+    transactionValue: input.transactionValue,
     clientId: input.clientId,
   };
-  const r = evaluateRisk(facts, policy.settings, policy.rules);
-  if (r.action === "allow") return { action: "allow", id: null };
-  const stored = await record(input.userId, facts, r, input.ctx, now, { stepUp: true });
-  return { action: stored.action, id: stored.id };
 }
 
 function geoOf(row: { country: string | null; city: string | null; latitude: number | null; longitude: number | null }): GeoPoint | null {
