@@ -10,7 +10,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decryptAtRest, encryptAtRest, randomToken, sha256Hex } from "@/lib/crypto";
 import { enqueueMail, kickMailWorker, maskEmail } from "@/lib/mail";
 import { maskPhone } from "@/lib/sms";
-import { consumeLimit } from "@/lib/ratelimit";
+import { consumeLimit, refundLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";
 import { factorIdSchema, passkeyNameSchema } from "./mfa.schema";
 import { insertPasskey, PASSKEY_AMR, passkeyRegistrationOptions as registrationOptions, verifyPasskeyAssertion, verifyPasskeyRegistration } from "./passkeys";
@@ -486,6 +486,8 @@ export async function completeSecondStep(
     throw input.method === "passkey" ? new MfaError("passkey_refused", message) : new MfaError("invalid_code", message, "code");
   }
   if (!(await deletePendingSignIn(tokenHash))) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  // The limit counts wrong codes: the attempt reserved above is given back.
+  await refundLimit(ATTEMPTS_PER_USER, pending.userId);
   const amr = [...new Set([...pending.amr, ...SECOND_STEP_AMR[input.method], "mfa"])];
   await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_succeeded", target: { type: "user", id: pending.userId }, result: "success", context: ctx, details: { method: input.method } });
   if (input.method === "recovery") await reportRecoveryCodeUse(pending.userId, user, ctx);

@@ -109,6 +109,24 @@ describe("second step of a sign-in", () => {
     expect(last!.code).toBe("too_many_attempts");
   });
 
+  it("counts only wrong codes against that limit: an owner who signs in a dozen times in a quarter hour is never refused", async () => {
+    const { user, secret } = await enrolled();
+    for (let i = 1; i <= 12; i++) {
+      // Each sign-in a TOTP step later than the last (a code is accepted once).
+      const at = new Date(Date.now() + i * 30_000);
+      const token = await beginPendingSignIn(user.id, "/account", ["pwd"], at);
+      const done = await completeSecondStep(token, lookup(user), { method: "totp", code: await codeAt(secret, at) }, {}, at);
+      expect(done.userId).toBe(user.id);
+    }
+    // Wrong codes still count: the limit is reached after as many failures as before.
+    let last: MfaError | undefined;
+    for (let i = 0; i < 12; i++) {
+      const token = await beginPendingSignIn(user.id, "/account", ["pwd"]);
+      last = await mfaError(completeSecondStep(token, lookup(user), { method: "totp", code: "000000" }, {}));
+    }
+    expect(last!.code).toBe("too_many_attempts");
+  });
+
   it("expires after its lifetime and refuses unknown tokens", async () => {
     const { user, secret } = await enrolled();
     const start = new Date();

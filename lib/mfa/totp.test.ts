@@ -46,6 +46,16 @@ describe("TOTP", () => {
     for (const bad of ["", "12345", "1234567", "12a456", " 123456"]) expect(await verifyTotp(secret, bad, { now })).toBeNull();
   });
 
+  it("refuses, without throwing, any code once the next step's code was used early (drift) or the clock went back", async () => {
+    const secret = newTotpSecret();
+    const now = new Date(1_800_000_000_000);
+    const step = Math.floor(now.getTime() / 30_000);
+    for (const afterStep of [step + 1, step + 2, step + 100]) {
+      for (const s of [step - 1, step, step + 1]) expect(await verifyTotp(secret, await currentTotp(secret, s * 30), { now, afterStep })).toBeNull();
+      expect(await verifyTotp(secret, "000000", { now, afterStep })).toBeNull();
+    }
+  });
+
   it("makes 160-bit base32 seeds", () => {
     const s = newTotpSecret();
     expect(s).toMatch(/^[A-Z2-7]{32}$/);

@@ -26,6 +26,10 @@ export function currentTotp(secret: string | Uint8Array, epochSeconds: number, d
 export async function verifyTotp(secret: string, code: string, opts: { afterStep?: number | null; now?: Date } = {}): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
   const epoch = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  // Every step this code could match (one either side of now) is at or before the last one used:
+  // the next step's code was spent early, or the clock went back. Nothing can match (RFC 6238 §5.2),
+  // and otplib would throw rather than say so.
+  if (opts.afterStep != null && opts.afterStep >= Math.floor(epoch / TOTP_PERIOD_SECONDS) + 1) return null;
   const result = await verify({
     secret,
     token: code,

@@ -24,6 +24,16 @@ export async function consumeLimit(spec: LimiterSpec, key: string): Promise<numb
   }
 }
 
+/**
+ * Gives back the point consumeLimit took, for limits that count failures: the attempt is reserved
+ * before the check (so concurrent attempts cannot all slip under the limit) and refunded when it
+ * succeeds.
+ */
+export async function refundLimit(spec: LimiterSpec, key: string): Promise<void> {
+  const limiter = cache.get(`${spec.keyPrefix}:${spec.points}:${spec.durationSeconds}`);
+  if (limiter) await (await limiter).reward(key, 1);
+}
+
 export function resetFixedWindowLimitsForTests(): void {
   cache.clear();
 }

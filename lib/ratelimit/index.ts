@@ -8,5 +8,5 @@ export {
   resetLoginThrottleForTests,
   type ThrottleVerdict,
 } from "./login-throttle";
-export { consumeLimit, resetFixedWindowLimitsForTests } from "./fixed-window";
+export { consumeLimit, refundLimit, resetFixedWindowLimitsForTests } from "./fixed-window";
 export { closeRateLimitStore, type LimiterSpec } from "./store";
