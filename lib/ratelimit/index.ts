@@ -1,11 +1,14 @@
 import "server-only";
 export {
-  checkLoginThrottle,
+  reserveLoginAttempt,
   recordLoginFailure,
+  loginAttemptSucceeded,
+  cancelLoginAttempt,
   clearLoginThrottle,
   delayAfterFailures,
   accountKey,
   resetLoginThrottleForTests,
+  type LoginAttempt,
   type ThrottleVerdict,
 } from "./login-throttle";
 export { consumeLimit, refundLimit, resetFixedWindowLimitsForTests } from "./fixed-window";

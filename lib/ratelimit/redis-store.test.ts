@@ -12,7 +12,7 @@ const redisUrl = vi.hoisted(() => {
 
 import { Redis } from "ioredis";
 import { useTestDatabase } from "@/test/db";
-import { checkLoginThrottle, clearLoginThrottle, closeRateLimitStore, consumeLimit, recordLoginFailure } from "./index";
+import { clearLoginThrottle, closeRateLimitStore, consumeLimit, recordLoginFailure, reserveLoginAttempt, type ThrottleVerdict } from "./index";
 
 useTestDatabase();
 
@@ -37,12 +37,16 @@ describe("rate limits on Redis", () => {
 
   it("delays sign-in after repeated failures and clears on success", async () => {
     const email = `redis-${Date.now()}@example.com`;
-    await recordLoginFailure(email, "198.51.100.7");
-    expect(await checkLoginThrottle(email, "198.51.100.7")).toMatchObject({ allowed: true, failures: 1 });
-    await recordLoginFailure(email, "198.51.100.7");
-    expect(await checkLoginThrottle(email, "198.51.100.7")).toMatchObject({ allowed: false, reason: "delayed" });
+    const reserve = () => reserveLoginAttempt(email, "198.51.100.7");
+    const attempt = (v: ThrottleVerdict) => {
+      if (!v.allowed) throw new Error(`refused: ${v.reason}`);
+      return v.attempt;
+    };
+    expect(await recordLoginFailure(attempt(await reserve()))).toEqual({ failures: 1, lockedNow: false });
+    expect(await recordLoginFailure(attempt(await reserve()))).toEqual({ failures: 2, lockedNow: false });
+    expect(await reserve()).toMatchObject({ allowed: false, reason: "delayed", retryAfterSeconds: 1 });
     expect(await redis.keys(`portico:*:login-fail:*`)).not.toContainEqual(expect.stringContaining(email));
     await clearLoginThrottle(email);
-    expect(await checkLoginThrottle(email, "198.51.100.7")).toMatchObject({ allowed: true, failures: 0 });
+    expect(await reserve()).toMatchObject({ allowed: true, attempt: { gated: false } });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { listOutbox } from "@/lib/mail";
 import { createSession, validateSession } from "@/lib/sessions";
-import { changeEmail, UserError, verifyEmail } from "./index";
+import { authenticateWithPassword, changeEmail, UserError, verifyEmail } from "./index";
 import { hashPassword } from "@/lib/credentials";
 
 const t = useTestDatabase();
@@ -10,6 +10,11 @@ const PASSWORD = "river stone candle 1987";
 
 async function verifiedUser(email: string) {
   return t.db().user.create({ data: { email, passwordHash: await hashPassword(PASSWORD), emailVerifiedAt: new Date() } });
+}
+
+/** Lets the running progressive wait (or lock) of the sign-in throttle run out. */
+async function expireThrottleWaits() {
+  await t.db().rateLimiterFlexible.updateMany({ where: { key: { contains: ":login-wait:" } }, data: { expire: new Date(Date.now() - 1000) } });
 }
 
 describe("changing the email address", () => {
@@ -61,5 +66,29 @@ describe("changing the email address", () => {
     await t.db().user.update({ where: { id: u.id }, data: { email: "second@example.com" } });
     await expect(verifyEmail(oldToken, {})).rejects.toMatchObject({ code: "invalid_token" });
     expect((await t.db().user.findUniqueOrThrow({ where: { id: u.id } })).emailVerifiedAt).toBeNull();
+  });
+
+  it("counts wrong passwords on the sign-in throttle: they delay and lock the account as sign-in does", async () => {
+    const u = await verifiedUser("guessed@example.com");
+    const ctx = { ip: "192.0.2.77" };
+    const attempt = (password: string) => changeEmail(u.id, { newEmail: "hijacker@example.com", password }, ctx).then(() => "changed", (e: UserError) => e.code);
+
+    // LOGIN_DELAY_AFTER (3) wrong passwords: the next try waits, even with the right password,
+    // and so does a sign-in to the account (one counter for both).
+    for (let i = 0; i < 3; i++) expect(await attempt(`wrong guess number ${i}`)).toBe("invalid_credentials");
+    expect(await attempt(PASSWORD)).toBe("throttled");
+    await expect(authenticateWithPassword({ email: "guessed@example.com", password: PASSWORD }, ctx)).rejects.toMatchObject({ code: "throttled" });
+
+    // Up to LOGIN_LOCK_AFTER (10): the account locks and its owner is mailed, as for sign-in.
+    for (let i = 3; i < 10; i++) {
+      await expireThrottleWaits();
+      expect(await attempt(`wrong guess number ${i}`)).toBe("invalid_credentials");
+    }
+    expect(await attempt(PASSWORD)).toBe("locked");
+    const after = await t.db().user.findUniqueOrThrow({ where: { id: u.id } });
+    expect(after.email).toBe("guessed@example.com");
+    expect(after.lockedUntil).toBeInstanceOf(Date);
+    expect((await listOutbox({ to: "guessed@example.com" })).map((m) => m.template)).toEqual(["account-locked"]);
+    expect(await listOutbox({ to: "hijacker@example.com" })).toHaveLength(0);
   });
 });

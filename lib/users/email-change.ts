@@ -3,17 +3,18 @@
 // A taken address gets the same answer as a free one (no enumeration), plus a mail to its owner.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { verifyPassword } from "@/lib/credentials";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, findUserById, isUniqueViolation, updateUser, withTransaction } from "./users.repo";
 import { issueUserToken } from "./user-tokens";
 import { publicLink } from "./links";
+import { checkPasswordThrottled } from "./login";
 
 export async function changeEmail(userId: string, input: { newEmail: string; password: string }, ctx: RequestContext): Promise<void> {
   const user = await findUserById(userId);
-  if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
-    await recordAudit({ actor: { type: "user", id: userId }, action: "user.email_change", target: { type: "user", id: userId }, result: "failure", context: ctx, details: { reason: "reauthentication_failed" } });
+  const check = user ? await checkPasswordThrottled(user, input.password, ctx) : null;
+  if (!user || !check?.ok) {
+    await recordAudit({ actor: { type: "user", id: userId }, action: "user.email_change", target: { type: "user", id: userId }, result: "failure", context: ctx, details: { reason: "reauthentication_failed", failures: check?.failures } });
     throw new UserError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE, { field: "password" });
   }
   if (input.newEmail === user.email) return;

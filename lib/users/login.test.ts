@@ -168,6 +168,23 @@ describe(`password sign-in on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =>
     await expect(authenticateWithPassword({ email: "carol@example.com", password: PASSWORD }, ctx)).resolves.toMatchObject({ id: u.id });
   });
 
+  it("lets a burst of concurrent wrong passwords verify only as many as the progressive delay allows", async () => {
+    const u = await createUser("burst@example.com");
+    argon.verified.length = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => authenticateWithPassword({ email: "burst@example.com", password: `burst-guess-${i}-wrong` }, { ip: `198.51.100.${i + 1}` })),
+    );
+    const codes = results.map((r) => (r.status === "rejected" ? (r.reason as UserError).code : "signed_in"));
+    // The first LOGIN_DELAY_AFTER (3) guesses are checked; every other one meets the wait the third starts.
+    expect(argon.verified).toHaveLength(3);
+    expect(codes.filter((c) => c === "invalid_credentials")).toHaveLength(3);
+    expect(codes.filter((c) => c === "throttled")).toHaveLength(17);
+    expect(await listAuditEvents({ action: "login.failed", targetId: u.id })).toHaveLength(3);
+    // The refused guesses did not count: the wait is the one after the third failure.
+    const next = await failure(authenticateWithPassword({ email: "burst@example.com", password: PASSWORD }, ctx));
+    expect(next).toMatchObject({ code: "throttled", details: { retryAfterSeconds: 1 } });
+  });
+
   it("doubles the wait with each further failure", async () => {
     await createUser("doubling@example.com");
     await failTimes("doubling@example.com", 3);

@@ -1,12 +1,13 @@
 // Password sign-in (ARCHITECTURE.md §4). Every credential failure (unknown email, wrong password,
 // disabled account) gives the same error after the same work (an argon2 verification against a
-// dummy hash for unknown emails). Throttling is keyed by the submitted email, existing or not.
+// dummy hash for unknown emails). Throttling is keyed by the submitted email, existing or not, and
+// each attempt is reserved on the throttle before its password is verified (lib/ratelimit).
 import "server-only";
-import { recordAudit, type RequestContext } from "@/lib/audit";
+import { recordAudit, type AuditEventInput, type RequestContext } from "@/lib/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "@/lib/credentials";
 import { config } from "@/lib/config";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
-import { checkLoginThrottle, recordLoginFailure, clearLoginThrottle } from "@/lib/ratelimit";
+import { cancelLoginAttempt, clearLoginThrottle, loginAttemptSucceeded, recordLoginFailure, reserveLoginAttempt, type LoginAttempt } from "@/lib/ratelimit";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, updateUser, withTransaction, type UserRecord } from "./users.repo";
 import { issueUserToken } from "./user-tokens";
@@ -26,19 +27,12 @@ export async function authenticateWithPassword(
   input: { email: string; password: string },
   ctx: RequestContext,
 ): Promise<UserRecord> {
-  const verdict = await checkLoginThrottle(input.email, ctx.ip);
-  if (!verdict.allowed) {
-    await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "email", id: input.email }, result: "failure", context: ctx, details: { reason: verdict.reason } });
-    if (verdict.reason === "locked") {
-      throw new UserError("locked", lockedMessage(Math.ceil(verdict.retryAfterSeconds / 60)), { retryAfterSeconds: verdict.retryAfterSeconds });
-    }
-    throw new UserError("throttled", `Too many attempts. Wait ${verdict.retryAfterSeconds} seconds and try again.`, { retryAfterSeconds: verdict.retryAfterSeconds });
-  }
-
+  const attempt = await reservePasswordAttempt(input.email, ctx);
   const user = await findUserByEmail(input.email);
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await burnVerification(input.password);
   if (!ok || !user || user.disabledAt) {
-    await onFailure(input.email, user, ctx, ok ? "disabled" : user ? "wrong_password" : "unknown_email");
+    const reason = ok ? "disabled" : user ? "wrong_password" : "unknown_email";
+    await countFailedPassword(attempt, user, ctx, { actor: { type: "anonymous" }, action: "login.failed", target: user ? { type: "user", id: user.id } : { type: "email", id: input.email }, result: "failure", context: ctx, details: { reason } });
     throw new UserError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
 
@@ -46,10 +40,11 @@ export async function authenticateWithPassword(
   // A lock set on the account itself (a risk rule, "this wasn't me") holds even with the right
   // password; only whoever knows the password learns that it is locked.
   if (user.lockedUntil && user.lockedUntil > now) {
+    await cancelLoginAttempt(attempt); // not a wrong guess, and no sign-in either
     await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "account_locked" } });
     throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
   }
-  if (verdict.failures > 0) await clearLoginThrottle(input.email);
+  await loginAttemptSucceeded(attempt);
   await updateUser(user.id, {
     lastLoginAt: now,
     // Upgrade hashes made with older parameters while we hold the plaintext.
@@ -59,16 +54,41 @@ export async function authenticateWithPassword(
   return user;
 }
 
-async function onFailure(email: string, user: UserRecord | null, ctx: RequestContext, reason: string) {
-  const { failures, lockedNow } = await recordLoginFailure(email, ctx.ip);
-  await recordAudit({
-    actor: { type: "anonymous" },
-    action: "login.failed",
-    target: user ? { type: "user", id: user.id } : { type: "email", id: email },
-    result: "failure",
-    context: ctx,
-    details: { reason, failures },
-  });
+/**
+ * A password typed by a signed-in user to confirm a change (the email address): checked through the
+ * sign-in throttle keyed by the account's email, so guesses here count, delay and lock the account
+ * exactly as at sign-in. A refusal throws before any verification; the caller audits a wrong password.
+ */
+export async function checkPasswordThrottled(user: UserRecord, password: string, ctx: RequestContext): Promise<{ ok: boolean; failures: number }> {
+  if (!user.passwordHash) return { ok: false, failures: 0 }; // no password to guess
+  const attempt = await reservePasswordAttempt(user.email, ctx, { target: { type: "user", id: user.id }, field: "password" });
+  if (await verifyPassword(user.passwordHash, password)) {
+    await loginAttemptSucceeded(attempt);
+    return { ok: true, failures: 0 };
+  }
+  const { failures, lockedNow } = await recordLoginFailure(attempt);
+  if (lockedNow) await lockAccount(user, ctx);
+  return { ok: false, failures };
+}
+
+/** Reserves one attempt on the sign-in throttle before any password is verified; a refusal is audited and thrown. */
+async function reservePasswordAttempt(
+  email: string,
+  ctx: RequestContext,
+  opts: { target?: { type: string; id: string }; field?: string } = {},
+): Promise<LoginAttempt> {
+  const verdict = await reserveLoginAttempt(email, ctx.ip);
+  if (verdict.allowed) return verdict.attempt;
+  await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: opts.target ?? { type: "email", id: email }, result: "failure", context: ctx, details: { reason: verdict.reason } });
+  const details = { retryAfterSeconds: verdict.retryAfterSeconds, ...(opts.field ? { field: opts.field } : {}) };
+  if (verdict.reason === "locked") throw new UserError("locked", lockedMessage(Math.ceil(verdict.retryAfterSeconds / 60)), details);
+  throw new UserError("throttled", `Too many attempts. Wait ${verdict.retryAfterSeconds} seconds and try again.`, details);
+}
+
+/** A failed attempt stays counted: audited with the account's failure count; at the threshold the account locks and its owner is mailed. */
+async function countFailedPassword(attempt: LoginAttempt, user: UserRecord | null, ctx: RequestContext, audit: AuditEventInput) {
+  const { failures, lockedNow } = await recordLoginFailure(attempt);
+  await recordAudit({ ...audit, details: { ...audit.details, failures } });
   if (lockedNow && user) await lockAccount(user, ctx);
 }
 

@@ -5,6 +5,7 @@
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { consumeLimit } from "@/lib/ratelimit";
 import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf } from "@/lib/mfa";
 import { revokeAllSessions } from "@/lib/sessions";
 import { publicLink } from "./links";
@@ -63,14 +64,27 @@ export async function reportNotMe(token: string, ctx: RequestContext, now = new 
   return done;
 }
 
-/** The password typed is known to attackers: no session until it is replaced; a reset link is mailed. */
+/** One forced-reset mail per account in 15 minutes: repeating the sign-in must not flood the mailbox. */
+const FORCED_RESETS_PER_USER = { keyPrefix: "forced-reset", points: 1, durationSeconds: 15 * 60 };
+
+/**
+ * The password typed is known to attackers: no session until it is replaced; a reset link is mailed,
+ * unless one was mailed in the last 15 minutes (that link still works: a new one would retire it).
+ * The caller answers the same either way.
+ */
 export async function forcePasswordReset(userId: string, ctx: RequestContext): Promise<void> {
   const user = await findUserById(userId);
   if (!user) return;
+  const audit = { actor: { type: "system" }, action: "password.reset_forced", target: { type: "user", id: user.id }, context: ctx } as const;
+  const wait = await consumeLimit(FORCED_RESETS_PER_USER, user.id);
+  if (wait > 0) {
+    await recordAudit({ ...audit, result: "success", details: { reason: "compromised_password", mailed: false, retryAfterSeconds: wait } });
+    return;
+  }
   await withTransaction(async (tx) => {
     const token = await issueUserToken(user.id, "reset_password", { tx });
     await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token }), name: user.displayName ?? undefined } }, tx);
-    await recordAudit({ actor: { type: "system" }, action: "password.reset_forced", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { reason: "compromised_password" } }, tx);
+    await recordAudit({ ...audit, result: "success", details: { reason: "compromised_password", mailed: true } }, tx);
   });
   kickMailWorker();
 }
