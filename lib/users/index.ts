@@ -5,6 +5,7 @@ import { searchUsers, findUserById, findUserClaimsRow, countUsersWithRole } from
 import { ADMIN_ROLE } from "./bootstrap";
 
 export { registerUser } from "./registration";
+export { startAccountJobWorker, stopAccountJobWorker, runDueAccountJobs, drainAccountJobs } from "./account-worker";
 export { changeEmail } from "./email-change";
 export { authenticateWithPassword } from "./login";
 export { authenticateWithPasskey } from "./passkey-login";
