@@ -6,7 +6,7 @@ import { ADMIN_ROLE } from "./bootstrap";
 
 export { registerUser } from "./registration";
 export { startAccountJobWorker, stopAccountJobWorker, runDueAccountJobs, drainAccountJobs } from "./account-worker";
-export { changeEmail } from "./email-change";
+export { changeEmail, confirmEmailChange, cancelEmailChange, cancelPendingEmailChange, pendingEmailChange, type CancelOutcome } from "./email-change";
 export { authenticateWithPassword } from "./login";
 export { authenticateWithPasskey } from "./passkey-login";
 export { adminResetSecondFactors } from "./admin-mfa-reset";

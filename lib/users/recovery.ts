@@ -9,7 +9,7 @@ import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf } from "@/
 import { UserError } from "./users.errors";
 import { findUserByEmail, findUserById, updateUser, withTransaction, type Tx } from "./users.repo";
 import { enqueueAccountJob, type AccountJob } from "./account-jobs";
-import { issueUserToken, peekToken, redeemToken } from "./user-tokens";
+import { issueUserToken, peekToken, redeemToken, retireTokens } from "./user-tokens";
 import { publicLink } from "./links";
 import { unlockUser } from "./login";
 import { reviewSignInMethods, type MethodReview } from "./factor-review";
@@ -120,6 +120,8 @@ export async function resetPassword(token: string, password: string, ctx: Reques
     const revoked = await revokeAllSessions(u.id, "password_reset", { tx });
     // Whoever knew the old password may also hold a trusted browser: it asks for the second step again.
     const devicesForgotten = await revokeTrustedDevicesOf(u.id, tx);
+    // A pending email change may be the intruder's way to keep the account: it goes too.
+    await retireTokens(u.id, "change_email", { tx, now });
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
     await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked, devicesForgotten, methodsRemoved: methodsRemoved.length } }, tx);
     return { user: u, methodsRemoved };

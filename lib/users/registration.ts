@@ -11,7 +11,7 @@ import { verifyCaptcha } from "@/lib/captcha";
 import { UserError } from "./users.errors";
 import { findUserByEmail, insertUser, type Tx } from "./users.repo";
 import { enqueueAccountJob, type AccountJob } from "./account-jobs";
-import { issueUserToken } from "./user-tokens";
+import { addressHeldForSwitchBack, issueUserToken } from "./user-tokens";
 import { publicLink } from "./links";
 import type { RegistrationInput } from "./users.schema";
 
@@ -47,10 +47,11 @@ export async function registerUser(
 export async function completeRegistration(job: AccountJob<"registration">, tx: Tx): Promise<void> {
   const { passwordHash, displayName, termsAcceptedAt } = job.payload;
   const existing = await findUserByEmail(job.email, tx);
-  if (existing) {
-    const name = existing.displayName ?? undefined;
-    await enqueueMail({ to: existing.email, template: "already-registered", data: { signInLink: publicLink("/login"), resetLink: publicLink("/forgot-password"), name } }, tx);
-    await recordAudit({ actor: { type: "anonymous" }, action: "user.register_existing", target: { type: "email", id: existing.email }, result: "failure", context: job.context }, tx);
+  // An address an account just left by an email change is still its owner's (email-change.ts).
+  if (existing || (await addressHeldForSwitchBack(job.email, { tx }))) {
+    const name = existing?.displayName ?? undefined;
+    await enqueueMail({ to: job.email, template: "already-registered", data: { signInLink: publicLink("/login"), resetLink: publicLink("/forgot-password"), name } }, tx);
+    await recordAudit({ actor: { type: "anonymous" }, action: "user.register_existing", target: { type: "email", id: job.email }, result: "failure", context: job.context, details: existing ? undefined : { reason: "address_held" } }, tx);
     return;
   }
   const user = await insertUser({ email: job.email, passwordHash, displayName, termsAcceptedAt: new Date(termsAcceptedAt) }, tx);
