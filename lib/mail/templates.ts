@@ -239,6 +239,14 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
   },
 };
 
+/**
+ * Subjects that carry a secret, and what a row keeps instead once its body is removed
+ * (lib/mail/retention.ts). Every other subject is kept as sent.
+ */
+export const SUBJECTS_WITHOUT_SECRETS: Partial<Record<TemplateName, string>> = {
+  "sign-in-code": `Your ${PRODUCT} sign-in code`,
+};
+
 export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedMail {
   const render = renderers[name] as ((d: TemplateData[K]) => RenderedMail) | undefined;
   if (!render) throw new MailError("mail.unknown_template", `unknown mail template: ${String(name)}`);
