@@ -7,10 +7,12 @@
 // (lib/users/account-jobs.ts) runs between requests, outside the timing.
 //
 // Environment: BENCH_REQUESTS (200 per path and kind), BENCH_LABEL (the "### " subsection written,
-// e.g. "before"), DATABASE_URL (also run on a throwaway database on that PostgreSQL server).
+// e.g. "before"), BENCH_COMMIT (the code measured, when not this checkout's HEAD), DATABASE_URL
+// (also run on a throwaway database on that PostgreSQL server).
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { solveChallenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/sha";
@@ -68,21 +70,25 @@ async function benchDatabase(kind: "pglite" | "postgres") {
     resetFixedWindowLimitsForTests();
     const per = settings.requests + WARM_UP;
     const run = crypto.randomBytes(3).toString("hex");
-    // Existing accounts: one per request (the per-address limit of the forgot-password form would
-    // otherwise turn later requests for the same address into the "unknown" branch).
+    // Every address has the same shape, and which ones have an account is drawn at random, so
+    // nothing but the account's existence differs (the password check, for one, reads the address).
+    // One address per request: the per-address limit of the forgot-password form would otherwise
+    // turn later requests for the same address into the "throttled" branch.
+    const addresses = shuffle(Array.from({ length: 4 * per }, (_, k) => `acct-${run}-${String(k).padStart(5, "0")}@example.com`));
+    const existing = addresses.slice(0, 2 * per);
+    const unknown = addresses.slice(2 * per);
     const hash = await hashPassword(PASSWORD);
     await (await getSql())(
       `INSERT INTO "User" ("id", "email", "emailVerifiedAt", "passwordHash", "createdAt", "updatedAt")
-       SELECT gen_random_uuid(), 'enum-' || $1 || '-' || g || '@example.com', now(), $2, now(), now() FROM generate_series(1, $3::int) g`,
-      [run, hash, 2 * per],
+       SELECT gen_random_uuid(), e, now(), $1, now(), now() FROM unnest($2::text[]) e`,
+      [hash, existing],
     );
     await (await getSql())(`ANALYZE`);
     const tasks: Task[] = [];
-    let existing = 0;
-    for (const p of ["forgot-password", "registration"] as const) {
+    for (const [n, p] of (["forgot-password", "registration"] as const).entries()) {
       for (let i = 0; i < per; i++) {
-        tasks.push({ path: p, kind: "existing", email: `enum-${run}-${++existing}@example.com`, measured: i >= WARM_UP });
-        tasks.push({ path: p, kind: "unknown", email: `nobody-${run}-${p}-${i}@example.com`, measured: i >= WARM_UP });
+        tasks.push({ path: p, kind: "existing", email: existing[n * per + i]!, measured: i >= WARM_UP });
+        tasks.push({ path: p, kind: "unknown", email: unknown[n * per + i]!, measured: i >= WARM_UP });
       }
     }
     // Warm-up first (JIT, caches, connection pool), then everything else in random order, so a
@@ -144,6 +150,7 @@ function writeSubsection(file: string, heading: string, label: string, intro: st
 
 async function main() {
   installSignalHandlers();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   const kinds: ("pglite" | "postgres")[] = pgUrl ? ["pglite", "postgres"] : ["pglite"];
   const rows: (string | number)[][] = [];
   for (const kind of kinds) {
@@ -160,13 +167,15 @@ async function main() {
     }
   }
   const m = machineInfo();
-  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-  const dirty = execFileSync("git", ["status", "--porcelain", "--", "lib", "prisma"], { encoding: "utf8" }).trim() ? " + uncommitted changes" : "";
+  const commit = process.env.BENCH_COMMIT ?? execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  const dirty = !process.env.BENCH_COMMIT && execFileSync("git", ["status", "--porcelain", "--", "lib", "prisma"], { encoding: "utf8" }).trim() ? " + uncommitted changes" : "";
   const intro = [
-    "Whether response time tells an attacker that an address has an account. In process (no HTTP, which adds the same to both): `requestPasswordReset` and `registerUser` called for addresses with an account (a different one each time, so the per-address limit never applies) and for addresses without one, interleaved in random order after 20 of each as warm-up; each request from its own client address. Registration includes the argon2id hash of the password (the same in both branches). Work a request hands to the background worker (after the fix) runs between requests, untimed, as on a server where it runs after the response. Times are ms; each cell is existing / unknown. p-values are two-sided: Welch's t-test (means) and Mann-Whitney U (ranks). Far below 0.05: distinguishable with this many samples.",
+    "Whether response time tells an attacker that an address has an account. In process (no HTTP, which adds the same to both): `requestPasswordReset` and `registerUser` called for addresses with an account and for addresses without one (all of one shape, which ones have an account drawn at random; a different address each time, so the per-address limit never applies), interleaved in random order after 20 of each as warm-up; each request from its own client address. Registration includes the argon2id hash of the password (the same in both branches). Work a request hands to the background worker (after the fix) runs between requests, untimed, as on a server where it runs after the response. Times are ms; each cell is existing / unknown. p-values are two-sided: Welch's t-test (means) and Mann-Whitney U (ranks). Far below 0.05: distinguishable with this many samples.",
+    "",
+    "Before, forgot password wrote a reset token, a mail and an audit event for an existing account and only an audit event for an unknown address; registration inserted a user, a token, a mail and an audit event for a new address and only a mail and an audit event for an existing one. After, both requests do the same for every address (throttles, CAPTCHA and hash for registration, then one queued account job: `lib/users/account-jobs.ts`); the lookup and what depends on it run in the background worker after the response (`lib/users/enumeration.test.ts` proves the same rows are written).",
   ].join("\n");
   const body = [
-    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${m.cpu} (${m.cores} cores, ${m.ramGiB} GiB), Node ${m.node}, commit ${commit}${dirty}; ${settings.requests} measured requests per path and kind.`,
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${m.cpu} (${m.cores} cores, ${m.ramGiB} GiB), Node ${m.node}, commit ${commit}${dirty}; load average ${fmt(loadAtStart, 2)} at the start (other work on the machine widens both kinds' spreads alike); ${settings.requests} measured requests per path and kind.`,
     "",
     table(["database", "path", "n", "mean ms", "median ms", "p95 ms", "mean difference ms", "Welch p", "Mann-Whitney p"], rows),
   ].join("\n");
