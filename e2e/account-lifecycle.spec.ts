@@ -72,20 +72,45 @@ test("a password reset signs out every other session", async ({ browser }) => {
   await expect(first).toHaveURL(/\/login/);
 });
 
-test("changing the email asks to verify the new address and tells the old one", async ({ page }) => {
+test("changing the email waits for the new mailbox, and the old one can switch it back", async ({ page }) => {
   const oldEmail = uniqueEmail("before");
   const newEmail = uniqueEmail("after");
   await register(page, oldEmail);
   await signIn(page, oldEmail, STRONG_PASSWORD);
+  await page.goto(await readMailLink(page, oldEmail, /Verify your email/));
+  await page.getByRole("button", { name: "Verify my email" }).click();
+  await expect(page.getByText(`${oldEmail} is verified`)).toBeVisible();
+
+  await page.goto("/account");
   await page.getByLabel("New email").fill(newEmail);
   await page.getByLabel("Current password").fill(STRONG_PASSWORD);
   await page.getByRole("button", { name: "Change email" }).click();
-  await expect(page.getByText(/open the link we sent there/)).toBeVisible();
+  await expect(page.getByText(/we sent a link there/)).toBeVisible();
+
+  // Nothing changes until the new mailbox confirms; the page says what is pending.
+  await page.goto("/account");
+  await expect(page.getByTestId("account-email")).toHaveText(oldEmail);
+  await expect(page.getByTestId("pending-email")).toHaveText(newEmail);
+  expect(await readMail(page, oldEmail, /Someone asked to change your Portico email/)).toContain("Cancel the change");
+
+  // The link only shows a button: opening it (as a mail scanner would) changes nothing.
+  const confirmLink = await readMailLink(page, newEmail, /Confirm your new email/);
+  await page.goto(confirmLink);
+  await page.goto("/account");
+  await expect(page.getByTestId("account-email")).toHaveText(oldEmail);
+  await page.goto(confirmLink);
+  await page.getByRole("button", { name: "Use this email address" }).click();
+  await expect(page.getByText(`${newEmail} is now your sign-in email`)).toBeVisible();
   await page.goto("/account");
   await expect(page.getByTestId("account-email")).toHaveText(newEmail);
-  await expect(page.getByTestId("unverified-banner")).toBeVisible();
-  expect(await readMail(page, oldEmail, /email address was changed/)).toContain("was changed to");
-  await page.goto(await readMailLink(page, newEmail, /Verify your email/));
-  await page.getByRole("button", { name: "Verify my email" }).click();
-  await expect(page.getByText(`${newEmail} is verified`)).toBeVisible();
+  await expect(page.getByTestId("unverified-banner")).toHaveCount(0);
+  await expect(page.getByTestId("pending-email-change")).toHaveCount(0);
+
+  // The old address was not the one who asked: it switches the account back and signs everyone out.
+  await page.goto(await readMailLink(page, oldEmail, /email address was changed/));
+  await page.getByRole("button", { name: "Keep my email address" }).click();
+  await expect(page.getByText(`Your account is back on ${oldEmail}`)).toBeVisible();
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/login/);
+  await readMailLink(page, oldEmail, /Reset your Portico password/);
 });

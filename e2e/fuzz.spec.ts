@@ -24,6 +24,8 @@ const PAGES: Record<string, string[]> = {
   "/verify-email": ["token"],
   "/unlock": ["token"],
   "/not-me": ["token"],
+  "/confirm-email-change": ["token"],
+  "/cancel-email-change": ["token"],
   "/consent": ["interaction"],
   "/authorize-error": ["reason"],
   "/device": ["user_code"],

@@ -36,6 +36,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),
   MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+  // Mail rows (metadata only once delivered: lib/mail/retention.ts) are deleted after this many days.
+  MAIL_RETENTION_DAYS: z.coerce.number({ error: "MAIL_RETENTION_DAYS must be a number of days" }).int("MAIL_RETENTION_DAYS must be a whole number of days").min(1, "MAIL_RETENTION_DAYS must be at least 1").default(30),
   PORTICO_DEV_OUTBOX: z.enum(["0", "1", "false", "true"]).optional(),
   // Two-step verification for applications that follow the global policy (see lib/oidc/mfa-policy.ts).
   MFA_POLICY: z.enum(["off", "optional", "required"], { error: "MFA_POLICY must be off, optional or required" }).default("off"),

@@ -5,7 +5,7 @@ export { startPortalSession } from "./sign-in";
 export { interactionBinding } from "./interaction-cookie";
 export { continueAfterFirstFactor, finishSignIn, refuseDeniedAddress } from "./sign-in-flow";
 export { requireSession, requireRecentSession, requireAdmin, adminActionActor, requireOutboxReader } from "./guards";
-export { completePasswordReset } from "./account-recovery";
+export { completePasswordReset, cancelOrRevertEmailChange } from "./account-recovery";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";

@@ -17,10 +17,12 @@ import {
 import { MailError } from "./mail.errors";
 import { renderTemplate, type TemplateData, type TemplateName } from "./templates";
 import { defaultMailTransport, isPermanentFailure, SEND_TIMEOUT_MS, type MailTransport } from "./transport";
+import { keepsBodyAfterDelivery } from "./retention";
 
 export { MailError, type MailErrorCode } from "./mail.errors";
 export { maskEmail, renderTemplate, templateNames, type TemplateData, type TemplateName, type RenderedMail } from "./templates";
 export { createSmtpTransport, outboxTransport, type MailTransport, type OutgoingMail } from "./transport";
+export { sweepMail } from "./retention";
 export type { MailMessage, TxClient };
 
 export type MailRequest<K extends TemplateName = TemplateName> = { to: string; template: K; data: TemplateData[K] };
@@ -96,7 +98,7 @@ export async function deliverDueMail(opts: DeliverOptions = {}): Promise<{ sent:
     }
     // Outside the try: a failed status update after a successful send must not count as a
     // failed delivery (that would send it again); the lease expiring is the worst case.
-    await markMailSent(m.id, transport.name);
+    await markMailSent(m.id, transport.name, { keepBody: keepsBodyAfterDelivery(transport) });
     sent++;
   }
   return { sent, failed };
@@ -165,7 +167,8 @@ export function kickMailWorker(): void {
   if (w) void runPasses(w, true);
 }
 
-// --- dev outbox page. The rows hold live links: only expose this in development or to admins.
+// --- dev outbox page. Undelivered rows, and those the dev outbox delivered, hold live links:
+// an administrator's page (lib/http/guards.ts), never on in production by itself.
 
 export async function listOutbox(filter: { to?: string; take?: number } = {}): Promise<MailMessage[]> {
   // No stored address holds a NUL byte, which PostgreSQL refuses in a query: none matches.

@@ -4,6 +4,7 @@
 import "server-only";
 import { getDb, Prisma } from "@/lib/db";
 import type { MailMessage } from "@/lib/db/generated/client";
+import { SUBJECTS_WITHOUT_SECRETS } from "./templates";
 
 export type TxClient = Prisma.TransactionClient;
 export type { MailMessage };
@@ -41,13 +42,26 @@ export async function claimDueMailMessages(limit: number, leaseSeconds: number):
     RETURNING *`;
 }
 
+// What the row keeps of its subject once the body goes: the subject, unless it carries a secret.
+function subjectWithoutSecrets(): Prisma.Sql {
+  const cases = Object.entries(SUBJECTS_WITHOUT_SECRETS).map(([template, subject]) => Prisma.sql`WHEN ${template} THEN ${subject}`);
+  return cases.length ? Prisma.sql`CASE template ${Prisma.join(cases, " ")} ELSE subject END` : Prisma.sql`subject`;
+}
+
+/** The SET clause that removes a body: links and codes gone, metadata (to, template, status, times) kept. */
+function purgeBody(): Prisma.Sql {
+  return Prisma.sql`text = '', html = '', subject = ${subjectWithoutSecrets()}, "bodyPurgedAt" = ${NOW_UTC}`;
+}
+
 // The `status = 'pending'` guards below: if a lease ran out mid-send, another worker may have
 // re-claimed and finished the message; a late result must not move it back.
-export async function markMailSent(id: string, transport: "smtp" | "outbox"): Promise<void> {
+/** `keepBody`: only for the dev outbox, which shows what it "delivered" (lib/mail/retention.ts). */
+export async function markMailSent(id: string, transport: "smtp" | "outbox", opts: { keepBody: boolean }): Promise<void> {
   const db = await getDb();
   await db.$executeRaw`
     UPDATE "MailMessage"
     SET status = 'sent', "sentAt" = ${NOW_UTC}, transport = ${transport}, "lockedUntil" = NULL, "lastError" = NULL
+        ${opts.keepBody ? Prisma.empty : Prisma.sql`, ${purgeBody()}`}
     WHERE id = ${id}::uuid AND status = 'pending'`;
 }
 
@@ -62,15 +76,38 @@ export async function markMailAttemptFailed(
 ): Promise<void> {
   const db = await getDb();
   const error = f.error.slice(0, 1000);
-  const giveUp = f.permanent ?? false;
+  const giveUp = Prisma.sql`(${f.permanent ?? false}::boolean OR attempts + 1 >= ${f.maxAttempts}::int)`;
+  // A message given up is dead: its body goes in the same statement (a retried one still needs it).
   await db.$executeRaw`
     UPDATE "MailMessage"
     SET attempts = attempts + 1,
-        status = CASE WHEN ${giveUp}::boolean OR attempts + 1 >= ${f.maxAttempts}::int THEN 'failed' ELSE 'pending' END,
+        status = CASE WHEN ${giveUp} THEN 'failed' ELSE 'pending' END,
         "lastError" = ${error},
         "nextAttemptAt" = ${NOW_UTC} + (${f.retryInSeconds}::double precision * interval '1 second'),
-        "lockedUntil" = NULL
+        "lockedUntil" = NULL,
+        text = CASE WHEN ${giveUp} THEN '' ELSE text END,
+        html = CASE WHEN ${giveUp} THEN '' ELSE html END,
+        subject = CASE WHEN ${giveUp} THEN ${subjectWithoutSecrets()} ELSE subject END,
+        "bodyPurgedAt" = CASE WHEN ${giveUp} THEN ${NOW_UTC} ELSE NULL END
     WHERE id = ${id}::uuid AND status = 'pending'`;
+}
+
+/**
+ * Removes the bodies that delivery left in place: all of them for messages no longer pending,
+ * except, while the dev outbox is on, those it delivered itself. Also cleans rows from before
+ * bodies were removed at delivery.
+ */
+export async function purgeMailBodies(opts: { keepDevOutbox: boolean }): Promise<number> {
+  const db = await getDb();
+  return db.$executeRaw`
+    UPDATE "MailMessage" SET ${purgeBody()}
+    WHERE status <> 'pending' AND "bodyPurgedAt" IS NULL
+      AND NOT (${opts.keepDevOutbox}::boolean AND status = 'sent' AND transport = 'outbox')`;
+}
+
+export async function deleteMailCreatedBefore(cutoff: Date): Promise<number> {
+  const { count } = await (await getDb()).mailMessage.deleteMany({ where: { createdAt: { lt: cutoff } } });
+  return count;
 }
 
 export async function listMailMessages(filter: { to?: string; take: number }): Promise<MailMessage[]> {

@@ -11,7 +11,9 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
     minutes: 15,
   },
   "password-changed": { resetLink: "https://id.example.com/forgot" },
-  "email-changed-notice": { newEmail: "someone.new@example.org", name: "Ada" },
+  "email-change-confirm": { link: "https://id.example.com/confirm-email-change?token=abc", hours: 24, name: "Ada" },
+  "email-change-requested": { newEmail: "someone.new@example.org", cancelLink: "https://id.example.com/cancel-email-change?token=def", days: 7, name: "Ada" },
+  "email-changed-notice": { newEmail: "someone.new@example.org", revertLink: "https://id.example.com/cancel-email-change?token=ghi", days: 7, name: "Ada" },
   "already-registered": { signInLink: "https://id.example.com/login", resetLink: "https://id.example.com/forgot-password" },
   "recovery-code-used": { remaining: 9, securityLink: "https://id.example.com/account/security" },
   "two-step-changed": { enabled: true, securityLink: "https://id.example.com/account/security" },
@@ -53,14 +55,18 @@ describe("mail templates", () => {
       expect(m.text).toContain(name); // plain text is not HTML: shown verbatim
       expect(m.subject).not.toContain("<");
     }
-    const e = renderTemplate("email-changed-notice", { newEmail: `"><b>x</b>@evil.example` });
+    const e = renderTemplate("email-changed-notice", { ...samples["email-changed-notice"], newEmail: `"><b>x</b>@evil.example` });
     expect(e.html).not.toContain("<b>");
   });
 
-  it("masks the new address in the notice sent to the old one", () => {
-    const m = renderTemplate("email-changed-notice", samples["email-changed-notice"]);
-    expect(m.text).toContain("s***@example.org");
-    expect(m.text).not.toContain("someone.new");
+  it("masks the new address in the notices sent to the old one, and gives them the way back", () => {
+    for (const name of ["email-change-requested", "email-changed-notice"] as const) {
+      const m = renderTemplate(name, samples[name]);
+      expect(m.text).toContain("s***@example.org");
+      expect(m.text).not.toContain("someone.new");
+      expect(m.text).toContain("https://id.example.com/cancel-email-change?token=");
+      expect(m.text).toContain("7 days");
+    }
   });
 
   it("refuses links that are not absolute http(s) URLs", () => {

@@ -11,8 +11,12 @@ export interface TemplateData {
   "reset-password": { link: string; name?: string };
   "account-locked": { unlockLink: string; resetLink: string; minutes: number; name?: string };
   "password-changed": { name?: string; resetLink?: string };
-  /** Sent to the old address; the new one is shown masked, enough to recognise, not to harvest. */
-  "email-changed-notice": { newEmail: string; name?: string };
+  /** To the new address: the change happens only when this link is confirmed. */
+  "email-change-confirm": { link: string; hours: number; name?: string };
+  /** To the old address when a change is asked for; the new one is shown masked, enough to recognise, not to harvest. */
+  "email-change-requested": { newEmail: string; cancelLink: string; days: number; name?: string };
+  /** To the old address once the change happened, with the way back (masked as above). */
+  "email-changed-notice": { newEmail: string; revertLink: string; days: number; name?: string };
   /** Someone tried to register an address that already has an account (sent instead of an error). */
   "already-registered": { signInLink: string; resetLink: string; name?: string };
   /** A recovery code was used to sign in: the owner should know, in case it was not them. */
@@ -37,6 +41,8 @@ export const templateNames = [
   "reset-password",
   "account-locked",
   "password-changed",
+  "email-change-confirm",
+  "email-change-requested",
   "email-changed-notice",
   "already-registered",
   "recovery-code-used",
@@ -151,10 +157,26 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
         ? ["If you did not, reset your password now and review your account activity:", { label: "Reset password", link: httpUrl(d.resetLink) }]
         : ["If you did not, reset your password now and review your account activity."]),
     ]),
+  "email-change-confirm": (d) =>
+    layout(`Confirm your new email address for ${PRODUCT}`, d.name, [
+      `You asked to sign in to your ${PRODUCT} account with this address from now on. Nothing changes until you confirm.`,
+      { label: "Confirm new email address", link: httpUrl(d.link) },
+      `The link works once, for ${d.hours} hours. If you did not ask for this, ignore this email: your address stays as it is.`,
+    ]),
+  "email-change-requested": (d) =>
+    layout(`Someone asked to change your ${PRODUCT} email address`, d.name, [
+      `Someone signed in to your account asked to change its email address to ${maskEmail(d.newEmail)}. It changes only when that address confirms; until then, this address stays in charge.`,
+      "If this was you, there is nothing to do.",
+      "If it was not you, cancel the change now, and choose a new password: whoever asked knows your current one.",
+      { label: "Cancel the change", link: httpUrl(d.cancelLink) },
+      `The link works for ${d.days} days. If the change has happened by then, it switches the account back to this address, signs everyone out, and sends you a link here to choose a new password.`,
+    ]),
   "email-changed-notice": (d) =>
     layout(`Your ${PRODUCT} email address was changed`, d.name, [
       `The email address of your account was changed to ${maskEmail(d.newEmail)}. This address will no longer receive messages about the account.`,
-      "If you did not make this change, contact your administrator or support right away.",
+      "If you did this, there is nothing to do.",
+      `If you did not, switch it back within ${d.days} days: the account returns to this address, everyone is signed out, and we send a link here to choose a new password.`,
+      { label: "This wasn't me: switch back", link: httpUrl(d.revertLink) },
     ]),
   "already-registered": (d) =>
     layout(`You already have a ${PRODUCT} account`, d.name, [
@@ -215,6 +237,14 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
       { label: "Review your security settings", link: httpUrl(d.securityLink) },
     ]);
   },
+};
+
+/**
+ * Subjects that carry a secret, and what a row keeps instead once its body is removed
+ * (lib/mail/retention.ts). Every other subject is kept as sent.
+ */
+export const SUBJECTS_WITHOUT_SECRETS: Partial<Record<TemplateName, string>> = {
+  "sign-in-code": `Your ${PRODUCT} sign-in code`,
 };
 
 export function renderTemplate<K extends TemplateName>(name: K, data: TemplateData[K]): RenderedMail {

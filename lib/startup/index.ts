@@ -1,7 +1,7 @@
 // Process start-up: fail fast on bad configuration, migrate, bootstrap the first admin, start workers.
 import "server-only";
 import { config } from "@/lib/config";
-import { administratorExists, ensureBootstrapAdmin } from "@/lib/users";
+import { administratorExists, ensureBootstrapAdmin, startAccountJobWorker } from "@/lib/users";
 import { startMailWorker } from "@/lib/mail";
 import { startHttpWorker } from "@/lib/outbound";
 import { ensureDatabase } from "@/lib/health";
@@ -21,6 +21,7 @@ export async function onServerStart(): Promise<void> {
   if (admin === "created") console.log(`[portico] created the bootstrap administrator ${c.PORTICO_ADMIN_EMAIL}`);
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);
   startMailWorker();
+  startAccountJobWorker(); // registration and password-reset requests, done after the response
   startHttpWorker(); // back-channel logout tokens (and later webhooks)
   startJanitor(); // expired codes, tokens, interactions
   if (c.devOutbox) console.warn(await devOutboxNotice(c.publicUrl, c.PORT));

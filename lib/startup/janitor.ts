@@ -1,11 +1,12 @@
 // Every 10 minutes, deletes protocol state (lib/oidc), pending sign-ins, trusted devices and WebAuthn challenges (lib/mfa) that have
-// expired, text-message records past their retention (lib/sms), and closes risk assessments of
-// abandoned sign-ins (lib/risk). Each node runs it; the
-// deletes are idempotent, so several nodes at once only repeat work.
+// expired, text-message records past their retention (lib/sms), mail bodies left after delivery and
+// mail rows past MAIL_RETENTION_DAYS (lib/mail), and closes risk assessments of abandoned sign-ins
+// (lib/risk). Each node runs it; the deletes are idempotent, so several nodes at once only repeat work.
 import "server-only";
 import { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/mfa";
 import { purgeExpiredProtocolState } from "@/lib/oidc";
 import { purgeOldSmsMessages } from "@/lib/sms";
+import { sweepMail } from "@/lib/mail";
 import { closeAbandonedSignIns } from "@/lib/risk";
 
 const INTERVAL_MS = 10 * 60_000;
@@ -26,11 +27,17 @@ async function sweep(): Promise<void> {
       trustedDevices: await deleteExpiredTrustedDevices(now),
       webAuthnChallenges: await deleteExpiredWebAuthnChallenges(now),
       smsMessages: await purgeOldSmsMessages(now),
+      ...(await mailSweep(now)),
       abandonedRiskAssessments: await closeAbandonedSignIns(now),
     };
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
-    if (total > 0) console.log(`[portico] janitor deleted expired protocol state: ${JSON.stringify(deleted)}`);
+    if (total > 0) console.log(`[portico] janitor removed expired state: ${JSON.stringify(deleted)}`);
   } catch (e) {
     console.error("[portico] janitor failed (will retry)", e);
   }
+}
+
+async function mailSweep(now: Date): Promise<{ mailBodies: number; mailMessages: number }> {
+  const { bodiesRemoved, deleted } = await sweepMail(now);
+  return { mailBodies: bodiesRemoved, mailMessages: deleted };
 }

@@ -6,16 +6,11 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { consumeLimit } from "@/lib/ratelimit";
-import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf } from "@/lib/mfa";
-import { revokeAllSessions } from "@/lib/sessions";
 import { publicLink } from "./links";
 import { issueUserToken, redeemToken } from "./user-tokens";
 import { UserError } from "./users.errors";
-import { findUserById, updateUser, withTransaction } from "./users.repo";
-import { reviewSignInMethods } from "./factor-review";
-
-/** Locked "until further notice": only a password reset (which lifts locks) opens the account again. */
-const REPORTED_LOCK_MS = 10 * 365 * 24 * 3600_000;
+import { findUserById, withTransaction } from "./users.repo";
+import { evictIntruder } from "./eviction";
 
 export async function notifyNewDeviceSignIn(userId: string, sighting: { device: string; place: string; at: Date }): Promise<void> {
   const user = await findUserById(userId);
@@ -42,23 +37,18 @@ export async function notifyNewDeviceSignIn(userId: string, sighting: { device: 
 }
 
 /**
- * The owner says a sign-in was not theirs. The link works once. The sign-in methods added recently
- * (lib/users/factor-review.ts) go at once; the reset that follows can remove the rest. Returns the
- * account (for the applications to be cut off) and what was removed.
+ * The owner says a sign-in was not theirs. The link works once. The account is secured
+ * (eviction.ts): the sign-in methods added recently go at once; the reset that follows can remove
+ * the rest. Returns the account (for the applications to be cut off) and what was removed.
  */
 export async function reportNotMe(token: string, ctx: RequestContext, now = new Date()): Promise<{ userId: string; methodsRemoved: string[] }> {
   const done = await withTransaction(async (tx) => {
     const t = await redeemToken(token, "not_me", { tx, now });
     const user = t ? await findUserById(t.userId, tx) : null;
     if (!user) throw new UserError("invalid_token", "This link has expired or was already used. If you still think someone else is in your account, reset your password.");
-    await updateUser(user.id, { lockedUntil: new Date(now.getTime() + REPORTED_LOCK_MS) }, tx);
-    const sessions = await revokeAllSessions(user.id, "reported_not_me", { tx });
-    const devices = await revokeTrustedDevicesOf(user.id, tx, now);
-    const methodsRemoved = await removeSignInMethods(user, reviewSignInMethods(await signInMethodsOf(user.id, tx), user, now).recent, "reported_not_me", ctx, tx);
-    const reset = await issueUserToken(user.id, "reset_password", { tx });
-    await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token: reset }), name: user.displayName ?? undefined } }, tx);
-    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { sessionsRevoked: sessions, trustedDevicesForgotten: devices, methodsRemoved: methodsRemoved.length } }, tx);
-    return { userId: user.id, methodsRemoved };
+    const evicted = await evictIntruder(user, "reported_not_me", ctx, tx, now);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { sessionsRevoked: evicted.sessionsRevoked, trustedDevicesForgotten: evicted.trustedDevicesForgotten, methodsRemoved: evicted.methodsRemoved.length } }, tx);
+    return { userId: user.id, methodsRemoved: evicted.methodsRemoved };
   });
   kickMailWorker();
   return done;

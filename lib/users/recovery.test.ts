@@ -7,13 +7,19 @@ import { listOutbox } from "@/lib/mail";
 import { resetFixedWindowLimitsForTests, resetLoginThrottleForTests } from "@/lib/ratelimit";
 import { createSession, validateSession } from "@/lib/sessions";
 import { isTrustedDevice, trustDevice } from "@/lib/mfa";
-import { authenticateWithPassword, requestPasswordReset, resetPassword, UserError } from "./index";
+import { authenticateWithPassword, drainAccountJobs, requestPasswordReset as queueResetRequest, resetPassword, UserError } from "./index";
 import { issueUserToken } from "./user-tokens";
 
 const t = useTestDatabase();
 const ctx = { ip: "198.51.100.5", userAgent: "vitest" };
 const OLD_PASSWORD = "amber-meadow-tractor-31-clouds";
 const NEW_PASSWORD = "silver-canyon-whistle-58-ferns";
+
+/** A reset request and the background work it queued (account-jobs.ts). */
+async function requestPasswordReset(email: string, context: typeof ctx) {
+  await queueResetRequest(email, context);
+  await drainAccountJobs();
+}
 
 async function createUser(email: string) {
   return t.db().user.create({ data: { email, passwordHash: await hashPassword(OLD_PASSWORD), emailVerifiedAt: new Date() } });

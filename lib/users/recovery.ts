@@ -7,8 +7,9 @@ import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { revokeAllSessions } from "@/lib/sessions";
 import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf, spendRecoveryCodeInRecovery } from "@/lib/mfa";
 import { UserError } from "./users.errors";
-import { findUserByEmail, findUserById, updateUser, withTransaction } from "./users.repo";
-import { issueUserToken, peekToken, redeemToken } from "./user-tokens";
+import { findUserByEmail, findUserById, updateUser, withTransaction, type Tx } from "./users.repo";
+import { enqueueAccountJob, type AccountJob } from "./account-jobs";
+import { issueUserToken, peekToken, redeemToken, retireTokens } from "./user-tokens";
 import { publicLink } from "./links";
 import { unlockUser } from "./login";
 import { reviewSignInMethods, type MethodReview } from "./factor-review";
@@ -49,23 +50,31 @@ export async function resendVerification(userId: string, ctx: RequestContext): P
   kickMailWorker();
 }
 
-/** Always answers the same way; a link goes out only when the account exists. */
+/**
+ * Always answers the same way, and does the same work whatever the address: the throttles, then one
+ * queued job (account-jobs.ts). Whether an account exists is looked at only by the worker
+ * (mailPasswordReset), after the response, so neither the answer nor its time tells.
+ */
 export async function requestPasswordReset(email: string, ctx: RequestContext): Promise<void> {
   const waitIp = ctx.ip ? await consumeLimit(RESET_REQUESTS_PER_IP, ctx.ip) : 0;
   if (waitIp) throw new UserError("rate_limited", "Too many requests from your network. Try again later.", { retryAfterSeconds: waitIp });
-  const user = await findUserByEmail(email);
-  // Silently drop requests past the per-email limit: saying so would reveal that the account exists.
+  // Past the per-address limit the request is dropped silently (saying so would reveal the account),
+  // but it is still queued, so a throttled request costs what any other does; the worker records it.
   const waitEmail = await consumeLimit(RESET_REQUESTS_PER_EMAIL, accountKey(email)); // keyed hash: no addresses in the store
-  if (!user || user.disabledAt || waitEmail) {
-    await recordAudit({ actor: { type: "anonymous" }, action: "password.reset_requested", target: user ? { type: "user", id: user.id } : { type: "email", id: email }, result: "failure", context: ctx, details: { reason: !user ? "unknown_email" : waitEmail ? "throttled" : "disabled" } });
+  await enqueueAccountJob("password_reset", email, { throttled: waitEmail > 0 }, ctx);
+}
+
+/** The worker's half of a reset request: a link goes out only when the account exists and may have one. */
+export async function mailPasswordReset(job: AccountJob<"password_reset">, tx: Tx): Promise<void> {
+  const user = await findUserByEmail(job.email, tx);
+  if (!user || user.disabledAt || job.payload.throttled) {
+    const reason = !user ? "unknown_email" : job.payload.throttled ? "throttled" : "disabled";
+    await recordAudit({ actor: { type: "anonymous" }, action: "password.reset_requested", target: user ? { type: "user", id: user.id } : { type: "email", id: job.email }, result: "failure", context: job.context, details: { reason } }, tx);
     return;
   }
-  await withTransaction(async (tx) => {
-    const token = await issueUserToken(user.id, "reset_password", { tx });
-    await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token }), name: user.displayName ?? undefined } }, tx);
-    await recordAudit({ actor: { type: "anonymous" }, action: "password.reset_requested", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
-  });
-  kickMailWorker();
+  const token = await issueUserToken(user.id, "reset_password", { tx });
+  await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token }), name: user.displayName ?? undefined } }, tx);
+  await recordAudit({ actor: { type: "anonymous" }, action: "password.reset_requested", target: { type: "user", id: user.id }, result: "success", context: job.context }, tx);
 }
 
 export interface RecoveryPreview {
@@ -126,6 +135,8 @@ export async function resetPassword(
     const revoked = await revokeAllSessions(u.id, "password_reset", { tx });
     // Whoever knew the old password may also hold a trusted browser: it asks for the second step again.
     const devicesForgotten = await revokeTrustedDevicesOf(u.id, tx);
+    // A pending email change may be the intruder's way to keep the account: it goes too.
+    await retireTokens(u.id, "change_email", { tx, now });
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
     await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked, devicesForgotten, methodsRemoved: methodsRemoved.length } }, tx);
     return { user: u, methodsRemoved };

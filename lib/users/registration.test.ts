@@ -8,7 +8,7 @@ import { listAuditEvents } from "@/lib/audit";
 import { listOutbox } from "@/lib/mail";
 import { resetFixedWindowLimitsForTests, resetLoginThrottleForTests } from "@/lib/ratelimit";
 import { reloadConfig } from "@/lib/config";
-import { registerUser, verifyEmail, UserError } from "./index";
+import { drainAccountJobs, registerUser, verifyEmail, UserError } from "./index";
 import { registrationSchema } from "./users.schema";
 
 const t = useTestDatabase();
@@ -33,6 +33,13 @@ function tokenFromLink(text: string, path: string): string {
   const m = text.match(new RegExp(`https?://[^\\s]+${path}\\?token=([A-Za-z0-9_-]{43})`));
   if (!m) throw new Error(`no ${path} link in mail:\n${text}`);
   return m[1]!;
+}
+
+/** A registration that went through, and the background work it queued (account-jobs.ts). */
+async function registerAndDrain(...args: Parameters<typeof registerUser>) {
+  const result = await registerUser(...args);
+  await drainAccountJobs();
+  return result;
 }
 
 async function countRows() {
@@ -69,7 +76,7 @@ beforeEach(async () => {
 
 describe(`registration on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
   it("creates the user, queues a verification mail whose link verifies the email exactly once", async () => {
-    const result = await registerUser(input({ email: "Ada.Lovelace@Example.com", displayName: "Ada" }, await solvedCaptcha()), ctx);
+    const result = await registerAndDrain(input({ email: "Ada.Lovelace@Example.com", displayName: "Ada" }, await solvedCaptcha()), ctx);
     expect(result).toEqual({ email: "ada.lovelace@example.com" });
 
     const user = await t.db().user.findUniqueOrThrow({ where: { email: "ada.lovelace@example.com" } });
@@ -100,7 +107,7 @@ describe(`registration on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
 
   it("refuses a replayed captcha payload", async () => {
     const captcha = await solvedCaptcha();
-    await registerUser(input({ email: "first@example.com" }, captcha), ctx);
+    await registerAndDrain(input({ email: "first@example.com" }, captcha), ctx);
     const before = await countRows();
 
     await expectUserError(registerUser(input({ email: "second@example.com" }, captcha), ctx), "captcha_failed");
@@ -142,7 +149,7 @@ describe(`registration on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     expect(await countRows()).toEqual(before);
 
     // None of the failed attempts burned the genuine solution.
-    await registerUser(input({ email: "human@example.com" }, b64(genuine)), ctx);
+    await registerAndDrain(input({ email: "human@example.com" }, b64(genuine)), ctx);
     expect(await t.db().user.count({ where: { email: "human@example.com" } })).toBe(1);
   });
 
@@ -167,15 +174,15 @@ describe(`registration on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     }
     expect(await countRows()).toEqual(before);
     // The captcha was not spent on a refused form: the corrected form goes through with it.
-    await registerUser(input({ email: "grace.hopper@example.com", displayName: "Grace" }, captcha), ctx);
+    await registerAndDrain(input({ email: "grace.hopper@example.com", displayName: "Grace" }, captcha), ctx);
     expect(await t.db().user.count({ where: { email: "grace.hopper@example.com" } })).toBe(1);
   });
 
   it("answers a registration for an existing email the same way, without a second user, and mails the owner", async () => {
-    const first = await registerUser(input({ email: "owner@example.com", displayName: "Owner" }, await solvedCaptcha()), ctx);
+    const first = await registerAndDrain(input({ email: "owner@example.com", displayName: "Owner" }, await solvedCaptcha()), ctx);
     const original = await t.db().user.findUniqueOrThrow({ where: { email: "owner@example.com" } });
 
-    const again = await registerUser(
+    const again = await registerAndDrain(
       input({ email: "OWNER@example.com", password: "another-strong-passphrase-99", displayName: "Mallory" }, await solvedCaptcha()),
       ctx,
     );

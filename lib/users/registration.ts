@@ -1,15 +1,17 @@
-// Self-service registration. The answer never says whether the email was already registered
-// (no enumeration): an existing owner gets a mail instead of a second account.
+// Self-service registration. The answer never says whether the email was already registered, and
+// the request does the same work either way (no enumeration by message or by time): an existing
+// owner gets a mail instead of a second account, from the background worker.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
 import { consumeLimit } from "@/lib/ratelimit";
 import { config } from "@/lib/config";
 import { verifyCaptcha } from "@/lib/captcha";
 import { UserError } from "./users.errors";
-import { findUserByEmail, insertUser, isUniqueViolation, withTransaction } from "./users.repo";
-import { issueUserToken } from "./user-tokens";
+import { findUserByEmail, insertUser, type Tx } from "./users.repo";
+import { enqueueAccountJob, type AccountJob } from "./account-jobs";
+import { addressHeldForSwitchBack, issueUserToken } from "./user-tokens";
 import { publicLink } from "./links";
 import type { RegistrationInput } from "./users.schema";
 
@@ -30,33 +32,30 @@ export async function registerUser(
   if (!(await verifyCaptcha(input.captcha))) {
     throw new UserError("captcha_failed", "Please complete the verification challenge again.", { field: "captcha" });
   }
-  // Hash before looking the email up, so both branches cost the same.
+  // Everything above is the same for every address; so is the rest: the hash and one queued job.
+  // Whether the address has an account is looked at only by the worker (completeRegistration).
   const passwordHash = await hashPassword(input.password);
-  const existing = await findUserByEmail(input.email);
-  if (existing) {
-    await notifyExistingOwner(existing.email, existing.displayName ?? undefined, ctx);
-    return { email: input.email };
-  }
-  try {
-    await withTransaction(async (tx) => {
-      const user = await insertUser(
-        { email: input.email, passwordHash, displayName: input.displayName, termsAcceptedAt: new Date() },
-        tx,
-      );
-      const token = await issueUserToken(user.id, "verify_email", { email: user.email, tx });
-      await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: input.displayName } }, tx);
-      await recordAudit({ actor: { type: "user", id: user.id }, action: "user.registered", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
-    });
-  } catch (e) {
-    // Two registrations for one email at once: the loser behaves like the "already registered" branch.
-    if (!isUniqueViolation(e)) throw e;
-  }
-  kickMailWorker();
+  await enqueueAccountJob("registration", input.email, { passwordHash, displayName: input.displayName, termsAcceptedAt: new Date().toISOString() }, ctx);
   return { email: input.email };
 }
 
-async function notifyExistingOwner(email: string, name: string | undefined, ctx: RequestContext) {
-  await enqueueMail({ to: email, template: "already-registered", data: { signInLink: publicLink("/login"), resetLink: publicLink("/forgot-password"), name } });
-  await recordAudit({ actor: { type: "anonymous" }, action: "user.register_existing", target: { type: "email", id: email }, result: "failure", context: ctx });
-  kickMailWorker();
+/**
+ * The worker's half: a new account with a verification link, or, when the address has an account
+ * already, a mail to its owner instead of a second account. Two registrations for one address at
+ * once: the loser's insert fails, its job is retried, and then finds the account.
+ */
+export async function completeRegistration(job: AccountJob<"registration">, tx: Tx): Promise<void> {
+  const { passwordHash, displayName, termsAcceptedAt } = job.payload;
+  const existing = await findUserByEmail(job.email, tx);
+  // An address an account just left by an email change is still its owner's (email-change.ts).
+  if (existing || (await addressHeldForSwitchBack(job.email, { tx }))) {
+    const name = existing?.displayName ?? undefined;
+    await enqueueMail({ to: job.email, template: "already-registered", data: { signInLink: publicLink("/login"), resetLink: publicLink("/forgot-password"), name } }, tx);
+    await recordAudit({ actor: { type: "anonymous" }, action: "user.register_existing", target: { type: "email", id: job.email }, result: "failure", context: job.context, details: existing ? undefined : { reason: "address_held" } }, tx);
+    return;
+  }
+  const user = await insertUser({ email: job.email, passwordHash, displayName, termsAcceptedAt: new Date(termsAcceptedAt) }, tx);
+  const token = await issueUserToken(user.id, "verify_email", { email: user.email, tx });
+  await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: displayName } }, tx);
+  await recordAudit({ actor: { type: "user", id: user.id }, action: "user.registered", target: { type: "user", id: user.id }, result: "success", context: job.context }, tx);
 }

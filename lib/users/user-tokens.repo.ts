@@ -22,12 +22,29 @@ export async function redeemUserToken(tokenHash: string, purpose: string, now: D
   return db.userToken.findUnique({ where: { tokenHash } });
 }
 
-/** A newly issued link supersedes older unused ones of the same purpose. */
-export async function retireUserTokens(userId: string, purpose: string, now: Date, tx?: Tx): Promise<void> {
-  await (tx ?? (await getDb())).userToken.updateMany({ where: { userId, purpose, usedAt: null }, data: { usedAt: now } });
+/** A newly issued link supersedes older unused ones of the same purpose. `after`: only those created later. */
+export async function retireUserTokens(userId: string, purpose: string, now: Date, tx?: Tx, after?: Date): Promise<number> {
+  const { count } = await (tx ?? (await getDb())).userToken.updateMany({
+    where: { userId, purpose, usedAt: null, ...(after ? { createdAt: { gt: after } } : {}) },
+    data: { usedAt: now },
+  });
+  return count;
+}
+
+export async function findNewestUsableUserToken(userId: string, purpose: string, now: Date) {
+  return (await getDb()).userToken.findFirst({ where: { userId, purpose, usedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
 }
 
 /** Reads a token without redeeming it (to validate a form before spending the link). */
 export async function findUsableUserToken(tokenHash: string, purpose: string, now: Date) {
   return (await getDb()).userToken.findFirst({ where: { tokenHash, purpose, usedAt: null, expiresAt: { gt: now } } });
+}
+
+/** Whether another account holds a live link of this purpose for the address (an address it may switch back to). */
+export async function liveTokenForAddressExists(purpose: string, email: string, now: Date, exceptUserId: string | undefined, tx?: Tx): Promise<boolean> {
+  const row = await (tx ?? (await getDb())).userToken.findFirst({
+    where: { purpose, email, usedAt: null, expiresAt: { gt: now }, ...(exceptUserId ? { userId: { not: exceptUserId } } : {}) },
+    select: { id: true },
+  });
+  return row !== null;
 }

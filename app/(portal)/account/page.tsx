@@ -2,17 +2,19 @@ import type { Metadata } from "next";
 import { PageShell } from "@/components/portal/page-shell";
 import { UnverifiedBanner } from "@/components/portal/resend-verification";
 import { requireSession } from "@/lib/http";
-import { isAdmin } from "@/lib/users";
+import { isAdmin, pendingEmailChange } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
 import { resendVerificationAction } from "@/app/(auth)/verify-email/actions";
 import { ChangeEmailForm } from "@/components/portal/change-email-form";
-import { changeEmailAction } from "./actions";
+import { PendingEmailChange } from "@/components/portal/pending-email-change";
+import { cancelPendingEmailChangeAction, changeEmailAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage() {
   const session = await requireSession("/account");
   const { user } = session;
+  const pending = await pendingEmailChange(user.id);
   return (
     <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
       {!user.emailVerified ? <UnverifiedBanner email={user.email} action={resendVerificationAction} /> : null}
@@ -34,7 +36,10 @@ export default async function AccountPage() {
       </dl>
       <section aria-labelledby="change-email" className="mt-10">
         <h2 id="change-email" className="text-lg font-semibold">Change your email</h2>
-        <p className="mb-4 mt-1 text-sm text-slate-600 dark:text-slate-400">We will ask you to verify the new address and tell the old one.</p>
+        <p className="mb-4 mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Your address changes only when you open the link we send to the new one. We also tell this address, with a way to cancel.
+        </p>
+        {pending ? <PendingEmailChange email={pending.email} expiresAt={pending.expiresAt} action={cancelPendingEmailChangeAction} /> : null}
         <ChangeEmailForm action={changeEmailAction} />
       </section>
     </PageShell>

@@ -22,7 +22,7 @@ export default async function DevMailPage({ searchParams }: { searchParams: Prom
       <h1 className="text-2xl font-semibold">Dev outbox</h1>
       <OutboxWarning />
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-        Mail Portico sent{config().SMTP_URL ? " (also delivered over SMTP)" : " (no SMTP_URL is set, so it goes nowhere else)"}. Newest first.
+        Mail Portico sent{config().SMTP_URL ? " (delivered over SMTP: bodies are removed once sent)" : " (no SMTP_URL is set, so it goes nowhere else)"}. Newest first; kept {config().MAIL_RETENTION_DAYS} days.
       </p>
       <ul className="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
         {messages.map((m) => (

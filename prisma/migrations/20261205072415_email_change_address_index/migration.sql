@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "UserToken_email_purpose_idx" ON "UserToken"("email", "purpose");
+
