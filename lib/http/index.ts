@@ -17,4 +17,7 @@ export * as introspectionEndpoint from "./endpoints/introspect";
 export * as revocationEndpoint from "./endpoints/revoke";
 export * as jwksEndpoint from "./endpoints/jwks";
 export * as discoveryEndpoint from "./endpoints/discovery";
+export * as registrationEndpoint from "./endpoints/register";
+export * as deviceAuthorizationEndpoint from "./endpoints/device-authorization";
+export * as endSessionEndpoint from "./endpoints/logout";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";

@@ -4,12 +4,13 @@
 import "server-only";
 import crypto from "node:crypto";
 import { OAuthError } from "@/lib/oidc";
-import { toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
+import { NO_STORE, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
 
-const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache", "X-Content-Type-Options": "nosniff" };
+/** RFC 6749 §5.1: JSON answers also carry `Pragma: no-cache` (HTTP/1.0 caches). */
+const JSON_HEADERS = { "Content-Type": "application/json", ...NO_STORE, Pragma: "no-cache", "X-Content-Type-Options": "nosniff" };
 
 export function jsonResult(body: unknown, status = 200, headers: Record<string, string> = {}): EndpointResult {
-  return { status, headers: { "Content-Type": "application/json", ...NO_STORE, ...headers }, body: JSON.stringify(body) };
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -67,7 +68,15 @@ export function oauthErrorResult(e: unknown, opts: ErrorResponseOptions = {}): E
     if (opts.basicAuthUsed && cause.error === "invalid_client") headers["WWW-Authenticate"] = 'Basic realm="portico"';
     return jsonResult({ error: cause.error, error_description: String(cause.description ?? cause.message ?? "") }, status, headers);
   }
+  return serverErrorResult(e, { headers: always });
+}
+
+/**
+ * An unexpected error: logged with a random reference, answered as a bare server_error that quotes
+ * the reference (so a support request can find the log line) and reveals nothing else.
+ */
+export function serverErrorResult(e: unknown, opts: { headers?: Record<string, string>; logAs?: string } = {}): EndpointResult {
   const id = crypto.randomUUID();
-  console.error(`[portico] oauth endpoint error ${id}`, e);
-  return jsonResult({ error: "server_error", error_description: `internal error (reference ${id.slice(0, 8)})` }, 500, always);
+  console.error(`[portico] ${opts.logAs ?? "oauth endpoint error"} ${id}`, e);
+  return jsonResult({ error: "server_error", error_description: `internal error (reference ${id.slice(0, 8)})` }, 500, opts.headers);
 }

@@ -31,6 +31,11 @@ export async function clearSessionCookie(): Promise<void> {
   (await cookies()).delete(sessionCookieName());
 }
 
+/** The Set-Cookie header value that clears the session cookie, as clearSessionCookie has Next write it. */
+export function clearedSessionCookie(): string {
+  return `${sessionCookieName()}=; Path=/; Expires=${new Date(0).toUTCString()}`;
+}
+
 /** The sid inside the cookie, or null for a missing, tampered or expired cookie. */
 export async function sessionTokenFromCookie(): Promise<string | null> {
   return sidFromCookieValue((await cookies()).get(sessionCookieName())?.value);

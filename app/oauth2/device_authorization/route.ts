@@ -1,18 +1,5 @@
-// Device authorization endpoint (RFC 8628 §3.1-3.2): client authentication as at the token endpoint
-// (public clients send only client_id), then lib/oidc issues the device and user codes.
-import { authenticateClient } from "@/lib/clients";
-import { endpoint, issuer, startDeviceAuthorization } from "@/lib/oidc";
-import { contextFromHeaders, jsonResponse, oauthErrorResponse, readForm } from "@/lib/http";
+// Device authorization endpoint (RFC 8628 §3.1-3.2). Handler in lib/http/endpoints.
+import { deviceAuthorizationEndpoint, nextRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
-
-export async function POST(request: Request) {
-  const authorization = request.headers.get("authorization");
-  try {
-    const body = await readForm(request);
-    const client = await authenticateClient({ authorizationHeader: authorization, body, tokenEndpointUrl: endpoint("token"), issuer: issuer() });
-    return jsonResponse(await startDeviceAuthorization(client, body.scope, contextFromHeaders(request.headers), undefined, body.acr_values));
-  } catch (e) {
-    return oauthErrorResponse(e, { basicAuthUsed: /^Basic /i.test(authorization ?? "") });
-  }
-}
+export const POST = nextRoute(deviceAuthorizationEndpoint.POST);

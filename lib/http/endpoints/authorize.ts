@@ -9,9 +9,7 @@ import { singleValued } from "../oauth";
 import { currentSessionFromCookieHeader } from "../session-cookie";
 import { interactionBindingFromCookieHeader, interactionBindingSetCookie, newInteractionBinding } from "../interaction-cookie";
 import { isBackgroundRequest } from "../navigation";
-import type { EndpointRequest, EndpointResult } from "./result";
-
-const NO_STORE = { "Cache-Control": "no-store" };
+import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
 
 export async function GET(request: EndpointRequest): Promise<EndpointResult> {
   let raw: Record<string, string>;

@@ -24,13 +24,13 @@ import * as jwksEndpoint from "./jwks";
 import * as revokeEndpoint from "./revoke";
 import * as tokenEndpoint from "./token";
 import * as userinfoEndpoint from "./userinfo";
-import * as registerRoute from "@/app/oauth2/register/route";
-import * as deviceRoute from "@/app/oauth2/device_authorization/route";
-import * as logoutRoute from "@/app/oauth2/logout/route";
+import * as registerEndpoint from "./register";
+import * as deviceEndpoint from "./device-authorization";
+import * as logoutEndpoint from "./logout";
 import * as consentDecisionRoute from "@/app/(auth)/consent/decision/route";
 
-// The route files that read the session through next/headers (logout, consent decision) run here
-// outside Next's request scope: their cookie store is the fuzzed request's Cookie header.
+// The consent decision route reads the session through next/headers; it runs here outside Next's
+// request scope, so its cookie store is the fuzzed request's Cookie header.
 const cookieJar = vi.hoisted(() => ({ header: "" }));
 vi.mock("next/headers", () => {
   const jar = () => {
@@ -427,7 +427,7 @@ const TARGETS: Target[] = [
   { path: "/.well-known/openid-configuration", methods: { GET: asHandler(discoveryEndpoint.GET) }, names: ["x"] },
   {
     path: "/oauth2/device_authorization",
-    methods: { POST: asHandler(deviceRoute.POST) },
+    methods: { POST: asHandler(deviceEndpoint.POST) },
     names: [...CLIENT_AUTH, "scope"],
     templates: () => [[["client_id", known.publicClientId], ["scope", "openid profile"]], [["scope", "openid offline_access"]]],
     auth: () => basicHeader(known.basicClientId, known.basicSecret),
@@ -436,14 +436,14 @@ const TARGETS: Target[] = [
   },
   {
     path: "/oauth2/register",
-    methods: { POST: asHandler(registerRoute.POST) },
+    methods: { POST: asHandler(registerEndpoint.POST) },
     names: ["redirect_uris", "client_name", "token_endpoint_auth_method", "grant_types", "jwks", "scope"],
     // With the real initial access token and valid metadata, a client is registered (RFC 7591 §3.2.1).
     writesOnSuccess: ["Application", "AuditEvent", "InitialAccessToken"],
   },
   {
     path: "/oauth2/logout",
-    methods: { GET: asHandler(logoutRoute.GET), POST: asHandler(logoutRoute.POST) },
+    methods: { GET: asHandler(logoutEndpoint.GET), POST: asHandler(logoutEndpoint.POST) },
     names: ["id_token_hint", "client_id", "post_logout_redirect_uri", "state", "ui_locales", "logout_hint", "_portico_logout"],
     templates: () => [[["client_id", known.basicClientId], ["post_logout_redirect_uri", REDIRECT], ["state", "s"]], [["id_token_hint", known.accessToken], ["post_logout_redirect_uri", REDIRECT]]],
   },
@@ -553,7 +553,7 @@ describe("malformed identifiers and tokens never reach the database", () => {
     ["/oauth2/token", asHandler(tokenEndpoint.POST), "grant_type=client_credentials"],
     ["/oauth2/introspect", asHandler(introspectEndpoint.POST), "token=abc"],
     ["/oauth2/revoke", asHandler(revokeEndpoint.POST), "token=abc"],
-    ["/oauth2/device_authorization", asHandler(deviceRoute.POST), "scope=openid"],
+    ["/oauth2/device_authorization", asHandler(deviceEndpoint.POST), "scope=openid"],
   ])("%s: a client id with a NUL byte is invalid_client", (path, handler, form) => {
     it.each([
       ["in Basic credentials, percent-encoded", () => ({ authorization: nulBasic() }), form],
@@ -623,7 +623,7 @@ describe("malformed identifiers and tokens never reach the database", () => {
   });
 
   it("RP-initiated logout refuses a client_id with a NUL byte on its error page", async () => {
-    const res = await call(asHandler(logoutRoute.GET), "GET", "/oauth2/logout?client_id=%00", {});
+    const res = await call(asHandler(logoutEndpoint.GET), "GET", "/oauth2/logout?client_id=%00", {});
     expect(res.status).toBe(303);
     expect(res.location).toMatch(/^\/logout\/error\?reason=/);
   });
@@ -633,7 +633,7 @@ describe("malformed identifiers and tokens never reach the database", () => {
     ["a JWK member", { redirect_uris: [REDIRECT], token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [{ kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", note: "\u0000" }] } }],
     ["a redirect URI", { redirect_uris: ["https://rp.example.com/cb\u0000"] }],
   ])("registration refuses a NUL byte in %s with invalid_client_metadata or invalid_redirect_uri", async (_where, metadata) => {
-    const res = await call(asHandler(registerRoute.POST), "POST", "/oauth2/register", { "content-type": "application/json", authorization: `Bearer ${known.initialAccessToken}` }, JSON.stringify(metadata));
+    const res = await call(asHandler(registerEndpoint.POST), "POST", "/oauth2/register", { "content-type": "application/json", authorization: `Bearer ${known.initialAccessToken}` }, JSON.stringify(metadata));
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error).toMatch(/^invalid_(client_metadata|redirect_uri)$/);
   });

@@ -4,6 +4,9 @@
 // signals cost more than an introspection call itself).
 import "server-only";
 
+/** RFC 9111 §5.2.2.5: no cache keeps a protocol answer. The one definition every endpoint uses. */
+export const NO_STORE = { "Cache-Control": "no-store" } as const;
+
 /** What a protocol endpoint reads of a request. A web Request satisfies it. */
 export interface EndpointRequest {
   readonly method: string;

@@ -5,7 +5,7 @@ import { authenticateClient } from "@/lib/clients";
 import { endpoint, issuer, revoke } from "@/lib/oidc";
 import { contextFromHeaders } from "../request-context";
 import { oauthErrorResult, readForm } from "../oauth";
-import type { EndpointRequest, EndpointResult } from "./result";
+import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
 import { CORS_HEADERS, preflight } from "./cors";
 
 export async function POST(request: EndpointRequest): Promise<EndpointResult> {
@@ -14,7 +14,7 @@ export async function POST(request: EndpointRequest): Promise<EndpointResult> {
     const body = await readForm(request);
     const client = await authenticateClient({ authorizationHeader: authorization, body, tokenEndpointUrl: endpoint("token"), issuer: issuer() });
     await revoke(client, body.token, body.token_type_hint, contextFromHeaders(request.headers));
-    return { status: 200, headers: { "Cache-Control": "no-store", ...CORS_HEADERS }, body: null };
+    return { status: 200, headers: { ...NO_STORE, ...CORS_HEADERS }, body: null };
   } catch (e) {
     return oauthErrorResult(e, { basicAuthUsed: /^Basic /i.test(authorization ?? ""), headers: CORS_HEADERS });
   }

@@ -1,10 +1,13 @@
-// The RFC 7591 endpoint's HTTP mapping (app/oauth2/register/route.ts): status codes, error shapes,
-// WWW-Authenticate, no-store. The domain rules themselves are tested in registration.test.ts.
+// The RFC 7591 endpoint's HTTP mapping (./register.ts, served as Next serves it): status codes, error
+// shapes, WWW-Authenticate, no-store. The domain rules are tested in lib/clients/registration.test.ts.
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { POST } from "@/app/oauth2/register/route";
-import { createInitialAccessToken } from "./index";
+import { createInitialAccessToken } from "@/lib/clients";
+import { nextRoute } from "./result";
+import * as registrationEndpoint from "./register";
+
+const POST = nextRoute(registrationEndpoint.POST);
 
 useTestDatabase();
 const admin = { id: crypto.randomUUID(), roles: ["admin"] };
