@@ -5,18 +5,19 @@
 // forwarding headers are dropped unless TRUST_PROXY says a proxy in front sets them. And it hands the
 // machine-facing protocol endpoints (token, UserInfo, introspection...) to the handler that
 // instrumentation.ts registered (lib/http/fast-path.ts), which skips Next's per-request cost.
+// The marker and the handler cross between this file and the app through lib/http/process-handshake.mjs.
 import crypto from "node:crypto";
 import http from "node:http";
 import next from "next";
+import { CLIENT_IP_HEADER, SERVER_MARKER_HEADER, fastPath, setServerMarker } from "./lib/http/process-handshake.mjs";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
 const trustProxy = ["1", "true"].includes(process.env.TRUST_PROXY ?? "");
 const dev = process.env.NODE_ENV === "development";
-const fastPathKey = Symbol.for("portico.fastPath");
-// Shared with the app through globalThis (same process), never through the environment or a response.
+// Shared with the app inside this process (process-handshake.mjs), never through the environment or a response.
 const marker = crypto.randomBytes(32).toString("base64url");
-globalThis[Symbol.for("portico.serverMarker")] = marker;
+setServerMarker(marker);
 
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
@@ -24,8 +25,8 @@ await app.prepare();
 
 http
   .createServer((req, res) => {
-    req.headers["x-portico-client-ip"] = req.socket.remoteAddress ?? "";
-    req.headers["x-portico-server-marker"] = marker;
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    req.headers[SERVER_MARKER_HEADER] = marker;
     if (!trustProxy) {
       delete req.headers["x-forwarded-for"];
       delete req.headers["x-forwarded-host"];
@@ -33,8 +34,8 @@ http
       delete req.headers["x-real-ip"];
     }
     // Not in development: Next reloads changed code, a handler captured at start would not be.
-    const fastPath = dev ? undefined : globalThis[fastPathKey];
-    if (fastPath?.(req, res)) return;
+    const serveFast = dev ? undefined : fastPath();
+    if (serveFast?.(req, res)) return;
     handle(req, res);
   })
   .listen(port, hostname, () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { createApplication } from "@/lib/clients";
 import { ensureSigningKeys } from "@/lib/keys";
-import { protocolHandlerFor, serveProtocolRequest } from "./fast-path";
+import { protocolHandlerFor, registerProtocolFastPath, serveProtocolRequest } from "./fast-path";
+import { fastPath, setFastPath } from "./process-handshake.mjs";
 
 useTestDatabase();
 let server: http.Server;
@@ -31,6 +32,14 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("protocol fast path", () => {
+  it("is handed to server.mjs through the process handshake (what server.mjs reads with fastPath())", () => {
+    setFastPath(undefined);
+    expect(fastPath()).toBeUndefined();
+    registerProtocolFastPath();
+    expect(fastPath()).toBe(serveProtocolRequest);
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for("portico.fastPath")]).toBe(serveProtocolRequest);
+  });
+
   it("takes only its own paths and methods", () => {
     expect(protocolHandlerFor("POST", "/oauth2/token")).toBeTypeOf("function");
     expect(protocolHandlerFor("GET", "/oauth2/userinfo?x=1")).toBeTypeOf("function");

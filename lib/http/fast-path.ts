@@ -5,10 +5,12 @@
 // app/ route files export, so `next dev` (which has no server.mjs) answers the same way; anything
 // not listed here, and any path with a trailing slash or a HEAD, still goes to Next.
 //
-// instrumentation.ts registers `serveProtocolRequest` on globalThis at start; server.mjs looks it up.
+// instrumentation.ts hands `serveProtocolRequest` to server.mjs at start: registerProtocolFastPath
+// below stores it with setFastPath, server.mjs reads it with fastPath() (both ./process-handshake.mjs).
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Endpoint, EndpointRequest } from "./endpoints/result";
+import { setFastPath, type FastPath } from "./process-handshake.mjs";
 import * as authorization from "./endpoints/authorize";
 import * as discovery from "./endpoints/discovery";
 import * as introspect from "./endpoints/introspect";
@@ -32,9 +34,8 @@ const ROUTES: Record<string, Methods> = {
 
 /** Far above any legitimate form body of these endpoints (readForm itself stops at 64 KiB). */
 const MAX_BODY_BYTES = 256 * 1024;
-const FAST_PATH_KEY = Symbol.for("portico.fastPath");
 
-export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
+export type { FastPath };
 
 /** The handler for this request, or undefined when Next should serve it. */
 export function protocolHandlerFor(method: string | undefined, url: string | undefined): Endpoint | undefined {
@@ -110,5 +111,5 @@ function lightRequest(req: IncomingMessage, body: string): EndpointRequest {
 
 /** Called once at start (instrumentation.ts). */
 export function registerProtocolFastPath(): void {
-  (globalThis as { [FAST_PATH_KEY]?: FastPath })[FAST_PATH_KEY] = serveProtocolRequest;
+  setFastPath(serveProtocolRequest);
 }
