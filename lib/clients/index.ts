@@ -35,6 +35,7 @@ export { matchRedirectUri, uriProblem } from "./redirect-uri";
 export { ClientError, ClientAuthError, type ClientErrorCode, type ClientAuthErrorCode } from "./clients.errors";
 export {
   usesClientSecret,
+  DEVICE_CODE_GRANT,
   type ApplicationDto,
   type ClientDto,
   type ApplicationInput,

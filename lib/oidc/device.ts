@@ -9,7 +9,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { findClientByClientId } from "@/lib/clients";
+import { DEVICE_CODE_GRANT, findClientByClientId } from "@/lib/clients";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { consumeLimit } from "@/lib/ratelimit";
 import { hasSecondFactor } from "@/lib/mfa";
@@ -32,7 +32,6 @@ import { insertGrant, withTransaction } from "./oidc.repo";
 import { achievedAcr, multiFactorRequired } from "./acr";
 import { effectiveMfaPolicy } from "./mfa-policy";
 import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes";
-import { DEVICE_CODE_GRANT } from "./issuer";
 import type { TokenRequestBody } from "./token-endpoint";
 import { issueTokens, mayIssueRefreshToken } from "./tokens";
 import type { OidcClient, TokenResponse } from "./types";

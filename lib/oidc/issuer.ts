@@ -6,9 +6,6 @@ export function issuer(): string {
   return config().publicUrl;
 }
 
-/** RFC 8628 §3.4 grant type. */
-export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-
 export const ENDPOINTS = {
   authorization: "/oauth2/authorize",
   token: "/oauth2/token",

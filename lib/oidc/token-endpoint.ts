@@ -18,7 +18,7 @@ import {
   withTransaction,
 } from "./oidc.repo";
 import { exchangeDeviceCode } from "./device";
-import { DEVICE_CODE_GRANT } from "./issuer";
+import { DEVICE_CODE_GRANT } from "@/lib/clients";
 import type { OidcClient, TokenResponse } from "./types";
 
 export { DEVICE_CODE_GRANT };

@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { changedTables, snapshotDatabase, type DbSnapshot } from "@/test/db-snapshot";
-import { createApplication, createInitialAccessToken } from "@/lib/clients";
+import { createApplication, createInitialAccessToken, DEVICE_CODE_GRANT } from "@/lib/clients";
 import { ensureSigningKeys } from "@/lib/keys";
 import type { EndpointRequest, EndpointResult } from "./result";
 import * as authorizeEndpoint from "./authorize";
@@ -49,7 +49,6 @@ useTestDatabase();
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
 const REDIRECT = "https://rp.example.com/cb";
-const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 const admin = { id: "00000000-0000-4000-8000-0000000000f2", roles: ["admin"] };
 
 /** What the fuzz knows of the world: real identifiers and secrets, so it gets past the first checks. */
@@ -65,10 +64,10 @@ const known = {
 
 beforeAll(async () => {
   await ensureSigningKeys();
-  const grantTypes = ["authorization_code", "refresh_token", "client_credentials", DEVICE_GRANT];
+  const grantTypes = ["authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT];
   const basic = await createApplication(admin, { name: "Fuzz basic", type: "confidential", redirectUris: [REDIRECT], postLogoutRedirectUris: [REDIRECT], grantTypes, allowedScopes: ["reports:read"] }, {});
   const post = await createApplication(admin, { name: "Fuzz post", type: "confidential", redirectUris: [REDIRECT], grantTypes, tokenEndpointAuthMethod: "client_secret_post" }, {});
-  const pub = await createApplication(admin, { name: "Fuzz public", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token", DEVICE_GRANT] }, {});
+  const pub = await createApplication(admin, { name: "Fuzz public", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token", DEVICE_CODE_GRANT] }, {});
   known.basicClientId = basic.application.clientId;
   known.basicSecret = basic.clientSecret!;
   known.postClientId = post.application.clientId;
@@ -178,7 +177,7 @@ function validPieces(): string[] {
     "authorization_code",
     "refresh_token",
     "client_credentials",
-    DEVICE_GRANT,
+    DEVICE_CODE_GRANT,
     "access_token",
     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
     "none",
@@ -385,7 +384,7 @@ const TARGETS: Target[] = [
       [["grant_type", "client_credentials"], ["scope", "reports:read"]],
       [["grant_type", "authorization_code"], ["code", "x".repeat(43)], ["redirect_uri", REDIRECT], ["code_verifier", VERIFIER], ["client_id", known.publicClientId]],
       [["grant_type", "refresh_token"], ["refresh_token", "x".repeat(43)], ["client_id", known.postClientId], ["client_secret", known.postSecret]],
-      [["grant_type", DEVICE_GRANT], ["device_code", "x".repeat(43)], ["client_id", known.publicClientId]],
+      [["grant_type", DEVICE_CODE_GRANT], ["device_code", "x".repeat(43)], ["client_id", known.publicClientId]],
     ],
     auth: () => basicHeader(known.basicClientId, known.basicSecret),
   },
