@@ -1,10 +1,8 @@
 import "server-only";
-import { getDb, getSql, Prisma } from "@/lib/db";
+import { getDb, getSql, Prisma, type Tx } from "@/lib/db";
 import type { AuditEventInput } from "./audit.schema";
 
-export type TxClient = Prisma.TransactionClient;
-
-export async function insertAuditEvent(e: AuditEventInput, tx?: TxClient): Promise<void> {
+export async function insertAuditEvent(e: AuditEventInput, tx?: Tx): Promise<void> {
   const row = {
     createdAt: new Date(),
     actorType: e.actor.type,

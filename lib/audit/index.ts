@@ -2,15 +2,15 @@
 // (who, what, target, result, from where, when). The table refuses UPDATE and DELETE.
 // Audit depends on no other domain, so every domain may call it.
 import "server-only";
-import { countSignInFailures, insertAuditEvent, queryAuditEvents, type TxClient } from "./audit.repo";
+import type { Tx } from "@/lib/db";
+import { countSignInFailures, insertAuditEvent, queryAuditEvents } from "./audit.repo";
 import type { AuditEventInput } from "./audit.schema";
 
 export type { AuditEventInput, AuditActor, RequestContext } from "./audit.schema";
 export { requestContextSchema } from "./audit.schema";
-export type { TxClient };
 
 /** Pass `tx` to make the audit event part of the same transaction as the change it records. */
-export function recordAudit(event: AuditEventInput, tx?: TxClient): Promise<void> {
+export function recordAudit(event: AuditEventInput, tx?: Tx): Promise<void> {
   return insertAuditEvent(event, tx);
 }
 

@@ -3,6 +3,7 @@
 // together); a worker delivers due rows with retries and exponential backoff. Delivery errors are
 // stored on the row and logged, never thrown to the code that asked for the mail.
 import "server-only";
+import type { Tx } from "@/lib/db";
 import { config } from "@/lib/config";
 import {
   claimDueMailMessages,
@@ -12,7 +13,6 @@ import {
   markMailAttemptFailed,
   markMailSent,
   type MailMessage,
-  type TxClient,
 } from "./mail.repo";
 import { MailError } from "./mail.errors";
 import { renderTemplate, type TemplateData, type TemplateName } from "./templates";
@@ -23,7 +23,7 @@ export { MailError, type MailErrorCode } from "./mail.errors";
 export { maskEmail, renderTemplate, templateNames, type TemplateData, type TemplateName, type RenderedMail } from "./templates";
 export { createSmtpTransport, outboxTransport, type MailTransport, type OutgoingMail } from "./transport";
 export { sweepMail } from "./retention";
-export type { MailMessage, TxClient };
+export type { MailMessage };
 
 export type MailRequest<K extends TemplateName = TemplateName> = { to: string; template: K; data: TemplateData[K] };
 
@@ -50,7 +50,7 @@ function assertRecipient(to: string): void {
  * kickMailWorker() after it commits for immediate delivery (otherwise the next poll sends it).
  * Throws only for caller mistakes (MailError) or a failed insert, never for delivery problems.
  */
-export async function enqueueMail<K extends TemplateName>(req: MailRequest<K>, tx?: TxClient): Promise<{ id: string }> {
+export async function enqueueMail<K extends TemplateName>(req: MailRequest<K>, tx?: Tx): Promise<{ id: string }> {
   assertRecipient(req.to);
   const rendered = renderTemplate(req.template, req.data);
   const row = await insertMailMessage({ to: req.to, template: req.template, ...rendered }, tx);

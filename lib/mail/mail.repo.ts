@@ -2,11 +2,10 @@
 // a crash, a slow server or a rejected DATA never loses a message: the row stays 'pending' and is
 // retried. Times are compared in SQL on the database clock, so several nodes agree on "due".
 import "server-only";
-import { getDb, Prisma } from "@/lib/db";
+import { getDb, Prisma, type Tx } from "@/lib/db";
 import type { MailMessage } from "@/lib/db/generated/client";
 import { SUBJECTS_WITHOUT_SECRETS } from "./templates";
 
-export type TxClient = Prisma.TransactionClient;
 export type { MailMessage };
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
@@ -15,7 +14,7 @@ const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 export async function insertMailMessage(
   m: { to: string; subject: string; text: string; html: string; template: string },
-  tx?: TxClient,
+  tx?: Tx,
 ): Promise<{ id: string }> {
   const db = tx ?? (await getDb());
   return db.mailMessage.create({ data: m, select: { id: true } });

@@ -5,6 +5,7 @@
 // per-kind number of attempts. Errors are stored on the row and logged (never the body: it holds
 // tokens), never thrown to the code that asked for the delivery. Redirects are not followed.
 import "server-only";
+import type { Tx } from "@/lib/db";
 import {
   claimDueHttpDeliveries,
   findHttpDelivery,
@@ -13,7 +14,6 @@ import {
   markHttpAttemptFailed,
   markHttpDelivered,
   type HttpDelivery,
-  type TxClient,
 } from "./outbound.repo";
 import { OutboundError } from "./outbound.errors";
 import { OutboundRequestError, safeFetch, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
@@ -21,7 +21,7 @@ import { OutboundRequestError, safeFetch, type SafeFetchOptions, type SafeRespon
 export { OutboundError, type OutboundErrorCode } from "./outbound.errors";
 export { OutboundRequestError, checkOutboundUrl, safeFetch, type OutboundRequestErrorCode, type Resolver, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
 export { classifyAddress, refusedHostReason, type AddressClass, type AddressPolicy } from "./address-policy";
-export type { HttpDelivery, TxClient };
+export type { HttpDelivery };
 
 /** Longest a single request may take (connect, send, response headers). */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -91,7 +91,7 @@ function assertRequest(req: HttpDeliveryRequest): void {
  * Queues a POST. With `tx` the row is part of the caller's transaction: call kickHttpWorker()
  * after it commits for immediate delivery (otherwise the next poll sends it).
  */
-export async function enqueueHttpDelivery(req: HttpDeliveryRequest, tx?: TxClient): Promise<{ id: string }> {
+export async function enqueueHttpDelivery(req: HttpDeliveryRequest, tx?: Tx): Promise<{ id: string }> {
   assertRequest(req);
   const row = await insertHttpDelivery({ kind: req.kind, url: req.url, contentType: req.contentType, body: req.body, headers: req.headers ?? null }, tx);
   if (!tx) kickHttpWorker();

@@ -2,10 +2,9 @@
 // a request second; claims lease rows with SKIP LOCKED so concurrent workers never share one, and
 // times are compared on the database clock so every node agrees on "due".
 import "server-only";
-import { getDb, Prisma } from "@/lib/db";
+import { getDb, Prisma, type Tx } from "@/lib/db";
 import type { HttpDelivery } from "@/lib/db/generated/client";
 
-export type TxClient = Prisma.TransactionClient;
 export type { HttpDelivery };
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention).
@@ -13,7 +12,7 @@ const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 export async function insertHttpDelivery(
   d: { kind: string; url: string; contentType: string; body: string; headers: Record<string, string> | null },
-  tx?: TxClient,
+  tx?: Tx,
 ): Promise<{ id: string }> {
   const db = tx ?? (await getDb());
   return db.httpDelivery.create({ data: { ...d, headers: d.headers ?? Prisma.JsonNull }, select: { id: true } });
