@@ -6,10 +6,10 @@ import "server-only";
 import { cookies } from "next/headers";
 import { config } from "@/lib/config";
 import { randomToken } from "@/lib/crypto";
+import { isRandomToken } from "@/lib/formats";
 
 /** A day: far longer than an interaction lives (30 minutes); renewed with every new interaction. */
 const MAX_AGE_SECONDS = 24 * 3600;
-const VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 function interactionCookieName(): string {
   return config().secureCookies ? "__Host-portico.flow" : "portico.flow";
@@ -41,5 +41,5 @@ export async function interactionBinding(): Promise<string | null> {
 }
 
 function valid(value: string | undefined): string | null {
-  return value && VALUE.test(value) ? value : null;
+  return isRandomToken(value) ? value : null;
 }

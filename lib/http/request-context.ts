@@ -8,20 +8,22 @@
 import "server-only";
 import { headers } from "next/headers";
 import { config } from "@/lib/config";
+import { normaliseIp } from "@/lib/formats";
 import type { RequestContext } from "@/lib/audit";
 import { CLIENT_IP_HEADER, cameThroughServer } from "./server-marker";
 
 export function clientIpFrom(h: { get(name: string): string | null }): string | undefined {
   if (config().TRUST_PROXY) {
     const hops = h.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
-    if (hops?.length) return normalizeIp(hops[hops.length - 1]!);
+    if (hops?.length) return storedIp(hops[hops.length - 1]!);
   }
   const direct = cameThroughServer(h) ? h.get(CLIENT_IP_HEADER) : null;
-  return direct ? normalizeIp(direct) : undefined;
+  return direct ? storedIp(direct) : undefined;
 }
 
-function normalizeIp(ip: string): string {
-  return ip.replace(/^::ffff:/, "").slice(0, 64);
+/** The address as it is stored and compared: IPv4-mapped IPv6 as plain IPv4, at most 64 characters. */
+function storedIp(ip: string): string {
+  return normaliseIp(ip).slice(0, 64);
 }
 
 export function contextFromHeaders(h: { get(name: string): string | null }): RequestContext {

@@ -3,6 +3,7 @@
 // together); a worker delivers due rows with retries and exponential backoff. Delivery errors are
 // stored on the row and logged, never thrown to the code that asked for the mail.
 import "server-only";
+import { isUuid } from "@/lib/formats";
 import type { Tx } from "@/lib/db";
 import { config } from "@/lib/config";
 import {
@@ -30,7 +31,6 @@ export type MailRequest<K extends TemplateName = TemplateName> = { to: string; t
 const MAX_BACKOFF_SECONDS = 3600;
 const POLL_INTERVAL_MS = 2000;
 const DEFAULT_BATCH = 10;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Seconds to wait after the `attempts`-th failure (1-based): base * 2^(attempts-1), at most an hour. */
 export function retryDelaySeconds(attempts: number, baseSeconds = config().MAIL_RETRY_BASE_SECONDS): number {
@@ -178,6 +178,6 @@ export async function listOutbox(filter: { to?: string; take?: number } = {}): P
 
 export async function getOutboxMessage(id: string): Promise<MailMessage | null> {
   // A malformed id would be a database error on a uuid column; to a caller it is simply "not found".
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   return findMailMessage(id);
 }

@@ -8,6 +8,7 @@ import "server-only";
 import QRCode from "qrcode";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decryptAtRest, encryptAtRest, randomToken, sha256Hex } from "@/lib/crypto";
+import { isRandomToken } from "@/lib/formats";
 import { enqueueMail, kickMailWorker, maskEmail } from "@/lib/mail";
 import { maskPhone } from "@/lib/sms";
 import { consumeLimit, refundLimit } from "@/lib/ratelimit";
@@ -304,7 +305,7 @@ export async function trustDevice(userId: string, ctx: RequestContext, now = new
 
 /** The browser holds a live trusted-device token of this user: it stands in for the second step. */
 export async function isTrustedDevice(userId: string, token: string | null | undefined, now = new Date()): Promise<boolean> {
-  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+  if (!token || !isRandomToken(token)) return false;
   return markTrustedDeviceUsed(userId, sha256Hex(token), now);
 }
 
@@ -364,7 +365,7 @@ export async function beginPendingSignIn(
 }
 
 export async function findPendingSecondStep(token: string | undefined | null, now = new Date()) {
-  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  if (!token || !isRandomToken(token)) return null;
   const pending = await findPendingSignIn(sha256Hex(token));
   if (!pending || pending.expiresAt <= now || pending.attempts >= MAX_ATTEMPTS) return null;
   return {

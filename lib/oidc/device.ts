@@ -8,6 +8,7 @@
 // policy, acr_values sent with the device request, and the risk engine's step-up.
 import "server-only";
 import crypto from "node:crypto";
+import { isUuid } from "@/lib/formats";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { DEVICE_CODE_GRANT, findClientByClientId } from "@/lib/clients";
 import { randomToken, sha256Hex } from "@/lib/crypto";
@@ -52,7 +53,6 @@ const USER_CODE_RE = new RegExp(`^[${USER_CODE_ALPHABET}]{${USER_CODE_LENGTH}}$`
 const CODE_ENTRIES_PER_USER = { keyPrefix: "device-code-user", points: 10, durationSeconds: 10 * 60 };
 const CODE_ENTRIES_PER_IP = { keyPrefix: "device-code-ip", points: 30, durationSeconds: 10 * 60 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // --- user codes -----------------------------------------------------------------------------------
 
@@ -259,7 +259,7 @@ export type DeviceDecision = { ok: true; clientName: string } | { ok: false; rea
  * the account's consents page lists (and can withdraw) the device's access.
  */
 export async function approveDevice(requestId: string, session: DeviceApprover, ctx: RequestContext, now = new Date()): Promise<DeviceDecision> {
-  if (!UUID.test(requestId)) return { ok: false, reason: "not_found" };
+  if (!isUuid(requestId)) return { ok: false, reason: "not_found" };
   const row = await findDeviceById(requestId);
   const view = await viewOf(row, now);
   const client = view && (await findClientByClientId(view.clientId));
@@ -295,7 +295,7 @@ async function unmetSignInRequirement(client: OidcClient, acrValues: string | un
 }
 
 export async function denyDevice(requestId: string, session: DeviceApprover, ctx: RequestContext, now = new Date()): Promise<DeviceDecision> {
-  if (!UUID.test(requestId)) return { ok: false, reason: "not_found" };
+  if (!isUuid(requestId)) return { ok: false, reason: "not_found" };
   const view = await viewOf(await findDeviceById(requestId), now);
   if (!view) return { ok: false, reason: "not_found" };
   if (!(await decideDeviceAuthorization(requestId, { status: "denied", userId: session.userId, sessionId: session.id }, now))) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
-import { isWellFormedInteractionId } from "./token-format";
+import { isWellFormedInteractionId } from "@/lib/formats";
 
 export { withTransaction, type Tx };
 

@@ -10,16 +10,9 @@ import "server-only";
 export const MAX_TOKEN_LENGTH = 4096;
 
 const VSCHAR_ONLY = /^[\x20-\x7e]+$/;
-/** lib/crypto randomToken output: Portico's interaction ids (24 bytes) and jtis (18 bytes). */
-const BASE64URL_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function isWellFormedToken(value: unknown): value is string {
   return typeof value === "string" && value.length <= MAX_TOKEN_LENGTH && VSCHAR_ONLY.test(value);
-}
-
-/** An interaction id (an authorization request waiting for sign-in or consent), as authorize issues them. */
-export function isWellFormedInteractionId(value: unknown): value is string {
-  return typeof value === "string" && BASE64URL_ID.test(value);
 }
 
 /** A `jti` of a token of ours, read from an unverified JWT before it is looked up. */

@@ -5,6 +5,7 @@
 // per-kind number of attempts. Errors are stored on the row and logged (never the body: it holds
 // tokens), never thrown to the code that asked for the delivery. Redirects are not followed.
 import "server-only";
+import { isUuid } from "@/lib/formats";
 import type { Tx } from "@/lib/db";
 import {
   claimDueHttpDeliveries,
@@ -28,7 +29,6 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_BODY_CHARS = 64 * 1024;
 const POLL_INTERVAL_MS = 2000;
 const DEFAULT_BATCH = 10;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RetryPolicy {
   /** Wait after the first failure; doubled after each further one. */
@@ -236,6 +236,6 @@ export function listDeliveries(filter: { kind?: string; take?: number } = {}): P
 }
 
 export async function getDelivery(id: string): Promise<HttpDelivery | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   return findHttpDelivery(id);
 }

@@ -2,6 +2,7 @@
 // imported from a file (one per line, # comments; a Tor exit list or a HIBP dump as they come),
 // removed, listed. Authorised here; every change audited.
 import "server-only";
+import { isUuid } from "@/lib/formats";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { isAdmin } from "@/lib/users";
 import { sha1OfImportLine } from "./compromised";
@@ -11,7 +12,6 @@ import { countCompromised, deleteIpEntry, insertCompromisedSha1s, insertIpEntrie
 
 type Actor = { id: string; roles: string[] };
 const MAX_IMPORT_LINES = 200_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function assertAdmin(actor: Actor): void {
   if (!isAdmin(actor)) throw new RiskError("forbidden", "Administrator role required.");
@@ -48,7 +48,7 @@ export async function addIpListEntries(actor: Actor, list: "deny" | "allow", tex
 
 export async function removeIpListEntry(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
   assertAdmin(actor);
-  if (!UUID.test(id)) throw new RiskError("not_found", "This entry no longer exists.");
+  if (!isUuid(id)) throw new RiskError("not_found", "This entry no longer exists.");
   await withTransaction(async (tx) => {
     const entry = await deleteIpEntry(id, tx);
     if (!entry) throw new RiskError("not_found", "This entry no longer exists.");

@@ -8,6 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { Reader } from "mmdb-lib";
 import { config } from "@/lib/config";
+import { normaliseIp } from "@/lib/formats";
 import type { GeoPoint } from "./risk.types";
 
 interface CityRecord {
@@ -33,12 +34,6 @@ function reader(family: 4 | 6): CityReader | null {
   }
   readers.set(family, r);
   return r;
-}
-
-/** "::ffff:81.45.3.1" (an IPv4 client on a dual-stack socket) is 81.45.3.1. */
-export function normaliseIp(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return mapped ? mapped[1]! : ip;
 }
 
 export function locateIp(ip: string | null | undefined): GeoPoint | null {

@@ -5,7 +5,7 @@
 import "server-only";
 import net from "node:net";
 import { config } from "@/lib/config";
-import { normaliseIp } from "./geoip";
+import { normaliseIp } from "@/lib/formats";
 import { listIpEntries } from "./risk.repo";
 
 const RELOAD_MS = 10_000;

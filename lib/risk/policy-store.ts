@@ -2,6 +2,7 @@
 // and the simulation of a rule over the recorded sign-ins of the last 30 days. Nodes cache the
 // policy for 10 seconds; the node that changed it forgets its copy at once.
 import "server-only";
+import { isUuid } from "@/lib/formats";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { isAdmin } from "@/lib/users";
 import { bandOf, decide } from "./policy";
@@ -12,7 +13,6 @@ import { assessmentsSince, findLiveRule, insertPolicyVersion, insertRule, latest
 import type { RiskAction, Signal } from "./risk.types";
 
 const CACHE_MS = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type StoredRule = RiskRule & { id: string; version: number };
 type Actor = { id: string; roles: string[] };
@@ -76,7 +76,7 @@ export async function updateRiskRule(actor: Actor, id: string, expectedVersion: 
   assertAdmin(actor);
   const parsed = input === null ? null : riskRuleSchema.safeParse(input);
   if (parsed && !parsed.success) throw invalid(parsed.error);
-  if (!UUID.test(id)) throw new RiskError("not_found", "This rule no longer exists.");
+  if (!isUuid(id)) throw new RiskError("not_found", "This rule no longer exists.");
   await withTransaction(async (tx) => {
     const current = await findLiveRule(id, tx);
     if (!current) throw new RiskError("not_found", "This rule no longer exists.");

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import { config } from "@/lib/config";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import type { Tx } from "@/lib/db";
+import { isRandomToken } from "@/lib/formats";
 import {
   findSessionByTokenHash,
   findSessionView,
@@ -57,7 +58,7 @@ export async function createSession(
 
 /** The session for a cookie token, or null when unknown, revoked, idle too long, past its end, or the user is disabled. */
 export async function validateSession(token: string, now = new Date()): Promise<ActiveSession | null> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  if (!isRandomToken(token)) return null;
   const s = await findSessionView(hash(token));
   if (!s || s.revokedAt || s.expiresAt <= now || s.disabledAt) return null;
   const idleLimit = s.lastSeenAt.getTime() + config().SESSION_IDLE_MINUTES * 60_000;

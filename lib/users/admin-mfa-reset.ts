@@ -2,17 +2,17 @@
 // support, who checks who they are outside Portico and turns two-step verification off. Only an
 // administrator may, checked here; lib/mfa removes everything and mails the owner.
 import "server-only";
+import { isUuid } from "@/lib/formats";
 import type { RequestContext } from "@/lib/audit";
 import { resetSecondFactors } from "@/lib/mfa";
 import { ADMIN_ROLE } from "./bootstrap";
 import { UserError } from "./users.errors";
 import { findUserById } from "./users.repo";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function adminResetSecondFactors(actor: { id: string; roles: string[] }, userId: string, ctx: RequestContext): Promise<{ removed: number }> {
   if (!actor.roles.includes(ADMIN_ROLE)) throw new UserError("forbidden", "Administrator role required.");
-  const user = UUID.test(userId) ? await findUserById(userId) : null;
+  const user = isUuid(userId) ? await findUserById(userId) : null;
   if (!user) throw new UserError("not_found", "No such user.");
   return resetSecondFactors({ id: user.id, email: user.email, displayName: user.displayName }, { type: "user", id: actor.id }, ctx);
 }

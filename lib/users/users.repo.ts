@@ -1,4 +1,5 @@
 import "server-only";
+import { isUuid } from "@/lib/formats";
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
@@ -18,11 +19,10 @@ export async function findUserById(id: string, tx?: Tx): Promise<UserRecord | nu
   return (await client(tx)).user.findUnique({ where: { id }, include: withRoles });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Hot path (UserInfo, token endpoint): the releasable columns only, one direct statement. */
 export async function findUserClaimsRow(id: string) {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = await (await getSql())<{ id: string; email: string; emailVerifiedAt: Date | null; displayName: string | null; updatedAt: Date; disabledAt: Date | null }>(
     `SELECT "id", "email", "emailVerifiedAt", "displayName", "updatedAt", "disabledAt" FROM "User" WHERE "id" = $1::uuid`,
     [id],

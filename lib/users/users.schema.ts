@@ -1,6 +1,7 @@
 // Input schemas shared by the hosted forms (client-side hints) and the server (authoritative).
 // No server-only imports here: the browser bundles this file.
 import { z } from "zod";
+import { BASE64URL_256_BITS } from "@/lib/formats";
 
 /** RFC 5321 §4.5.3.1.3 caps a path at 256 octets, so an address is at most 254 characters. */
 export const EMAIL_MAX_LENGTH = 254;
@@ -48,7 +49,7 @@ export const loginSchema = z.object({
 export const forgotPasswordSchema = z.object({ email: emailSchema });
 
 /** Tokens are 32 random bytes in base64url: exactly 43 characters. */
-export const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This link is invalid.");
+export const tokenSchema = z.string().regex(BASE64URL_256_BITS, "This link is invalid.");
 
 export const resetPasswordSchema = z.object({
   token: tokenSchema,

@@ -1,6 +1,7 @@
 // The consent screen posts here (a plain form POST, Origin-checked by proxy.ts). A route handler, not
 // a server action: an action's redirect() into /oauth2/authorize would be pre-rendered by Next inside
 // the action's response, running the authorization (and spending the interaction) twice.
+import { isWellFormedInteractionId } from "@/lib/formats";
 import { decideConsent } from "@/lib/oidc";
 import { contextFromHeaders, currentSession, interactionBinding } from "@/lib/http";
 
@@ -15,7 +16,7 @@ export async function POST(request: Request) {
   if (!session) return seeOther(`/login?next=${encodeURIComponent(`/consent?interaction=${interaction}`)}`);
   // The decision counts only from the browser and user the interaction is bound to (lib/oidc/authorize.ts).
   const ok =
-    /^[A-Za-z0-9_-]{16,64}$/.test(interaction) &&
+    isWellFormedInteractionId(interaction) &&
     (await decideConsent(interaction, await interactionBinding(), session.user.id, form?.get("decision") === "allow", contextFromHeaders(request.headers)));
   return seeOther(ok ? `/oauth2/authorize?interaction=${interaction}` : "/authorize-error?reason=expired_interaction");
 }
