@@ -15,25 +15,28 @@ export function nextAuthSecret(): string {
   return deriveKey("nextauth").toString("hex");
 }
 
+/**
+ * The attributes of the session and pending sign-in cookies. Clearing one repeats them: a browser
+ * ignores a `__Host-` Set-Cookie without Secure, so a bare delete would leave the cookie in place.
+ */
+function hostCookieAttributes() {
+  return { httpOnly: true, secure: config().secureCookies, sameSite: "lax" as const, path: "/" };
+}
+
 export async function setSessionCookie(session: { token: string; userId: string; expiresAt: Date }): Promise<void> {
   const maxAge = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
   const value = await encode({ token: { sub: session.userId, sid: session.token }, secret: nextAuthSecret(), maxAge });
-  (await cookies()).set(sessionCookieName(), value, {
-    httpOnly: true,
-    secure: config().secureCookies,
-    sameSite: "lax",
-    path: "/",
-    maxAge,
-  });
+  (await cookies()).set(sessionCookieName(), value, { ...hostCookieAttributes(), maxAge });
 }
 
 export async function clearSessionCookie(): Promise<void> {
-  (await cookies()).delete(sessionCookieName());
+  (await cookies()).set(sessionCookieName(), "", { ...hostCookieAttributes(), expires: new Date(0) });
 }
 
 /** The Set-Cookie header value that clears the session cookie, as clearSessionCookie has Next write it. */
 export function clearedSessionCookie(): string {
-  return `${sessionCookieName()}=; Path=/; Expires=${new Date(0).toUTCString()}`;
+  const secure = config().secureCookies ? "; Secure" : "";
+  return `${sessionCookieName()}=; Path=/; Expires=${new Date(0).toUTCString()}${secure}; HttpOnly; SameSite=lax`;
 }
 
 /** The sid inside the cookie, or null for a missing, tampered or expired cookie. */
@@ -83,7 +86,7 @@ function pendingCookieName(): string {
 }
 
 export async function setPendingSignInCookie(token: string, maxAgeSeconds: number): Promise<void> {
-  (await cookies()).set(pendingCookieName(), token, { httpOnly: true, secure: config().secureCookies, sameSite: "lax", path: "/", maxAge: maxAgeSeconds });
+  (await cookies()).set(pendingCookieName(), token, { ...hostCookieAttributes(), maxAge: maxAgeSeconds });
 }
 
 export async function pendingSignInToken(): Promise<string | null> {
@@ -91,7 +94,7 @@ export async function pendingSignInToken(): Promise<string | null> {
 }
 
 export async function clearPendingSignInCookie(): Promise<void> {
-  (await cookies()).delete(pendingCookieName());
+  (await cookies()).set(pendingCookieName(), "", { ...hostCookieAttributes(), expires: new Date(0) });
 }
 
 // Which second-step method this browser used last (not a secret: it only picks the default form).

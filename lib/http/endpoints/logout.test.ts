@@ -9,6 +9,7 @@ import { useTestDatabase } from "@/test/db";
 import { createApplication, type ApplicationDto } from "@/lib/clients";
 import { ensureSigningKeys, signJwt } from "@/lib/keys";
 import { issuer } from "@/lib/oidc";
+import { reloadConfig } from "@/lib/config";
 import { createSession, validateSession } from "@/lib/sessions";
 import { clearedSessionCookie, nextAuthSecret, sessionCookieName } from "../session-cookie";
 import type { EndpointRequest } from "./result";
@@ -39,10 +40,27 @@ async function signedIn() {
 }
 
 describe("GET /oauth2/logout", () => {
-  it("clears the session cookie with the header Next's cookies().delete wrote", () => {
+  it("clears the session cookie with the same attributes it was set with", () => {
     const next = new ResponseCookies(new Headers());
-    next.delete(sessionCookieName());
+    next.set(sessionCookieName(), "", { httpOnly: true, secure: false, sameSite: "lax", path: "/", expires: new Date(0) });
     expect(clearedSessionCookie()).toBe(next.toString());
+  });
+
+  it("on https clears the __Host- cookie with Secure (browsers ignore a __Host- Set-Cookie without it, and the cookie would stay)", () => {
+    const saved = process.env.PORTICO_URL;
+    process.env.PORTICO_URL = "https://id.example.com";
+    reloadConfig();
+    try {
+      const header = clearedSessionCookie();
+      expect(header).toMatch(/^__Host-portico\.session=;/);
+      expect(header).toMatch(/; Secure/i);
+      expect(header).toMatch(/; Path=\//);
+      expect(header).not.toMatch(/Domain=/i);
+    } finally {
+      if (saved === undefined) delete process.env.PORTICO_URL;
+      else process.env.PORTICO_URL = saved;
+      reloadConfig();
+    }
   });
 
   it("ends the session named by the hint, clears its cookie and redirects to the registered URI", async () => {
