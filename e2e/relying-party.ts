@@ -56,8 +56,14 @@ export function relyingParties(port: number) {
     return {
       url: url.toString(),
       finish: async (page: Page) => {
-        await page.waitForURL((u) => u.toString().startsWith(callback));
-        const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce });
+        // The callback URL as the navigation reached it (page.url() may already name a later state).
+        let reached: URL | undefined;
+        await page.waitForURL((u) => {
+          if (!u.toString().startsWith(callback)) return false;
+          reached = new URL(u.toString());
+          return true;
+        });
+        const tokens = await client.authorizationCodeGrant(rp, reached!, { pkceCodeVerifier: verifier, expectedNonce: nonce });
         return tokens.claims()!;
       },
     };
