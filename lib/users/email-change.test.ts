@@ -262,6 +262,9 @@ describe(`changing the email address on ${usingPostgres ? "PostgreSQL" : "PGlite
     // and so does a sign-in to the account (one counter for both).
     for (let i = 0; i < 3; i++) expect(await attempt(`wrong guess number ${i}`)).toBe("invalid_credentials");
     expect(await attempt(PASSWORD)).toBe("throttled");
+    // Audited as the signed-in user's, not an anonymous sign-in's.
+    const throttled = await t.db().auditEvent.findFirstOrThrow({ where: { action: "login.throttled", targetId: u.id } });
+    expect({ actorType: throttled.actorType, actorId: throttled.actorId }).toEqual({ actorType: "user", actorId: u.id });
     await expect(authenticateWithPassword({ email: "guessed@example.com", password: PASSWORD }, ctx)).rejects.toMatchObject({ code: "throttled" });
 
     // Up to LOGIN_LOCK_AFTER (10): the account locks and its owner is mailed, as for sign-in.

@@ -61,7 +61,7 @@ export async function authenticateWithPassword(
  */
 export async function checkPasswordThrottled(user: UserRecord, password: string, ctx: RequestContext): Promise<{ ok: boolean; failures: number }> {
   if (!user.passwordHash) return { ok: false, failures: 0 }; // no password to guess
-  const attempt = await reservePasswordAttempt(user.email, ctx, { target: { type: "user", id: user.id }, field: "password" });
+  const attempt = await reservePasswordAttempt(user.email, ctx, { actor: { type: "user", id: user.id }, target: { type: "user", id: user.id }, field: "password" });
   if (await verifyPassword(user.passwordHash, password)) {
     await loginAttemptSucceeded(attempt);
     return { ok: true, failures: 0 };
@@ -75,11 +75,11 @@ export async function checkPasswordThrottled(user: UserRecord, password: string,
 async function reservePasswordAttempt(
   email: string,
   ctx: RequestContext,
-  opts: { target?: { type: string; id: string }; field?: string } = {},
+  opts: { actor?: AuditEventInput["actor"]; target?: { type: string; id: string }; field?: string } = {},
 ): Promise<LoginAttempt> {
   const verdict = await reserveLoginAttempt(email, ctx.ip);
   if (verdict.allowed) return verdict.attempt;
-  await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: opts.target ?? { type: "email", id: email }, result: "failure", context: ctx, details: { reason: verdict.reason } });
+  await recordAudit({ actor: opts.actor ?? { type: "anonymous" }, action: "login.throttled", target: opts.target ?? { type: "email", id: email }, result: "failure", context: ctx, details: { reason: verdict.reason } });
   const details = { retryAfterSeconds: verdict.retryAfterSeconds, ...(opts.field ? { field: opts.field } : {}) };
   if (verdict.reason === "locked") throw new UserError("locked", lockedMessage(Math.ceil(verdict.retryAfterSeconds / 60)), details);
   throw new UserError("throttled", `Too many attempts. Wait ${verdict.retryAfterSeconds} seconds and try again.`, details);
