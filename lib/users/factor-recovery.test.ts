@@ -173,6 +173,23 @@ describe("password reset", () => {
     expect(await factorIds(owner.id)).toEqual([ownTotp]);
   });
 
+  it("limits and audits recovery-code guesses at a reset: after 5 wrong codes even the right one waits", async () => {
+    const owner = await createUser({ verifiedDaysAgo: 200 });
+    const ownTotp = await addTotp(owner, 90);
+    const token = await issueUserToken(owner.id, "reset_password");
+    for (let i = 0; i < 5; i++) {
+      const err = await resetPassword(token, NEW_PASSWORD, ctx, { removeAllMethods: true, recoveryCode: "abcde-fghjk" }).catch((e: unknown) => e);
+      expect((err as UserError).code).toBe("invalid_recovery_code");
+    }
+    const limited = await resetPassword(token, NEW_PASSWORD, ctx, { removeAllMethods: true, recoveryCode: issuedRecoveryCodes[0] }).catch((e: unknown) => e);
+    expect((limited as UserError).code).toBe("rate_limited");
+    expect((limited as UserError).details.field).toBe("recoveryCode");
+    expect(await factorIds(owner.id)).toEqual([ownTotp]);
+    expect(await t.db().recoveryCode.count({ where: { userId: owner.id, usedAt: null } })).toBe(10);
+    const failures = await t.db().auditEvent.findMany({ where: { action: "password.reset", targetId: owner.id, result: "failure" } });
+    expect(failures.map((a) => (a.details as { reason: string }).reason)).toEqual([...Array(5).fill("invalid_recovery_code"), "recovery_code_rate_limited"]);
+  });
+
   it("needs no recovery code when 'remove all' removes nothing older than the recent ones", async () => {
     const owner = await createUser({ verifiedDaysAgo: 200 });
     await addPasskey(owner, "Intruder");

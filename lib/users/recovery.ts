@@ -17,6 +17,7 @@ import { reviewSignInMethods, type MethodReview } from "./factor-review";
 const INVALID_LINK = "This link is invalid or has expired. Request a new one.";
 const INVALID_RECOVERY_CODE =
   "To remove your other sign-in methods, enter one of your unused recovery codes. Lost them too? Leave the box unticked, or ask support to reset your sign-in methods.";
+const RECOVERY_CODE_GUESSES_PER_USER = { keyPrefix: "reset-recovery-code", points: 5, durationSeconds: 15 * 60 };
 const RESET_REQUESTS_PER_EMAIL = { keyPrefix: "reset-email", points: 3, durationSeconds: 15 * 60 };
 const RESET_REQUESTS_PER_IP = { keyPrefix: "reset-ip", points: 30, durationSeconds: 15 * 60 };
 const VERIFY_RESENDS_PER_USER = { keyPrefix: "verify-resend", points: 3, durationSeconds: 15 * 60 };
@@ -115,6 +116,16 @@ export async function resetPassword(
   if (evaluation.issues.length) {
     throw new UserError("password_policy", evaluation.issues[0]!.message, { field: "password", issues: evaluation.issues.map((i) => i.message) });
   }
+  // A wrong recovery code keeps the link alive (nothing changes), so guesses are limited per account.
+  const resetFailed = (reason: string) =>
+    recordAudit({ actor: { type: "user", id: preview.id }, action: "password.reset", target: { type: "user", id: preview.id }, result: "failure", context: ctx, details: { reason } });
+  if (opts.removeAllMethods && opts.recoveryCode) {
+    const wait = await consumeLimit(RECOVERY_CODE_GUESSES_PER_USER, preview.id);
+    if (wait > 0) {
+      await resetFailed("recovery_code_rate_limited");
+      throw new UserError("rate_limited", `Too many recovery codes tried. Wait ${Math.ceil(wait / 60)} minutes and try again.`, { field: "recoveryCode", retryAfterSeconds: wait });
+    }
+  }
   const passwordHash = await hashPassword(password);
   const done = await withTransaction(async (tx) => {
     const t = await redeemToken(token, "reset_password", { tx });
@@ -140,6 +151,9 @@ export async function resetPassword(
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
     await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked, devicesForgotten, methodsRemoved: methodsRemoved.length } }, tx);
     return { user: u, methodsRemoved };
+  }).catch(async (e: unknown) => {
+    if (e instanceof UserError && e.code === "invalid_recovery_code") await resetFailed(e.code);
+    throw e;
   });
   if (!done) throw new UserError("invalid_token", INVALID_LINK);
   kickMailWorker();
