@@ -17,7 +17,7 @@ import { createBenchDatabase, type BenchDatabase } from "./lib/postgres";
 import { machineInfo, treeCpuMs } from "./lib/proc";
 import { fmt, replaceSection, table } from "./lib/results";
 import { startServer } from "./lib/server";
-import { buildSignInRequest, findLoginActionId, verifySignIn, type Mode } from "./lib/server-action";
+import { buildSignInRequest, findLoginActionId, verifySignIn, withCookie, type Mode } from "./lib/server-action";
 
 const HEADING = "## Password sign-in (npm run bench:login)";
 const MODE_TITLES: Record<Mode, string> = {
@@ -77,9 +77,10 @@ async function benchDatabase(root: string, kind: string, actionId: string, argon
   try {
     for (const mode of settings.modes) {
       const base = { mode, root, origin: server.origin, actionId, email };
-      const good = await buildSignInRequest({ ...base, password });
+      const fresh = await buildSignInRequest({ ...base, password });
       const bad = await buildSignInRequest({ ...base, password: password + "x" });
-      await verifySignIn({ mode, origin: server.origin, good, bad });
+      const { deviceCookie } = await verifySignIn({ mode, origin: server.origin, good: fresh, bad });
+      const good = withCookie(fresh, deviceCookie);
       console.log(`[bench] ${label} / ${mode}: verified (wrong password refused; right one sets portico.session that opens /account)`);
 
       for (const connections of settings.connections) {

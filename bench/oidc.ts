@@ -28,9 +28,11 @@ import {
   oidcProviderSubmit,
   porticoStepName,
   porticoSubmit,
+  PORTICO_DEVICE_COOKIES,
   REDIRECT_URI,
   SERVICE_SCOPE,
   type BenchUser,
+  type Device,
   type Side,
 } from "./lib/oidc-sides";
 import { MAX_REGISTERED_USERS, registerPorticoClient, registerPorticoUsers } from "./lib/portico-setup";
@@ -54,12 +56,13 @@ const settings = {
 };
 if (!Number.isInteger(settings.connections) || settings.connections < 1) throw new Error("[bench] BENCH_CONNECTIONS must be one positive integer");
 
-type RowKey = "token" | "userinfo" | "introspection" | "flow" | "discovery";
+type RowKey = "token" | "userinfo" | "introspection" | "flow" | "flow-new-device" | "discovery";
 const ROWS: { key: RowKey; title: string }[] = [
   { key: "token", title: "Token endpoint: client_credentials, client_secret_basic, ES256 JWT access token" },
   { key: "userinfo", title: "UserInfo: GET with a code-flow access token (Bearer)" },
   { key: "introspection", title: "Introspection (RFC 7662) of that access token by its client" },
-  { key: "flow", title: "Complete authorization-code flow + PKCE (flows/s; latency of the whole flow)" },
+  { key: "flow", title: "Complete authorization-code flow + PKCE, returning customer on a known device (flows/s; latency of the whole flow)" },
+  { key: "flow-new-device", title: "The same flow from a browser never seen before: Portico's risk engine asks for an emailed code, read from the dev outbox (oidc-provider has no such step)" },
   { key: "discovery", title: "Baseline: discovery document (no database, no crypto: the HTTP stack's floor)" },
 ];
 
@@ -86,6 +89,11 @@ const SIDE_TITLES: Record<SideKey, string> = {
   "op-pg": "oidc-provider on PostgreSQL + argon2id login",
 };
 type Results = Partial<Record<SideKey, Partial<Record<RowKey, Measurement>>>>;
+
+/** Measured flows: no consent screen, no second step (a returning customer on a known device). */
+const MEASURED = { allowConsent: false, allowEmailCode: false };
+/** A first visit from a new browser: the second step by emailed code is part of the flow. */
+const FIRST_VISIT = { allowConsent: false, allowEmailCode: true };
 
 const usersFor = (connections: number) => Math.min(connections, MAX_REGISTERED_USERS);
 
@@ -156,13 +164,13 @@ async function measureSide(side: Side, server: RunningServer, db: BenchDatabase 
 
   // A code-flow access token for UserInfo and introspection (valid for 900 s on both sides).
   const user = side.users[0]!;
-  const { tokens } = await codeFlow(side, user, false);
+  const { tokens } = await codeFlow(side, user, MEASURED, side.devices.get(user.email));
   const probe = await fetch(side.endpoints.userinfo, { headers: { authorization: `Bearer ${tokens.access_token}` } });
   const sub = ((await probe.json()) as { sub?: string }).sub;
   if (probe.status !== 200 || !sub) throw new Error(`[bench] ${side.label}: UserInfo refused a fresh access token (${probe.status})`);
   const tokenShape = tokens.access_token.split(".").length === 3 ? "JWT" : "opaque";
 
-  const plans: Record<Exclude<RowKey, "flow">, { request: LoadRequest; check: ResponseCheck; bad: LoadRequest }> = {
+  const plans: Record<Exclude<RowKey, "flow" | "flow-new-device">, { request: LoadRequest; check: ResponseCheck; bad: LoadRequest }> = {
     token: {
       request: {
         method: "POST",
@@ -208,13 +216,19 @@ async function measureSide(side: Side, server: RunningServer, db: BenchDatabase 
   for (const row of rows) {
     const errorsBefore = server.stderrLines();
     let m: Measurement;
-    if (row === "flow") {
+    if (row === "flow" || row === "flow-new-device") {
+      const newDevice = row === "flow-new-device";
+      let firstVisits = 0;
       const r = await runVirtualUsers({
         connections: settings.connections,
         warmupSeconds: timing.warmupSeconds,
         seconds: timing.seconds,
         counters,
-        iteration: async (vu) => (await codeFlow(side, side.users[vu % side.users.length]!, false)).steps,
+        iteration: async (vu) => {
+          if (newDevice) return (await codeFlow(side, side.users[firstVisits++ % side.users.length]!, FIRST_VISIT)).steps;
+          const user = side.users[vu % side.users.length]!;
+          return (await codeFlow(side, user, MEASURED, side.devices.get(user.email))).steps;
+        },
       });
       m = {
         okPerSec: r.iterationsPerSec,
@@ -254,7 +268,7 @@ async function measureSide(side: Side, server: RunningServer, db: BenchDatabase 
     if (stderr) m.problems = [m.problems, `${stderr} stderr lines from the server`].filter(Boolean).join("; ");
     out[row] = m;
     console.log(
-      `[bench] ${side.label} / ${row}${row === "userinfo" || row === "introspection" ? ` (${tokenShape} access token)` : ""}: ${fmt(m.okPerSec)} ${row === "flow" ? "flows" : "req"}/s, ` +
+      `[bench] ${side.label} / ${row}${row === "userinfo" || row === "introspection" ? ` (${tokenShape} access token)` : ""}: ${fmt(m.okPerSec)} ${row.startsWith("flow") ? "flows" : "req"}/s, ` +
         `p50 ${fmt(m.p50Ms)} ms, p99 ${fmt(m.p99Ms)} ms, server CPU ${fmt(m.serverCpuMs / m.ok, 2)} ms/op` +
         (m.extraCpuMs !== null ? ` + PostgreSQL ${fmt(m.extraCpuMs / m.ok, 2)} ms/op` : "") +
         (m.problems ? `  !! ${m.problems}` : ""),
@@ -313,13 +327,17 @@ async function startPortico(root: string, kind: "pglite" | "postgres", extra: { 
 
 async function setupPortico(origin: string, label: string): Promise<Side> {
   const endpoints = await discover(origin);
-  const count = usersFor(settings.connections);
+  // All that registration allows (20 per address and hour): row 5 spreads its emailed codes over
+  // them, as Portico sends at most 5 codes per account and quarter hour.
+  const count = MAX_REGISTERED_USERS;
   const users = await registerPorticoUsers(origin, count);
   const service = await registerPorticoClient(origin, REGISTRATION_TOKEN, {
     client_name: "bench service",
     grant_types: ["client_credentials"],
     token_endpoint_auth_method: "client_secret_basic",
     redirect_uris: [],
+    // RFC 7591 §2: a client-credentials client is allowed only the scopes it registered.
+    scope: SERVICE_SCOPE,
   });
   const webapp = await registerPorticoClient(origin, REGISTRATION_TOKEN, {
     client_name: "bench web application",
@@ -329,7 +347,7 @@ async function setupPortico(origin: string, label: string): Promise<Side> {
     token_endpoint_auth_method: "client_secret_basic",
     id_token_signed_response_alg: "ES256",
   });
-  const side: Side = { label, origin, endpoints, service, webapp: { ...webapp, redirectUri: REDIRECT_URI }, users, stepName: porticoStepName, submit: porticoSubmit };
+  const side: Side = { label, origin, endpoints, service, webapp: { ...webapp, redirectUri: REDIRECT_URI }, users, stepName: porticoStepName, submit: porticoSubmit, deviceCookies: PORTICO_DEVICE_COOKIES, devices: new Map() };
   await approveConsentOnce(side);
   return side;
 }
@@ -337,9 +355,13 @@ async function setupPortico(origin: string, label: string): Promise<Side> {
 /** Dynamic registration makes third-party clients, which ask for consent: each user gives it once
  *  (stored, like a returning user's), and the measured flows must then go through without it. */
 async function approveConsentOnce(side: Side): Promise<void> {
-  for (const user of side.users) await codeFlow(side, user, true);
+  for (const user of side.users) {
+    const device: Device = new Map();
+    await codeFlow(side, user, { allowConsent: true, allowEmailCode: true }, device);
+    side.devices.set(user.email, device);
+  }
   try {
-    await codeFlow(side, side.users[0]!, false);
+    await codeFlow(side, side.users[0]!, MEASURED, side.devices.get(side.users[0]!.email));
   } catch (e) {
     throw new Error(`[bench] ${side.label}: a flow after consent failed: ${e instanceof FlowError ? e.message : e}`);
   }
@@ -402,7 +424,7 @@ async function runOidcProvider(
   });
   try {
     const endpoints = await discover(server.origin);
-    const side: Side = { label, origin: server.origin, endpoints, service, webapp, users, stepName: oidcProviderStepName, submit: oidcProviderSubmit };
+    const side: Side = { label, origin: server.origin, endpoints, service, webapp, users, stepName: oidcProviderStepName, submit: oidcProviderSubmit, deviceCookies: [], devices: new Map() };
     await approveConsentOnce(side);
     return await measureSide(side, server, db, rows, settings);
   } finally {
@@ -480,8 +502,10 @@ function report(results: Results, argon2: { medianMs: number; params: Argon2Para
     `Each cell: ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s measured with ${settings.connections} concurrent clients; p50/p99 in ms. ` +
       "Rows 1-3: autocannon (keep-alive) replaying one request; only responses completed in the window count, and only if they are right " +
       "(token: 200 with an ES256 `at+jwt` access token; UserInfo: 200 with the expected `sub` and `email`; introspection: 200, `active: true`, expected `sub` and `client_id`). " +
-      `Row 4: ${settings.connections} virtual users (plain fetch, a fresh cookie jar per flow, so no SSO) each looping authorize → login page → login post → authorize again → code → token; ` +
+      `Row 4: ${settings.connections} virtual users (plain fetch, no session cookie, so no SSO) each looping authorize → login page → login post → authorize again → code → token; ` +
+      "each user comes back from the same browser (the device cookie Portico's risk engine set on the user's first sign-in is kept between flows, nothing else), so no second step is asked; " +
       "a flow counts if state, `iss` (RFC 9207), the ID token's nonce, audience, issuer and email all check out. " +
+      "Row 5: the same flow from a new browser every time: Portico asks for an emailed code (send-code post, the code read from the dev outbox page, code post), Portico only. " +
       "A cell says \"refused\" when anything in its window failed (see the problems below): its numbers are not reported.",
     "",
   );
@@ -578,7 +602,7 @@ function report(results: Results, argon2: { medianMs: number; params: Argon2Para
   out.push(
     "- **Portico**: `node server.mjs` (production build), fresh database per run, default settings. Clients registered by dynamic registration (RFC 7591) with `OIDC_REGISTRATION_TOKEN`: " +
       "a client_credentials client and a code-flow client, both confidential with client_secret_basic (secrets stored as SHA-256), ID tokens ES256. " +
-      `${usersFor(settings.connections)} users signed up through /register (ALTCHA solved by the script; \`ALTCHA_MAX_NUMBER=1000\`, \`PORTICO_DEV_OUTBOX=1\` only serve that setup). ` +
+      `${MAX_REGISTERED_USERS} users signed up through /register (ALTCHA solved by the script; \`ALTCHA_MAX_NUMBER=1000\`, \`PORTICO_DEV_OUTBOX=1\` only serve that setup). ` +
       "Dynamically registered clients are third-party, so each user approved the consent screen once before measuring (the consent is stored; measured flows must not see it). " +
       "Login is the no-JavaScript server-action form post with `next=/oauth2/authorize?interaction=…`. " +
       "Code-flow access tokens are ES256 JWTs (RFC 9068) backed by a database record holding the token's SHA-256, which UserInfo and introspection look up (a hash match replaces the signature check); " +
@@ -621,12 +645,14 @@ async function main() {
 
   const results: Results = {};
   const all = ROWS.map((r) => r.key);
+  // oidc-provider has no risk engine: a first visit is the same flow for it.
+  const peerRows = all.filter((k) => k !== "flow-new-device");
   for (const side of settings.sides) {
     if (side === "pglite" || side === "postgres") results[side] = await runPortico(root, side, all);
     else if (side === "oidc-provider") {
-      results.op = await runOidcProvider(root, "plain", params, all);
+      results.op = await runOidcProvider(root, "plain", params, peerRows);
       results["op-argon2"] = await runOidcProvider(root, "argon2id", params, ["flow"]);
-    } else if (side === "oidc-provider-pg") results["op-pg"] = await runOidcProvider(root, "argon2id", params, all, "postgres");
+    } else if (side === "oidc-provider-pg") results["op-pg"] = await runOidcProvider(root, "argon2id", params, peerRows, "postgres");
     else throw new Error(`[bench] unknown side "${side}" (use pglite, postgres, oidc-provider, oidc-provider-pg)`);
   }
 

@@ -34,6 +34,17 @@ export class CookieJar {
     return matching.length ? matching.join("; ") : undefined;
   }
 
+  /** A cookie's value (path ignored: one name, one cookie in these flows), or undefined. */
+  get(name: string): string | undefined {
+    for (const [id, c] of this.cookies) if (id.split("\u0000")[0] === name) return c.value;
+    return undefined;
+  }
+
+  /** Sets a cookie as if the server had (path /): a browser's long-lived cookies from an earlier visit. */
+  put(name: string, value: string): void {
+    this.cookies.set(`${name}\u0000/`, { value, path: "/" });
+  }
+
   has(name: string): boolean {
     return [...this.cookies.keys()].some((id) => id.split("\u0000")[0] === name);
   }

@@ -31,10 +31,24 @@ export interface Side {
   /** Confidential client for the code flow (client_secret_basic, ID tokens ES256). */
   webapp: ClientCredentials & { redirectUri: string };
   users: BenchUser[];
+  /** Cookies a browser keeps between visits that make it a known device (Portico's risk engine). */
+  deviceCookies: readonly string[];
+  /** Each user's own browser: the device their flows come back from. */
+  devices: Map<string, Device>;
   /** Name of the step that GETs `url` during the authorization (for the per-step breakdown). */
   stepName(url: URL): string;
-  /** A 200 page met during the authorization: submit it (login or consent) and return the answer. */
-  submit(browser: Browser, page: Page, user: BenchUser, allowConsent: boolean): Promise<Page>;
+  /** A 200 page met during the authorization: submit it (login, consent, second step) and return the answer. */
+  submit(browser: Browser, page: Page, user: BenchUser, flow: FlowOptions): Promise<Page>;
+}
+
+/** A device's long-lived cookies, carried from one flow to the next (never its session). */
+export type Device = Map<string, string>;
+
+export interface FlowOptions {
+  /** A consent screen is answered (setup) rather than failing the flow (measured flows). */
+  allowConsent: boolean;
+  /** A second step by emailed code is answered from the dev outbox rather than failing the flow. */
+  allowEmailCode: boolean;
 }
 
 export const SCOPE = "openid email profile";
@@ -73,11 +87,14 @@ export interface TokenResponse {
 }
 
 /**
- * One complete authorization-code flow in a fresh browser (no cookies: no SSO). With allowConsent
- * false, a consent screen is a failure: measured flows run after consent was given once per user.
+ * One complete authorization-code flow in a browser without a session (no SSO). With `device`, the
+ * browser starts with that device's long-lived cookies and hands back the ones the flow set (a
+ * returning customer on a known device); without, it is a first visit. Screens the options do not
+ * allow fail the flow: measured flows run after consent was given once per user.
  */
-export async function codeFlow(side: Side, user: BenchUser, allowConsent: boolean): Promise<{ tokens: TokenResponse; steps: StepTimes }> {
+export async function codeFlow(side: Side, user: BenchUser, flow: FlowOptions, device?: Device): Promise<{ tokens: TokenResponse; steps: StepTimes }> {
   const browser = new Browser(side.origin);
+  for (const [name, value] of device ?? []) browser.jar.put(name, value);
   const verifier = b64url(crypto.randomBytes(32));
   const state = b64url(crypto.randomBytes(12));
   const nonce = b64url(crypto.randomBytes(12));
@@ -100,7 +117,7 @@ export async function codeFlow(side: Side, user: BenchUser, allowConsent: boolea
       if (page.location.href.startsWith(side.webapp.redirectUri)) callback = page.location;
       else page = await browser.request(side.stepName(page.location), page.location);
     } else if (page.status === 200) {
-      page = await side.submit(browser, page, user, allowConsent);
+      page = await side.submit(browser, page, user, flow);
     } else {
       throw new FlowError(`HTTP ${page.status} at ${page.url.pathname}`, page.body.slice(0, 200));
     }
@@ -127,6 +144,10 @@ export async function codeFlow(side: Side, user: BenchUser, allowConsent: boolea
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (claims.nonce !== nonce || claims.iss !== side.endpoints.issuer || !aud.includes(side.webapp.clientId)) throw new FlowError("id_token claims wrong");
   if (claims.email !== user.email) throw new FlowError("id_token for another user");
+  for (const name of side.deviceCookies) {
+    const value = browser.jar.get(name);
+    if (device && value) device.set(name, value);
+  }
   return { tokens, steps: browser.steps };
 }
 
@@ -141,8 +162,14 @@ export function porticoStepName(url: URL): string {
   return `GET ${url.pathname}`;
 }
 
-export async function porticoSubmit(browser: Browser, page: Page, user: BenchUser, allowConsent: boolean): Promise<Page> {
+export const PORTICO_DEVICE_COOKIES = ["portico.did"] as const; // lib/http/session-cookie.ts
+
+export async function porticoSubmit(browser: Browser, page: Page, user: BenchUser, flow: FlowOptions): Promise<Page> {
   const origin = browser.origin;
+  if (page.url.pathname === "/login/verify") {
+    if (!flow.allowEmailCode) throw new FlowError("second step asked");
+    return porticoEmailCode(browser, page, user);
+  }
   if (page.url.pathname === "/login") {
     const hidden = hiddenFormFields(page.body);
     const next = hidden?.find(([k]) => k === "next")?.[1];
@@ -153,12 +180,16 @@ export async function porticoSubmit(browser: Browser, page: Page, user: BenchUse
     fd.set("password", user.password);
     const { body, contentType } = await multipart(fd);
     const res = await browser.request("login post", "/login", { method: "POST", headers: { origin, "content-type": contentType }, body: new Uint8Array(body) });
+    if (res.status === 303 && res.location?.pathname === "/login/verify") {
+      if (!flow.allowEmailCode) throw new FlowError("second step asked");
+      return res;
+    }
     if (res.status !== 303 || res.location?.pathname !== "/oauth2/authorize") throw new FlowError(`login post answered ${res.status}`, res.location?.href ?? res.body.slice(0, 200));
     if (!browser.jar.has("portico.session")) throw new FlowError("login post set no session cookie");
     return res;
   }
   if (page.url.pathname === "/consent") {
-    if (!allowConsent) throw new FlowError("consent screen shown");
+    if (!flow.allowConsent) throw new FlowError("consent screen shown");
     const interaction = page.url.searchParams.get("interaction") ?? "";
     return browser.request("consent post", "/consent/decision", {
       method: "POST",
@@ -167,6 +198,41 @@ export async function porticoSubmit(browser: Browser, page: Page, user: BenchUse
     });
   }
   throw new FlowError(`unexpected page ${page.url.pathname}`);
+}
+
+/**
+ * The risk engine's second step for a browser it has not seen: "email me a code" (no-JS form post),
+ * the code read from the dev outbox (readable from loopback while no administrator exists), then
+ * the code form. Answers the code form's redirect back to the authorization.
+ */
+async function porticoEmailCode(browser: Browser, page: Page, user: BenchUser): Promise<Page> {
+  const origin = browser.origin;
+  const sendForm = hiddenFormFields(page.body, (form) => !/name="code"/.test(form));
+  if (!sendForm) throw new FlowError("verify page without the send-code form");
+  const send = await multipart(formData(sendForm));
+  const sent = await browser.request("send code post", "/login/verify", { method: "POST", headers: { origin, "content-type": send.contentType }, body: new Uint8Array(send.body) });
+  if (sent.status !== 200) throw new FlowError(`send code answered ${sent.status}`);
+  // Portico sends at most 5 codes per account and quarter hour (lib/factors): a refusal says so.
+  if (!sent.body.includes("We sent a code to")) throw new FlowError("send code refused", /role="alert"[^>]*>([^<]*)/.exec(sent.body)?.[1]);
+  const outbox = await browser.request("read outbox", "/dev/mail");
+  // Newest first: the first of this user's items that carries a sign-in code is the one just sent.
+  const item = outbox.body.split('data-testid="outbox-item"').find((i) => i.includes(`data-testid="outbox-to">${user.email}<`) && / is your [^<]*sign-in code/.test(i));
+  const code = item && /(\d{6}) is your [^<]*sign-in code/.exec(item)?.[1];
+  if (!code) throw new FlowError("no sign-in code in the dev outbox");
+  const codeForm = hiddenFormFields(sent.body, (form) => /name="code"/.test(form));
+  if (!codeForm) throw new FlowError("verify page without the code form");
+  const fd = formData(codeForm);
+  fd.set("code", code);
+  const post = await multipart(fd);
+  const res = await browser.request("code post", "/login/verify", { method: "POST", headers: { origin, "content-type": post.contentType }, body: new Uint8Array(post.body) });
+  if (res.status !== 303 || res.location?.pathname !== "/oauth2/authorize") throw new FlowError(`code post answered ${res.status}`, res.location?.href ?? res.body.slice(0, 200));
+  return res;
+}
+
+function formData(fields: [string, string][]): FormData {
+  const fd = new FormData();
+  for (const [k, v] of fields) fd.set(k, v);
+  return fd;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -178,7 +244,7 @@ export function oidcProviderStepName(url: URL): string {
   return `GET ${url.pathname}`;
 }
 
-export async function oidcProviderSubmit(browser: Browser, page: Page, user: BenchUser, allowConsent: boolean): Promise<Page> {
+export async function oidcProviderSubmit(browser: Browser, page: Page, user: BenchUser, flow: FlowOptions): Promise<Page> {
   const path = page.url.pathname;
   if (!path.startsWith("/interaction/")) throw new FlowError(`unexpected page ${path}`);
   const form = { "content-type": "application/x-www-form-urlencoded" };
@@ -188,7 +254,7 @@ export async function oidcProviderSubmit(browser: Browser, page: Page, user: Ben
     return res;
   }
   if (page.body.includes(`action="${path}/confirm"`)) {
-    if (!allowConsent) throw new FlowError("consent screen shown");
+    if (!flow.allowConsent) throw new FlowError("consent screen shown");
     return browser.request("consent post", `${path}/confirm`, { method: "POST", headers: form, body: "decision=allow" });
   }
   throw new FlowError("interaction page is neither login nor consent");

@@ -24,6 +24,7 @@ export interface SignInRequest {
 }
 
 const SESSION_COOKIE = "portico.session"; // lib/http/session-cookie.ts (no __Host- prefix on http://)
+const DEVICE_COOKIE = "portico.did"; // lib/http/session-cookie.ts, the risk engine's device id
 
 /** A server action's id from the build's server-reference manifest, e.g. ("app/(auth)/login", "loginAction"). */
 export function findActionId(root: string, dir: string, exportedName: string): string {
@@ -63,10 +64,10 @@ function encodeReply(root: string): (args: unknown[]) => Promise<string | FormDa
 const decodeHtml = (s: string) =>
   s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
-/** The hidden fields of the first <form> in a server-rendered page (what a browser without JS submits
- *  besides what the user types), or null when the page has no form. */
-export function hiddenFormFields(html: string): [string, string][] | null {
-  const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
+/** The hidden fields of the first <form> in a server-rendered page that `pick` accepts (what a
+ *  browser without JS submits besides what the user types), or null when there is none. */
+export function hiddenFormFields(html: string, pick: (formHtml: string) => boolean = () => true): [string, string][] | null {
+  const form = [...html.matchAll(/<form[^>]*>([\s\S]*?)<\/form>/g)].map((m) => m[1]!).find(pick);
   if (form === undefined) return null;
   const fields: [string, string][] = [];
   for (const input of form.match(/<input[^>]*>/g) ?? []) {
@@ -157,7 +158,7 @@ async function send(origin: string, req: SignInRequest): Promise<Response> {
  * Before measuring anything: a wrong password must not sign in, the right one must, and the cookie
  * it sets must open /account. Otherwise the benchmark would be timing error pages.
  */
-export async function verifySignIn(opts: { mode: Mode; origin: string; good: SignInRequest; bad: SignInRequest }): Promise<void> {
+export async function verifySignIn(opts: { mode: Mode; origin: string; good: SignInRequest; bad: SignInRequest }): Promise<{ deviceCookie: string }> {
   // A wrong password re-renders the form (200) without a session; this also proves that our cookie
   // test can tell the two apart. (One failure stays below LOGIN_DELAY_AFTER; the success clears it.)
   const bad = await send(opts.origin, opts.bad);
@@ -177,4 +178,14 @@ export async function verifySignIn(opts: { mode: Mode; origin: string; good: Sig
   if (account.status !== 200 || !html.includes('data-testid="account-email"')) {
     throw new Error(`[bench] ${opts.mode}: the session cookie did not open /account (status ${account.status})`);
   }
+  // The risk engine's device id (lib/risk/device.ts): sent back, it makes every measured sign-in a
+  // returning customer on a known device (the common case), as a real browser would be.
+  const deviceCookie = good.headers.getSetCookie().find((c) => c.startsWith(`${DEVICE_COOKIE}=`))?.split(";")[0];
+  if (!deviceCookie) throw new Error(`[bench] ${opts.mode}: the sign-in set no ${DEVICE_COOKIE} cookie`);
+  return { deviceCookie };
+}
+
+/** The same request sent from a browser that holds `cookie`. */
+export function withCookie(req: SignInRequest, cookie: string): SignInRequest {
+  return { ...req, headers: { ...req.headers, cookie } };
 }
