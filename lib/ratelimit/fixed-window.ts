@@ -1,10 +1,11 @@
 // A plain fixed-window limit for actions that send mail or cost work (resend verification,
 // password-reset requests, registration per IP).
 import "server-only";
-import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
 import { createLimiter, type LimiterSpec } from "./store";
+import type { Limiter } from "./sql-limiter";
 
-const cache = new Map<string, Promise<RateLimiterAbstract>>();
+const cache = new Map<string, Promise<Limiter>>();
 
 /** Returns 0 when allowed, else the seconds to wait. Consumes one point when allowed. */
 export async function consumeLimit(spec: LimiterSpec, key: string): Promise<number> {

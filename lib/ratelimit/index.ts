@@ -13,3 +13,4 @@ export {
 } from "./login-throttle";
 export { consumeLimit, refundLimit, resetFixedWindowLimitsForTests } from "./fixed-window";
 export { closeRateLimitStore, type LimiterSpec } from "./store";
+export { sweepExpiredCounters } from "./sweep";

@@ -12,9 +12,10 @@
 // add to them. A success or an attempt that was not a guess gives its reservation back.
 import "server-only";
 import crypto from "node:crypto";
-import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
 import { config, deriveKey } from "@/lib/config";
 import { createLimiter } from "./store";
+import type { Limiter } from "./sql-limiter";
 
 /** A reserved attempt: settle it with recordLoginFailure, loginAttemptSucceeded or cancelLoginAttempt. */
 export interface LoginAttempt {
@@ -36,11 +37,11 @@ const VERIFICATION_SECONDS = 10;
 
 interface Limiters {
   /** Per account key: failures plus attempts in flight (reservations). */
-  tries: RateLimiterAbstract;
-  failures: RateLimiterAbstract;
+  tries: Limiter;
+  failures: Limiter;
   /** Per account key: the running wait or lock, or the one gated attempt in flight. */
-  wait: RateLimiterAbstract;
-  ip: RateLimiterAbstract;
+  wait: Limiter;
+  ip: Limiter;
 }
 let limiters: Promise<Limiters> | undefined;
 function getLimiters(): Promise<Limiters> {
@@ -72,7 +73,7 @@ export function delayAfterFailures(failures: number): number {
 }
 
 /** One atomic increment; `taken` is false when it went past the limiter's points. */
-async function consume(limiter: RateLimiterAbstract, key: string, seconds?: number): Promise<{ taken: boolean; res: RateLimiterRes }> {
+async function consume(limiter: Limiter, key: string, seconds?: number): Promise<{ taken: boolean; res: RateLimiterRes }> {
   try {
     return { taken: true, res: await limiter.consume(key, 1, seconds ? { customDuration: seconds } : {}) };
   } catch (e) {

@@ -8,6 +8,7 @@ import { purgeExpiredProtocolState } from "@/lib/oidc";
 import { purgeOldSmsMessages } from "@/lib/sms";
 import { sweepMail } from "@/lib/mail";
 import { closeAbandonedSignIns } from "@/lib/risk";
+import { sweepExpiredCounters } from "@/lib/ratelimit";
 
 const INTERVAL_MS = 10 * 60_000;
 const KEY = Symbol.for("portico.janitor");
@@ -29,6 +30,7 @@ async function sweep(): Promise<void> {
       smsMessages: await purgeOldSmsMessages(now),
       ...(await mailSweep(now)),
       abandonedRiskAssessments: await closeAbandonedSignIns(now),
+      rateLimitCounters: await sweepExpiredCounters(now),
     };
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
     if (total > 0) console.log(`[portico] janitor removed expired state: ${JSON.stringify(deleted)}`);
