@@ -4,6 +4,8 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { countSignInFailures, insertAuditEvent, queryAuditEvents } from "./audit.repo";
+
+export { auditEventInsert } from "./audit.repo";
 import type { AuditEventInput } from "./audit.schema";
 
 export type { AuditEventInput, AuditActor, RequestContext } from "./audit.schema";

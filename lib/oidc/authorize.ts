@@ -2,7 +2,7 @@
 // Form Post Response Mode). Decides, for one request and the browser's session, whether to sign the
 // user in, ask for consent, or answer the client, and with what. Plain input in, outcome out.
 import "server-only";
-import { timingSafeEqual } from "node:crypto";
+import crypto, { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
@@ -16,11 +16,9 @@ import {
   deleteInteraction,
   findConsent,
   findInteraction,
-  insertCode,
-  insertGrant,
+  insertGrantWithCode,
   insertInteraction,
   recordInteractionDecision,
-  withTransaction,
   type StoredInteraction,
 } from "./oidc.repo";
 import { grantConsent } from "./consent";
@@ -201,35 +199,22 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
   }
 
   const code = randomToken(32);
-  await withTransaction(async (tx) => {
-    const grant = await insertGrant(
-      {
-        clientId: client.clientId,
-        userId: session.userId,
-        sessionId: session.id,
-        scope: request.scopes.join(" "),
-        authTime: session.authTime,
-        amr: session.amr,
-        acr: achievedAcr(session.amr),
-      },
-      tx,
-    );
-    await insertCode(
-      {
-        codeHash: sha256Hex(code),
-        grantId: grant.id,
-        clientId: client.clientId,
-        redirectUri,
-        nonce: params.nonce ?? null,
-        codeChallenge: params.code_challenge ?? null,
-        codeChallengeMethod: params.code_challenge ? "S256" : null,
-        expiresAt: new Date(now.getTime() + CODE_LIFETIME_SECONDS * 1000),
-      },
-      tx,
-    );
-    await recordAudit({ actor: { type: "user", id: session.userId }, action: "oauth.authorized", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grantId: grant.id, scope: request.scopes.join(" ") } }, tx);
-  });
-  if (interaction) await deleteInteraction(interaction.id);
+  const grantId = crypto.randomUUID();
+  const scope = request.scopes.join(" ");
+  await insertGrantWithCode(
+    { id: grantId, clientId: client.clientId, userId: session.userId, sessionId: session.id, scope, authTime: session.authTime, amr: session.amr, acr: achievedAcr(session.amr) },
+    {
+      codeHash: sha256Hex(code),
+      redirectUri,
+      nonce: params.nonce ?? null,
+      codeChallenge: params.code_challenge ?? null,
+      codeChallengeMethod: params.code_challenge ? "S256" : null,
+      expiresAt: new Date(now.getTime() + CODE_LIFETIME_SECONDS * 1000),
+    },
+    { actor: { type: "user", id: session.userId }, action: "oauth.authorized", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grantId, scope } },
+    interaction?.id ?? null,
+    now,
+  );
   return { kind: "respond", response: { redirectUri, mode, params: withStateAndIss({ code }, params.state) } };
 }
 

@@ -8,11 +8,11 @@ import { sha256Hex } from "@/lib/crypto";
 import { OAuthError } from "./oidc.errors";
 import { verifyPkce } from "./pkce";
 import { isKnownScope, parseScope } from "./scopes";
-import { issueClientCredentialsToken, issueTokens, mayIssueRefreshToken } from "./tokens";
+import { issueClientCredentialsToken, issueTokens, mayIssueRefreshToken, mintTokens } from "./tokens";
 import {
   findCodeWithGrant,
   findRefreshTokenWithGrant,
-  markCodeUsed,
+  redeemCodeForTokens,
   markRefreshTokenUsed,
   revokeGrantById,
   withTransaction,
@@ -72,22 +72,20 @@ async function exchangeAuthorizationCode(client: OidcClient, body: TokenRequestB
   const user = grant.userId ? await getUserClaims(grant.userId) : null;
   if (!user) throw new OAuthError("invalid_grant", "the user is no longer active");
   const scopes = parseScope(grant.scope);
-  return withTransaction(async (tx) => {
-    if (!(await markCodeUsed(codeHash, now, tx))) throw new OAuthError("invalid_grant", "the authorization code was already used");
-    const tokens = await issueTokens({
-      client,
-      grant,
-      scopes,
-      nonce: code.nonce,
-      user,
-      withIdToken: scopes.includes("openid"),
-      withRefreshToken: mayIssueRefreshToken(client, scopes),
-      now,
-      tx,
-    });
-    await recordAudit({ actor: { type: "user", id: grant.userId! }, action: "oauth.tokens_issued", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grant: "authorization_code", grantId: grant.id, scope: grant.scope } }, tx);
-    return tokens;
+  const { response, records } = await mintTokens({
+    client,
+    grant,
+    scopes,
+    nonce: code.nonce,
+    user,
+    withIdToken: scopes.includes("openid"),
+    withRefreshToken: mayIssueRefreshToken(client, scopes),
+    now,
   });
+  const audit = { actor: { type: "user", id: grant.userId! }, action: "oauth.tokens_issued", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grant: "authorization_code", grantId: grant.id, scope: grant.scope } } as const;
+  // Minted tokens are worthless unless stored: a lost race leaves them unrecorded and unreturned.
+  if (!(await redeemCodeForTokens(codeHash, records, audit, now))) throw new OAuthError("invalid_grant", "the authorization code was already used");
+  return response;
 }
 
 async function exchangeRefreshToken(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {

@@ -51,7 +51,17 @@ export async function issueClientCredentialsToken(client: OidcClient, scopes: st
   return { access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope };
 }
 
-export async function issueTokens(o: IssueOptions): Promise<TokenResponse> {
+/** What an issuance stores: the access token's record and, when one was minted, the refresh token's. */
+export interface MintedRecords {
+  accessToken: { jti: string; grantId: string; clientId: string; expiresAt: Date; tokenHash: string };
+  refreshToken: { tokenHash: string; grantId: string; expiresAt: Date } | null;
+}
+
+/**
+ * Signs the tokens of one issuance and says what to store; writes nothing (the caller stores them
+ * atomically). `tx` only reaches the key ring: on PGlite a read outside an open transaction waits for it.
+ */
+export async function mintTokens(o: IssueOptions): Promise<{ response: TokenResponse; records: MintedRecords }> {
   const now = o.now ?? new Date();
   const iat = epoch(now);
   const exp = iat + o.client.accessTokenTtlSeconds;
@@ -74,42 +84,46 @@ export async function issueTokens(o: IssueOptions): Promise<TokenResponse> {
     },
     { alg: "ES256", typ: "at+jwt", now, tx: o.tx },
   );
-  await insertAccessTokenRecord({ jti, grantId: o.grant.id, clientId: o.client.clientId, expiresAt: new Date(exp * 1000), tokenHash: sha256Hex(accessToken) }, o.tx);
-
+  const records: MintedRecords = {
+    accessToken: { jti, grantId: o.grant.id, clientId: o.client.clientId, expiresAt: new Date(exp * 1000), tokenHash: sha256Hex(accessToken) },
+    refreshToken: null,
+  };
   const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: o.client.accessTokenTtlSeconds, scope };
 
-  if (o.withIdToken && o.grant.userId) {
-    const user = o.user;
-    if (user) {
-      response.id_token = await signJwt(
-        {
-          ...claimsForScopes(user, o.scopes),
-          iss: issuer(),
-          sub: user.id,
-          aud: o.client.clientId,
-          azp: o.client.clientId,
-          iat,
-          exp: iat + 3600,
-          ...(o.grant.authTime ? { auth_time: epoch(o.grant.authTime) } : {}),
-          ...(o.nonce ? { nonce: o.nonce } : {}),
-          ...(o.grant.sessionId ? { sid: o.grant.sessionId } : {}),
-          ...(o.grant.acr ? { acr: o.grant.acr } : {}),
-          ...(o.grant.amr.length ? { amr: o.grant.amr } : {}),
-          at_hash: atHash(accessToken),
-        },
-        { alg: o.client.idTokenSignedResponseAlg, typ: "JWT", now, tx: o.tx },
-      );
-    }
+  if (o.withIdToken && o.grant.userId && o.user) {
+    response.id_token = await signJwt(
+      {
+        ...claimsForScopes(o.user, o.scopes),
+        iss: issuer(),
+        sub: o.user.id,
+        aud: o.client.clientId,
+        azp: o.client.clientId,
+        iat,
+        exp: iat + 3600,
+        ...(o.grant.authTime ? { auth_time: epoch(o.grant.authTime) } : {}),
+        ...(o.nonce ? { nonce: o.nonce } : {}),
+        ...(o.grant.sessionId ? { sid: o.grant.sessionId } : {}),
+        ...(o.grant.acr ? { acr: o.grant.acr } : {}),
+        ...(o.grant.amr.length ? { amr: o.grant.amr } : {}),
+        at_hash: atHash(accessToken),
+      },
+      { alg: o.client.idTokenSignedResponseAlg, typ: "JWT", now, tx: o.tx },
+    );
   }
 
   if (o.withRefreshToken) {
     const refresh = randomToken(32);
-    await insertRefreshToken(
-      { tokenHash: sha256Hex(refresh), grantId: o.grant.id, expiresAt: new Date(now.getTime() + o.client.refreshTokenTtlSeconds * 1000) },
-      o.tx,
-    );
+    records.refreshToken = { tokenHash: sha256Hex(refresh), grantId: o.grant.id, expiresAt: new Date(now.getTime() + o.client.refreshTokenTtlSeconds * 1000) };
     response.refresh_token = refresh;
   }
+  return { response, records };
+}
+
+/** Mints and stores (in `tx` when given): refresh and device-code issuance. */
+export async function issueTokens(o: IssueOptions): Promise<TokenResponse> {
+  const { response, records } = await mintTokens(o);
+  await insertAccessTokenRecord(records.accessToken, o.tx);
+  if (records.refreshToken) await insertRefreshToken(records.refreshToken, o.tx);
   return response;
 }
 
