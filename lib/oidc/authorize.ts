@@ -25,7 +25,7 @@ import {
 } from "./oidc.repo";
 import { grantConsent } from "./consent";
 import { achievedAcr, multiFactorRequired } from "./acr";
-import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/mfa";
+import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/factors";
 import { assessAuthorization } from "@/lib/risk";
 import { effectiveMfaPolicy } from "./mfa-policy";
 import type { OidcClient } from "./types";

@@ -10,7 +10,7 @@ import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
 import { authorize, cutOffApplications, decideConsent, getConsentRequest, withdrawConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
-import { dismissEnrolmentOffer } from "@/lib/mfa";
+import { dismissEnrolmentOffer } from "@/lib/factors";
 import { createRiskRule, currentPolicy, forgetPolicyCache, saveRiskSettings, updateRiskRule } from "@/lib/risk";
 import { issuer } from "./issuer";
 

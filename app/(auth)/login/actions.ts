@@ -2,9 +2,10 @@
 import { redirect } from "next/navigation";
 import { loginSchema } from "@/lib/users/users.schema";
 import { authenticateWithPasskey, authenticateWithPassword } from "@/lib/users";
-import { passkeyAuthenticationOptions } from "@/lib/mfa";
+import { passkeyAuthenticationOptions } from "@/lib/factors";
+import { refuseDeniedAddress } from "@/lib/sign-in";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
-import { continueAfterFirstFactor, refuseDeniedAddress, fieldErrorsOf, formErrorFrom, formValues, requestContext, safeNextPath, type FormState } from "@/lib/http";
+import { continueAfterFirstFactor, fieldErrorsOf, formErrorFrom, formValues, requestContext, safeNextPath, type FormState } from "@/lib/http";
 
 export async function loginAction(_prev: FormState, form: FormData): Promise<FormState> {
   const values = formValues(form, ["email", "next"]);
