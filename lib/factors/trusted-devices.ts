@@ -6,7 +6,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { isRandomToken } from "@/lib/formats";
 import type { MfaUser } from "./activation";
-import { insertTrustedDevice, listLiveTrustedDevices, revokeTrustedDevices, useTrustedDevice, type Tx } from "./factors.repo";
+import { insertTrustedDevice, listLiveTrustedDevices, revokeTrustedDevices, useTrustedDevice as markTrustedDeviceUsed, type Tx } from "./factors.repo";
 
 export const TRUSTED_DEVICE_DAYS = 30;
 
@@ -22,7 +22,7 @@ export async function trustDevice(userId: string, ctx: RequestContext, now = new
 /** The browser holds a live trusted-device token of this user: it stands in for the second step. */
 export async function isTrustedDevice(userId: string, token: string | null | undefined, now = new Date()): Promise<boolean> {
   if (!token || !isRandomToken(token)) return false;
-  return useTrustedDevice(userId, sha256Hex(token), now);
+  return markTrustedDeviceUsed(userId, sha256Hex(token), now);
 }
 
 export async function trustedDeviceCount(userId: string, now = new Date()): Promise<number> {
