@@ -74,7 +74,8 @@ export async function prepareApplicationsCutOff(userId: string, now = new Date()
 /**
  * The account may be in someone else's hands: every application is told its sessions ended, then
  * every grant goes, offline_access included, so no refresh token survives. Inside the caller's
- * transaction; the caller kicks the outbound worker once it commits.
+ * transaction (lib/sign-in signs out everywhere with it); the caller kicks the outbound worker once
+ * it commits.
  */
 export async function cutOffApplicationsIn(cutOff: ApplicationsCutOff, reason: string, ctx: RequestContext, tx: Tx): Promise<{ notified: number; revokedGrants: number }> {
   let notified = 0;
@@ -82,14 +83,6 @@ export async function cutOffApplicationsIn(cutOff: ApplicationsCutOff, reason: s
   const revokedGrants = await revokeGrantsOfUser(cutOff.userId, reason, tx);
   await recordAudit({ actor: { type: "system" }, action: "oauth.grants_revoked", target: { type: "user", id: cutOff.userId }, result: "success", context: ctx, details: { reason, revokedGrants, notified } }, tx);
   return { notified, revokedGrants };
-}
-
-/** cutOffApplicationsIn in a transaction of its own. */
-export async function cutOffApplications(userId: string, reason: string, ctx: RequestContext): Promise<{ notified: number; revokedGrants: number }> {
-  const cutOff = await prepareApplicationsCutOff(userId);
-  const done = await withTransaction((tx) => cutOffApplicationsIn(cutOff, reason, ctx, tx));
-  if (done.notified) kickHttpWorker();
-  return done;
 }
 
 /** Tells the session's clients it ended, and revokes its grants (offline_access excepted). */
