@@ -2,7 +2,7 @@
 // browser holds goes in as values, and the cookies the outcome carries are set.
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
-import { continueAfterFirstFactor as continueSignIn, signIn, type BrowserCookies, type CookieChanges, type FirstFactor } from "@/lib/sign-in";
+import { signIn, signInWithPasskey as passkeySignIn, signInWithPassword as passwordSignIn, type BrowserCookies, type CookieChanges, type SignInOutcome } from "@/lib/sign-in";
 import { interactionBinding } from "./interaction-cookie";
 import { deviceIdCookie, sessionTokenFromCookie, setDeviceIdCookie, setPendingSignInCookie, setSessionCookie, trustedDeviceToken } from "./session-cookie";
 
@@ -18,11 +18,19 @@ export async function setSignInCookies(changes: CookieChanges): Promise<void> {
   if (changes.deviceId) await setDeviceIdCookie(changes.deviceId);
 }
 
-/** Returns where the browser goes next: `next` (signed in), or the second step. Throws to refuse. */
-export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestContext): Promise<string> {
-  const outcome = await continueSignIn(first, ctx, await browserCookies());
+async function followThrough(outcome: SignInOutcome): Promise<string> {
   await setSignInCookies(outcome.cookies);
   return outcome.redirectTo;
+}
+
+/** Returns where the browser goes next: `next` (signed in), or the second step. Throws to refuse. */
+export async function signInWithPassword(input: { email: string; password: string; next: string }, ctx: RequestContext): Promise<string> {
+  return followThrough(await passwordSignIn(input, ctx, await browserCookies()));
+}
+
+/** The same for a passkey's signed answer to a sign-in challenge. */
+export async function signInWithPasskey(response: unknown, next: string, ctx: RequestContext): Promise<string> {
+  return followThrough(await passkeySignIn(response, next, ctx, await browserCookies()));
 }
 
 /** Signs in with these factors (the second step done): the session starts and its cookies are set. */

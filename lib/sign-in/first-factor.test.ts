@@ -8,8 +8,8 @@ import { hashPassword } from "@/lib/credentials";
 import { beginTotpEnrolment, confirmTotpEnrolment, currentTotp, trustDevice } from "@/lib/factors";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import { createSession, validateSession } from "@/lib/sessions";
-import type { UserRecord } from "@/lib/users";
-import { continueAfterFirstFactor, findPendingSecondStep, PENDING_LIFETIME_MINUTES, SECOND_STEP_PATH } from "./index";
+import { UserError, type UserRecord } from "@/lib/users";
+import { continueAfterFirstFactor, findPendingSecondStep, PENDING_LIFETIME_MINUTES, SECOND_STEP_PATH, signInWithPassword } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.61", userAgent: "vitest" };
@@ -73,5 +73,16 @@ describe("continueAfterFirstFactor", () => {
     await withTotp(user);
     const outcome = await continueAfterFirstFactor({ user, method: "passkey", next: "/account" }, ctx, {});
     expect((await validateSession(outcome.cookies.session!.token))!.amr).toEqual(["hwk", "user", "mfa"]);
+  });
+});
+
+describe("signInWithPassword", () => {
+  it("checks the password (lib/users) before anything else happens, then continues as above", async () => {
+    const user = await newUser();
+    const refused = await signInWithPassword({ email: user.email, password: "y".repeat(20), next: "/account" }, ctx, {}).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(UserError);
+    expect((refused as UserError).code).toBe("invalid_credentials");
+    const outcome = await signInWithPassword({ email: user.email, password: "x".repeat(20), next: "/account" }, ctx, {});
+    expect(outcome).toMatchObject({ redirectTo: "/account", cookies: { session: { userId: user.id } } });
   });
 });

@@ -6,7 +6,7 @@ import { config } from "@/lib/config";
 import { hasSecondFactor, isTrustedDevice, secondStepMethods, STRONG_METHODS } from "@/lib/factors";
 import { applicationOfSignIn, emailCodeWithStrongFactorFor } from "@/lib/oidc";
 import { assessSignIn, DENIED_MESSAGE, ipListOf, refuseAssessment, RiskError } from "@/lib/risk";
-import { forcePasswordReset, lockAccount, lockedMessage, UserError, type UserRecord } from "@/lib/users";
+import { authenticateWithPasskey, authenticateWithPassword, forcePasswordReset, lockAccount, lockedMessage, UserError, type UserRecord } from "@/lib/users";
 import type { BrowserCookies, CookieChanges } from "./cookies";
 import { decideNextStep, trustedDeviceCounts } from "./decision";
 import { beginPendingSignIn, PENDING_LIFETIME_MINUTES } from "./pending-sign-in";
@@ -40,6 +40,24 @@ export async function refuseDeniedAddress(ctx: RequestContext): Promise<void> {
   if ((await ipListOf(ctx.ip)) !== "deny") return;
   await recordAudit({ actor: { type: "anonymous" }, action: "login.denied_address", result: "failure", context: ctx });
   throw new RiskError("denied", DENIED_MESSAGE);
+}
+
+/**
+ * The login form's password sign-in: the address checked before any password is, the password
+ * (lib/users: throttle, lock, same answer for unknown emails), then the next step. The password
+ * goes no further than lib/users and the risk engine's compromised-password check.
+ */
+export async function signInWithPassword(input: { email: string; password: string; next: string }, ctx: RequestContext, browser: BrowserCookies): Promise<SignInOutcome> {
+  await refuseDeniedAddress(ctx);
+  const user = await authenticateWithPassword({ email: input.email, password: input.password }, ctx);
+  return continueAfterFirstFactor({ user, method: "password", password: input.password, next: input.next }, ctx, browser);
+}
+
+/** Passwordless sign-in with a passkey: the browser's signed answer to a sign-in challenge. */
+export async function signInWithPasskey(response: unknown, next: string, ctx: RequestContext, browser: BrowserCookies): Promise<SignInOutcome> {
+  await refuseDeniedAddress(ctx);
+  const user = await authenticateWithPasskey(response, ctx);
+  return continueAfterFirstFactor({ user, method: "passkey", next }, ctx, browser);
 }
 
 /** Where the browser goes next and the cookies it gets. Throws to refuse. */

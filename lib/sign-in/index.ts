@@ -6,7 +6,7 @@ import "server-only";
 
 export type { BrowserCookies, CookieChanges } from "./cookies";
 export { decideNextStep, trustedDeviceCounts, type NextStep, type SignInFacts } from "./decision";
-export { continueAfterFirstFactor, refuseDeniedAddress, SECOND_STEP_PATH, type FirstFactor, type SignInOutcome } from "./first-factor";
+export { continueAfterFirstFactor, refuseDeniedAddress, signInWithPasskey, signInWithPassword, SECOND_STEP_PATH, type FirstFactor, type SignInOutcome } from "./first-factor";
 export { beginPendingSignIn, findPendingSecondStep, methodsOfPendingSignIn, MAX_ATTEMPTS, PENDING_LIFETIME_MINUTES, EXPIRED_MESSAGE, type PendingSecondStep } from "./pending-sign-in";
 export { sendSignInCode } from "./sign-in-code";
 export { completeSecondStep, SECOND_STEP_AMR, type CompletedSecondStep, type SecondStepInput } from "./second-step";
