@@ -1,5 +1,5 @@
 // Lint, including the dependency rule of ARCHITECTURE.md §1:
-// app -> lib/http -> lib/<domain>/index.ts -> lib/<domain>/*.repo.ts -> lib/db.
+// app -> lib/http -> lib/sign-in -> lib/<domain>/index.ts -> lib/<domain>/*.repo.ts -> lib/db.
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
@@ -14,6 +14,17 @@ const noDb = {
   allowTypeImports: true,
 };
 const noApp = { group: ["@/app/*"], message: "Nothing imports from app/." };
+// lib/sign-in combines domains (users, factors, risk, sessions, oidc) for the sign-in journey: they
+// never import it back. Only lib/http and app use it, and lib/startup (the janitor's sweep).
+const noSignIn = {
+  group: ["@/lib/sign-in", "@/lib/sign-in/*"],
+  message: "lib/sign-in sits above the domains: only lib/http, app and lib/startup import it. docs/architecture.md.",
+};
+// lib/sign-in sits below lib/http: cookies come in and go out as values.
+const noHttpFromSignIn = {
+  group: ["@/lib/http", "@/lib/http/*", "next/headers"],
+  message: "lib/sign-in takes and returns cookies as values; lib/http reads and sets them. docs/architecture.md.",
+};
 
 const config = [
   ...nextVitals,
@@ -37,7 +48,17 @@ const config = [
   },
   {
     files: ["lib/**/*.{ts,tsx}"],
-    ignores: ["lib/**/*.repo.ts", "lib/db/**", "lib/**/*.test.ts"],
+    ignores: ["lib/**/*.repo.ts", "lib/db/**", "lib/**/*.test.ts", "lib/sign-in/**", "lib/http/**", "lib/startup/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noDb, noApp, noSignIn] }] },
+  },
+  {
+    files: ["lib/sign-in/**/*.{ts,tsx}"],
+    ignores: ["lib/**/*.repo.ts", "lib/**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noDb, noApp, noHttpFromSignIn] }] },
+  },
+  {
+    files: ["lib/http/**/*.{ts,tsx}", "lib/startup/**/*.{ts,tsx}"],
+    ignores: ["lib/**/*.repo.ts", "lib/**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [noDb, noApp] }] },
   },
   {

@@ -4,7 +4,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
 import { UserError } from "@/lib/users";
-import { MfaError } from "@/lib/mfa";
+import { MfaError } from "@/lib/factors";
 import { RiskError } from "@/lib/risk";
 
 export type FormState = {

@@ -6,7 +6,7 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { config } from "@/lib/config";
 import { administratorExists, isAdmin, type Actor } from "@/lib/users";
-import { securityOverview } from "@/lib/mfa";
+import { securityOverview } from "@/lib/factors";
 import type { ActiveSession } from "@/lib/sessions";
 import { currentSession } from "./session-cookie";
 import { safeNextPath } from "./safe-redirect";

@@ -1,11 +1,9 @@
 import "server-only";
 export { requestContext, contextFromHeaders, clientIpFrom } from "./request-context";
 export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken, deviceIdCookie, setDeviceIdCookie } from "./session-cookie";
-export { startPortalSession } from "./sign-in";
 export { interactionBinding } from "./interaction-cookie";
-export { continueAfterFirstFactor, finishSignIn, refuseDeniedAddress } from "./sign-in-flow";
+export { signInWithPassword, signInWithPasskey, startSignedInSession } from "./sign-in-flow";
 export { requireSession, requireRecentSession, requireAdmin, adminActionActor, requireOutboxReader } from "./guards";
-export { completePasswordReset, cancelOrRevertEmailChange } from "./account-recovery";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";

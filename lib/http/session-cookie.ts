@@ -80,7 +80,7 @@ export async function currentSession(): Promise<ActiveSession | null> {
   return token ? validateSession(token) : null;
 }
 
-// The pending second step of a sign-in (lib/mfa): its own short-lived cookie, never a session.
+// The pending second step of a sign-in (lib/sign-in): its own short-lived cookie, never a session.
 function pendingCookieName(): string {
   return config().secureCookies ? "__Host-portico.mfa" : "portico.mfa";
 }
@@ -108,7 +108,7 @@ export async function rememberedSecondFactorMethod(): Promise<string | null> {
   return (await cookies()).get(LAST_METHOD_COOKIE)?.value ?? null;
 }
 
-// "Trust this device" (lib/mfa): a long-lived random token standing in for the second step.
+// "Trust this device" (lib/factors): a long-lived random token standing in for the second step.
 function trustedDeviceCookieName(): string {
   return config().secureCookies ? "__Host-portico.device" : "portico.device";
 }

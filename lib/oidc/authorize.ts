@@ -23,7 +23,7 @@ import {
 } from "./oidc.repo";
 import { grantConsent } from "./consent";
 import { achievedAcr, multiFactorRequired } from "./acr";
-import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/mfa";
+import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/factors";
 import { assessAuthorization } from "@/lib/risk";
 import { effectiveMfaPolicy } from "./mfa-policy";
 import type { OidcClient } from "./types";
@@ -160,7 +160,7 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
   }
   // A session from before this request has not met the risk engine for this application (its
   // rules, a transaction value in acr_values): it does now. A sign-in made for this very request
-  // was assessed with the application's context already (lib/http/sign-in-flow.ts).
+  // was assessed with the application's context already (lib/sign-in/first-factor.ts).
   const signedInForThisRequest = interaction !== null && session.authTime >= interaction.createdAt;
   if (!signedInForThisRequest) {
     const risk = await assessAuthorization({ userId: session.userId, clientId: client.clientId, acrValues: params.acr_values, ctx, now });

@@ -13,7 +13,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { DEVICE_CODE_GRANT, findClientByClientId } from "@/lib/clients";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { consumeLimit } from "@/lib/ratelimit";
-import { hasSecondFactor } from "@/lib/mfa";
+import { hasSecondFactor } from "@/lib/factors";
 import { assessAuthorization } from "@/lib/risk";
 import { listSessions } from "@/lib/sessions";
 import { getUserClaims } from "@/lib/users";

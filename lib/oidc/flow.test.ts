@@ -8,9 +8,10 @@ import { createApplication, setApplicationDisabled } from "@/lib/clients";
 import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
-import { authorize, cutOffApplications, decideConsent, getConsentRequest, withdrawConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
+import { withTransaction } from "@/lib/db";
+import { authorize, cutOffApplicationsIn, prepareApplicationsCutOff, decideConsent, getConsentRequest, withdrawConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
-import { dismissEnrolmentOffer } from "@/lib/mfa";
+import { dismissEnrolmentOffer } from "@/lib/factors";
 import { createRiskRule, currentPolicy, forgetPolicyCache, saveRiskSettings, updateRiskRule } from "@/lib/risk";
 import { issuer } from "./issuer";
 
@@ -294,7 +295,8 @@ describe("token endpoint", () => {
 
   it("cutting the account off revokes every grant, offline_access included, and audits it", async () => {
     const first = await exchange(confidential, await codeFor(confidential));
-    const { revokedGrants } = await cutOffApplications(userId, "reported_not_me", {});
+    const cutOff = await prepareApplicationsCutOff(userId);
+    const { revokedGrants } = await withTransaction((tx) => cutOffApplicationsIn(cutOff, "reported_not_me", {}, tx));
     expect(revokedGrants).toBeGreaterThan(0);
     expect((await oauthError(handleTokenRequest(confidential, { grant_type: "refresh_token", refresh_token: first.refresh_token! }, {}))).error).toBe("invalid_grant");
     expect(await t.db().auditEvent.count({ where: { action: "oauth.grants_revoked", targetId: userId } })).toBe(1);

@@ -12,7 +12,7 @@ export { issuer, endpoint } from "./issuer";
 export { atHash } from "./tokens";
 export type { OidcClient, TokenResponse } from "./types";
 export { startDeviceAuthorization, enterUserCode, lookupUserCode, approveDevice, denyDevice, type DeviceRequestView, type UserCodeEntry, type DeviceDecision } from "./device";
-export { backchannelLogout, backchannelLogoutUser, cutOffApplications, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
+export { backchannelLogout, backchannelLogoutUser, cutOffApplicationsIn, prepareApplicationsCutOff, type ApplicationsCutOff, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
 export { purgeExpiredProtocolState } from "./housekeeping";
 export { ACR_ONE_FACTOR, ACR_MULTI_FACTOR, ACR_VALUES_SUPPORTED, achievedAcr } from "./acr";
 export { emailCodeWithStrongFactorFor } from "./mfa-policy";

@@ -21,7 +21,7 @@ import { signJwt, verifyJwt } from "@/lib/keys";
 import { enqueueHttpDelivery, kickHttpWorker } from "@/lib/outbound";
 import { endSession, validateSession } from "@/lib/sessions";
 import { issuer } from "./issuer";
-import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, revokeGrantsOfUser, withTransaction } from "./oidc.repo";
+import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, revokeGrantsOfUser, withTransaction, type Tx } from "./oidc.repo";
 import { parseScope } from "./scopes";
 
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -52,24 +52,52 @@ export async function backchannelLogoutUser(userId: string, ctx: RequestContext)
   return notified;
 }
 
+/** A session's grants and the logout tokens for its clients, read and signed before any write. */
+interface SessionLogout {
+  sessionId: string;
+  grants: Awaited<ReturnType<typeof findGrantsOfSession>>;
+  deliveries: { clientId: string; url: string; token: string }[];
+}
+
+/** What cutting the user's applications off will do, prepared outside the transaction that does it. */
+export interface ApplicationsCutOff {
+  userId: string;
+  sessions: SessionLogout[];
+}
+
+export async function prepareApplicationsCutOff(userId: string, now = new Date()): Promise<ApplicationsCutOff> {
+  const sessions: SessionLogout[] = [];
+  for (const sessionId of await findSessionIdsWithGrantsOfUser(userId)) sessions.push(await prepareSessionLogout(sessionId, now));
+  return { userId, sessions };
+}
+
 /**
- * The account may be in someone else's hands ("this wasn't me"): every application is told its
- * sessions ended, then every grant goes, offline_access included, so no refresh token survives.
+ * The account may be in someone else's hands: every application is told its sessions ended, then
+ * every grant goes, offline_access included, so no refresh token survives. Inside the caller's
+ * transaction (lib/sign-in signs out everywhere with it); the caller kicks the outbound worker once
+ * it commits.
  */
-export async function cutOffApplications(userId: string, reason: string, ctx: RequestContext): Promise<{ notified: number; revokedGrants: number }> {
-  const notified = await backchannelLogoutUser(userId, ctx);
-  const revokedGrants = await revokeGrantsOfUser(userId, reason);
-  await recordAudit({ actor: { type: "system" }, action: "oauth.grants_revoked", target: { type: "user", id: userId }, result: "success", context: ctx, details: { reason, revokedGrants, notified } });
+export async function cutOffApplicationsIn(cutOff: ApplicationsCutOff, reason: string, ctx: RequestContext, tx: Tx): Promise<{ notified: number; revokedGrants: number }> {
+  let notified = 0;
+  for (const s of cutOff.sessions) if (s.grants.length) notified += (await recordSessionLogout(s, ctx, tx)).notified.length;
+  const revokedGrants = await revokeGrantsOfUser(cutOff.userId, reason, tx);
+  await recordAudit({ actor: { type: "system" }, action: "oauth.grants_revoked", target: { type: "user", id: cutOff.userId }, result: "success", context: ctx, details: { reason, revokedGrants, notified } }, tx);
   return { notified, revokedGrants };
 }
 
 /** Tells the session's clients it ended, and revokes its grants (offline_access excepted). */
 export async function backchannelLogout(sessionId: string, ctx: RequestContext, now = new Date()): Promise<BackchannelResult> {
-  const grants = await findGrantsOfSession(sessionId);
-  if (grants.length === 0) return { notified: [], revokedGrants: 0 };
+  const logout = await prepareSessionLogout(sessionId, now);
+  if (logout.grants.length === 0) return { notified: [], revokedGrants: 0 };
+  const done = await withTransaction((tx) => recordSessionLogout(logout, ctx, tx));
+  if (done.notified.length) kickHttpWorker();
+  return done;
+}
 
+async function prepareSessionLogout(sessionId: string, now: Date): Promise<SessionLogout> {
+  const grants = await findGrantsOfSession(sessionId);
   // One token per client, however many grants it holds in the session (§2.5: one request per RP).
-  const deliveries: { clientId: string; url: string; token: string }[] = [];
+  const deliveries: SessionLogout["deliveries"] = [];
   const byClient = new Map<string, string>(); // clientId -> sub
   for (const g of grants) if (g.userId && !byClient.has(g.clientId)) byClient.set(g.clientId, g.userId);
   for (const [clientId, sub] of byClient) {
@@ -92,32 +120,33 @@ export async function backchannelLogout(sessionId: string, ctx: RequestContext, 
     );
     deliveries.push({ clientId, url: client.backchannelLogoutUri, token });
   }
+  return { sessionId, grants, deliveries };
+}
 
+/** Revokes the session's grants (offline_access excepted) and queues its logout tokens, in `tx`. */
+async function recordSessionLogout(logout: SessionLogout, ctx: RequestContext, tx: Tx): Promise<BackchannelResult> {
+  const { sessionId, grants, deliveries } = logout;
   const toRevoke = grants.filter((g) => !parseScope(g.scope).includes("offline_access"));
-  const revoked = await withTransaction(async (tx) => {
-    let count = 0;
-    for (const g of toRevoke) if (await revokeGrantById(g.id, "logout", tx)) count++;
-    for (const d of deliveries) {
-      await enqueueHttpDelivery(
-        { kind: "backchannel_logout", url: d.url, contentType: "application/x-www-form-urlencoded", body: new URLSearchParams({ logout_token: d.token }).toString() },
-        tx,
-      );
-    }
-    await recordAudit(
-      {
-        actor: { type: "system" },
-        action: "oauth.backchannel_logout",
-        target: { type: "session", id: sessionId },
-        result: "success",
-        context: ctx,
-        details: { notified: deliveries.map((d) => d.clientId), grantsRevoked: count, grantsKept: grants.length - toRevoke.length },
-      },
+  let count = 0;
+  for (const g of toRevoke) if (await revokeGrantById(g.id, "logout", tx)) count++;
+  for (const d of deliveries) {
+    await enqueueHttpDelivery(
+      { kind: "backchannel_logout", url: d.url, contentType: "application/x-www-form-urlencoded", body: new URLSearchParams({ logout_token: d.token }).toString() },
       tx,
     );
-    return count;
-  });
-  if (deliveries.length) kickHttpWorker();
-  return { notified: deliveries.map((d) => d.clientId), revokedGrants: revoked };
+  }
+  await recordAudit(
+    {
+      actor: { type: "system" },
+      action: "oauth.backchannel_logout",
+      target: { type: "session", id: sessionId },
+      result: "success",
+      context: ctx,
+      details: { notified: deliveries.map((d) => d.clientId), grantsRevoked: count, grantsKept: grants.length - toRevoke.length },
+    },
+    tx,
+  );
+  return { notified: deliveries.map((d) => d.clientId), revokedGrants: count };
 }
 
 /**

@@ -1,9 +1,10 @@
-// Every 10 minutes, deletes protocol state (lib/oidc), pending sign-ins, trusted devices and WebAuthn challenges (lib/mfa) that have
+// Every 10 minutes, deletes protocol state (lib/oidc), pending sign-ins (lib/sign-in), trusted devices and WebAuthn challenges (lib/factors) that have
 // expired, text-message records past their retention (lib/sms), mail bodies left after delivery and
 // mail rows past MAIL_RETENTION_DAYS (lib/mail), and closes risk assessments of abandoned sign-ins
 // (lib/risk). Each node runs it; the deletes are idempotent, so several nodes at once only repeat work.
 import "server-only";
-import { deleteExpiredPendingSignIns, deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/mfa";
+import { deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/factors";
+import { deleteExpiredPendingSignIns } from "@/lib/sign-in";
 import { purgeExpiredProtocolState } from "@/lib/oidc";
 import { purgeOldSmsMessages } from "@/lib/sms";
 import { sweepMail } from "@/lib/mail";

@@ -2,7 +2,7 @@
 // audited as the administrator's act, and the owner is told.
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { beginTotpEnrolment, confirmTotpEnrolment, currentTotp, hasSecondFactor, trustDevice, isTrustedDevice } from "@/lib/mfa";
+import { beginTotpEnrolment, confirmTotpEnrolment, currentTotp, hasSecondFactor, trustDevice, isTrustedDevice } from "@/lib/factors";
 import { adminResetSecondFactors, ADMIN_ROLE, UserError } from "./index";
 
 const t = useTestDatabase();

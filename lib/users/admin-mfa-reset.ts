@@ -1,10 +1,10 @@
 // Recovery of last resort: a user who lost every second factor (and their recovery codes) asks
 // support, who checks who they are outside Portico and turns two-step verification off. Only an
-// administrator may, checked here; lib/mfa removes everything and mails the owner.
+// administrator may, checked here; lib/factors removes everything and mails the owner.
 import "server-only";
 import { isUuid } from "@/lib/formats";
 import type { RequestContext } from "@/lib/audit";
-import { resetSecondFactors } from "@/lib/mfa";
+import { resetSecondFactors } from "@/lib/factors";
 import { ADMIN_ROLE } from "./bootstrap";
 import { UserError } from "./users.errors";
 import { findUserById } from "./users.repo";

@@ -115,8 +115,8 @@ export type CancelOutcome = { userId: string; outcome: "cancelled" } | { userId:
 /**
  * The link in the old mailbox, confirmed with a button. While the change is pending, it voids it.
  * Once the account has moved away from this address, it moves it back and treats the change as an
- * intrusion (eviction.ts: locked until a new password, every session ended, recent sign-in methods
- * removed, a reset link to this address). Links issued after this one (by later changes, to
+ * intrusion (eviction.ts: locked until a new password, recent sign-in methods
+ * removed, a reset link to this address; lib/sign-in then signs it out everywhere). Links issued after this one (by later changes, to
  * addresses the owner may not hold) stop working; earlier ones keep theirs.
  */
 export async function cancelEmailChange(token: string, ctx: RequestContext, now = new Date()): Promise<CancelOutcome> {
@@ -152,6 +152,6 @@ async function revertEmailChange(user: UserRecord, restore: string, linkIssuedAt
   // The old address was the proven one until the change: judge "recent" by the window alone, not
   // by the verification the intruder's confirmation just stamped.
   const evicted = await evictIntruder({ ...user, email: restore, emailVerifiedAt: now }, "email_change_reverted", ctx, tx, now, { emailVerifiedAt: new Date(0) });
-  await audit(user.id, "user.email_change_reverted", "success", ctx, { from: user.email, to: restore, sessionsRevoked: evicted.sessionsRevoked, methodsRemoved: evicted.methodsRemoved.length }, tx);
+  await audit(user.id, "user.email_change_reverted", "success", ctx, { from: user.email, to: restore, methodsRemoved: evicted.methodsRemoved.length }, tx);
   return { userId: user.id, outcome: "reverted", email: restore, methodsRemoved: evicted.methodsRemoved };
 }

@@ -1,13 +1,12 @@
 // When someone else may be in the account ("this wasn't me", an email change switched back by the
-// old address): lock it until a password reset, end every session, forget trusted browsers, remove
-// the sign-in methods added recently (lib/users/factor-review.ts), void a pending email change, and
-// mail a reset link, the only way back in. Whoever got in may know the password, so anything less
-// lets them sign in again.
+// old address): lock it until a password reset, remove the sign-in methods added recently
+// (lib/users/factor-review.ts), void a pending email change, and mail a reset link, the only way
+// back in. Whoever got in may know the password, so anything less lets them sign in again. The
+// caller then signs the account out everywhere (lib/sign-in: sessions, trusted browsers, grants).
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
 import { enqueueMail } from "@/lib/mail";
-import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf } from "@/lib/mfa";
-import { revokeAllSessions } from "@/lib/sessions";
+import { removeSignInMethods, signInMethodsOf } from "@/lib/factors";
 import { publicLink } from "./links";
 import { issueUserToken, retireTokens } from "./user-tokens";
 import { updateUser, type Tx, type UserRecord } from "./users.repo";
@@ -17,8 +16,6 @@ import { reviewSignInMethods } from "./factor-review";
 const UNTIL_PASSWORD_RESET_MS = 10 * 365 * 24 * 3600_000;
 
 export interface Eviction {
-  sessionsRevoked: number;
-  trustedDevicesForgotten: number;
   methodsRemoved: string[];
 }
 
@@ -28,11 +25,9 @@ export interface Eviction {
  */
 export async function evictIntruder(user: UserRecord, reason: string, ctx: RequestContext, tx: Tx, now: Date, verifiedBaseline: { emailVerifiedAt: Date | null } = user): Promise<Eviction> {
   await updateUser(user.id, { lockedUntil: new Date(now.getTime() + UNTIL_PASSWORD_RESET_MS) }, tx);
-  const sessionsRevoked = await revokeAllSessions(user.id, reason, { tx });
-  const trustedDevicesForgotten = await revokeTrustedDevicesOf(user.id, tx, now);
   const methodsRemoved = await removeSignInMethods(user, reviewSignInMethods(await signInMethodsOf(user.id, tx), verifiedBaseline, now).recent, reason, ctx, tx);
   await retireTokens(user.id, "change_email", { now, tx });
   const reset = await issueUserToken(user.id, "reset_password", { tx });
   await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token: reset }), name: user.displayName ?? undefined } }, tx);
-  return { sessionsRevoked, trustedDevicesForgotten, methodsRemoved };
+  return { methodsRemoved };
 }

@@ -18,7 +18,7 @@ import {
   registerPasskey,
   relyingParty,
   type MfaUser,
-} from "@/lib/mfa";
+} from "@/lib/factors";
 import { authenticateWithPassword, authenticateWithPasskey, previewRecovery, reportNotMe, resetPassword, UserError } from "./index";
 import { issueUserToken } from "./user-tokens";
 import { RECENT_METHOD_DAYS } from "./factor-review";

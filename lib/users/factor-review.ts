@@ -10,7 +10,7 @@
 // someone who took over the mailbox alone strip a long-standing passkey or authenticator app and
 // walk in, which is what refusing the emailed code to such accounts prevents.
 import "server-only";
-import type { SignInMethod } from "@/lib/mfa";
+import type { SignInMethod } from "@/lib/factors";
 
 export const RECENT_METHOD_DAYS = 14;
 

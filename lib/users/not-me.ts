@@ -1,6 +1,6 @@
 // What the risk engine asks of the users domain: tell the owner about a sign-in from a new device
-// (with a "this wasn't me" link), act on that link (lock, sign out everywhere, forget trusted
-// browsers, and send a password-reset link, the only way back in), and force a password reset
+// (with a "this wasn't me" link), act on that link (lock, remove recent sign-in methods, and send a
+// password-reset link, the only way back in; lib/sign-in then signs the account out everywhere), and force a password reset
 // when the password used is known to be compromised.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
@@ -39,7 +39,7 @@ export async function notifyNewDeviceSignIn(userId: string, sighting: { device: 
 /**
  * The owner says a sign-in was not theirs. The link works once. The account is secured
  * (eviction.ts): the sign-in methods added recently go at once; the reset that follows can remove
- * the rest. Returns the account (for the applications to be cut off) and what was removed.
+ * the rest. Returns the account (for the caller to sign out everywhere) and what was removed.
  */
 export async function reportNotMe(token: string, ctx: RequestContext, now = new Date()): Promise<{ userId: string; methodsRemoved: string[] }> {
   const done = await withTransaction(async (tx) => {
@@ -47,7 +47,7 @@ export async function reportNotMe(token: string, ctx: RequestContext, now = new 
     const user = t ? await findUserById(t.userId, tx) : null;
     if (!user) throw new UserError("invalid_token", "This link has expired or was already used. If you still think someone else is in your account, reset your password.");
     const evicted = await evictIntruder(user, "reported_not_me", ctx, tx, now);
-    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { sessionsRevoked: evicted.sessionsRevoked, trustedDevicesForgotten: evicted.trustedDevicesForgotten, methodsRemoved: evicted.methodsRemoved.length } }, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { methodsRemoved: evicted.methodsRemoved.length } }, tx);
     return { userId: user.id, methodsRemoved: evicted.methodsRemoved };
   });
   kickMailWorker();

@@ -1,11 +1,11 @@
 // Passwordless sign-in with a passkey (a discoverable WebAuthn credential, user verified). The
-// ceremony is lib/mfa's; this adds the account's own rules: a disabled account cannot sign in, and
+// ceremony is lib/factors'; this adds the account's own rules: a disabled account cannot sign in, and
 // a locked one stays locked (its unlock link is in the owner's mailbox) whatever the method, and an
 // unverified one cannot (whoever registered the address never proved it: a passkey planted on
 // someone else's address must not open the account the owner later takes back).
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { verifyPasskeyAssertion } from "@/lib/mfa";
+import { verifyPasskeyAssertion } from "@/lib/factors";
 import { lockedUntilMessage } from "./login";
 import { UserError } from "./users.errors";
 import { findUserById, updateUser, type UserRecord } from "./users.repo";

@@ -6,7 +6,8 @@ import { listAuditEvents } from "@/lib/audit";
 import { listOutbox } from "@/lib/mail";
 import { resetFixedWindowLimitsForTests, resetLoginThrottleForTests } from "@/lib/ratelimit";
 import { createSession, validateSession } from "@/lib/sessions";
-import { isTrustedDevice, trustDevice } from "@/lib/mfa";
+import { isTrustedDevice, trustDevice } from "@/lib/factors";
+import { completePasswordReset } from "@/lib/sign-in";
 import { authenticateWithPassword, drainAccountJobs, requestPasswordReset as queueResetRequest, resetPassword, UserError } from "./index";
 import { issueUserToken } from "./user-tokens";
 
@@ -123,7 +124,8 @@ describe(`password recovery on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
 
     const token = await requestLink("reset@example.com");
     const before = Date.now();
-    await expect(resetPassword(token, NEW_PASSWORD, ctx)).resolves.toMatchObject({ userId: u.id });
+    // Through lib/sign-in, which signs the account out everywhere after the reset.
+    await expect(completePasswordReset(token, NEW_PASSWORD, {}, ctx)).resolves.toMatchObject({ userId: u.id });
     // A browser trusted for the second step asks for it again.
     expect(await isTrustedDevice(u.id, trusted.token)).toBe(false);
 
@@ -145,7 +147,9 @@ describe(`password recovery on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
 
     const reset = await listAuditEvents({ action: "password.reset", targetId: u.id });
     expect(reset).toHaveLength(1);
-    expect(reset[0]!.details).toEqual({ sessionsRevoked: 2, devicesForgotten: 1, methodsRemoved: 0 });
+    expect(reset[0]!.details).toEqual({ methodsRemoved: 0 });
+    const signedOut = await listAuditEvents({ action: "user.signed_out_everywhere", targetId: u.id });
+    expect(signedOut.map((e) => e.details)).toEqual([{ reason: "password_reset", sessionsRevoked: 2, trustedDevicesForgotten: 1, applicationsNotified: 0, grantsRevoked: 0 }]);
     expect(await listAuditEvents({ action: "user.unlocked", targetId: u.id })).toHaveLength(1);
   });
 

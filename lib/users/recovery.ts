@@ -4,8 +4,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { accountKey, consumeLimit } from "@/lib/ratelimit";
-import { revokeAllSessions } from "@/lib/sessions";
-import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf, spendRecoveryCodeInRecovery } from "@/lib/mfa";
+import { removeSignInMethods, signInMethodsOf, spendRecoveryCodeInRecovery } from "@/lib/factors";
 import { UserError } from "./users.errors";
 import { findUserByEmail, findUserById, updateUser, withTransaction, type Tx } from "./users.repo";
 import { enqueueAccountJob, type AccountJob } from "./account-jobs";
@@ -95,12 +94,12 @@ export async function previewRecovery(token: string, now = new Date()): Promise<
 }
 
 /**
- * Sets a new password from a reset link, signs out every session and lifts any lock. The link
+ * Sets a new password from a reset link and lifts any lock. The link
  * proves the mailbox: the address counts as verified from now on, and the sign-in methods added
  * recently (lib/users/factor-review.ts) are removed. Removing the older ones too ("remove all")
  * also needs one of the account's recovery codes: the mailbox alone must not strip a long-standing
  * passkey or authenticator app (after which an emailed code would open the account). The caller
- * cuts the applications off (every grant, offline ones included: lib/http/account-recovery.ts).
+ * signs the account out everywhere (sessions, trusted browsers, every grant: lib/sign-in).
  */
 export async function resetPassword(
   token: string,
@@ -143,13 +142,10 @@ export async function resetPassword(
     const toRemove = removeOlder ? methods : review.recent;
     const methodsRemoved = await removeSignInMethods(u, toRemove, "password_reset", ctx, tx);
     await updateUser(u.id, { passwordHash, passwordChangedAt: now, ...(u.emailVerifiedAt ? {} : { emailVerifiedAt: now }) }, tx);
-    const revoked = await revokeAllSessions(u.id, "password_reset", { tx });
-    // Whoever knew the old password may also hold a trusted browser: it asks for the second step again.
-    const devicesForgotten = await revokeTrustedDevicesOf(u.id, tx);
     // A pending email change may be the intruder's way to keep the account: it goes too.
     await retireTokens(u.id, "change_email", { tx, now });
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
-    await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { sessionsRevoked: revoked, devicesForgotten, methodsRemoved: methodsRemoved.length } }, tx);
+    await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { methodsRemoved: methodsRemoved.length } }, tx);
     return { user: u, methodsRemoved };
   }).catch(async (e: unknown) => {
     if (e instanceof UserError && e.code === "invalid_recovery_code") await resetFailed(e.code);

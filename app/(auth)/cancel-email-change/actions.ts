@@ -1,6 +1,7 @@
 "use server";
 import { tokenSchema } from "@/lib/users/users.schema";
-import { cancelOrRevertEmailChange, formErrorFrom, requestContext, type FormState } from "@/lib/http";
+import { cancelOrRevertEmailChange } from "@/lib/sign-in";
+import { formErrorFrom, requestContext, type FormState } from "@/lib/http";
 
 export async function cancelEmailChangeAction(_prev: FormState, form: FormData): Promise<FormState> {
   const token = tokenSchema.safeParse(form.get("token"));

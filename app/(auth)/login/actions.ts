@@ -1,10 +1,9 @@
 "use server";
 import { redirect } from "next/navigation";
 import { loginSchema } from "@/lib/users/users.schema";
-import { authenticateWithPasskey, authenticateWithPassword } from "@/lib/users";
-import { passkeyAuthenticationOptions } from "@/lib/mfa";
+import { passkeyAuthenticationOptions } from "@/lib/factors";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
-import { continueAfterFirstFactor, refuseDeniedAddress, fieldErrorsOf, formErrorFrom, formValues, requestContext, safeNextPath, type FormState } from "@/lib/http";
+import { fieldErrorsOf, formErrorFrom, formValues, requestContext, safeNextPath, signInWithPasskey, signInWithPassword, type FormState } from "@/lib/http";
 
 export async function loginAction(_prev: FormState, form: FormData): Promise<FormState> {
   const values = formValues(form, ["email", "next"]);
@@ -13,9 +12,7 @@ export async function loginAction(_prev: FormState, form: FormData): Promise<For
   const ctx = await requestContext();
   let target = safeNextPath(values.next);
   try {
-    await refuseDeniedAddress(ctx);
-    const user = await authenticateWithPassword(parsed.data, ctx);
-    target = await continueAfterFirstFactor({ user, method: "password", password: parsed.data.password, next: target }, ctx);
+    target = await signInWithPassword({ ...parsed.data, next: target }, ctx);
   } catch (e) {
     return formErrorFrom(e, values);
   }
@@ -42,9 +39,7 @@ export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState>
 export async function passkeySignInAction(response: unknown, next: string): Promise<FormState> {
   const ctx = await requestContext();
   try {
-    await refuseDeniedAddress(ctx);
-    const user = await authenticateWithPasskey(response, ctx);
-    return { ok: true, redirectTo: await continueAfterFirstFactor({ user, method: "passkey", next: safeNextPath(typeof next === "string" ? next : undefined) }, ctx) };
+    return { ok: true, redirectTo: await signInWithPasskey(response, safeNextPath(typeof next === "string" ? next : undefined), ctx) };
   } catch (e) {
     return formErrorFrom(e);
   }

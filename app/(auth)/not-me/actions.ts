@@ -1,7 +1,6 @@
 "use server";
 import { tokenSchema } from "@/lib/users/users.schema";
-import { reportNotMe } from "@/lib/users";
-import { cutOffApplications } from "@/lib/oidc";
+import { secureAccountNotMe } from "@/lib/sign-in";
 import { formErrorFrom, requestContext, type FormState } from "@/lib/http";
 
 export async function notMeAction(_prev: FormState, form: FormData): Promise<FormState> {
@@ -9,9 +8,8 @@ export async function notMeAction(_prev: FormState, form: FormData): Promise<For
   if (!token.success) return { message: "This link is invalid or has expired. If you think someone else is in your account, reset your password." };
   try {
     const ctx = await requestContext();
-    const { userId, methodsRemoved } = await reportNotMe(token.data, ctx);
-    // Applications signed in through those sessions hear so, and lose every grant, refresh tokens included.
-    await cutOffApplications(userId, "reported_not_me", ctx).catch((e) => console.error("[portico] cutting off applications after 'not me' failed", e));
+    // Every session ends; applications signed in through them hear so and lose every grant, refresh tokens included.
+    const { methodsRemoved } = await secureAccountNotMe(token.data, ctx);
     const removed = methodsRemoved.length ? ` We removed the sign-in methods added recently: ${methodsRemoved.join(", ")}.` : "";
     return { ok: true, message: `Your account is locked and every session has ended.${removed} We emailed you a link to choose a new password, which opens it again; that page also lets you remove your other sign-in methods.` };
   } catch (e) {

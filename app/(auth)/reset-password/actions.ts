@@ -1,6 +1,7 @@
 "use server";
 import { resetPasswordSchema } from "@/lib/users/users.schema";
-import { clearSessionCookie, completePasswordReset, fieldErrorsOf, formErrorFrom, requestContext, type FormState } from "@/lib/http";
+import { completePasswordReset } from "@/lib/sign-in";
+import { clearSessionCookie, fieldErrorsOf, formErrorFrom, requestContext, type FormState } from "@/lib/http";
 
 function textOf(v: FormDataEntryValue | null): string | undefined {
   return typeof v === "string" ? v.slice(0, 64) : undefined;

@@ -10,10 +10,9 @@ import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys } from "@/lib/keys";
 import { createRiskRule } from "@/lib/risk";
 import { createSession } from "@/lib/sessions";
-import { authenticateWithPassword } from "@/lib/users";
 import { GET } from "./authorize";
 import { nextAuthSecret, sessionCookieName } from "../session-cookie";
-import { continueAfterFirstFactor } from "../sign-in-flow";
+import { signInWithPassword } from "../sign-in-flow";
 
 // Server actions read cookies through next/headers; outside a request, a plain jar stands in.
 const jar = new Map<string, string>();
@@ -161,8 +160,7 @@ describe("risk context in OIDC sign-ins (the application and acr_values reach th
     jar.clear();
     if (name) jar.set(name, value);
     const ctx = { ip: "192.0.2.1", userAgent: "vitest" };
-    const record = await authenticateWithPassword({ email: user.email, password: "correct horse battery staple" }, ctx);
-    const goesTo = await continueAfterFirstFactor({ user: record, method: "password", password: "correct horse battery staple", next }, ctx);
+    const goesTo = await signInWithPassword({ email: user.email, password: "correct horse battery staple", next }, ctx);
     // No factor enrolled, and still not signed in on the password alone: the emailed second step.
     expect(goesTo).toBe("/login/verify");
     expect(await t.db().riskAssessment.findFirst({ where: { userId: user.id, method: "password" }, orderBy: { createdAt: "desc" } })).toMatchObject({ clientId, action: "mfa" });

@@ -1,14 +1,9 @@
 "use server";
 import { redirect } from "next/navigation";
-import { completeSecondStep, findPendingSecondStep, MfaError, passkeyAuthenticationOptions, secondStepInputSchema, sendSignInCode, trustDevice, type SentCodeChannel } from "@/lib/mfa";
+import { MfaError, passkeyAuthenticationOptions, secondStepInputSchema, trustDevice, type SentCodeChannel } from "@/lib/factors";
+import { completeSecondStep, findPendingSecondStep, sendSignInCode, type SecondStepInput } from "@/lib/sign-in";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
-import { getUserClaims } from "@/lib/users";
-import { clearPendingSignInCookie, fieldErrorsOf, finishSignIn, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startPortalSession, type FormState } from "@/lib/http";
-
-async function mfaUser(id: string) {
-  const u = await getUserClaims(id);
-  return u && { id: u.id, email: u.email, displayName: u.displayName };
-}
+import { clearPendingSignInCookie, fieldErrorsOf, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startSignedInSession, type FormState } from "@/lib/http";
 
 export async function verifySecondFactorAction(_prev: FormState, form: FormData): Promise<FormState> {
   const parsed = secondStepInputSchema.safeParse({ method: form.get("method"), code: form.get("code") ?? "" });
@@ -34,12 +29,11 @@ export async function verifyPasskeySecondStepAction(response: unknown, trust: bo
 }
 
 /** Checks the factor; on success the session starts and `redirectTo` says where the sign-in continues. */
-async function finishSecondStep(input: Parameters<typeof completeSecondStep>[2], trust: boolean): Promise<FormState> {
+async function finishSecondStep(input: SecondStepInput, trust: boolean): Promise<FormState> {
   const ctx = await requestContext();
   try {
-    const done = await completeSecondStep(await pendingSignInToken(), mfaUser, input, ctx);
-    await startPortalSession(done.userId, ctx, done.amr);
-    await finishSignIn(done.riskAssessmentId, done.userId, ctx);
+    const done = await completeSecondStep(await pendingSignInToken(), input, ctx);
+    await startSignedInSession(done.userId, done.amr, done.riskAssessmentId, ctx);
     await clearPendingSignInCookie();
     // The next sign-in opens on the same method (a recovery code is a last resort, not a habit).
     if (input.method !== "recovery") await rememberSecondFactorMethod(input.method);
@@ -56,7 +50,7 @@ async function finishSecondStep(input: Parameters<typeof completeSecondStep>[2],
 
 async function sendCode(channel: SentCodeChannel): Promise<FormState> {
   try {
-    const { sentTo } = await sendSignInCode(await pendingSignInToken(), channel, mfaUser, await requestContext());
+    const { sentTo } = await sendSignInCode(await pendingSignInToken(), channel, await requestContext());
     return { ok: true, message: `We sent a code to ${sentTo}.` };
   } catch (e) {
     return formErrorFrom(e);

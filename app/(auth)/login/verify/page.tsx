@@ -3,7 +3,8 @@ import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SecondFactorForm, SendCodeForm } from "@/components/auth/second-factor-form";
 import { PasskeySecondStep } from "@/components/auth/passkey-sign-in";
-import { findPendingSecondStep, secondStepMethods } from "@/lib/mfa";
+import { secondStepMethods } from "@/lib/factors";
+import { findPendingSecondStep } from "@/lib/sign-in";
 import { currentSession, pendingSignInToken, rememberedSecondFactorMethod } from "@/lib/http";
 import { passkeySecondStepOptionsAction, sendEmailCodeAction, sendSmsCodeAction, verifyPasskeySecondStepAction, verifySecondFactorAction } from "./actions";
 

@@ -15,7 +15,7 @@ import {
   removeSecondFactor,
   resendSmsEnrolmentCode,
   type MfaUser,
-} from "@/lib/mfa";
+} from "@/lib/factors";
 import type { RequestContext } from "@/lib/audit";
 import type { PasskeyCreationOptionsState } from "@/components/auth/passkey-types";
 import { addAuthenticationMethods } from "@/lib/sessions";

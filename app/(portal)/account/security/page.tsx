@@ -4,7 +4,7 @@ import { RegenerateCodesForm } from "@/components/portal/recovery-codes";
 import { Alert } from "@/components/ui/alert";
 import { NotNowForm } from "@/components/portal/not-now-form";
 import { requireSession, safeNextPath } from "@/lib/http";
-import { securityOverview, trustedDeviceCount } from "@/lib/mfa";
+import { securityOverview, trustedDeviceCount } from "@/lib/factors";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
 import { resendVerificationAction } from "@/app/(auth)/verify-email/actions";
@@ -30,7 +30,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const asked = !on && (params.mfa === "required" || params.mfa === "offer") ? params.mfa : null;
   const next = asked && typeof params.next === "string" ? safeNextPath(params.next) : null;
-  // Factors are enrolled only on a verified address (lib/mfa refuses otherwise): no enrolment controls until then.
+  // Factors are enrolled only on a verified address (lib/factors refuses otherwise): no enrolment controls until then.
   const canEnrol = user.emailVerified;
   return (
     <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>

@@ -4,7 +4,7 @@ import { SetupFinished } from "@/components/portal/setup-finished";
 import { ConfirmFactorForm } from "@/components/portal/recovery-codes";
 import { ResendEnrolmentCodeForm } from "@/components/portal/add-phone";
 import { requireSession, safeNextPath } from "@/lib/http";
-import { pendingSmsEnrolment } from "@/lib/mfa";
+import { pendingSmsEnrolment } from "@/lib/factors";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
 import { confirmSmsAction, resendSmsCodeAction } from "../actions";

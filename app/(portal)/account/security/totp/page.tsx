@@ -3,7 +3,7 @@ import { PageShell } from "@/components/portal/page-shell";
 import { SetupFinished } from "@/components/portal/setup-finished";
 import { ConfirmFactorForm } from "@/components/portal/recovery-codes";
 import { requireSession, safeNextPath } from "@/lib/http";
-import { pendingTotpEnrolment } from "@/lib/mfa";
+import { pendingTotpEnrolment } from "@/lib/factors";
 import { isAdmin } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
 import { confirmTotpAction } from "../actions";

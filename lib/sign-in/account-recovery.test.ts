@@ -8,7 +8,7 @@ import { createSession, validateSession } from "@/lib/sessions";
 import { authorize, handleTokenRequest, OAuthError, type OidcClient } from "@/lib/oidc";
 import { s256 } from "@/lib/oidc/pkce";
 import { issueUserToken } from "@/lib/users/user-tokens";
-import { cancelOrRevertEmailChange, completePasswordReset } from "./account-recovery";
+import { cancelOrRevertEmailChange, completePasswordReset } from "./index";
 
 const t = useTestDatabase();
 const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };

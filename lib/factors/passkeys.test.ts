@@ -6,9 +6,7 @@ import { SoftAuthenticator } from "@/test/soft-authenticator";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import { authenticateWithPasskey, UserError } from "@/lib/users";
 import {
-  beginPendingSignIn,
   CHALLENGE_MINUTES,
-  completeSecondStep,
   hasSecondFactor,
   MfaError,
   passkeyAuthenticationOptions,
@@ -18,6 +16,7 @@ import {
   verifyPasskeyAssertion,
   type MfaUser,
 } from "./index";
+import { beginPendingSignIn, completeSecondStep } from "@/lib/sign-in";
 
 const t = useTestDatabase();
 let n = 0;
@@ -161,15 +160,14 @@ describe("passkey as the second step", () => {
     const { user, device } = await withPasskey();
     const intruder = await withPasskey();
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"]);
-    const lookup = async () => user;
     const challenge = async () => (await passkeyAuthenticationOptions("second-step", user.id, {})).challenge;
     const options = await passkeyAuthenticationOptions("second-step", user.id, {});
     expect(options.allowCredentials?.map((c) => c.id)).toEqual([device.id]);
-    const e = await refusal(completeSecondStep(token, lookup, { method: "passkey", assertion: intruder.device.assert(await challenge()) }, {}));
+    const e = await refusal(completeSecondStep(token, { method: "passkey", assertion: intruder.device.assert(await challenge()) }, {}));
     expect(e.message).toMatch(/4 attempts left/);
     // A sign-in challenge is not a second-step challenge.
-    await refusal(completeSecondStep(token, lookup, { method: "passkey", assertion: device.assert(await signInChallenge()) }, {}));
-    const done = await completeSecondStep(token, lookup, { method: "passkey", assertion: device.assert(await challenge()) }, {});
+    await refusal(completeSecondStep(token, { method: "passkey", assertion: device.assert(await signInChallenge()) }, {}));
+    const done = await completeSecondStep(token, { method: "passkey", assertion: device.assert(await challenge()) }, {});
     expect(done).toMatchObject({ userId: user.id, next: "/account" });
     expect(done.amr.sort()).toEqual(["hwk", "mfa", "pwd", "user"]);
   });

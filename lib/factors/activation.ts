@@ -7,9 +7,9 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
-import { MfaError } from "./mfa.errors";
+import { MfaError } from "./factors.errors";
 import { newRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
-import { countConfirmedFactors, isEmailVerified, replaceRecoveryCodes, withTransaction, type Tx } from "./mfa.repo";
+import { countConfirmedFactors, isEmailVerified, replaceRecoveryCodes, withTransaction, type Tx } from "./factors.repo";
 
 export interface MfaUser {
   id: string;

@@ -9,8 +9,8 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { consumeLimit } from "@/lib/ratelimit";
 import { maskPhone, phoneNumberSchema } from "@/lib/sms";
 import { activateFactor, describeFactor, requireVerifiedEmail, type MfaUser } from "./activation";
-import { MfaError } from "./mfa.errors";
-import { factorIdSchema } from "./mfa.schema";
+import { MfaError } from "./factors.errors";
+import { factorIdSchema } from "./factors.schema";
 import { newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, oneTimeCodeMatches, RESEND_AFTER_SECONDS } from "./one-time-code";
 import { textCode } from "./sms-codes";
 import {
@@ -23,7 +23,7 @@ import {
   insertSmsFactor,
   listConfirmedFactors,
   storeFactorCode,
-} from "./mfa.repo";
+} from "./factors.repo";
 
 export const SMS_CODE_ATTEMPTS = 5;
 /** Texts per account per quarter hour, enrolment and sign-in together. */

@@ -6,18 +6,16 @@ import { FakeSmsGateway } from "@/test/sms-gateway";
 import { reloadConfig } from "@/lib/config";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import {
-  beginPendingSignIn,
   beginSmsEnrolment,
-  completeSecondStep,
   confirmSmsEnrolment,
   hasSecondFactor,
   MfaError,
   pendingSmsEnrolment,
   resendSmsEnrolmentCode,
   secondStepMethods,
-  sendSignInCode,
   type MfaUser,
 } from "./index";
+import { beginPendingSignIn, completeSecondStep, sendSignInCode } from "@/lib/sign-in";
 
 const t = useTestDatabase();
 const gateway = new FakeSmsGateway();
@@ -28,7 +26,6 @@ async function newUser(): Promise<MfaUser> {
   return { id: u.id, email: u.email };
 }
 const nextNumber = () => `+336${String(10_000_000 + ++n).padStart(8, "0")}`;
-const lookup = (u: MfaUser) => async (id: string) => (id === u.id ? u : null);
 /** Typed as a person would, with spaces. */
 const typed = (e164: string) => `${e164.slice(0, 3)} ${e164.slice(3, 4)} ${e164.slice(4).replace(/(\d{2})/g, "$1 ").trim()}`;
 
@@ -142,14 +139,14 @@ describe("the second step by text message", () => {
     expect(await secondStepMethods(user.id)).toEqual(["sms", "recovery"]);
     const start = new Date();
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"], start);
-    const { sentTo } = await sendSignInCode(token, "sms", lookup(user), {}, start);
+    const { sentTo } = await sendSignInCode(token, "sms", {}, start);
     expect(sentTo).toContain("•");
     const code = gateway.lastCodeTo(phone);
     // The code came by text: it is not an emailed code (and an account with a phone gets none).
-    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "email", code }, {}, start))).code).toBe("not_found");
-    const done = await completeSecondStep(token, lookup(user), { method: "sms", code }, {}, start);
+    expect((await mfaError(completeSecondStep(token, { method: "email", code }, {}, start))).code).toBe("not_found");
+    const done = await completeSecondStep(token, { method: "sms", code }, {}, start);
     expect(done.amr).toEqual(["pwd", "sms", "mfa"]);
-    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "sms", code }, {}, start))).code).toBe("expired");
+    expect((await mfaError(completeSecondStep(token, { method: "sms", code }, {}, start))).code).toBe("expired");
     expect((await t.db().mfaFactor.findFirstOrThrow({ where: { userId: user.id, type: "sms" } })).lastUsedAt).not.toBeNull();
     expect(await t.db().auditEvent.count({ where: { action: "mfa.sms_code_sent", actorId: user.id, details: { path: ["purpose"], equals: "sign-in" } } })).toBe(1);
   });
@@ -159,21 +156,21 @@ describe("the second step by text message", () => {
     const start = new Date();
     // The sign-in outlives this code (it began later than the code was sent), so only the code's own expiry refuses it.
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"], new Date(start.getTime() + 5 * 60_000));
-    await sendSignInCode(token, "sms", lookup(user), {}, start);
+    await sendSignInCode(token, "sms", {}, start);
     const code = gateway.lastCodeTo(phone);
-    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "sms", code }, {}, new Date(start.getTime() + 10 * 60_000 + 1)))).message).toContain("4 attempts left");
-    expect((await mfaError(sendSignInCode(token, "sms", lookup(user), {}, new Date(start.getTime() + 10_000)))).code).toBe("too_many_attempts");
+    expect((await mfaError(completeSecondStep(token, { method: "sms", code }, {}, new Date(start.getTime() + 10 * 60_000 + 1)))).message).toContain("4 attempts left");
+    expect((await mfaError(sendSignInCode(token, "sms", {}, new Date(start.getTime() + 10_000)))).code).toBe("too_many_attempts");
     const wrong = code === "000000" ? "111111" : "000000";
-    for (let i = 0; i < 3; i++) await mfaError(completeSecondStep(token, lookup(user), { method: "sms", code: wrong }, {}, start));
-    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "sms", code: wrong }, {}, start))).code).toBe("too_many_attempts");
+    for (let i = 0; i < 3; i++) await mfaError(completeSecondStep(token, { method: "sms", code: wrong }, {}, start));
+    expect((await mfaError(completeSecondStep(token, { method: "sms", code: wrong }, {}, start))).code).toBe("too_many_attempts");
     // The fifth failure ended the sign-in: now even the right code is too late.
-    expect((await mfaError(completeSecondStep(token, lookup(user), { method: "sms", code }, {}, start))).code).toBe("expired");
+    expect((await mfaError(completeSecondStep(token, { method: "sms", code }, {}, start))).code).toBe("expired");
   });
 
   it("is not available without a number", async () => {
     const user = await newUser();
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"]);
-    expect((await mfaError(sendSignInCode(token, "sms", lookup(user), {}))).code).toBe("not_found");
+    expect((await mfaError(sendSignInCode(token, "sms", {}))).code).toBe("not_found");
   });
 
   it("stops after SMS_SENDS_PER_USER texts per quarter hour, whatever the sign-in", async () => {
@@ -182,9 +179,9 @@ describe("the second step by text message", () => {
     // withPhone sent one (enrolment); four more sign-in codes, then the limit.
     for (let i = 0; i < 4; i++) {
       const token = await beginPendingSignIn(user.id, "/account", ["pwd"]);
-      await sendSignInCode(token, "sms", lookup(user), {}, new Date((t0 += 1000)));
+      await sendSignInCode(token, "sms", {}, new Date((t0 += 1000)));
     }
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"]);
-    expect((await mfaError(sendSignInCode(token, "sms", lookup(user), {}))).message).toMatch(/Too many codes sent/);
+    expect((await mfaError(sendSignInCode(token, "sms", {}))).message).toMatch(/Too many codes sent/);
   });
 });

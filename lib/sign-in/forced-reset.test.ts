@@ -2,26 +2,15 @@
 // at most once per account in 15 minutes: repeating the sign-in neither floods the mailbox nor
 // replaces the link already sent, and the answer is the same every time.
 import crypto from "node:crypto";
-import { describe, expect, it, vi } from "vitest";
-
-// Server actions read cookies through next/headers; outside a request, a plain jar stands in.
-const jar = new Map<string, string>();
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    set: (name: string, value: string) => void jar.set(name, value),
-    delete: (name: string) => void jar.delete(name),
-  }),
-  headers: async () => new Headers(),
-}));
+import { describe, expect, it } from "vitest";
 
 import { useTestDatabase } from "@/test/db";
 import { hashPassword } from "@/lib/credentials";
 import { listAuditEvents } from "@/lib/audit";
 import { listOutbox } from "@/lib/mail";
 import { importCompromisedPasswords, RiskError } from "@/lib/risk";
-import { continueAfterFirstFactor } from "@/lib/http/sign-in-flow";
-import { ADMIN_ROLE, authenticateWithPassword, previewRecovery } from "./index";
+import { ADMIN_ROLE, authenticateWithPassword, previewRecovery } from "@/lib/users";
+import { continueAfterFirstFactor } from "./index";
 
 const t = useTestDatabase();
 const admin = { id: crypto.randomUUID(), roles: [ADMIN_ROLE] };
@@ -31,7 +20,7 @@ const ctx = { ip: "192.0.2.44", userAgent: "vitest" };
 /** The whole password sign-in as the login action runs it; returns the refusal. */
 async function signInWithLeakedPassword(email: string): Promise<RiskError> {
   const user = await authenticateWithPassword({ email, password: LEAKED }, ctx);
-  const refused = await continueAfterFirstFactor({ user, method: "password", password: LEAKED, next: "/account" }, ctx).then(
+  const refused = await continueAfterFirstFactor({ user, method: "password", password: LEAKED, next: "/account" }, ctx, {}).then(
     () => new Error("the sign-in went through"),
     (e: unknown) => e,
   );

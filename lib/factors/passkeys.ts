@@ -19,8 +19,8 @@ import {
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { consumeLimit } from "@/lib/ratelimit";
-import { MfaError } from "./mfa.errors";
-import { authenticationResponseSchema, registrationResponseSchema } from "./mfa.schema";
+import { MfaError } from "./factors.errors";
+import { authenticationResponseSchema, registrationResponseSchema } from "./factors.schema";
 import {
   consumeWebAuthnChallenge,
   findPasskeyByCredentialId,
@@ -30,7 +30,7 @@ import {
   listPasskeyCredentials,
   recordPasskeyUse,
   type Tx,
-} from "./mfa.repo";
+} from "./factors.repo";
 
 export const CHALLENGE_MINUTES = 5;
 /** ES256 first (every platform authenticator has it), then EdDSA and RS256 (security keys, Windows Hello). */

@@ -2,7 +2,7 @@
 import "server-only";
 import { config } from "@/lib/config";
 import { sendSms, SmsError } from "@/lib/sms";
-import { MfaError } from "./mfa.errors";
+import { MfaError } from "./factors.errors";
 import { ONE_TIME_CODE_MINUTES } from "./one-time-code";
 
 export async function textCode(to: string, code: string, purpose: "sign-in-code" | "enrolment-code", field?: "phone"): Promise<void> {

@@ -1,0 +1,16 @@
+// The sign-in journey, above the domains it combines (users, factors, risk, sessions, oidc) and
+// below lib/http: what happens after the first factor (decision.ts), the pending sign-in and its
+// second step, the start of the session, and signing an account out everywhere. Cookies come in
+// and go out as values (cookies.ts): lib/http reads and sets them.
+import "server-only";
+
+export type { BrowserCookies, CookieChanges } from "./cookies";
+export { decideNextStep, trustedDeviceCounts, type NextStep, type SignInFacts } from "./decision";
+export { continueAfterFirstFactor, refuseDeniedAddress, signInWithPasskey, signInWithPassword, SECOND_STEP_PATH, type FirstFactor, type SignInOutcome } from "./first-factor";
+export { beginPendingSignIn, findPendingSecondStep, methodsOfPendingSignIn, MAX_ATTEMPTS, PENDING_LIFETIME_MINUTES, EXPIRED_MESSAGE, type PendingSecondStep } from "./pending-sign-in";
+export { sendSignInCode } from "./sign-in-code";
+export { completeSecondStep, SECOND_STEP_AMR, type CompletedSecondStep, type SecondStepInput } from "./second-step";
+export { signIn, startSession, finishSignIn } from "./session-start";
+export { signOutEverywhere, type SignedOutEverywhere } from "./sign-out-everywhere";
+export { completePasswordReset, secureAccountNotMe, cancelOrRevertEmailChange } from "./account-recovery";
+export { deleteExpiredPendingSignIns } from "./sign-in.repo";

@@ -1,0 +1,42 @@
+// The last step of every sign-in, whatever its factors: a new session id (no fixation), the
+// browser's previous session ended (its applications hear so over the back channel), and the
+// sign-in joins the account's history (risk engine; a first sign-in from this browser is reported
+// to the owner). The cookies to set are returned.
+import "server-only";
+import type { RequestContext } from "@/lib/audit";
+import { endUserSession } from "@/lib/oidc";
+import { completeAssessment, deviceHashOf, newDeviceCookieValue } from "@/lib/risk";
+import { createSession } from "@/lib/sessions";
+import { notifyNewDeviceSignIn } from "@/lib/users";
+import type { BrowserCookies, CookieChanges } from "./cookies";
+
+export async function startSession(userId: string, amr: string[], ctx: RequestContext, browser: BrowserCookies): Promise<Required<Pick<CookieChanges, "session">>> {
+  if (browser.sessionToken) await endUserSession(browser.sessionToken, ctx);
+  const session = await createSession(userId, ctx, undefined, { amr });
+  return { session: { token: session.token, userId, expiresAt: session.expiresAt } };
+}
+
+/**
+ * The sign-in succeeded (with its second step, if any): it joins the account's history, the
+ * browser keeps a device id, and a first sign-in from this browser is reported to the owner.
+ */
+export async function finishSignIn(riskAssessmentId: string | null, userId: string, ctx: RequestContext, browser: BrowserCookies): Promise<Pick<CookieChanges, "deviceId">> {
+  if (!riskAssessmentId) return {};
+  let cookie = browser.deviceId ?? null;
+  let hash = deviceHashOf(cookie);
+  const changes: Pick<CookieChanges, "deviceId"> = {};
+  if (!hash) {
+    cookie = newDeviceCookieValue();
+    hash = deviceHashOf(cookie)!;
+    changes.deviceId = cookie;
+  }
+  const result = await completeAssessment(riskAssessmentId, { hash, userAgent: ctx.userAgent });
+  if (result.firstFromDevice) await notifyNewDeviceSignIn(userId, { device: result.device, place: result.place, at: result.at });
+  return changes;
+}
+
+/** Starts the session and finishes the sign-in: every cookie the browser gets. */
+export async function signIn(userId: string, amr: string[], riskAssessmentId: string | null, ctx: RequestContext, browser: BrowserCookies): Promise<CookieChanges> {
+  const started = await startSession(userId, amr, ctx, browser);
+  return { ...started, ...(await finishSignIn(riskAssessmentId, userId, ctx, browser)) };
+}
