@@ -8,6 +8,7 @@ export { requireSession, requireRecentSession, requireAdmin, adminActionActor, r
 export { completePasswordReset, cancelOrRevertEmailChange } from "./account-recovery";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
+export { publicAction, customerAction, adminAction, administrator, noInput, type FormArgs } from "./actions";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";
 // Protocol endpoint handlers, shared by the app/ route files and the fast path (fast-path.ts).
 export * as authorizationEndpoint from "./endpoints/authorize";

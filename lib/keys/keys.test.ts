@@ -291,8 +291,8 @@ describe("signing keys", () => {
 
   it("administration requires the admin role and never exposes key material", async () => {
     const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
-    await failure(listSigningKeysForAdmin({ id: admin.id, roles: [] }), "keys.forbidden");
-    await failure(rotateKeysAsAdmin({ id: admin.id, roles: [] }), "keys.forbidden");
+    await expect(listSigningKeysForAdmin({ id: admin.id, roles: [] })).rejects.toMatchObject({ code: "forbidden", permission: "keys:read" });
+    await expect(rotateKeysAsAdmin({ id: admin.id, roles: [] })).rejects.toMatchObject({ code: "forbidden", permission: "keys:write" });
     const list = await listSigningKeysForAdmin(admin, at(rotatedAt, 50 * 24 * 3600_000));
     expect(list.map((k) => k.status)).toContain("active");
     expect(list.map((k) => k.status)).toContain("unpublished");
