@@ -4,7 +4,7 @@ export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSe
 export { startPortalSession } from "./sign-in";
 export { interactionBinding } from "./interaction-cookie";
 export { continueAfterFirstFactor, finishSignIn, refuseDeniedAddress } from "./sign-in-flow";
-export { requireSession, requireRecentSession, requireAdmin, adminActionActor, requireOutboxReader } from "./guards";
+export { requireSession, requireRecentSession, requireAdmin, requireOutboxReader, shellSession } from "./guards";
 export { completePasswordReset, cancelOrRevertEmailChange } from "./account-recovery";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
