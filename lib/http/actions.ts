@@ -49,7 +49,7 @@ async function run<A extends unknown[], I, C, S extends FormState>(args: A, spec
 
 /** A visitor's action (registration, recovery links): no session needed. */
 export function publicAction<A extends unknown[], I, S extends FormState>(spec: InputSpec<A, I>, handler: Handler<I, undefined, S>): (...args: A) => Promise<S> {
-  return (...args) => run(args, spec, undefined, handler);
+  return async (...args) => run(args, spec, undefined, handler);
 }
 
 export interface CustomerGuard {

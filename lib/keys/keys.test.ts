@@ -249,7 +249,7 @@ describe("signing keys", () => {
       await failure(verifyJwt(token, { now: later, allowExpired: true, audience: "other" }), "keys.invalid_token");
       const [h, p, s] = token.split(".");
       const tampered = [h, p!.slice(0, -2) + (p!.at(-2) === "A" ? "B" : "A") + p!.slice(-1), s].join(".");
-      await expect(verifyJwt(tampered, { now: later, allowExpired: true })).rejects.toBeInstanceOf(KeyError);
+      await failure(verifyJwt(tampered, { now: later, allowExpired: true }), "keys.invalid_token");
     });
   });
 
