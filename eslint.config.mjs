@@ -62,6 +62,12 @@ const config = [
     rules: { "no-restricted-imports": ["error", { patterns: [noDb, noApp] }] },
   },
   {
+    // The errors' base is imported by every layer, so it imports nothing of ours.
+    files: ["lib/errors/**/*.ts"],
+    ignores: ["lib/**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/*", "./*", "../*"], message: "lib/errors imports nothing: every layer imports it." }] }] },
+  },
+  {
     files: ["lib/**/*.{ts,tsx}"],
     ignores: ["lib/db/**", "lib/**/*.test.ts"],
     rules: {

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form-action";
+import { secondaryButton } from "@/components/ui/styles";
 
 type CodesState = FormState & { recoveryCodes?: string[] };
 
@@ -88,7 +89,7 @@ export function RegenerateCodesForm({ action }: { action: () => Promise<CodesSta
   return (
     <form action={formAction} className="space-y-3">
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
-      <button type="submit" disabled={pending} className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">
+      <button type="submit" disabled={pending} className={secondaryButton}>
         {pending ? "Generating…" : "Generate new recovery codes"}
       </button>
     </form>

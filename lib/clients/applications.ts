@@ -4,7 +4,7 @@
 import "server-only";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
-import { isAdmin, type Actor } from "@/lib/users";
+import { assertPermission, type Actor } from "@/lib/users";
 import { checkOutboundUrl, OutboundRequestError } from "@/lib/outbound";
 import { ClientError } from "./clients.errors";
 import {
@@ -37,9 +37,6 @@ export interface ApplicationWithSecret {
   clientSecret?: string;
 }
 
-export function assertAdmin(actor: Actor): void {
-  if (!isAdmin(actor)) throw new ClientError("forbidden", "Administrator role required.");
-}
 
 function adminActor(actor: Actor): AuditActor {
   return { type: "admin", id: actor.id };
@@ -138,7 +135,7 @@ export async function insertNewApplication(
 }
 
 export async function createApplication(actor: Actor, input: unknown, ctx: RequestContext): Promise<ApplicationWithSecret> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:write");
   return insertNewApplication(parseApplicationInput(input), { createdVia: "admin", actor: adminActor(actor), context: ctx });
 }
 
@@ -173,7 +170,7 @@ const COMPARED_FIELDS = [
  * once); switching away from one deletes the stored hash, so a stale secret cannot come back.
  */
 export async function updateApplication(actor: Actor, id: string, input: unknown, ctx: RequestContext): Promise<ApplicationWithSecret> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:write");
   const a = parseApplicationInput(input);
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
@@ -201,7 +198,7 @@ export async function updateApplication(actor: Actor, id: string, input: unknown
 
 /** A disabled client fails client authentication and every protocol request at once. */
 export async function setApplicationDisabled(actor: Actor, id: string, disabled: boolean, ctx: RequestContext): Promise<ApplicationDto> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:write");
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
     if ((before.disabledAt !== null) === disabled) return toApplicationDto(before);
@@ -222,7 +219,7 @@ export async function setApplicationDisabled(actor: Actor, id: string, disabled:
 }
 
 export async function deleteApplication(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:write");
   await withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
     try {
@@ -247,7 +244,7 @@ export async function deleteApplication(actor: Actor, id: string, ctx: RequestCo
 
 /** A new secret replaces the old one at once (no overlap): the old one stops working immediately. */
 export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestContext): Promise<{ application: ApplicationDto; clientSecret: string }> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:write");
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
     if (!usesClientSecret(before.tokenEndpointAuthMethod as ApplicationInput["tokenEndpointAuthMethod"])) {
@@ -271,12 +268,12 @@ export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestC
 }
 
 export async function listApplications(actor: Actor): Promise<ApplicationDto[]> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:read");
   return (await listApplicationRows()).map(toApplicationDto);
 }
 
 export async function getApplication(actor: Actor, id: string): Promise<ApplicationDto | null> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:read");
   if (!applicationIdSchema.safeParse(id).success) return null;
   const row = await findApplicationById(id);
   return row && toApplicationDto(row);

@@ -1,5 +1,7 @@
 // Typed errors with stable codes. ClientError is for administration and registration (mapped to
 // form field errors or RFC 7591 §3.2.2); ClientAuthError is the token endpoint's RFC 6749 §5.2 answer.
+import { DomainError } from "@/lib/errors";
+
 export type ClientErrorCode =
   | "forbidden"
   | "not_found"
@@ -11,14 +13,15 @@ export type ClientErrorCode =
   | "invalid_redirect_uri"
   | "invalid_client_metadata";
 
-export class ClientError extends Error {
+export class ClientError extends DomainError<ClientErrorCode> {
+  override readonly name = "ClientError";
+  override readonly shownToUser = true;
   constructor(
-    readonly code: ClientErrorCode,
+    code: ClientErrorCode,
     message: string,
     readonly details: { field?: string; fieldErrors?: Record<string, string> } = {},
   ) {
-    super(message);
-    this.name = "ClientError";
+    super(code, message, details.field, { fieldErrors: details.fieldErrors });
   }
 }
 
@@ -29,7 +32,8 @@ export type ClientAuthErrorCode = "invalid_client" | "invalid_request";
  * scheme in WWW-Authenticate. The description never says which check failed (unknown client, wrong
  * secret, disabled client and wrong method read the same).
  */
-export class ClientAuthError extends Error {
+export class ClientAuthError extends DomainError<ClientAuthErrorCode> {
+  override readonly name = "ClientAuthError";
   readonly status: 400 | 401;
   readonly headers: Record<string, string>;
 
@@ -38,8 +42,7 @@ export class ClientAuthError extends Error {
     readonly description: string,
     opts: { basic?: boolean } = {},
   ) {
-    super(description);
-    this.name = "ClientAuthError";
+    super(error, description);
     this.status = error === "invalid_client" ? 401 : 400;
     this.headers = error === "invalid_client" && opts.basic ? { "WWW-Authenticate": 'Basic realm="portico"' } : {};
   }

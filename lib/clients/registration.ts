@@ -26,7 +26,8 @@ import {
   withTransaction,
   type InitialAccessTokenRecord,
 } from "./clients.repo";
-import { assertAdmin, callbackUriProblem, insertNewApplication } from "./applications";
+import { assertPermission } from "@/lib/users";
+import { callbackUriProblem, insertNewApplication } from "./applications";
 
 export const DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 /** The deployment's registration token (validated at start by lib/config: 32+ characters), if any. */
@@ -49,7 +50,7 @@ export async function createInitialAccessToken(
   ctx: RequestContext = {},
   opts: { multiUse?: boolean } = {},
 ): Promise<{ token: string; initialAccessToken: InitialAccessTokenDto }> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:write");
   const cleanLabel = label.trim().slice(0, 100);
   if (!cleanLabel) throw new ClientError("invalid_input", "Enter a label.", { field: "label", fieldErrors: { label: "Enter a label." } });
   const ttl = ttlSeconds ?? DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS;
@@ -81,12 +82,12 @@ export async function createInitialAccessToken(
 }
 
 export async function listInitialAccessTokens(actor: Actor): Promise<InitialAccessTokenDto[]> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:read");
   return (await listInitialAccessTokenRows()).map(toTokenDto);
 }
 
 export async function revokeInitialAccessToken(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
-  assertAdmin(actor);
+  assertPermission(actor, "applications:write");
   if (!applicationIdSchema.safeParse(id).success) throw new ClientError("not_found", "This token does not exist.");
   await withTransaction(async (tx) => {
     const revoked = await revokeInitialAccessTokenRow(id, new Date(), tx);

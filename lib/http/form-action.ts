@@ -1,11 +1,11 @@
-// Server-action plumbing: parse FormData with zod, run the domain call, and turn typed errors into
-// messages tied to form fields. Unknown errors are logged with a correlation id and shown generically.
+// Server-action plumbing: form state, echoed values, zod issues as field errors, and the one mapping
+// of a thrown error to form state (used by the action wrappers in actions.ts). A DomainError written
+// for the person is shown, tied to its field; anything else is logged with a correlation id and
+// shown generically.
 import "server-only";
 import crypto from "node:crypto";
 import { z } from "zod";
-import { UserError } from "@/lib/users";
-import { MfaError } from "@/lib/factors";
-import { RiskError } from "@/lib/risk";
+import { DomainError } from "@/lib/errors";
 
 export type FormState = {
   ok?: boolean;
@@ -37,14 +37,8 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
 
 /** Maps an error thrown by a domain call to form state; rethrows Next's redirect/notFound signals. */
 export function formErrorFrom(e: unknown, values?: Record<string, string>): FormState {
-  if (e instanceof UserError) {
-    const field = e.details.field;
-    return field ? { fieldErrors: { [field]: e.message }, values } : { message: e.message, values };
-  }
-  if (e instanceof RiskError) {
-    return e.field ? { fieldErrors: { [e.field]: e.message }, values } : { message: e.message, values };
-  }
-  if (e instanceof MfaError) {
+  if (e instanceof DomainError && e.shownToUser) {
+    if (e.fieldErrors) return { fieldErrors: e.fieldErrors, values };
     return e.field ? { fieldErrors: { [e.field]: e.message }, values } : { message: e.message, values };
   }
   if (isNextSignal(e)) throw e;

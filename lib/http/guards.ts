@@ -45,9 +45,7 @@ async function hasStrongFactor(userId: string): Promise<boolean> {
  */
 export async function requireAdmin(returnTo: string, opts: { recentSignIn?: boolean } = {}): Promise<ActiveSession> {
   const session = await requireSession(returnTo);
-  const admin = isAdmin({ id: session.user.id, roles: session.user.roles });
-  const access = adminAccess({ isAdmin: admin, amr: session.amr, authTime: session.authTime, hasStrongFactor: admin && (await hasStrongFactor(session.user.id)) }, opts);
-  switch (access) {
+  switch (await adminAccessOf(session, opts)) {
     case "forbidden":
       forbidden();
     case "needs_strong_factor":
@@ -59,8 +57,25 @@ export async function requireAdmin(returnTo: string, opts: { recentSignIn?: bool
   return session;
 }
 
+async function adminAccessOf(session: ActiveSession, opts: { recentSignIn?: boolean } = {}) {
+  const admin = isAdmin({ id: session.user.id, roles: session.user.roles });
+  return adminAccess({ isAdmin: admin, amr: session.amr, authTime: session.authTime, hasStrongFactor: admin && (await hasStrongFactor(session.user.id)) }, opts);
+}
+
 /**
- * The one wrapper of the console's server actions (app/(admin)/admin/*\/actions.ts): every action
+ * For the route-group layouts, which render the shell: the session when the caller is the one the
+ * group is for, else null. They never redirect: a layout does not know the page's return path and
+ * is not re-run on every navigation, so the page's own guard (requireSession, requireAdmin) and
+ * every action's wrapper (actions.ts) are what keep the others out.
+ */
+export async function shellSession(group: "portal" | "admin"): Promise<ActiveSession | null> {
+  const session = await currentSession();
+  if (!session || group === "portal") return session;
+  return (await adminAccessOf(session)) === "ok" ? session : null;
+}
+
+/**
+ * The console bar of server actions (lib/http/actions.ts adminAction and administrator): every action
  * there changes configuration, secrets or policy, so each needs the full admin bar and a recent
  * sign-in. Returns the actor the domain functions authorise again.
  */

@@ -3,9 +3,10 @@ export { requestContext, contextFromHeaders, clientIpFrom } from "./request-cont
 export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken, deviceIdCookie, setDeviceIdCookie } from "./session-cookie";
 export { interactionBinding } from "./interaction-cookie";
 export { signInWithPassword, signInWithPasskey, startSignedInSession } from "./sign-in-flow";
-export { requireSession, requireRecentSession, requireAdmin, adminActionActor, requireOutboxReader } from "./guards";
+export { requireSession, requireRecentSession, requireAdmin, requireOutboxReader, shellSession } from "./guards";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, fieldErrorsOf, formErrorFrom, type FormState } from "./form-action";
+export { publicAction, customerAction, adminAction, administrator, noInput, type FormArgs } from "./actions";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";
 // Protocol endpoint handlers, shared by the app/ route files and the fast path (fast-path.ts).
 export * as authorizationEndpoint from "./endpoints/authorize";

@@ -3,9 +3,8 @@
 // Private keys are stored only as encryptAtRest(JSON, "signing-key") and never leave this domain;
 // the JWKS is built from a whitelist of public members.
 import "server-only";
-import { isAdmin, type Actor } from "@/lib/users";
+import { assertPermission, type Actor } from "@/lib/users";
 import type { RequestContext } from "@/lib/audit";
-import { KeyError } from "./keys.errors";
 import { type PublicSigningJwk } from "./jwk";
 import { invalidateKeyRing, isPublished, keyRing, keyStatus, toKeyRow, type KeyRow, type KeyStatus } from "./key-ring";
 import { listRecentKeys } from "./keys.repo";
@@ -44,13 +43,13 @@ function summary(k: KeyRow, now: Date): SigningKeySummary {
 
 /** Administration: recent keys with their status. Authorised here, not only by the page. */
 export async function listSigningKeysForAdmin(actor: Actor, now: Date = new Date()): Promise<SigningKeySummary[]> {
-  if (!isAdmin(actor)) throw new KeyError("keys.forbidden", "Administrator role required.");
+  assertPermission(actor, "keys:read");
   const rows = (await listRecentKeys(50)).map(toKeyRow).filter((r): r is KeyRow => r !== null);
   return rows.map((k) => summary(k, now));
 }
 
 /** Administration: rotate every alg now (audited with the administrator as actor). */
 export async function rotateKeysAsAdmin(actor: Actor, context?: RequestContext): Promise<RotatedKey[]> {
-  if (!isAdmin(actor)) throw new KeyError("keys.forbidden", "Administrator role required.");
+  assertPermission(actor, "keys:write");
   return rotateKeys({ actor: { type: "admin", id: actor.id }, context });
 }

@@ -1,5 +1,7 @@
 // Typed signing-key errors with stable codes (ARCHITECTURE.md §5). The OIDC layer maps them:
 // verification failures become `invalid_token` (RFC 6750 §3.1), signing failures a 500/server_error.
+import { DomainError } from "@/lib/errors";
+
 export type KeyErrorCode =
   /** `none`, HS*, or any alg outside SUPPORTED_ALGS (RFC 8725 §3.1: never let the token pick). */
   | "keys.unsupported_alg"
@@ -14,17 +16,11 @@ export type KeyErrorCode =
   /** verifyJwt: malformed, bad signature, wrong alg/typ/iss/aud, not yet valid. */
   | "keys.invalid_token"
   /** verifyJwt: valid except that `exp` has passed. */
-  | "keys.token_expired"
-  /** An administrative key operation by someone who is not an administrator. */
-  | "keys.forbidden";
+  | "keys.token_expired";
 
-export class KeyError extends Error {
+export class KeyError extends DomainError<KeyErrorCode> {
   override readonly name = "KeyError";
-  constructor(
-    readonly code: KeyErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: KeyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, undefined, options);
   }
 }

@@ -249,7 +249,7 @@ describe("signing keys", () => {
       await failure(verifyJwt(token, { now: later, allowExpired: true, audience: "other" }), "keys.invalid_token");
       const [h, p, s] = token.split(".");
       const tampered = [h, p!.slice(0, -2) + (p!.at(-2) === "A" ? "B" : "A") + p!.slice(-1), s].join(".");
-      await expect(verifyJwt(tampered, { now: later, allowExpired: true })).rejects.toBeInstanceOf(KeyError);
+      await failure(verifyJwt(tampered, { now: later, allowExpired: true }), "keys.invalid_token");
     });
   });
 
@@ -291,8 +291,8 @@ describe("signing keys", () => {
 
   it("administration requires the admin role and never exposes key material", async () => {
     const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
-    await failure(listSigningKeysForAdmin({ id: admin.id, roles: [] }), "keys.forbidden");
-    await failure(rotateKeysAsAdmin({ id: admin.id, roles: [] }), "keys.forbidden");
+    await expect(listSigningKeysForAdmin({ id: admin.id, roles: [] })).rejects.toMatchObject({ code: "forbidden", permission: "keys:read" });
+    await expect(rotateKeysAsAdmin({ id: admin.id, roles: [] })).rejects.toMatchObject({ code: "forbidden", permission: "keys:write" });
     const list = await listSigningKeysForAdmin(admin, at(rotatedAt, 50 * 24 * 3600_000));
     expect(list.map((k) => k.status)).toContain("active");
     expect(list.map((k) => k.status)).toContain("unpublished");

@@ -1,5 +1,7 @@
 // OAuth 2 / OIDC errors with their wire codes (RFC 6749 §4.1.2.1, §5.2; OIDC Core §3.1.2.6;
 // RFC 6750 §3.1; RFC 8628 §3.5). The route layer turns them into responses.
+import { DomainError } from "@/lib/errors";
+
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
@@ -26,14 +28,15 @@ export type OAuthErrorCode =
   // RFC 8707 §2: the resource indicator is invalid, unknown or not allowed for the client.
   | "invalid_target";
 
-export class OAuthError extends Error {
+export class OAuthError extends DomainError<OAuthErrorCode> {
+  override readonly name = "OAuthError";
   constructor(
+    /** The wire code (the same as `code`). */
     readonly error: OAuthErrorCode,
     readonly description: string,
     readonly status = error === "invalid_client" || error === "invalid_token" ? 401 : 400,
   ) {
-    super(description);
-    this.name = "OAuthError";
+    super(error, description);
   }
 }
 
@@ -41,9 +44,9 @@ export class OAuthError extends Error {
  * An authorization request we must NOT redirect back for (unknown client, unregistered
  * redirect_uri: RFC 6749 §4.1.2.1): shown on a Portico error page instead.
  */
-export class UnsafeRedirectError extends Error {
+export class UnsafeRedirectError extends DomainError<"unsafe_redirect"> {
+  override readonly name = "UnsafeRedirectError";
   constructor(readonly reason: string) {
-    super(reason);
-    this.name = "UnsafeRedirectError";
+    super("unsafe_redirect", reason);
   }
 }

@@ -90,7 +90,11 @@ export function bearerToken(authorization: string | null, body?: Record<string, 
   return header ?? fromBody;
 }
 
-export async function userInfo(token: string | null): Promise<Record<string, unknown>> {
+/**
+ * OIDC Core §5.3: the claims the token's scopes release. `requiredScopes` are the ones the route
+ * declares (lib/http/endpoints/bearer.ts); missing one is insufficient_scope (RFC 6750 §3.1).
+ */
+export async function userInfo(token: string | null, requiredScopes: readonly string[] = ["openid"]): Promise<Record<string, unknown>> {
   if (!token) throw new OAuthError("invalid_request", "an access token is required", 401);
   if (!isWellFormedToken(token)) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   const unverified = unverifiedClaims(token);
@@ -104,7 +108,8 @@ export async function userInfo(token: string | null): Promise<Record<string, unk
   // A disabled or deleted application's tokens stop working here at once, not at their expiry.
   if (!clientEnabled) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
   const scopes = parseScope(claims.scope);
-  if (!scopes.includes("openid")) throw new OAuthError("insufficient_scope", "the openid scope is required", 403);
+  const missing = requiredScopes.find((scope) => !scopes.includes(scope));
+  if (missing) throw new OAuthError("insufficient_scope", `the ${missing} scope is required`, 403);
   if (!user) throw new OAuthError("invalid_token", "the user is no longer active");
   return claimsForScopes(user, scopes);
 }

@@ -1,13 +1,12 @@
 // Typed outbound errors with stable codes (ARCHITECTURE.md §5). Only caller mistakes are thrown;
 // delivery failures are stored on the row and retried.
+import { DomainError } from "@/lib/errors";
+
 export type OutboundErrorCode = "outbound.invalid_kind" | "outbound.invalid_url" | "outbound.invalid_content_type" | "outbound.body_too_large" | "outbound.invalid_header";
 
-export class OutboundError extends Error {
+export class OutboundError extends DomainError<OutboundErrorCode> {
   override readonly name = "OutboundError";
-  constructor(
-    readonly code: OutboundErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: OutboundErrorCode, message: string) {
+    super(code, message);
   }
 }

@@ -9,6 +9,7 @@ import dns from "node:dns";
 import type net from "node:net";
 import { Agent, buildConnector, fetch as undiciFetch } from "undici";
 import { config } from "@/lib/config";
+import { DomainError } from "@/lib/errors";
 import { refusedAddressReason, refusedHostReason, type AddressPolicy } from "./address-policy";
 
 export type OutboundRequestErrorCode =
@@ -20,15 +21,15 @@ export type OutboundRequestErrorCode =
   | "outbound.network";
 
 /** A request that failed; `permanent` when sending it again cannot help. */
-export class OutboundRequestError extends Error {
+export class OutboundRequestError extends DomainError<OutboundRequestErrorCode> {
   override readonly name = "OutboundRequestError";
   constructor(
-    readonly code: OutboundRequestErrorCode,
+    code: OutboundRequestErrorCode,
     message: string,
     readonly permanent: boolean,
     readonly status?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -4,7 +4,7 @@
 import "server-only";
 import { isUuid } from "@/lib/formats";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { isAdmin } from "@/lib/users";
+import { assertPermission } from "@/lib/users";
 import { sha1OfImportLine } from "./compromised";
 import { forgetIpListCache, normaliseCidr } from "./ip-lists";
 import { RiskError } from "./risk.errors";
@@ -13,9 +13,6 @@ import { countCompromised, deleteIpEntry, insertCompromisedSha1s, insertIpEntrie
 type Actor = { id: string; roles: string[] };
 const MAX_IMPORT_LINES = 200_000;
 
-function assertAdmin(actor: Actor): void {
-  if (!isAdmin(actor)) throw new RiskError("forbidden", "Administrator role required.");
-}
 
 function importLines(text: string): string[] {
   const lines = text.split("\n");
@@ -25,7 +22,7 @@ function importLines(text: string): string[] {
 
 /** Adds addresses or ranges, one per line. Invalid lines are reported, not silently dropped. */
 export async function addIpListEntries(actor: Actor, list: "deny" | "allow", text: string, note: string, ctx: RequestContext): Promise<{ added: number; invalid: string[] }> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:write");
   if (list !== "deny" && list !== "allow") throw new RiskError("invalid_input", "Pick the deny list or the allow list.", "list");
   const cidrs = new Set<string>();
   const invalid: string[] = [];
@@ -47,7 +44,7 @@ export async function addIpListEntries(actor: Actor, list: "deny" | "allow", tex
 }
 
 export async function removeIpListEntry(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:write");
   if (!isUuid(id)) throw new RiskError("not_found", "This entry no longer exists.");
   await withTransaction(async (tx) => {
     const entry = await deleteIpEntry(id, tx);
@@ -58,13 +55,13 @@ export async function removeIpListEntry(actor: Actor, id: string, ctx: RequestCo
 }
 
 export async function ipListEntries(actor: Actor, list: "deny" | "allow") {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:read");
   return listIpEntries(list);
 }
 
 /** Imports compromised passwords: SHA-1 hashes (HIBP "HASH[:count]") or plain passwords, one per line. */
 export async function importCompromisedPasswords(actor: Actor, text: string, source: string, ctx: RequestContext): Promise<{ added: number; total: number }> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:write");
   const hashes = new Set<string>();
   for (const line of importLines(text)) {
     const sha1 = sha1OfImportLine(line);
@@ -83,6 +80,6 @@ export async function importCompromisedPasswords(actor: Actor, text: string, sou
 }
 
 export async function compromisedPasswordCount(actor: Actor): Promise<number> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:read");
   return countCompromised();
 }

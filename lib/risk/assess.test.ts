@@ -22,7 +22,6 @@ import {
   newDeviceCookieValue,
   removeIpListEntry,
   ipListEntries,
-  RiskError,
   saveRiskSettings,
   simulateRiskRule,
   forgetPolicyCache,
@@ -206,7 +205,7 @@ describe("token refresh for high-value scopes", () => {
 
 describe("policy authoring", () => {
   it("settings are validated, versioned and audited; a stricter band action takes effect", async () => {
-    await expect(saveRiskSettings(admin, { mediumAt: 70, highAt: 40 }, {})).rejects.toBeInstanceOf(RiskError);
+    await expect(saveRiskSettings(admin, { mediumAt: 70, highAt: 40 }, {})).rejects.toMatchObject({ code: "invalid_input", field: "highAt" });
     await saveRiskSettings(admin, { actions: { low: "allow", medium: "mfa", high: "deny" } }, {});
     const user = await newUser();
     await signIn(user.id, MADRID_IP, newDeviceCookieValue(), day0);

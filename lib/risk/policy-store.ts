@@ -4,7 +4,7 @@
 import "server-only";
 import { isUuid } from "@/lib/formats";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { isAdmin } from "@/lib/users";
+import { assertPermission } from "@/lib/users";
 import { bandOf, decide } from "./policy";
 import { riskRuleSchema, type Features, type RiskRule } from "./risk-rules.schema";
 import { DEFAULT_RISK_SETTINGS, riskSettingsSchema, type RiskSettings } from "./risk-settings";
@@ -17,9 +17,6 @@ const CACHE_MS = 10_000;
 export type StoredRule = RiskRule & { id: string; version: number };
 type Actor = { id: string; roles: string[] };
 
-function assertAdmin(actor: Actor): void {
-  if (!isAdmin(actor)) throw new RiskError("forbidden", "Administrator role required.");
-}
 
 let cache: { at: number; settings: RiskSettings; settingsVersion: number | null; rules: StoredRule[] } | null = null;
 
@@ -47,7 +44,7 @@ function invalid(error: { issues: { path: PropertyKey[]; message: string }[] }):
 }
 
 export async function saveRiskSettings(actor: Actor, input: unknown, ctx: RequestContext): Promise<RiskSettings> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:write");
   const parsed = riskSettingsSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error);
   await withTransaction(async (tx) => {
@@ -59,7 +56,7 @@ export async function saveRiskSettings(actor: Actor, input: unknown, ctx: Reques
 }
 
 export async function createRiskRule(actor: Actor, input: unknown, ctx: RequestContext): Promise<StoredRule> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:write");
   const parsed = riskRuleSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error);
   const row = await withTransaction(async (tx) => {
@@ -73,7 +70,7 @@ export async function createRiskRule(actor: Actor, input: unknown, ctx: RequestC
 
 /** `expectedVersion`: the version the administrator edited; a newer one means someone else changed it. */
 export async function updateRiskRule(actor: Actor, id: string, expectedVersion: number, input: unknown | null, ctx: RequestContext): Promise<void> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:write");
   const parsed = input === null ? null : riskRuleSchema.safeParse(input);
   if (parsed && !parsed.success) throw invalid(parsed.error);
   if (!isUuid(id)) throw new RiskError("not_found", "This rule no longer exists.");
@@ -118,7 +115,7 @@ function replay(row: AssessmentRow, rules: readonly (RiskRule & { id?: string })
  * and under the policy with the candidate added (or replacing the rule `replacing`).
  */
 export async function simulateRiskRule(actor: Actor, candidate: unknown, opts: { replacing?: string; days?: number; now?: Date } = {}): Promise<SimulationResult> {
-  assertAdmin(actor);
+  assertPermission(actor, "risk:read");
   const parsed = riskRuleSchema.safeParse(candidate);
   if (!parsed.success) throw invalid(parsed.error);
   const days = opts.days ?? 30;

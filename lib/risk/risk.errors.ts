@@ -1,15 +1,13 @@
 // Typed errors of the risk domain, with stable codes.
+import { DomainError } from "@/lib/errors";
+
 export type RiskErrorCode = "denied" | "forbidden" | "invalid_input" | "not_found" | "conflict";
 
-export class RiskError extends Error {
-  constructor(
-    readonly code: RiskErrorCode,
-    message: string,
-    /** For a form: which field the message belongs to. */
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "RiskError";
+export class RiskError extends DomainError<RiskErrorCode> {
+  override readonly name = "RiskError";
+  override readonly shownToUser = true;
+  constructor(code: RiskErrorCode, message: string, field?: string) {
+    super(code, message, field);
   }
 }
 

@@ -1,13 +1,15 @@
 // Typed SMS errors with stable codes (ARCHITECTURE.md §5).
+import { DomainError } from "@/lib/errors";
+
 export type SmsErrorCode = "sms.invalid_number" | "sms.not_mobile" | "sms.rate_limited" | "sms.delivery_failed";
 
-export class SmsError extends Error {
+export class SmsError extends DomainError<SmsErrorCode> {
   override readonly name = "SmsError";
   constructor(
-    readonly code: SmsErrorCode,
+    code: SmsErrorCode,
     message: string,
     readonly details: { retryAfterSeconds?: number } = {},
   ) {
-    super(message);
+    super(code, message);
   }
 }

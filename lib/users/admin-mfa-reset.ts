@@ -5,13 +5,13 @@ import "server-only";
 import { isUuid } from "@/lib/formats";
 import type { RequestContext } from "@/lib/audit";
 import { resetSecondFactors } from "@/lib/factors";
-import { ADMIN_ROLE } from "./bootstrap";
+import { assertPermission } from "./permissions";
 import { UserError } from "./users.errors";
 import { findUserById } from "./users.repo";
 
 
 export async function adminResetSecondFactors(actor: { id: string; roles: string[] }, userId: string, ctx: RequestContext): Promise<{ removed: number }> {
-  if (!actor.roles.includes(ADMIN_ROLE)) throw new UserError("forbidden", "Administrator role required.");
+  assertPermission(actor, "users:write");
   const user = isUuid(userId) ? await findUserById(userId) : null;
   if (!user) throw new UserError("not_found", "No such user.");
   return resetSecondFactors({ id: user.id, email: user.email, displayName: user.displayName }, { type: "user", id: actor.id }, ctx);

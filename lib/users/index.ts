@@ -1,8 +1,8 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
-import { UserError } from "./users.errors";
 import { searchUsers, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
 import { ADMIN_ROLE } from "./bootstrap";
+import { assertPermission, type Actor } from "./permissions";
 
 export { registerUser } from "./registration";
 export { startAccountJobWorker, stopAccountJobWorker, runDueAccountJobs, drainAccountJobs } from "./account-worker";
@@ -18,14 +18,7 @@ export { RECENT_METHOD_DAYS } from "./factor-review";
 export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";
 export { UserError, INVALID_CREDENTIALS_MESSAGE, type UserErrorCode } from "./users.errors";
 
-export interface Actor {
-  id: string;
-  roles: string[];
-}
-
-export function isAdmin(actor: Actor | null | undefined): boolean {
-  return Boolean(actor?.roles.includes(ADMIN_ROLE));
-}
+export { isAdmin, hasPermission, assertPermission, type Actor, type Permission } from "./permissions";
 
 /** Whether any administrator exists yet (before one does, the dev outbox opens to loopback only). */
 export async function administratorExists(): Promise<boolean> {
@@ -34,7 +27,7 @@ export async function administratorExists(): Promise<boolean> {
 
 /** Admin user search. Authorised here, in the domain, not only by the page that calls it. */
 export async function listUsersForAdmin(actor: Actor, query: { q?: string; take: number }) {
-  if (!isAdmin(actor)) throw new UserError("forbidden", "Administrator role required.");
+  assertPermission(actor, "users:read");
   const users = await searchUsers(query.q, query.take);
   return users.map((u) => ({
     id: u.id,

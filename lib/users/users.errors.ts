@@ -1,4 +1,6 @@
 // Typed errors with stable codes; the http layer maps them to form messages or protocol errors.
+import { DomainError } from "@/lib/errors";
+
 export type UserErrorCode =
   | "invalid_credentials"
   | "throttled"
@@ -13,14 +15,15 @@ export type UserErrorCode =
   | "email_unverified"
   | "invalid_recovery_code";
 
-export class UserError extends Error {
+export class UserError extends DomainError<UserErrorCode> {
+  override readonly name = "UserError";
+  override readonly shownToUser = true;
   constructor(
-    readonly code: UserErrorCode,
+    code: UserErrorCode,
     message: string,
     readonly details: { field?: string; retryAfterSeconds?: number; issues?: string[] } = {},
   ) {
-    super(message);
-    this.name = "UserError";
+    super(code, message, details.field);
   }
 }
 

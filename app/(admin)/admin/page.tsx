@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { requireAdmin } from "@/lib/http";
 import { listUsersForAdmin } from "@/lib/users";
 import { userSearchSchema } from "@/lib/users/users.schema";
-import { logoutAction } from "@/app/(auth)/logout/actions";
+import { tableFrame } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -14,7 +13,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const q = query.success ? query.data : { q: undefined, take: 25 };
   const users = await listUsersForAdmin({ id: session.user.id, roles: session.user.roles }, q);
   return (
-    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+    <>
       <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
       <form role="search" className="mt-6 flex gap-2" action="/admin">
         <label htmlFor="user-search" className="sr-only">Search users by email or name</label>
@@ -30,7 +29,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         <button type="submit" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">Search</button>
       </form>
       {!query.success ? <p role="alert" className="mt-2 text-sm text-red-600">The search text is too long.</p> : null}
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className={`mt-6 ${tableFrame}`}>
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Users</caption>
           <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
@@ -64,6 +63,6 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       </div>
-    </PageShell>
+    </>
   );
 }

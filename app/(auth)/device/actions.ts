@@ -1,6 +1,7 @@
 "use server";
 import { approveDevice, denyDevice, enterUserCode, type DeviceDecision } from "@/lib/oidc";
-import { currentSession, formErrorFrom, requestContext } from "@/lib/http";
+import { z } from "zod";
+import { customerAction, requestContext } from "@/lib/http";
 import type { DeviceCodeState, DeviceDecisionState } from "@/components/auth/device-flow";
 
 const SIGNED_OUT = "Your session has ended. Sign in again and re-enter the code.";
@@ -23,14 +24,18 @@ function refusal(r: Extract<DeviceDecision, { ok: false }>): DeviceDecisionState
   }
 }
 
-export async function enterDeviceCodeAction(_prev: DeviceCodeState, form: FormData): Promise<DeviceCodeState> {
-  const raw = form.get("user_code");
-  const code = typeof raw === "string" ? raw.slice(0, 64) : "";
-  const values = { user_code: code };
-  if (!code.trim()) return { fieldErrors: { user_code: "Enter the code shown on your device." }, values };
-  const session = await currentSession();
-  if (!session) return { message: SIGNED_OUT, values };
-  try {
+const deviceCodeSchema = z.object({ user_code: z.string().refine((c) => c.trim() !== "", "Enter the code shown on your device.") });
+
+export const enterDeviceCodeAction = customerAction(
+  {
+    schema: deviceCodeSchema,
+    input: (_prev: DeviceCodeState, form: FormData) => ({ user_code: codeOf(form) }),
+    echo: (_prev, form) => ({ user_code: codeOf(form) }),
+    returnTo: "/device",
+    signedOutMessage: SIGNED_OUT,
+  },
+  async ({ user_code: code }, session): Promise<DeviceCodeState> => {
+    const values = { user_code: code };
     const r = await enterUserCode(code, session.user.id, await requestContext());
     if (r.ok) {
       const { requestId, userCode, clientName, scopes } = r.request;
@@ -40,26 +45,31 @@ export async function enterDeviceCodeAction(_prev: DeviceCodeState, form: FormDa
       return { message: `Too many attempts. Try again in ${Math.ceil(r.retryAfterSeconds / 60)} minute${r.retryAfterSeconds > 60 ? "s" : ""}.`, values };
     }
     return { fieldErrors: { user_code: "That code is not valid or has expired. Check the code on your device, or start again there." }, values };
-  } catch (e) {
-    return formErrorFrom(e, values);
-  }
+  },
+);
+
+function codeOf(form: FormData): string {
+  const raw = form.get("user_code");
+  return typeof raw === "string" ? raw.slice(0, 64) : "";
 }
 
-export async function decideDeviceAction(_prev: DeviceDecisionState, form: FormData): Promise<DeviceDecisionState> {
-  const requestId = form.get("request_id");
-  const decision = form.get("decision");
-  if (typeof requestId !== "string" || (decision !== "approve" && decision !== "deny")) return { message: "Choose Approve or Deny." };
-  const session = await currentSession();
-  if (!session) return { message: SIGNED_OUT };
-  try {
+const deviceDecisionSchema = z.object({ requestId: z.string().transform((id) => id.slice(0, 64)), decision: z.enum(["approve", "deny"]) });
+
+export const decideDeviceAction = customerAction(
+  {
+    schema: deviceDecisionSchema,
+    input: (_prev: DeviceDecisionState, form: FormData) => ({ requestId: form.get("request_id"), decision: form.get("decision") }),
+    invalid: () => ({ message: "Choose Approve or Deny." }),
+    returnTo: "/device",
+    signedOutMessage: SIGNED_OUT,
+  },
+  async ({ requestId, decision }, session): Promise<DeviceDecisionState> => {
     const approver = { id: session.id, userId: session.user.id, amr: session.amr };
     const ctx = await requestContext();
-    const r = decision === "approve" ? await approveDevice(requestId.slice(0, 64), approver, ctx) : await denyDevice(requestId.slice(0, 64), approver, ctx);
+    const r = decision === "approve" ? await approveDevice(requestId, approver, ctx) : await denyDevice(requestId, approver, ctx);
     if (!r.ok) return refusal(r);
     return decision === "approve"
       ? { ok: true, message: `Done. ${r.clientName} is connected; you can return to your device.` }
       : { ok: true, message: `Request denied. ${r.clientName} was not given access.` };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+  },
+);

@@ -1,23 +1,27 @@
 "use server";
 import { registrationSchema } from "@/lib/users/users.schema";
 import { registerUser } from "@/lib/users";
-import { fieldErrorsOf, formErrorFrom, formValues, requestContext, type FormState } from "@/lib/http";
+import { formValues, publicAction, requestContext, type FormState } from "@/lib/http";
+import { z } from "zod";
 
-export async function registerAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form, ["email", "displayName"]);
-  const parsed = registrationSchema.safeParse({
-    email: form.get("email"),
-    password: form.get("password"),
-    displayName: form.get("displayName") ?? undefined,
-    acceptTerms: form.get("acceptTerms") ?? undefined,
-  });
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
-  const captcha = form.get("altcha");
-  try {
-    const { email } = await registerUser({ ...parsed.data, captcha: typeof captcha === "string" ? captcha : undefined }, await requestContext());
+/** The captcha's solution travels beside the account's fields; the domain checks it. */
+const registrationFormSchema = registrationSchema.extend({ captcha: z.string().optional().catch(undefined) });
+
+export const registerAction = publicAction(
+  {
+    schema: registrationFormSchema,
+    input: (_prev: FormState, form: FormData) => ({
+      email: form.get("email"),
+      password: form.get("password"),
+      displayName: form.get("displayName") ?? undefined,
+      acceptTerms: form.get("acceptTerms") ?? undefined,
+      captcha: form.get("altcha") ?? undefined,
+    }),
+    echo: (_prev, form) => formValues(form, ["email", "displayName"]),
+  },
+  async ({ captcha, ...input }): Promise<FormState> => {
+    const { email } = await registerUser({ ...input, captcha }, await requestContext());
     // The same answer whether or not the address was already registered (no enumeration).
     return { ok: true, message: `We sent a link to ${email}. Open it to verify your address, then sign in.` };
-  } catch (e) {
-    return formErrorFrom(e, values);
-  }
-}
+  },
+);

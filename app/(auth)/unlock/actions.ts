@@ -1,15 +1,12 @@
 "use server";
 import { tokenSchema } from "@/lib/users/users.schema";
 import { unlockWithToken } from "@/lib/users";
-import { formErrorFrom, requestContext, type FormState } from "@/lib/http";
+import { publicAction, requestContext, type FormState } from "@/lib/http";
 
-export async function unlockAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const token = tokenSchema.safeParse(form.get("token"));
-  if (!token.success) return { message: "This link is invalid or has expired. Request a new one." };
-  try {
-    await unlockWithToken(token.data, await requestContext());
+export const unlockAction = publicAction(
+  { schema: tokenSchema, input: (_prev: FormState, form: FormData) => form.get("token"), invalid: () => ({ message: "This link is invalid or has expired. Request a new one." }) },
+  async (token): Promise<FormState> => {
+    await unlockWithToken(token, await requestContext());
     return { ok: true, message: "Your account is unlocked. You can sign in again." };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+  },
+);

@@ -1,26 +1,20 @@
 "use server";
 import { tokenSchema } from "@/lib/users/users.schema";
 import { verifyEmail, resendVerification } from "@/lib/users";
-import { currentSession, formErrorFrom, requestContext, type FormState } from "@/lib/http";
+import { customerAction, noInput, publicAction, requestContext, type FormState } from "@/lib/http";
 
-export async function verifyEmailAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const token = tokenSchema.safeParse(form.get("token"));
-  if (!token.success) return { message: "This link is invalid or has expired. Request a new one." };
-  try {
-    const { email } = await verifyEmail(token.data, await requestContext());
+export const verifyEmailAction = publicAction(
+  { schema: tokenSchema, input: (_prev: FormState, form: FormData) => form.get("token"), invalid: () => ({ message: "This link is invalid or has expired. Request a new one." }) },
+  async (token): Promise<FormState> => {
+    const { email } = await verifyEmail(token, await requestContext());
     return { ok: true, message: `Thank you: ${email} is verified.` };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+  },
+);
 
-export async function resendVerificationAction(_prev: FormState): Promise<FormState> {
-  const session = await currentSession();
-  if (!session) return { message: "Sign in to request a new verification email." };
-  try {
+export const resendVerificationAction = customerAction(
+  { ...noInput, returnTo: "/account", signedOutMessage: "Sign in to request a new verification email." },
+  async (_input, session): Promise<FormState> => {
     await resendVerification(session.user.id, await requestContext());
     return { ok: true, message: `We sent a new link to ${session.user.email}.` };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+  },
+);

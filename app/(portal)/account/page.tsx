@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { UnverifiedBanner } from "@/components/portal/resend-verification";
 import { requireSession } from "@/lib/http";
-import { isAdmin, pendingEmailChange } from "@/lib/users";
-import { logoutAction } from "@/app/(auth)/logout/actions";
+import { pendingEmailChange } from "@/lib/users";
 import { resendVerificationAction } from "@/app/(auth)/verify-email/actions";
 import { ChangeEmailForm } from "@/components/portal/change-email-form";
 import { PendingEmailChange } from "@/components/portal/pending-email-change";
 import { cancelPendingEmailChangeAction, changeEmailAction } from "./actions";
+import { surface } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -16,18 +15,18 @@ export default async function AccountPage() {
   const { user } = session;
   const pending = await pendingEmailChange(user.id);
   return (
-    <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
+    <>
       {!user.emailVerified ? <UnverifiedBanner email={user.email} action={resendVerificationAction} /> : null}
       <h1 className="text-2xl font-semibold tracking-tight">Hello{user.displayName ? `, ${user.displayName}` : ""}</h1>
       <p className="mt-1 text-slate-600 dark:text-slate-400">
         You are signed in as <strong data-testid="account-email">{user.email}</strong>.
       </p>
       <dl className="mt-8 grid gap-4 sm:grid-cols-2">
-        <div className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <div className={`${surface} p-4`}>
           <dt className="text-sm text-slate-500">Email</dt>
           <dd className="mt-1 font-medium">{user.emailVerified ? "Verified" : "Not verified yet"}</dd>
         </div>
-        <div className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <div className={`${surface} p-4`}>
           <dt className="text-sm text-slate-500">This session</dt>
           <dd className="mt-1 font-medium">
             Started <time dateTime={session.createdAt.toISOString()}>{session.createdAt.toUTCString()}</time>
@@ -42,6 +41,6 @@ export default async function AccountPage() {
         {pending ? <PendingEmailChange email={pending.email} expiresAt={pending.expiresAt} action={cancelPendingEmailChangeAction} /> : null}
         <ChangeEmailForm action={changeEmailAction} />
       </section>
-    </PageShell>
+    </>
   );
 }

@@ -1,31 +1,11 @@
-// UserInfo endpoint (OIDC Core §5.3): GET or POST, bearer token in the header or (POST) the body
-// (RFC 6750 §2.1, §2.2).
+// UserInfo endpoint (OIDC Core §5.3): GET or POST, a bearer token holding the openid scope.
 import "server-only";
-import { bearerToken, userInfo } from "@/lib/oidc";
-import { jsonResult, oauthErrorResult, readForm } from "../oauth";
-import type { EndpointRequest, EndpointResult } from "./result";
+import { userInfo } from "@/lib/oidc";
+import type { EndpointResult } from "./result";
+import { bearerEndpoint } from "./bearer";
 import { CORS_HEADERS, preflight } from "./cors";
 
-async function answer(request: EndpointRequest, body?: Record<string, string>): Promise<EndpointResult> {
-  return jsonResult(await userInfo(bearerToken(request.headers.get("authorization"), body)), 200, CORS_HEADERS);
-}
-
-export async function GET(request: EndpointRequest): Promise<EndpointResult> {
-  try {
-    return await answer(request);
-  } catch (e) {
-    return oauthErrorResult(e, { bearer: true, headers: CORS_HEADERS });
-  }
-}
-
-export async function POST(request: EndpointRequest): Promise<EndpointResult> {
-  const hasBody = request.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded");
-  try {
-    return await answer(request, hasBody ? await readForm(request) : undefined);
-  } catch (e) {
-    return oauthErrorResult(e, { bearer: true, headers: CORS_HEADERS });
-  }
-}
+export const { GET, POST } = bearerEndpoint({ scopes: ["openid"], headers: CORS_HEADERS }, userInfo);
 
 export function OPTIONS(): EndpointResult {
   return preflight("GET, POST");

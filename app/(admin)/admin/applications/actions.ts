@@ -1,9 +1,11 @@
 "use server";
 // Server actions of the applications console. Each one checks the administrator itself through the
-// one console wrapper (adminActionActor: strong second factor, two-factor session, sign-in from the
-// last 15 minutes; pages are not the only way to reach an action) and the domain checks again.
+// console's wrapper (lib/http adminAction: strong second factor, two-factor session, sign-in from
+// the last 15 minutes, the permission; pages are not the only way to reach an action) and the
+// domain checks again.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import {
   createApplication,
   createInitialAccessToken,
@@ -14,111 +16,102 @@ import {
   updateApplication,
 } from "@/lib/clients";
 import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/clients/clients.schema";
-import { adminActionActor, fieldErrorsOf, formValues, requestContext } from "@/lib/http";
+import { adminAction, formValues, requestContext } from "@/lib/http";
 import type { AdminFormState } from "@/components/admin/types";
-import { applicationFormValues, clientFormError } from "./form-state";
+import { applicationFormValues } from "./form-state";
 
 const LIST = "/admin/applications";
-
-const admin = adminActionActor;
 
 function idOf(form: FormData): string {
   const id = form.get("id");
   return typeof id === "string" ? id.slice(0, 64) : "";
 }
 
-export async function createApplicationAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  const actor = await admin(`${LIST}/new`);
-  const values = applicationFormValues(form);
-  const input = applicationInputFromForm(form);
-  const parsed = applicationInputSchema.safeParse(input);
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
-  try {
-    const { application, clientSecret } = await createApplication(actor, input, await requestContext());
-    revalidatePath(LIST);
-    return { ok: true, message: `${application.name} was created.`, applicationId: application.id, clientId: application.clientId, secret: clientSecret };
-  } catch (e) {
-    return clientFormError(e, values);
-  }
-}
+/** The application the form is about, and the page to come back to after signing in again. */
+const anApplication = {
+  permission: "applications:write",
+  returnTo: (_prev: AdminFormState, form: FormData) => `${LIST}/${idOf(form)}`,
+} as const;
 
-export async function updateApplicationAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  const id = idOf(form);
-  const actor = await admin(`${LIST}/${id}`);
-  const values = applicationFormValues(form);
-  const input = applicationInputFromForm(form);
-  const parsed = applicationInputSchema.safeParse(input);
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
-  try {
-    const { clientSecret } = await updateApplication(actor, id, input, await requestContext());
-    revalidatePath(LIST);
-    revalidatePath(`${LIST}/${id}`);
-    return { ok: true, message: "Changes saved.", values, secret: clientSecret };
-  } catch (e) {
-    return clientFormError(e, values);
-  }
-}
+/**
+ * The application form: checked here with the domain's schema (its messages by field), then handed
+ * to the domain as typed, which parses it again; the typed values travel back to the form.
+ */
+const applicationForm = {
+  schema: z.object({ id: z.string(), raw: z.record(z.string(), z.unknown()), values: z.record(z.string(), z.string()) }).superRefine(({ raw }, ctx) => {
+    const parsed = applicationInputSchema.safeParse(raw);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  }),
+  input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), raw: applicationInputFromForm(form), values: applicationFormValues(form) }),
+  echo: (_prev: AdminFormState, form: FormData) => applicationFormValues(form),
+};
 
-export async function setApplicationDisabledAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  const id = idOf(form);
-  const actor = await admin(`${LIST}/${id}`);
-  const disabled = form.get("disabled") === "true";
-  try {
-    await setApplicationDisabled(actor, id, disabled, await requestContext());
-  } catch (e) {
-    return clientFormError(e);
-  }
+/** Buttons about one application. */
+const applicationButton = {
+  schema: z.object({ id: z.string() }),
+  input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form) }),
+};
+
+export const createApplicationAction = adminAction({ ...applicationForm, permission: "applications:write", returnTo: `${LIST}/new` }, async ({ raw }, actor): Promise<AdminFormState> => {
+  const { application, clientSecret } = await createApplication(actor, raw, await requestContext());
+  revalidatePath(LIST);
+  return { ok: true, message: `${application.name} was created.`, applicationId: application.id, clientId: application.clientId, secret: clientSecret };
+});
+
+export const updateApplicationAction = adminAction({ ...applicationForm, ...anApplication }, async ({ id, raw, values }, actor): Promise<AdminFormState> => {
+  const { clientSecret } = await updateApplication(actor, id, raw, await requestContext());
   revalidatePath(LIST);
   revalidatePath(`${LIST}/${id}`);
-  return { ok: true, message: disabled ? "The application is disabled." : "The application is enabled." };
-}
+  return { ok: true, message: "Changes saved.", values, secret: clientSecret };
+});
 
-export async function rotateClientSecretAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  const id = idOf(form);
-  const actor = await admin(`${LIST}/${id}`);
-  try {
-    const { clientSecret } = await rotateClientSecret(actor, id, await requestContext());
+export const setApplicationDisabledAction = adminAction(
+  { ...anApplication, schema: z.object({ id: z.string(), disabled: z.boolean() }), input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), disabled: form.get("disabled") === "true" }) },
+  async ({ id, disabled }, actor): Promise<AdminFormState> => {
+    await setApplicationDisabled(actor, id, disabled, await requestContext());
+    revalidatePath(LIST);
     revalidatePath(`${LIST}/${id}`);
-    return { ok: true, secret: clientSecret };
-  } catch (e) {
-    return clientFormError(e);
-  }
-}
+    return { ok: true, message: disabled ? "The application is disabled." : "The application is enabled." };
+  },
+);
 
-export async function deleteApplicationAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  const id = idOf(form);
-  const actor = await admin(`${LIST}/${id}`);
-  if (form.get("confirm") !== "delete") return { message: "Confirm the deletion first." };
-  try {
+export const rotateClientSecretAction = adminAction({ ...anApplication, ...applicationButton }, async ({ id }, actor): Promise<AdminFormState> => {
+  const { clientSecret } = await rotateClientSecret(actor, id, await requestContext());
+  revalidatePath(`${LIST}/${id}`);
+  return { ok: true, secret: clientSecret };
+});
+
+export const deleteApplicationAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), confirm: z.literal("delete", { error: "Confirm the deletion first." }) }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), confirm: form.get("confirm") }),
+    invalid: () => ({ message: "Confirm the deletion first." }),
+  },
+  async ({ id }, actor): Promise<AdminFormState> => {
     await deleteApplication(actor, id, await requestContext());
-  } catch (e) {
-    return clientFormError(e);
-  }
-  revalidatePath(LIST);
-  redirect(`${LIST}?deleted=1`);
-}
+    revalidatePath(LIST);
+    redirect(`${LIST}?deleted=1`);
+  },
+);
 
-export async function createInitialAccessTokenAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  const actor = await admin(LIST);
-  const values = formValues(form, ["label", "ttl", "multiUse"]);
-  const parsed = initialAccessTokenFormSchema.safeParse({ label: form.get("label"), ttl: form.get("ttl"), multiUse: form.get("multiUse") });
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
-  try {
-    const { token } = await createInitialAccessToken(actor, parsed.data.label, parsed.data.ttl, await requestContext(), { multiUse: parsed.data.multiUse });
+export const createInitialAccessTokenAction = adminAction(
+  {
+    permission: "applications:write",
+    returnTo: LIST,
+    schema: initialAccessTokenFormSchema,
+    input: (_prev: AdminFormState, form: FormData) => ({ label: form.get("label"), ttl: form.get("ttl"), multiUse: form.get("multiUse") }),
+    echo: (_prev, form) => formValues(form, ["label", "ttl", "multiUse"]),
+  },
+  async ({ label, ttl, multiUse }, actor): Promise<AdminFormState> => {
+    const { token } = await createInitialAccessToken(actor, label, ttl, await requestContext(), { multiUse });
     revalidatePath(LIST);
     return { ok: true, secret: token };
-  } catch (e) {
-    return clientFormError(e, values);
-  }
-}
+  },
+);
 
-export async function revokeInitialAccessTokenAction(_prev: AdminFormState, form: FormData): Promise<AdminFormState> {
-  const actor = await admin(LIST);
-  try {
-    await revokeInitialAccessToken(actor, idOf(form), await requestContext());
-  } catch (e) {
-    return clientFormError(e);
-  }
+export const revokeInitialAccessTokenAction = adminAction({ ...applicationButton, permission: "applications:write", returnTo: LIST }, async ({ id }, actor): Promise<AdminFormState> => {
+  await revokeInitialAccessToken(actor, id, await requestContext());
   revalidatePath(LIST);
   return { ok: true };
-}
+});

@@ -1,9 +1,6 @@
 // Form plumbing for the application actions: echo what was typed (URI lists and key sets can be
-// long), and map lib/clients' typed errors to messages tied to fields.
+// long). lib/http's action wrapper maps lib/clients' typed errors to messages tied to fields.
 import "server-only";
-import { ClientError } from "@/lib/clients";
-import { formErrorFrom } from "@/lib/http";
-import type { AdminFormState } from "@/components/admin/types";
 
 const TEXT_FIELDS = [
   "name",
@@ -36,13 +33,4 @@ export function applicationFormValues(form: FormData): Record<string, string> {
   out.firstParty = form.get("firstParty") === "on" ? "on" : "";
   out.emailCodeWithStrongFactor = form.get("emailCodeWithStrongFactor") === "on" ? "on" : "";
   return out;
-}
-
-export function clientFormError(e: unknown, values?: Record<string, string>): AdminFormState {
-  if (e instanceof ClientError) {
-    if (e.details.fieldErrors) return { fieldErrors: e.details.fieldErrors, values };
-    if (e.details.field) return { fieldErrors: { [e.details.field]: e.message }, values };
-    return { message: e.message, values };
-  }
-  return formErrorFrom(e, values);
 }

@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PageShell } from "@/components/portal/page-shell";
 import { Alert } from "@/components/ui/alert";
 import { CreateInitialAccessTokenForm, RevokeInitialAccessTokenForm } from "@/components/admin/initial-access-tokens";
 import { requireAdmin } from "@/lib/http";
 import { listApplications, listInitialAccessTokens } from "@/lib/clients";
 import { config } from "@/lib/config";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { createInitialAccessTokenAction, revokeInitialAccessTokenAction } from "./actions";
+import { tableFrame } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Applications" };
 
@@ -26,7 +25,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   const [applications, tokens, params] = await Promise.all([listApplications(actor), listInitialAccessTokens(actor), searchParams]);
   const now = new Date();
   return (
-    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+    <>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Applications</h1>
         <Link href="/admin/applications/new" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
@@ -40,7 +39,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         </div>
       ) : null}
 
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className={`mt-6 ${tableFrame}`}>
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Applications</caption>
           <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
@@ -86,7 +85,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         </p>
         <CreateInitialAccessTokenForm action={createInitialAccessTokenAction} registrationEndpoint={`${config().publicUrl}/oauth2/register`} />
         {tokens.length ? (
-          <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          <div className={`mt-6 ${tableFrame}`}>
             <table className="min-w-full text-left text-sm">
               <caption className="sr-only">Initial access tokens</caption>
               <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
@@ -113,6 +112,6 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
           </div>
         ) : null}
       </section>
-    </PageShell>
+    </>
   );
 }

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { requireAdmin } from "@/lib/http";
 import { KEY_ACTIVATION_DELAY, listSigningKeysForAdmin, type KeyStatus } from "@/lib/keys";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { rotateKeysAction } from "./actions";
+import { tableFrame } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Signing keys" };
 
@@ -21,7 +20,7 @@ export default async function SigningKeysPage({ searchParams }: { searchParams: 
   const rotated = (await searchParams).rotated === "1";
   const keys = await listSigningKeysForAdmin({ id: session.user.id, roles: session.user.roles });
   return (
-    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+    <>
       <h1 className="text-2xl font-semibold tracking-tight">Signing keys</h1>
       <p className="mt-2 max-w-2xl text-sm text-slate-600 dark:text-slate-400">
         Tokens are signed with ES256 or RS256 keys published at the JWKS endpoint. A rotation publishes new keys at once; they start
@@ -37,7 +36,7 @@ export default async function SigningKeysPage({ searchParams }: { searchParams: 
           Rotate keys now
         </button>
       </form>
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className={`mt-6 ${tableFrame}`}>
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Signing keys, newest first</caption>
           <thead className="border-b border-slate-200 text-slate-500 dark:border-slate-800">
@@ -71,6 +70,6 @@ export default async function SigningKeysPage({ searchParams }: { searchParams: 
           </tbody>
         </table>
       </div>
-    </PageShell>
+    </>
   );
 }

@@ -1,16 +1,12 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { CompromisedImportForm, IpEntriesForm, RiskSettingsForm, RuleForm } from "@/components/admin/risk-forms";
 import { requireAdmin } from "@/lib/http";
 import { compromisedPasswordCount, currentPolicy, FEATURE_TYPES, ipListEntries, listRecentAlerts, RULE_CONDITION_ROWS } from "@/lib/risk";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { addIpEntriesAction, deleteRuleAction, importCompromisedAction, removeIpEntryAction, ruleAction, saveSettingsAction } from "./actions";
+import { smallButton, surface } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Risk" };
 export const dynamic = "force-dynamic";
-
-const card = "rounded-xl border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900";
-const small = "rounded-md px-2 py-1 text-xs font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800";
 
 export default async function RiskPage() {
   const session = await requireAdmin("/admin/risk");
@@ -23,10 +19,10 @@ export default async function RiskPage() {
     currentPolicy(),
   ]);
   return (
-    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+    <>
       <h1 className="text-2xl font-semibold tracking-tight">Risk</h1>
 
-      <section aria-labelledby="alerts" className={`${card} mt-6`}>
+      <section aria-labelledby="alerts" className={`${surface} mt-6 p-6`}>
         <h2 id="alerts" className="text-lg font-semibold">High-risk sign-ins (30 days)</h2>
         <div className="mt-3 overflow-x-auto">
           <table className="min-w-full text-left text-sm" data-testid="risk-alerts">
@@ -61,7 +57,7 @@ export default async function RiskPage() {
         </div>
       </section>
 
-      <section aria-labelledby="ip-lists" className={`${card} mt-6 space-y-4`}>
+      <section aria-labelledby="ip-lists" className={`${surface} mt-6 p-6 space-y-4`}>
         <h2 id="ip-lists" className="text-lg font-semibold">IP lists</h2>
         {[
           { name: "Deny list", entries: deny },
@@ -79,7 +75,7 @@ export default async function RiskPage() {
                   </span>
                   <form action={removeIpEntryAction}>
                     <input type="hidden" name="id" value={e.id} />
-                    <button type="submit" className={small} aria-label={`Remove ${e.cidr}`}>
+                    <button type="submit" className={smallButton} aria-label={`Remove ${e.cidr}`}>
                       Remove
                     </button>
                   </form>
@@ -91,7 +87,7 @@ export default async function RiskPage() {
         <IpEntriesForm action={addIpEntriesAction} />
       </section>
 
-      <section aria-labelledby="compromised" className={`${card} mt-6 space-y-4`}>
+      <section aria-labelledby="compromised" className={`${surface} mt-6 p-6 space-y-4`}>
         <h2 id="compromised" className="text-lg font-semibold">Compromised passwords</h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">
           {compromised.toLocaleString("en-US")} imported, besides the built-in list of common passwords. Signing in with one of them requires a password reset first.
@@ -99,12 +95,12 @@ export default async function RiskPage() {
         <CompromisedImportForm action={importCompromisedAction} />
       </section>
 
-      <section aria-labelledby="policy" className={`${card} mt-6 space-y-4`}>
+      <section aria-labelledby="policy" className={`${surface} mt-6 p-6 space-y-4`}>
         <h2 id="policy" className="text-lg font-semibold">Policy {policy.settingsVersion ? <span className="text-sm font-normal text-slate-500">(version {policy.settingsVersion})</span> : null}</h2>
         <RiskSettingsForm action={saveSettingsAction} settings={policy.settings} />
       </section>
 
-      <section aria-labelledby="rules" className={`${card} mt-6 space-y-4`}>
+      <section aria-labelledby="rules" className={`${surface} mt-6 p-6 space-y-4`}>
         <h2 id="rules" className="text-lg font-semibold">Rules</h2>
         <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800" aria-label="Published rules">
           {policy.rules.map((r) => (
@@ -117,7 +113,7 @@ export default async function RiskPage() {
               <form action={deleteRuleAction}>
                 <input type="hidden" name="id" value={r.id} />
                 <input type="hidden" name="version" value={r.version} />
-                <button type="submit" className={small} aria-label={`Delete rule ${r.name}`}>
+                <button type="submit" className={smallButton} aria-label={`Delete rule ${r.name}`}>
                   Delete
                 </button>
               </form>
@@ -127,6 +123,6 @@ export default async function RiskPage() {
         </ul>
         <RuleForm action={ruleAction} features={Object.keys(FEATURE_TYPES)} rows={RULE_CONDITION_ROWS} />
       </section>
-    </PageShell>
+    </>
   );
 }

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { requireSession } from "@/lib/http";
 import { findClientByClientId } from "@/lib/clients";
 import { listConsents, SCOPE_DESCRIPTIONS, isKnownScope } from "@/lib/oidc";
-import { isAdmin } from "@/lib/users";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { withdrawAccessAction } from "./actions";
+import { surface } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Connected applications" };
 
@@ -15,7 +13,7 @@ export default async function ConnectedAppsPage() {
   const consents = await listConsents(user.id);
   const apps = await Promise.all(consents.map(async (c) => ({ consent: c, client: await findClientByClientId(c.clientId) })));
   return (
-    <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
+    <>
       <h1 className="text-2xl font-semibold tracking-tight">Connected applications</h1>
       <p className="mt-1 text-slate-600 dark:text-slate-400">Applications you allowed to use your account. Removing access signs it out of your account and it will ask again next time.</p>
       {apps.length === 0 ? (
@@ -23,7 +21,7 @@ export default async function ConnectedAppsPage() {
       ) : (
         <ul className="mt-8 space-y-4" data-testid="connected-apps">
           {apps.map(({ consent, client }) => (
-            <li key={consent.id} className="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+            <li key={consent.id} className={`${surface} p-5`}>
               <div className="flex flex-wrap items-start justify-between gap-4">
                 <div>
                   <h2 className="font-semibold">{client?.name ?? consent.clientId}</h2>
@@ -47,6 +45,6 @@ export default async function ConnectedAppsPage() {
           ))}
         </ul>
       )}
-    </PageShell>
+    </>
   );
 }

@@ -19,17 +19,28 @@ import {
 import type { RequestContext } from "@/lib/audit";
 import type { PasskeyCreationOptionsState } from "@/components/auth/passkey-types";
 import { addAuthenticationMethods } from "@/lib/sessions";
-import { formErrorFrom, requestContext, requireRecentSession, requireSession, safeNextPath, type FormState } from "@/lib/http";
+import { z } from "zod";
+import { customerAction, noInput, requestContext, requireRecentSession, requireSession, safeNextPath, type FormState } from "@/lib/http";
+import type { ActiveSession } from "@/lib/sessions";
 
 export type CodesState = FormState & { recoveryCodes?: string[] };
 
-/** Changing how the account signs in needs a recent sign-in (sudo mode, lib/http/guards.ts), not just any live session. */
-const recentSession = () => requireRecentSession("/account/security");
+const PAGE = "/account/security";
 
-async function signedInUser() {
-  const { user } = await recentSession();
+/** Changing how the account signs in needs a recent sign-in (sudo mode, lib/http/guards.ts), not just any live session. */
+const SUDO = { returnTo: PAGE, recentSignIn: true } as const;
+
+const recentSession = () => requireRecentSession(PAGE);
+
+function mfaUser({ user }: ActiveSession): MfaUser {
   return { id: user.id, email: user.email, displayName: user.displayName };
 }
+
+async function signedInUser() {
+  return mfaUser(await recentSession());
+}
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
 /** `next`: where to continue once it is set up (an application that asked for it, see lib/oidc/mfa-policy.ts). */
 export async function beginTotpAction(form: FormData): Promise<void> {
@@ -45,66 +56,63 @@ export async function beginTotpAction(form: FormData): Promise<void> {
 
 /** "Not now" to the offer: not asked again for a week; the sign-in continues. */
 export async function notNowAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const { user } = await requireSession("/account/security");
+  const { user } = await requireSession(PAGE);
   await dismissEnrolmentOffer(user.id, await requestContext());
   const target = safeNextPath(String(form.get("next") ?? ""));
   if (form.get("js") === "1") return { ok: true, redirectTo: target };
   redirect(target);
 }
 
-export async function confirmTotpAction(_prev: CodesState, form: FormData): Promise<CodesState> {
-  return confirmEnrolment(form, "Enter the six digits your app shows.", confirmTotpEnrolment, ["otp", "mfa"]);
-}
+export const confirmTotpAction = confirmEnrolment("Enter the six digits your app shows.", confirmTotpEnrolment, ["otp", "mfa"]);
 
 /**
  * The first code of a new factor. It proves the factor inside this session, so the session gains
  * its methods (`amr`): it is a two-factor session now.
  */
-async function confirmEnrolment(
-  form: FormData,
+function confirmEnrolment(
   hint: string,
   confirm: (user: MfaUser, factorId: string, code: string, ctx: RequestContext) => Promise<{ recoveryCodes: string[] | null }>,
   amr: string[],
-): Promise<CodesState> {
-  const code = String(form.get("code") ?? "").replace(/\s/g, "").slice(0, 12);
-  if (!/^\d{6}$/.test(code)) return { fieldErrors: { code: hint } };
-  try {
-    const session = await recentSession();
-    const ctx = await requestContext();
-    const { recoveryCodes } = await confirm({ id: session.user.id, email: session.user.email, displayName: session.user.displayName }, String(form.get("factor") ?? ""), code, ctx);
-    await addAuthenticationMethods(session.id, amr, ctx);
-    return { ok: true, recoveryCodes: recoveryCodes ?? undefined };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
+) {
+  return customerAction(
+    {
+      ...SUDO,
+      schema: z.object({ code: z.string().regex(/^\d{6}$/, hint), factor: z.string() }),
+      input: (_prev: CodesState, form: FormData) => ({ code: text(form, "code").replace(/\s/g, "").slice(0, 12), factor: text(form, "factor") }),
+    },
+    async ({ code, factor }, session): Promise<CodesState> => {
+      const ctx = await requestContext();
+      const { recoveryCodes } = await confirm(mfaUser(session), factor, code, ctx);
+      await addAuthenticationMethods(session.id, amr, ctx);
+      return { ok: true, recoveryCodes: recoveryCodes ?? undefined };
+    },
+  );
 }
 
 /** Texts a code to the number typed; then the code is confirmed on /account/security/sms. */
-export async function beginSmsAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const phone = String(form.get("phone") ?? "");
-  const next = form.get("next");
-  let factorId: string;
-  try {
-    ({ factorId } = await beginSmsEnrolment(await signedInUser(), phone, await requestContext()));
-  } catch (e) {
-    return formErrorFrom(e, { phone });
-  }
-  const q = new URLSearchParams({ factor: factorId, ...(typeof next === "string" && next ? { next: safeNextPath(next) } : {}) });
-  redirect(`/account/security/sms?${q}`);
-}
+export const beginSmsAction = customerAction(
+  {
+    ...SUDO,
+    schema: z.object({ phone: z.string(), next: z.string() }),
+    input: (_prev: FormState, form: FormData) => ({ phone: text(form, "phone"), next: text(form, "next") }),
+    echo: (_prev, form) => ({ phone: text(form, "phone") }),
+  },
+  async ({ phone, next }, session): Promise<FormState> => {
+    const { factorId } = await beginSmsEnrolment(mfaUser(session), phone, await requestContext());
+    const q = new URLSearchParams({ factor: factorId, ...(next ? { next: safeNextPath(next) } : {}) });
+    redirect(`${PAGE}/sms?${q}`);
+  },
+);
 
-export async function resendSmsCodeAction(_prev: FormState, form: FormData): Promise<FormState> {
-  try {
-    const { sentTo } = await resendSmsEnrolmentCode(await signedInUser(), String(form.get("factor") ?? ""), await requestContext());
+export const resendSmsCodeAction = customerAction(
+  { ...SUDO, schema: z.object({ factor: z.string() }), input: (_prev: FormState, form: FormData) => ({ factor: text(form, "factor") }) },
+  async ({ factor }, session): Promise<FormState> => {
+    const { sentTo } = await resendSmsEnrolmentCode(mfaUser(session), factor, await requestContext());
     return { ok: true, message: `We sent a new code to ${sentTo}.` };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+  },
+);
 
-export async function confirmSmsAction(_prev: CodesState, form: FormData): Promise<CodesState> {
-  return confirmEnrolment(form, "Enter the six digits from the text message.", confirmSmsEnrolment, ["sms", "mfa"]);
-}
+export const confirmSmsAction = confirmEnrolment("Enter the six digits from the text message.", confirmSmsEnrolment, ["sms", "mfa"]);
 
 export async function removeFactorAction(form: FormData): Promise<void> {
   await removeSecondFactor(await signedInUser(), String(form.get("factor") ?? ""), await requestContext()).catch((e: unknown) => {
@@ -113,13 +121,9 @@ export async function removeFactorAction(form: FormData): Promise<void> {
   redirect("/account/security");
 }
 
-export async function regenerateCodesAction(): Promise<CodesState> {
-  try {
-    return { ok: true, recoveryCodes: await regenerateRecoveryCodes(await signedInUser(), await requestContext()) };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+export const regenerateCodesAction = customerAction({ ...SUDO, ...noInput }, async (_input, session): Promise<CodesState> => {
+  return { ok: true, recoveryCodes: await regenerateRecoveryCodes(mfaUser(session), await requestContext()) };
+});
 
 export async function forgetDevicesAction(): Promise<void> {
   await forgetTrustedDevices(await signedInUser(), await requestContext());
@@ -127,24 +131,18 @@ export async function forgetDevicesAction(): Promise<void> {
 }
 
 /** A registration challenge for a new passkey of this account. */
-export async function passkeyRegistrationOptionsAction(): Promise<PasskeyCreationOptionsState> {
-  try {
-    return { options: await passkeyRegistrationOptions(await signedInUser()) };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+export const passkeyRegistrationOptionsAction = customerAction({ ...SUDO, ...noInput }, async (_input, session): Promise<PasskeyCreationOptionsState> => {
+  return { options: await passkeyRegistrationOptions(mfaUser(session)) };
+});
 
-export async function registerPasskeyAction(response: unknown, name: unknown): Promise<CodesState> {
-  try {
-    const session = await recentSession();
+/** The browser's answer to the ceremony (checked by lib/mfa) and the name the user gave the passkey. */
+export const registerPasskeyAction = customerAction(
+  { ...SUDO, schema: z.object({ response: z.unknown(), name: z.string().catch("") }), input: (response: unknown, name: unknown) => ({ response, name }) },
+  async ({ response, name }, session): Promise<CodesState> => {
     const ctx = await requestContext();
-    const { user } = session;
-    const { recoveryCodes } = await registerPasskey({ id: user.id, email: user.email, displayName: user.displayName }, response, typeof name === "string" ? name : "", ctx);
+    const { recoveryCodes } = await registerPasskey(mfaUser(session), response, name, ctx);
     // The ceremony just verified the user on the new passkey: this session has two factors now.
     await addAuthenticationMethods(session.id, [...PASSKEY_AMR, "mfa"], ctx);
     return { ok: true, recoveryCodes: recoveryCodes ?? undefined };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+  },
+);

@@ -1,22 +1,17 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { RegenerateCodesForm } from "@/components/portal/recovery-codes";
 import { Alert } from "@/components/ui/alert";
 import { NotNowForm } from "@/components/portal/not-now-form";
 import { requireSession, safeNextPath } from "@/lib/http";
 import { securityOverview, trustedDeviceCount } from "@/lib/factors";
-import { isAdmin } from "@/lib/users";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { resendVerificationAction } from "@/app/(auth)/verify-email/actions";
 import { UnverifiedBanner } from "@/components/portal/resend-verification";
 import { AddPasskeyForm } from "@/components/portal/add-passkey";
 import { AddPhoneForm } from "@/components/portal/add-phone";
 import { beginSmsAction, beginTotpAction, forgetDevicesAction, notNowAction, passkeyRegistrationOptionsAction, regenerateCodesAction, registerPasskeyAction, removeFactorAction } from "./actions";
+import { secondaryButton, surface } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Security" };
-
-const card = "rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900";
-const secondaryButton = "rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800";
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession("/account/security");
@@ -33,7 +28,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   // Factors are enrolled only on a verified address (lib/factors refuses otherwise): no enrolment controls until then.
   const canEnrol = user.emailVerified;
   return (
-    <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
+    <>
       <h1 className="text-2xl font-semibold tracking-tight">Security</h1>
       {params.mfa === "admin" ? (
         // Sent here by the admin console (lib/http/guards.ts requireAdmin).
@@ -54,7 +49,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           <NotNowForm action={notNowAction} next={next} />
         </div>
       ) : null}
-      <section aria-labelledby="two-step" className={`${card} mt-6 space-y-4`}>
+      <section aria-labelledby="two-step" className={`${surface} mt-6 p-5 space-y-4`}>
         <div>
           <h2 id="two-step" className="text-lg font-semibold">Two-step verification</h2>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400" data-testid="two-step-status">
@@ -71,7 +66,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </form>
         ) : null}
       </section>
-      <section aria-labelledby="passkeys" className={`${card} mt-6 space-y-4`}>
+      <section aria-labelledby="passkeys" className={`${surface} mt-6 p-5 space-y-4`}>
         <div>
           <h2 id="passkeys" className="text-lg font-semibold">Passkeys</h2>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
@@ -83,7 +78,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           <AddPasskeyForm optionsAction={passkeyRegistrationOptionsAction} registerAction={registerPasskeyAction} next={next ?? undefined} />
         ) : null}
       </section>
-      <section aria-labelledby="sms" className={`${card} mt-6 space-y-4`}>
+      <section aria-labelledby="sms" className={`${surface} mt-6 p-5 space-y-4`}>
         <div>
           <h2 id="sms" className="text-lg font-semibold">Text messages</h2>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
@@ -94,7 +89,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         {canEnrol ? <AddPhoneForm action={beginSmsAction} next={next ?? undefined} hasPhone={phones.length > 0} /> : null}
       </section>
       {on ? (
-        <section aria-labelledby="recovery" className={`${card} mt-6 space-y-3`}>
+        <section aria-labelledby="recovery" className={`${surface} mt-6 p-5 space-y-3`}>
           <h2 id="recovery" className="text-lg font-semibold">Recovery codes</h2>
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="recovery-codes-left">
             {recoveryCodesLeft} unused recovery code{recoveryCodesLeft === 1 ? "" : "s"} left. New codes replace all the old ones.
@@ -103,7 +98,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         </section>
       ) : null}
       {on ? (
-        <section aria-labelledby="devices" className={`${card} mt-6 space-y-3`}>
+        <section aria-labelledby="devices" className={`${surface} mt-6 p-5 space-y-3`}>
           <h2 id="devices" className="text-lg font-semibold">Trusted devices</h2>
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="trusted-devices">
             {trustedDevices} browser{trustedDevices === 1 ? "" : "s"} skip the second step (for 30 days from when you trusted them).
@@ -115,7 +110,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           ) : null}
         </section>
       ) : null}
-    </PageShell>
+    </>
   );
 }
 

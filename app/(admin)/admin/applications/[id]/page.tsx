@@ -2,13 +2,11 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { PageShell } from "@/components/portal/page-shell";
 import { ApplicationForm, type ApplicationFormValues } from "@/components/admin/application-form";
 import { DeleteApplicationForm, RotateSecretForm, StatusForm } from "@/components/admin/application-controls";
 import { CopyableValue } from "@/components/admin/secret-box";
 import { requireAdmin } from "@/lib/http";
 import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/clients";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, updateApplicationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Application" };
@@ -53,7 +51,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
   if (!application) notFound();
   const a = application;
   return (
-    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+    <>
       <Link href="/admin/applications" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">
         ← Applications
       </Link>
@@ -102,6 +100,6 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       <Section id="delete" title="Delete">
         <DeleteApplicationForm action={deleteApplicationAction} applicationId={a.id} name={a.name} />
       </Section>
-    </PageShell>
+    </>
   );
 }

@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PageShell } from "@/components/portal/page-shell";
 import { ApplicationForm } from "@/components/admin/application-form";
 import { requireAdmin } from "@/lib/http";
 import { TTL_LIMITS } from "@/lib/clients/clients.schema";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { createApplicationAction } from "../actions";
 
 export const metadata: Metadata = { title: "New application" };
 
 export default async function NewApplicationPage() {
-  const session = await requireAdmin("/admin/applications/new");
+  await requireAdmin("/admin/applications/new");
   const initial = {
     type: "confidential",
     grantTypes: "authorization_code\nrefresh_token",
@@ -22,12 +20,12 @@ export default async function NewApplicationPage() {
     mfaPolicy: "default",
   };
   return (
-    <PageShell email={session.user.email} isAdmin signOut={logoutAction}>
+    <>
       <Link href="/admin/applications" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">
         ← Applications
       </Link>
       <h1 className="mb-6 mt-2 text-2xl font-semibold tracking-tight">New application</h1>
       <ApplicationForm action={createApplicationAction} mode="create" initial={initial} />
-    </PageShell>
+    </>
   );
 }

@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { SetupFinished } from "@/components/portal/setup-finished";
 import { ConfirmFactorForm } from "@/components/portal/recovery-codes";
 import { ResendEnrolmentCodeForm } from "@/components/portal/add-phone";
 import { requireSession, safeNextPath } from "@/lib/http";
 import { pendingSmsEnrolment } from "@/lib/factors";
-import { isAdmin } from "@/lib/users";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { confirmSmsAction, resendSmsCodeAction } from "../actions";
 
 export const metadata: Metadata = { title: "Confirm your phone number" };
@@ -18,7 +15,7 @@ export default async function SmsSetupPage({ searchParams }: { searchParams: Pro
   const next = typeof params.next === "string" ? safeNextPath(params.next) : undefined;
   const enrolment = typeof params.factor === "string" ? await pendingSmsEnrolment({ id: user.id, email: user.email }, params.factor) : null;
   return (
-    <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
+    <>
       <h1 className="text-2xl font-semibold tracking-tight">Confirm your phone number</h1>
       {enrolment ? (
         <div className="mt-6 max-w-sm space-y-5">
@@ -38,6 +35,6 @@ export default async function SmsSetupPage({ searchParams }: { searchParams: Pro
       ) : (
         <SetupFinished />
       )}
-    </PageShell>
+    </>
   );
 }

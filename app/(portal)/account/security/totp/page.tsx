@@ -1,11 +1,8 @@
 import type { Metadata } from "next";
-import { PageShell } from "@/components/portal/page-shell";
 import { SetupFinished } from "@/components/portal/setup-finished";
 import { ConfirmFactorForm } from "@/components/portal/recovery-codes";
 import { requireSession, safeNextPath } from "@/lib/http";
 import { pendingTotpEnrolment } from "@/lib/factors";
-import { isAdmin } from "@/lib/users";
-import { logoutAction } from "@/app/(auth)/logout/actions";
 import { confirmTotpAction } from "../actions";
 
 export const metadata: Metadata = { title: "Set up an authenticator app" };
@@ -18,7 +15,7 @@ export default async function TotpSetupPage({ searchParams }: { searchParams: Pr
   const next = typeof params.next === "string" ? safeNextPath(params.next) : undefined;
   const enrolment = typeof factorId === "string" && /^[0-9a-f-]{36}$/.test(factorId) ? await pendingTotpEnrolment({ id: user.id, email: user.email }, factorId) : null;
   return (
-    <PageShell email={user.email} isAdmin={isAdmin(user)} signOut={logoutAction}>
+    <>
       <h1 className="text-2xl font-semibold tracking-tight">Set up an authenticator app</h1>
       {enrolment ? (
         <div className="mt-6 grid gap-8 md:grid-cols-2">
@@ -45,6 +42,6 @@ export default async function TotpSetupPage({ searchParams }: { searchParams: Pr
       ) : (
         <SetupFinished />
       )}
-    </PageShell>
+    </>
   );
 }

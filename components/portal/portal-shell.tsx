@@ -1,0 +1,19 @@
+import type { ReactNode } from "react";
+import { NavLink, Shell } from "@/components/ui/shell";
+
+/** The customer's frame: their account, security and apps; an administrator also sees the way to the console. */
+export function PortalShell({ email, isAdmin, signOut, children }: { email: string; isAdmin: boolean; signOut: () => Promise<void>; children: ReactNode }) {
+  const nav = (
+    <>
+      <NavLink href="/account">Account</NavLink>
+      <NavLink href="/account/security">Security</NavLink>
+      <NavLink href="/account/apps">Apps</NavLink>
+      {isAdmin ? <NavLink href="/admin">Admin</NavLink> : null}
+    </>
+  );
+  return (
+    <Shell home="/account" label="Main" nav={nav} email={email} signOut={signOut}>
+      {children}
+    </Shell>
+  );
+}
