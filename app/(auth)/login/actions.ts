@@ -1,46 +1,40 @@
 "use server";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { loginSchema } from "@/lib/users/users.schema";
 import { passkeyAuthenticationOptions } from "@/lib/factors";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
-import { fieldErrorsOf, formErrorFrom, formValues, requestContext, safeNextPath, signInWithPasskey, signInWithPassword, type FormState } from "@/lib/http";
+import { formValues, noInput, publicAction, requestContext, safeNextPath, signInWithPasskey, signInWithPassword, type FormState } from "@/lib/http";
 
-export async function loginAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const values = formValues(form, ["email", "next"]);
-  const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values };
-  const ctx = await requestContext();
-  let target = safeNextPath(values.next);
-  try {
-    target = await signInWithPassword({ ...parsed.data, next: target }, ctx);
-  } catch (e) {
-    return formErrorFrom(e, values);
-  }
-  // A scripted form navigates by itself: answering with a redirect would make Next render the target
-  // page inside this response, which doubled the sign-in's cost (bench/RESULTS.md). Without
-  // JavaScript the browser gets a plain 303.
-  if (form.get("js") === "1") return { ok: true, redirectTo: target };
-  redirect(target);
-}
+/** The form: the credentials, where to go next, and whether a script submitted it. */
+const loginFormSchema = loginSchema.extend({ next: z.string().optional(), scripted: z.boolean() });
+
+export const loginAction = publicAction(
+  {
+    schema: loginFormSchema,
+    input: (_prev: FormState, form: FormData) => ({ email: form.get("email"), password: form.get("password"), next: formValues(form, ["next"]).next, scripted: form.get("js") === "1" }),
+    echo: (_prev: FormState, form: FormData) => formValues(form, ["email", "next"]),
+  },
+  async ({ email, password, next, scripted }): Promise<FormState> => {
+    const target = await signInWithPassword({ email, password, next: safeNextPath(next) }, await requestContext());
+    // A scripted form navigates by itself: answering with a redirect would make Next render the target
+    // page inside this response, which doubled the sign-in's cost (bench/RESULTS.md). Without
+    // JavaScript the browser gets a plain 303.
+    if (scripted) return { ok: true, redirectTo: target };
+    redirect(target);
+  },
+);
 
 /** A challenge for passwordless sign-in (the button, and the browser's autofill of passkeys). */
-export async function passkeySignInOptionsAction(): Promise<PasskeyOptionsState> {
-  try {
-    return { options: await passkeyAuthenticationOptions("sign-in", null, await requestContext()) };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+export const passkeySignInOptionsAction = publicAction(noInput, async (): Promise<PasskeyOptionsState> => ({
+  options: await passkeyAuthenticationOptions("sign-in", null, await requestContext()),
+}));
 
 /**
  * The browser's signed answer to that challenge. A user-verified passkey is two factors in one
  * (the device, and the PIN or biometric that unlocks it), so the session counts as multi-factor.
  */
-export async function passkeySignInAction(response: unknown, next: string): Promise<FormState> {
-  const ctx = await requestContext();
-  try {
-    return { ok: true, redirectTo: await signInWithPasskey(response, safeNextPath(typeof next === "string" ? next : undefined), ctx) };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+export const passkeySignInAction = publicAction(
+  { schema: z.object({ response: z.unknown(), next: z.string().optional().catch(undefined) }), input: (response: unknown, next: string) => ({ response, next }) },
+  async ({ response, next }): Promise<FormState> => ({ ok: true, redirectTo: await signInWithPasskey(response, safeNextPath(next), await requestContext()) }),
+);

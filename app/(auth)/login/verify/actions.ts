@@ -3,30 +3,35 @@ import { redirect } from "next/navigation";
 import { MfaError, passkeyAuthenticationOptions, secondStepInputSchema, trustDevice, type SentCodeChannel } from "@/lib/factors";
 import { completeSecondStep, findPendingSecondStep, sendSignInCode, type SecondStepInput } from "@/lib/sign-in";
 import type { PasskeyOptionsState } from "@/components/auth/passkey-types";
-import { clearPendingSignInCookie, fieldErrorsOf, formErrorFrom, pendingSignInToken, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startSignedInSession, type FormState } from "@/lib/http";
+import { z } from "zod";
+import { clearPendingSignInCookie, noInput, pendingSignInToken, publicAction, rememberSecondFactorMethod, requestContext, safeNextPath, setTrustedDeviceCookie, startSignedInSession, type FormState } from "@/lib/http";
 
-export async function verifySecondFactorAction(_prev: FormState, form: FormData): Promise<FormState> {
-  const parsed = secondStepInputSchema.safeParse({ method: form.get("method"), code: form.get("code") ?? "" });
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error) };
-  const result = await finishSecondStep(parsed.data, form.get("trust") === "on");
-  if (result.redirectTo && form.get("js") !== "1") redirect(result.redirectTo);
-  return result;
-}
+/** The code form: the method, the code, and "trust this browser". */
+const codeFormSchema = secondStepInputSchema.extend({ trust: z.boolean(), scripted: z.boolean() });
+
+export const verifySecondFactorAction = publicAction(
+  {
+    schema: codeFormSchema,
+    input: (_prev: FormState, form: FormData) => ({ method: form.get("method"), code: form.get("code") ?? "", trust: form.get("trust") === "on", scripted: form.get("js") === "1" }),
+  },
+  async ({ trust, scripted, ...step }): Promise<FormState> => {
+    const result = await finishSecondStep(step, trust);
+    if (result.redirectTo && !scripted) redirect(result.redirectTo);
+    return result;
+  },
+);
 
 /** A challenge for the passkeys of the user who is signing in. */
-export async function passkeySecondStepOptionsAction(): Promise<PasskeyOptionsState> {
-  try {
-    const pending = await findPendingSecondStep(await pendingSignInToken());
-    if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
-    return { options: await passkeyAuthenticationOptions("second-step", pending.userId, await requestContext()) };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
-}
+export const passkeySecondStepOptionsAction = publicAction(noInput, async (): Promise<PasskeyOptionsState> => {
+  const pending = await findPendingSecondStep(await pendingSignInToken());
+  if (!pending) throw new MfaError("expired", "This sign-in has expired. Sign in again.");
+  return { options: await passkeyAuthenticationOptions("second-step", pending.userId, await requestContext()) };
+});
 
-export async function verifyPasskeySecondStepAction(response: unknown, trust: boolean): Promise<FormState> {
-  return finishSecondStep({ method: "passkey", assertion: response }, trust === true);
-}
+export const verifyPasskeySecondStepAction = publicAction(
+  { schema: z.object({ assertion: z.unknown(), trust: z.boolean().catch(false) }), input: (response: unknown, trust: boolean) => ({ assertion: response, trust }) },
+  ({ assertion, trust }) => finishSecondStep({ method: "passkey", assertion }, trust),
+);
 
 /** Checks the factor; on success the session starts and `redirectTo` says where the sign-in continues. */
 async function finishSecondStep(input: SecondStepInput, trust: boolean): Promise<FormState> {
@@ -43,24 +48,17 @@ async function finishSecondStep(input: SecondStepInput, trust: boolean): Promise
     }
     return { ok: true, redirectTo: safeNextPath(done.next) };
   } catch (e) {
+    // An expired or exhausted sign-in is over: its cookie goes (the wrapper maps the error).
     if (e instanceof MfaError && (e.code === "expired" || e.code === "too_many_attempts")) await clearPendingSignInCookie();
-    return formErrorFrom(e);
+    throw e;
   }
 }
 
 async function sendCode(channel: SentCodeChannel): Promise<FormState> {
-  try {
-    const { sentTo } = await sendSignInCode(await pendingSignInToken(), channel, await requestContext());
-    return { ok: true, message: `We sent a code to ${sentTo}.` };
-  } catch (e) {
-    return formErrorFrom(e);
-  }
+  const { sentTo } = await sendSignInCode(await pendingSignInToken(), channel, await requestContext());
+  return { ok: true, message: `We sent a code to ${sentTo}.` };
 }
 
-export async function sendEmailCodeAction(): Promise<FormState> {
-  return sendCode("email");
-}
+export const sendEmailCodeAction = publicAction(noInput, () => sendCode("email"));
 
-export async function sendSmsCodeAction(): Promise<FormState> {
-  return sendCode("sms");
-}
+export const sendSmsCodeAction = publicAction(noInput, () => sendCode("sms"));
