@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb, withTransaction, type Tx } from "@/lib/db";
+// Prisma for everything but the reads a sign-in makes outside a transaction (direct SQL, lib/db/sql.ts).
+import { getDb, getSql, withTransaction, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
 
@@ -43,7 +44,10 @@ export async function listConfirmedFactors(userId: string) {
 }
 
 export async function countConfirmedFactors(userId: string, tx?: Tx): Promise<number> {
-  return (await client(tx)).mfaFactor.count({ where: { userId, confirmedAt: { not: null } } });
+  if (tx) return tx.mfaFactor.count({ where: { userId, confirmedAt: { not: null } } });
+  // Outside a transaction this is read on every password sign-in: the direct path (lib/db/sql.ts).
+  const [row] = await (await getSql())<{ n: number }>(`SELECT count(*)::int AS "n" FROM "MfaFactor" WHERE "userId" = $1::uuid AND "confirmedAt" IS NOT NULL`, [userId]);
+  return row?.n ?? 0;
 }
 
 /** Activates a factor with its first accepted step; false when it was already active. */

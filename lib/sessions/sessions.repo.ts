@@ -1,11 +1,20 @@
 import "server-only";
+import crypto from "node:crypto";
 import { getDb, getSql, type Tx } from "@/lib/db";
 
 export async function insertSession(
   data: { tokenHash: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string; amr?: string[] },
   tx?: Tx,
-) {
-  return (tx ?? (await getDb())).session.create({ data });
+): Promise<{ id: string }> {
+  if (tx) return tx.session.create({ data, select: { id: true } });
+  // Every sign-in starts one: the direct path (lib/db/sql.ts). Times are sent, never defaulted (UTC).
+  const now = new Date();
+  const [row] = await (await getSql())<{ id: string }>(
+    `INSERT INTO "Session" ("id", "tokenHash", "userId", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent", "authTime", "amr")
+     VALUES ($1::uuid, $2, $3::uuid, $4, $4, $5, $6, $7, $4, $8::text[]) RETURNING "id"`,
+    [crypto.randomUUID(), data.tokenHash, data.userId, now, data.expiresAt, data.ip ?? null, data.userAgent ?? null, data.amr ?? ["pwd"]],
+  );
+  return row!;
 }
 
 /** One query: the session and the user with roles (hot path: every signed-in request). */

@@ -9,7 +9,7 @@ import { config } from "@/lib/config";
 import { enqueueMail, kickMailWorker } from "@/lib/mail";
 import { cancelLoginAttempt, clearLoginThrottle, loginAttemptSucceeded, recordLoginFailure, reserveLoginAttempt, type LoginAttempt } from "@/lib/ratelimit";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
-import { findUserByEmail, updateUser, withTransaction, type UserRecord } from "./users.repo";
+import { findUserByEmail, recordSignInTime, updateUser, withTransaction, type UserRecord } from "./users.repo";
 import { issueUserToken } from "./user-tokens";
 import { publicLink } from "./links";
 
@@ -45,11 +45,9 @@ export async function authenticateWithPassword(
     throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
   }
   await loginAttemptSucceeded(attempt);
-  await updateUser(user.id, {
-    lastLoginAt: now,
-    // Upgrade hashes made with older parameters while we hold the plaintext.
-    ...(needsRehash(user.passwordHash!) ? { passwordHash: await hashPassword(input.password) } : {}),
-  });
+  // Upgrade hashes made with older parameters while we hold the plaintext.
+  if (needsRehash(user.passwordHash!)) await updateUser(user.id, { lastLoginAt: now, passwordHash: await hashPassword(input.password) });
+  else await recordSignInTime(user.id, now);
   await recordAudit({ actor: { type: "user", id: user.id }, action: "login.succeeded", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: "password" } });
   return user;
 }

@@ -8,7 +8,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { verifyPasskeyAssertion } from "@/lib/factors";
 import { lockedUntilMessage } from "./login";
 import { UserError } from "./users.errors";
-import { findUserById, updateUser, type UserRecord } from "./users.repo";
+import { findUserById, recordSignInTime, type UserRecord } from "./users.repo";
 
 export async function authenticateWithPasskey(response: unknown, ctx: RequestContext, now = new Date()): Promise<UserRecord> {
   const { userId, factorId } = await verifyPasskeyAssertion(response, { purpose: "sign-in", userId: null }, ctx, now);
@@ -25,7 +25,7 @@ export async function authenticateWithPasskey(response: unknown, ctx: RequestCon
     await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "locked", method: "passkey" } });
     throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
   }
-  await updateUser(user.id, { lastLoginAt: now });
+  await recordSignInTime(user.id, now);
   await recordAudit({ actor: { type: "user", id: user.id }, action: "login.succeeded", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: "passkey", factorId } });
   return user;
 }

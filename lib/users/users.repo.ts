@@ -4,15 +4,48 @@ import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
 
+// Prisma for most reads and writes; the direct path (lib/db/sql.ts) for what every sign-in does
+// outside a transaction: find the account by email and record the sign-in.
+
 const withRoles = { roles: { select: { role: true, scope: true } } } as const;
-export type UserRecord = Prisma.UserGetPayload<{ include: typeof withRoles }>;
+
+/** An account with its roles: the User row's columns (explicit, so direct SQL rows are typed without a cast). */
+export interface UserRecord {
+  id: string;
+  email: string;
+  emailVerifiedAt: Date | null;
+  displayName: string | null;
+  passwordHash: string | null;
+  passwordChangedAt: Date | null;
+  lockedUntil: Date | null;
+  disabledAt: Date | null;
+  termsAcceptedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  lastLoginAt: Date | null;
+  roles: { role: string; scope: string | null }[];
+}
 
 async function client(tx?: Tx) {
   return tx ?? (await getDb());
 }
 
 export async function findUserByEmail(email: string, tx?: Tx): Promise<UserRecord | null> {
-  return (await client(tx)).user.findUnique({ where: { email }, include: withRoles });
+  if (tx) return tx.user.findUnique({ where: { email }, include: withRoles });
+  // One statement, roles included (Prisma takes two).
+  const [row] = await (await getSql())<Omit<UserRecord, "roles"> & { roles: UserRecord["roles"] | null }>(
+    `SELECT u."id", u."email", u."emailVerifiedAt", u."displayName", u."passwordHash", u."passwordChangedAt", u."lockedUntil", u."disabledAt",
+            u."termsAcceptedAt", u."createdAt", u."updatedAt", u."lastLoginAt",
+            (SELECT json_agg(json_build_object('role', r."role", 'scope', r."scope")) FROM "UserRole" r WHERE r."userId" = u."id") AS "roles"
+     FROM "User" u WHERE u."email" = $1`,
+    [email],
+  );
+  return row ? { ...row, roles: row.roles ?? [] } : null;
+}
+
+/** The account signed in: its last sign-in time (every sign-in, so the direct path). */
+export async function recordSignInTime(id: string, now: Date): Promise<void> {
+  await (await getSql())(`UPDATE "User" SET "lastLoginAt" = $2, "updatedAt" = $2 WHERE "id" = $1::uuid`, [id, now]);
 }
 
 export async function findUserById(id: string, tx?: Tx): Promise<UserRecord | null> {
