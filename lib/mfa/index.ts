@@ -5,11 +5,12 @@
 // ATTEMPTS_PER_USER codes per quarter hour however many fresh sign-ins an attacker who knows the
 // password starts (5 guesses per sign-in would otherwise be unlimited).
 import "server-only";
+import { kickOutbox } from "@/lib/outbox";
 import QRCode from "qrcode";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decryptAtRest, encryptAtRest, randomToken, sha256Hex } from "@/lib/crypto";
 import { isRandomToken } from "@/lib/formats";
-import { enqueueMail, kickMailWorker, maskEmail } from "@/lib/mail";
+import { enqueueMail, maskEmail } from "@/lib/mail";
 import { maskPhone } from "@/lib/sms";
 import { consumeLimit, refundLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";
@@ -199,7 +200,7 @@ export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: R
     if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     else if (factor.confirmedAt) await mailMethodChange(user, "removed", [describeFactor(factor)], tx);
   });
-  kickMailWorker();
+  kickOutbox();
 }
 
 // --- Recovery: what a password reset or "this wasn't me" reviews and removes ----------------------
@@ -272,7 +273,7 @@ export async function resetSecondFactors(user: MfaUser, by: { type: "user"; id: 
     await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, byAdministrator: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     return count;
   });
-  kickMailWorker();
+  kickOutbox();
   return { removed };
 }
 
@@ -286,7 +287,7 @@ export async function regenerateRecoveryCodes(user: MfaUser, ctx: RequestContext
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_regenerated", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
     await mailMethodChange(user, "recovery_codes_replaced", [RECOVERY_CODES_LABEL], tx);
   });
-  kickMailWorker();
+  kickOutbox();
   return codes;
 }
 
@@ -422,7 +423,7 @@ export async function sendSignInCode(
     await textCode(phone, code, "sign-in-code");
   } else {
     await enqueueMail({ to: owner.email, template: "sign-in-code", data: { code, minutes: ONE_TIME_CODE_MINUTES, name: owner.displayName ?? undefined } });
-    kickMailWorker();
+    kickOutbox();
   }
   await recordAudit({ actor: { type: "user", id: owner.id }, action: `mfa.${channel}_code_sent`, target: { type: "user", id: owner.id }, result: "success", context: ctx, details: { purpose: "sign-in" } });
   return { sentTo: phone ? maskPhone(phone) : maskEmail(owner.email) };
@@ -527,6 +528,6 @@ async function reportRecoveryCodeUse(userId: string, user: (id: string) => Promi
   await recordAudit({ actor: { type: "user", id: userId }, action: "mfa.recovery_code_used", target: { type: "user", id: userId }, result: "success", context: ctx, details: { remaining } });
   if (owner) {
     await enqueueMail({ to: owner.email, template: "recovery-code-used", data: { remaining, securityLink: securityLink(), name: owner.displayName ?? undefined } });
-    kickMailWorker();
+    kickOutbox();
   }
 }

@@ -3,10 +3,11 @@
 // dummy hash for unknown emails). Throttling is keyed by the submitted email, existing or not, and
 // each attempt is reserved on the throttle before its password is verified (lib/ratelimit).
 import "server-only";
+import { kickOutbox } from "@/lib/outbox";
 import { recordAudit, type AuditEventInput, type RequestContext } from "@/lib/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "@/lib/credentials";
 import { config } from "@/lib/config";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
 import { cancelLoginAttempt, clearLoginThrottle, loginAttemptSucceeded, recordLoginFailure, reserveLoginAttempt, type LoginAttempt } from "@/lib/ratelimit";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, updateUser, withTransaction, type UserRecord } from "./users.repo";
@@ -108,7 +109,7 @@ export async function lockAccount(user: UserRecord, ctx: RequestContext, reason 
     );
     await recordAudit({ actor: { type: "system" }, action: "user.locked", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { minutes, reason } }, tx);
   });
-  kickMailWorker();
+  kickOutbox();
 }
 
 /** Clears the lock and the failure counters; called by the unlock link and by a password reset. */
