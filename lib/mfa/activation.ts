@@ -4,10 +4,10 @@
 // factor of an account turns two-step verification on (recovery codes, returned once); and the
 // owner is mailed about every factor added, not only the first.
 import "server-only";
-import { kickOutbox } from "@/lib/outbox";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { MfaError } from "./mfa.errors";
 import { newRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
 import { countConfirmedFactors, isEmailVerified, replaceRecoveryCodes, withTransaction, type Tx } from "./mfa.repo";

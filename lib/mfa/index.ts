@@ -5,12 +5,12 @@
 // ATTEMPTS_PER_USER codes per quarter hour however many fresh sign-ins an attacker who knows the
 // password starts (5 guesses per sign-in would otherwise be unlimited).
 import "server-only";
-import { kickOutbox } from "@/lib/outbox";
 import QRCode from "qrcode";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decryptAtRest, encryptAtRest, randomToken, sha256Hex } from "@/lib/crypto";
 import { isRandomToken } from "@/lib/formats";
 import { enqueueMail, maskEmail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { maskPhone } from "@/lib/sms";
 import { consumeLimit, refundLimit } from "@/lib/ratelimit";
 import { MfaError } from "./mfa.errors";

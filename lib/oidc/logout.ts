@@ -13,13 +13,13 @@
 //   The hint must be an ID token (JOSE typ "JWT" as Portico signs them): access tokens (at+jwt) and
 //   logout tokens (logout+jwt) carry sub and aud too, and are refused.
 import "server-only";
-import { kickOutbox } from "@/lib/outbox";
 import { z } from "zod";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { findClientByClientId } from "@/lib/clients";
 import { decryptAtRest, encryptAtRest, randomToken } from "@/lib/crypto";
 import { signJwt, verifyJwt } from "@/lib/keys";
 import { enqueueHttpDelivery } from "@/lib/outbound";
+import { kickOutbox } from "@/lib/outbox";
 import { endSession, validateSession } from "@/lib/sessions";
 import { issuer } from "./issuer";
 import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, revokeGrantsOfUser, withTransaction } from "./oidc.repo";

@@ -13,9 +13,9 @@
 // superseded by the next request), and the old address's way back is a link of its own, one per
 // change, so several can be alive at once.
 import "server-only";
-import { kickOutbox } from "@/lib/outbox";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, findUserById, isUniqueViolation, updateUser, withTransaction, type Tx, type UserRecord } from "./users.repo";
 import { addressHeldForSwitchBack, issueUserToken, newestUsableToken, redeemToken, retireTokens, TOKEN_LIFETIME_SECONDS } from "./user-tokens";

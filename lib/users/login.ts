@@ -3,11 +3,11 @@
 // dummy hash for unknown emails). Throttling is keyed by the submitted email, existing or not, and
 // each attempt is reserved on the throttle before its password is verified (lib/ratelimit).
 import "server-only";
-import { kickOutbox } from "@/lib/outbox";
 import { recordAudit, type AuditEventInput, type RequestContext } from "@/lib/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "@/lib/credentials";
 import { config } from "@/lib/config";
 import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { cancelLoginAttempt, clearLoginThrottle, loginAttemptSucceeded, recordLoginFailure, reserveLoginAttempt, type LoginAttempt } from "@/lib/ratelimit";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, updateUser, withTransaction, type UserRecord } from "./users.repo";

@@ -3,9 +3,9 @@
 // browsers, and send a password-reset link, the only way back in), and force a password reset
 // when the password used is known to be compromised.
 import "server-only";
-import { kickOutbox } from "@/lib/outbox";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { consumeLimit } from "@/lib/ratelimit";
 import { publicLink } from "./links";
 import { issueUserToken, redeemToken } from "./user-tokens";

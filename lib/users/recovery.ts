@@ -1,9 +1,9 @@
 // Email verification, password reset and unlock links: all single use, all expiring, all audited.
 import "server-only";
-import { kickOutbox } from "@/lib/outbox";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { revokeAllSessions } from "@/lib/sessions";
 import { removeSignInMethods, revokeTrustedDevicesOf, signInMethodsOf, spendRecoveryCodeInRecovery } from "@/lib/mfa";
