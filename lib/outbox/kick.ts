@@ -1,23 +1,24 @@
-// Delivery right after the request that queued something. Inside a request (route handler, server
-// action, page) the work is handed to Next's after(): it runs once the response is sent, so it
-// neither delays the response nor, on a serverless platform, is cut off with it. Outside request
-// scope (the worker's own passes, scripts, tests, server.mjs's fast path) after() throws: then the
-// in-process worker, if this process runs one, is woken instead; otherwise the next poll or cron
-// run of any node picks the rows up.
+// Delivery right after the request that queued something. Where this process runs the poller
+// (a container), the poller is woken: a pass starts a moment later, so the work does not compete
+// with sending the response. Without a poller (serverless), the work is handed to Next's after():
+// it runs once the response is sent, so it neither delays the response nor is cut off with it.
+// after() throws outside request scope (scripts, tests, server.mjs's fast path): then the rows
+// wait for the next cron run or request.
 import "server-only";
 import { after } from "next/server";
 import { drainOutbox } from "./drain";
 import { outboxWorkerRunning, runWorkerPasses } from "./worker";
 
-/** Budget of a drain after a response where no poller runs: well inside a serverless function's limit. */
+/** Budget of a drain after a response: well inside a serverless function's time limit. */
 const AFTER_RESPONSE_BUDGET_MS = 10_000;
+/** A woken poller waits this long first, so a job's work does not compete with the response. */
+const KICK_DELAY_MS = 20;
 
-function inRequestScope(task: () => Promise<unknown>): boolean {
+function afterResponse(task: () => Promise<unknown>): void {
   try {
     after(task);
-    return true;
   } catch {
-    return false;
+    // Not in a request: nothing to wait for, and no platform that would cut the work off.
   }
 }
 
@@ -26,10 +27,9 @@ function inRequestScope(task: () => Promise<unknown>): boolean {
  * that queued a row commits (inside it, the row is not visible yet).
  */
 export function kickOutbox(): void {
-  const work = async () => {
-    if (outboxWorkerRunning()) await runWorkerPasses(true);
-    else await drainOutbox({ budgetMs: AFTER_RESPONSE_BUDGET_MS });
-  };
-  if (inRequestScope(work)) return;
-  if (outboxWorkerRunning()) void runWorkerPasses(true);
+  if (outboxWorkerRunning()) {
+    setTimeout(() => void runWorkerPasses(true), KICK_DELAY_MS).unref();
+    return;
+  }
+  afterResponse(() => drainOutbox({ budgetMs: AFTER_RESPONSE_BUDGET_MS }));
 }
