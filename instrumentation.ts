@@ -1,5 +1,5 @@
 // Runs once when a server process starts: migrate the database (getDb does it on first use), create the
-// bootstrap administrator if configured, start the mail worker, and hand server.mjs the protocol
+// bootstrap administrator if configured, start the poller (unless PORTICO_POLLER=0 or on Vercel), and hand server.mjs the protocol
 // endpoints it serves without Next's routing (lib/http/fast-path.ts).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;

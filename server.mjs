@@ -7,6 +7,7 @@
 // instrumentation.ts registered (lib/http/fast-path.ts), which skips Next's per-request cost.
 // The marker and the handler cross between this file and the app through lib/http/process-handshake.mjs.
 import crypto from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import next from "next";
 import { CLIENT_IP_HEADER, SERVER_MARKER_HEADER, fastPath, setServerMarker } from "./lib/http/process-handshake.mjs";
@@ -18,6 +19,13 @@ const dev = process.env.NODE_ENV === "development";
 // Shared with the app inside this process (process-handshake.mjs), never through the environment or a response.
 const marker = crypto.randomBytes(32).toString("base64url");
 setServerMarker(marker);
+
+// The configuration the build resolved, as Next's own standalone server passes it: the container
+// image (.next/standalone) has no next.config.js, and the project's would only repeat it.
+const builtConfig = ".next/required-server-files.json";
+if (!dev && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG && fs.existsSync(builtConfig)) {
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(JSON.parse(fs.readFileSync(builtConfig, "utf8")).config);
+}
 
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();

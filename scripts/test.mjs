@@ -1,5 +1,5 @@
-// `npm test`: the whole suite. Lint, typecheck, unit + integration tests (vitest), then browser e2e
-// (Playwright on Chromium) against a production build on a fresh database.
+// `npm test`: the whole suite. Lint, typecheck, unit + integration tests (vitest), the standalone
+// server check, then browser e2e (Playwright on Chromium) against a production build on a fresh database.
 // DATABASE_URL set -> integration and e2e run on PostgreSQL (a fresh database each); unset -> PGlite.
 import { execFileSync, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -43,6 +43,8 @@ if (only !== "e2e") {
 if (only === "unit") process.exit(0);
 
 buildIfStale();
+// The container image's layout (about 20 s on a build that exists): the traced server starts and answers.
+step("standalone server", "node", ["scripts/test-standalone.mjs"]);
 const e2eEnv = { CHROMIUM_PATH: chromium, E2E_SECRET: crypto.randomBytes(32).toString("hex") };
 let dropDatabase = async () => {};
 if (process.env.DATABASE_URL) {

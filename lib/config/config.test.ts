@@ -7,6 +7,23 @@ import { parseConfig } from "./index";
 const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "portico-config-"));
 
 describe("configuration", () => {
+  it("on a serverless platform (VERCEL) refuses to start without DATABASE_URL and PORTICO_SECRET, and turns the poller off", () => {
+    const secret = "a".repeat(64);
+    const db = "postgres://u@db.example.com/portico";
+    expect(() => parseConfig({ VERCEL: "1", PORTICO_DATA_DIR: dataDir() })).toThrow(/serverless platform \(VERCEL is set\) DATABASE_URL and PORTICO_SECRET must be set/);
+    expect(() => parseConfig({ VERCEL: "1", DATABASE_URL: db })).toThrow(/PORTICO_SECRET must be set/);
+    expect(() => parseConfig({ VERCEL: "1", PORTICO_SECRET: secret })).toThrow(/DATABASE_URL must be set/);
+    const c = parseConfig({ VERCEL: "1", DATABASE_URL: db, PORTICO_SECRET: secret });
+    expect(c).toMatchObject({ serverless: true, poller: false });
+    expect(parseConfig({ VERCEL: "1", DATABASE_URL: db, PORTICO_SECRET: secret, PORTICO_POLLER: "1" }).poller).toBe(true);
+    expect(parseConfig({ PORTICO_DATA_DIR: dataDir() })).toMatchObject({ serverless: false, poller: true });
+    expect(parseConfig({ PORTICO_DATA_DIR: dataDir(), PORTICO_POLLER: "0" }).poller).toBe(false);
+  });
+
+  it("wants a long CRON_SECRET", () => {
+    expect(() => parseConfig({ PORTICO_DATA_DIR: dataDir(), CRON_SECRET: "short" })).toThrow(/CRON_SECRET must be at least 32/);
+  });
+
   it("defaults to port 3000 and a localhost URL, and generates a secret for the embedded default", () => {
     const dir = dataDir();
     const c = parseConfig({ PORTICO_DATA_DIR: dir });

@@ -72,6 +72,12 @@ const envSchema = z.object({
     .trim()
     .min(32, "OIDC_REGISTRATION_TOKEN must be at least 32 random characters (openssl rand -base64 32)")
     .optional(),
+  // The cron route (GET /api/cron) drains the outbox and runs the janitor for `Authorization: Bearer <CRON_SECRET>`; unset: refused.
+  CRON_SECRET: z.string().trim().min(32, "CRON_SECRET must be at least 32 random characters (openssl rand -hex 32)").optional(),
+  // The in-process poller that delivers the outbox and runs the janitor; default: on, except on Vercel.
+  PORTICO_POLLER: z.enum(["0", "1", "false", "true"], { error: "PORTICO_POLLER must be 0 or 1" }).optional(),
+  // Set by Vercel in its functions: a serverless platform (no long-running process, no lasting disk).
+  VERCEL: z.string().optional(),
 });
 
 export type Config = z.infer<typeof envSchema> & {
@@ -84,6 +90,10 @@ export type Config = z.infer<typeof envSchema> & {
    * unless PORTICO_DEV_OUTBOX=1; when on, only an administrator (or loopback while none exists) reads it.
    */
   devOutbox: boolean;
+  /** Runs on a serverless platform (VERCEL): no poller by default, no embedded database. */
+  serverless: boolean;
+  /** Whether this process polls the outbox and runs the janitor itself (else: after() and the cron route). */
+  poller: boolean;
 };
 
 function loadOrCreateDevSecret(dataDir: string): string {
@@ -103,6 +113,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const c = parsed.data;
   const embeddedDatabase = !c.DATABASE_URL;
+  const serverless = Boolean(c.VERCEL);
+  if (serverless && (embeddedDatabase || !c.PORTICO_SECRET)) {
+    const missing = [embeddedDatabase && "DATABASE_URL", !c.PORTICO_SECRET && "PORTICO_SECRET"].filter(Boolean).join(" and ");
+    throw new Error(
+      `Invalid Portico configuration: on a serverless platform (VERCEL is set) ${missing} must be set. ` +
+        "The embedded database and a generated secret would live on a disk that does not last: use an external PostgreSQL " +
+        "(DATABASE_URL=postgres://...) and a fixed PORTICO_SECRET (`openssl rand -hex 32`).",
+    );
+  }
   let secretHex = c.PORTICO_SECRET;
   if (!secretHex) {
     // Generated only for the embedded default; a production deployment must supply its own.
@@ -136,6 +155,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     // Never on by itself in production (`npm start` sets PORTICO_DEV_OUTBOX=1 explicitly, and loudly,
     // for the embedded default without SMTP): it shows live reset links and sign-in codes.
     devOutbox: c.PORTICO_DEV_OUTBOX ? c.PORTICO_DEV_OUTBOX === "1" || c.PORTICO_DEV_OUTBOX === "true" : c.NODE_ENV !== "production",
+    serverless,
+    // A serverless function is frozen between requests: a timer there would not run.
+    poller: c.PORTICO_POLLER ? c.PORTICO_POLLER === "1" || c.PORTICO_POLLER === "true" : !serverless,
   };
 }
 

@@ -6,7 +6,8 @@
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { MfaError } from "./factors.errors";
 import { newRecoveryCode, RECOVERY_CODE_COUNT, recoveryCodeHash } from "./recovery-codes";
 import { countConfirmedFactors, isEmailVerified, replaceRecoveryCodes, withTransaction, type Tx } from "./factors.repo";
@@ -56,6 +57,6 @@ export async function activateFactor(user: MfaUser, action: string, method: stri
     if (firstFactor) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     else await mailMethodChange(user, "added", [method], tx);
   });
-  kickMailWorker();
+  kickOutbox();
   return { recoveryCodes: codes };
 }

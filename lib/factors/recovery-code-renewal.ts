@@ -1,7 +1,7 @@
 // New recovery codes on request (the security page), replacing every old one, used or not.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { kickMailWorker } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { mailMethodChange, RECOVERY_CODES_LABEL, requireVerifiedEmail, type MfaUser } from "./activation";
 import { MfaError } from "./factors.errors";
 import { replaceRecoveryCodes, withTransaction } from "./factors.repo";
@@ -18,6 +18,6 @@ export async function regenerateRecoveryCodes(user: MfaUser, ctx: RequestContext
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_regenerated", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
     await mailMethodChange(user, "recovery_codes_replaced", [RECOVERY_CODES_LABEL], tx);
   });
-  kickMailWorker();
+  kickOutbox();
   return codes;
 }

@@ -4,7 +4,8 @@
 // an administrator's reset for an owner who lost every factor.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { describeFactor, mailMethodChange, RECOVERY_CODES_LABEL, securityLink, type MfaUser } from "./activation";
 import { MfaError } from "./factors.errors";
 import { factorIdSchema } from "./factors.schema";
@@ -41,7 +42,7 @@ export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: R
     if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     else if (factor.confirmedAt) await mailMethodChange(user, "removed", [describeFactor(factor)], tx);
   });
-  kickMailWorker();
+  kickOutbox();
 }
 
 // --- Recovery: what a password reset or "this wasn't me" reviews and removes ----------------------
@@ -114,6 +115,6 @@ export async function resetSecondFactors(user: MfaUser, by: { type: "user"; id: 
     await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, byAdministrator: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     return count;
   });
-  kickMailWorker();
+  kickOutbox();
   return { removed };
 }

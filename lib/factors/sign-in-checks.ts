@@ -3,7 +3,8 @@
 // the owner a recovery code was used.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { securityLink, type MfaUser } from "./activation";
 import { countUnusedRecoveryCodes, listConfirmedFactors, markFactorUsed, recordFactorUse, spendRecoveryCode } from "./factors.repo";
 import { normaliseRecoveryCode, recoveryCodeHash } from "./recovery-codes";
@@ -45,6 +46,6 @@ export async function reportRecoveryCodeUse(userId: string, owner: MfaUser | nul
   await recordAudit({ actor: { type: "user", id: userId }, action: "mfa.recovery_code_used", target: { type: "user", id: userId }, result: "success", context: ctx, details: { remaining } });
   if (owner) {
     await enqueueMail({ to: owner.email, template: "recovery-code-used", data: { remaining, securityLink: securityLink(), name: owner.displayName ?? undefined } });
-    kickMailWorker();
+    kickOutbox();
   }
 }

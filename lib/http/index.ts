@@ -19,4 +19,5 @@ export * as discoveryEndpoint from "./endpoints/discovery";
 export * as registrationEndpoint from "./endpoints/register";
 export * as deviceAuthorizationEndpoint from "./endpoints/device-authorization";
 export * as endSessionEndpoint from "./endpoints/logout";
+export * as cronEndpoint from "./endpoints/cron";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";

@@ -7,14 +7,13 @@ import {
   deliverDueMail,
   enqueueMail,
   getOutboxMessage,
-  kickMailWorker,
   listOutbox,
+  mailQueue,
   retryDelaySeconds,
-  startMailWorker,
-  stopMailWorker,
   type MailTransport,
   type OutgoingMail,
 } from "./index";
+import { kickOutbox, startOutboxWorker, stopOutboxWorker } from "@/lib/outbox";
 
 // The outbox test relies on the default transport; config() reads the environment once.
 delete process.env.SMTP_URL;
@@ -46,7 +45,7 @@ beforeAll(async () => {
   transport = createSmtpTransport(smtp.url, { from: "Portico <no-reply@portico.test>", timeoutMs: 5000 });
 });
 afterAll(async () => {
-  await stopMailWorker();
+  await stopOutboxWorker();
   await smtp?.close();
 });
 beforeEach(async () => {
@@ -223,14 +222,14 @@ describe(`mail outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
 
   it("the worker sends right after enqueue when kicked, without waiting for the poll", async () => {
     const recorder = recordingTransport();
-    startMailWorker({ transport: recorder, intervalMs: 60_000 });
-    startMailWorker({ transport: recordingTransport(), intervalMs: 10 }); // idempotent: ignored
+    startOutboxWorker({ queues: [mailQueue({ transport: recorder })], intervalMs: 60_000 });
+    startOutboxWorker({ queues: [mailQueue({ transport: recordingTransport() })], intervalMs: 10 }); // idempotent: ignored
     await enqueueMail({ to: "grace@example.com", template: "password-changed", data: {} });
     await vi.waitFor(() => expect(recorder.sent.map((m) => m.to)).toEqual(["grace@example.com"]), { timeout: 5000 });
     // Kicks while idle or mid-pass are harmless.
-    kickMailWorker();
-    kickMailWorker();
-    await stopMailWorker();
+    kickOutbox();
+    kickOutbox();
+    await stopOutboxWorker();
     expect(recorder.sent).toHaveLength(1);
   });
 });

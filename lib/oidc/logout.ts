@@ -18,7 +18,8 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { findClientByClientId } from "@/lib/clients";
 import { decryptAtRest, encryptAtRest, randomToken } from "@/lib/crypto";
 import { signJwt, verifyJwt } from "@/lib/keys";
-import { enqueueHttpDelivery, kickHttpWorker } from "@/lib/outbound";
+import { enqueueHttpDelivery } from "@/lib/outbound";
+import { kickOutbox } from "@/lib/outbox";
 import { endSession, validateSession } from "@/lib/sessions";
 import { issuer } from "./issuer";
 import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, revokeGrantsOfUser, withTransaction, type Tx } from "./oidc.repo";
@@ -90,7 +91,7 @@ export async function backchannelLogout(sessionId: string, ctx: RequestContext, 
   const logout = await prepareSessionLogout(sessionId, now);
   if (logout.grants.length === 0) return { notified: [], revokedGrants: 0 };
   const done = await withTransaction((tx) => recordSessionLogout(logout, ctx, tx));
-  if (done.notified.length) kickHttpWorker();
+  if (done.notified.length) kickOutbox();
   return done;
 }
 

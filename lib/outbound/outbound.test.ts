@@ -8,12 +8,10 @@ import {
   enqueueHttpDelivery,
   getDelivery,
   httpRetryDelaySeconds,
-  kickHttpWorker,
   retryPolicyFor,
-  startHttpWorker,
-  stopHttpWorker,
   DEFAULT_RETRY_POLICY,
 } from "./index";
+import { kickOutbox, startOutboxWorker, stopOutboxWorker } from "@/lib/outbox";
 
 const t = useTestDatabase();
 
@@ -75,7 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.OUTBOUND_ALLOW_LOOPBACK;
   reloadConfig();
-  await stopHttpWorker();
+  await stopOutboxWorker();
   await rx?.close();
 });
 beforeEach(async () => {
@@ -225,12 +223,12 @@ describe(`outbound HTTP outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, (
   });
 
   it("the worker delivers as soon as it is kicked, and is idempotent to start", async () => {
-    startHttpWorker({ intervalMs: 60_000 });
-    startHttpWorker({ intervalMs: 60_000 });
+    startOutboxWorker({ intervalMs: 60_000 });
+    startOutboxWorker({ intervalMs: 60_000 });
     await enqueueHttpDelivery(form("kicked=1"));
-    kickHttpWorker();
+    kickOutbox();
     await vi.waitFor(() => expect(rx.received.map((r) => r.body)).toContain("kicked=1"), { timeout: 5000 });
-    await stopHttpWorker();
+    await stopOutboxWorker();
   });
 
   it("refuses an internal receiver (SSRF): loopback unless OUTBOUND_ALLOW_LOOPBACK, metadata and private always", async () => {

@@ -3,7 +3,8 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { sha256Hex } from "@/lib/crypto";
 import { newOneTimeCode, ONE_TIME_CODE_MINUTES, oneTimeCodeHash, MfaError, RESEND_AFTER_SECONDS, smsFactorOf, SMS_SENDS_PER_USER, textCode, type SentCodeChannel } from "@/lib/factors";
-import { enqueueMail, kickMailWorker, maskEmail } from "@/lib/mail";
+import { enqueueMail, maskEmail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { consumeLimit } from "@/lib/ratelimit";
 import { maskPhone } from "@/lib/sms";
 import { signInOwner } from "./owner";
@@ -43,7 +44,7 @@ export async function sendSignInCode(token: string | undefined | null, channel: 
     await textCode(phone, code, "sign-in-code");
   } else {
     await enqueueMail({ to: owner.email, template: "sign-in-code", data: { code, minutes: ONE_TIME_CODE_MINUTES, name: owner.displayName ?? undefined } });
-    kickMailWorker();
+    kickOutbox();
   }
   await recordAudit({ actor: { type: "user", id: owner.id }, action: `mfa.${channel}_code_sent`, target: { type: "user", id: owner.id }, result: "success", context: ctx, details: { purpose: "sign-in" } });
   return { sentTo: phone ? maskPhone(phone) : maskEmail(owner.email) };

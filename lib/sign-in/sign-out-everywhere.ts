@@ -8,7 +8,7 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { revokeTrustedDevicesOf } from "@/lib/factors";
 import { cutOffApplicationsIn, prepareApplicationsCutOff } from "@/lib/oidc";
-import { kickHttpWorker } from "@/lib/outbound";
+import { kickOutbox } from "@/lib/outbox";
 import { revokeAllSessions } from "@/lib/sessions";
 import { withTransaction } from "./sign-in.repo";
 
@@ -31,6 +31,6 @@ export async function signOutEverywhere(userId: string, reason: string, ctx: Req
     await recordAudit({ actor: { type: "system" }, action: "user.signed_out_everywhere", target: { type: "user", id: userId }, result: "success", context: ctx, details: { reason, ...result } }, tx);
     return result;
   });
-  if (done.applicationsNotified) kickHttpWorker();
+  if (done.applicationsNotified) kickOutbox();
   return done;
 }

@@ -1,12 +1,15 @@
-// Process start-up: fail fast on bad configuration, migrate, bootstrap the first admin, start workers.
+// Process start-up: fail fast on bad configuration, migrate, bootstrap the first admin, and, where
+// the process lives long (a container), start the poller. The outbox's queues register themselves
+// when their domains load: mail (lib/mail), account jobs (lib/users), HTTP deliveries (lib/outbound).
 import "server-only";
 import { config } from "@/lib/config";
-import { administratorExists, ensureBootstrapAdmin, startAccountJobWorker } from "@/lib/users";
-import { startMailWorker } from "@/lib/mail";
-import { startHttpWorker } from "@/lib/outbound";
+import { administratorExists, ensureBootstrapAdmin } from "@/lib/users";
+import "@/lib/mail";
+import "@/lib/outbound";
+import { drainOutbox, startOutboxWorker, type DrainSummary } from "@/lib/outbox";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";
-import { startJanitor } from "./janitor";
+import { startJanitor, sweepExpiredState } from "./janitor";
 
 export async function onServerStart(): Promise<void> {
   const c = config(); // throws with a readable message on invalid configuration
@@ -20,12 +23,35 @@ export async function onServerStart(): Promise<void> {
   const admin = await ensureBootstrapAdmin(c.PORTICO_ADMIN_EMAIL, c.PORTICO_ADMIN_PASSWORD);
   if (admin === "created") console.log(`[portico] created the bootstrap administrator ${c.PORTICO_ADMIN_EMAIL}`);
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);
-  startMailWorker();
-  startAccountJobWorker(); // registration and password-reset requests, done after the response
-  startHttpWorker(); // back-channel logout tokens (and later webhooks)
-  startJanitor(); // expired codes, tokens, interactions
+  if (c.poller) {
+    startOutboxWorker(); // mail, account jobs, back-channel logout and other HTTP deliveries
+    startJanitor(); // expired codes, tokens, interactions, old outbox rows
+  }
   if (c.devOutbox) console.warn(await devOutboxNotice(c.publicUrl, c.PORT));
-  console.log(`[portico] ready at ${c.publicUrl} (${c.embeddedDatabase ? "embedded database in " + c.PORTICO_DATA_DIR : "PostgreSQL"}, mail via ${c.SMTP_URL ? "SMTP" : "dev outbox"})`);
+  console.log(`[portico] ready at ${c.publicUrl} (${c.embeddedDatabase ? "embedded database in " + c.PORTICO_DATA_DIR : "PostgreSQL"}, mail via ${c.SMTP_URL ? "SMTP" : "dev outbox"}, ${c.poller ? "background work in process" : "background work after responses and by cron"})`);
+}
+
+export interface BackgroundWorkSummary {
+  outbox: DrainSummary;
+  janitor: Record<string, number> | { error: string };
+  ms: number;
+}
+
+/**
+ * Everything the poller would do, once, within `budgetMs`: drain every queue, then the janitor's
+ * pass. What the cron route runs where no process stays up between requests.
+ */
+export async function runBackgroundWork(opts: { budgetMs: number }): Promise<BackgroundWorkSummary> {
+  const started = Date.now();
+  const outbox = await drainOutbox({ budgetMs: opts.budgetMs });
+  let janitor: BackgroundWorkSummary["janitor"];
+  try {
+    janitor = await sweepExpiredState();
+  } catch (e) {
+    console.error("[portico] janitor failed (will retry)", e);
+    janitor = { error: "janitor failed" };
+  }
+  return { outbox, janitor, ms: Date.now() - started };
 }
 
 /** Said loudly at every start while the dev outbox is on: it holds live secrets, and how to read it. */

@@ -1,13 +1,15 @@
-// Every 10 minutes, deletes protocol state (lib/oidc), pending sign-ins (lib/sign-in), trusted devices and WebAuthn challenges (lib/factors) that have
-// expired, text-message records past their retention (lib/sms), mail bodies left after delivery and
-// mail rows past MAIL_RETENTION_DAYS (lib/mail), and closes risk assessments of abandoned sign-ins
-// (lib/risk). Each node runs it; the deletes are idempotent, so several nodes at once only repeat work.
+// Deletes protocol state (lib/oidc), pending sign-ins (lib/sign-in), trusted devices and WebAuthn
+// challenges (lib/factors) that have expired, text-message records past their retention (lib/sms), old outbox rows
+// and the mail bodies left after delivery (lib/outbox, each queue's retention), closes risk
+// assessments of abandoned sign-ins (lib/risk), and sweeps lapsed rate-limit counters (lib/ratelimit). The poller runs it every 10 minutes on each node
+// that polls; the cron route runs it on serverless platforms. The deletes are idempotent, so
+// several nodes at once only repeat work.
 import "server-only";
 import { deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/factors";
 import { deleteExpiredPendingSignIns } from "@/lib/sign-in";
 import { purgeExpiredProtocolState } from "@/lib/oidc";
 import { purgeOldSmsMessages } from "@/lib/sms";
-import { sweepMail } from "@/lib/mail";
+import { sweepOutbox } from "@/lib/outbox";
 import { closeAbandonedSignIns } from "@/lib/risk";
 import { sweepExpiredCounters } from "@/lib/ratelimit";
 
@@ -17,30 +19,29 @@ const KEY = Symbol.for("portico.janitor");
 export function startJanitor(): void {
   const holder = globalThis as { [KEY]?: NodeJS.Timeout };
   if (holder[KEY]) return;
-  holder[KEY] = setInterval(() => void sweep(), INTERVAL_MS).unref();
+  holder[KEY] = setInterval(() => void sweepLogged(), INTERVAL_MS).unref();
 }
 
-async function sweep(): Promise<void> {
+/** One pass; what it removed, by kind. Throws when the database fails. */
+export async function sweepExpiredState(now = new Date()): Promise<Record<string, number>> {
+  return {
+    ...(await purgeExpiredProtocolState(now)),
+    pendingSignIns: await deleteExpiredPendingSignIns(now),
+    trustedDevices: await deleteExpiredTrustedDevices(now),
+    webAuthnChallenges: await deleteExpiredWebAuthnChallenges(now),
+    smsMessages: await purgeOldSmsMessages(now),
+    ...(await sweepOutbox(now)),
+    abandonedRiskAssessments: await closeAbandonedSignIns(now),
+    rateLimitCounters: await sweepExpiredCounters(now),
+  };
+}
+
+async function sweepLogged(): Promise<void> {
   try {
-    const now = new Date();
-    const deleted = {
-      ...(await purgeExpiredProtocolState(now)),
-      pendingSignIns: await deleteExpiredPendingSignIns(now),
-      trustedDevices: await deleteExpiredTrustedDevices(now),
-      webAuthnChallenges: await deleteExpiredWebAuthnChallenges(now),
-      smsMessages: await purgeOldSmsMessages(now),
-      ...(await mailSweep(now)),
-      abandonedRiskAssessments: await closeAbandonedSignIns(now),
-      rateLimitCounters: await sweepExpiredCounters(now),
-    };
+    const deleted = await sweepExpiredState();
     const total = Object.values(deleted).reduce((a, b) => a + b, 0);
     if (total > 0) console.log(`[portico] janitor removed expired state: ${JSON.stringify(deleted)}`);
   } catch (e) {
     console.error("[portico] janitor failed (will retry)", e);
   }
-}
-
-async function mailSweep(now: Date): Promise<{ mailBodies: number; mailMessages: number }> {
-  const { bodiesRemoved, deleted } = await sweepMail(now);
-  return { mailBodies: bodiesRemoved, mailMessages: deleted };
 }

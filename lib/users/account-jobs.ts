@@ -1,9 +1,10 @@
 // The queue behind the public account forms. Registration and "forgot password" must not reveal
 // whether an address has an account, by their answer or by their time: the request only checks
 // what it can without the account (input, throttles, CAPTCHA), queues one job, and returns. The
-// worker (account-worker.ts) then looks the address up and does what depends on it.
+// outbox (account-worker.ts) then looks the address up and does what depends on it.
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
+import { kickOutbox } from "@/lib/outbox";
 import { insertAccountJob } from "./account-jobs.repo";
 
 export interface AccountJobPayloads {
@@ -22,32 +23,8 @@ export interface AccountJob<K extends AccountJobKind = AccountJobKind> {
   context: RequestContext;
 }
 
-/** One insert, the same for every address. The worker runs it shortly after (see kickAccountJobs). */
+/** One insert, the same for every address. The outbox runs it right after the response (account-worker.ts). */
 export async function enqueueAccountJob<K extends AccountJobKind>(kind: K, email: string, payload: AccountJobPayloads[K], ctx: RequestContext): Promise<void> {
   await insertAccountJob({ kind, email, payload: { ...payload }, context: { ip: ctx.ip, userAgent: ctx.userAgent } });
-  kickAccountJobs();
-}
-
-// The worker registers itself here; the queue only knows how to wake it.
-// On globalThis: Next.js may load this module into several bundles of one process.
-export interface AccountJobWorker {
-  kick(): void;
-  stop(): Promise<void>;
-}
-const workerKey = Symbol.for("portico.accountJobs.worker");
-type Holder = { [workerKey]?: AccountJobWorker };
-
-export function setAccountJobWorker(worker: AccountJobWorker | undefined): void {
-  const holder = globalThis as Holder;
-  if (worker) holder[workerKey] = worker;
-  else delete holder[workerKey];
-}
-
-export function currentAccountJobWorker(): AccountJobWorker | undefined {
-  return (globalThis as Holder)[workerKey];
-}
-
-/** Wakes this process's worker, if it runs one; otherwise the next poll of any node picks the job up. */
-export function kickAccountJobs(): void {
-  (globalThis as Holder)[workerKey]?.kick();
+  kickOutbox();
 }

@@ -14,7 +14,8 @@
 // change, so several can be alive at once.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, findUserById, isUniqueViolation, updateUser, withTransaction, type Tx, type UserRecord } from "./users.repo";
 import { addressHeldForSwitchBack, issueUserToken, newestUsableToken, redeemToken, retireTokens, TOKEN_LIFETIME_SECONDS } from "./user-tokens";
@@ -40,7 +41,7 @@ export async function changeEmail(userId: string, input: { newEmail: string; pas
   if (owner) {
     await enqueueMail({ to: owner.email, template: "already-registered", data: { signInLink: publicLink("/login"), resetLink: publicLink("/forgot-password"), name: owner.displayName ?? undefined } });
     await audit(user.id, "user.email_change_requested", "failure", ctx, { to: input.newEmail, reason: "email_taken" });
-    kickMailWorker();
+    kickOutbox();
     return;
   }
   if (await addressHeldForSwitchBack(input.newEmail, { exceptUserId: user.id })) {
@@ -56,7 +57,7 @@ export async function changeEmail(userId: string, input: { newEmail: string; pas
     await enqueueMail({ to: user.email, template: "email-change-requested", data: { newEmail: input.newEmail, cancelLink: publicLink("/cancel-email-change", { token: cancel }), days: REVERT_WINDOW_DAYS, name } }, tx);
     await audit(user.id, "user.email_change_requested", "success", ctx, { from: user.email, to: input.newEmail }, tx);
   });
-  kickMailWorker();
+  kickOutbox();
 }
 
 /** The change waiting for the new mailbox, for the account page. */
@@ -100,7 +101,7 @@ export async function confirmEmailChange(token: string, ctx: RequestContext, now
       return { userId: user.id, email: t.email };
     });
     if (!result) throw new UserError("invalid_token", INVALID_LINK);
-    kickMailWorker();
+    kickOutbox();
     return result;
   } catch (e) {
     // Registered between the check and the update: the unique index decides, with the same answer.
@@ -136,7 +137,7 @@ export async function cancelEmailChange(token: string, ctx: RequestContext, now 
     // Only the holder of the old mailbox reads this, and that mailbox already knows it has an account.
     throw new UserError("email_taken", "This address now belongs to another account, so we could not switch back to it. Contact support to recover your account.");
   }
-  kickMailWorker();
+  kickOutbox();
   return result;
 }
 

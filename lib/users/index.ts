@@ -5,7 +5,7 @@ import { ADMIN_ROLE } from "./bootstrap";
 import { assertPermission, type Actor } from "./permissions";
 
 export { registerUser } from "./registration";
-export { startAccountJobWorker, stopAccountJobWorker, runDueAccountJobs, drainAccountJobs } from "./account-worker";
+export { runDueAccountJobs, drainAccountJobs } from "./account-worker";
 export { changeEmail, confirmEmailChange, cancelEmailChange, cancelPendingEmailChange, pendingEmailChange, type CancelOutcome } from "./email-change";
 export { authenticateWithPassword } from "./login";
 export { authenticateWithPasskey } from "./passkey-login";

@@ -6,7 +6,8 @@ import "server-only";
 import { recordAudit, type AuditEventInput, type RequestContext } from "@/lib/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "@/lib/credentials";
 import { config } from "@/lib/config";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { cancelLoginAttempt, clearLoginThrottle, loginAttemptSucceeded, recordLoginFailure, reserveLoginAttempt, type LoginAttempt } from "@/lib/ratelimit";
 import { INVALID_CREDENTIALS_MESSAGE, UserError } from "./users.errors";
 import { findUserByEmail, recordSignInTime, updateUser, withTransaction, type UserRecord } from "./users.repo";
@@ -106,7 +107,7 @@ export async function lockAccount(user: UserRecord, ctx: RequestContext, reason 
     );
     await recordAudit({ actor: { type: "system" }, action: "user.locked", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { minutes, reason } }, tx);
   });
-  kickMailWorker();
+  kickOutbox();
 }
 
 /** Clears the lock and the failure counters; called by the unlock link and by a password reset. */

@@ -4,7 +4,8 @@
 // when the password used is known to be compromised.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { consumeLimit } from "@/lib/ratelimit";
 import { publicLink } from "./links";
 import { issueUserToken, redeemToken } from "./user-tokens";
@@ -33,7 +34,7 @@ export async function notifyNewDeviceSignIn(userId: string, sighting: { device: 
       tx,
     );
   });
-  kickMailWorker();
+  kickOutbox();
 }
 
 /**
@@ -50,7 +51,7 @@ export async function reportNotMe(token: string, ctx: RequestContext, now = new 
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { methodsRemoved: evicted.methodsRemoved.length } }, tx);
     return { userId: user.id, methodsRemoved: evicted.methodsRemoved };
   });
-  kickMailWorker();
+  kickOutbox();
   return done;
 }
 
@@ -76,5 +77,5 @@ export async function forcePasswordReset(userId: string, ctx: RequestContext): P
     await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token }), name: user.displayName ?? undefined } }, tx);
     await recordAudit({ ...audit, result: "success", details: { reason: "compromised_password", mailed: true } }, tx);
   });
-  kickMailWorker();
+  kickOutbox();
 }

@@ -2,7 +2,8 @@
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
-import { enqueueMail, kickMailWorker } from "@/lib/mail";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
 import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { removeSignInMethods, signInMethodsOf, spendRecoveryCodeInRecovery } from "@/lib/factors";
 import { UserError } from "./users.errors";
@@ -47,7 +48,7 @@ export async function resendVerification(userId: string, ctx: RequestContext): P
     await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: user.displayName ?? undefined } }, tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.verification_resent", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
   });
-  kickMailWorker();
+  kickOutbox();
 }
 
 /**
@@ -152,7 +153,7 @@ export async function resetPassword(
     throw e;
   });
   if (!done) throw new UserError("invalid_token", INVALID_LINK);
-  kickMailWorker();
+  kickOutbox();
   await unlockUser(done.user, ctx, "password_reset");
   return { userId: done.user.id, methodsRemoved: done.methodsRemoved };
 }

@@ -135,7 +135,7 @@ export const passkeyRegistrationOptionsAction = customerAction({ ...SUDO, ...noI
   return { options: await passkeyRegistrationOptions(mfaUser(session)) };
 });
 
-/** The browser's answer to the ceremony (checked by lib/mfa) and the name the user gave the passkey. */
+/** The browser's answer to the ceremony (checked by lib/factors) and the name the user gave the passkey. */
 export const registerPasskeyAction = customerAction(
   { ...SUDO, schema: z.object({ response: z.unknown(), name: z.string().catch("") }), input: (response: unknown, name: unknown) => ({ response, name }) },
   async ({ response, name }, session): Promise<CodesState> => {
