@@ -397,8 +397,6 @@ export const applicationDtoSchema = z.object({
   updatedAt: z.date(),
 });
 export type ApplicationDto = z.infer<typeof applicationDtoSchema>;
-/** The same DTO; the name the protocol code (token endpoint, authorization endpoint) reads it by. */
-export type ClientDto = ApplicationDto;
 
 /** RFC 7591 §3 leaves it to us: an initial access token lives 30 days at most. */
 export const INITIAL_ACCESS_TOKEN_MAX_TTL_SECONDS = 30 * 86_400;

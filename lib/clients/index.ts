@@ -37,7 +37,6 @@ export {
   usesClientSecret,
   DEVICE_CODE_GRANT,
   type ApplicationDto,
-  type ClientDto,
   type ApplicationInput,
   type ApplicationInputRaw,
   type ApplicationType,
