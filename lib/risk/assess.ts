@@ -4,7 +4,7 @@
 // which makes it part of the history the next decision compares with.
 import "server-only";
 import crypto from "node:crypto";
-import { recordAudit, recentSignInFailures, type RequestContext } from "@/lib/audit";
+import { recentSignInFailures, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { normaliseIp } from "@/lib/formats";
 import { isCommonPassword } from "@/lib/credentials";
@@ -116,9 +116,9 @@ async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx
   const terminal = r.action === "deny" || r.action === "lock";
   const geo = facts.geo;
   const ip = facts.ip;
-  // The id is made here so the row and its audit event are written side by side, not one after the other.
+  // The id is made here so the row and its audit event are written in one statement.
   const id = crypto.randomUUID();
-  const stored = insertAssessment(id, {
+  await insertAssessment(id, {
     userId,
     clientId: facts.clientId,
     method: facts.method,
@@ -140,8 +140,7 @@ async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx
     outcome: opts.stepUp ? "step_up" : terminal || opts.refresh ? (r.action === "allow" ? "refresh" : "refused") : "pending",
     createdAt: now,
     completedAt: terminal || opts.refresh || opts.stepUp ? now : null,
-  });
-  const audited = recordAudit({
+  }, {
     actor: { type: "system" },
     action: "risk.assessed",
     target: { type: "user", id: userId },
@@ -149,7 +148,6 @@ async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx
     context: ctx,
     details: { assessmentId: id, score: r.score, band: r.band, action: r.action, signals: r.signals.map((s) => s.code), rules: r.matchedRules, explanation: r.explanation },
   });
-  await Promise.all([stored, audited]);
   if (r.band === "high" || terminal) {
     const account = await getUserProfile(userId);
     await raiseRiskAlert({ assessmentId: id, userId, ip, geo, score: r.score, band: r.band, action: r.action, explanation: r.explanation, at: now }, account?.email);

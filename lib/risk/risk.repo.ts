@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb, getSql, Prisma, withTransaction, type Tx } from "@/lib/db";
+import { getDb, getSql, Prisma, withTransaction, type SqlParam, type Tx } from "@/lib/db";
+import { auditEventInsert, type AuditEventInput } from "@/lib/audit";
 
 export { withTransaction, type Tx };
 
@@ -31,15 +32,21 @@ export interface NewAssessment {
 }
 
 /** Direct SQL: this runs inside every sign-in (bench/RESULTS.md, risk engine). */
-export async function insertAssessment(id: string, a: NewAssessment): Promise<void> {
+/** The assessment and its audit event, in one statement (one round trip, one commit). */
+export async function insertAssessment(id: string, a: NewAssessment, event: AuditEventInput): Promise<void> {
+  const params: SqlParam[] = [
+    id, a.userId, a.clientId, a.method, a.ip, a.country, a.city, a.latitude, a.longitude, a.deviceHash, a.userAgentFamily,
+    a.score, a.band, a.action, JSON.stringify(a.signals), JSON.stringify(a.features), a.matchedRules, a.explanation, a.outcome, a.createdAt, a.completedAt,
+  ];
+  const audit = auditEventInsert(event, params.length + 1);
   await (await getSql())(
-    `INSERT INTO "RiskAssessment" ("id", "userId", "clientId", "method", "ip", "country", "city", "latitude", "longitude", "deviceHash", "userAgentFamily",
-       "score", "band", "action", "signals", "features", "matchedRules", "explanation", "outcome", "createdAt", "completedAt")
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17::text[], $18, $19, $20, $21)`,
-    [
-      id, a.userId, a.clientId, a.method, a.ip, a.country, a.city, a.latitude, a.longitude, a.deviceHash, a.userAgentFamily,
-      a.score, a.band, a.action, JSON.stringify(a.signals), JSON.stringify(a.features), a.matchedRules, a.explanation, a.outcome, a.createdAt, a.completedAt,
-    ],
+    `WITH a AS (
+       INSERT INTO "RiskAssessment" ("id", "userId", "clientId", "method", "ip", "country", "city", "latitude", "longitude", "deviceHash", "userAgentFamily",
+         "score", "band", "action", "signals", "features", "matchedRules", "explanation", "outcome", "createdAt", "completedAt")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17::text[], $18, $19, $20, $21)),
+     e AS (${audit.text})
+     SELECT 1 AS "done"`,
+    [...params, ...audit.params],
   );
 }
 
