@@ -144,7 +144,9 @@ function report(rows: Row[], argon2: { medianMs: number; params: string }, start
       `Server: \`node server.mjs\` (NODE_ENV=production) on 127.0.0.1; load generator (autocannon, keep-alive) on the same machine.`,
     "",
     `Each row: ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s measured with that many connections each ` +
-      "posting a correct email and password to /login in a loop. Only sign-ins that completed inside the measured window " +
+      "posting a correct email and password to /login in a loop, from a known browser (the risk engine's device cookie " +
+      "from a first sign-in is sent back, as a returning customer's browser does; without it every sign-in would be a new " +
+      "device and get a second step by email). Only sign-ins that completed inside the measured window " +
       "and returned the `portico.session` cookie with the redirect to /account count; CPU is the server process's " +
       "utime+stime (/proc, all threads, so argon2 on the libuv pool is included) over the same window. " +
       `argon2 ms = median of 30 in-process @node-rs/argon2 verifications with the server's parameters (${argon2.params}); ` +
