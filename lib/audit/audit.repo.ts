@@ -1,4 +1,6 @@
 import "server-only";
+// Prisma inside a caller's transaction; otherwise the direct SQL path (lib/db/sql.ts), since every
+// sign-in attempt writes an event; auditEventInsert lets another repo write one inside its own statement.
 import { getDb, getSql, Prisma, type SqlParam, type Tx } from "@/lib/db";
 import type { AuditEventInput } from "./audit.schema";
 

@@ -1,4 +1,6 @@
 import "server-only";
+// Prisma for administration; the direct SQL path (lib/db/sql.ts) for the lookup by client_id that
+// every protocol request makes (behind the process cache in client-cache.ts).
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 import type { Application, InitialAccessToken } from "@/lib/db/generated/client";
 import { cachedClient, forgetClient } from "./client-cache";

@@ -1,4 +1,7 @@
 import "server-only";
+// The direct SQL path (lib/db/sql.ts) for what every authorization and token request does (interactions,
+// codes, grants, token records: the measured hot paths, bench/RESULTS.md); Prisma for the rest and
+// inside transactions shared with other writes.
 import { getDb, getSql, withTransaction, Prisma, type SqlParam, type Tx } from "@/lib/db";
 import { isWellFormedInteractionId } from "@/lib/formats";
 import { auditEventInsert, type AuditEventInput } from "@/lib/audit";

@@ -1,4 +1,6 @@
 import "server-only";
+// The direct SQL path (lib/db/sql.ts) for what every sign-in does (the account's facts, the assessment
+// and its completion); Prisma for policy, rules and lists, which administrators change.
 import { getDb, getSql, Prisma, withTransaction, type SqlParam, type Tx } from "@/lib/db";
 import { auditEventInsert, type AuditEventInput } from "@/lib/audit";
 

@@ -1,4 +1,6 @@
 import "server-only";
+// The direct SQL path (lib/db/sql.ts) for session validation (every signed-in request) and the session
+// a sign-in starts; Prisma inside transactions and for listings.
 import crypto from "node:crypto";
 import { getDb, getSql, type Tx } from "@/lib/db";
 
