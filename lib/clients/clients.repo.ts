@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 import type { Application, InitialAccessToken } from "@/lib/db/generated/client";
-import { cachedClient, forgetClient } from "./client-cache";
+import { applicationCache } from "./client-cache";
 import { isWellFormedClientId } from "./client-id";
 
 export { withTransaction, type Tx };
@@ -19,6 +19,9 @@ export type ApplicationWrite = Omit<Prisma.ApplicationUncheckedCreateInput, "id"
 function jsonOrNull(v: Prisma.InputJsonValue | null | undefined) {
   return v === null ? Prisma.DbNull : v;
 }
+
+const applications = applicationCache(findApplicationByClientId);
+const forgetClient = (clientId: string) => applications.invalidate(clientId);
 
 export async function insertApplication(data: ApplicationWrite, tx?: Tx): Promise<Application> {
   forgetClient(data.clientId);
@@ -53,7 +56,7 @@ export async function findApplicationByClientId(clientId: string): Promise<Appli
 
 /** The hot-path read (client authentication): cached for a few seconds, see client-cache.ts. */
 export async function findApplicationForAuthentication(clientId: string): Promise<Application | null> {
-  return cachedClient(clientId, () => findApplicationByClientId(clientId));
+  return applications.get(clientId);
 }
 
 export async function listApplicationRows(): Promise<Application[]> {
