@@ -4,6 +4,7 @@
 // stored on the row and logged, never thrown to the code that asked for the mail.
 import "server-only";
 import { isUuid } from "@/lib/formats";
+import { processSingleton } from "@/lib/process";
 import type { Tx } from "@/lib/db";
 import { config } from "@/lib/config";
 import {
@@ -106,7 +107,6 @@ export async function deliverDueMail(opts: DeliverOptions = {}): Promise<{ sent:
 
 // --- background worker: one per process, shared by every bundle Next.js loads this module into.
 
-const workerKey = Symbol.for("portico.mail.worker");
 interface Worker {
   timer?: NodeJS.Timeout;
   transport?: MailTransport;
@@ -114,7 +114,7 @@ interface Worker {
   /** A kick arrived during a pass: run another one right after, so the new message is not left for the poll. */
   again: boolean;
 }
-type Holder = { [workerKey]?: Worker };
+const holder = processSingleton("mail.worker", () => ({ worker: undefined as Worker | undefined }));
 
 async function runPasses(w: Worker, kicked: boolean): Promise<void> {
   if (w.running) {
@@ -141,20 +141,18 @@ async function runPasses(w: Worker, kicked: boolean): Promise<void> {
 
 /** Starts polling for due mail every 2 s. Idempotent per process: later calls keep the first worker. */
 export function startMailWorker(opts: { transport?: MailTransport; intervalMs?: number } = {}): void {
-  const holder = globalThis as Holder;
-  if (holder[workerKey]) return;
+  if (holder.worker) return;
   const w: Worker = { transport: opts.transport, running: false, again: false };
   // unref: the poll alone must not keep a script or a test process alive.
   w.timer = setInterval(() => void runPasses(w, false), opts.intervalMs ?? POLL_INTERVAL_MS).unref();
-  holder[workerKey] = w;
+  holder.worker = w;
 }
 
 export async function stopMailWorker(): Promise<void> {
-  const holder = globalThis as Holder;
-  const w = holder[workerKey];
+  const w = holder.worker;
   if (!w) return;
   clearInterval(w.timer);
-  delete holder[workerKey];
+  holder.worker = undefined;
   while (w.running) await new Promise((r) => setTimeout(r, 10));
 }
 
@@ -163,7 +161,7 @@ export async function stopMailWorker(): Promise<void> {
  * started the worker: mail then goes out on the next poll of whichever node runs one.
  */
 export function kickMailWorker(): void {
-  const w = (globalThis as Holder)[workerKey];
+  const w = holder.worker;
   if (w) void runPasses(w, true);
 }
 

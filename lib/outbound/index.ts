@@ -6,6 +6,7 @@
 // tokens), never thrown to the code that asked for the delivery. Redirects are not followed.
 import "server-only";
 import { isUuid } from "@/lib/formats";
+import { processSingleton } from "@/lib/process";
 import type { Tx } from "@/lib/db";
 import {
   claimDueHttpDeliveries,
@@ -175,13 +176,12 @@ export async function deliverDueHttp(opts: DeliverHttpOptions = {}): Promise<{ d
 
 // --- background worker: one per process, shared by every bundle Next.js loads this module into.
 
-const workerKey = Symbol.for("portico.outbound.worker");
 interface Worker {
   timer?: NodeJS.Timeout;
   running: boolean;
   again: boolean;
 }
-type Holder = { [workerKey]?: Worker };
+const holder = processSingleton("outbound.worker", () => ({ worker: undefined as Worker | undefined }));
 
 async function runPasses(w: Worker, kicked: boolean): Promise<void> {
   if (w.running) {
@@ -207,25 +207,23 @@ async function runPasses(w: Worker, kicked: boolean): Promise<void> {
 
 /** Starts polling for due deliveries every 2 s. Idempotent per process. */
 export function startHttpWorker(opts: { intervalMs?: number } = {}): void {
-  const holder = globalThis as Holder;
-  if (holder[workerKey]) return;
+  if (holder.worker) return;
   const w: Worker = { running: false, again: false };
   w.timer = setInterval(() => void runPasses(w, false), opts.intervalMs ?? POLL_INTERVAL_MS).unref();
-  holder[workerKey] = w;
+  holder.worker = w;
 }
 
 export async function stopHttpWorker(): Promise<void> {
-  const holder = globalThis as Holder;
-  const w = holder[workerKey];
+  const w = holder.worker;
   if (!w) return;
   clearInterval(w.timer);
-  delete holder[workerKey];
+  holder.worker = undefined;
   while (w.running) await new Promise((r) => setTimeout(r, 10));
 }
 
 /** Runs a delivery pass now, without waiting. Does nothing in a process without a worker. */
 export function kickHttpWorker(): void {
-  const w = (globalThis as Holder)[workerKey];
+  const w = holder.worker;
   if (w) void runPasses(w, true);
 }
 

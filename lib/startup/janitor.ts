@@ -10,14 +10,14 @@ import { purgeOldSmsMessages } from "@/lib/sms";
 import { sweepMail } from "@/lib/mail";
 import { closeAbandonedSignIns } from "@/lib/risk";
 import { sweepExpiredCounters } from "@/lib/ratelimit";
+import { processSingleton } from "@/lib/process";
 
 const INTERVAL_MS = 10 * 60_000;
-const KEY = Symbol.for("portico.janitor");
+const janitor = processSingleton("janitor", () => ({ timer: undefined as NodeJS.Timeout | undefined }));
 
 export function startJanitor(): void {
-  const holder = globalThis as { [KEY]?: NodeJS.Timeout };
-  if (holder[KEY]) return;
-  holder[KEY] = setInterval(() => void sweep(), INTERVAL_MS).unref();
+  if (janitor.timer) return;
+  janitor.timer = setInterval(() => void sweep(), INTERVAL_MS).unref();
 }
 
 async function sweep(): Promise<void> {

@@ -4,6 +4,7 @@
 // worker (account-worker.ts) then looks the address up and does what depends on it.
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
+import { processSingleton } from "@/lib/process";
 import { insertAccountJob } from "./account-jobs.repo";
 
 export interface AccountJobPayloads {
@@ -29,25 +30,22 @@ export async function enqueueAccountJob<K extends AccountJobKind>(kind: K, email
 }
 
 // The worker registers itself here; the queue only knows how to wake it.
-// On globalThis: Next.js may load this module into several bundles of one process.
+// Process-wide (lib/process): Next.js may load this module into several bundles of one process.
 export interface AccountJobWorker {
   kick(): void;
   stop(): Promise<void>;
 }
-const workerKey = Symbol.for("portico.accountJobs.worker");
-type Holder = { [workerKey]?: AccountJobWorker };
+const holder = processSingleton("accountJobs.worker", () => ({ worker: undefined as AccountJobWorker | undefined }));
 
 export function setAccountJobWorker(worker: AccountJobWorker | undefined): void {
-  const holder = globalThis as Holder;
-  if (worker) holder[workerKey] = worker;
-  else delete holder[workerKey];
+  holder.worker = worker;
 }
 
 export function currentAccountJobWorker(): AccountJobWorker | undefined {
-  return (globalThis as Holder)[workerKey];
+  return holder.worker;
 }
 
 /** Wakes this process's worker, if it runs one; otherwise the next poll of any node picks the job up. */
 export function kickAccountJobs(): void {
-  (globalThis as Holder)[workerKey]?.kick();
+  holder.worker?.kick();
 }
