@@ -1,7 +1,7 @@
 // A process-wide cache with a TTL whose invalidation reaches every bundle of this process and, over
 // Redis, every node (invalidation.ts). Results that are null or undefined (an unknown client id)
 // are not cached: they cost a load each time.
-import { busIn, type InvalidationBus } from "./invalidation";
+import type { InvalidationBus } from "./invalidation";
 import { singletonIn, type StateHolder } from "./singleton";
 
 export interface ProcessCacheOptions<V> {
