@@ -1,9 +1,11 @@
 // `npm run keys:rotate [-- --alg ES256|RS256]`: publish new signing keys now; they sign from
 // now + KEY_ACTIVATION_DELAY, when the current keys retire (kept in the JWKS for MAX_TOKEN_LIFETIME).
 // Stop a running server on the embedded database first (PGlite is single-process). Servers on
-// PostgreSQL pick the new keys up by themselves within a minute, long before they activate.
+// PostgreSQL pick the new keys up by themselves within a minute (at once when they share REDIS_URL),
+// long before they activate.
 import { closeDb, defaultDbOptions, openDatabase, setDb } from "../lib/db/client";
 import { KEY_ACTIVATION_DELAY, rotateKeys, SUPPORTED_ALGS } from "../lib/keys";
+import { closeProcessState } from "../lib/process";
 
 function parseArgs(argv: string[]): { alg?: string } {
   const out: { alg?: string } = {};
@@ -32,6 +34,7 @@ async function main() {
       for (const r of k.retired) console.log(`         retires ${r.kid} at ${r.retiredAt.toISOString()}, unpublished ${r.unpublishAt.toISOString()}`);
     }
   } finally {
+    await closeProcessState(); // sends the rotation's invalidation to running servers first (with REDIS_URL)
     await closeDb();
   }
 }

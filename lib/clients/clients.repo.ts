@@ -3,7 +3,7 @@ import "server-only";
 // every protocol request makes (behind the process cache in client-cache.ts).
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 import type { Application, InitialAccessToken } from "@/lib/db/generated/client";
-import { cachedClient, forgetClient } from "./client-cache";
+import { applicationCache } from "./client-cache";
 import { isWellFormedClientId } from "./client-id";
 
 export { withTransaction, type Tx };
@@ -21,6 +21,9 @@ export type ApplicationWrite = Omit<Prisma.ApplicationUncheckedCreateInput, "id"
 function jsonOrNull(v: Prisma.InputJsonValue | null | undefined) {
   return v === null ? Prisma.DbNull : v;
 }
+
+const applications = applicationCache(findApplicationByClientId);
+const forgetClient = (clientId: string) => applications.invalidate(clientId);
 
 export async function insertApplication(data: ApplicationWrite, tx?: Tx): Promise<Application> {
   forgetClient(data.clientId);
@@ -55,7 +58,7 @@ export async function findApplicationByClientId(clientId: string): Promise<Appli
 
 /** The hot-path read (client authentication): cached for a few seconds, see client-cache.ts. */
 export async function findApplicationForAuthentication(clientId: string): Promise<Application | null> {
-  return cachedClient(clientId, () => findApplicationByClientId(clientId));
+  return applications.get(clientId);
 }
 
 export async function listApplicationRows(): Promise<Application[]> {

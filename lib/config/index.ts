@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import { z } from "zod";
+import { processSingleton } from "@/lib/process";
 
 const minutes = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -161,25 +162,31 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-let cached: Config | undefined;
+// Process-wide (lib/process): a reload in one bundle must reach every bundle of the process.
+const state = processSingleton("config", () => ({ current: undefined as Config | undefined, derivedKeys: new Map<string, Buffer>() }));
+
 export function config(): Config {
-  cached ??= parseConfig(process.env);
-  return cached;
+  state.current ??= parseConfig(process.env);
+  return state.current;
 }
 
 /** Tests that change process.env: read it again on the next config() call. */
 export function reloadConfig(): void {
-  cached = undefined;
+  state.current = undefined;
 }
 
 /** Derive an independent key for one purpose from PORTICO_SECRET (HKDF-SHA256, RFC 5869). */
 export function deriveKey(purpose: string, length = 32): Buffer {
   const id = `${purpose}:${length}`;
-  let key = derivedKeys.get(id);
+  let key = state.derivedKeys.get(id);
   if (!key) {
     key = Buffer.from(crypto.hkdfSync("sha256", config().secret, Buffer.alloc(0), `portico:${purpose}`, length));
-    derivedKeys.set(id, key); // HKDF on every request showed up in the sign-in profile
+    state.derivedKeys.set(id, key); // HKDF on every request showed up in the sign-in profile
   }
   return key;
 }
-const derivedKeys = new Map<string, Buffer>();
+
+/** The prefix of every Redis key and channel: a fingerprint of the secret, so deployments (and test runs) sharing one Redis never mix. */
+export function redisNamespace(): string {
+  return `portico:${deriveKey("ratelimit-namespace").toString("hex").slice(0, 8)}`;
+}

@@ -2,6 +2,7 @@
 // `algorithm` stays unset: argon2id is the default, and the Algorithm const enum breaks isolatedModules.
 import "server-only";
 import { hash, verify } from "@node-rs/argon2";
+import { processSingleton } from "@/lib/process";
 import { normalizePassword } from "./password-policy";
 
 const PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -21,10 +22,10 @@ export async function verifyPassword(storedHash: string, password: string): Prom
 
 // A real hash of a random password: verifying against it costs what a real verification costs,
 // so an unknown email takes as long as a wrong password (no enumeration by timing).
-let dummyHash: Promise<string> | undefined;
+const dummy = processSingleton("credentials.dummyHash", () => ({ hash: undefined as Promise<string> | undefined }));
 export async function burnVerification(password: string): Promise<false> {
-  dummyHash ??= hashPassword(crypto.randomUUID() + crypto.randomUUID());
-  await verifyPassword(await dummyHash, password);
+  dummy.hash ??= hashPassword(crypto.randomUUID() + crypto.randomUUID());
+  await verifyPassword(await dummy.hash, password);
   return false;
 }
 

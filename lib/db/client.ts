@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { createPgPool, pgliteSql, pgSql, type Sql } from "./sql";
+import { processSingleton } from "@/lib/process";
 import { migrate, type MigrationConnection } from "./migrate";
 import { pgliteAdapter } from "./pglite-adapter";
 
@@ -69,10 +70,9 @@ export async function openDatabase(opts: DbOptions): Promise<DbHandle> {
   };
 }
 
-// One client per process, kept on globalThis: Next.js may load this module in several bundles,
-// and two PGlite instances on one data directory would corrupt it.
-const globalKey = Symbol.for("portico.db");
-type Holder = { [globalKey]?: Promise<DbHandle> };
+// One client per process (lib/process): Next.js may load this module in several bundles, and two
+// PGlite instances on one data directory would corrupt it.
+const opened = processSingleton("db", () => ({ handle: undefined as Promise<DbHandle> | undefined }));
 
 export function defaultDbOptions(): DbOptions {
   const url = process.env.DATABASE_URL;
@@ -82,12 +82,11 @@ export function defaultDbOptions(): DbOptions {
 }
 
 function handle(): Promise<DbHandle> {
-  const holder = globalThis as Holder;
-  holder[globalKey] ??= openDatabase(defaultDbOptions()).catch((e) => {
-    delete holder[globalKey];
+  opened.handle ??= openDatabase(defaultDbOptions()).catch((e) => {
+    opened.handle = undefined;
     throw e;
   });
-  return holder[globalKey];
+  return opened.handle;
 }
 
 export async function getDb(): Promise<Db> {
@@ -99,14 +98,13 @@ export async function getSql(): Promise<Sql> {
 }
 
 /** Tests and scripts: use this database instead of the default one. */
-export function setDb(opened: Promise<DbHandle>): void {
-  (globalThis as Holder)[globalKey] = opened;
+export function setDb(handle: Promise<DbHandle>): void {
+  opened.handle = handle;
 }
 
 export async function closeDb(): Promise<void> {
-  const holder = globalThis as Holder;
-  const h = holder[globalKey];
-  delete holder[globalKey];
+  const h = opened.handle;
+  opened.handle = undefined;
   if (h) await (await h).close();
 }
 

@@ -2,7 +2,8 @@
 // private key, loaded in one query and reused, so the token endpoint signs without touching the
 // database. Rows carry their time fields, so "which key signs now" is decided per call from `now`:
 // activation and retirement need no reload. Reloads only catch changes made by other processes,
-// which rotation makes harmless by publishing keys KEY_ACTIVATION_DELAY before they sign.
+// which rotation makes harmless by publishing keys KEY_ACTIVATION_DELAY before they sign; with Redis,
+// a rotation also tells every node to reload at once (lib/process).
 //
 // Stale-while-revalidate: once loaded, the ring always answers at once; past RING_TTL_MS a reload runs
 // in the background, and a rotation in this process swaps in a fresh ring before it returns. Why never
@@ -10,6 +11,7 @@
 // for that transaction to end (PGlite has one connection), and the token endpoint signs inside one.
 // Only a cold ring blocks: ensureSigningKeys() at server start warms it (or pass `tx`).
 import "server-only";
+import { onInvalidation, processSingleton, publishInvalidation } from "@/lib/process";
 import { listLiveKeys, type SealedKeyRecord, type Tx } from "./keys.repo";
 import { importPrivateKey, importPublicKey, isSupportedAlg, publicMembers, type PublicKeyMembers, type SupportedAlg } from "./jwk";
 
@@ -28,6 +30,8 @@ type RingRow = KeyRow & { sealed: string };
 export const RING_TTL_MS = 30_000;
 /** Rows are loaded from `now - LOOKBACK` on, so calls with a slightly earlier `now` reuse the ring. */
 const LOOKBACK_MS = 24 * 3600_000;
+/** The invalidation a node publishes when it changed the keys (lib/process). */
+const KEY_RING_CHANGED = "keys.ring";
 
 /** Published: in the JWKS from createdAt until unpublishAt. */
 export function isPublished(k: KeyRow, now: Date): boolean {
@@ -70,12 +74,17 @@ interface Ring {
   loadedAtMs: number;
   coversFromMs: number;
 }
-let ring: Ring | undefined;
-let loading: Promise<Ring> | undefined;
-let generation = 0;
+// Process-wide (lib/process): every bundle signs with, and a rotation refreshes, the same ring.
+const state = processSingleton("keys.ring", () => ({ ring: undefined as Ring | undefined, loading: undefined as Promise<Ring> | undefined, generation: 0 }));
+
+// Another node changed the keys (KEY_RING_CHANGED over Redis): reload in the background, never blocking.
+onInvalidation(KEY_RING_CHANGED, () => {
+  state.generation++; // a load already under way may predate the change
+  markKeyRingStale();
+});
 
 function load(now: Date, tx?: Tx): Promise<Ring> {
-  const gen = generation;
+  const gen = state.generation;
   const since = new Date(now.getTime() - LOOKBACK_MS);
   const p = listLiveKeys(since, tx).then((records) => {
     const rows: RingRow[] = [];
@@ -85,13 +94,13 @@ function load(now: Date, tx?: Tx): Promise<Ring> {
     }
     const loaded: Ring = { rows, loadedAtMs: Date.now(), coversFromMs: since.getTime() };
     // What a transaction saw may yet roll back: only loads outside one become the process's ring.
-    if (!tx && gen === generation) ring = loaded;
+    if (!tx && gen === state.generation) state.ring = loaded;
     return loaded;
   });
   if (!tx) {
-    loading = p;
+    state.loading = p;
     const clear = () => {
-      if (loading === p) loading = undefined;
+      if (state.loading === p) state.loading = undefined;
     };
     p.then(clear, clear);
   }
@@ -103,44 +112,46 @@ function load(now: Date, tx?: Tx): Promise<Ring> {
  * is older. Pass `tx` when calling from inside an interactive transaction.
  */
 export async function keyRing(now: Date, opts: { tx?: Tx; fresh?: boolean; maxAgeMs?: number } = {}): Promise<RingRow[]> {
-  const r = ring;
+  const r = state.ring;
   const age = r ? Date.now() - r.loadedAtMs : Infinity;
   const usable = r && !opts.fresh && now.getTime() >= r.coversFromMs && age < (opts.maxAgeMs ?? Infinity);
   if (usable) {
-    if (age >= RING_TTL_MS && !loading) load(now).catch(() => {}); // the next call sees it; errors retried then
+    if (age >= RING_TTL_MS && !state.loading) load(now).catch(() => {}); // the next call sees it; errors retried then
     return r.rows;
   }
   if (opts.tx) {
-    if (!r && !loading) load(now).catch(() => {}); // warms the ring once the caller's transaction ends
+    if (!r && !state.loading) load(now).catch(() => {}); // warms the ring once the caller's transaction ends
     return (await load(now, opts.tx)).rows;
   }
-  return (await (loading && !opts.fresh ? loading : load(now))).rows;
+  return (await (state.loading && !opts.fresh ? state.loading : load(now))).rows;
 }
 
 /**
- * This process changed the keys: load a new ring and swap it in. The old one keeps answering
- * meanwhile (it lacks only keys that are not active yet), so no caller ever waits on this load.
+ * This process changed the keys: load a new ring and swap it in, and tell the other nodes. The old
+ * one keeps answering meanwhile (it lacks only keys that are not active yet), so no caller ever
+ * waits on this load.
  */
 export async function refreshKeyRing(now: Date): Promise<void> {
-  generation++; // a load already in flight must not overwrite the newer picture
+  publishInvalidation(KEY_RING_CHANGED); // marks this ring stale too: the load below replaces it
+  state.generation++; // a load already in flight must not overwrite the newer picture
   await load(now);
 }
 
 /** The keys changed inside a transaction that has not committed yet: reload on next use, in the background. */
 export function markKeyRingStale(): void {
-  if (ring) ring = { ...ring, loadedAtMs: -Infinity };
+  if (state.ring) state.ring = { ...state.ring, loadedAtMs: -Infinity };
 }
 
 /** Forget the ring entirely (tests, or the table was changed behind this module's back). The next call blocks on a load. */
 export function invalidateKeyRing(): void {
-  generation++;
-  ring = undefined;
-  loading = undefined;
+  state.generation++;
+  state.ring = undefined;
+  state.loading = undefined;
 }
 
 // Key material never changes for a kid (the kid is the key's thumbprint): cache imports for good.
-const privateKeys = new Map<string, Promise<CryptoKey>>();
-const publicKeys = new Map<string, Promise<CryptoKey>>();
+const privateKeys = processSingleton("keys.privateKeys", () => new Map<string, Promise<CryptoKey>>());
+const publicKeys = processSingleton("keys.publicKeys", () => new Map<string, Promise<CryptoKey>>());
 
 function cached(map: Map<string, Promise<CryptoKey>>, kid: string, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
   let p = map.get(kid);

@@ -3,6 +3,7 @@
 // other. One per process, shared by every bundle Next.js loads this module into. Serverless
 // deployments run no poller: after() and the cron route (drain.ts) do its work.
 import "server-only";
+import { processSingleton } from "@/lib/process";
 import { drainOutboxQueue, type OutboxQueue } from "./queue";
 import { outboxQueues } from "./registry";
 
@@ -19,11 +20,11 @@ interface Worker {
   queues?: OutboxQueue[];
   lanes: Map<string, Lane>;
 }
-const workerKey = Symbol.for("portico.outbox.worker");
-type Holder = { [workerKey]?: Worker };
+// Process-wide (lib/process): Next.js may load this module into several bundles of one process.
+const holder = processSingleton("outbox.worker", () => ({ worker: undefined as Worker | undefined }));
 
 function currentWorker(): Worker | undefined {
-  return (globalThis as Holder)[workerKey];
+  return holder.worker;
 }
 
 async function runLane(w: Worker, queue: OutboxQueue, kicked: boolean): Promise<void> {
@@ -55,20 +56,18 @@ export async function runWorkerPasses(kicked: boolean): Promise<void> {
 
 /** Starts polling. Idempotent per process: later calls keep the first worker. */
 export function startOutboxWorker(opts: { intervalMs?: number; queues?: OutboxQueue[] } = {}): void {
-  const holder = globalThis as Holder;
-  if (holder[workerKey]) return;
+  if (holder.worker) return;
   const w: Worker = { queues: opts.queues, lanes: new Map() };
-  holder[workerKey] = w;
+  holder.worker = w;
   // unref: the poll alone must not keep a script or a test process alive.
   w.timer = setInterval(() => void runWorkerPasses(false), opts.intervalMs ?? POLL_INTERVAL_MS).unref();
 }
 
 export async function stopOutboxWorker(): Promise<void> {
-  const holder = globalThis as Holder;
-  const w = holder[workerKey];
+  const w = holder.worker;
   if (!w) return;
   clearInterval(w.timer);
-  delete holder[workerKey];
+  holder.worker = undefined;
   while ([...w.lanes.values()].some((l) => l.running)) await new Promise((r) => setTimeout(r, 10));
 }
 

@@ -2,10 +2,11 @@
 // password-reset requests, registration per IP).
 import "server-only";
 import { RateLimiterRes } from "rate-limiter-flexible";
+import { processSingleton } from "@/lib/process";
 import { createLimiter, type LimiterSpec } from "./store";
 import type { Limiter } from "./sql-limiter";
 
-const cache = new Map<string, Promise<Limiter>>();
+const cache = processSingleton("ratelimit.fixedWindow", () => new Map<string, Promise<Limiter>>());
 
 /** Returns 0 when allowed, else the seconds to wait. Consumes one point when allowed. */
 export async function consumeLimit(spec: LimiterSpec, key: string): Promise<number> {

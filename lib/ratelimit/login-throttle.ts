@@ -14,6 +14,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { config, deriveKey } from "@/lib/config";
+import { processSingleton } from "@/lib/process";
 import { createLimiter } from "./store";
 import type { Limiter } from "./sql-limiter";
 
@@ -43,10 +44,10 @@ interface Limiters {
   wait: Limiter;
   ip: Limiter;
 }
-let limiters: Promise<Limiters> | undefined;
+const limiters = processSingleton("ratelimit.login", () => ({ current: undefined as Promise<Limiters> | undefined }));
 function getLimiters(): Promise<Limiters> {
   const c = config();
-  limiters ??= Promise.all([
+  limiters.current ??= Promise.all([
     createLimiter({ keyPrefix: "login-try", points: 1_000_000, durationSeconds: DAY }),
     createLimiter({ keyPrefix: "login-fail", points: 1_000_000, durationSeconds: DAY }),
     createLimiter({ keyPrefix: "login-wait", points: 1, durationSeconds: 1 }),
@@ -56,7 +57,7 @@ function getLimiters(): Promise<Limiters> {
       durationSeconds: IP_WINDOW_SECONDS,
     }),
   ]).then(([tries, failures, wait, ip]) => ({ tries, failures, wait, ip }));
-  return limiters;
+  return limiters.current;
 }
 
 /** HMAC of the normalised email: counters never store addresses in clear. */
@@ -173,5 +174,5 @@ export async function clearLoginThrottle(email: string): Promise<void> {
 
 /** Tests: forget limiter instances (they hold a reference to the current database). */
 export function resetLoginThrottleForTests(): void {
-  limiters = undefined;
+  limiters.current = undefined;
 }

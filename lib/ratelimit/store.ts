@@ -3,7 +3,8 @@
 import "server-only";
 import { RateLimiterRedis } from "rate-limiter-flexible";
 import { Redis } from "ioredis";
-import { config, deriveKey } from "@/lib/config";
+import { config, redisNamespace } from "@/lib/config";
+import { processSingleton } from "@/lib/process";
 import { SqlLimiter, type Limiter } from "./sql-limiter";
 
 export interface LimiterSpec {
@@ -12,16 +13,17 @@ export interface LimiterSpec {
   durationSeconds: number;
 }
 
-let redis: Redis | undefined;
+// One connection per process, whichever bundle asks first (lib/process).
+const connection = processSingleton("ratelimit.redis", () => ({ current: undefined as Redis | undefined }));
 function redisClient(url: string): Redis {
-  redis ??= new Redis(url, { enableOfflineQueue: true, maxRetriesPerRequest: 2, lazyConnect: false });
-  return redis;
+  connection.current ??= new Redis(url, { enableOfflineQueue: true, maxRetriesPerRequest: 2, lazyConnect: false });
+  return connection.current;
 }
 
 export async function createLimiter(spec: LimiterSpec): Promise<Limiter> {
   const opts = {
     // A fingerprint of the secret in every key: deployments (and test runs) sharing one Redis never mix counters.
-    keyPrefix: `portico:${deriveKey("ratelimit-namespace").toString("hex").slice(0, 8)}:${spec.keyPrefix}`,
+    keyPrefix: `${redisNamespace()}:${spec.keyPrefix}`,
     points: spec.points,
     duration: spec.durationSeconds,
   };
@@ -32,6 +34,7 @@ export async function createLimiter(spec: LimiterSpec): Promise<Limiter> {
 }
 
 export async function closeRateLimitStore(): Promise<void> {
+  const redis = connection.current;
+  connection.current = undefined;
   await redis?.quit().catch(() => {});
-  redis = undefined;
 }

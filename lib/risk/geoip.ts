@@ -9,6 +9,7 @@ import path from "node:path";
 import { Reader } from "mmdb-lib";
 import { config } from "@/lib/config";
 import { normaliseIp } from "@/lib/formats";
+import { processSingleton } from "@/lib/process";
 import type { GeoPoint } from "./risk.types";
 
 interface CityRecord {
@@ -20,7 +21,8 @@ interface CityRecord {
 
 // DB-IP's records are flat (city, country_code, latitude, longitude), not MaxMind's nested shape.
 type CityReader = { get(ip: string): unknown };
-const readers = new Map<4 | 6, CityReader | null>();
+// Process-wide (lib/process): each file is read into memory once, not once per bundle.
+const readers = processSingleton("risk.geoipReaders", () => new Map<4 | 6, CityReader | null>());
 
 function reader(family: 4 | 6): CityReader | null {
   if (readers.has(family)) return readers.get(family)!;

@@ -1,11 +1,12 @@
 // The administrator's deny and allow lists of addresses and CIDR ranges (IPv4 and IPv6, plus the
 // deployment's RISK_ALLOW_NETWORKS), matched
 // with node's BlockList. Each node keeps the lists in memory and reloads them every 10 seconds (and
-// at once after a change it made), so a sign-in costs no query for them.
+// at once after a change, on every node sharing Redis), so a sign-in costs no query for them.
 import "server-only";
 import net from "node:net";
 import { config } from "@/lib/config";
 import { normaliseIp } from "@/lib/formats";
+import { processCache } from "@/lib/process";
 import { listIpEntries } from "./risk.repo";
 
 const RELOAD_MS = 10_000;
@@ -34,22 +35,23 @@ function blockListOf(cidrs: string[]): net.BlockList {
   return list;
 }
 
-let cached: { at: number; deny: net.BlockList; allow: net.BlockList } | null = null;
+type Lists = { deny: net.BlockList; allow: net.BlockList };
 
-async function lists() {
-  if (cached && Date.now() - cached.at < RELOAD_MS) return cached;
+// Process-wide (lib/process): a change forgets them in every bundle of this node, and on every node sharing Redis.
+const listCache = processCache<Lists>("risk.ipLists", { ttlMs: RELOAD_MS, load: loadLists });
+
+async function loadLists(): Promise<Lists> {
   const entries = await listIpEntries();
-  cached = {
-    at: Date.now(),
+  return {
     deny: blockListOf(entries.filter((e) => e.list === "deny").map((e) => e.cidr)),
     // The deployment's own trusted networks (RISK_ALLOW_NETWORKS) join the administrator's.
     allow: blockListOf([...entries.filter((e) => e.list === "allow").map((e) => e.cidr), ...config().RISK_ALLOW_NETWORKS.map(normaliseCidr).filter((c): c is string => c !== null)]),
   };
-  return cached;
 }
 
+/** The lists changed: forget them here and on every node. */
 export function forgetIpListCache(): void {
-  cached = null;
+  listCache.invalidate();
 }
 
 /** Which list the address is on; deny wins over allow. */
@@ -59,7 +61,7 @@ export async function ipListOf(ip: string | null | undefined): Promise<"deny" | 
   const family = net.isIP(address);
   if (family === 0) return null;
   const type = family === 4 ? "ipv4" : "ipv6";
-  const { deny, allow } = await lists();
+  const { deny, allow } = await listCache.get();
   if (deny.check(address, type)) return "deny";
   return allow.check(address, type) ? "allow" : null;
 }

@@ -1,8 +1,9 @@
 // The policy in force (thresholds, actions, rules), its changes (validated, versioned, audited)
 // and the simulation of a rule over the recorded sign-ins of the last 30 days. Nodes cache the
-// policy for 10 seconds; the node that changed it forgets its copy at once.
+// policy for 10 seconds; a change reaches every node at once when they share Redis (lib/process).
 import "server-only";
 import { isUuid } from "@/lib/formats";
+import { processCache } from "@/lib/process";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { assertPermission } from "@/lib/users";
 import { bandOf, decide } from "./policy";
@@ -17,15 +18,22 @@ const CACHE_MS = 10_000;
 export type StoredRule = RiskRule & { id: string; version: number };
 type Actor = { id: string; roles: string[] };
 
+type Policy = { settings: RiskSettings; settingsVersion: number | null; rules: StoredRule[] };
 
-let cache: { at: number; settings: RiskSettings; settingsVersion: number | null; rules: StoredRule[] } | null = null;
+// Process-wide (lib/process): a change forgets it in every bundle of this node at once, and on the
+// other nodes too when they share Redis; otherwise they see it within CACHE_MS.
+const policyCache = processCache<Policy>("risk.policy", { ttlMs: CACHE_MS, load: loadPolicy });
 
+/** The policy changed: forget it here and on every node. */
 export function forgetPolicyCache(): void {
-  cache = null;
+  policyCache.invalidate();
 }
 
-export async function currentPolicy(): Promise<{ settings: RiskSettings; settingsVersion: number | null; rules: StoredRule[] }> {
-  if (cache && Date.now() - cache.at < CACHE_MS) return cache;
+export function currentPolicy(): Promise<Policy> {
+  return policyCache.get();
+}
+
+async function loadPolicy(): Promise<Policy> {
   const [latest, rows] = await Promise.all([latestPolicyVersion(), listLiveRules()]);
   const parsed = latest ? riskSettingsSchema.safeParse(latest.settings) : null;
   const rules: StoredRule[] = [];
@@ -34,8 +42,7 @@ export async function currentPolicy(): Promise<{ settings: RiskSettings; setting
     if (rule.success) rules.push({ ...rule.data, id: row.id, version: row.version });
     else console.warn(`[risk] rule ${row.id} no longer validates and is ignored: ${rule.error.issues[0]?.message}`);
   }
-  cache = { at: Date.now(), settings: parsed?.success ? parsed.data : DEFAULT_RISK_SETTINGS, settingsVersion: latest?.version ?? null, rules };
-  return cache;
+  return { settings: parsed?.success ? parsed.data : DEFAULT_RISK_SETTINGS, settingsVersion: latest?.version ?? null, rules };
 }
 
 function invalid(error: { issues: { path: PropertyKey[]; message: string }[] }): RiskError {

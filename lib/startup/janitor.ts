@@ -12,14 +12,14 @@ import { purgeOldSmsMessages } from "@/lib/sms";
 import { sweepOutbox } from "@/lib/outbox";
 import { closeAbandonedSignIns } from "@/lib/risk";
 import { sweepExpiredCounters } from "@/lib/ratelimit";
+import { processSingleton } from "@/lib/process";
 
 const INTERVAL_MS = 10 * 60_000;
-const KEY = Symbol.for("portico.janitor");
+const janitor = processSingleton("janitor", () => ({ timer: undefined as NodeJS.Timeout | undefined }));
 
 export function startJanitor(): void {
-  const holder = globalThis as { [KEY]?: NodeJS.Timeout };
-  if (holder[KEY]) return;
-  holder[KEY] = setInterval(() => void sweepLogged(), INTERVAL_MS).unref();
+  if (janitor.timer) return;
+  janitor.timer = setInterval(() => void sweepLogged(), INTERVAL_MS).unref();
 }
 
 /** One pass; what it removed, by kind. Throws when the database fails. */
