@@ -111,10 +111,24 @@ function withGrant<R extends GrantColumns>(row: R) {
   return { own, grant };
 }
 
+/** An authorization code's row. */
+export interface CodeRow {
+  codeHash: string;
+  grantId: string;
+  clientId: string;
+  redirectUri: string;
+  nonce: string | null;
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
 /** One direct statement: the code and its grant (token endpoint hot path). */
 export async function findCodeWithGrant(codeHash: string) {
-  const rows = await (await getSql())<Prisma.AuthorizationCodeGetPayload<object> & GrantColumns>(
-    `SELECT c.*, ${GRANT_COLUMNS} FROM "AuthorizationCode" c JOIN "OAuthGrant" g ON g."id" = c."grantId" WHERE c."codeHash" = $1`,
+  const rows = await (await getSql())<CodeRow & GrantColumns>(
+    `SELECT c."codeHash", c."grantId", c."clientId", c."redirectUri", c."nonce", c."codeChallenge", c."codeChallengeMethod", c."expiresAt", c."usedAt", c."createdAt", ${GRANT_COLUMNS} FROM "AuthorizationCode" c JOIN "OAuthGrant" g ON g."id" = c."grantId" WHERE c."codeHash" = $1`,
     [codeHash],
   );
   if (!rows[0]) return null;
@@ -153,10 +167,19 @@ export async function insertRefreshToken(data: { tokenHash: string; grantId: str
   await (await client(tx)).refreshToken.create({ data });
 }
 
+/** A refresh token's row. */
+export interface RefreshTokenRow {
+  tokenHash: string;
+  grantId: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
 /** One direct statement: the refresh token and its grant. */
 export async function findRefreshTokenWithGrant(tokenHash: string) {
-  const rows = await (await getSql())<Prisma.RefreshTokenGetPayload<object> & GrantColumns>(
-    `SELECT t.*, ${GRANT_COLUMNS} FROM "RefreshToken" t JOIN "OAuthGrant" g ON g."id" = t."grantId" WHERE t."tokenHash" = $1`,
+  const rows = await (await getSql())<RefreshTokenRow & GrantColumns>(
+    `SELECT t."tokenHash", t."grantId", t."expiresAt", t."usedAt", t."createdAt", ${GRANT_COLUMNS} FROM "RefreshToken" t JOIN "OAuthGrant" g ON g."id" = t."grantId" WHERE t."tokenHash" = $1`,
     [tokenHash],
   );
   if (!rows[0]) return null;
@@ -207,7 +230,10 @@ export async function revokeAccessTokenRecord(jti: string) {
 // Consent ---------------------------------------------------------------------------------------
 
 export async function findConsent(userId: string, clientId: string) {
-  const rows = await (await getSql())<Prisma.ConsentGetPayload<object>>(`SELECT * FROM "Consent" WHERE "userId" = $1::uuid AND "clientId" = $2`, [userId, clientId]);
+  const rows = await (await getSql())<{ id: string; userId: string; clientId: string; scopes: string[]; createdAt: Date; updatedAt: Date; revokedAt: Date | null }>(
+    `SELECT "id", "userId", "clientId", "scopes", "createdAt", "updatedAt", "revokedAt" FROM "Consent" WHERE "userId" = $1::uuid AND "clientId" = $2`,
+    [userId, clientId],
+  );
   return rows[0] ?? null;
 }
 
@@ -229,7 +255,17 @@ export async function listConsentsOfUser(userId: string) {
 
 // Interactions (authorization requests waiting for sign-in or consent) -----------------------------
 
-export type StoredInteraction = Prisma.AuthorizationRequestGetPayload<object>;
+/** An authorization request waiting for sign-in or consent, as stored. */
+export interface StoredInteraction {
+  id: string;
+  clientId: string;
+  params: Prisma.JsonValue;
+  bindingHash: string | null;
+  userId: string | null;
+  decision: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
 
 export async function insertInteraction(data: { id: string; clientId: string; params: Prisma.InputJsonValue; bindingHash: string | null; userId: string | null; expiresAt: Date }) {
   await (await getSql())(
@@ -240,7 +276,10 @@ export async function insertInteraction(data: { id: string; clientId: string; pa
 
 export async function findInteraction(id: string): Promise<StoredInteraction | null> {
   if (!isWellFormedInteractionId(id)) return null; // never send PostgreSQL what it refuses (a NUL byte)
-  const rows = await (await getSql())<StoredInteraction>(`SELECT * FROM "AuthorizationRequest" WHERE "id" = $1`, [id]);
+  const rows = await (await getSql())<StoredInteraction>(
+    `SELECT "id", "clientId", "params", "bindingHash", "userId", "decision", "createdAt", "expiresAt" FROM "AuthorizationRequest" WHERE "id" = $1`,
+    [id],
+  );
   return rows[0] ?? null;
 }
 
