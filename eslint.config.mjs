@@ -1,4 +1,4 @@
-// Lint, including the dependency rule of ARCHITECTURE.md §1:
+// Lint, including the dependency rule (docs/architecture.md, "Layers and the dependency rule"):
 // app -> lib/http -> lib/sign-in -> lib/<domain>/index.ts -> lib/<domain>/*.repo.ts -> lib/db.
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
@@ -6,7 +6,7 @@ import nextTs from "eslint-config-next/typescript";
 // lib/http/server-marker: proxy.ts needs it without the server-only index (and all it imports).
 const domainInternals = {
   group: ["@/lib/*/*", "!@/lib/*/index", "!@/lib/*/*.schema", "!@/lib/http/form-action", "!@/lib/http/server-marker", "!@/lib/credentials/password-policy"],
-  message: "Import a domain through its index.ts (or its *.schema.ts). ARCHITECTURE.md §1.",
+  message: "Import a domain through its index.ts (or its *.schema.ts): its internals may change without its callers. docs/architecture.md.",
 };
 const noDb = {
   group: ["@/lib/db", "@/lib/db/*", "**/generated/*"],
@@ -76,7 +76,7 @@ const config = [
         {
           // Cross-domain imports go through the other domain's index.ts.
           selector: "ImportDeclaration[source.value=/^@\\/lib\\/(?!db$|db\\/)[^/]+\\/(?!index$).+/]",
-          message: "Import another domain through its index.ts (ARCHITECTURE.md §1).",
+          message: "Import another domain through its index.ts: domains talk to each other only through it. docs/architecture.md.",
         },
       ],
     },

@@ -1,4 +1,4 @@
-// Security headers on every response (ARCHITECTURE.md §4): a per-request CSP nonce for scripts,
+// Security headers on every response (docs/architecture.md, "Security"): a per-request CSP nonce for scripts,
 // frame-ancestors 'none' (no clickjacking of login pages), HSTS on https, strict referrer and permissions.
 import { NextResponse, type NextRequest } from "next/server";
 import { CLIENT_IP_HEADER, SERVER_MARKER_HEADER, cameThroughServer } from "@/lib/http/server-marker";

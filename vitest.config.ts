@@ -9,7 +9,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
     // Redis-store tests belong to runs that configure Redis (REDIS_URL), like CI's PostgreSQL pass.
     exclude: process.env.REDIS_URL || process.env.TEST_REDIS_URL ? [] : ["**/redis-*.test.ts"],
     environment: "node",

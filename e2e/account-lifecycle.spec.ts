@@ -1,4 +1,4 @@
-// The customer journey of the foundation issue: register -> verify by mail -> sign in -> sign out ->
+// The first customer journey Portico supported: register -> verify by mail -> sign in -> sign out ->
 // sign in -> reset password -> the old password is refused, the new one works.
 import { expect, test } from "@playwright/test";
 import { NEW_PASSWORD, STRONG_PASSWORD, readMail, readMailLink, register, signIn, signOut, uniqueEmail } from "./helpers";

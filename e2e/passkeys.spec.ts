@@ -2,11 +2,12 @@
 // internal transport, resident keys, user verification) stands in for a laptop's or phone's.
 // The ID tokens an application receives are checked by openid-client.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { E2E_BASE_URL } from "./env";
+import { E2E_BASE_URL, E2E_PORT } from "./env";
 import { STRONG_PASSWORD, register, verifyEmailAddress, signIn, signOut, uniqueEmail } from "./helpers";
 import { relyingParties } from "./relying-party";
 
-const { consoleApplication, startFlow, signInThrough, listen, close } = relyingParties(4515);
+// Beside the server's port (4515 by default), so runs on other ports do not collide.
+const { consoleApplication, startFlow, signInThrough, listen, close } = relyingParties(E2E_PORT + 1305);
 
 test.describe.configure({ mode: "serial" });
 test.beforeAll(listen);
@@ -87,6 +88,56 @@ test("the passkey button: with user verification off nothing signs in; once the 
   await other.getByRole("button", { name: "Sign in with a passkey" }).click();
   await expect(other).toHaveURL(/\/account$/);
   await expect(other.getByTestId("account-email")).toHaveText(email);
+});
+
+test("autofill and the button under way together: one ceremony signs in, once, and the application's code redeems", async ({ page, browser }) => {
+  const { email, device } = await accountWithPasskey(page, "passkey-once");
+  const [credential] = await device.credentials();
+  const rp = await consoleApplication(browser, "Calendar", "default");
+
+  // A fresh browser that holds the passkey before the login page opens: its autofill request is
+  // answered at once, as a device with one passkey may answer it.
+  const other = await newBrowserPage(browser);
+  const otherDevice = await virtualAuthenticator(other);
+  await otherDevice.addCredential(credential!);
+  const signIns: string[] = [];
+  other.on("request", (r) => {
+    if (r.method() === "POST" && r.postData()?.includes("clientDataJSON")) signIns.push(r.url());
+  });
+  // The autofill's challenge is held until the button is clicked, and the button's for a second:
+  // both ceremonies are under way together, whichever the browser answers first.
+  let autofillAsked!: () => void;
+  const asked = new Promise<void>((resolve) => (autofillAsked = resolve));
+  let clicked!: () => void;
+  const click = new Promise<void>((resolve) => (clicked = resolve));
+  let challenges = 0;
+  await other.route(
+    (url) => url.pathname === "/login",
+    async (route) => {
+      const request = route.request();
+      if (request.method() !== "POST" || request.postData()?.includes("clientDataJSON")) return route.fallback();
+      if (++challenges === 1) {
+        autofillAsked();
+        await click;
+      } else if (challenges === 2) await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.fallback();
+    },
+  );
+  // The authorization continues only once a second sign-in, if there is one, has happened.
+  await other.route("**/oauth2/authorize**", async (route) => {
+    for (let waited = 0; signIns.length === 1 && waited < 3_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    await route.fallback();
+  });
+
+  const flow = await startFlow(rp);
+  await other.goto(flow.url);
+  await expect(other).toHaveURL(/\/login/);
+  await asked;
+  await other.getByRole("button", { name: "Sign in with a passkey" }).click();
+  clicked();
+  const claims = await flow.finish(other);
+  expect(claims.email).toBe(email);
+  expect(signIns).toHaveLength(1);
 });
 
 test("passkey as the second step after a password; a copy of the passkey with an older counter is blocked and shown as such", async ({ page, browser }) => {

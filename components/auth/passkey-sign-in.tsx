@@ -3,8 +3,9 @@ import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill } from "@simplewebauthn/browser";
 import { Alert } from "@/components/ui/alert";
 import type { FormState } from "@/lib/http/form-action";
-import { authenticateWithPasskey } from "./passkey-ceremony";
+import { answerChallenge, authenticateWithPasskey, cancelPendingCeremony, NO_PASSKEY_OPTIONS } from "./passkey-ceremony";
 import type { PasskeyOptionsState } from "./passkey-types";
+import { singlePasskeySignIn, type SinglePasskeySignIn } from "./single-passkey-sign-in";
 
 const secondaryButton =
   "w-full rounded-lg px-4 py-2 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 disabled:opacity-60 dark:ring-slate-600 dark:hover:bg-slate-800";
@@ -13,7 +14,8 @@ const noChanges = () => () => {};
 
 /**
  * Passwordless sign-in: a button, and the browser's autofill (WebAuthn conditional mediation),
- * which offers this site's passkeys in the email field's suggestions while the page is open.
+ * which offers this site's passkeys in the email field's suggestions while the page is open. One of
+ * them signs in, once (single-passkey-sign-in.ts).
  */
 export function PasskeySignIn({ optionsAction, signInAction, next }: { optionsAction: () => Promise<PasskeyOptionsState>; signInAction: (response: unknown, next: string) => Promise<FormState>; next: string }) {
   // False on the server and in browsers without WebAuthn: then there is no button at all.
@@ -21,40 +23,35 @@ export function PasskeySignIn({ optionsAction, signInAction, next }: { optionsAc
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
 
-  const finish = (result: FormState | null) => {
-    if (result?.redirectTo) window.location.assign(result.redirectTo);
-    else if (result?.message) setMessage(result.message);
-  };
-
-  // One autofill request per page: the page re-renders after the sign-in action sets its cookies,
-  // and a second request answered at once (as a device with one passkey may) would sign in again,
-  // ending the session the first one had just started.
-  const autofillStarted = useRef(false);
+  // The page renders again after the sign-in action sets its cookies: the ceremonies outlive that
+  // render (one set per page), and call the latest render's actions.
+  const props = useRef({ optionsAction, signInAction, next });
   useEffect(() => {
-    if (autofillStarted.current || !browserSupportsWebAuthn()) return;
-    autofillStarted.current = true;
-    void browserSupportsWebAuthnAutofill().then(async (autofill) => {
-      if (autofill) finish(await authenticateWithPasskey(optionsAction, (r) => signInAction(r, next), true));
-    });
+    props.current = { optionsAction, signInAction, next };
   }, [optionsAction, signInAction, next]);
+  const ceremonies = useRef<SinglePasskeySignIn | null>(null);
+  const ceremoniesOfThisPage = () =>
+    (ceremonies.current ??= singlePasskeySignIn({
+      options: () => props.current.optionsAction(),
+      answer: answerChallenge,
+      cancel: cancelPendingCeremony,
+      signIn: (response) => props.current.signInAction(response, props.current.next),
+      navigate: (url) => window.location.assign(url),
+      busy: setBusy,
+      message: setMessage,
+      noOptionsMessage: NO_PASSKEY_OPTIONS,
+    }));
+
+  useEffect(() => {
+    if (!browserSupportsWebAuthn()) return;
+    void browserSupportsWebAuthnAutofill().then((autofill) => (autofill ? ceremoniesOfThisPage().autofill() : undefined));
+  }, []);
 
   if (!supported) return null;
   return (
     <div className="space-y-3">
       {message ? <Alert tone="error">{message}</Alert> : null}
-      <button
-        type="button"
-        className={secondaryButton}
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          setMessage(null);
-          // Starting this ceremony aborts the pending autofill one (one WebAuthn request at a time).
-          const result = await authenticateWithPasskey(optionsAction, (r) => signInAction(r, next));
-          setBusy(false);
-          finish(result);
-        }}
-      >
+      <button type="button" className={secondaryButton} disabled={busy} onClick={() => void ceremoniesOfThisPage().button()}>
         {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}
       </button>
     </div>

@@ -1,6 +1,6 @@
-// Application administration. Authorised here, in the domain (ARCHITECTURE.md §4), not only by the
-// pages; every change writes an audit event without secrets. Client secrets are 256 random bits,
-// stored as SHA-256 and shown once (RFC 6749 §2.3.1 leaves the format to us).
+// Application administration. Authorised here, in the domain, not only by the pages (a new page or
+// action cannot forget the check); every change writes an audit event without secrets. Client
+// secrets are 256 random bits, stored as SHA-256 and shown once (RFC 6749 §2.3.1 leaves the format to us).
 import "server-only";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matchRedirectUri, uriProblem } from "./redirect-uri";
 
-describe("matchRedirectUri: exact match (ARCHITECTURE.md §4)", () => {
+describe("matchRedirectUri: exact match", () => {
   const registered = ["https://app.example.com/callback", "https://app.example.com/cb?tenant=1", "com.example.app:/oauth2redirect"];
 
   it("matches a registered URI exactly", () => {

@@ -1,8 +1,9 @@
-// Redirect URI rules for registration and for the authorization request (ARCHITECTURE.md §4: exact
-// match). Registration accepts https, http on a loopback host (RFC 8252 §7.3, §8.3) and private-use
-// schemes of native apps (RFC 8252 §7.1); never a fragment (RFC 6749 §3.1.2). Matching is exact
-// string comparison, except that a native (public) client's loopback redirect may use any port
-// (RFC 8252 §7.3); a confidential web client's loopback URI must match exactly, port included.
+// Redirect URI rules for registration and for the authorization request (exact match: a looser one
+// would send codes to URLs the client never registered). Registration accepts https, http on a
+// loopback host (RFC 8252 §7.3, §8.3) and private-use schemes of native apps (RFC 8252 §7.1); never
+// a fragment (RFC 6749 §3.1.2). Matching is exact string comparison, except that a native (public)
+// client's loopback redirect may use any port (RFC 8252 §7.3); a confidential web client's loopback
+// URI must match exactly, port included.
 // Pure functions, no server-only imports: the admin forms bundle this through clients.schema.ts.
 
 export const URI_MAX_LENGTH = 2000;

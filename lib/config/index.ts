@@ -1,4 +1,4 @@
-// The one validated configuration module (ARCHITECTURE.md §5). Everything that reads the
+// The one validated configuration module (docs/architecture.md, "Configuration"). Everything that reads the
 // environment goes through here, so a typo or a weak secret fails at start with a clear message.
 import fs from "node:fs";
 import path from "node:path";

@@ -1,4 +1,4 @@
-// argon2id (RFC 9106), m=19456 KiB, t=2, p=1 (OWASP's minimum, ARCHITECTURE.md §4).
+// argon2id (RFC 9106), m=19456 KiB, t=2, p=1 (OWASP's minimum for argon2id).
 // `algorithm` stays unset: argon2id is the default, and the Algorithm const enum breaks isolatedModules.
 import "server-only";
 import { hash, verify } from "@node-rs/argon2";

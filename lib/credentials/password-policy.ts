@@ -1,4 +1,4 @@
-// Password policy, NIST SP 800-63B rev 4 §3.1.1.2 (ARCHITECTURE.md §4): length only, no composition
+// Password policy, NIST SP 800-63B rev 4 §3.1.1.2: length only, no composition
 // rules, no rotation; refuse common passwords (49k from @zxcvbn-ts/language-common), context words
 // (the email's local part, the display name, the product name) and trivially guessable strings.
 // Pure and free of Node APIs: the registration form runs the same code for its strength meter.

@@ -1,5 +1,5 @@
 // Small cryptographic helpers shared by the domains: random tokens, hashes of high-entropy secrets,
-// constant-time comparison, and authenticated encryption of secrets at rest (ARCHITECTURE.md §4).
+// constant-time comparison, and authenticated encryption of secrets at rest.
 import crypto from "node:crypto";
 import { deriveKey } from "@/lib/config";
 

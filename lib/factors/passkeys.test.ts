@@ -146,6 +146,19 @@ describe("passwordless sign-in", () => {
     expect((await t.db().mfaFactor.findFirstOrThrow({ where: { userId: user.id } })).flaggedAt).toBeNull();
   });
 
+  it("spends a challenge once: the same assertion verified twice at once succeeds exactly once, with or without a counter", async () => {
+    for (const counter of [undefined, 0]) {
+      const { user, device } = await withPasskey();
+      const response = device.assert(await signInChallenge(), { counter });
+      const expected = { purpose: "sign-in" as const, userId: null };
+      const results = await Promise.allSettled([verifyPasskeyAssertion(response, expected, {}), verifyPasskeyAssertion(response, expected, {})]);
+      expect(results.filter((r) => r.status === "fulfilled").map((r) => r.value.userId)).toEqual([user.id]);
+      const [refused] = results.filter((r) => r.status === "rejected");
+      expect(refused?.reason).toBeInstanceOf(MfaError);
+      expect((await t.db().mfaFactor.findFirstOrThrow({ where: { userId: user.id } })).flaggedAt).toBeNull();
+    }
+  });
+
   it("signs in an active account and refuses a disabled one", async () => {
     const { user, device } = await withPasskey();
     expect((await authenticateWithPasskey(device.assert(await signInChallenge()), {})).id).toBe(user.id);

@@ -1,6 +1,6 @@
 // The portal session cookie. Its value is a next-auth JWT (encrypted, A256GCM) carrying `sid`, the
-// opaque id of a server-side session record (ARCHITECTURE.md §3: next-auth for the portal session,
-// backed by revocable records). `__Host-` prefix, HttpOnly, SameSite=Lax, Secure except on http://localhost.
+// opaque id of a server-side session record, so a session can be revoked (docs/architecture.md,
+// "Security"). `__Host-` prefix, HttpOnly, SameSite=Lax, Secure except on http://localhost.
 import "server-only";
 import { cookies } from "next/headers";
 import { encode, decode } from "next-auth/jwt";

@@ -1,4 +1,4 @@
-// Typed signing-key errors with stable codes (ARCHITECTURE.md §5). The OIDC layer maps them:
+// Typed signing-key errors with stable codes (docs/architecture.md, "A request": domain errors). The OIDC layer maps them:
 // verification failures become `invalid_token` (RFC 6750 §3.1), signing failures a 500/server_error.
 import { DomainError } from "@/lib/errors";
 

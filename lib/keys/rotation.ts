@@ -1,4 +1,4 @@
-// Key creation and rotation with published-before-use (ARCHITECTURE.md §4; OIDC Core §10.1.1):
+// Key creation and rotation with published-before-use (OIDC Core §10.1.1):
 // a new key appears in the JWKS at once but signs only KEY_ACTIVATION_DELAY later, so relying
 // parties that cached the JWKS have refreshed it before they meet the new kid. The key it replaces
 // stops signing at that moment and stays published for MAX_TOKEN_LIFETIME more, so every token it

@@ -1,4 +1,4 @@
-// Typed mail errors with stable codes (ARCHITECTURE.md §5). These are programming errors of the
+// Typed mail errors with stable codes (docs/architecture.md, "A request": domain errors). These are programming errors of the
 // caller (bad template data, bad recipient); delivery failures are never thrown, they are stored
 // on the message row and retried.
 import { DomainError } from "@/lib/errors";

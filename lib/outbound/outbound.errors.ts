@@ -1,4 +1,4 @@
-// Typed outbound errors with stable codes (ARCHITECTURE.md §5). Only caller mistakes are thrown;
+// Typed outbound errors with stable codes (docs/architecture.md, "A request": domain errors). Only caller mistakes are thrown;
 // delivery failures are stored on the row and retried.
 import { DomainError } from "@/lib/errors";
 

@@ -1,4 +1,4 @@
-// One outbox for all background deliveries (ARCHITECTURE.md: "Background work"). A domain writes a
+// One outbox for all background deliveries (docs/architecture.md, "The outbox"). A domain writes a
 // row (inside its own transaction when it has one) and registers a queue: its table, the work for
 // one row and a retry policy. This module claims due rows with a lease (FOR UPDATE SKIP LOCKED, so
 // any number of workers and nodes share the work), retries with exponential backoff, keeps rows

@@ -1,4 +1,4 @@
-// Sign-in throttling (ARCHITECTURE.md §4, NIST 800-63B rev 4 §3.2.2): failures are counted per account
+// Sign-in throttling (NIST 800-63B rev 4 §3.2.2): failures are counted per account
 // key and per IP. From the Nth failure on, each further attempt must wait twice as long as the one
 // before (progressive delay); at the lock threshold the account key is locked for a while.
 // Account keys are derived from the submitted email whether or not an account exists, so a locked

@@ -1,5 +1,5 @@
-// Server-side session records behind the portal cookie (ARCHITECTURE.md §4): opaque 256-bit ids,
-// only their SHA-256 stored, idle and absolute timeouts, revocable one by one or all at once.
+// Server-side session records behind the portal cookie: opaque 256-bit ids, only their SHA-256 stored,
+// idle and absolute timeouts, revocable one by one or all at once.
 import "server-only";
 import crypto from "node:crypto";
 import { config } from "@/lib/config";

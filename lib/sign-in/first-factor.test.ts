@@ -5,11 +5,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
 import { hashPassword } from "@/lib/credentials";
-import { beginTotpEnrolment, confirmTotpEnrolment, currentTotp, trustDevice } from "@/lib/factors";
+import { beginTotpEnrolment, confirmTotpEnrolment, currentTotp, passkeyAuthenticationOptions, passkeyRegistrationOptions, registerPasskey, relyingParty, trustDevice } from "@/lib/factors";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import { createSession, validateSession } from "@/lib/sessions";
 import { UserError, type UserRecord } from "@/lib/users";
-import { continueAfterFirstFactor, findPendingSecondStep, PENDING_LIFETIME_MINUTES, SECOND_STEP_PATH, signInWithPassword } from "./index";
+import { SoftAuthenticator } from "@/test/soft-authenticator";
+import { continueAfterFirstFactor, findPendingSecondStep, PENDING_LIFETIME_MINUTES, SECOND_STEP_PATH, signInWithPasskey, signInWithPassword } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.61", userAgent: "vitest" };
@@ -84,5 +85,22 @@ describe("signInWithPassword", () => {
     expect((refused as UserError).code).toBe("invalid_credentials");
     const outcome = await signInWithPassword({ email: user.email, password: "x".repeat(20), next: "/account" }, ctx, {});
     expect(outcome).toMatchObject({ redirectTo: "/account", cookies: { session: { userId: user.id } } });
+  });
+});
+
+describe("signInWithPasskey", () => {
+  it("starts one session for one answer: the same answer sent twice at once signs in once", async () => {
+    const user = await newUser();
+    const rp = relyingParty();
+    const device = new SoftAuthenticator(rp.id, rp.origin);
+    await registerPasskey(user, device.register(await passkeyRegistrationOptions(user)), "Test laptop", ctx);
+    // The browser is signed in already: a second session would end the first, and its grants.
+    const previous = await createSession(user.id, ctx);
+    const answer = device.assert((await passkeyAuthenticationOptions("sign-in", null, ctx)).challenge);
+    const results = await Promise.allSettled([0, 1].map(() => signInWithPasskey(answer, "/account", ctx, { sessionToken: previous.token })));
+    const signedIn = results.filter((r) => r.status === "fulfilled");
+    expect(signedIn).toHaveLength(1);
+    expect(await t.db().session.count({ where: { userId: user.id, revokedAt: null } })).toBe(1);
+    expect(await validateSession(signedIn[0]!.value.cookies.session!.token)).not.toBeNull();
   });
 });

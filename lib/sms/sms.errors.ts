@@ -1,4 +1,4 @@
-// Typed SMS errors with stable codes (ARCHITECTURE.md §5).
+// Typed SMS errors with stable codes (docs/architecture.md, "A request": domain errors).
 import { DomainError } from "@/lib/errors";
 
 export type SmsErrorCode = "sms.invalid_number" | "sms.not_mobile" | "sms.rate_limited" | "sms.delivery_failed";

@@ -1,4 +1,4 @@
-// Password sign-in (ARCHITECTURE.md §4). Every credential failure (unknown email, wrong password,
+// Password sign-in. Every credential failure (unknown email, wrong password,
 // disabled account) gives the same error after the same work (an argon2 verification against a
 // dummy hash for unknown emails). Throttling is keyed by the submitted email, existing or not, and
 // each attempt is reserved on the throttle before its password is verified (lib/ratelimit).
