@@ -17,7 +17,7 @@ import { createBenchDatabase, type BenchDatabase } from "./lib/postgres";
 import { machineInfo, treeCpuMs } from "./lib/proc";
 import { fmt, replaceSection, table } from "./lib/results";
 import { startServer } from "./lib/server";
-import { buildSignInRequest, findLoginActionId, verifySignIn, withCookie, type Mode } from "./lib/server-action";
+import { buildSignInRequest, findLoginActionId, verifySignIn, withCookie, type Mode, type SignInRequest } from "./lib/server-action";
 
 const HEADING = "## Password sign-in (npm run bench:login)";
 const MODE_TITLES: Record<Mode, string> = {
@@ -74,13 +74,15 @@ async function benchDatabase(root: string, kind: string, actionId: string, argon
   console.log(`[bench] ${label}: starting server…`);
   const server = await startServer({ root, env, label });
   const rows: Row[] = [];
+  let device: string | undefined;
   try {
     for (const mode of settings.modes) {
       const base = { mode, root, origin: server.origin, actionId, email };
-      const fresh = await buildSignInRequest({ ...base, password });
-      const bad = await buildSignInRequest({ ...base, password: password + "x" });
-      const { deviceCookie } = await verifySignIn({ mode, origin: server.origin, good: fresh, bad });
-      const good = withCookie(fresh, deviceCookie);
+      // The browser of the first verified sign-in comes back for every later one (a known device).
+      const asBrowser = (req: SignInRequest) => (device ? withCookie(req, device) : req);
+      const bad = asBrowser(await buildSignInRequest({ ...base, password: password + "x" }));
+      device = (await verifySignIn({ mode, origin: server.origin, good: asBrowser(await buildSignInRequest({ ...base, password })), bad })).deviceCookie;
+      const good = withCookie(await buildSignInRequest({ ...base, password }), device);
       console.log(`[bench] ${label} / ${mode}: verified (wrong password refused; right one sets portico.session that opens /account)`);
 
       for (const connections of settings.connections) {

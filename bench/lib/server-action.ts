@@ -180,7 +180,10 @@ export async function verifySignIn(opts: { mode: Mode; origin: string; good: Sig
   }
   // The risk engine's device id (lib/risk/device.ts): sent back, it makes every measured sign-in a
   // returning customer on a known device (the common case), as a real browser would be.
-  const deviceCookie = good.headers.getSetCookie().find((c) => c.startsWith(`${DEVICE_COOKIE}=`))?.split(";")[0];
+  // (A browser that already holds one keeps it: the sign-in sets none.)
+  const deviceCookie =
+    good.headers.getSetCookie().find((c) => c.startsWith(`${DEVICE_COOKIE}=`))?.split(";")[0] ??
+    opts.good.headers.cookie?.split("; ").find((c) => c.startsWith(`${DEVICE_COOKIE}=`));
   if (!deviceCookie) throw new Error(`[bench] ${opts.mode}: the sign-in set no ${DEVICE_COOKIE} cookie`);
   return { deviceCookie };
 }

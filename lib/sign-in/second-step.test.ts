@@ -1,34 +1,15 @@
 // The pending sign-in and its second step against a real database.
 import { beforeEach, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
+import { factorFixtures } from "@/test/factors";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import { createSmtpTransport, deliverDueMail } from "@/lib/mail";
 import { decodeQuotedPrintable, startSmtp } from "@/test/smtp-server";
-import { beginTotpEnrolment, confirmTotpEnrolment, currentTotp, MfaError, type MfaUser } from "@/lib/factors";
+import { MfaError } from "@/lib/factors";
 import { beginPendingSignIn, completeSecondStep, findPendingSecondStep, MAX_ATTEMPTS, sendSignInCode } from "./index";
 
 const t = useTestDatabase();
-let n = 0;
-
-async function newUser(): Promise<MfaUser> {
-  const u = await t.db().user.create({ data: { email: `mfa-${++n}-${Date.now()}@example.com`, emailVerifiedAt: new Date() } });
-  return { id: u.id, email: u.email };
-}
-
-const codeAt = (secret: string, date: Date) => currentTotp(secret, Math.floor(date.getTime() / 1000));
-
-async function mfaError(p: Promise<unknown>): Promise<MfaError> {
-  const e = await p.then(() => null, (x: unknown) => x);
-  expect(e).toBeInstanceOf(MfaError);
-  return e as MfaError;
-}
-
-async function enrolled(now = new Date()) {
-  const user = await newUser();
-  const enrolment = await beginTotpEnrolment(user);
-  const { recoveryCodes } = await confirmTotpEnrolment(user, enrolment.factorId, await codeAt(enrolment.secret, now), {}, now);
-  return { user, secret: enrolment.secret, recoveryCodes: recoveryCodes! };
-}
+const { newUser, codeAt, mfaError, enrolled } = factorFixtures(t);
 
 beforeEach(() => resetFixedWindowLimitsForTests());
 
