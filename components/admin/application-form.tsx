@@ -1,6 +1,6 @@
 "use client";
 // Create and edit form for an application (OAuth 2 client). Validation is the server's (zod in
-// lib/clients/clients.schema.ts); errors come back tied to their fields.
+// lib/applications/applications.schema.ts); errors come back tied to their fields.
 import Link from "next/link";
 import { useActionState } from "react";
 import { Field } from "@/components/ui/field";
@@ -9,7 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { CheckboxField, CheckboxGroup, SelectField, TextAreaField } from "./form-controls";
 import { CopyableValue, SecretBox } from "./secret-box";
 import type { AdminAction, AdminFormState } from "./types";
-import { DEVICE_CODE_GRANT, MAX_ALLOWED_SCOPES, MAX_URIS, TTL_LIMITS } from "@/lib/clients/clients.schema";
+import { DEVICE_CODE_GRANT, MAX_ALLOWED_SCOPES, MAX_URIS, TTL_LIMITS } from "@/lib/applications/applications.schema";
 
 /** Every field as text: URI lists and grant types one per line, checkboxes "on" or "". */
 export type ApplicationFormValues = Record<string, string>;

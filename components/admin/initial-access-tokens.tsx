@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { CheckboxField, SelectField } from "./form-controls";
 import { SecretBox } from "./secret-box";
 import type { AdminAction, AdminFormState } from "./types";
-import { initialAccessTokenTtlOptions } from "@/lib/clients/clients.schema";
+import { initialAccessTokenTtlOptions } from "@/lib/applications/applications.schema";
 
 const TTL_OPTIONS = Object.entries(initialAccessTokenTtlOptions).map(([value, label]) => ({ value, label }));
 

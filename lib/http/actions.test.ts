@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { DomainError, PermissionError } from "@/lib/errors";
 import { UserError } from "@/lib/users";
-import { ClientError } from "@/lib/clients";
+import { ApplicationError } from "@/lib/applications";
 import { publicAction } from "./actions";
 import type { FormState } from "./form-action";
 
@@ -45,7 +45,7 @@ describe("publicAction", () => {
   it("a domain error written for the person: its message, tied to its field when it has one", async () => {
     expect(await actionThrowing(new UserError("email_taken", "Taken.", { field: "email" }))({}, form("a@example.com"))).toEqual({ fieldErrors: { email: "Taken." }, values: { email: "a@example.com" } });
     expect(await actionThrowing(new PermissionError("users:read"))({}, form("a@example.com"))).toMatchObject({ message: "Administrator role required." });
-    const several = new ClientError("invalid_input", "Check the form.", { fieldErrors: { name: "Too long.", logoUri: "Use https." } });
+    const several = new ApplicationError("invalid_input", "Check the form.", { fieldErrors: { name: "Too long.", logoUri: "Use https." } });
     expect(await actionThrowing(several)({}, form("a@example.com"))).toMatchObject({ fieldErrors: { name: "Too long.", logoUri: "Use https." } });
   });
 

@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication } from "@/lib/clients";
+import { createApplication } from "@/lib/applications";
 import { ensureSigningKeys } from "@/lib/keys";
 import { protocolHandlerFor, registerProtocolFastPath, serveProtocolRequest } from "./fast-path";
 import { fastPath, setFastPath } from "./process-handshake.mjs";

@@ -61,7 +61,7 @@ export function oauthErrorResult(e: unknown, opts: ErrorResponseOptions = {}): E
     return jsonResult({ error: e.error, error_description: e.description }, e.status, headers);
   }
   const cause = e as { code?: unknown; status?: unknown; error?: unknown; description?: unknown; message?: unknown } | null;
-  // Typed errors from other domains that carry an OAuth error code (e.g. lib/clients' ClientAuthError).
+  // Typed errors from other domains that carry an OAuth error code (e.g. lib/applications' ClientAuthError).
   if (cause && typeof cause.error === "string" && /^[a-z_]+$/.test(cause.error)) {
     const status = typeof cause.status === "number" ? cause.status : 400;
     const headers: Record<string, string> = { ...always };

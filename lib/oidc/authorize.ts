@@ -6,7 +6,7 @@ import crypto, { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { findClientByClientId, matchRedirectUri } from "@/lib/clients";
+import { findClientByClientId, matchRedirectUri } from "@/lib/applications";
 import { OAuthError, UnsafeRedirectError } from "./oidc.errors";
 import { S256_CHALLENGE } from "./pkce";
 import { isKnownScope, parseScope } from "./scopes";
@@ -26,7 +26,7 @@ import { achievedAcr, multiFactorRequired } from "./acr";
 import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/factors";
 import { assessAuthorization } from "@/lib/risk";
 import { effectiveMfaPolicy } from "./mfa-policy";
-import type { OidcClient } from "./types";
+import type { ApplicationDto } from "@/lib/applications";
 
 export const CODE_LIFETIME_SECONDS = 60;
 const INTERACTION_LIFETIME_SECONDS = 30 * 60;
@@ -113,7 +113,7 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
   }
 
   // Until client and redirect URI are known good, nothing may be redirected (RFC 6749 §4.1.2.1).
-  let client: OidcClient;
+  let client: ApplicationDto;
   let redirectUri: string;
   try {
     ({ client, redirectUri } = await checkClientAndRedirect(params));
@@ -218,7 +218,7 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
   return { kind: "respond", response: { redirectUri, mode, params: withStateAndIss({ code }, params.state) } };
 }
 
-async function checkClientAndRedirect(params: AuthorizeParams): Promise<{ client: OidcClient; redirectUri: string }> {
+async function checkClientAndRedirect(params: AuthorizeParams): Promise<{ client: ApplicationDto; redirectUri: string }> {
   if (!params.client_id) throw new UnsafeRedirectError("missing_client_id");
   const client = await findClientByClientId(params.client_id);
   if (!client || client.disabled) throw new UnsafeRedirectError("unknown_client");
@@ -234,7 +234,7 @@ interface ValidRequest {
   acrValues?: string;
 }
 
-function validateRequest(params: AuthorizeParams, client: OidcClient): ValidRequest {
+function validateRequest(params: AuthorizeParams, client: ApplicationDto): ValidRequest {
   if (params.request) throw new OAuthError("request_not_supported", "request objects are not supported");
   if (params.request_uri) throw new OAuthError("request_uri_not_supported", "request_uri is not supported");
   if (!params.response_type) throw new OAuthError("invalid_request", "response_type is required");
@@ -269,7 +269,7 @@ function withStateAndIss(params: Record<string, string>, state: string | undefin
   return { ...params, ...(state !== undefined ? { state } : {}), iss: issuer() };
 }
 
-async function saveInteraction(params: AuthorizeParams, client: OidcClient, now: Date, binding: string | null | undefined, userId: string | null): Promise<string> {
+async function saveInteraction(params: AuthorizeParams, client: ApplicationDto, now: Date, binding: string | null | undefined, userId: string | null): Promise<string> {
   const id = randomToken(24);
   await insertInteraction({
     id,

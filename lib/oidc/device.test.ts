@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { useTestDatabase, usingPostgres } from "@/test/db";
-import { createApplication, type ApplicationDto } from "@/lib/clients";
+import { createApplication, type ApplicationDto } from "@/lib/applications";
 import { publicJwks } from "@/lib/keys";
 import { createSession, endSession } from "@/lib/sessions";
 import { issuer } from "./issuer";

@@ -10,7 +10,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { isUuid } from "@/lib/formats";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { DEVICE_CODE_GRANT, findClientByClientId } from "@/lib/clients";
+import { DEVICE_CODE_GRANT, findClientByClientId } from "@/lib/applications";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { consumeLimit } from "@/lib/ratelimit";
 import { hasSecondFactor } from "@/lib/factors";
@@ -35,7 +35,8 @@ import { effectiveMfaPolicy } from "./mfa-policy";
 import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes";
 import type { TokenRequestBody } from "./token-endpoint";
 import { issueTokens, mayIssueRefreshToken } from "./tokens";
-import type { OidcClient, TokenResponse } from "./types";
+import type { ApplicationDto } from "@/lib/applications";
+import type { TokenResponse } from "./types";
 
 export const DEVICE_CODE_LIFETIME_SECONDS = 600;
 export const DEVICE_POLL_INTERVAL_SECONDS = 5;
@@ -86,7 +87,7 @@ export interface DeviceAuthorizationResponse {
 }
 
 export async function startDeviceAuthorization(
-  client: OidcClient,
+  client: ApplicationDto,
   scope: string | undefined,
   ctx: RequestContext,
   now = new Date(),
@@ -134,7 +135,7 @@ export async function startDeviceAuthorization(
 // --- §3.4-3.5 device access token request -------------------------------------------------------
 
 /** Called by the token endpoint for grant_type=urn:ietf:params:oauth:grant-type:device_code. */
-export async function exchangeDeviceCode(client: OidcClient, body: TokenRequestBody, ctx: RequestContext, now = new Date()): Promise<TokenResponse> {
+export async function exchangeDeviceCode(client: ApplicationDto, body: TokenRequestBody, ctx: RequestContext, now = new Date()): Promise<TokenResponse> {
   if (!body.device_code) throw new OAuthError("invalid_request", "device_code is required");
   if (body.device_code.length > 200) throw new OAuthError("invalid_grant", "the device code is invalid");
   const row = await findDeviceByCodeHash(sha256Hex(body.device_code));
@@ -282,7 +283,7 @@ export async function approveDevice(requestId: string, session: DeviceApprover, 
  * policy and acr_values need a session with a second factor; the risk engine (the application's
  * rules, a transaction value) may ask for one too, or refuse. Null when the session may approve.
  */
-async function unmetSignInRequirement(client: OidcClient, acrValues: string | undefined, session: DeviceApprover, ctx: RequestContext, now: Date): Promise<DeviceRefusal | null> {
+async function unmetSignInRequirement(client: ApplicationDto, acrValues: string | undefined, session: DeviceApprover, ctx: RequestContext, now: Date): Promise<DeviceRefusal | null> {
   const policy = effectiveMfaPolicy(client);
   const risk = await assessAuthorization({ userId: session.userId, clientId: client.clientId, acrValues, ctx, now });
   if (risk.action === "deny" || risk.action === "lock" || risk.action === "reset_password") return "refused";

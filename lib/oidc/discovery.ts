@@ -3,7 +3,7 @@
 import "server-only";
 import { OIDC_SCOPES, CLAIMS_BY_SCOPE } from "./scopes";
 import { endpoint, issuer } from "./issuer";
-import { DEVICE_CODE_GRANT } from "@/lib/clients";
+import { DEVICE_CODE_GRANT } from "@/lib/applications";
 import { ACR_VALUES_SUPPORTED } from "./acr";
 
 export function providerMetadata() {

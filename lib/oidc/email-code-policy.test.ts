@@ -2,7 +2,7 @@
 // with a stronger factor; the sign-in finds the setting through the interaction it continues.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication, updateApplication, findClientByClientId } from "@/lib/clients";
+import { createApplication, updateApplication, findClientByClientId } from "@/lib/applications";
 import { ensureSigningKeys } from "@/lib/keys";
 import { authorize, emailCodeWithStrongFactorFor } from "./index";
 import { s256 } from "./pkce";

@@ -1,15 +1,16 @@
 // The authorization-code flow end to end at the domain level (real database, real keys), with the
 // negative cases of RFC 6749 / 7636 / OIDC Core. The running server is driven by openid-client in e2e.
 import crypto from "node:crypto";
+import type { ApplicationDto } from "@/lib/applications";
 import { createLocalJWKSet, jwtVerify, decodeJwt, decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication, setApplicationDisabled } from "@/lib/clients";
+import { createApplication, setApplicationDisabled } from "@/lib/applications";
 import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
 import { withTransaction } from "@/lib/db";
-import { authorize, cutOffApplicationsIn, prepareApplicationsCutOff, decideConsent, getConsentRequest, withdrawConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type OidcClient, type AuthorizeSession } from "./index";
+import { authorize, cutOffApplicationsIn, prepareApplicationsCutOff, decideConsent, getConsentRequest, withdrawConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
 import { dismissEnrolmentOffer } from "@/lib/factors";
 import { createRiskRule, currentPolicy, forgetPolicyCache, saveRiskSettings, updateRiskRule } from "@/lib/risk";
@@ -22,8 +23,8 @@ const VERIFIER = "a".repeat(20) + "-verifier-" + "b".repeat(20);
 /** The interaction-binding cookie values of two browsers. */
 const BROWSER = "browser-a-binding-value";
 const OTHER_BROWSER = "browser-b-binding-value";
-let confidential: OidcClient & { disabled: boolean };
-let publicClient: OidcClient & { disabled: boolean };
+let confidential: ApplicationDto & { disabled: boolean };
+let publicClient: ApplicationDto & { disabled: boolean };
 let session: AuthorizeSession;
 let userId: string;
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
   publicClient = (await createApplication(admin, { name: "SPA", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code"] }, {})).application as never;
 });
 
-const baseParams = (client: OidcClient, extra: Record<string, string> = {}) => ({
+const baseParams = (client: ApplicationDto, extra: Record<string, string> = {}) => ({
   client_id: client.clientId,
   redirect_uri: REDIRECT,
   response_type: "code",
@@ -66,13 +67,13 @@ const baseParams = (client: OidcClient, extra: Record<string, string> = {}) => (
   ...extra,
 });
 
-async function codeFor(client: OidcClient, extra: Record<string, string> = {}, now?: Date): Promise<string> {
+async function codeFor(client: ApplicationDto, extra: Record<string, string> = {}, now?: Date): Promise<string> {
   const outcome = await authorize({ params: baseParams(client, extra) }, session, {}, now);
   if (outcome.kind !== "respond" || !outcome.response.params.code) throw new Error(`expected a code, got ${JSON.stringify(outcome)}`);
   return outcome.response.params.code;
 }
 
-const exchange = (client: OidcClient, code: string, extra: Record<string, string> = {}) =>
+const exchange = (client: ApplicationDto, code: string, extra: Record<string, string> = {}) =>
   handleTokenRequest(client, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: VERIFIER, ...extra }, {});
 
 describe("authorization code flow", () => {
@@ -103,9 +104,9 @@ describe("authorization code flow", () => {
 
   it("lets only a native (public) client use any port on its loopback redirect URI (RFC 8252 §7.3)", async () => {
     const loopback = { redirectUris: ["http://127.0.0.1/cb"], grantTypes: ["authorization_code"] as "authorization_code"[] };
-    const web = (await createApplication(admin, { name: "Local web server", type: "confidential", ...loopback }, {})).application as unknown as OidcClient;
-    const native = (await createApplication(admin, { name: "Desktop app", type: "public", ...loopback }, {})).application as unknown as OidcClient;
-    const at = (client: OidcClient, redirect_uri: string) => authorize({ params: baseParams(client, { redirect_uri, scope: "openid" }) }, session, {});
+    const web = (await createApplication(admin, { name: "Local web server", type: "confidential", ...loopback }, {})).application;
+    const native = (await createApplication(admin, { name: "Desktop app", type: "public", ...loopback }, {})).application;
+    const at = (client: ApplicationDto, redirect_uri: string) => authorize({ params: baseParams(client, { redirect_uri, scope: "openid" }) }, session, {});
     expect(await at(web, "http://127.0.0.1:5555/cb")).toEqual({ kind: "error_page", reason: "invalid_redirect_uri" });
     expect(await at(web, "http://127.0.0.1/cb")).not.toMatchObject({ kind: "error_page" });
     expect(await at(native, "http://127.0.0.1:5555/cb")).not.toMatchObject({ kind: "error_page" });
@@ -165,7 +166,7 @@ describe("interactions are bound to their browser and user (consent bypass throu
     const v = (await validateSession(s.token))!;
     return { id: v.id, userId: v.user.id, authTime: v.authTime, amr: v.amr };
   }
-  let attackersApp: OidcClient;
+  let attackersApp: ApplicationDto;
   beforeAll(async () => {
     attackersApp = (await createApplication(admin, { name: "Attacker's app", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code"] }, {})).application as never;
   });
@@ -322,7 +323,7 @@ describe("token endpoint", () => {
   });
 
   it("client_credentials gives only the client's allowed scopes, and only for its allowed resources (RFC 8707)", async () => {
-    const cc = (body: Record<string, string>, client: OidcClient = confidential) => handleTokenRequest(client, { grant_type: "client_credentials", ...body }, {});
+    const cc = (body: Record<string, string>, client: ApplicationDto = confidential) => handleTokenRequest(client, { grant_type: "client_credentials", ...body }, {});
     // A scope outside the allowed list is refused, alone or next to allowed ones: never silently narrowed.
     expect((await oauthError(cc({ scope: "admin:everything" }))).error).toBe("invalid_scope");
     expect((await oauthError(cc({ scope: "reports:read admin:everything" }))).error).toBe("invalid_scope");
@@ -344,7 +345,7 @@ describe("token endpoint", () => {
     }
 
     // A client with no allowed scopes gets scope-less tokens only.
-    const bare = (await createApplication(admin, { name: "Bare backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"] }, {})).application as unknown as OidcClient;
+    const bare = (await createApplication(admin, { name: "Bare backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"] }, {})).application;
     expect((await oauthError(cc({ scope: "reports:read" }, bare))).error).toBe("invalid_scope");
     expect((await cc({}, bare)).scope).toBe("");
     expect((await oauthError(cc({ resource: "https://api.example.com/reports" }, bare))).error).toBe("invalid_target");
@@ -393,7 +394,7 @@ describe("step-up with acr_values (OIDC Core §3.1.2.1)", () => {
 
 describe("MFA policy per application (lib/oidc/mfa-policy.ts)", () => {
   async function appWith(mfaPolicy: "off" | "optional" | "required") {
-    return (await createApplication(admin, { name: `MFA ${mfaPolicy}`, type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: true, mfaPolicy }, {})).application as unknown as OidcClient;
+    return (await createApplication(admin, { name: `MFA ${mfaPolicy}`, type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: true, mfaPolicy }, {})).application;
   }
   async function userSession(amr: string[], withFactor: boolean): Promise<AuthorizeSession> {
     const user = await t.db().user.create({ data: { email: `policy-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
@@ -439,7 +440,7 @@ describe("introspection and revocation", () => {
   });
 
   it("client_credentials tokens are self-contained: nothing written, introspected by their client only, revocable (RFC 7009)", async () => {
-    const other = (await createApplication(admin, { name: "Other backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"] }, {})).application as unknown as OidcClient;
+    const other = (await createApplication(admin, { name: "Other backend", type: "confidential", redirectUris: [], grantTypes: ["client_credentials"] }, {})).application;
     const grantsBefore = await t.db().oAuthGrant.count();
     const recordsBefore = await t.db().accessTokenRecord.count();
     const cc = await handleTokenRequest(confidential, { grant_type: "client_credentials", scope: "reports:read" }, {});
@@ -476,7 +477,7 @@ describe("introspection and revocation", () => {
 
   it("UserInfo refuses the tokens of a disabled application at once", async () => {
     const app = (await createApplication(admin, { name: "Soon disabled", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: true }, {})).application;
-    const tokens = await exchange(app as unknown as OidcClient, await codeFor(app as unknown as OidcClient, { scope: "openid email" }));
+    const tokens = await exchange(app, await codeFor(app, { scope: "openid email" }));
     expect(await userInfo(tokens.access_token)).toMatchObject({ sub: userId });
     await setApplicationDisabled(admin, app.id, true, {});
     expect((await oauthError(userInfo(tokens.access_token))).error).toBe("invalid_token");

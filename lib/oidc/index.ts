@@ -10,7 +10,7 @@ export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.err
 export { SCOPE_DESCRIPTIONS, isKnownScope } from "./scopes";
 export { issuer, endpoint } from "./issuer";
 export { atHash } from "./tokens";
-export type { OidcClient, TokenResponse } from "./types";
+export type { TokenResponse } from "./types";
 export { startDeviceAuthorization, enterUserCode, lookupUserCode, approveDevice, denyDevice, type DeviceRequestView, type UserCodeEntry, type DeviceDecision } from "./device";
 export { backchannelLogout, backchannelLogoutUser, cutOffApplicationsIn, prepareApplicationsCutOff, type ApplicationsCutOff, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
 export { purgeExpiredProtocolState } from "./housekeeping";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { createLocalJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { useTestDatabase, usingPostgres } from "@/test/db";
 import { reloadConfig } from "@/lib/config";
-import { createApplication, type ApplicationDto } from "@/lib/clients";
+import { createApplication, type ApplicationDto } from "@/lib/applications";
 import { publicJwks, signJwt } from "@/lib/keys";
 import { deliverDueHttp } from "@/lib/outbound";
 import { createSession, validateSession } from "@/lib/sessions";
@@ -326,7 +326,7 @@ describe("back-channel logout for every session of a user", () => {
     const { backchannelLogoutUser } = await import("./logout");
     const { insertGrant } = await import("./oidc.repo");
     const { listDeliveries } = await import("@/lib/outbound");
-    const { createApplication } = await import("@/lib/clients");
+    const { createApplication } = await import("@/lib/applications");
     const app = await createApplication(
       { id: "00000000-0000-4000-8000-0000000000aa", roles: ["admin"] },
       { name: "BC all", type: "confidential", redirectUris: ["https://bc.example.com/cb"], grantTypes: ["authorization_code"], backchannelLogoutUri: "https://bc.example.com/logout" },

@@ -15,7 +15,7 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { findClientByClientId } from "@/lib/clients";
+import { findClientByClientId } from "@/lib/applications";
 import { decryptAtRest, encryptAtRest, randomToken } from "@/lib/crypto";
 import { signJwt, verifyJwt } from "@/lib/keys";
 import { enqueueHttpDelivery } from "@/lib/outbound";

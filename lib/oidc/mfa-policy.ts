@@ -4,7 +4,7 @@
 // every sign-in has two factors, and people without one set it up before they get in.
 import "server-only";
 import { config } from "@/lib/config";
-import { findClientByClientId } from "@/lib/clients";
+import { findClientByClientId } from "@/lib/applications";
 import { findInteraction } from "./oidc.repo";
 
 export type MfaPolicy = "off" | "optional" | "required";

@@ -5,7 +5,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decodeJwt } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
-import { isClientEnabled } from "@/lib/clients";
+import { isClientEnabled } from "@/lib/applications";
 import { getUserClaims } from "@/lib/users";
 import { OAuthError } from "./oidc.errors";
 import { claimsForScopes, parseScope } from "./scopes";
@@ -20,7 +20,7 @@ import {
 } from "./oidc.repo";
 import { CLIENT_CREDENTIALS_GTY } from "./tokens";
 import { isWellFormedJti, isWellFormedToken } from "./token-format";
-import type { OidcClient } from "./types";
+import type { ApplicationDto } from "@/lib/applications";
 
 interface AccessTokenClaims {
   sub: string;
@@ -115,7 +115,7 @@ export async function userInfo(token: string | null, requiredScopes: readonly st
 }
 
 /** RFC 7662 §2.2. Tokens of other clients are reported inactive: a client learns only about its own. */
-export async function introspect(client: OidcClient, token: string | undefined, hint: string | undefined): Promise<Record<string, unknown>> {
+export async function introspect(client: ApplicationDto, token: string | undefined, hint: string | undefined): Promise<Record<string, unknown>> {
   if (client.type !== "confidential") throw new OAuthError("invalid_client", "introspection requires a confidential client");
   if (!token) throw new OAuthError("invalid_request", "token is required");
   if (!isWellFormedToken(token)) return { active: false }; // RFC 7662 §2.2: not a token of ours
@@ -149,7 +149,7 @@ export async function introspect(client: OidcClient, token: string | undefined, 
 }
 
 /** RFC 7009 §2.1-2.2: always succeeds for the caller; revoking a refresh token ends its whole grant. */
-export async function revoke(client: OidcClient, token: string | undefined, hint: string | undefined, ctx: RequestContext): Promise<void> {
+export async function revoke(client: ApplicationDto, token: string | undefined, hint: string | undefined, ctx: RequestContext): Promise<void> {
   if (!token) throw new OAuthError("invalid_request", "token is required");
   if (!isWellFormedToken(token)) return; // RFC 7009 §2.2: an invalid token is no error
   void hint; // RFC 7009 §2.1: the hint only speeds up the lookup; both types are checked, unknown hints ignored

@@ -1,5 +1,5 @@
 // Token endpoint grants (RFC 6749 §4.1.3, §4.4, §6; RFC 7636 §4.6; RFC 8628 §3.4).
-// The caller has already authenticated the client (lib/clients); this decides what to issue.
+// The caller has already authenticated the client (lib/applications); this decides what to issue.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { getUserClaims } from "@/lib/users";
@@ -18,17 +18,23 @@ import {
   withTransaction,
 } from "./oidc.repo";
 import { exchangeDeviceCode } from "./device";
-import { DEVICE_CODE_GRANT } from "@/lib/clients";
-import type { OidcClient, TokenResponse } from "./types";
+import { DEVICE_CODE_GRANT, type ApplicationDto, type GrantType } from "@/lib/applications";
+import type { TokenResponse } from "./types";
 
 export { DEVICE_CODE_GRANT };
 
 export type TokenRequestBody = Record<string, string | undefined>;
 
-export async function handleTokenRequest(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+const SUPPORTED_GRANT_TYPES: readonly string[] = ["authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT] satisfies GrantType[];
+
+function isSupportedGrantType(grantType: string): grantType is GrantType {
+  return SUPPORTED_GRANT_TYPES.includes(grantType);
+}
+
+export async function handleTokenRequest(client: ApplicationDto, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
   const grantType = body.grant_type;
   if (!grantType) throw new OAuthError("invalid_request", "grant_type is required");
-  if (!["authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT].includes(grantType)) {
+  if (!isSupportedGrantType(grantType)) {
     throw new OAuthError("unsupported_grant_type", `grant_type ${grantType} is not supported`);
   }
   if (!client.grantTypes.includes(grantType)) {
@@ -46,7 +52,7 @@ export async function handleTokenRequest(client: OidcClient, body: TokenRequestB
   }
 }
 
-async function exchangeAuthorizationCode(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+async function exchangeAuthorizationCode(client: ApplicationDto, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
   if (!body.code) throw new OAuthError("invalid_request", "code is required");
   const now = new Date();
   const codeHash = sha256Hex(body.code);
@@ -88,7 +94,7 @@ async function exchangeAuthorizationCode(client: OidcClient, body: TokenRequestB
   return response;
 }
 
-async function exchangeRefreshToken(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+async function exchangeRefreshToken(client: ApplicationDto, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
   if (!body.refresh_token) throw new OAuthError("invalid_request", "refresh_token is required");
   const now = new Date();
   const tokenHash = sha256Hex(body.refresh_token);
@@ -133,7 +139,7 @@ async function exchangeRefreshToken(client: OidcClient, body: TokenRequestBody, 
  * whole list (§3.3: the pre-defined default). RFC 8707 §2: a `resource` must be one the client may
  * name (else invalid_target) and becomes the token's audience.
  */
-async function clientCredentials(client: OidcClient, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
+async function clientCredentials(client: ApplicationDto, body: TokenRequestBody, ctx: RequestContext): Promise<TokenResponse> {
   if (client.type !== "confidential") throw new OAuthError("unauthorized_client", "client_credentials needs a confidential client");
   const requested = parseScope(body.scope);
   // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
@@ -151,7 +157,7 @@ async function clientCredentials(client: OidcClient, body: TokenRequestBody, ctx
 }
 
 /** RFC 8707 §2: an absolute URI without a fragment, registered for this client; undefined when none was sent. */
-function allowedResource(client: OidcClient, resource: string | undefined): string | undefined {
+function allowedResource(client: ApplicationDto, resource: string | undefined): string | undefined {
   if (resource === undefined || resource === "") return undefined;
   let url: URL | null = null;
   try {

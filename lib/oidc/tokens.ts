@@ -7,7 +7,8 @@ import { signJwt } from "@/lib/keys";
 import { claimsForScopes, type ClaimSource } from "./scopes";
 import { insertAccessTokenRecord, insertRefreshToken, type Tx } from "./oidc.repo";
 import { issuer } from "./issuer";
-import type { GrantRecord, OidcClient, TokenResponse } from "./types";
+import type { ApplicationDto } from "@/lib/applications";
+import type { GrantRecord, TokenResponse } from "./types";
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -18,7 +19,7 @@ export function atHash(accessToken: string): string {
 }
 
 export interface IssueOptions {
-  client: OidcClient;
+  client: ApplicationDto;
   grant: GrantRecord;
   /** Scopes of this issuance (a refresh may narrow the grant's). */
   scopes: string[];
@@ -39,7 +40,7 @@ export const CLIENT_CREDENTIALS_GTY = "client_credentials";
  * when it is issued (machine tokens are the bulk of a CIAM's token traffic); `sub` is the client
  * (RFC 9068 §2.2) and revocation lists the jti until the token expires (resource.ts).
  */
-export async function issueClientCredentialsToken(client: OidcClient, scopes: string[], opts: { audience?: string; now?: Date } = {}): Promise<TokenResponse> {
+export async function issueClientCredentialsToken(client: ApplicationDto, scopes: string[], opts: { audience?: string; now?: Date } = {}): Promise<TokenResponse> {
   const now = opts.now ?? new Date();
   const iat = epoch(now);
   const scope = scopes.join(" ");
@@ -128,7 +129,7 @@ export async function issueTokens(o: IssueOptions): Promise<TokenResponse> {
 }
 
 /** Refresh tokens are issued only for offline_access, to clients allowed the refresh_token grant. */
-export function mayIssueRefreshToken(client: OidcClient, scopes: string[]): boolean {
+export function mayIssueRefreshToken(client: ApplicationDto, scopes: string[]): boolean {
   return client.grantTypes.includes("refresh_token") && scopes.includes("offline_access");
 }
 

@@ -1,26 +1,4 @@
-// The shapes lib/oidc works with. Structural, so lib/clients' DTO fits without a cast.
-export interface OidcClient {
-  id: string;
-  clientId: string;
-  name: string;
-  type: string; // "public" | "confidential"
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  grantTypes: string[];
-  tokenEndpointAuthMethod: string;
-  idTokenSignedResponseAlg: string;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
-  backchannelLogoutUri: string | null;
-  logoUri: string | null;
-  firstParty: boolean;
-  /** default (the global MFA_POLICY) | off | optional | required */
-  mfaPolicy: string;
-  /** client_credentials: the scopes it may obtain, and the resource indicators (RFC 8707) it may name. */
-  allowedScopes: string[];
-  allowedResources: string[];
-}
-
+// The shapes lib/oidc works with (an application is lib/applications' ApplicationDto).
 export interface GrantRecord {
   id: string;
   clientId: string;

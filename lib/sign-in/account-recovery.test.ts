@@ -1,11 +1,12 @@
 // A password reset, and switching an email change back, leave no refresh token alive, offline_access included.
+import type { ApplicationDto } from "@/lib/applications";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication } from "@/lib/clients";
+import { createApplication } from "@/lib/applications";
 import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
-import { authorize, handleTokenRequest, OAuthError, type OidcClient } from "@/lib/oidc";
+import { authorize, handleTokenRequest, OAuthError } from "@/lib/oidc";
 import { s256 } from "@/lib/oidc/pkce";
 import { issueUserToken } from "@/lib/users/user-tokens";
 import { cancelOrRevertEmailChange, completePasswordReset } from "./index";
@@ -22,7 +23,7 @@ beforeAll(async () => {
 async function offlineGrant(email: string) {
   const user = await t.db().user.create({ data: { email, passwordHash: await hashPassword("x".repeat(20)), emailVerifiedAt: new Date() } });
   const client = (await createApplication(admin, { name: "Mail app", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], firstParty: true }, {}))
-    .application as unknown as OidcClient;
+    .application;
   const s = (await validateSession((await createSession(user.id, {})).token))!;
   const outcome = await authorize(
     { params: { client_id: client.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "openid offline_access", state: "s", nonce: "n", code_challenge: s256(VERIFIER), code_challenge_method: "S256" } },
@@ -35,7 +36,7 @@ async function offlineGrant(email: string) {
   return { user, client, refreshToken: tokens.refresh_token! };
 }
 
-async function refreshRefused(client: OidcClient, refreshToken: string): Promise<boolean> {
+async function refreshRefused(client: ApplicationDto, refreshToken: string): Promise<boolean> {
   const e = await handleTokenRequest(client, { grant_type: "refresh_token", refresh_token: refreshToken }, {}).then(() => null, (x: unknown) => x);
   return e instanceof OAuthError && e.error === "invalid_grant";
 }

@@ -1,13 +1,14 @@
 // Signing out everywhere: sessions, trusted browsers and every grant (offline_access included)
 // in one go, with a back-channel logout token queued for each session's clients.
 import crypto from "node:crypto";
+import type { ApplicationDto } from "@/lib/applications";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
-import { createApplication } from "@/lib/clients";
+import { createApplication } from "@/lib/applications";
 import { isTrustedDevice, trustDevice } from "@/lib/factors";
 import { ensureSigningKeys } from "@/lib/keys";
-import { authorize, handleTokenRequest, type OidcClient } from "@/lib/oidc";
+import { authorize, handleTokenRequest } from "@/lib/oidc";
 import { s256 } from "@/lib/oidc/pkce";
 import { createSession, validateSession } from "@/lib/sessions";
 import { issueUserToken } from "@/lib/users/user-tokens";
@@ -17,7 +18,7 @@ const t = useTestDatabase();
 const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
 const REDIRECT = "https://app.example.com/callback";
 const VERIFIER = "v".repeat(43);
-let client: OidcClient;
+let client: ApplicationDto;
 
 beforeAll(async () => {
   await ensureSigningKeys();
@@ -27,7 +28,7 @@ beforeAll(async () => {
       { name: "Mail app", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], firstParty: true, backchannelLogoutUri: "https://app.example.com/backchannel" },
       {},
     )
-  ).application as unknown as OidcClient;
+  ).application;
 });
 
 /** An account signed in twice, trusted on one browser, with an offline grant made in a session. */

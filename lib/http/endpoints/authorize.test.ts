@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication } from "@/lib/clients";
+import { createApplication } from "@/lib/applications";
 import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys } from "@/lib/keys";
 import { createRiskRule } from "@/lib/risk";

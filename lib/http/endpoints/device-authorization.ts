@@ -1,7 +1,7 @@
 // Device authorization endpoint (RFC 8628 §3.1-3.2): client authentication as at the token endpoint
 // (public clients send only client_id), then lib/oidc issues the device and user codes.
 import "server-only";
-import { authenticateClient } from "@/lib/clients";
+import { authenticateClient } from "@/lib/applications";
 import { endpoint, issuer, startDeviceAuthorization } from "@/lib/oidc";
 import { contextFromHeaders } from "../request-context";
 import { jsonResult, oauthErrorResult, readForm } from "../oauth";

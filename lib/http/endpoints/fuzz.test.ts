@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { changedTables, snapshotDatabase, type DbSnapshot } from "@/test/db-snapshot";
-import { createApplication, createInitialAccessToken, DEVICE_CODE_GRANT } from "@/lib/clients";
+import { createApplication, createInitialAccessToken, DEVICE_CODE_GRANT } from "@/lib/applications";
 import { ensureSigningKeys } from "@/lib/keys";
 import type { EndpointRequest, EndpointResult } from "./result";
 import * as authorizeEndpoint from "./authorize";

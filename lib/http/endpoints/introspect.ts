@@ -1,6 +1,6 @@
 // Token introspection (RFC 7662), for authenticated confidential clients (servers: no CORS).
 import "server-only";
-import { authenticateClient } from "@/lib/clients";
+import { authenticateClient } from "@/lib/applications";
 import { endpoint, introspect, issuer } from "@/lib/oidc";
 import { jsonResult, oauthErrorResult, readForm } from "../oauth";
 import type { EndpointRequest, EndpointResult } from "./result";

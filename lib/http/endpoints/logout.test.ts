@@ -6,7 +6,7 @@ import { encode } from "next-auth/jwt";
 import { ResponseCookies } from "next/dist/server/web/spec-extension/cookies";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication, type ApplicationDto } from "@/lib/clients";
+import { createApplication, type ApplicationDto } from "@/lib/applications";
 import { ensureSigningKeys, signJwt } from "@/lib/keys";
 import { issuer } from "@/lib/oidc";
 import { reloadConfig } from "@/lib/config";

@@ -1,9 +1,9 @@
 // The RFC 7591 endpoint's HTTP mapping (./register.ts, served as Next serves it): status codes, error
-// shapes, WWW-Authenticate, no-store. The domain rules are tested in lib/clients/registration.test.ts.
+// shapes, WWW-Authenticate, no-store. The domain rules are tested in lib/applications/registration.test.ts.
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createInitialAccessToken } from "@/lib/clients";
+import { createInitialAccessToken } from "@/lib/applications";
 import { nextRoute } from "./result";
 import * as registrationEndpoint from "./register";
 

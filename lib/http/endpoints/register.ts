@@ -1,8 +1,8 @@
 // Dynamic client registration endpoint (RFC 7591 §3), protected by an initial access token sent as
-// a Bearer token (RFC 6750 §2.1). Thin: read the body, call lib/clients, map its typed errors to
+// a Bearer token (RFC 6750 §2.1). Thin: read the body, call lib/applications, map its typed errors to
 // RFC 7591 §3.2.2 / RFC 6750 §3 responses. Never cached (RFC 7591 §3.2.1).
 import "server-only";
-import { ClientError, registerClient } from "@/lib/clients";
+import { ApplicationError, registerClient } from "@/lib/applications";
 import { bearerToken } from "@/lib/oidc";
 import { contextFromHeaders } from "../request-context";
 import { jsonResult, serverErrorResult } from "../oauth";
@@ -30,7 +30,7 @@ export async function POST(request: EndpointRequest): Promise<EndpointResult> {
     const registered = await registerClient(token, metadata, contextFromHeaders(request.headers));
     return jsonResult(registered, 201);
   } catch (e) {
-    if (e instanceof ClientError) {
+    if (e instanceof ApplicationError) {
       if (e.code === "invalid_token") {
         return jsonResult({ error: "invalid_token", error_description: e.message }, 401, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
       }

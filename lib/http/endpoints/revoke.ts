@@ -1,7 +1,7 @@
 // Token revocation (RFC 7009): 200 whether or not the token was known (§2.2). A browser
 // application revokes its own tokens at sign-out, hence CORS.
 import "server-only";
-import { authenticateClient } from "@/lib/clients";
+import { authenticateClient } from "@/lib/applications";
 import { endpoint, issuer, revoke } from "@/lib/oidc";
 import { contextFromHeaders } from "../request-context";
 import { oauthErrorResult, readForm } from "../oauth";

@@ -1,6 +1,6 @@
-// Token endpoint (RFC 6749 §3.2): client authentication (lib/clients), then the grant (lib/oidc).
+// Token endpoint (RFC 6749 §3.2): client authentication (lib/applications), then the grant (lib/oidc).
 import "server-only";
-import { authenticateClient } from "@/lib/clients";
+import { authenticateClient } from "@/lib/applications";
 import { endpoint, handleTokenRequest, issuer } from "@/lib/oidc";
 import { contextFromHeaders } from "../request-context";
 import { jsonResult, oauthErrorResult, readForm } from "../oauth";

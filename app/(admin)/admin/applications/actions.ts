@@ -14,8 +14,8 @@ import {
   rotateClientSecret,
   setApplicationDisabled,
   updateApplication,
-} from "@/lib/clients";
-import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/clients/clients.schema";
+} from "@/lib/applications";
+import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/applications/applications.schema";
 import { adminAction, formValues, requestContext } from "@/lib/http";
 import type { AdminFormState } from "@/components/admin/types";
 import { applicationFormValues } from "./form-state";

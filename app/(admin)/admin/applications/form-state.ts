@@ -1,5 +1,5 @@
 // Form plumbing for the application actions: echo what was typed (URI lists and key sets can be
-// long). lib/http's action wrapper maps lib/clients' typed errors to messages tied to fields.
+// long). lib/http's action wrapper maps lib/applications' typed errors to messages tied to fields.
 import "server-only";
 
 const TEXT_FIELDS = [

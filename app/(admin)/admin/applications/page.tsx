@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { CreateInitialAccessTokenForm, RevokeInitialAccessTokenForm } from "@/components/admin/initial-access-tokens";
 import { requireAdmin } from "@/lib/http";
-import { listApplications, listInitialAccessTokens } from "@/lib/clients";
+import { listApplications, listInitialAccessTokens } from "@/lib/applications";
 import { config } from "@/lib/config";
 import { createInitialAccessTokenAction, revokeInitialAccessTokenAction } from "./actions";
 import { tableFrame } from "@/components/ui/styles";

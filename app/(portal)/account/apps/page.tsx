@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireSession } from "@/lib/http";
-import { findClientByClientId } from "@/lib/clients";
+import { findClientByClientId } from "@/lib/applications";
 import { listConsents, SCOPE_DESCRIPTIONS, isKnownScope } from "@/lib/oidc";
 import { withdrawAccessAction } from "./actions";
 import { surface } from "@/components/ui/styles";

@@ -6,7 +6,7 @@ import { ApplicationForm, type ApplicationFormValues } from "@/components/admin/
 import { DeleteApplicationForm, RotateSecretForm, StatusForm } from "@/components/admin/application-controls";
 import { CopyableValue } from "@/components/admin/secret-box";
 import { requireAdmin } from "@/lib/http";
-import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/clients";
+import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/applications";
 import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, updateApplicationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Application" };

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApplicationForm } from "@/components/admin/application-form";
 import { requireAdmin } from "@/lib/http";
-import { TTL_LIMITS } from "@/lib/clients/clients.schema";
+import { TTL_LIMITS } from "@/lib/applications/applications.schema";
 import { createApplicationAction } from "../actions";
 
 export const metadata: Metadata = { title: "New application" };

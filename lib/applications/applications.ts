@@ -6,14 +6,14 @@ import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { assertPermission, type Actor } from "@/lib/users";
 import { checkOutboundUrl, OutboundRequestError } from "@/lib/outbound";
-import { ClientError } from "./clients.errors";
+import { ApplicationError } from "./applications.errors";
 import {
   applicationIdSchema,
   applicationInputSchema,
   usesClientSecret,
   type ApplicationDto,
   type ApplicationInput,
-} from "./clients.schema";
+} from "./applications.schema";
 import {
   deleteApplicationRow,
   findApplicationByClientId,
@@ -27,7 +27,7 @@ import {
   type ApplicationRecord,
   type ApplicationWrite,
   type Tx,
-} from "./clients.repo";
+} from "./applications.repo";
 import { toApplicationDto } from "./dto";
 import { isWellFormedClientId } from "./client-id";
 
@@ -63,13 +63,13 @@ export function parseApplicationInput(input: unknown): ApplicationInput {
   const r = applicationInputSchema.safeParse(input);
   if (r.success) {
     const problem = callbackUriProblem(r.data.backchannelLogoutUri);
-    if (problem) throw new ClientError("invalid_input", problem, { field: "backchannelLogoutUri", fieldErrors: { backchannelLogoutUri: problem } });
+    if (problem) throw new ApplicationError("invalid_input", problem, { field: "backchannelLogoutUri", fieldErrors: { backchannelLogoutUri: problem } });
     return r.data;
   }
   const fieldErrors: Record<string, string> = {};
   for (const issue of r.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
   const [field, message] = Object.entries(fieldErrors)[0] ?? ["form", "Invalid application settings."];
-  throw new ClientError("invalid_input", message, { field, fieldErrors });
+  throw new ApplicationError("invalid_input", message, { field, fieldErrors });
 }
 
 function columns(a: ApplicationInput): Omit<ApplicationWrite, "clientId" | "createdVia"> {
@@ -141,7 +141,7 @@ export async function createApplication(actor: Actor, input: unknown, ctx: Reque
 
 async function loadForChange(id: string, tx: Tx): Promise<ApplicationRecord> {
   const row = applicationIdSchema.safeParse(id).success ? await findApplicationById(id, tx) : null;
-  if (!row) throw new ClientError("not_found", "This application does not exist.");
+  if (!row) throw new ApplicationError("not_found", "This application does not exist.");
   return row;
 }
 
@@ -225,7 +225,7 @@ export async function deleteApplication(actor: Actor, id: string, ctx: RequestCo
     try {
       await deleteApplicationRow(id, tx);
     } catch (e) {
-      if (isNotFound(e)) throw new ClientError("not_found", "This application does not exist.");
+      if (isNotFound(e)) throw new ApplicationError("not_found", "This application does not exist.");
       throw e;
     }
     await recordAudit(
@@ -248,7 +248,7 @@ export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestC
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
     if (!usesClientSecret(before.tokenEndpointAuthMethod as ApplicationInput["tokenEndpointAuthMethod"])) {
-      throw new ClientError("not_applicable", "This application does not authenticate with a client secret.");
+      throw new ApplicationError("not_applicable", "This application does not authenticate with a client secret.");
     }
     const secret = newSecret();
     const after = await updateApplicationRow(id, { clientSecretHash: secret.hash, clientSecretRotatedAt: new Date() }, tx);

@@ -5,7 +5,7 @@ import { sha256Hex } from "@/lib/crypto";
 import { parseConfig, reloadConfig } from "@/lib/config";
 import {
   authenticateClient,
-  ClientError,
+  ApplicationError,
   createApplication,
   createInitialAccessToken,
   findClientByClientId,
@@ -20,10 +20,10 @@ const admin = { id: crypto.randomUUID(), roles: ["admin"] };
 const customer = { id: crypto.randomUUID(), roles: [] };
 const metadata = { client_name: "Partner app", redirect_uris: ["https://partner.example.com/cb"], grant_types: ["authorization_code", "refresh_token"] };
 
-async function registrationError(token: string | undefined, body: unknown): Promise<ClientError> {
+async function registrationError(token: string | undefined, body: unknown): Promise<ApplicationError> {
   const e = await registerClient(token, body, {}).catch((err: unknown) => err);
-  expect(e).toBeInstanceOf(ClientError);
-  return e as ClientError;
+  expect(e).toBeInstanceOf(ApplicationError);
+  return e as ApplicationError;
 }
 
 afterEach(() => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { sha256Hex } from "@/lib/crypto";
 import {
-  ClientError,
+  ApplicationError,
   createApplication,
   deleteApplication,
   findClientByClientId,
@@ -69,7 +69,7 @@ describe("creating applications", () => {
 
   it("refuses invalid input with field errors", async () => {
     const err = await createApplication(admin, { ...web, redirectUris: ["https://shop.example.com/cb#frag"], accessTokenTtlSeconds: 5 }, ctx).catch((e) => e);
-    expect(err).toBeInstanceOf(ClientError);
+    expect(err).toBeInstanceOf(ApplicationError);
     expect(err.code).toBe("invalid_input");
     expect(Object.keys(err.details.fieldErrors).sort()).toEqual(["accessTokenTtlSeconds", "redirectUris"]);
   });

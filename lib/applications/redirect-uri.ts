@@ -4,7 +4,7 @@
 // a fragment (RFC 6749 §3.1.2). Matching is exact string comparison, except that a native (public)
 // client's loopback redirect may use any port (RFC 8252 §7.3); a confidential web client's loopback
 // URI must match exactly, port included.
-// Pure functions, no server-only imports: the admin forms bundle this through clients.schema.ts.
+// Pure functions, no server-only imports: the admin forms bundle this through applications.schema.ts.
 
 export const URI_MAX_LENGTH = 2000;
 

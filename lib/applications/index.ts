@@ -32,7 +32,7 @@ export {
   type VerifiedInitialAccessToken,
 } from "./registration";
 export { matchRedirectUri, uriProblem } from "./redirect-uri";
-export { ClientError, ClientAuthError, type ClientErrorCode, type ClientAuthErrorCode } from "./clients.errors";
+export { ApplicationError, ClientAuthError, type ApplicationErrorCode, type ClientAuthErrorCode } from "./applications.errors";
 export {
   usesClientSecret,
   DEVICE_CODE_GRANT,
@@ -45,4 +45,4 @@ export {
   type Jwks,
   type RegistrationResponse,
   type InitialAccessTokenDto,
-} from "./clients.schema";
+} from "./applications.schema";

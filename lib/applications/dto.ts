@@ -1,7 +1,7 @@
 // Every application leaves the domain through this mapping: the secret hash stays behind.
 import "server-only";
-import { applicationDtoSchema, type ApplicationDto } from "./clients.schema";
-import type { ApplicationRecord } from "./clients.repo";
+import { applicationDtoSchema, type ApplicationDto } from "./applications.schema";
+import type { ApplicationRecord } from "./applications.repo";
 
 export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
   return applicationDtoSchema.parse({

@@ -8,7 +8,7 @@ import { config } from "@/lib/config";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { randomToken, safeEqual, sha256Hex } from "@/lib/crypto";
 import type { Actor } from "@/lib/users";
-import { ClientError } from "./clients.errors";
+import { ApplicationError } from "./applications.errors";
 import {
   applicationIdSchema,
   registrationErrorOf,
@@ -16,7 +16,7 @@ import {
   INITIAL_ACCESS_TOKEN_MAX_TTL_SECONDS,
   type InitialAccessTokenDto,
   type RegistrationResponse,
-} from "./clients.schema";
+} from "./applications.schema";
 import {
   findInitialAccessTokenByHash,
   insertInitialAccessToken,
@@ -25,7 +25,7 @@ import {
   spendInitialAccessToken,
   withTransaction,
   type InitialAccessTokenRecord,
-} from "./clients.repo";
+} from "./applications.repo";
 import { assertPermission } from "@/lib/users";
 import { callbackUriProblem, insertNewApplication } from "./applications";
 
@@ -52,11 +52,11 @@ export async function createInitialAccessToken(
 ): Promise<{ token: string; initialAccessToken: InitialAccessTokenDto }> {
   assertPermission(actor, "applications:write");
   const cleanLabel = label.trim().slice(0, 100);
-  if (!cleanLabel) throw new ClientError("invalid_input", "Enter a label.", { field: "label", fieldErrors: { label: "Enter a label." } });
+  if (!cleanLabel) throw new ApplicationError("invalid_input", "Enter a label.", { field: "label", fieldErrors: { label: "Enter a label." } });
   const ttl = ttlSeconds ?? DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS;
   if (!Number.isInteger(ttl) || ttl < 60 || ttl > INITIAL_ACCESS_TOKEN_MAX_TTL_SECONDS) {
     const message = "The lifetime must be from 60 seconds to 30 days.";
-    throw new ClientError("invalid_input", message, { field: "ttl", fieldErrors: { ttl: message } });
+    throw new ApplicationError("invalid_input", message, { field: "ttl", fieldErrors: { ttl: message } });
   }
   const multiUse = opts.multiUse === true;
   const token = randomToken();
@@ -88,10 +88,10 @@ export async function listInitialAccessTokens(actor: Actor): Promise<InitialAcce
 
 export async function revokeInitialAccessToken(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
   assertPermission(actor, "applications:write");
-  if (!applicationIdSchema.safeParse(id).success) throw new ClientError("not_found", "This token does not exist.");
+  if (!applicationIdSchema.safeParse(id).success) throw new ApplicationError("not_found", "This token does not exist.");
   await withTransaction(async (tx) => {
     const revoked = await revokeInitialAccessTokenRow(id, new Date(), tx);
-    if (!revoked) throw new ClientError("not_found", "This token does not exist or is already revoked.");
+    if (!revoked) throw new ApplicationError("not_found", "This token does not exist or is already revoked.");
     await recordAudit(
       { actor: { type: "admin", id: actor.id }, action: "initial_access_token.revoked", target: { type: "initial_access_token", id }, result: "success", context: ctx },
       tx,
@@ -113,20 +113,20 @@ export async function verifyInitialAccessToken(token: string | null | undefined,
 }
 
 /**
- * RFC 7591 §3: registers a client from its metadata. Throws ClientError `invalid_token` (no or a
+ * RFC 7591 §3: registers a client from its metadata. Throws ApplicationError `invalid_token` (no or a
  * bad initial access token) or `invalid_redirect_uri` / `invalid_client_metadata` (§3.2.2).
  */
 export async function registerClient(initialAccessToken: string | null | undefined, metadata: unknown, ctx: RequestContext): Promise<RegistrationResponse> {
   const granted = await verifyInitialAccessToken(initialAccessToken);
-  if (!granted) throw new ClientError("invalid_token", "A valid initial access token is required to register a client.");
+  if (!granted) throw new ApplicationError("invalid_token", "A valid initial access token is required to register a client.");
   const parsed = registrationRequestSchema.safeParse(metadata);
   if (!parsed.success) {
     const { error, error_description } = registrationErrorOf(parsed.error);
-    throw new ClientError(error, error_description);
+    throw new ApplicationError(error, error_description);
   }
   // RFC 7591 §3.2.2: a URI the server will not call is invalid client metadata.
   const callback = callbackUriProblem(parsed.data.backchannelLogoutUri);
-  if (callback) throw new ClientError("invalid_client_metadata", `backchannel_logout_uri: ${callback}`);
+  if (callback) throw new ApplicationError("invalid_client_metadata", `backchannel_logout_uri: ${callback}`);
   const { application: a, clientSecret } = await insertNewApplication(parsed.data, {
     createdVia: "dynamic",
     actor: { type: "system" },
@@ -136,7 +136,7 @@ export async function registerClient(initialAccessToken: string | null | undefin
     // and of two concurrent registrations with one single-use token only one commits.
     beforeInsert: async (tx) => {
       if (granted.source === "database" && !(await spendInitialAccessToken(granted.id, new Date(), tx))) {
-        throw new ClientError("invalid_token", "A valid initial access token is required to register a client.");
+        throw new ApplicationError("invalid_token", "A valid initial access token is required to register a client.");
       }
     },
   });

@@ -9,7 +9,7 @@ export const MFA_POLICIES = ["default", "off", "optional", "required"] as const;
 export type MfaPolicySetting = (typeof MFA_POLICIES)[number];
 
 export const APPLICATION_TYPES = ["public", "confidential"] as const;
-/** RFC 8628 §3.4 grant type (the one definition: lib/oidc imports it through lib/clients). */
+/** RFC 8628 §3.4 grant type (the one definition: lib/oidc imports it through lib/applications). */
 export const DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT] as const;
 export const TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"] as const;

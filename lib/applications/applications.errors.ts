@@ -1,8 +1,8 @@
-// Typed errors with stable codes. ClientError is for administration and registration (mapped to
+// Typed errors with stable codes. ApplicationError is for administration and registration (mapped to
 // form field errors or RFC 7591 §3.2.2); ClientAuthError is the token endpoint's RFC 6749 §5.2 answer.
 import { DomainError } from "@/lib/errors";
 
-export type ClientErrorCode =
+export type ApplicationErrorCode =
   | "forbidden"
   | "not_found"
   | "invalid_input"
@@ -13,11 +13,11 @@ export type ClientErrorCode =
   | "invalid_redirect_uri"
   | "invalid_client_metadata";
 
-export class ClientError extends DomainError<ClientErrorCode> {
-  override readonly name = "ClientError";
+export class ApplicationError extends DomainError<ApplicationErrorCode> {
+  override readonly name = "ApplicationError";
   override readonly shownToUser = true;
   constructor(
-    code: ClientErrorCode,
+    code: ApplicationErrorCode,
     message: string,
     readonly details: { field?: string; fieldErrors?: Record<string, string> } = {},
   ) {

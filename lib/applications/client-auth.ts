@@ -8,9 +8,9 @@
 import "server-only";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
-import { ClientAuthError } from "./clients.errors";
-import { CLIENT_ASSERTION_ALGS, type ApplicationDto, type TokenEndpointAuthMethod } from "./clients.schema";
-import { deleteExpiredJtis, findApplicationForAuthentication, insertUsedJti, type ApplicationRecord } from "./clients.repo";
+import { ClientAuthError } from "./applications.errors";
+import { CLIENT_ASSERTION_ALGS, type ApplicationDto, type TokenEndpointAuthMethod } from "./applications.schema";
+import { deleteExpiredJtis, findApplicationForAuthentication, insertUsedJti, type ApplicationRecord } from "./applications.repo";
 import { toApplicationDto } from "./dto";
 import { isWellFormedClientId } from "./client-id";
 

@@ -5,7 +5,7 @@ import {
   registrationErrorOf,
   registrationRequestSchema,
   type ApplicationInputRaw,
-} from "./clients.schema";
+} from "./applications.schema";
 
 const web: ApplicationInputRaw = { name: "Web shop", type: "confidential", redirectUris: ["https://shop.example.com/cb"] };
 const ecKey = { kty: "EC", crv: "P-256", x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0", kid: "k1" };
