@@ -74,9 +74,10 @@ const config = [
       "no-restricted-syntax": [
         "error",
         {
-          // Cross-domain imports go through the other domain's index.ts.
-          selector: "ImportDeclaration[source.value=/^@\\/lib\\/(?!db$|db\\/)[^/]+\\/(?!index$).+/]",
-          message: "Import another domain through its index.ts: domains talk to each other only through it. docs/architecture.md.",
+          // Cross-domain imports go through the other domain's index.ts, or its *.schema.ts: the
+          // browser-safe input schemas, shared so one rule validates a value wherever it is written.
+          selector: "ImportDeclaration[source.value=/^@\\/lib\\/(?!db$|db\\/)[^/]+\\/(?!index$)(?![^/]+\\.schema$).+/]",
+          message: "Import another domain through its index.ts (or its *.schema.ts): domains talk to each other only through them. docs/architecture.md.",
         },
       ],
     },

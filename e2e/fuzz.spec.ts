@@ -38,6 +38,7 @@ const PAGES: Record<string, string[]> = {
   "/dev/mail": ["to"],
   "/dev/mail/00000000-0000-4000-8000-000000000000": [],
   "/account": [],
+  "/account/profile": [],
   "/account/apps": [],
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],

@@ -55,18 +55,21 @@ export function relyingParties(port: number) {
     });
     return {
       url: url.toString(),
-      finish: async (page: Page) => {
-        // The callback URL as the navigation reached it (page.url() may already name a later state).
-        let reached: URL | undefined;
-        await page.waitForURL((u) => {
-          if (!u.toString().startsWith(callback)) return false;
-          reached = new URL(u.toString());
-          return true;
-        });
-        const tokens = await client.authorizationCodeGrant(rp, reached!, { pkceCodeVerifier: verifier, expectedNonce: nonce });
-        return tokens.claims()!;
-      },
+      finish: async (page: Page) => (await finishTokens(page)).claims()!,
+      /** The token response, for a test that also calls UserInfo with its access token. */
+      finishTokens,
     };
+
+    async function finishTokens(page: Page) {
+      // The callback URL as the navigation reached it (page.url() may already name a later state).
+      let reached: URL | undefined;
+      await page.waitForURL((u) => {
+        if (!u.toString().startsWith(callback)) return false;
+        reached = new URL(u.toString());
+        return true;
+      });
+      return client.authorizationCodeGrant(rp, reached!, { pkceCodeVerifier: verifier, expectedNonce: nonce });
+    }
   }
 
   /** Opens an application's authorization URL and signs in with the password. */

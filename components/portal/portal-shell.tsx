@@ -6,6 +6,7 @@ export function PortalShell({ email, isAdmin, signOut, children }: { email: stri
   const nav = (
     <>
       <NavLink href="/account">Account</NavLink>
+      <NavLink href="/account/profile">Profile</NavLink>
       <NavLink href="/account/security">Security</NavLink>
       <NavLink href="/account/apps">Apps</NavLink>
       {isAdmin ? <NavLink href="/admin">Admin</NavLink> : null}

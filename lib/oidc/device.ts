@@ -16,7 +16,7 @@ import { consumeLimit } from "@/lib/ratelimit";
 import { hasSecondFactor } from "@/lib/factors";
 import { assessAuthorization } from "@/lib/risk";
 import { listSessions } from "@/lib/sessions";
-import { getUserClaims } from "@/lib/users";
+import { getClaimSource } from "@/lib/profile";
 import { grantConsent } from "./consent";
 import {
   consumeDeviceAuthorization,
@@ -153,7 +153,7 @@ export async function exchangeDeviceCode(client: ApplicationDto, body: TokenRequ
   }
   // approved
   const userId = row.userId!;
-  const user = await getUserClaims(userId);
+  const user = await getClaimSource(userId);
   if (!user) throw new OAuthError("invalid_grant", "the user is no longer active");
   // The grant belongs to the browser session that approved it (its auth_time, amr; logout ends it).
   const session = row.sessionId ? (await listSessions(userId)).find((s) => s.id === row.sessionId) : undefined;

@@ -6,9 +6,9 @@ import { decodeJwt } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
 import { isClientEnabled } from "@/lib/applications";
-import { getUserClaims } from "@/lib/users";
+import { claimsForScopes, getClaimSource } from "@/lib/profile";
 import { OAuthError } from "./oidc.errors";
-import { claimsForScopes, parseScope } from "./scopes";
+import { parseScope } from "./scopes";
 import { issuer } from "./issuer";
 import {
   findAccessTokenRecord,
@@ -101,7 +101,7 @@ export async function userInfo(token: string | null, requiredScopes: readonly st
   // The reads at once (on PostgreSQL, pooled connections); user and client count only if the token is ours.
   const [claims, user, clientEnabled] = await Promise.all([
     activeAccessToken(token, unverified),
-    unverified ? getUserClaims(unverified.sub) : null,
+    unverified ? getClaimSource(unverified.sub) : null,
     unverified ? isClientEnabled(unverified.client_id) : false,
   ]);
   if (!claims) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");

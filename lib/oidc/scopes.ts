@@ -25,25 +25,3 @@ export function parseScope(scope: string | undefined | null): string[] {
 export function isKnownScope(s: string): s is OidcScope {
   return (OIDC_SCOPES as readonly string[]).includes(s);
 }
-
-export interface ClaimSource {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  displayName: string | null;
-  updatedAt: Date;
-}
-
-/** Claims released for the granted scopes (only those Portico holds; absent claims are omitted). */
-export function claimsForScopes(user: ClaimSource, scopes: string[]): Record<string, unknown> {
-  const claims: Record<string, unknown> = { sub: user.id };
-  if (scopes.includes("profile")) {
-    if (user.displayName) claims.name = user.displayName;
-    claims.updated_at = Math.floor(user.updatedAt.getTime() / 1000);
-  }
-  if (scopes.includes("email")) {
-    claims.email = user.email;
-    claims.email_verified = user.emailVerified;
-  }
-  return claims;
-}

@@ -2,7 +2,7 @@
 // The caller has already authenticated the client (lib/applications); this decides what to issue.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { getUserClaims } from "@/lib/users";
+import { getClaimSource } from "@/lib/profile";
 import { assessTokenRefresh } from "@/lib/risk";
 import { sha256Hex } from "@/lib/crypto";
 import { OAuthError } from "./oidc.errors";
@@ -75,7 +75,7 @@ async function exchangeAuthorizationCode(client: ApplicationDto, body: TokenRequ
   } else if (body.code_verifier) {
     throw new OAuthError("invalid_grant", "code_verifier given but the authorization request had no code_challenge");
   }
-  const user = grant.userId ? await getUserClaims(grant.userId) : null;
+  const user = grant.userId ? await getClaimSource(grant.userId) : null;
   if (!user) throw new OAuthError("invalid_grant", "the user is no longer active");
   const scopes = parseScope(grant.scope);
   const { response, records } = await mintTokens({
@@ -116,7 +116,7 @@ async function exchangeRefreshToken(client: ApplicationDto, body: TokenRequestBo
     // RFC 6749 §6: a refresh may narrow the scope, never widen it.
     if (scopes.some((s) => !granted.includes(s))) throw new OAuthError("invalid_scope", "the requested scope exceeds the original grant");
   }
-  const user = grant.userId ? await getUserClaims(grant.userId) : null;
+  const user = grant.userId ? await getClaimSource(grant.userId) : null;
   if (grant.userId && !user) throw new OAuthError("invalid_grant", "the user is no longer active");
   if (grant.userId) {
     // High-value scopes go through the risk engine (lib/risk): nobody is there to answer a second

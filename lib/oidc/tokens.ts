@@ -4,7 +4,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { signJwt } from "@/lib/keys";
-import { claimsForScopes, type ClaimSource } from "./scopes";
+import { claimsForScopes, type ClaimSource } from "@/lib/profile";
 import { insertAccessTokenRecord, insertRefreshToken, type Tx } from "./oidc.repo";
 import { issuer } from "./issuer";
 import type { ApplicationDto } from "@/lib/applications";

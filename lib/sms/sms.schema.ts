@@ -10,9 +10,10 @@ const NOT_TEXTABLE = new Set<NumberType>(["FIXED_LINE", "TOLL_FREE", "PREMIUM_RA
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; reason: "invalid" | "not_mobile"; message: string };
 
-export function checkPhoneNumber(input: string): PhoneCheck {
+/** `mobileOnly`: the number must receive texts (a factor); a contact number may be a landline. */
+export function checkPhoneNumber(input: string, { mobileOnly = true }: { mobileOnly?: boolean } = {}): PhoneCheck {
   const raw = input.trim();
-  if (!raw) return { ok: false, reason: "invalid", message: "Enter your mobile number." };
+  if (!raw) return { ok: false, reason: "invalid", message: mobileOnly ? "Enter your mobile number." : "Enter your phone number." };
   if (!raw.startsWith("+") && !raw.startsWith("00")) {
     return { ok: false, reason: "invalid", message: "Start with your country code, like +34 612 345 678." };
   }
@@ -24,7 +25,7 @@ export function checkPhoneNumber(input: string): PhoneCheck {
   }
   if (!parsed.isValid()) return { ok: false, reason: "invalid", message: "That number does not exist. Check it and include the country code." };
   const type = parsed.getType();
-  if (type && NOT_TEXTABLE.has(type)) return { ok: false, reason: "not_mobile", message: "This number cannot receive text messages. Enter a mobile number." };
+  if (mobileOnly && type && NOT_TEXTABLE.has(type)) return { ok: false, reason: "not_mobile", message: "This number cannot receive text messages. Enter a mobile number." };
   return { ok: true, e164: parsed.number };
 }
 

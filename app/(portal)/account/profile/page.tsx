@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { requireSession } from "@/lib/http";
+import { getProfile } from "@/lib/profile";
+import { ProfileForm } from "@/components/portal/profile-form";
+import { updateProfileAction } from "./actions";
+
+export const metadata: Metadata = { title: "Your profile" };
+
+export default async function ProfilePage() {
+  const session = await requireSession("/account/profile");
+  const profile = await getProfile(session.user.id);
+  if (!profile) notFound();
+  const { email: _email, phoneNumberVerified, ...fields } = profile;
+  const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v ?? ""]));
+  return (
+    <>
+      <h1 className="text-2xl font-semibold tracking-tight">Your profile</h1>
+      <p className="mb-8 mt-1 text-slate-600 dark:text-slate-400">
+        Applications you allow to see your profile, phone number or address receive these details. Leave a field empty to remove it.
+        {profile.phoneNumber ? (
+          <span data-testid="phone-status"> Your phone number is {phoneNumberVerified ? "verified: it texts you sign-in codes" : "not verified"}.</span>
+        ) : null}
+      </p>
+      <ProfileForm action={updateProfileAction} profile={values} timeZones={Intl.supportedValuesOf("timeZone")} />
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+// Typed errors with stable codes; the http layer maps them to form messages or problem details.
+import { DomainError } from "@/lib/errors";
+
+export type ProfileErrorCode = "not_found";
+
+export class ProfileError extends DomainError<ProfileErrorCode> {
+  override readonly name = "ProfileError";
+  override readonly shownToUser = true;
+}

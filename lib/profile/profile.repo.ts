@@ -1,0 +1,60 @@
+// The profile columns of the User row. Reads for tokens and UserInfo go through the direct path
+// (lib/db/sql.ts: one statement per token request, with the phone check inside it); the portal's
+// reads and writes use Prisma.
+import "server-only";
+import { isUuid } from "@/lib/formats";
+import { getDb, getSql, Prisma, withTransaction, type Tx } from "@/lib/db";
+
+export { withTransaction };
+import { ADDRESS_FIELDS, type Address, type Profile } from "./profile.schema";
+
+/** The profile as stored: the address is one JSONB value. */
+export type ProfileRecord = Omit<Profile, keyof Address> & { address: Address | null };
+
+export interface ClaimSourceRow extends ProfileRecord {
+  id: string;
+  email: string;
+  emailVerifiedAt: Date | null;
+  disabledAt: Date | null;
+  updatedAt: Date;
+  phoneNumberVerified: boolean;
+}
+
+const PROFILE_COLUMNS = `"displayName", "givenName", "familyName", "middleName", "nickname", "pictureUrl", "websiteUrl", "gender",
+  "birthdate", "zoneinfo", "locale", "phoneNumber", "address"`;
+
+/** A stored address back to its members (unknown keys and non-strings dropped). */
+export function addressFromJson(value: unknown): Address | null {
+  if (!value || typeof value !== "object") return null;
+  const stored = value as Record<string, unknown>;
+  const address = Object.fromEntries(ADDRESS_FIELDS.map((k) => [k, typeof stored[k] === "string" ? stored[k] : null])) as Address;
+  return ADDRESS_FIELDS.some((k) => address[k]) ? address : null;
+}
+
+export async function findClaimSourceRow(userId: string): Promise<ClaimSourceRow | null> {
+  if (!isUuid(userId)) return null;
+  const rows = await (await getSql())<Omit<ClaimSourceRow, "address"> & { address: unknown }>(
+    `SELECT u."id", u."email", u."emailVerifiedAt", u."disabledAt", u."updatedAt", ${PROFILE_COLUMNS.replace(/"(\w+)"/g, 'u."$1"')},
+       (u."phoneNumber" IS NOT NULL AND EXISTS (
+          SELECT 1 FROM "MfaFactor" f
+          WHERE f."userId" = u."id" AND f."type" = 'sms' AND f."confirmedAt" IS NOT NULL AND f."phone" = u."phoneNumber"
+       )) AS "phoneNumberVerified"
+     FROM "User" u WHERE u."id" = $1::uuid`,
+    [userId],
+  );
+  const row = rows[0];
+  return row ? { ...row, address: addressFromJson(row.address) } : null;
+}
+
+export async function findProfileRow(userId: string): Promise<(ProfileRecord & { email: string; phoneNumberVerified: boolean }) | null> {
+  const row = await findClaimSourceRow(userId);
+  return row && !row.disabledAt ? row : null;
+}
+
+/** Writes the given fields (undefined: unchanged); the address replaces the stored one. */
+export async function updateProfileRow(userId: string, fields: Partial<ProfileRecord>, tx?: Tx): Promise<void> {
+  const { address, ...columns } = fields;
+  const data: Prisma.UserUpdateInput = { ...columns };
+  if (address !== undefined) data.address = address ?? Prisma.DbNull;
+  await (tx ?? (await getDb())).user.update({ where: { id: userId }, data, select: { id: true } });
+}
