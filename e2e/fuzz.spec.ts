@@ -40,6 +40,8 @@ const PAGES: Record<string, string[]> = {
   "/account": [],
   "/account/profile": [],
   "/account/apps": [],
+  "/account/activity": ["before"],
+  "/account/activity/report": ["event"],
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],

@@ -9,6 +9,7 @@ export function PortalShell({ email, isAdmin, signOut, children }: { email: stri
       <NavLink href="/account/profile">Profile</NavLink>
       <NavLink href="/account/security">Security</NavLink>
       <NavLink href="/account/apps">Apps</NavLink>
+      <NavLink href="/account/activity">Activity</NavLink>
       {isAdmin ? <NavLink href="/admin">Admin</NavLink> : null}
     </>
   );

@@ -65,3 +65,49 @@ export async function countSignInFailures(userId: string, ip: string | null, sin
   );
   return { account: Number(row?.account ?? 0), ip: Number(row?.ip ?? 0), accountsFromIp: Number(row?.accounts ?? 0) };
 }
+
+/** An event as a person's history shows it (no actor id: the target, or the actor, is the person). */
+export interface HistoryEventRow {
+  id: string;
+  createdAt: Date;
+  actorType: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  result: string;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown> | null;
+}
+
+const HISTORY_COLUMNS = `e.id::text AS id, e."createdAt", e."actorType", e."action", e."targetType", e."targetId", e."result", e."ip", e."userAgent", e."details"`;
+
+/**
+ * The events about `userId` (target) and the events they caused on things other than a user (a
+ * consent, a session: target type not "user", so an administrator's actions on other people stay
+ * out of the administrator's own history), newest first, before event id `beforeId`. Two keyset
+ * scans, (targetId, id) and (actorId, id), each stopping at `take` rows: as fast for an account with
+ * a million events as for one with ten. `actions` holds "action" or "action:result" (lib/activity).
+ */
+export async function queryHistory(userId: string, actions: readonly string[], beforeId: string, take: number): Promise<HistoryEventRow[]> {
+  return (await getSql())<HistoryEventRow>(
+    `WITH ids AS (
+       (SELECT id FROM "AuditEvent" WHERE "targetId" = $1 AND "targetType" = 'user' AND id < $2::bigint AND ("action" = ANY($3::text[]) OR "action" || ':' || "result" = ANY($3::text[])) ORDER BY id DESC LIMIT $4)
+       UNION
+       (SELECT id FROM "AuditEvent" WHERE "actorId" = $1 AND "targetType" IS DISTINCT FROM 'user' AND id < $2::bigint AND ("action" = ANY($3::text[]) OR "action" || ':' || "result" = ANY($3::text[])) ORDER BY id DESC LIMIT $4)
+     )
+     SELECT ${HISTORY_COLUMNS} FROM "AuditEvent" e JOIN ids ON ids.id = e.id ORDER BY e.id DESC LIMIT $4`,
+    [userId, beforeId, actions, take],
+  );
+}
+
+/** One event of that history, or null when it is not in it. */
+export async function findHistoryEvent(userId: string, actions: readonly string[], id: string): Promise<HistoryEventRow | null> {
+  const [row] = await (await getSql())<HistoryEventRow>(
+    `SELECT ${HISTORY_COLUMNS} FROM "AuditEvent" e
+      WHERE e.id = $2::bigint AND (e."action" = ANY($3::text[]) OR e."action" || ':' || e."result" = ANY($3::text[]))
+        AND ((e."targetId" = $1 AND e."targetType" = 'user') OR (e."actorId" = $1 AND e."targetType" IS DISTINCT FROM 'user'))`,
+    [userId, id, actions],
+  );
+  return row ?? null;
+}

@@ -3,7 +3,7 @@
 // Audit depends on no other domain, so every domain may call it.
 import "server-only";
 import type { Tx } from "@/lib/db";
-import { countSignInFailures, insertAuditEvent, queryAuditEvents } from "./audit.repo";
+import { countSignInFailures, findHistoryEvent, insertAuditEvent, queryAuditEvents, queryHistory, type HistoryEventRow } from "./audit.repo";
 
 export { auditEventInsert } from "./audit.repo";
 import type { AuditEventInput } from "./audit.schema";
@@ -18,6 +18,24 @@ export function recordAudit(event: AuditEventInput, tx?: Tx): Promise<void> {
 
 export function listAuditEvents(filter: { targetId?: string; action?: string; take?: number } = {}) {
   return queryAuditEvents({ ...filter, take: Math.min(filter.take ?? 50, 500) });
+}
+
+export type { HistoryEventRow as HistoryEvent } from "./audit.repo";
+
+/** The largest event id (bigint): "before" it is the whole history. */
+const NEWEST = "9223372036854775807";
+
+/**
+ * A person's own history, newest first: the events about them and those they caused on things that
+ * are not people, limited to `actions`, `take` at most (≤ 200), before the event id `before`.
+ */
+export function listHistory(userId: string, opts: { actions: readonly string[]; before?: string; take: number }): Promise<HistoryEventRow[]> {
+  return queryHistory(userId, opts.actions, opts.before ?? NEWEST, Math.min(Math.max(opts.take, 1), 200));
+}
+
+/** One event of that history (a report of it must name one of the person's own events). */
+export function findHistoryEventOf(userId: string, actions: readonly string[], eventId: string): Promise<HistoryEventRow | null> {
+  return findHistoryEvent(userId, actions, eventId);
 }
 
 /** Failed sign-ins in the last `minutes` (the risk engine's velocity signals). */

@@ -4,7 +4,8 @@
 // replayed, but a password reset (which always signs out everywhere) remains the way back.
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
-import { cancelEmailChange, reportNotMe, resetPassword, type CancelOutcome } from "@/lib/users";
+import { getActivityEntry } from "@/lib/activity";
+import { cancelEmailChange, reportActivityNotMe, reportNotMe, resetPassword, UserError, type CancelOutcome } from "@/lib/users";
 import { signOutEverywhere } from "./sign-out-everywhere";
 
 /** A new password from a reset link: whoever knew the old one is signed out of everything. */
@@ -18,6 +19,19 @@ export async function completePasswordReset(token: string, password: string, opt
 export async function secureAccountNotMe(token: string, ctx: RequestContext): Promise<{ userId: string; methodsRemoved: string[] }> {
   const done = await reportNotMe(token, ctx);
   await signOutEverywhere(done.userId, "reported_not_me", ctx);
+  return done;
+}
+
+/**
+ * The signed-in owner says an entry of their activity was not them: the same as the mail's link
+ * (locked, recent methods removed, a reset link mailed, signed out everywhere, this browser too:
+ * whoever else is in may be the one holding it). Only an entry of their own history can be reported.
+ */
+export async function secureAccountFromActivity(userId: string, eventId: string, ctx: RequestContext): Promise<{ userId: string; methodsRemoved: string[] }> {
+  const entry = await getActivityEntry({ id: userId, roles: [] }, userId, eventId);
+  if (!entry) throw new UserError("not_found", "This activity is not in your account's history.");
+  const done = await reportActivityNotMe(userId, entry.id, ctx);
+  await signOutEverywhere(userId, "reported_not_me", ctx);
   return done;
 }
 

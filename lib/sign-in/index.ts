@@ -12,5 +12,5 @@ export { sendSignInCode } from "./sign-in-code";
 export { completeSecondStep, SECOND_STEP_AMR, type CompletedSecondStep, type SecondStepInput } from "./second-step";
 export { signIn, startSession, finishSignIn } from "./session-start";
 export { signOutEverywhere, type SignedOutEverywhere } from "./sign-out-everywhere";
-export { completePasswordReset, secureAccountNotMe, cancelOrRevertEmailChange } from "./account-recovery";
+export { completePasswordReset, secureAccountNotMe, secureAccountFromActivity, cancelOrRevertEmailChange } from "./account-recovery";
 export { deleteExpiredPendingSignIns } from "./sign-in.repo";

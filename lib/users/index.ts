@@ -10,7 +10,7 @@ export { changeEmail, confirmEmailChange, cancelEmailChange, cancelPendingEmailC
 export { authenticateWithPassword } from "./login";
 export { authenticateWithPasskey } from "./passkey-login";
 export { adminResetSecondFactors } from "./admin-mfa-reset";
-export { notifyNewDeviceSignIn, reportNotMe, forcePasswordReset } from "./not-me";
+export { notifyNewDeviceSignIn, reportNotMe, reportActivityNotMe, forcePasswordReset } from "./not-me";
 export { lockAccount, lockedMessage } from "./login";
 export type { UserRecord } from "./users.repo";
 export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, previewRecovery, unlockWithToken, type RecoveryPreview } from "./recovery";

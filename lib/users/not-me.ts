@@ -10,7 +10,7 @@ import { consumeLimit } from "@/lib/ratelimit";
 import { publicLink } from "./links";
 import { issueUserToken, redeemToken } from "./user-tokens";
 import { UserError } from "./users.errors";
-import { findUserById, withTransaction } from "./users.repo";
+import { findUserById, withTransaction, type Tx, type UserRecord } from "./users.repo";
 import { evictIntruder } from "./eviction";
 
 export async function notifyNewDeviceSignIn(userId: string, sighting: { device: string; place: string; at: Date }): Promise<void> {
@@ -47,12 +47,30 @@ export async function reportNotMe(token: string, ctx: RequestContext, now = new 
     const t = await redeemToken(token, "not_me", { tx, now });
     const user = t ? await findUserById(t.userId, tx) : null;
     if (!user) throw new UserError("invalid_token", "This link has expired or was already used. If you still think someone else is in your account, reset your password.");
-    const evicted = await evictIntruder(user, "reported_not_me", ctx, tx, now);
-    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { methodsRemoved: evicted.methodsRemoved.length } }, tx);
-    return { userId: user.id, methodsRemoved: evicted.methodsRemoved };
+    return secureReportedAccount(user, { via: "mail" }, ctx, tx, now);
   });
   kickOutbox();
   return done;
+}
+
+/**
+ * The signed-in owner reports an entry of their activity (`eventId`, already checked to be one of
+ * their own by the caller) as not theirs: the account is secured exactly as from the mail's link.
+ */
+export async function reportActivityNotMe(userId: string, eventId: string, ctx: RequestContext, now = new Date()): Promise<{ userId: string; methodsRemoved: string[] }> {
+  const done = await withTransaction(async (tx) => {
+    const user = await findUserById(userId, tx);
+    if (!user) throw new UserError("not_found", "This account no longer exists.");
+    return secureReportedAccount(user, { via: "activity", eventId }, ctx, tx, now);
+  });
+  kickOutbox();
+  return done;
+}
+
+async function secureReportedAccount(user: UserRecord, report: Record<string, string>, ctx: RequestContext, tx: Tx, now: Date): Promise<{ userId: string; methodsRemoved: string[] }> {
+  const evicted = await evictIntruder(user, "reported_not_me", ctx, tx, now);
+  await recordAudit({ actor: { type: "user", id: user.id }, action: "user.reported_not_me", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { ...report, methodsRemoved: evicted.methodsRemoved.length } }, tx);
+  return { userId: user.id, methodsRemoved: evicted.methodsRemoved };
 }
 
 /** One forced-reset mail per account in 15 minutes: repeating the sign-in must not flood the mailbox. */

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { describeEvent, HISTORY_ACTIONS, type AuditEventView } from "./describe";
+
+const names = { application: (id: string | undefined) => (id === "app-1" ? "Mail" : "an application") };
+const event = (action: string, over: Partial<AuditEventView> = {}): AuditEventView => ({ actorType: "user", action, targetId: null, result: "success", details: null, ...over });
+
+describe("describeEvent", () => {
+  it("describes every action of the allow-list in words, never with the action's code", () => {
+    for (const key of HISTORY_ACTIONS) {
+      const [action, result] = key.split(":");
+      const d = describeEvent(event(action!, { result: result ?? "success", details: { action: "deny" } }), names);
+      expect(d, key).not.toBeNull();
+      expect(d!.title, key).not.toMatch(/[._]/);
+    }
+  });
+
+  it("shows a failed attempt with its reason, and offers the report on sign-ins only", () => {
+    expect(describeEvent(event("login.failed", { result: "failure", details: { reason: "wrong_password" } }), names)).toEqual({ title: "Failed sign-in attempt", detail: "Wrong password.", tone: "attention", signIn: true });
+    expect(describeEvent(event("login.succeeded", { details: { method: "passkey" } }), names)).toMatchObject({ title: "Signed in", detail: "With a passkey.", signIn: true });
+    expect(describeEvent(event("mfa.totp_enrolled"), names)).toMatchObject({ signIn: false });
+  });
+
+  it("shows the risk engine only when it asked for more or refused, with the reasons in words", () => {
+    expect(HISTORY_ACTIONS).not.toContain("risk.assessed");
+    expect(describeEvent(event("risk.assessed", { result: "success", details: { action: "allow" } }), names)).toBeNull();
+    expect(describeEvent(event("risk.assessed", { result: "failure", details: { action: "step_up", signals: ["new_device", "impossible_travel", "made_up"] } }), names)).toEqual({
+      title: "An unusual sign-in was asked for a second step",
+      detail: "It came from a device not seen before, a place too far from the last sign-in for the time between them.",
+      tone: "attention",
+      signIn: true,
+    });
+  });
+
+  it("keeps failed variants out where only the success is news (a refused email change is not a change)", () => {
+    expect(describeEvent(event("user.email_changed", { result: "failure", details: { to: "x@example.com" } }), names)).toBeNull();
+    expect(describeEvent(event("user.email_changed", { details: { to: "new@example.com" } }), names)).toMatchObject({ title: "Email address changed", detail: "Now new@example.com." });
+  });
+
+  it("names applications and administrators", () => {
+    expect(describeEvent(event("consent.granted", { targetId: "app-1", details: { scopes: ["openid", "email"] } }), names)).toMatchObject({ title: "Allowed Mail", detail: "Access: openid, email." });
+    expect(describeEvent(event("user.profile_updated", { actorType: "admin" }), names)!.title).toBe("Profile updated by an administrator");
+    expect(describeEvent(event("mfa.factor_removed", { details: { type: "sms" } }), names)!.title).toBe("A text-message number removed");
+  });
+
+  it("ignores unknown actions and stored values that are not its own (no inherited properties)", () => {
+    expect(describeEvent(event("keys.rotated"), names)).toBeNull();
+    expect(describeEvent(event("constructor"), names)).toBeNull();
+    expect(describeEvent(event("login.failed", { details: { reason: "constructor" } }), names)!.detail).toBeUndefined();
+    expect(describeEvent(event("risk.assessed", { result: "failure", details: { action: "__proto__" } }), names)).toBeNull();
+  });
+});
