@@ -111,3 +111,26 @@ export async function findHistoryEvent(userId: string, actions: readonly string[
   );
   return row ?? null;
 }
+
+/** Keys of `details` that hold an email address (email changes, verification). */
+const ADDRESS_KEYS = ["email", "from", "to"];
+
+/**
+ * Erasure (GDPR art. 17): the person's events keep what happened and when, under their id, which
+ * no longer leads to anyone once the account row is gone; where from (IP, user agent) and the
+ * addresses in the details are removed, and events filed under one of their addresses are filed
+ * under the id. The append-only trigger allows this one kind of UPDATE for this transaction only
+ * (migration 20261207100000_account_deletion).
+ */
+export async function pseudonymiseSubjectEvents(userId: string, emails: string[], tx: Tx): Promise<number> {
+  await tx.$queryRaw`SELECT set_config('portico.audit_erasure', 'on', true)`;
+  const count = await tx.$executeRaw`
+    UPDATE "AuditEvent" SET "ip" = NULL, "userAgent" = NULL,
+      "targetType" = CASE WHEN "targetType" = 'email' THEN 'user' ELSE "targetType" END,
+      "targetId" = CASE WHEN "targetType" = 'email' THEN ${userId} ELSE "targetId" END,
+      "details" = "details" - ${ADDRESS_KEYS}::text[]
+    WHERE ("targetType" = 'user' AND "targetId" = ${userId}) OR "actorId" = ${userId}
+       OR ("targetType" = 'email' AND "targetId" = ANY(${emails}::text[]))`;
+  await tx.$queryRaw`SELECT set_config('portico.audit_erasure', 'off', true)`;
+  return count;
+}

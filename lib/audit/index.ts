@@ -3,7 +3,7 @@
 // Audit depends on no other domain, so every domain may call it.
 import "server-only";
 import type { Tx } from "@/lib/db";
-import { countSignInFailures, findHistoryEvent, insertAuditEvent, queryAuditEvents, queryHistory, type HistoryEventRow } from "./audit.repo";
+import { countSignInFailures, findHistoryEvent, insertAuditEvent, pseudonymiseSubjectEvents, queryAuditEvents, queryHistory, type HistoryEventRow } from "./audit.repo";
 
 export { auditEventInsert } from "./audit.repo";
 import type { AuditEventInput } from "./audit.schema";
@@ -36,6 +36,14 @@ export function listHistory(userId: string, opts: { actions: readonly string[]; 
 /** One event of that history (a report of it must name one of the person's own events). */
 export function findHistoryEventOf(userId: string, actions: readonly string[], eventId: string): Promise<HistoryEventRow | null> {
   return findHistoryEvent(userId, actions, eventId);
+}
+
+/**
+ * Part of erasing an account (in its transaction): the person's events stay, pseudonymous (their
+ * id, no address, no IP, no user agent). Returns how many events were rewritten.
+ */
+export function pseudonymiseSubject(userId: string, emails: string[], tx: Tx): Promise<number> {
+  return pseudonymiseSubjectEvents(userId, emails, tx);
 }
 
 /** Failed sign-ins in the last `minutes` (the risk engine's velocity signals). */

@@ -39,6 +39,8 @@ const envSchema = z.object({
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
   // Mail rows (metadata only once delivered: lib/mail/retention.ts) are deleted after this many days.
   MAIL_RETENTION_DAYS: z.coerce.number({ error: "MAIL_RETENTION_DAYS must be a number of days" }).int("MAIL_RETENTION_DAYS must be a whole number of days").min(1, "MAIL_RETENTION_DAYS must be at least 1").default(30),
+  // Days between a customer's deletion request and the erasure of their data (the cancel link works until then).
+  ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number({ error: "ACCOUNT_DELETION_GRACE_DAYS must be a number of days" }).int("ACCOUNT_DELETION_GRACE_DAYS must be a whole number of days").min(1, "ACCOUNT_DELETION_GRACE_DAYS must be at least 1").max(365, "ACCOUNT_DELETION_GRACE_DAYS is at most 365").default(30),
   PORTICO_DEV_OUTBOX: z.enum(["0", "1", "false", "true"]).optional(),
   // Two-step verification for applications that follow the global policy (see lib/oidc/mfa-policy.ts).
   MFA_POLICY: z.enum(["off", "optional", "required"], { error: "MFA_POLICY must be off, optional or required" }).default("off"),

@@ -5,7 +5,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { findOutboxRow, kickOutbox, listOutboxRows, registerOutboxQueue, runOutboxPass, sweepOutboxQueue } from "@/lib/outbox";
-import { insertMailMessage, type MailMessage } from "./mail.repo";
+import { deleteMailTo, insertMailMessage, type MailMessage } from "./mail.repo";
 import { MailError } from "./mail.errors";
 import { renderTemplate, type TemplateData, type TemplateName } from "./templates";
 import type { MailTransport } from "./transport";
@@ -54,6 +54,11 @@ export interface DeliverOptions {
 export async function deliverDueMail(opts: DeliverOptions = {}): Promise<{ sent: number; failed: number }> {
   const { done, failed } = await runOutboxPass(opts.transport ? mailQueue({ transport: opts.transport }) : defaultQueue, opts.limit);
   return { sent: done, failed };
+}
+
+/** Part of erasing an account, in its transaction: every message to its addresses, sent or not. */
+export function eraseMailTo(addresses: string[], tx: Tx): Promise<number> {
+  return deleteMailTo(addresses, tx);
 }
 
 /** The janitor's pass over the mail table: bodies left after delivery, rows past MAIL_RETENTION_DAYS. */

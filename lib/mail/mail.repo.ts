@@ -55,3 +55,8 @@ export async function purgeMailBodies(opts: { keepDevOutbox: boolean }): Promise
     WHERE status <> 'pending' AND "bodyPurgedAt" IS NULL
       AND NOT (${opts.keepDevOutbox}::boolean AND status = 'sent' AND transport = 'outbox')`;
 }
+
+/** Erasure: every message to these addresses, whatever its state. */
+export async function deleteMailTo(addresses: string[], tx: Tx): Promise<number> {
+  return (await tx.mailMessage.deleteMany({ where: { to: { in: addresses } } })).count;
+}

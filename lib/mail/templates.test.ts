@@ -21,6 +21,8 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "sign-in-code": { code: "123456", minutes: 10 },
   "new-sign-in": { device: "Chrome on macOS", place: "Madrid, ES", at: "2026-11-30 12:00 UTC", notMeLink: "https://id.example.com/not-me?token=abc", securityLink: "https://id.example.com/account/security" },
   "risk-alert": { account: "ada@example.com", action: "deny", score: 85, explanation: "new device", place: "Tokyo, JP", at: "2026-11-30 12:00 UTC", consoleLink: "https://id.example.com/admin/risk" },
+  "account-deletion-scheduled": { erasureDate: "4 January 2027", cancelLink: "https://id.example.com/cancel-deletion?token=abc", name: "Ada" },
+  "account-erased": { name: "Ada" },
 };
 
 describe("mail templates", () => {

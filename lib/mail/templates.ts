@@ -27,6 +27,10 @@ export interface TemplateData {
   "two-step-changed": { enabled: boolean; securityLink: string; name?: string; byAdministrator?: boolean };
   /** A sign-in from a browser the account never used, with a link that locks the account if it was not the owner. */
   "new-sign-in": { device: string; place: string; at: string; notMeLink: string; securityLink: string; name?: string };
+  /** The owner asked to delete the account: it is disabled now and erased on `erasureDate` unless the link cancels it. */
+  "account-deletion-scheduled": { erasureDate: string; cancelLink: string; name?: string };
+  /** The account was erased: the last message to the address. */
+  "account-erased": { name?: string };
   /**
    * A sign-in method was added to or removed from the account (a passkey, an authenticator app, a
    * phone number, new recovery codes), or a recovery removed some: every change is told to the owner.
@@ -51,6 +55,8 @@ export const templateNames = [
   "new-sign-in",
   "risk-alert",
   "sign-in-method-changed",
+  "account-deletion-scheduled",
+  "account-erased",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -177,6 +183,17 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
       "If you did this, there is nothing to do.",
       `If you did not, switch it back within ${d.days} days: the account returns to this address, everyone is signed out, and we send a link here to choose a new password.`,
       { label: "This wasn't me: switch back", link: httpUrl(d.revertLink) },
+    ]),
+  "account-deletion-scheduled": (d) =>
+    layout(`Your ${PRODUCT} account will be deleted`, d.name, [
+      "You asked us to delete your account. It is closed now: every session has ended and applications can no longer use it.",
+      `On ${d.erasureDate} we erase your profile, sign-in methods, consents and history for good. Until then you can change your mind.`,
+      "If you did not ask for this, keep the account and change your password.",
+      { label: "Keep my account", link: httpUrl(d.cancelLink) },
+    ]),
+  "account-erased": (d) =>
+    layout(`Your ${PRODUCT} account was deleted`, d.name, [
+      "As you asked, your account and the data it held have been erased. This is the last message we send to this address about it.",
     ]),
   "already-registered": (d) =>
     layout(`You already have a ${PRODUCT} account`, d.name, [

@@ -335,3 +335,22 @@ export async function deleteExpiredProtocolState(now: Date): Promise<Record<stri
     devices: devices.count,
   };
 }
+
+// Erasure ----------------------------------------------------------------------------------------
+
+/** Every protocol row about the user (GDPR art. 17): grants with their codes and tokens, consents, pending requests. */
+export async function deleteProtocolDataOfUser(userId: string, tx: Tx): Promise<number> {
+  const grants = (await tx.oAuthGrant.findMany({ where: { userId }, select: { id: true } })).map((g) => g.id);
+  const counts = await Promise.all([
+    tx.authorizationCode.deleteMany({ where: { grantId: { in: grants } } }),
+    tx.refreshToken.deleteMany({ where: { grantId: { in: grants } } }),
+    tx.accessTokenRecord.deleteMany({ where: { grantId: { in: grants } } }),
+  ]);
+  const rest = [
+    await tx.oAuthGrant.deleteMany({ where: { userId } }),
+    await tx.consent.deleteMany({ where: { userId } }),
+    await tx.authorizationRequest.deleteMany({ where: { userId } }),
+    await tx.deviceAuthorization.deleteMany({ where: { userId } }),
+  ];
+  return [...counts, ...rest].reduce((n, r) => n + r.count, 0);
+}

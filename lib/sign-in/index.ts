@@ -14,3 +14,4 @@ export { signIn, startSession, finishSignIn } from "./session-start";
 export { signOutEverywhere, type SignedOutEverywhere } from "./sign-out-everywhere";
 export { completePasswordReset, secureAccountNotMe, secureAccountFromActivity, cancelOrRevertEmailChange } from "./account-recovery";
 export { deleteExpiredPendingSignIns } from "./sign-in.repo";
+export { requestAccountDeletion, eraseAccountsDue } from "./account-deletion";

@@ -1,12 +1,13 @@
 // Deletes protocol state (lib/oidc), pending sign-ins (lib/sign-in), trusted devices and WebAuthn
 // challenges (lib/factors) that have expired, text-message records past their retention (lib/sms), old outbox rows
 // and the mail bodies left after delivery (lib/outbox, each queue's retention), closes risk
-// assessments of abandoned sign-ins (lib/risk), and sweeps lapsed rate-limit counters (lib/ratelimit). The poller runs it every 10 minutes on each node
+// assessments of abandoned sign-ins (lib/risk), sweeps lapsed rate-limit counters (lib/ratelimit), and
+// erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts). The poller runs it every 10 minutes on each node
 // that polls; the cron route runs it on serverless platforms. The deletes are idempotent, so
 // several nodes at once only repeat work.
 import "server-only";
 import { deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "@/lib/factors";
-import { deleteExpiredPendingSignIns } from "@/lib/sign-in";
+import { deleteExpiredPendingSignIns, eraseAccountsDue } from "@/lib/sign-in";
 import { purgeExpiredProtocolState } from "@/lib/oidc";
 import { purgeOldSmsMessages } from "@/lib/sms";
 import { sweepOutbox } from "@/lib/outbox";
@@ -33,6 +34,7 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
     ...(await sweepOutbox(now)),
     abandonedRiskAssessments: await closeAbandonedSignIns(now),
     rateLimitCounters: await sweepExpiredCounters(now),
+    erasedAccounts: await eraseAccountsDue(now),
   };
 }
 

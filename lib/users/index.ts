@@ -52,3 +52,4 @@ export async function getUserClaims(userId: string) {
   if (!u || u.disabledAt) return null;
   return { id: u.id, email: u.email, emailVerified: Boolean(u.emailVerifiedAt), displayName: u.displayName, updatedAt: u.updatedAt };
 }
+export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, type ScheduledDeletion } from "./deletion";

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type { Tx } from "@/lib/db";
 import { findNewestUsableUserToken, findUsableUserToken, insertUserToken, liveTokenForAddressExists, redeemUserToken, retireUserTokens } from "./user-tokens.repo";
 
-export type TokenPurpose = "verify_email" | "reset_password" | "unlock" | "not_me" | "change_email" | "cancel_email_change";
+export type TokenPurpose = "verify_email" | "reset_password" | "unlock" | "not_me" | "change_email" | "cancel_email_change" | "cancel_deletion";
 
 export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   verify_email: 24 * 3600,
@@ -17,6 +17,8 @@ export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   change_email: 24 * 3600,
   // Sent to the old address (`email` holds it): cancels a pending change, or switches back within the window.
   cancel_email_change: 7 * 24 * 3600,
+  // Sent when the owner asks for deletion: it lives until the erasure (issued with that time as `expiresAt`).
+  cancel_deletion: 30 * 24 * 3600,
 };
 
 /**
@@ -33,7 +35,7 @@ export function hashToken(token: string): string {
 export async function issueUserToken(
   userId: string,
   purpose: TokenPurpose,
-  opts: { email?: string; now?: Date; tx?: Tx } = {},
+  opts: { email?: string; now?: Date; tx?: Tx; expiresAt?: Date } = {},
 ): Promise<string> {
   const now = opts.now ?? new Date();
   const token = crypto.randomBytes(32).toString("base64url");
@@ -44,7 +46,7 @@ export async function issueUserToken(
       purpose,
       tokenHash: hashToken(token),
       email: opts.email,
-      expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_SECONDS[purpose] * 1000),
+      expiresAt: opts.expiresAt ?? new Date(now.getTime() + TOKEN_LIFETIME_SECONDS[purpose] * 1000),
     },
     opts.tx,
   );

@@ -13,7 +13,8 @@ export type UserErrorCode =
   | "email_taken"
   | "not_found"
   | "email_unverified"
-  | "invalid_recovery_code";
+  | "invalid_recovery_code"
+  | "deletion_scheduled";
 
 export class UserError extends DomainError<UserErrorCode> {
   override readonly name = "UserError";

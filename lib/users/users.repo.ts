@@ -109,3 +109,42 @@ export async function searchUsers(q: string | undefined, take: number) {
 export function isUniqueViolation(e: unknown): boolean {
   return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 }
+
+// Deletion (lib/users/deletion.ts) -----------------------------------------------------------------
+
+export interface DeletionState {
+  id: string;
+  email: string;
+  displayName: string | null;
+  disabledAt: Date | null;
+  deletionRequestedAt: Date | null;
+  deletionDueAt: Date | null;
+}
+
+const deletionColumns = { id: true, email: true, displayName: true, disabledAt: true, deletionRequestedAt: true, deletionDueAt: true } as const;
+
+export async function findDeletionState(id: string, tx?: Tx): Promise<DeletionState | null> {
+  return (await client(tx)).user.findUnique({ where: { id }, select: deletionColumns });
+}
+
+/** Accounts whose erasure is due, oldest first. */
+export async function listAccountsDueForErasure(now: Date, limit: number): Promise<string[]> {
+  const rows = await (await getDb()).user.findMany({ where: { deletionDueAt: { lte: now } }, orderBy: { deletionDueAt: "asc" }, take: limit, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The account, locked for this transaction, if its erasure is still due: a cancellation that
+ * committed first wins, and one that comes later waits and then finds nothing to restore.
+ */
+export async function lockAccountDueForErasure(id: string, now: Date, tx: Tx): Promise<DeletionState | null> {
+  const [row] = await tx.$queryRaw<DeletionState[]>`
+    SELECT "id", "email", "displayName", "disabledAt", "deletionRequestedAt", "deletionDueAt" FROM "User"
+     WHERE "id" = ${id}::uuid AND "deletionDueAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC') FOR UPDATE`;
+  return row ?? null;
+}
+
+/** The account row; sessions, tokens, factors, roles, devices and assessments go with it (ON DELETE CASCADE). */
+export async function deleteUserRow(id: string, tx: Tx): Promise<void> {
+  await tx.user.delete({ where: { id } });
+}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { UnverifiedBanner } from "@/components/portal/resend-verification";
 import { requireSession } from "@/lib/http";
 import { pendingEmailChange } from "@/lib/users";
@@ -40,6 +41,15 @@ export default async function AccountPage() {
         </p>
         {pending ? <PendingEmailChange email={pending.email} expiresAt={pending.expiresAt} action={cancelPendingEmailChangeAction} /> : null}
         <ChangeEmailForm action={changeEmailAction} />
+      </section>
+      <section aria-labelledby="delete-account" className="mt-10">
+        <h2 id="delete-account" className="text-lg font-semibold">Delete your account</h2>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Close the account now and have its data erased after a grace period.{" "}
+          <Link href="/account/delete" className="font-medium text-red-700 hover:underline dark:text-red-400">
+            Delete my account
+          </Link>
+        </p>
       </section>
     </>
   );

@@ -1,0 +1,43 @@
+// Deleting an account across domains (GDPR art. 17). Asking: lib/users disables the account and
+// schedules the erasure, then it is signed out everywhere (sessions, trusted browsers, grants,
+// back-channel logout to the applications). Erasing, once the grace period is over (the janitor):
+// one transaction per account that removes the protocol data (lib/oidc), the mail to its address
+// (lib/mail), the account row and everything that hangs off it (lib/users), and pseudonymises its
+// audit events (lib/audit), then mails the address a last notice.
+import "server-only";
+import { pseudonymiseSubject, recordAudit, type RequestContext } from "@/lib/audit";
+import { enqueueMail, eraseMailTo } from "@/lib/mail";
+import { eraseProtocolDataOf } from "@/lib/oidc";
+import { kickOutbox } from "@/lib/outbox";
+import { accountsDueForErasure, eraseAccountRecord, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
+import { signOutEverywhere } from "./sign-out-everywhere";
+import { withTransaction } from "./sign-in.repo";
+
+export async function requestAccountDeletion(actor: Actor, userId: string, ctx: RequestContext, now = new Date()): Promise<ScheduledDeletion> {
+  const scheduled = await scheduleAccountDeletion(actor, userId, ctx, now);
+  await signOutEverywhere(userId, "account_deletion", ctx, now);
+  return scheduled;
+}
+
+/** Accounts erased per janitor pass; the rest wait for the next one. */
+const ERASURES_PER_PASS = 100;
+
+/** Erases the accounts whose grace period is over; returns how many. */
+export async function eraseAccountsDue(now = new Date()): Promise<number> {
+  let erased = 0;
+  for (const userId of await accountsDueForErasure(now, ERASURES_PER_PASS)) {
+    const done = await withTransaction(async (tx) => {
+      const account = await eraseAccountRecord(userId, now, tx);
+      if (!account) return false; // cancelled since the list was read
+      await eraseProtocolDataOf(userId, tx);
+      await eraseMailTo([account.email], tx);
+      await pseudonymiseSubject(userId, [account.email], tx);
+      await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
+      await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined } }, tx);
+      return true;
+    });
+    if (done) erased++;
+  }
+  if (erased) kickOutbox();
+  return erased;
+}

@@ -1,0 +1,79 @@
+// Account deletion (GDPR art. 17) with a grace period: asking disables the account at once and
+// mails a link that cancels; when ACCOUNT_DELETION_GRACE_DAYS have passed the account is erased
+// (lib/sign-in/account-deletion.ts combines the domains' parts in one transaction). Signing out
+// everywhere is the caller's (lib/sign-in), as for every recovery.
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { config } from "@/lib/config";
+import { enqueueMail } from "@/lib/mail";
+import { kickOutbox } from "@/lib/outbox";
+import { publicLink } from "./links";
+import { assertPermission, type Actor } from "./permissions";
+import { issueUserToken, redeemToken } from "./user-tokens";
+import { UserError } from "./users.errors";
+import { deleteUserRow, findDeletionState, listAccountsDueForErasure, lockAccountDueForErasure, updateUser, withTransaction, type Tx } from "./users.repo";
+
+export interface ScheduledDeletion {
+  userId: string;
+  erasureDueAt: Date;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** "4 January 2027": the date in the mail, in words nobody misreads. */
+function longDate(d: Date): string {
+  return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/**
+ * The owner (or an administrator holding users:write) asks to delete the account: disabled now,
+ * erased after the grace period. An account already waiting for erasure keeps its date.
+ */
+export async function scheduleAccountDeletion(actor: Actor, userId: string, ctx: RequestContext, now = new Date()): Promise<ScheduledDeletion> {
+  if (actor.id !== userId) assertPermission(actor, "users:write");
+  const erasureDueAt = new Date(now.getTime() + config().ACCOUNT_DELETION_GRACE_DAYS * DAY_MS);
+  const done = await withTransaction(async (tx) => {
+    const user = await findDeletionState(userId, tx);
+    if (!user) throw new UserError("not_found", "This account does not exist.");
+    if (user.deletionDueAt) throw new UserError("deletion_scheduled", `This account is already being deleted: it will be erased on ${longDate(user.deletionDueAt)}.`);
+    await updateUser(userId, { disabledAt: user.disabledAt ?? now, deletionRequestedAt: now, deletionDueAt: erasureDueAt }, tx);
+    const cancel = await issueUserToken(userId, "cancel_deletion", { tx, now, expiresAt: erasureDueAt });
+    await enqueueMail({ to: user.email, template: "account-deletion-scheduled", data: { erasureDate: longDate(erasureDueAt), cancelLink: publicLink("/cancel-deletion", { token: cancel }), name: user.displayName ?? undefined } }, tx);
+    await recordAudit(
+      { actor: { type: actor.id === userId ? "user" : "admin", id: actor.id }, action: "user.deletion_requested", target: { type: "user", id: userId }, result: "success", context: ctx, details: { erasureDueAt: erasureDueAt.toISOString() } },
+      tx,
+    );
+    return { userId, erasureDueAt };
+  });
+  kickOutbox();
+  return done;
+}
+
+/**
+ * The mailed link, before the erasure: the account is open again (signing in again is the owner's
+ * next step). An account an administrator had disabled before the request stays disabled.
+ */
+export async function cancelAccountDeletion(token: string, ctx: RequestContext, now = new Date()): Promise<{ userId: string; stillDisabled: boolean }> {
+  return withTransaction(async (tx) => {
+    const t = await redeemToken(token, "cancel_deletion", { tx, now });
+    const user = t ? await findDeletionState(t.userId, tx) : null;
+    if (!user?.deletionDueAt || user.deletionDueAt <= now) throw new UserError("invalid_token", "This link has expired or was already used. An account past its deletion date cannot be restored.");
+    const disabledBeforeRequest = Boolean(user.disabledAt && user.deletionRequestedAt && user.disabledAt < user.deletionRequestedAt);
+    await updateUser(user.id, { deletionRequestedAt: null, deletionDueAt: null, ...(disabledBeforeRequest ? {} : { disabledAt: null }) }, tx);
+    await recordAudit({ actor: { type: "user", id: user.id }, action: "user.deletion_cancelled", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+    return { userId: user.id, stillDisabled: disabledBeforeRequest };
+  });
+}
+
+export { listAccountsDueForErasure as accountsDueForErasure };
+
+/**
+ * The users domain's part of an erasure, in the caller's transaction: the account row goes, with
+ * everything that hangs off it. Null when the erasure is no longer due (cancelled meanwhile).
+ */
+export async function eraseAccountRecord(userId: string, now: Date, tx: Tx): Promise<{ email: string; displayName: string | null } | null> {
+  const user = await lockAccountDueForErasure(userId, now, tx);
+  if (!user) return null;
+  await deleteUserRow(userId, tx);
+  return { email: user.email, displayName: user.displayName };
+}
