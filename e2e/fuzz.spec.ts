@@ -42,6 +42,7 @@ const PAGES: Record<string, string[]> = {
   "/account/apps": [],
   "/account/activity": ["before"],
   "/account/activity/report": ["event"],
+  "/account/sessions": ["signedOut"],
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],
