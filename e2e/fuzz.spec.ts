@@ -44,6 +44,7 @@ const PAGES: Record<string, string[]> = {
   "/account/activity": ["before"],
   "/account/delete": [],
   "/account/activity/report": ["event"],
+  "/account/sessions": ["signedOut"],
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],

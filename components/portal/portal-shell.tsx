@@ -1,13 +1,14 @@
 import type { ReactNode } from "react";
 import { NavLink, Shell } from "@/components/ui/shell";
 
-/** The customer's frame: their account, security and apps; an administrator also sees the way to the console. */
+/** The customer's frame: their account, profile, security, sessions and apps; an administrator also sees the way to the console. */
 export function PortalShell({ email, isAdmin, signOut, children }: { email: string; isAdmin: boolean; signOut: () => Promise<void>; children: ReactNode }) {
   const nav = (
     <>
       <NavLink href="/account">Account</NavLink>
       <NavLink href="/account/profile">Profile</NavLink>
       <NavLink href="/account/security">Security</NavLink>
+      <NavLink href="/account/sessions">Sessions</NavLink>
       <NavLink href="/account/apps">Apps</NavLink>
       <NavLink href="/account/activity">Activity</NavLink>
       {isAdmin ? <NavLink href="/admin">Admin</NavLink> : null}

@@ -34,6 +34,10 @@ describe("describeEvent", () => {
   it("keeps failed variants out where only the success is news (a refused email change is not a change)", () => {
     expect(describeEvent(event("user.email_changed", { result: "failure", details: { to: "x@example.com" } }), names)).toBeNull();
     expect(describeEvent(event("user.email_changed", { details: { to: "new@example.com" } }), names)).toMatchObject({ title: "Email address changed", detail: "Now new@example.com." });
+    // A refused password change is not a change, and says why when the current password was wrong.
+    expect(describeEvent(event("user.password_changed", { result: "failure", details: { reason: "reauthentication_failed", failures: 1 } }), names)).toMatchObject({ title: "Password change refused", detail: "The current password typed was wrong." });
+    expect(describeEvent(event("user.password_changed"), names)).toMatchObject({ title: "Password changed" });
+    expect(describeEvent(event("user.signed_out_other_sessions", { details: { reason: "password_changed" } }), names)).toMatchObject({ detail: "After a password change." });
   });
 
   it("names applications and administrators", () => {

@@ -80,6 +80,8 @@ const SIGN_OUT_REASONS: Record<string, string> = {
   password_reset: "After a password reset.",
   reported_not_me: "After you reported activity that wasn't you.",
   email_change_reverted: "After the email change was switched back.",
+  account_deletion: "The account was closed for deletion.",
+  password_changed: "After a password change.",
 };
 
 const by = (e: AuditEventView) => (e.actorType === "admin" ? " by an administrator" : "");
@@ -108,11 +110,14 @@ const CATALOGUE: Record<string, Describe> = {
   "user.email_change_cancelled": () => ({ title: "Email change cancelled", tone: "routine", signIn: false }),
   "user.email_change_reverted:success": () => ({ title: "Email address switched back and account secured", tone: "alert", signIn: false }),
   "user.profile_updated": (e) => ({ title: `Profile updated${by(e)}`, tone: "routine", signIn: false }),
-  "user.password_changed": () => ({ title: "Password changed", tone: "attention", signIn: false }),
+  "user.password_changed:success": () => ({ title: "Password changed", detail: "Every other session was signed out.", tone: "attention", signIn: false }),
+  // A wrong current password counts like a failed sign-in: the owner should see it.
+  "user.password_changed:failure": (e) => ({ title: "Password change refused", detail: e.details?.reason === "reauthentication_failed" ? "The current password typed was wrong." : undefined, tone: "attention", signIn: false }),
   "password.reset_requested:success": () => ({ title: "Password reset link sent", tone: "attention", signIn: false }),
   "password.reset:success": () => ({ title: "Password reset", tone: "attention", signIn: false }),
   "password.reset_forced": () => ({ title: "A new password was required", detail: "The password used is known from a data breach.", tone: "alert", signIn: false }),
   "user.reported_not_me": () => ({ title: "You reported activity that wasn't you", detail: "The account was locked until a new password is chosen.", tone: "alert", signIn: false }),
+  "user.signed_out_other_sessions": (e) => ({ title: "Signed out of every other session", detail: pick(SIGN_OUT_REASONS, e.details?.reason), tone: "attention", signIn: false }),
   "user.signed_out_everywhere": (e) => ({ title: "Signed out everywhere", detail: pick(SIGN_OUT_REASONS, e.details?.reason), tone: "attention", signIn: false }),
   "user.deletion_requested": (e) => ({ title: `Account deletion requested${by(e)}`, detail: "The account was closed; the emailed link keeps it until the erasure date.", tone: "alert", signIn: false }),
   "user.deletion_cancelled": () => ({ title: "Account deletion cancelled", tone: "attention", signIn: false }),

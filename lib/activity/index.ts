@@ -4,7 +4,8 @@
 import "server-only";
 import { findHistoryEventOf, listHistory, type HistoryEvent } from "@/lib/audit";
 import { findClientByClientId } from "@/lib/applications";
-import { locateIp, userAgentFamily } from "@/lib/risk";
+import { userAgentFamily } from "@/lib/formats";
+import { placeOfIp } from "@/lib/risk";
 import { assertPermission, type Actor } from "@/lib/users";
 import { describeEvent, HISTORY_ACTIONS, type Names, type Tone } from "./describe";
 import { isActivityCursor } from "./activity.schema";
@@ -56,13 +57,12 @@ function applicationNames(): Names & { load: (events: HistoryEvent[]) => Promise
 function entryOf(event: HistoryEvent, names: Names): ActivityEntry | null {
   const described = describeEvent(event, names);
   if (!described) return null;
-  const geo = locateIp(event.ip);
   return {
     id: event.id,
     at: event.createdAt,
     ...described,
     device: event.userAgent ? userAgentFamily(event.userAgent) : null,
-    place: geo ? (geo.city ? `${geo.city}, ${geo.country}` : geo.country) : null,
+    place: placeOfIp(event.ip),
     ip: event.ip,
   };
 }

@@ -1,7 +1,8 @@
 // The shapes of the identifiers and random tokens Portico hands out, and of client addresses, in one
 // place. Every id and token a request carries is checked against its shape before it reaches a
 // query: PostgreSQL answers a malformed uuid or a NUL byte with an error, and to a caller a
-// malformed id is simply "not found". No imports and no server-only: every layer may use it.
+// malformed id is simply "not found". No server-only and nothing of ours but its own files (the
+// user-agent parser, user-agent.ts): every layer and the browser may use it.
 
 /** A UUID in its text form (RFC 9562 §4): the primary keys the database generates. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,3 +36,5 @@ export function normaliseIp(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return mapped ? mapped[1]! : ip;
 }
+
+export { describeUserAgent, userAgentFamily, type UserAgentDescription } from "./user-agent";

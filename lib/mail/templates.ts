@@ -10,7 +10,11 @@ export interface TemplateData {
   "verify-email": { link: string; name?: string };
   "reset-password": { link: string; name?: string };
   "account-locked": { unlockLink: string; resetLink: string; minutes: number; name?: string };
-  "password-changed": { name?: string; resetLink?: string };
+  /**
+   * The password was replaced: by a reset link (`resetLink` only), or by the owner signed in on the
+   * security page, which also says when and from which device, with "this wasn't me" (`notMeLink`).
+   */
+  "password-changed": { name?: string; resetLink?: string; at?: string; device?: string; place?: string; notMeLink?: string; securityLink?: string };
   /** To the new address: the change happens only when this link is confirmed. */
   "email-change-confirm": { link: string; hours: number; name?: string };
   /** To the old address when a change is asked for; the new one is shown masked, enough to recognise, not to harvest. */
@@ -158,10 +162,18 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
     ]),
   "password-changed": (d) =>
     layout(`Your ${PRODUCT} password was changed`, d.name, [
-      "The password for your account was just changed. If you did this, no action is needed.",
-      ...(d.resetLink
-        ? ["If you did not, reset your password now and review your account activity:", { label: "Reset password", link: httpUrl(d.resetLink) }]
-        : ["If you did not, reset your password now and review your account activity."]),
+      d.at && d.device
+        ? `The password for your account was changed at ${d.at} from ${d.device}${d.place ? `, near ${d.place}` : ""}. Every other session was signed out. If you did this, no action is needed.`
+        : "The password for your account was just changed. If you did this, no action is needed.",
+      ...(d.notMeLink
+        ? [
+            "If it was not you, secure your account now: every session ends, sign-in methods added recently are removed, and we send you a link to choose a new password.",
+            { label: "This wasn't me", link: httpUrl(d.notMeLink) },
+          ]
+        : d.resetLink
+          ? ["If you did not, reset your password now and review your account activity:", { label: "Reset password", link: httpUrl(d.resetLink) }]
+          : ["If you did not, reset your password now and review your account activity."]),
+      ...(d.securityLink ? [{ label: "Review your security settings", link: httpUrl(d.securityLink) }] : []),
     ]),
   "email-change-confirm": (d) =>
     layout(`Confirm your new email address for ${PRODUCT}`, d.name, [

@@ -1,6 +1,8 @@
 // Remembered consent per user and client (the union of scopes granted so far); withdrawable.
 import "server-only";
+import { findClientByClientId } from "@/lib/applications";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { isKnownScope, SCOPE_DESCRIPTIONS } from "./scopes";
 import { findConsent, listConsentsOfUser, revokeConsentRecord, revokeGrantsOfUserAndClient, upsertConsent, withTransaction } from "./oidc.repo";
 
 export async function grantConsent(userId: string, clientId: string, scopes: string[], ctx: RequestContext): Promise<void> {
@@ -23,4 +25,27 @@ export async function withdrawConsent(userId: string, clientId: string, ctx: Req
 
 export function listConsents(userId: string) {
   return listConsentsOfUser(userId);
+}
+
+/** An application the user allowed, as the portal lists it. */
+export interface ConnectedApplication {
+  clientId: string;
+  /** The registered name; the client_id when the application is gone. */
+  name: string;
+  allowedAt: Date;
+  /** What each allowed scope lets it do, in words (unknown scopes as they are). */
+  permissions: string[];
+}
+
+/** The applications the user allowed (consent records), newest first: /account/apps and /account/sessions. */
+export async function connectedApplications(userId: string): Promise<ConnectedApplication[]> {
+  const consents = await listConsentsOfUser(userId);
+  return Promise.all(
+    consents.map(async (c) => ({
+      clientId: c.clientId,
+      name: (await findClientByClientId(c.clientId))?.name ?? c.clientId,
+      allowedAt: c.updatedAt,
+      permissions: c.scopes.map((s) => (isKnownScope(s) ? SCOPE_DESCRIPTIONS[s] : s)),
+    })),
+  );
 }

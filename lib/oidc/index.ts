@@ -5,14 +5,14 @@ export { authorize, getConsentRequest, decideConsent, applicationOfSignIn, autho
 export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
 export { userInfo, introspect, revoke, bearerToken } from "./resource";
 export { providerMetadata } from "./discovery";
-export { grantConsent, withdrawConsent, listConsents } from "./consent";
+export { grantConsent, withdrawConsent, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
 export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
 export { SCOPE_DESCRIPTIONS, isKnownScope } from "./scopes";
 export { issuer, endpoint } from "./issuer";
 export { atHash } from "./tokens";
 export type { TokenResponse } from "./types";
 export { startDeviceAuthorization, enterUserCode, lookupUserCode, approveDevice, denyDevice, type DeviceRequestView, type UserCodeEntry, type DeviceDecision } from "./device";
-export { backchannelLogout, backchannelLogoutUser, cutOffApplicationsIn, prepareApplicationsCutOff, type ApplicationsCutOff, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
+export { backchannelLogout, backchannelLogoutUser, cutOffApplicationsIn, prepareApplicationsCutOff, type ApplicationsCutOff, prepareSessionLogout, endSessionApplicationsIn, type SessionLogout, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
 export { purgeExpiredProtocolState, eraseProtocolDataOf } from "./housekeeping";
 export { ACR_ONE_FACTOR, ACR_MULTI_FACTOR, ACR_VALUES_SUPPORTED, achievedAcr } from "./acr";
 export { emailCodeWithStrongFactorFor } from "./mfa-policy";

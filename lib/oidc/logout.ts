@@ -18,6 +18,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { findClientByClientId } from "@/lib/applications";
 import { decryptAtRest, encryptAtRest, randomToken } from "@/lib/crypto";
 import { signJwt, verifyJwt } from "@/lib/keys";
+import { isUuid } from "@/lib/formats";
 import { enqueueHttpDelivery } from "@/lib/outbound";
 import { kickOutbox } from "@/lib/outbox";
 import { endSession, validateSession } from "@/lib/sessions";
@@ -54,7 +55,7 @@ export async function backchannelLogoutUser(userId: string, ctx: RequestContext)
 }
 
 /** A session's grants and the logout tokens for its clients, read and signed before any write. */
-interface SessionLogout {
+export interface SessionLogout {
   sessionId: string;
   grants: Awaited<ReturnType<typeof findGrantsOfSession>>;
   deliveries: { clientId: string; url: string; token: string }[];
@@ -64,25 +65,29 @@ interface SessionLogout {
 export interface ApplicationsCutOff {
   userId: string;
   sessions: SessionLogout[];
+  /** The session whose grants stay (a password changed inside it): its applications keep working. */
+  keepSessionId?: string;
 }
 
-export async function prepareApplicationsCutOff(userId: string, now = new Date()): Promise<ApplicationsCutOff> {
+export async function prepareApplicationsCutOff(userId: string, now = new Date(), opts: { keepSessionId?: string } = {}): Promise<ApplicationsCutOff> {
   const sessions: SessionLogout[] = [];
-  for (const sessionId of await findSessionIdsWithGrantsOfUser(userId)) sessions.push(await prepareSessionLogout(sessionId, now));
-  return { userId, sessions };
+  for (const sessionId of await findSessionIdsWithGrantsOfUser(userId, opts.keepSessionId)) sessions.push(await prepareSessionLogout(sessionId, now));
+  return { userId, sessions, ...(opts.keepSessionId ? { keepSessionId: opts.keepSessionId } : {}) };
 }
 
 /**
  * The account may be in someone else's hands: every application is told its sessions ended, then
- * every grant goes, offline_access included, so no refresh token survives. Inside the caller's
+ * every grant goes, offline_access included, so no refresh token survives (all but those made in
+ * `keepSessionId`, when the owner acts from that session: a password change). Inside the caller's
  * transaction (lib/sign-in signs out everywhere with it); the caller kicks the outbound worker once
  * it commits.
  */
 export async function cutOffApplicationsIn(cutOff: ApplicationsCutOff, reason: string, ctx: RequestContext, tx: Tx): Promise<{ notified: number; revokedGrants: number }> {
   let notified = 0;
   for (const s of cutOff.sessions) if (s.grants.length) notified += (await recordSessionLogout(s, ctx, tx)).notified.length;
-  const revokedGrants = await revokeGrantsOfUser(cutOff.userId, reason, tx);
-  await recordAudit({ actor: { type: "system" }, action: "oauth.grants_revoked", target: { type: "user", id: cutOff.userId }, result: "success", context: ctx, details: { reason, revokedGrants, notified } }, tx);
+  const revokedGrants = await revokeGrantsOfUser(cutOff.userId, reason, tx, cutOff.keepSessionId);
+  const kept = cutOff.keepSessionId ? { keptSession: cutOff.keepSessionId } : {};
+  await recordAudit({ actor: { type: "system" }, action: "oauth.grants_revoked", target: { type: "user", id: cutOff.userId }, result: "success", context: ctx, details: { reason, revokedGrants, notified, ...kept } }, tx);
   return { notified, revokedGrants };
 }
 
@@ -95,8 +100,14 @@ export async function backchannelLogout(sessionId: string, ctx: RequestContext, 
   return done;
 }
 
-async function prepareSessionLogout(sessionId: string, now: Date): Promise<SessionLogout> {
-  const grants = await findGrantsOfSession(sessionId);
+/**
+ * One session's logout, signed before the transaction that records it (endSessionApplicationsIn).
+ * With `userId`, only that user's grants: a session id someone else names yields nothing to sign.
+ */
+export async function prepareSessionLogout(sessionId: string, now = new Date(), opts: { userId?: string } = {}): Promise<SessionLogout> {
+  // An id from a form is checked for its shape before any query (PostgreSQL rejects a malformed uuid).
+  if (!isUuid(sessionId)) return { sessionId, grants: [], deliveries: [] };
+  const grants = await findGrantsOfSession(sessionId, opts.userId);
   // One token per client, however many grants it holds in the session (§2.5: one request per RP).
   const deliveries: SessionLogout["deliveries"] = [];
   const byClient = new Map<string, string>(); // clientId -> sub
@@ -122,6 +133,12 @@ async function prepareSessionLogout(sessionId: string, now: Date): Promise<Sessi
     deliveries.push({ clientId, url: client.backchannelLogoutUri, token });
   }
   return { sessionId, grants, deliveries };
+}
+
+/** A session ended inside the caller's transaction: its grants and logout tokens (the caller kicks the outbox once it commits). */
+export async function endSessionApplicationsIn(logout: SessionLogout, ctx: RequestContext, tx: Tx): Promise<BackchannelResult> {
+  if (logout.grants.length === 0) return { notified: [], revokedGrants: 0 };
+  return recordSessionLogout(logout, ctx, tx);
 }
 
 /** Revokes the session's grants (offline_access excepted) and queues its logout tokens, in `tx`. */

@@ -27,16 +27,20 @@ export async function revokeGrantById(id: string, reason: string, tx?: Tx): Prom
   return count === 1;
 }
 
-export async function findGrantsOfSession(sessionId: string) {
-  return (await client()).oAuthGrant.findMany({ where: { sessionId, revokedAt: null } });
+/** The live grants made in a session; with `userId`, only if they are that user's. */
+export async function findGrantsOfSession(sessionId: string, userId?: string) {
+  return (await client()).oAuthGrant.findMany({ where: { sessionId, revokedAt: null, ...(userId ? { userId } : {}) } });
 }
 
 export async function revokeGrantsOfUserAndClient(userId: string, clientId: string, reason: string, tx?: Tx) {
   return (await client(tx)).oAuthGrant.updateMany({ where: { userId, clientId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
 }
 
-export async function revokeGrantsOfUser(userId: string, reason: string, tx?: Tx): Promise<number> {
-  return (await (await client(tx)).oAuthGrant.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } })).count;
+/** Every live grant of the user, or every one but those made in `keepSessionId` (grants without a session included). */
+export async function revokeGrantsOfUser(userId: string, reason: string, tx?: Tx, keepSessionId?: string): Promise<number> {
+  // Spelled out: `sessionId: { not: x }` alone would skip the grants without a session (NULL <> x is not true).
+  const outsideKept = keepSessionId ? { OR: [{ sessionId: null }, { sessionId: { not: keepSessionId } }] } : {};
+  return (await (await client(tx)).oAuthGrant.updateMany({ where: { userId, revokedAt: null, ...outsideKept }, data: { revokedAt: new Date(), revokedReason: reason } })).count;
 }
 
 // Authorization codes -------------------------------------------------------------------------
@@ -300,9 +304,9 @@ export async function deleteInteraction(id: string) {
 }
 
 /** Sessions in which the user still holds live grants (for back-channel logout after a password reset). */
-export async function findSessionIdsWithGrantsOfUser(userId: string): Promise<string[]> {
+export async function findSessionIdsWithGrantsOfUser(userId: string, exceptSessionId?: string): Promise<string[]> {
   const rows = await (await client()).oAuthGrant.findMany({
-    where: { userId, revokedAt: null, sessionId: { not: null } },
+    where: { userId, revokedAt: null, sessionId: exceptSessionId ? { not: exceptSessionId } : { not: null } },
     select: { sessionId: true },
     distinct: ["sessionId"],
   });

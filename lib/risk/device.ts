@@ -1,6 +1,7 @@
 // The device signal's two halves: a random device id in a cookie, signed (HMAC under a key from
 // PORTICO_SECRET) so it cannot be forged or guessed, stored only as a SHA-256; and the
-// user-agent family ("Chrome on macOS"), so a copied cookie in another browser is still new.
+// user-agent family ("Chrome on macOS", lib/formats/user-agent.ts), so a copied cookie in another
+// browser is still new.
 import "server-only";
 import crypto from "node:crypto";
 import { deriveKey } from "@/lib/config";
@@ -20,28 +21,4 @@ export function deviceHashOf(cookie: string | null | undefined): string | null {
   const m = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/.exec(cookie ?? "");
   if (!m || !safeEqual(mac(m[1]!), m[2]!)) return null;
   return sha256Hex(m[1]!);
-}
-
-const BROWSERS: [RegExp, string][] = [
-  [/Edg(e|A|iOS)?\//, "Edge"],
-  [/OPR\/|Opera/, "Opera"],
-  [/SamsungBrowser\//, "Samsung Internet"],
-  [/Firefox\/|FxiOS\//, "Firefox"],
-  [/Chrome\/|CriOS\/|Chromium\//, "Chrome"],
-  [/Safari\//, "Safari"],
-];
-const SYSTEMS: [RegExp, string][] = [
-  [/Windows/, "Windows"],
-  [/iPhone|iPad|iPod/, "iOS"],
-  [/Android/, "Android"],
-  [/CrOS/, "ChromeOS"],
-  [/Mac OS X|Macintosh/, "macOS"],
-  [/Linux/, "Linux"],
-];
-
-export function userAgentFamily(userAgent: string | null | undefined): string {
-  const ua = userAgent ?? "";
-  const browser = BROWSERS.find(([re]) => re.test(ua))?.[1] ?? "Unknown browser";
-  const system = SYSTEMS.find(([re]) => re.test(ua))?.[1] ?? "unknown system";
-  return `${browser} on ${system}`;
 }

@@ -10,6 +10,7 @@ import { Reader } from "mmdb-lib";
 import { config } from "@/lib/config";
 import { normaliseIp } from "@/lib/formats";
 import { processSingleton } from "@/lib/process";
+import { placeName } from "./geo";
 import type { GeoPoint } from "./risk.types";
 
 interface CityRecord {
@@ -51,4 +52,10 @@ export function locateIp(ip: string | null | undefined): GeoPoint | null {
   }
   if (!record?.country_code || typeof record.latitude !== "number" || typeof record.longitude !== "number") return null;
   return { country: record.country_code, city: record.city || undefined, lat: record.latitude, lon: record.longitude };
+}
+
+/** "Madrid, ES" (or just the country) for an address, null when it has no known place: the portal's session list and security mails. */
+export function placeOfIp(ip: string | null | undefined): string | null {
+  const point = locateIp(ip);
+  return point ? placeName(point) : null;
 }

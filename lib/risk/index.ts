@@ -7,8 +7,8 @@ export { assessSignIn, assessTokenRefresh, assessAuthorization, closeAbandonedSi
 export { evaluateRisk, type RiskEvaluation } from "./pipeline";
 export { currentPolicy, saveRiskSettings, createRiskRule, updateRiskRule, simulateRiskRule, forgetPolicyCache, type StoredRule, type SimulationResult } from "./policy-store";
 export { addIpListEntries, removeIpListEntry, ipListEntries, importCompromisedPasswords, compromisedPasswordCount } from "./admin-lists";
-export { newDeviceCookieValue, deviceHashOf, userAgentFamily } from "./device";
-export { locateIp } from "./geoip";
+export { newDeviceCookieValue, deviceHashOf } from "./device";
+export { locateIp, placeOfIp } from "./geoip";
 export { ipListOf } from "./ip-lists";
 export { signWebhook } from "./alerts";
 export { RiskError, DENIED_MESSAGE, type RiskErrorCode } from "./risk.errors";

@@ -5,7 +5,8 @@ import crypto from "node:crypto";
 import { config } from "@/lib/config";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import type { Tx } from "@/lib/db";
-import { isRandomToken } from "@/lib/formats";
+import { isRandomToken, isUuid } from "@/lib/formats";
+import { SESSION_NOT_FOUND_MESSAGE, SessionError } from "./sessions.errors";
 import {
   findSessionByTokenHash,
   findSessionView,
@@ -13,6 +14,7 @@ import {
   insertSession,
   listActiveSessions,
   revokeSessionById,
+  revokeSessionOfUser,
   revokeSessionsOfUser,
   touchSession,
 } from "./sessions.repo";
@@ -89,7 +91,6 @@ export async function endSession(token: string, ctx: RequestContext): Promise<vo
   }
 }
 
-/** Revokes every session of a user (password reset, account lock), optionally keeping one. */
 /**
  * A factor proven inside a live session (enrolling one confirms a code) makes it a multi-factor
  * session from then on: RFC 8176 methods are added, in order, without repeats.
@@ -99,10 +100,42 @@ export async function addAuthenticationMethods(sessionId: string, methods: strin
   if (amr) await recordAudit({ actor: { type: "system" }, action: "session.amr_raised", target: { type: "session", id: sessionId }, result: "success", context: ctx, details: { amr } });
 }
 
+/** Revokes every session of a user (password reset, account lock), optionally keeping one. */
 export async function revokeAllSessions(userId: string, reason: string, opts: { exceptId?: string; tx?: Tx } = {}): Promise<number> {
   return revokeSessionsOfUser(userId, reason, new Date(), opts.exceptId, opts.tx);
 }
 
 export function listSessions(userId: string) {
   return listActiveSessions(userId, new Date());
+}
+
+export { SessionError, type SessionErrorCode } from "./sessions.errors";
+
+/** What the owner sees of one of their sessions (never its token hash). */
+export interface OwnSession {
+  id: string;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/** The user's live sessions, most recently active first. */
+export async function sessionsOfOwner(userId: string, now = new Date()): Promise<OwnSession[]> {
+  const rows = await listActiveSessions(userId, now);
+  const idleSince = now.getTime() - config().SESSION_IDLE_MINUTES * 60_000;
+  // Idle past the timeout is as good as ended (validateSession refuses it): not listed.
+  return rows.filter((s) => s.lastSeenAt.getTime() > idleSince).map((s) => ({ id: s.id, ip: s.ip, userAgent: s.userAgent, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt }));
+}
+
+/**
+ * The owner ends one of their own sessions (the portal's session list), in the caller's
+ * transaction. The ownership is the query's condition, not a check before it: a session of
+ * someone else, an unknown or malformed id and an ended session are refused alike, and throwing
+ * rolls back what the caller did with it in `tx`.
+ */
+export async function endSessionOfOwner(ownerId: string, sessionId: string, reason: string, ctx: RequestContext, tx: Tx, now = new Date()): Promise<void> {
+  const ended = isUuid(sessionId) ? await revokeSessionOfUser(ownerId, sessionId, reason, now, tx) : 0;
+  if (!ended) throw new SessionError("session_not_found", SESSION_NOT_FOUND_MESSAGE);
+  await recordAudit({ actor: { type: "user", id: ownerId }, action: "session.ended", target: { type: "session", id: sessionId }, result: "success", context: ctx, details: { reason } }, tx);
 }

@@ -68,6 +68,12 @@ export async function revokeSessionById(id: string, reason: string, now: Date, t
   return count;
 }
 
+/** Revokes one live session, only if it is the user's; 1 when it was, else 0. */
+export async function revokeSessionOfUser(userId: string, id: string, reason: string, now: Date, tx: Tx): Promise<number> {
+  const { count } = await tx.session.updateMany({ where: { id, userId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now, revokedReason: reason } });
+  return count;
+}
+
 export async function revokeSessionsOfUser(userId: string, reason: string, now: Date, exceptId?: string, tx?: Tx) {
   const { count } = await (tx ?? (await getDb())).session.updateMany({
     where: { userId, revokedAt: null, ...(exceptId ? { id: { not: exceptId } } : {}) },

@@ -1,6 +1,7 @@
 // The sign-in journey, above the domains it combines (users, factors, risk, sessions, oidc) and
 // below lib/http: what happens after the first factor (decision.ts), the pending sign-in and its
-// second step, the start of the session, and signing an account out everywhere. Cookies come in
+// second step, the start of the session, signing an account out everywhere (or everywhere but
+// here: a password change, the portal's session list). Cookies come in
 // and go out as values (cookies.ts): lib/http reads and sets them.
 import "server-only";
 
@@ -11,7 +12,9 @@ export { beginPendingSignIn, findPendingSecondStep, methodsOfPendingSignIn, MAX_
 export { sendSignInCode } from "./sign-in-code";
 export { completeSecondStep, SECOND_STEP_AMR, type CompletedSecondStep, type SecondStepInput } from "./second-step";
 export { signIn, startSession, finishSignIn } from "./session-start";
-export { signOutEverywhere, type SignedOutEverywhere } from "./sign-out-everywhere";
+export { signOutEverywhere, signOutOtherSessions, type SignedOutEverywhere } from "./sign-out-everywhere";
+export { changePassword, type OwnerSession } from "./password-change";
+export { listAccountSessions, signOutSession, type AccountSessionView } from "./account-sessions";
 export { completePasswordReset, secureAccountNotMe, secureAccountFromActivity, cancelOrRevertEmailChange } from "./account-recovery";
 export { deleteExpiredPendingSignIns } from "./sign-in.repo";
 export { requestAccountDeletion, eraseAccountsDue } from "./account-deletion";

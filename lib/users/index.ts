@@ -8,6 +8,7 @@ export { registerUser } from "./registration";
 export { runDueAccountJobs, drainAccountJobs } from "./account-worker";
 export { changeEmail, confirmEmailChange, cancelEmailChange, cancelPendingEmailChange, pendingEmailChange, type CancelOutcome } from "./email-change";
 export { authenticateWithPassword } from "./login";
+export { hasPassword, preparePasswordChange, recordPasswordChange, NO_PASSWORD_MESSAGE, type PasswordChangeInput, type PreparedPasswordChange, type PasswordChangeNotice } from "./password-change";
 export { authenticateWithPasskey } from "./passkey-login";
 export { adminResetSecondFactors } from "./admin-mfa-reset";
 export { notifyNewDeviceSignIn, reportNotMe, reportActivityNotMe, forcePasswordReset } from "./not-me";

@@ -54,13 +54,13 @@ export async function authenticateWithPassword(
 }
 
 /**
- * A password typed by a signed-in user to confirm a change (the email address): checked through the
+ * A password typed by a signed-in user to confirm a change (the email address, the password): checked through the
  * sign-in throttle keyed by the account's email, so guesses here count, delay and lock the account
  * exactly as at sign-in. A refusal throws before any verification; the caller audits a wrong password.
  */
-export async function checkPasswordThrottled(user: UserRecord, password: string, ctx: RequestContext): Promise<{ ok: boolean; failures: number }> {
+export async function checkPasswordThrottled(user: UserRecord, password: string, ctx: RequestContext, opts: { field?: string } = {}): Promise<{ ok: boolean; failures: number }> {
   if (!user.passwordHash) return { ok: false, failures: 0 }; // no password to guess
-  const attempt = await reservePasswordAttempt(user.email, ctx, { actor: { type: "user", id: user.id }, target: { type: "user", id: user.id }, field: "password" });
+  const attempt = await reservePasswordAttempt(user.email, ctx, { actor: { type: "user", id: user.id }, target: { type: "user", id: user.id }, field: opts.field ?? "password" });
   if (await verifyPassword(user.passwordHash, password)) {
     await loginAttemptSucceeded(attempt);
     return { ok: true, failures: 0 };

@@ -14,7 +14,11 @@ export type UserErrorCode =
   | "not_found"
   | "email_unverified"
   | "invalid_recovery_code"
-  | "deletion_scheduled";
+  | "deletion_scheduled"
+  /** A password change on an account that has none (it signs in with a passkey). */
+  | "no_password"
+  /** The new password is the current one. */
+  | "password_reused";
 
 export class UserError extends DomainError<UserErrorCode> {
   override readonly name = "UserError";

@@ -65,3 +65,12 @@ export const changeEmailSchema = z.object({
   newEmail: emailSchema,
   password: passwordInputSchema,
 });
+
+/** The security page's password change: the current password, and the new one typed twice. */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(PASSWORD_INPUT_MAX_LENGTH, "This password is too long."),
+    newPassword: z.string({ error: "Enter a new password." }).min(1, "Enter a new password.").max(PASSWORD_INPUT_MAX_LENGTH, "This password is too long."),
+    confirmPassword: z.string({ error: "Type the new password again." }).max(PASSWORD_INPUT_MAX_LENGTH, "This password is too long."),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], message: "This does not match the new password." });

@@ -19,6 +19,8 @@ import {
 import type { RequestContext } from "@/lib/audit";
 import type { PasskeyCreationOptionsState } from "@/components/auth/passkey-types";
 import { addAuthenticationMethods } from "@/lib/sessions";
+import { changePassword } from "@/lib/sign-in";
+import { changePasswordSchema } from "@/lib/users/users.schema";
 import { z } from "zod";
 import { customerAction, noInput, requestContext, requireRecentSession, requireSession, safeNextPath, type FormState } from "@/lib/http";
 import type { ActiveSession } from "@/lib/sessions";
@@ -144,5 +146,24 @@ export const registerPasskeyAction = customerAction(
     // The ceremony just verified the user on the new passkey: this session has two factors now.
     await addAuthenticationMethods(session.id, [...PASSKEY_AMR, "mfa"], ctx);
     return { ok: true, recoveryCodes: recoveryCodes ?? undefined };
+  },
+);
+
+/**
+ * Current password + new password: lib/sign-in checks both, replaces the hash and signs every other
+ * session out. The current password is the re-authentication (a wrong one counts on the sign-in
+ * throttle), so no recent sign-in is asked for. Passwords are never echoed back into the form.
+ */
+export const changePasswordAction = customerAction(
+  {
+    schema: changePasswordSchema,
+    input: (_prev: FormState, form: FormData) => ({ currentPassword: form.get("currentPassword"), newPassword: form.get("newPassword"), confirmPassword: form.get("confirmPassword") }),
+    returnTo: PAGE,
+    signedOutMessage: "Your session has ended. Sign in again; your password was not changed.",
+  },
+  async (input, session): Promise<FormState> => {
+    const { sessionsRevoked } = await changePassword({ id: session.id, user: session.user }, input, await requestContext());
+    const others = sessionsRevoked ? ` ${sessionsRevoked} other session${sessionsRevoked === 1 ? " was" : "s were"} signed out.` : "";
+    return { ok: true, message: `Your password is changed.${others}` };
   },
 );

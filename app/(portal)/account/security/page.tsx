@@ -4,11 +4,13 @@ import { Alert } from "@/components/ui/alert";
 import { NotNowForm } from "@/components/portal/not-now-form";
 import { requireSession, safeNextPath } from "@/lib/http";
 import { securityOverview, trustedDeviceCount } from "@/lib/factors";
+import { hasPassword, NO_PASSWORD_MESSAGE } from "@/lib/users";
+import { ChangePasswordForm } from "@/components/portal/change-password-form";
 import { resendVerificationAction } from "@/app/(auth)/verify-email/actions";
 import { UnverifiedBanner } from "@/components/portal/resend-verification";
 import { AddPasskeyForm } from "@/components/portal/add-passkey";
 import { AddPhoneForm } from "@/components/portal/add-phone";
-import { beginSmsAction, beginTotpAction, forgetDevicesAction, notNowAction, passkeyRegistrationOptionsAction, regenerateCodesAction, registerPasskeyAction, removeFactorAction } from "./actions";
+import { beginSmsAction, beginTotpAction, changePasswordAction, forgetDevicesAction, notNowAction, passkeyRegistrationOptionsAction, regenerateCodesAction, registerPasskeyAction, removeFactorAction } from "./actions";
 import { secondaryButton, surface } from "@/components/ui/styles";
 
 export const metadata: Metadata = { title: "Security" };
@@ -16,7 +18,7 @@ export const metadata: Metadata = { title: "Security" };
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireSession("/account/security");
   const { user } = session;
-  const [{ factors, recoveryCodesLeft }, trustedDevices] = await Promise.all([securityOverview(user.id), trustedDeviceCount(user.id)]);
+  const [{ factors, recoveryCodesLeft }, trustedDevices, passwordSet] = await Promise.all([securityOverview(user.id), trustedDeviceCount(user.id), hasPassword(user.id)]);
   const on = factors.length > 0;
   const passkeys = factors.filter((f) => f.type === "passkey");
   const apps = factors.filter((f) => f.type === "totp");
@@ -49,6 +51,15 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           <NotNowForm action={notNowAction} next={next} />
         </div>
       ) : null}
+      <section aria-labelledby="password" className={`${surface} mt-6 p-5 space-y-4`}>
+        <div>
+          <h2 id="password" className="text-lg font-semibold">Password</h2>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            {passwordSet ? "Changing it signs out every other browser and the applications you signed in to there; this browser stays signed in." : NO_PASSWORD_MESSAGE}
+          </p>
+        </div>
+        {passwordSet ? <ChangePasswordForm action={changePasswordAction} email={user.email} displayName={user.displayName ?? undefined} /> : null}
+      </section>
       <section aria-labelledby="two-step" className={`${surface} mt-6 p-5 space-y-4`}>
         <div>
           <h2 id="two-step" className="text-lg font-semibold">Two-step verification</h2>
