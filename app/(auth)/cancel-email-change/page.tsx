@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { AuthCard } from "@/components/auth/auth-card";
-import { ConfirmForm } from "@/components/auth/simple-form";
+import { MailedLinkCard } from "@/components/auth/mailed-link-card";
 import { cancelEmailChangeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Cancel the email change" };
@@ -12,17 +11,14 @@ export const metadata: Metadata = { title: "Cancel the email change" };
 export default async function CancelEmailChangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await searchParams;
   return (
-    <AuthCard
+    <MailedLinkCard
+      token={token}
       title="Keep this email address"
       subtitle="If the change is still waiting, it is cancelled. If it already happened, your account switches back to this address: everyone is signed out, and you choose a new password to get back in."
-    >
-      <ConfirmForm
-        action={cancelEmailChangeAction}
-        hidden={{ token: typeof token === "string" ? token.slice(0, 100) : "" }}
-        label="Keep my email address"
-        pendingLabel="Working…"
-        done={{ href: "/forgot-password", label: "Choose a new password" }}
-      />
-    </AuthCard>
+      action={cancelEmailChangeAction}
+      label="Keep my email address"
+      pendingLabel="Working…"
+      done={{ href: "/forgot-password", label: "Choose a new password" }}
+    />
   );
 }
