@@ -1,13 +1,21 @@
 // The customer's activity page in a real browser: a failed attempt and a sign-in in words with the
 // device, and "this wasn't me" on a sign-in locks the account and ends the session it came from.
 import { expect, test } from "@playwright/test";
+import { E2E_BASE_URL } from "./env";
 import { STRONG_PASSWORD, register, signIn, uniqueEmail } from "./helpers";
 
-test("the activity page shows a failed attempt and the sign-in; reporting the sign-in locks the account and signs out", async ({ page }) => {
+// A public address in Madrid for the stranger's attempt (the server trusts X-Forwarded-For in the
+// e2e run): the entry shows another place, and loopback's failure count stays for the other specs.
+const MADRID_IP = "81.45.3.1";
+
+test("the activity page shows a failed attempt from another place and the sign-in; reporting the sign-in locks the account and signs out", async ({ page, browser }) => {
   const email = uniqueEmail("activity");
   await register(page, email);
-  await signIn(page, email, "not the password at all");
-  await expect(page.getByText("The email or password is incorrect.")).toBeVisible();
+  const stranger = await browser.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: { "x-forwarded-for": MADRID_IP } });
+  const strangerPage = await stranger.newPage();
+  await signIn(strangerPage, email, "not the password at all");
+  await expect(strangerPage.getByText("The email or password is incorrect.")).toBeVisible();
+  await stranger.close();
   await signIn(page, email, STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/account$/);
 
@@ -19,6 +27,7 @@ test("the activity page shows a failed attempt and the sign-in; reporting the si
   const failed = entries.filter({ hasText: "Failed sign-in attempt" });
   await expect(failed).toHaveCount(1);
   await expect(failed).toContainText("Wrong password.");
+  await expect(failed).toContainText(`ES · ${MADRID_IP}`);
   await expect(failed).toHaveAttribute("data-tone", "attention");
   await expect(entries.filter({ hasText: "Account created" })).toHaveCount(1);
 
