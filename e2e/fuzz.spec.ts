@@ -45,6 +45,8 @@ const PAGES: Record<string, string[]> = {
   "/account/delete": [],
   "/account/activity/report": ["event"],
   "/account/sessions": ["signedOut"],
+  "/account/data": [],
+  "/account/data/download": ["export", "token"],
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],

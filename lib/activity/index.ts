@@ -16,6 +16,8 @@ export type { Tone } from "./describe";
 export interface ActivityEntry {
   /** The audit event's id: the page's cursor, and what a report names. */
   id: string;
+  /** The audit action it comes from ("login.succeeded"): stable, for machines (the data export). */
+  action: string;
   at: Date;
   title: string;
   detail?: string;
@@ -36,6 +38,8 @@ export interface ActivityPage {
 }
 
 export const ACTIVITY_PAGE_SIZE = 25;
+/** The most a caller that reads the whole history (the data export) may ask for in one page. */
+export const MAX_ACTIVITY_PAGE_SIZE = 200;
 
 /** The owner reads their own history; an administrator with users:read anyone's. */
 function assertMayRead(actor: Actor, userId: string): void {
@@ -59,6 +63,7 @@ function entryOf(event: HistoryEvent, names: Names): ActivityEntry | null {
   if (!described) return null;
   return {
     id: event.id,
+    action: event.action,
     at: event.createdAt,
     ...described,
     device: event.userAgent ? userAgentFamily(event.userAgent) : null,
@@ -70,17 +75,19 @@ function entryOf(event: HistoryEvent, names: Names): ActivityEntry | null {
 /**
  * A page of `userId`'s history, older than the entry `before` (a cursor from an earlier page; a
  * malformed one reads as the start). Events the history does not describe are skipped, so a page
- * may hold fewer than ACTIVITY_PAGE_SIZE entries and still have older ones.
+ * may hold fewer than `take` (ACTIVITY_PAGE_SIZE, at most MAX_ACTIVITY_PAGE_SIZE) entries and
+ * still have older ones.
  */
-export async function listActivity(actor: Actor, userId: string, opts: { before?: string } = {}): Promise<ActivityPage> {
+export async function listActivity(actor: Actor, userId: string, opts: { before?: string; take?: number } = {}): Promise<ActivityPage> {
   assertMayRead(actor, userId);
   const before = opts.before && isActivityCursor(opts.before) ? opts.before : undefined;
-  const events = await listHistory(userId, { actions: HISTORY_ACTIONS, before, take: ACTIVITY_PAGE_SIZE + 1 });
-  const page = events.slice(0, ACTIVITY_PAGE_SIZE);
+  const size = Math.min(Math.max(Math.trunc(opts.take ?? ACTIVITY_PAGE_SIZE), 1), MAX_ACTIVITY_PAGE_SIZE);
+  const events = await listHistory(userId, { actions: HISTORY_ACTIONS, before, take: size + 1 });
+  const page = events.slice(0, size);
   const names = applicationNames();
   await names.load(page);
   const entries = page.map((e) => entryOf(e, names)).filter((e): e is ActivityEntry => e !== null);
-  return { entries, older: events.length > ACTIVITY_PAGE_SIZE ? page[page.length - 1]!.id : null };
+  return { entries, older: events.length > size ? page[page.length - 1]!.id : null };
 }
 
 /** One entry of `userId`'s own history, or null when the id names no such entry (someone else's, or one not shown). */

@@ -219,3 +219,30 @@ export async function deleteOtherSmsFactors(userId: string, keepId: string, tx: 
 export async function markFactorUsed(id: string, now: Date): Promise<void> {
   await (await client()).mfaFactor.updateMany({ where: { id }, data: { lastUsedAt: now } });
 }
+
+// The owner's copy of their data (lib/privacy) ---------------------------------------------------
+
+/** Every factor's metadata: never the seed, the public key, the credential id, the phone code or its hash. */
+export async function listFactorMetadata(userId: string) {
+  return (await client()).mfaFactor.findMany({
+    where: { userId },
+    select: { type: true, label: true, createdAt: true, lastUsedAt: true, confirmedAt: true, flaggedAt: true },
+    orderBy: { createdAt: "asc" },
+  });
+}
+
+/** How many recovery codes the account holds and how many are still unused (never their hashes). */
+export async function countRecoveryCodes(userId: string): Promise<{ total: number; unused: number }> {
+  const db = await client();
+  const [total, unused] = await Promise.all([db.recoveryCode.count({ where: { userId } }), db.recoveryCode.count({ where: { userId, usedAt: null } })]);
+  return { total, unused };
+}
+
+/** Remembered browsers still live, without their token hashes. */
+export async function listTrustedBrowserMetadata(userId: string, now: Date) {
+  return (await client()).trustedDevice.findMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: now } },
+    select: { userAgent: true, createdAt: true, lastUsedAt: true, expiresAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+}

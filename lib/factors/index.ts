@@ -22,3 +22,4 @@ export { removeSecondFactor, removeSignInMethods, resetSecondFactors, signInMeth
 export { trustDevice, isTrustedDevice, trustedDeviceCount, revokeTrustedDevicesOf, forgetTrustedDevices, TRUSTED_DEVICE_DAYS } from "./trusted-devices";
 export { shouldOfferEnrolment, dismissEnrolmentOffer, OFFER_INTERVAL_DAYS } from "./enrolment-offer";
 export { deleteExpiredTrustedDevices, deleteExpiredWebAuthnChallenges } from "./factors.repo";
+export { signInMethodsForExport, trustedBrowsersForExport, type SignInMethodsView, type TrustedBrowserView } from "./export-view";

@@ -20,4 +20,5 @@ export * as registrationEndpoint from "./endpoints/register";
 export * as deviceAuthorizationEndpoint from "./endpoints/device-authorization";
 export * as endSessionEndpoint from "./endpoints/logout";
 export * as cronEndpoint from "./endpoints/cron";
+export * as dataExportDownloadEndpoint from "./endpoints/data-export";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";

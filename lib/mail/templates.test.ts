@@ -19,6 +19,7 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "two-step-changed": { enabled: true, securityLink: "https://id.example.com/account/security" },
   "sign-in-method-changed": { change: "added", methods: ["Passkey “Work laptop”"], securityLink: "https://id.example.com/account/security", resetLink: "https://id.example.com/forgot-password" },
   "sign-in-code": { code: "123456", minutes: 10 },
+  "data-export-ready": { link: "https://id.example.com/account/data/download?export=00000000-0000-4000-8000-000000000000&token=abc", expiresAt: "7 December 2026, 12:00 UTC" },
   "new-sign-in": { device: "Chrome on macOS", place: "Madrid, ES", at: "2026-11-30 12:00 UTC", notMeLink: "https://id.example.com/not-me?token=abc", securityLink: "https://id.example.com/account/security" },
   "risk-alert": { account: "ada@example.com", action: "deny", score: 85, explanation: "new device", place: "Tokyo, JP", at: "2026-11-30 12:00 UTC", consoleLink: "https://id.example.com/admin/risk" },
   "account-deletion-scheduled": { erasureDate: "4 January 2027", cancelLink: "https://id.example.com/cancel-deletion?token=abc", name: "Ada" },

@@ -40,6 +40,8 @@ export interface TemplateData {
    * phone number, new recovery codes), or a recovery removed some: every change is told to the owner.
    */
   "sign-in-method-changed": { change: "added" | "removed" | "recovery_codes_replaced"; methods: string[]; securityLink: string; resetLink: string; name?: string };
+  /** The owner's copy of their data is ready: the link downloads it (signed in as the owner) until `expiresAt`. */
+  "data-export-ready": { link: string; expiresAt: string; name?: string };
   /** To the security team: a high-risk sign-in and why. */
   "risk-alert": { account: string; action: string; score: number; explanation: string; place: string; at: string; consoleLink: string; name?: string };
 }
@@ -61,6 +63,7 @@ export const templateNames = [
   "sign-in-method-changed",
   "account-deletion-scheduled",
   "account-erased",
+  "data-export-ready",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -206,6 +209,12 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
   "account-erased": (d) =>
     layout(`Your ${PRODUCT} account was deleted`, d.name, [
       "As you asked, your account and the data it held have been erased. This is the last message we send to this address about it.",
+    ]),
+  "data-export-ready": (d) =>
+    layout(`Your ${PRODUCT} data is ready to download`, d.name, [
+      "The copy of your data you asked for is ready: one JSON file with your account, profile, sign-in methods, sessions, applications and activity.",
+      { label: "Download my data", link: httpUrl(d.link) },
+      `The link works until ${d.expiresAt}, only when you are signed in to this account. If you did not ask for this, sign in, review your activity and change your password.`,
     ]),
   "already-registered": (d) =>
     layout(`You already have a ${PRODUCT} account`, d.name, [

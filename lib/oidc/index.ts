@@ -6,6 +6,7 @@ export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
 export { userInfo, introspect, revoke, bearerToken } from "./resource";
 export { providerMetadata } from "./discovery";
 export { grantConsent, withdrawConsent, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
+export { consentsForExport, liveGrantsForExport, type ConsentView, type GrantView } from "./export-view";
 export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
 export { SCOPE_DESCRIPTIONS, isKnownScope } from "./scopes";
 export { issuer, endpoint } from "./issuer";

@@ -257,6 +257,30 @@ export async function listConsentsOfUser(userId: string) {
   return (await client()).consent.findMany({ where: { userId, revokedAt: null }, orderBy: { updatedAt: "desc" } });
 }
 
+/**
+ * The user's grants that still hold a usable token, with when their last token expires; no token
+ * or code hash is read. A grant with nothing left to redeem is history, not access.
+ */
+export async function listLiveGrantsOfUser(userId: string, now: Date) {
+  const db = await client();
+  const grants = await db.oAuthGrant.findMany({
+    where: { userId, revokedAt: null },
+    select: { id: true, clientId: true, scope: true, authTime: true, createdAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+  if (grants.length === 0) return [];
+  const ids = grants.map((g) => g.id);
+  const [refresh, access] = await Promise.all([
+    db.refreshToken.groupBy({ by: ["grantId"], where: { grantId: { in: ids }, usedAt: null, expiresAt: { gt: now } }, _max: { expiresAt: true } }),
+    db.accessTokenRecord.groupBy({ by: ["grantId"], where: { grantId: { in: ids }, revokedAt: null, expiresAt: { gt: now } }, _max: { expiresAt: true } }),
+  ]);
+  const refreshUntil = new Map(refresh.map((r) => [r.grantId, r._max.expiresAt]));
+  const accessUntil = new Map(access.map((r) => [r.grantId, r._max.expiresAt]));
+  return grants
+    .filter((g) => refreshUntil.has(g.id) || accessUntil.has(g.id))
+    .map(({ id, ...g }) => ({ ...g, refreshTokenExpiresAt: refreshUntil.get(id) ?? null, accessTokenExpiresAt: accessUntil.get(id) ?? null }));
+}
+
 // Interactions (authorization requests waiting for sign-in or consent) -----------------------------
 
 /** An authorization request waiting for sign-in or consent, as stored. */

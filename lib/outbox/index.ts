@@ -7,7 +7,8 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { isUuid } from "@/lib/formats";
-import { findRow, listRows, removeOutboxRow, type OutboxTable } from "./outbox.repo";
+import { findRow, listRows, markRowDoneInTransaction, removeOutboxRow, type OutboxTable } from "./outbox.repo";
+import type { OutboxColumns } from "./queue";
 
 export { backoffSeconds, runOutboxPass, drainOutboxQueue, DEFAULT_BATCH, type OutboxQueue, type OutboxRow, type OutboxColumns, type RetryPolicy, type PassResult } from "./queue";
 export { registerOutboxQueue, outboxQueues } from "./registry";
@@ -20,6 +21,14 @@ export type { OutboxTable };
 /** For a queue whose work is a transaction: removes the row in it, so both commit together. False when another worker finished it. */
 export function completeInTransaction(table: OutboxTable, id: string, tx: Tx): Promise<boolean> {
   return removeOutboxRow(table, id, tx);
+}
+
+/**
+ * For a queue whose rows stay once done (a data export): marks the row done in the transaction
+ * that does the rest of its work, with the queue's own `columns`. False when another worker finished it.
+ */
+export function markDoneInTransaction(table: OutboxTable, id: string, columns: OutboxColumns, tx: Tx): Promise<boolean> {
+  return markRowDoneInTransaction(table, id, columns, tx);
 }
 
 /** Inspection (admin pages, tests): newest first, at most 500. */

@@ -1,12 +1,12 @@
 // Storage for every outbox queue. A queue's rows live in its own table (MailMessage, HttpDelivery,
-// AccountJob), all with the same bookkeeping columns: status ('pending' until done or given up),
+// AccountJob, DataExport), all with the same bookkeeping columns: status ('pending' until done or given up),
 // attempts, nextAttemptAt, lockedUntil, lastError, createdAt. The statements here are the only
 // place that claims, finishes, fails or deletes such rows. Times are compared in SQL on the
 // database clock, so several nodes agree on "due".
 import "server-only";
 import { getDb, Prisma, type Tx } from "@/lib/db";
 
-export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob";
+export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport";
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
 // be converted through the session's TimeZone, which is only right when that happens to be UTC.
@@ -18,9 +18,11 @@ const DONE: Record<OutboxTable, Prisma.Sql | null> = {
   MailMessage: Prisma.sql`status = 'sent', "sentAt" = ${NOW_UTC}`,
   HttpDelivery: Prisma.sql`status = 'delivered', "deliveredAt" = ${NOW_UTC}`,
   AccountJob: null,
+  // A prepared archive stays, downloadable, until its expiresAt (lib/privacy).
+  DataExport: Prisma.sql`status = 'ready'`,
 };
 
-const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob" } as const;
+const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport" } as const;
 
 // The delegate calls below, typed once: every outbox table has id and createdAt.
 interface RowDelegate {
@@ -70,6 +72,21 @@ export async function markRowDone(table: OutboxTable, id: string, columns?: Pris
     UPDATE ${tableSql(table)}
     SET ${done}, "lockedUntil" = NULL, "lastError" = NULL ${columns ? Prisma.sql`, ${columns}` : Prisma.empty}
     WHERE id = ${id}::uuid AND status = 'pending'`;
+}
+
+/**
+ * Marks a row done inside the transaction that does the rest of its work (a data export: the
+ * archive and the owner's mail commit together). False when it is no longer pending (another
+ * worker finished it after our lease ran out); the pass's own markRowDone then changes nothing.
+ */
+export async function markRowDoneInTransaction(table: OutboxTable, id: string, columns: Prisma.Sql, tx: Tx): Promise<boolean> {
+  const done = DONE[table];
+  if (!done) throw new Error(`${table} rows are removed, not marked done`);
+  const count = await tx.$executeRaw`
+    UPDATE ${tableSql(table)}
+    SET ${done}, "lockedUntil" = NULL, "lastError" = NULL, ${columns}
+    WHERE id = ${id}::uuid AND status = 'pending'`;
+  return count === 1;
 }
 
 export interface AttemptFailure {

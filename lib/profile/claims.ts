@@ -13,7 +13,7 @@ export interface ClaimSource extends Omit<Profile, keyof Address> {
   updatedAt: Date;
 }
 
-const PROFILE_SCOPE_CLAIMS = [
+export const PROFILE_SCOPE_CLAIMS = [
   ["name", "displayName"],
   ["given_name", "givenName"],
   ["family_name", "familyName"],

@@ -6,7 +6,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { assertPermission, type Actor } from "@/lib/users";
 import { findClaimSourceRow, findProfileRow, updateProfileRow, withTransaction, type ProfileRecord } from "./profile.repo";
 import { ADDRESS_FIELDS, type Address, type Profile, type ProfileUpdate } from "./profile.schema";
-import type { ClaimSource } from "./claims";
+import { addressClaim, PROFILE_SCOPE_CLAIMS, type ClaimSource } from "./claims";
 import { ProfileError } from "./profile.errors";
 
 export { claimsForScopes, addressClaim, type ClaimSource } from "./claims";
@@ -27,6 +27,21 @@ export async function getProfile(userId: string): Promise<ProfileView | null> {
   if (!row) return null;
   const { address, ...rest } = row;
   return { ...rest, ...(address ?? EMPTY_ADDRESS) };
+}
+
+/** Every standard claim by its OpenID Connect name (Core §5.1), null where unset: the owner's copy of their data. */
+export type ProfileClaims = Record<(typeof PROFILE_SCOPE_CLAIMS)[number][0] | "phone_number", string | null> & {
+  phone_number_verified: boolean | null;
+  address: Record<string, string> | null;
+};
+
+/** The profile of an active account as standard claims (all of them, unset ones null); null when unknown or disabled. */
+export async function getProfileClaims(userId: string): Promise<ProfileClaims | null> {
+  const p = await getProfile(userId);
+  if (!p) return null;
+  const named = Object.fromEntries(PROFILE_SCOPE_CLAIMS.map(([claim, field]) => [claim, p[field] ?? null])) as Record<(typeof PROFILE_SCOPE_CLAIMS)[number][0], string | null>;
+  const address = Object.fromEntries(ADDRESS_FIELDS.map((k) => [k, p[k]])) as Address;
+  return { ...named, phone_number: p.phoneNumber, phone_number_verified: p.phoneNumber ? p.phoneNumberVerified : null, address: addressClaim(address) };
 }
 
 /** What ID tokens and UserInfo release, in one read; null when the account is unknown or disabled. */

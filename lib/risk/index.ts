@@ -16,4 +16,5 @@ export { DEFAULT_RISK_SETTINGS, riskSettingsSchema, type RiskSettings } from "./
 export { riskRuleSchema, FEATURE_TYPES, type RiskRule, type FeatureName } from "./risk-rules.schema";
 export { ACTIONS, type RiskAction, type RiskBand } from "./risk.types";
 export { listRecentAlerts } from "./alerts-list";
+export { recentAssessmentsForExport, EXPORTED_ASSESSMENT_DAYS, type AssessmentView } from "./export-view";
 export { ruleFromForm, RULE_CONDITION_ROWS } from "./rule-form";

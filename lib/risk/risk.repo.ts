@@ -136,6 +136,16 @@ export async function listAlertAssessments(filter: { since: Date; take: number }
   });
 }
 
+/** One account's recent assessments, newest first: when, where, how and what was decided (no score, signals or rule ids). */
+export async function listAssessmentsOfUser(userId: string, filter: { since: Date; take: number }) {
+  return (await getDb()).riskAssessment.findMany({
+    where: { userId, createdAt: { gte: filter.since } },
+    select: { createdAt: true, ip: true, country: true, city: true, method: true, action: true, outcome: true },
+    orderBy: { createdAt: "desc" },
+    take: filter.take,
+  });
+}
+
 /** Every assessment since `since`, oldest first, in pages (the simulation's replay). */
 export async function* assessmentsSince(since: Date, pageSize = 1000): AsyncGenerator<AssessmentRow[]> {
   let cursor: { createdAt: Date; id: string } | null = null;

@@ -13,6 +13,7 @@ import {
   addSessionAmr,
   insertSession,
   listActiveSessions,
+  listSessionMetadata,
   revokeSessionById,
   revokeSessionOfUser,
   revokeSessionsOfUser,
@@ -138,4 +139,20 @@ export async function endSessionOfOwner(ownerId: string, sessionId: string, reas
   const ended = isUuid(sessionId) ? await revokeSessionOfUser(ownerId, sessionId, reason, now, tx) : 0;
   if (!ended) throw new SessionError("session_not_found", SESSION_NOT_FOUND_MESSAGE);
   await recordAudit({ actor: { type: "user", id: ownerId }, action: "session.ended", target: { type: "session", id: sessionId }, result: "success", context: ctx, details: { reason } }, tx);
+}
+
+export interface SessionRecordView {
+  startedAt: Date;
+  lastActiveAt: Date;
+  expiresAt: Date;
+  /** When it was signed out or revoked; null while it lasts. */
+  endedAt: Date | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Every session the user had, live or ended, for their copy of their data: never the token hash. */
+export async function sessionsForExport(userId: string): Promise<SessionRecordView[]> {
+  const rows = await listSessionMetadata(userId);
+  return rows.map((s) => ({ startedAt: s.createdAt, lastActiveAt: s.lastSeenAt, expiresAt: s.expiresAt, endedAt: s.revokedAt, ip: s.ip, userAgent: s.userAgent }));
 }

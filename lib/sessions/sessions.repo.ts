@@ -89,6 +89,15 @@ export async function listActiveSessions(userId: string, now: Date) {
   });
 }
 
+/** Every session record of the user, newest first, without its token hash (the owner's copy of their data). */
+export async function listSessionMetadata(userId: string) {
+  return (await getDb()).session.findMany({
+    where: { userId },
+    select: { createdAt: true, lastSeenAt: true, expiresAt: true, ip: true, userAgent: true, revokedAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
 /** Adds authentication methods to a live session (a factor proven inside it); returns the new amr. */
 export async function addSessionAmr(id: string, methods: string[]): Promise<string[] | null> {
   const rows = await (await getSql())<{ amr: string[] }>(

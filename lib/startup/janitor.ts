@@ -1,8 +1,9 @@
 // Deletes protocol state (lib/oidc), pending sign-ins (lib/sign-in), trusted devices and WebAuthn
 // challenges (lib/factors) that have expired, text-message records past their retention (lib/sms), old outbox rows
 // and the mail bodies left after delivery (lib/outbox, each queue's retention), closes risk
-// assessments of abandoned sign-ins (lib/risk), sweeps lapsed rate-limit counters (lib/ratelimit), and
-// erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts). The poller runs it every 10 minutes on each node
+// assessments of abandoned sign-ins (lib/risk), sweeps lapsed rate-limit counters (lib/ratelimit),
+// erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts), and
+// deletes copies of customers' data past their download window (lib/privacy). The poller runs it every 10 minutes on each node
 // that polls; the cron route runs it on serverless platforms. The deletes are idempotent, so
 // several nodes at once only repeat work.
 import "server-only";
@@ -13,6 +14,7 @@ import { purgeOldSmsMessages } from "@/lib/sms";
 import { sweepOutbox } from "@/lib/outbox";
 import { closeAbandonedSignIns } from "@/lib/risk";
 import { sweepExpiredCounters } from "@/lib/ratelimit";
+import { deleteExpiredDataExports } from "@/lib/privacy";
 import { processSingleton } from "@/lib/process";
 
 const INTERVAL_MS = 10 * 60_000;
@@ -35,6 +37,7 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
     abandonedRiskAssessments: await closeAbandonedSignIns(now),
     rateLimitCounters: await sweepExpiredCounters(now),
     erasedAccounts: await eraseAccountsDue(now),
+    dataExports: await deleteExpiredDataExports(now),
   };
 }
 

@@ -16,6 +16,7 @@ export { lockAccount, lockedMessage } from "./login";
 export type { UserRecord } from "./users.repo";
 export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, previewRecovery, unlockWithToken, type RecoveryPreview } from "./recovery";
 export { RECENT_METHOD_DAYS } from "./factor-review";
+export { getAccountSummary, type AccountSummary, type AccountStatus } from "./account-summary";
 export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";
 export { UserError, INVALID_CREDENTIALS_MESSAGE, type UserErrorCode } from "./users.errors";
 

@@ -148,3 +148,19 @@ export async function lockAccountDueForErasure(id: string, now: Date, tx: Tx): P
 export async function deleteUserRow(id: string, tx: Tx): Promise<void> {
   await tx.user.delete({ where: { id } });
 }
+
+/**
+ * What the account's owner is shown about it (their data export): safe columns only. Whether a
+ * password is set is asked of the database, so the hash itself is never read.
+ */
+export async function findAccountSummaryRow(id: string) {
+  if (!isUuid(id)) return null;
+  const db = await getDb();
+  const row = await db.user.findUnique({
+    where: { id },
+    select: { id: true, email: true, emailVerifiedAt: true, displayName: true, createdAt: true, lastLoginAt: true, lockedUntil: true, disabledAt: true, passwordChangedAt: true },
+  });
+  if (!row) return null;
+  const passwordSet = (await db.user.count({ where: { id, passwordHash: { not: null } } })) === 1;
+  return { ...row, passwordSet };
+}

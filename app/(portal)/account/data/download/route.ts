@@ -1,0 +1,5 @@
+// The download of a customer's copy of their data. Handler in lib/http/endpoints/data-export.ts.
+import { dataExportDownloadEndpoint, nextRoute } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+export const GET = nextRoute(dataExportDownloadEndpoint.GET);

@@ -1,0 +1,112 @@
+// The copy of everything Portico holds about a person (GDPR art. 20, right to data portability):
+// one JSON document in the format "portico-export/1", every field described in docs/data-export.md.
+// Each domain hands over its part through a read function that selects only safe columns, so no
+// secret (password hash, TOTP seed, passkey key, recovery-code or token hash) can reach it.
+// Sections for data Portico does not hold yet are absent, not empty: a later version of the
+// format adds them and says so in `format`.
+import "server-only";
+import { listActivity, MAX_ACTIVITY_PAGE_SIZE } from "@/lib/activity";
+import { findClientByClientId } from "@/lib/applications";
+import { signInMethodsForExport, trustedBrowsersForExport } from "@/lib/factors";
+import { consentsForExport, liveGrantsForExport } from "@/lib/oidc";
+import { getProfileClaims, type ProfileClaims } from "@/lib/profile";
+import { EXPORTED_ASSESSMENT_DAYS, recentAssessmentsForExport, type AssessmentView } from "@/lib/risk";
+import { sessionsForExport, type SessionRecordView } from "@/lib/sessions";
+import { getAccountSummary, type AccountStatus } from "@/lib/users";
+
+/** Bumped when a field changes meaning or disappears; new sections and fields keep the version. */
+export const EXPORT_FORMAT = "portico-export/1";
+
+/** Times are Date here and ISO 8601 UTC strings in the JSON (Date.prototype.toJSON). */
+export interface ExportDocument {
+  format: typeof EXPORT_FORMAT;
+  generatedAt: Date;
+  account: {
+    id: string;
+    email: string;
+    emailVerifiedAt: Date | null;
+    displayName: string | null;
+    createdAt: Date;
+    lastSignInAt: Date | null;
+    status: AccountStatus;
+  };
+  profile: ProfileClaims | null;
+  signInMethods: {
+    password: { set: boolean; changedAt: Date | null };
+    factors: { kind: string; label: string; addedAt: Date; lastUsedAt: Date | null; confirmedAt: Date | null; blockedAt: Date | null }[];
+    recoveryCodes: { exist: boolean; remaining: number };
+  };
+  sessions: SessionRecordView[];
+  trustedBrowsers: { userAgent: string | null; addedAt: Date; lastUsedAt: Date | null; expiresAt: Date }[];
+  applications: {
+    consents: { clientId: string; name: string | null; scopes: string[]; givenAt: Date; updatedAt: Date }[];
+    grants: { clientId: string; name: string | null; scopes: string[]; grantedAt: Date; authenticatedAt: Date | null; refreshTokenExpiresAt: Date | null; accessTokenExpiresAt: Date | null }[];
+  };
+  activity: { at: Date; action: string; title: string; detail: string | null; ip: string | null; device: string | null; place: string | null }[];
+  riskAssessments: { periodDays: number; entries: AssessmentView[] };
+}
+
+/** A safety bound on one history (200 × 1000 events); no real account comes near it. */
+const MAX_ACTIVITY_PAGES = 1000;
+
+/** The whole history, newest first, a page at a time (the owner reads their own). */
+async function wholeActivity(userId: string): Promise<ExportDocument["activity"]> {
+  const owner = { id: userId, roles: [] };
+  const entries: ExportDocument["activity"] = [];
+  let before: string | undefined;
+  for (let pages = 0; pages < MAX_ACTIVITY_PAGES; pages++) {
+    const page = await listActivity(owner, userId, { before, take: MAX_ACTIVITY_PAGE_SIZE });
+    for (const e of page.entries) entries.push({ at: e.at, action: e.action, title: e.title, detail: e.detail ?? null, ip: e.ip, device: e.device, place: e.place });
+    if (!page.older) break;
+    before = page.older;
+  }
+  return entries;
+}
+
+/** Application names by client id, each looked up once; null for an application since removed. */
+async function applicationNames(clientIds: string[]): Promise<Map<string, string | null>> {
+  const unique = [...new Set(clientIds)];
+  const names = await Promise.all(unique.map(async (id) => [id, (await findClientByClientId(id))?.name ?? null] as const));
+  return new Map(names);
+}
+
+/**
+ * Everything about `userId`, or null when the account no longer exists. Called by the export
+ * worker only, for a request the owner made (requests.ts checks who asks).
+ */
+export async function collectPersonalData(userId: string, now = new Date()): Promise<ExportDocument | null> {
+  const account = await getAccountSummary(userId, now);
+  if (!account) return null;
+  const [profile, methods, sessions, trustedBrowsers, consents, grants, activity, assessments] = await Promise.all([
+    getProfileClaims(userId),
+    signInMethodsForExport(userId),
+    sessionsForExport(userId),
+    trustedBrowsersForExport(userId, now),
+    consentsForExport(userId),
+    liveGrantsForExport(userId, now),
+    wholeActivity(userId),
+    recentAssessmentsForExport(userId, now),
+  ]);
+  const names = await applicationNames([...consents.map((c) => c.clientId), ...grants.map((g) => g.clientId)]);
+  const { password, ...facts } = account;
+  return {
+    format: EXPORT_FORMAT,
+    generatedAt: now,
+    account: facts,
+    profile,
+    signInMethods: { password, factors: methods.factors, recoveryCodes: methods.recoveryCodes },
+    sessions,
+    trustedBrowsers,
+    applications: {
+      consents: consents.map((c) => ({ clientId: c.clientId, name: names.get(c.clientId) ?? null, scopes: c.scopes, givenAt: c.givenAt, updatedAt: c.updatedAt })),
+      grants: grants.map(({ clientId, ...grant }) => ({ clientId, name: names.get(clientId) ?? null, ...grant })),
+    },
+    activity,
+    riskAssessments: { periodDays: EXPORTED_ASSESSMENT_DAYS, entries: assessments },
+  };
+}
+
+/** The document as the owner downloads it: indented JSON, UTF-8. */
+export function serialiseExport(doc: ExportDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
