@@ -2,7 +2,7 @@
 // place. Every id and token a request carries is checked against its shape before it reaches a
 // query: PostgreSQL answers a malformed uuid or a NUL byte with an error, and to a caller a
 // malformed id is simply "not found". No server-only and nothing of ours but its own files (the
-// user-agent parser, user-agent.ts): every layer and the browser may use it.
+// user-agent parser, user-agent.ts; HTML escaping, html.ts): every layer and the browser may use it.
 
 /** A UUID in its text form (RFC 9562 §4): the primary keys the database generates. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,3 +38,4 @@ export function normaliseIp(ip: string): string {
 }
 
 export { describeUserAgent, userAgentFamily, type UserAgentDescription } from "./user-agent";
+export { escapeHtml } from "./html";

@@ -3,6 +3,7 @@
 // become markup. Links must be absolute http(s) URLs (no `javascript:` hrefs) and also appear in
 // the text part, because many clients show only that or strip buttons.
 import { MailError } from "./mail.errors";
+import { escapeHtml } from "@/lib/formats";
 
 const PRODUCT = "Portico";
 
@@ -76,11 +77,7 @@ class SafeHtml {
   constructor(readonly value: string) {}
 }
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
+export { escapeHtml };
 
 function toHtml(v: unknown): string {
   if (v instanceof SafeHtml) return v.value;

@@ -12,7 +12,7 @@ import { consentsForExport, liveGrantsForExport } from "@/lib/oidc";
 import { getProfileClaims, type ProfileClaims } from "@/lib/profile";
 import { EXPORTED_ASSESSMENT_DAYS, recentAssessmentsForExport, type AssessmentView } from "@/lib/risk";
 import { sessionsForExport, type SessionRecordView } from "@/lib/sessions";
-import { getAccountSummary, type AccountStatus } from "@/lib/users";
+import { getAccountSummary, type AccountSummary } from "@/lib/users";
 
 /** Bumped when a field changes meaning or disappears; new sections and fields keep the version. */
 export const EXPORT_FORMAT = "portico-export/1";
@@ -21,18 +21,11 @@ export const EXPORT_FORMAT = "portico-export/1";
 export interface ExportDocument {
   format: typeof EXPORT_FORMAT;
   generatedAt: Date;
-  account: {
-    id: string;
-    email: string;
-    emailVerifiedAt: Date | null;
-    displayName: string | null;
-    createdAt: Date;
-    lastSignInAt: Date | null;
-    status: AccountStatus;
-  };
+  /** The account's facts; whether a password is set goes under signInMethods. */
+  account: Omit<AccountSummary, "password">;
   profile: ProfileClaims | null;
   signInMethods: {
-    password: { set: boolean; changedAt: Date | null };
+    password: AccountSummary["password"];
     factors: { kind: string; label: string; addedAt: Date; lastUsedAt: Date | null; confirmedAt: Date | null; blockedAt: Date | null }[];
     recoveryCodes: { exist: boolean; remaining: number };
   };

@@ -10,6 +10,7 @@ import { currentSessionFromCookieHeader } from "../session-cookie";
 import { interactionBindingFromCookieHeader, interactionBindingSetCookie, newInteractionBinding } from "../interaction-cookie";
 import { isBackgroundRequest } from "../navigation";
 import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
+import { escapeHtml } from "@/lib/formats";
 
 export async function GET(request: EndpointRequest): Promise<EndpointResult> {
   let raw: Record<string, string>;
@@ -96,7 +97,6 @@ function queryRedirect(r: AuthorizationResponse): EndpointResult {
   return redirectTo(url.toString());
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** OAuth 2.0 Form Post Response Mode §2: an auto-submitting form; the script carries the CSP nonce. */
 function formPost(r: AuthorizationResponse): EndpointResult {

@@ -4,6 +4,7 @@
 // expired, someone else's or not ready yet gets a short page saying so with its status (404, 410,
 // 403, 409), never a 500.
 import "server-only";
+import { escapeHtml } from "@/lib/formats";
 import { DataExportError, openDataExport, type DataExportErrorCode } from "@/lib/privacy";
 import { currentSessionFromCookieHeader } from "../session-cookie";
 import { contextFromHeaders } from "../request-context";
@@ -11,8 +12,6 @@ import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
 
 const STATUS: Partial<Record<DataExportErrorCode, number>> = { not_found: 404, expired: 410, failed: 410, not_owner: 403, not_ready: 409 };
 
-const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 
 function errorPage(status: number, message: string): EndpointResult {
   const body = `<!doctype html>
