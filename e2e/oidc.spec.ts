@@ -5,15 +5,14 @@ import http from "node:http";
 import { expect, test, type Page } from "@playwright/test";
 import * as client from "openid-client";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
-import { E2E_ADMIN, E2E_BASE_URL, E2E_PORT, E2E_REGISTRATION_TOKEN } from "./env";
+import { E2E_ADMIN, E2E_BASE_URL, E2E_REGISTRATION_TOKEN, e2eListenerPort } from "./env";
 import { STRONG_PASSWORD, register, signIn, signInAsAdmin, uniqueEmail, verifyEmailAddress } from "./helpers";
 import { relyingParties } from "./relying-party";
 
 const ISSUER = new URL(E2E_BASE_URL);
-// Listener ports derived from the server's port, so runs on different ports never collide.
-const PORT_A = E2E_PORT + 41_000;
-const PORT_B = E2E_PORT + 42_000;
-const PORT_BACKCHANNEL = E2E_PORT + 43_000;
+const PORT_A = e2eListenerPort(501);
+const PORT_B = e2eListenerPort(502);
+const PORT_BACKCHANNEL = e2eListenerPort(503);
 const CB_A = `http://127.0.0.1:${PORT_A}/callback`;
 const CB_B = `http://127.0.0.1:${PORT_B}/callback`;
 const insecure = { execute: [client.allowInsecureRequests] };
@@ -341,7 +340,7 @@ test("response_mode=form_post delivers code, state and iss in an auto-submitted 
 
 // --- Returning customers, and interactions bound to their browser ---------------------------------
 // Each helper's own callback port (derived from the server's port, so parallel runs never collide).
-const rps = relyingParties(E2E_PORT + 40_000);
+const rps = relyingParties(e2eListenerPort(504));
 
 test.describe("returning sign-ins and interaction binding", () => {
   test.beforeAll(rps.listen);

@@ -2,12 +2,12 @@
 // internal transport, resident keys, user verification) stands in for a laptop's or phone's.
 // The ID tokens an application receives are checked by openid-client.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { E2E_BASE_URL, E2E_PORT } from "./env";
+import { E2E_BASE_URL, e2eListenerPort } from "./env";
 import { STRONG_PASSWORD, register, verifyEmailAddress, signIn, signOut, uniqueEmail } from "./helpers";
 import { relyingParties } from "./relying-party";
 
 // Beside the server's port (4515 by default), so runs on other ports do not collide.
-const { consoleApplication, startFlow, signInThrough, listen, close } = relyingParties(E2E_PORT + 1305);
+const { consoleApplication, startFlow, signInThrough, listen, close } = relyingParties(e2eListenerPort(305));
 
 test.describe.configure({ mode: "serial" });
 test.beforeAll(listen);

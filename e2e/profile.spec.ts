@@ -2,12 +2,12 @@
 // token and UserInfo, fetched and verified by openid-client (OIDC Core §5.1, §5.4).
 import { expect, test } from "@playwright/test";
 import * as client from "openid-client";
-import { E2E_PORT } from "./env";
+import { e2eListenerPort } from "./env";
 import { STRONG_PASSWORD, register, signIn, uniqueEmail } from "./helpers";
 import { relyingParties } from "./relying-party";
 
 // Beside the server's port, so runs on other ports do not collide.
-const rps = relyingParties(E2E_PORT + 1410);
+const rps = relyingParties(e2eListenerPort(410));
 test.beforeAll(rps.listen);
 test.afterAll(rps.close);
 
