@@ -15,9 +15,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { installSignalHandlers, runCleanups, trackDir } from "./lib/cleanup";
+import { installSignalHandlers, runCleanups } from "./lib/cleanup";
 import { medianVerifyMs, serverArgon2Params, type Argon2Params } from "./lib/argon2";
-import { FlowError } from "./lib/browser";
 import { readProfile, summarize, FrameResolver, type ProfileSummary } from "./lib/cpuprofile";
 import { runLoad, type LoadRequest, type ResponseCheck } from "./lib/load";
 import {
@@ -26,17 +25,14 @@ import {
   discover,
   oidcProviderStepName,
   oidcProviderSubmit,
-  porticoStepName,
-  porticoSubmit,
-  PORTICO_DEVICE_COOKIES,
   REDIRECT_URI,
   SERVICE_SCOPE,
   type BenchUser,
-  type Device,
   type Side,
 } from "./lib/oidc-sides";
-import { MAX_REGISTERED_USERS, registerPorticoClient, registerPorticoUsers } from "./lib/portico-setup";
+import { MAX_REGISTERED_USERS } from "./lib/portico-setup";
 import { createBenchDatabase, type BenchDatabase } from "./lib/postgres";
+import { approveConsentOnce, MEASURED, setupPortico, startPortico } from "./lib/portico-side";
 import { machineInfo, treeCpuMs } from "./lib/proc";
 import { fmt, replaceSection, table } from "./lib/results";
 import { startServer, type RunningServer } from "./lib/server";
@@ -90,8 +86,6 @@ const SIDE_TITLES: Record<SideKey, string> = {
 };
 type Results = Partial<Record<SideKey, Partial<Record<RowKey, Measurement>>>>;
 
-/** Measured flows: no consent screen, no second step (a returning customer on a known device). */
-const MEASURED = { allowConsent: false, allowEmailCode: false };
 /** A first visit from a new browser: the second step by emailed code is part of the flow. */
 const FIRST_VISIT = { allowConsent: false, allowEmailCode: true };
 /** ~30 first visits in all, under the 64 codes the users have left. */
@@ -295,83 +289,8 @@ function problemsOf(failures: Record<string, number>, errors: number, timeouts: 
 // ---------------------------------------------------------------------------------------------------
 // Portico
 
-const REGISTRATION_TOKEN = crypto.randomBytes(24).toString("hex"); // 48 characters, over the 32 minimum
-
-async function startPortico(root: string, kind: "pglite" | "postgres", extra: { nodeArgs?: string[]; stopTimeoutMs?: number } = {}) {
-  const env: Record<string, string> = {
-    PORTICO_SECRET: crypto.randomBytes(32).toString("hex"),
-    OIDC_REGISTRATION_TOKEN: REGISTRATION_TOKEN,
-    // Sign-up mails (setup only) go to the outbox table instead of failing against a missing SMTP server.
-    PORTICO_DEV_OUTBOX: "1",
-    // The proof of work of the setup's sign-ups: the smallest the server allows. Nothing measured uses it.
-    ALTCHA_MAX_NUMBER: "1000",
-  };
-  // Relative on purpose: lib/db/client.ts joins PORTICO_DATA_DIR onto the cwd (see bench/login.ts).
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-bench-"));
-  trackDir(dir);
-  env.PORTICO_DATA_DIR = path.relative(root, dir);
-  let db: BenchDatabase | undefined;
-  let label = "Portico on PGlite (embedded)";
-  if (kind === "postgres") {
-    db = await createBenchDatabase(settings.pgUrl);
-    env.DATABASE_URL = db.url;
-    label = `Portico on PostgreSQL ${db.version}`;
-  }
-  console.log(`[bench] ${label}: starting server…`);
-  try {
-    const server = await startServer({ root, env, label, ...extra });
-    return { server, db, label };
-  } catch (e) {
-    await db?.drop();
-    throw e;
-  }
-}
-
-async function setupPortico(origin: string, label: string): Promise<Side> {
-  const endpoints = await discover(origin);
-  // All that registration allows (20 per address and hour): row 5 spreads its emailed codes over
-  // them, as Portico sends at most 5 codes per account and quarter hour.
-  const count = MAX_REGISTERED_USERS;
-  const users = await registerPorticoUsers(origin, count);
-  const service = await registerPorticoClient(origin, REGISTRATION_TOKEN, {
-    client_name: "bench service",
-    grant_types: ["client_credentials"],
-    token_endpoint_auth_method: "client_secret_basic",
-    redirect_uris: [],
-    // RFC 7591 §2: a client-credentials client is allowed only the scopes it registered.
-    scope: SERVICE_SCOPE,
-  });
-  const webapp = await registerPorticoClient(origin, REGISTRATION_TOKEN, {
-    client_name: "bench web application",
-    redirect_uris: [REDIRECT_URI],
-    grant_types: ["authorization_code"],
-    response_types: ["code"],
-    token_endpoint_auth_method: "client_secret_basic",
-    id_token_signed_response_alg: "ES256",
-  });
-  const side: Side = { label, origin, endpoints, service, webapp: { ...webapp, redirectUri: REDIRECT_URI }, users, stepName: porticoStepName, submit: porticoSubmit, deviceCookies: PORTICO_DEVICE_COOKIES, devices: new Map() };
-  await approveConsentOnce(side);
-  return side;
-}
-
-/** Dynamic registration makes third-party clients, which ask for consent: each user gives it once
- *  (stored, like a returning user's), and the measured flows must then go through without it. */
-async function approveConsentOnce(side: Side): Promise<void> {
-  for (const user of side.users) {
-    const device: Device = new Map();
-    await codeFlow(side, user, { allowConsent: true, allowEmailCode: true }, device);
-    side.devices.set(user.email, device);
-  }
-  try {
-    await codeFlow(side, side.users[0]!, MEASURED, side.devices.get(side.users[0]!.email));
-  } catch (e) {
-    throw new Error(`[bench] ${side.label}: a flow after consent failed: ${e instanceof FlowError ? e.message : e}`);
-  }
-  console.log(`[bench] ${side.label}: ${side.users.length} users signed up and consented once; clients registered`);
-}
-
 async function runPortico(root: string, kind: "pglite" | "postgres", rows: RowKey[]): Promise<Partial<Record<RowKey, Measurement>>> {
-  const { server, db, label } = await startPortico(root, kind);
+  const { server, db, label } = await startPortico(root, kind, settings.pgUrl);
   try {
     const side = await setupPortico(server.origin, label);
     return await measureSide(side, server, db, rows, settings);
@@ -448,7 +367,7 @@ async function profilePortico(root: string, kind: "pglite" | "postgres"): Promis
   fs.mkdirSync(dir, { recursive: true });
   const name = `portico-${kind}-${Date.now()}.cpuprofile`;
   const exitHook = pathToFileURL(path.join(root, "bench/lib/exit-on-sigterm.mjs")).href;
-  const { server, db, label } = await startPortico(root, kind, {
+  const { server, db, label } = await startPortico(root, kind, settings.pgUrl, {
     nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, "--import", exitHook],
     stopTimeoutMs: 120_000,
   });

@@ -74,6 +74,8 @@ export class Browser {
   constructor(
     readonly origin: string,
     private readonly userAgent = "portico-bench/1 (flow)",
+    /** Called after each request's answer is read (bench:queries counts the statements it ran). */
+    private readonly afterStep?: (step: string) => Promise<void>,
   ) {}
 
   async request(step: string, target: string | URL, init: { method?: string; headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Page> {
@@ -92,6 +94,7 @@ export class Browser {
       throw new FlowError(`${step}: network error`, (e as Error).message);
     }
     this.steps.push([step, performance.now() - t0]);
+    await this.afterStep?.(step);
     this.jar.store(res);
     const loc = res.headers.get("location");
     return { url, status: res.status, headers: res.headers, location: loc === null ? null : new URL(loc, url), body };

@@ -92,8 +92,8 @@ export interface TokenResponse {
  * returning customer on a known device); without, it is a first visit. Screens the options do not
  * allow fail the flow: measured flows run after consent was given once per user.
  */
-export async function codeFlow(side: Side, user: BenchUser, flow: FlowOptions, device?: Device): Promise<{ tokens: TokenResponse; steps: StepTimes }> {
-  const browser = new Browser(side.origin);
+export async function codeFlow(side: Side, user: BenchUser, flow: FlowOptions, device?: Device, afterStep?: (step: string) => Promise<void>): Promise<{ tokens: TokenResponse; steps: StepTimes }> {
+  const browser = new Browser(side.origin, undefined, afterStep);
   for (const [name, value] of device ?? []) browser.jar.put(name, value);
   const verifier = b64url(crypto.randomBytes(32));
   const state = b64url(crypto.randomBytes(12));
