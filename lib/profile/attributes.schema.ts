@@ -172,7 +172,8 @@ const UNSAFE_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202
 /** One value's parser: from a form (strings; "" clears) or from JSON (typed; null clears). */
 function valueSchema(d: AttributeDefinition, source: "form" | "json"): z.ZodType<AttributeValue | null> {
   const r = d.rules;
-  const empty = (v: unknown) => v === null || (typeof v === "string" && v.trim() === "") || (source === "form" && d.type === "boolean" && v === undefined);
+  // Left out of a whole write (not partial) counts as empty.
+  const empty = (v: unknown) => v === null || v === undefined || (typeof v === "string" && v.trim() === "");
   return z.unknown().transform((raw, ctx): AttributeValue | null => {
     const fail = (message: string) => {
       ctx.addIssue({ code: "custom", message });
@@ -184,7 +185,7 @@ function valueSchema(d: AttributeDefinition, source: "form" | "json"): z.ZodType
         if (typeof raw === "boolean") return raw;
         if (source === "form" && (raw === "on" || raw === "true")) return true;
         if (source === "form" && (raw === "" || raw === "false" || raw === undefined)) return false;
-        if (raw === null) return d.required ? fail(`${d.label} is required.`) : null;
+        if (raw === null || raw === undefined) return d.required ? fail(`${d.label} is required.`) : null;
         return fail("Choose yes or no.");
       }
       case "number": {
