@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import * as client from "openid-client";
-import { e2eListenerPort } from "./env";
+import { E2E_BASE_URL, e2eListenerPort } from "./env";
 import { STRONG_PASSWORD, adminPage, register, signIn, uniqueEmail } from "./helpers";
 import { relyingParties } from "./relying-party";
 
@@ -75,6 +75,18 @@ test("an attribute defined in the console is edited in the portal and reaches th
   await field.fill("42");
   await page.getByRole("button", { name: "Save profile" }).click();
   await expect(page.getByText("Your profile is saved.")).toBeVisible();
+  await page.reload();
+  await expect(field).toHaveValue("42");
+
+  // Without JavaScript the form posts as it is, and the refusal still comes back beside the field.
+  const noScript = await (await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false })).newPage();
+  await signIn(noScript, email, STRONG_PASSWORD);
+  await expect(noScript).toHaveURL(/\/account$/);
+  await noScript.goto("/account/profile");
+  await noScript.getByLabel(`${label} (optional)`).fill("4.5");
+  await noScript.getByRole("button", { name: "Save profile" }).click();
+  await expect(noScript.locator(`[id="field-attr.${name}-error"]`)).toContainText("Enter a whole number.");
+  await noScript.context().close();
   await page.reload();
   await expect(field).toHaveValue("42");
 

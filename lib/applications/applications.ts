@@ -292,7 +292,6 @@ export async function findClientByClientId(clientId: string): Promise<Applicatio
   return row && toApplicationDto(row);
 }
 
-
 /**
  * The application's mapping of custom attributes to claims, from the console's text form (one
  * `attribute claim [targets]` a line, lib/profile parseClaimMappingLines). Refused: a registered

@@ -38,7 +38,7 @@ const EMPTY_ADDRESS: Address = { streetAddress: null, locality: null, region: nu
 export async function getProfile(userId: string): Promise<ProfileView | null> {
   const row = await findProfileRow(userId);
   if (!row) return null;
-  const { address, attributeScopes: _scopes, ...rest } = row as typeof row & { attributeScopes?: unknown };
+  const { address, ...rest } = row;
   return { ...rest, ...(address ?? EMPTY_ADDRESS) };
 }
 

@@ -59,7 +59,9 @@ export async function findClaimSourceRow(userId: string): Promise<ClaimSourceRow
 
 export async function findProfileRow(userId: string): Promise<(ProfileRecord & { email: string; phoneNumberVerified: boolean; attributes: Record<string, unknown> }) | null> {
   const row = await findClaimSourceRow(userId);
-  return row && !row.disabledAt ? row : null;
+  if (!row || row.disabledAt) return null;
+  const { attributeScopes: _scopes, ...profile } = row;
+  return profile;
 }
 
 /** Writes the given fields (undefined: unchanged); the address and the attributes replace the stored ones. */
