@@ -89,8 +89,9 @@ export async function updateAttributeDefinition(actor: Actor, id: string, input:
       const holders = await countHolders(before.name, tx);
       if (holders > 0) throw new ProfileError("in_use", `The type cannot change while ${holders} account(s) hold a value: delete the attribute (removing its values) and define it again.`, "type");
     }
-    if (JSON.stringify(d.rules) !== JSON.stringify(before.rules) || (d.required && !before.required)) {
-      // The stored values, checked against the new rules by the same schema every write uses.
+    if (JSON.stringify(d.rules) !== JSON.stringify(before.rules)) {
+      // The stored values, checked against the new rules by the same schema every write uses. (Becoming
+      // required changes no stored value: an account without one must fill it in at its next save.)
       const check = attributeSchema([{ ...d, required: false }], { writer: "admin", partial: true });
       const broken = (await storedValuesOf(before.name, tx)).filter((v) => !check.safeParse({ [d.name]: v }).success).length;
       if (broken > 0) throw new ProfileError("in_use", `${broken} stored value(s) would break the new rules: relax them, or correct those values first.`, "rules");
