@@ -23,6 +23,9 @@ import { withTransaction } from "./profile.repo";
 import { attributeDefinitionSchema, attributeSchema, type AttributeDefinition, type AttributeRules, type AttributeType, type CustomerAccess } from "./attributes.schema";
 import { ProfileError } from "./profile.errors";
 
+/** Every definition is read with each profile write and the portal's page: a bounded list. */
+export const MAX_ATTRIBUTE_DEFINITIONS = 200;
+
 export interface AttributeDefinitionDto extends AttributeDefinition {
   id: string;
   createdAt: Date;
@@ -70,6 +73,7 @@ export async function createAttributeDefinition(actor: Actor, input: unknown, ct
   const d = parseDefinition(input);
   return withTransaction(async (tx) => {
     if (await findDefinitionRowByName(d.name, tx)) throw new ProfileError("name_taken", "An attribute with this name exists.", "name");
+    if ((await listDefinitionRows(tx)).length >= MAX_ATTRIBUTE_DEFINITIONS) throw new ProfileError("in_use", `At most ${MAX_ATTRIBUTE_DEFINITIONS} attributes can be defined.`, "name");
     const row = await insertDefinitionRow({ name: d.name, ...columns(d) }, tx);
     await recordAudit({ actor: adminActor(actor), action: "attribute.created", target: { type: "attribute", id: row.id }, result: "success", context: ctx, details: { name: d.name, type: d.type } }, tx);
     return toDefinition(row);
