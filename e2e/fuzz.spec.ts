@@ -50,6 +50,7 @@ const PAGES: Record<string, string[]> = {
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],
+  "/admin/attributes": [],
   // Protocol endpoints that take a query.
   "/oauth2/authorize": ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "interaction"],
   "/oauth2/logout": ["id_token_hint", "client_id", "post_logout_redirect_uri", "state", "_portico_logout"],

@@ -8,6 +8,7 @@ export function AdminShell({ email, signOut, children }: { email: string; signOu
       <NavLink href="/admin">Users</NavLink>
       <NavLink href="/admin/applications">Applications</NavLink>
       <NavLink href="/admin/keys">Signing keys</NavLink>
+      <NavLink href="/admin/attributes">Attributes</NavLink>
       <NavLink href="/admin/risk">Risk</NavLink>
       <NavLink href="/account">Your account</NavLink>
     </>

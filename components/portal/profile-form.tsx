@@ -6,11 +6,61 @@ import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import type { FormState } from "@/lib/http/form-action";
+import { CheckboxField, SelectField } from "@/components/admin/form-controls";
 import { ADDRESS_LINE_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH } from "@/lib/profile/profile.schema";
+import { attributeField, STRING_VALUE_MAX_LENGTH, type AttributeDefinition } from "@/lib/profile/attributes.schema";
+
+/** A custom attribute the customer may see; `writable` when they may also change it. */
+export interface PortalAttribute {
+  definition: AttributeDefinition;
+  writable: boolean;
+}
+
+const INPUT_TYPES: Partial<Record<AttributeDefinition["type"], string>> = { email: "email", phone: "tel", url: "url", date: "date", number: "number" };
+
+/** One custom attribute's control, by type; read-only ones as text. */
+function AttributeControl({ attribute, value, error }: { attribute: PortalAttribute; value: string; error?: string }) {
+  const d = attribute.definition;
+  const name = attributeField(d.name);
+  const label = d.required ? d.label : `${d.label} (optional)`;
+  if (!attribute.writable) {
+    return (
+      <div className="space-y-1.5" data-testid={`attribute-${d.name}`}>
+        <div className="block text-sm font-medium text-slate-800 dark:text-slate-200">{d.label}</div>
+        <div className="text-slate-700 dark:text-slate-300">{d.type === "boolean" ? (value === "on" ? "Yes" : "No") : value || "—"}</div>
+      </div>
+    );
+  }
+  if (d.type === "boolean") return <CheckboxField name={name} label={d.label} error={error} defaultChecked={value === "on"} />;
+  if (d.type === "enum") {
+    const options = [...(d.required ? [] : [{ value: "", label: "—" }]), ...(d.rules.values ?? []).map((v) => ({ value: v, label: v }))];
+    return <SelectField name={name} label={label} error={error} options={options} defaultValue={value} />;
+  }
+  const r = d.rules;
+  const hint =
+    d.type === "number" && (r.min != null || r.max != null)
+      ? [r.min != null ? `From ${r.min}` : null, r.max != null ? `up to ${r.max}` : null].filter(Boolean).join(" ") + "."
+      : d.type === "date"
+        ? "YYYY-MM-DD."
+        : undefined;
+  // The browser's own checks stay off (noValidate on the form): the server's message is the one shown, beside the field.
+  return (
+    <Field
+      name={name}
+      label={label}
+      defaultValue={value}
+      error={error}
+      hint={hint}
+      type={d.type === "number" ? "text" : (INPUT_TYPES[d.type] ?? "text")}
+      inputMode={d.type === "number" ? "decimal" : undefined}
+      maxLength={d.type === "string" && r.maxLength ? r.maxLength : STRING_VALUE_MAX_LENGTH}
+    />
+  );
+}
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
-export function ProfileForm({ action, profile, timeZones }: { action: Action; profile: Record<string, string>; timeZones: string[] }) {
+export function ProfileForm({ action, profile, timeZones, attributes = [] }: { action: Action; profile: Record<string, string>; timeZones: string[]; attributes?: PortalAttribute[] }) {
   const [state, formAction, pending] = useActionState(action, {});
   const v = state.values ?? profile;
   const e = state.fieldErrors ?? {};
@@ -63,6 +113,14 @@ export function ProfileForm({ action, profile, timeZones }: { action: Action; pr
           {text("country", "Country", { autoComplete: "country-name" })}
         </div>
       </fieldset>
+      {attributes.length ? (
+        <fieldset className="space-y-4" data-testid="custom-attributes">
+          <legend className="text-lg font-semibold">More about you</legend>
+          {attributes.map((a) => (
+            <AttributeControl key={a.definition.name} attribute={a} value={v[attributeField(a.definition.name)] ?? ""} error={e[attributeField(a.definition.name)]} />
+          ))}
+        </fieldset>
+      ) : null}
       <Button type="submit" disabled={pending} className="sm:w-auto">
         {pending ? "Saving…" : "Save profile"}
       </Button>

@@ -2,6 +2,7 @@
 // registration (RFC 7591 §2, OIDC Dynamic Client Registration §2), plus the response DTOs, which
 // never carry a secret or its hash. No server-only imports here: the browser bundles this file.
 import { z } from "zod";
+import { claimMappingsSchema } from "@/lib/profile/attributes.schema";
 import { uriProblem, type UriKind } from "./redirect-uri";
 
 /** Two-step verification for an application's sign-ins; "default" follows the global MFA_POLICY. */
@@ -387,6 +388,8 @@ export const applicationDtoSchema = z.object({
   jwks: jwksSchema.nullable(),
   allowedScopes: z.array(z.string()),
   allowedResources: z.array(z.string()),
+  /** Custom attributes released as claims (lib/profile mappedClaims). */
+  claimMappings: claimMappingsSchema,
   /** A secret is set (confidential clients using client_secret_basic or client_secret_post). */
   hasSecret: z.boolean(),
   secretRotatedAt: z.date().nullable(),

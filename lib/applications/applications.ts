@@ -29,6 +29,8 @@ import {
   type Tx,
 } from "./applications.repo";
 import { toApplicationDto } from "./dto";
+import { listAttributeDefinitions, type ClaimMapping } from "@/lib/profile";
+import { parseClaimMappingLines } from "@/lib/profile/attributes.schema";
 import { isWellFormedClientId } from "./client-id";
 
 export interface ApplicationWithSecret {
@@ -290,9 +292,44 @@ export async function findClientByClientId(clientId: string): Promise<Applicatio
   return row && toApplicationDto(row);
 }
 
-/** The application still exists and is enabled (read as client authentication reads it: cached a few seconds). */
-export async function isClientEnabled(clientId: string): Promise<boolean> {
-  if (!isWellFormedClientId(clientId)) return false;
+/**
+ * The application's mapping of custom attributes to claims, from the console's text form (one
+ * `attribute claim [targets]` a line, lib/profile parseClaimMappingLines). Refused: a registered
+ * claim name (the schema), an attribute that does not exist or that applications may not read.
+ */
+export async function setClaimMappings(actor: Actor, id: string, lines: string, ctx: RequestContext): Promise<ApplicationDto> {
+  assertPermission(actor, "applications:write");
+  const parsed = parseClaimMappingLines(lines);
+  if (!parsed.ok) throw new ApplicationError("invalid_input", parsed.message, { field: "claimMappings" });
+  const definitions = await listAttributeDefinitions();
+  for (const m of parsed.mappings) {
+    const d = definitions.find((x) => x.name === m.attribute);
+    if (!d) throw new ApplicationError("invalid_input", `There is no attribute ${m.attribute}.`, { field: "claimMappings" });
+    if (!d.appReadScope) throw new ApplicationError("invalid_input", `Applications may not read ${m.attribute}: give it a read scope on the attributes page first.`, { field: "claimMappings" });
+  }
+  return withTransaction(async (tx) => {
+    const before = await loadForChange(id, tx);
+    const after = await updateApplicationRow(id, { claimMappings: parsed.mappings as unknown as ApplicationWrite["claimMappings"] }, tx);
+    if (JSON.stringify(before.claimMappings) !== JSON.stringify(after.claimMappings)) {
+      await recordAudit(
+        {
+          actor: adminActor(actor),
+          action: "application.updated",
+          target: { type: "application", id },
+          result: "success",
+          context: ctx,
+          details: { clientId: after.clientId, changed: ["claimMappings"], claims: parsed.mappings.map((m) => `${m.attribute}->${m.claim}`) },
+        },
+        tx,
+      );
+    }
+    return toApplicationDto(after);
+  });
+}
+
+/** UserInfo's view of the token's application (cached as client authentication reads it): null when gone or disabled. */
+export async function enabledClientClaimMappings(clientId: string): Promise<ClaimMapping[] | null> {
+  if (!isWellFormedClientId(clientId)) return null;
   const row = await findApplicationForAuthentication(clientId);
-  return Boolean(row && !row.disabledAt);
+  return row && !row.disabledAt ? toApplicationDto(row).claimMappings : null;
 }

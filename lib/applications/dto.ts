@@ -2,6 +2,13 @@
 import "server-only";
 import { applicationDtoSchema, type ApplicationDto } from "./applications.schema";
 import type { ApplicationRecord } from "./applications.repo";
+import { claimMappingsSchema, type ClaimMapping } from "@/lib/profile/attributes.schema";
+
+/** Stored mappings are checked when saved; a row that no longer parses releases nothing rather than failing every request. */
+function claimMappingsOf(value: unknown): ClaimMapping[] {
+  const parsed = claimMappingsSchema.safeParse(typeof value === "string" ? JSON.parse(value) : value);
+  return parsed.success ? parsed.data : [];
+}
 
 export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
   return applicationDtoSchema.parse({
@@ -24,6 +31,7 @@ export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
     jwks: a.jwks ?? null,
     allowedScopes: a.allowedScopes,
     allowedResources: a.allowedResources,
+    claimMappings: claimMappingsOf(a.claimMappings),
     hasSecret: a.clientSecretHash !== null,
     secretRotatedAt: a.clientSecretRotatedAt,
     disabled: a.disabledAt !== null,

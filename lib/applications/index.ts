@@ -11,7 +11,8 @@ export {
   listApplications,
   getApplication,
   findClientByClientId,
-  isClientEnabled,
+  setClaimMappings,
+  enabledClientClaimMappings,
   type ApplicationWithSecret,
 } from "./applications";
 export {

@@ -5,8 +5,8 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decodeJwt } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
-import { isClientEnabled } from "@/lib/applications";
-import { claimsForScopes, getClaimSource } from "@/lib/profile";
+import { enabledClientClaimMappings } from "@/lib/applications";
+import { claimsForScopes, getClaimSource, mappedClaims } from "@/lib/profile";
 import { OAuthError } from "./oidc.errors";
 import { parseScope } from "./scopes";
 import { issuer } from "./issuer";
@@ -99,19 +99,20 @@ export async function userInfo(token: string | null, requiredScopes: readonly st
   if (!isWellFormedToken(token)) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   const unverified = unverifiedClaims(token);
   // The reads at once (on PostgreSQL, pooled connections); user and client count only if the token is ours.
-  const [claims, user, clientEnabled] = await Promise.all([
+  const [claims, user, mappings] = await Promise.all([
     activeAccessToken(token, unverified),
     unverified ? getClaimSource(unverified.sub) : null,
-    unverified ? isClientEnabled(unverified.client_id) : false,
+    unverified ? enabledClientClaimMappings(unverified.client_id) : null,
   ]);
   if (!claims) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   // A disabled or deleted application's tokens stop working here at once, not at their expiry.
-  if (!clientEnabled) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
+  if (!mappings) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
   const scopes = parseScope(claims.scope);
   const missing = requiredScopes.find((scope) => !scopes.includes(scope));
   if (missing) throw new OAuthError("insufficient_scope", `the ${missing} scope is required`, 403);
   if (!user) throw new OAuthError("invalid_token", "the user is no longer active");
-  return claimsForScopes(user, scopes);
+  // The application's mapped custom attributes (its cached client row: no extra query), then the standard claims over them.
+  return { ...mappedClaims(user, scopes, mappings, "userinfo"), ...claimsForScopes(user, scopes) };
 }
 
 /** RFC 7662 §2.2. Tokens of other clients are reported inactive: a client learns only about its own. */

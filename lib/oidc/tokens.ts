@@ -4,7 +4,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { signJwt } from "@/lib/keys";
-import { claimsForScopes, type ClaimSource } from "@/lib/profile";
+import { claimsForScopes, mappedClaims, type ClaimSource } from "@/lib/profile";
 import { insertAccessTokenRecord, insertRefreshToken, type Tx } from "./oidc.repo";
 import { issuer } from "./issuer";
 import type { ApplicationDto } from "@/lib/applications";
@@ -71,6 +71,8 @@ export async function mintTokens(o: IssueOptions): Promise<{ response: TokenResp
   const scope = o.scopes.join(" ");
   const accessToken = await signJwt(
     {
+      // The application's mapped custom attributes first: the registered claims below always win.
+      ...(o.grant.userId && o.user ? mappedClaims(o.user, o.scopes, o.client.claimMappings, "access_token") : {}),
       iss: issuer(),
       sub,
       aud: issuer(),
@@ -94,6 +96,7 @@ export async function mintTokens(o: IssueOptions): Promise<{ response: TokenResp
   if (o.withIdToken && o.grant.userId && o.user) {
     response.id_token = await signJwt(
       {
+        ...mappedClaims(o.user, o.scopes, o.client.claimMappings, "id_token"),
         ...claimsForScopes(o.user, o.scopes),
         iss: issuer(),
         sub: o.user.id,

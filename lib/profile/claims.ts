@@ -1,6 +1,7 @@
 // The claims an ID token and UserInfo release for the granted scopes (OIDC Core §5.4), from the
 // profile Portico holds. A claim without a value is omitted, never null or "" (Core §5.3.2).
 import type { Address, Profile } from "./profile.schema";
+import { RESERVED_CLAIM_NAMES, type ClaimMapping, type ClaimTarget } from "./attributes.schema";
 
 /** One read of everything the standard claims need (lib/profile getClaimSource). */
 export interface ClaimSource extends Omit<Profile, keyof Address> {
@@ -11,7 +12,13 @@ export interface ClaimSource extends Omit<Profile, keyof Address> {
   /** The profile number is one of the account's confirmed SMS factor numbers (proved by a texted code). */
   phoneNumberVerified: boolean;
   updatedAt: Date;
+  /** Custom attribute values by name. */
+  attributes: Record<string, unknown>;
+  /** Attribute name -> the scope under which applications may read it (absent: applications never do). */
+  attributeScopes: Record<string, string>;
 }
+
+const RESERVED = RESERVED_CLAIM_NAMES;
 
 export const PROFILE_SCOPE_CLAIMS = [
   ["name", "displayName"],
@@ -63,6 +70,24 @@ export function claimsForScopes(user: ClaimSource, scopes: string[]): Record<str
   if (scopes.includes("address")) {
     const address = addressClaim(user.address);
     if (address) claims.address = address;
+  }
+  return claims;
+}
+
+/**
+ * The application's mapped custom attributes for one token or answer (`target`): each released only
+ * when the attribute lets applications read it, the granted scopes include that scope, and a value
+ * is held. The mapping's claim names were checked against the registered ones when saved; they are
+ * skipped here too, so a mapping can never overwrite a claim Portico sets.
+ */
+export function mappedClaims(user: Pick<ClaimSource, "attributes" | "attributeScopes">, scopes: readonly string[], mappings: readonly ClaimMapping[], target: ClaimTarget): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  for (const m of mappings) {
+    if (!m.targets.includes(target) || RESERVED.has(m.claim)) continue;
+    const scope = user.attributeScopes[m.attribute];
+    const value = user.attributes[m.attribute];
+    if (!scope || !scopes.includes(scope) || value === undefined || value === null || value === "") continue;
+    claims[m.claim] = value;
   }
   return claims;
 }

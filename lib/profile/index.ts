@@ -10,8 +10,19 @@ import { findClaimSourceRow, findProfileRow, updateProfileRow, withTransaction, 
 import { ADDRESS_FIELDS, type Address, type Profile, type ProfileUpdate } from "./profile.schema";
 import { addressClaim, PROFILE_SCOPE_CLAIMS, type ClaimSource } from "./claims";
 import { ProfileError } from "./profile.errors";
+import { listAttributeDefinitions } from "./attributes";
+import { attributeSchema, type AttributeValue } from "./attributes.schema";
 
-export { claimsForScopes, addressClaim, type ClaimSource } from "./claims";
+export { claimsForScopes, addressClaim, mappedClaims, type ClaimSource } from "./claims";
+export {
+  listAttributeDefinitions,
+  listAttributeDefinitionsFor,
+  createAttributeDefinition,
+  updateAttributeDefinition,
+  deleteAttributeDefinition,
+  type AttributeDefinitionDto,
+} from "./attributes";
+export type { AttributeDefinition, ClaimMapping, ClaimTarget, AttributeValue } from "./attributes.schema";
 export type { Profile, ProfileUpdate, Address } from "./profile.schema";
 export { ProfileError, type ProfileErrorCode } from "./profile.errors";
 
@@ -19,6 +30,8 @@ export interface ProfileView extends Profile {
   email: string;
   /** The profile number is one of the account's confirmed SMS factor numbers. */
   phoneNumberVerified: boolean;
+  /** Custom attribute values by name (every one: the page shows those the customer may read). */
+  attributes: Record<string, unknown>;
 }
 
 const EMPTY_ADDRESS: Address = { streetAddress: null, locality: null, region: null, postalCode: null, country: null };
@@ -72,20 +85,55 @@ function recordFrom(update: ProfileUpdate, current: ProfileView): Partial<Profil
   return record;
 }
 
+/** Where custom attribute values come from: a form (strings) or JSON (typed), all of the writer's or some. */
+export interface AttributeWrite {
+  values: Record<string, unknown>;
+  source: "form" | "json";
+  partial?: boolean;
+}
+
+/**
+ * The custom attribute values of a write, parsed by THE schema built from the definitions for this
+ * writer (the customer: the attributes writable in the portal; an administrator: all). Errors are
+ * field errors named `attr.<name>` (the form's field names); nothing is written.
+ */
+async function parseAttributes(write: AttributeWrite, writer: "customer" | "admin"): Promise<Record<string, AttributeValue | null>> {
+  const definitions = await listAttributeDefinitions();
+  const parsed = attributeSchema(definitions, { writer, source: write.source, partial: write.partial }).safeParse(write.values);
+  if (parsed.success) return parsed.data;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) fieldErrors[`attr.${String(issue.path[0] ?? "")}`] ??= issue.message;
+  throw new ProfileError("invalid_attributes", "Check the highlighted fields; nothing was saved.", undefined, { fieldErrors });
+}
+
 /**
  * Changes the profile of `userId`: the customer's own, or anyone's for an administrator holding
- * users:write. Fields left out stay as they are; null clears one. Returns the names of the fields
- * that changed (none: nothing is written or audited).
+ * users:write. Fields left out stay as they are; null clears one. Custom attributes (`attributes`)
+ * are checked against their definitions for this writer. Returns the names of the fields that
+ * changed, custom ones as `attr.<name>` (none: nothing is written or audited).
  */
-export async function updateProfile(actor: Actor, userId: string, update: ProfileUpdate, ctx: RequestContext): Promise<{ changed: string[] }> {
-  if (actor.id !== userId) assertPermission(actor, "users:write");
+export async function updateProfile(actor: Actor, userId: string, update: ProfileUpdate, ctx: RequestContext, attributes?: AttributeWrite): Promise<{ changed: string[] }> {
+  const self = actor.id === userId;
+  if (!self) assertPermission(actor, "users:write");
   const current = await getProfile(userId);
   if (!current) throw new ProfileError("not_found", "This account does not exist or is disabled.");
-  const changed = (Object.keys(update) as (keyof ProfileUpdate)[]).filter((k) => update[k] !== undefined && update[k] !== current[k]);
+  const values = attributes ? await parseAttributes(attributes, self ? "customer" : "admin") : {};
+  const changedAttributes = Object.keys(values).filter((k) => JSON.stringify(values[k]) !== JSON.stringify(current.attributes[k] ?? null));
+  const changedFields = (Object.keys(update) as (keyof ProfileUpdate)[]).filter((k) => update[k] !== undefined && update[k] !== current[k]);
+  const changed = [...changedFields, ...changedAttributes.map((k) => `attr.${k}`)];
   if (changed.length === 0) return { changed };
-  const onlyChanged = Object.fromEntries(changed.map((k) => [k, update[k]])) as ProfileUpdate;
+  const onlyChanged = Object.fromEntries(changedFields.map((k) => [k, update[k]])) as ProfileUpdate;
+  const record: Parameters<typeof updateProfileRow>[1] = recordFrom(onlyChanged, current);
+  if (changedAttributes.length) {
+    const next = { ...current.attributes };
+    for (const k of changedAttributes) {
+      if (values[k] === null) delete next[k];
+      else next[k] = values[k];
+    }
+    record.attributes = next;
+  }
   await withTransaction(async (tx) => {
-    await updateProfileRow(userId, recordFrom(onlyChanged, current), tx);
+    await updateProfileRow(userId, record, tx);
     await recordAudit(
       {
         actor: { type: actor.id === userId ? "user" : "admin", id: actor.id },

@@ -12,6 +12,10 @@ import { ADDRESS_FIELDS, type Address, type Profile } from "./profile.schema";
 export type ProfileRecord = Omit<Profile, keyof Address> & { address: Address | null };
 
 export interface ClaimSourceRow extends ProfileRecord {
+  /** Custom attribute values by name (User.attributes). */
+  attributes: Record<string, unknown>;
+  /** The scope under which applications may read each attribute (definitions with one), read in the same statement. */
+  attributeScopes: Record<string, string>;
   id: string;
   email: string;
   emailVerifiedAt: Date | null;
@@ -31,10 +35,17 @@ export function addressFromJson(value: unknown): Address | null {
   return ADDRESS_FIELDS.some((k) => address[k]) ? address : null;
 }
 
+/** A JSONB object as the driver returns it (parsed, or text on some drivers). */
+function jsonObject(value: unknown): Record<string, unknown> {
+  const v = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 export async function findClaimSourceRow(userId: string): Promise<ClaimSourceRow | null> {
   if (!isUuid(userId)) return null;
-  const rows = await (await getSql())<Omit<ClaimSourceRow, "address"> & { address: unknown }>(
-    `SELECT u."id", u."email", u."emailVerifiedAt", u."disabledAt", u."updatedAt", ${PROFILE_COLUMNS.replace(/"(\w+)"/g, 'u."$1"')},
+  const rows = await (await getSql())<Omit<ClaimSourceRow, "address" | "attributes" | "attributeScopes"> & { address: unknown; attributes: unknown; attributeScopes: unknown }>(
+    `SELECT u."id", u."email", u."emailVerifiedAt", u."disabledAt", u."updatedAt", ${PROFILE_COLUMNS.replace(/"(\w+)"/g, 'u."$1"')}, u."attributes",
+       (SELECT coalesce(jsonb_object_agg(d."name", d."appReadScope"), '{}'::jsonb) FROM "AttributeDefinition" d WHERE d."appReadScope" IS NOT NULL) AS "attributeScopes",
        (u."phoneNumber" IS NOT NULL AND EXISTS (
           SELECT 1 FROM "MfaFactor" f
           WHERE f."userId" = u."id" AND f."type" = 'sms' AND f."confirmedAt" IS NOT NULL AND f."phone" = u."phoneNumber"
@@ -43,18 +54,21 @@ export async function findClaimSourceRow(userId: string): Promise<ClaimSourceRow
     [userId],
   );
   const row = rows[0];
-  return row ? { ...row, address: addressFromJson(row.address) } : null;
+  return row ? { ...row, address: addressFromJson(row.address), attributes: jsonObject(row.attributes), attributeScopes: jsonObject(row.attributeScopes) as Record<string, string> } : null;
 }
 
-export async function findProfileRow(userId: string): Promise<(ProfileRecord & { email: string; phoneNumberVerified: boolean }) | null> {
+export async function findProfileRow(userId: string): Promise<(ProfileRecord & { email: string; phoneNumberVerified: boolean; attributes: Record<string, unknown> }) | null> {
   const row = await findClaimSourceRow(userId);
-  return row && !row.disabledAt ? row : null;
+  if (!row || row.disabledAt) return null;
+  const { attributeScopes: _scopes, ...profile } = row;
+  return profile;
 }
 
-/** Writes the given fields (undefined: unchanged); the address replaces the stored one. */
-export async function updateProfileRow(userId: string, fields: Partial<ProfileRecord>, tx?: Tx): Promise<void> {
-  const { address, ...columns } = fields;
+/** Writes the given fields (undefined: unchanged); the address and the attributes replace the stored ones. */
+export async function updateProfileRow(userId: string, fields: Partial<ProfileRecord> & { attributes?: Record<string, unknown> }, tx?: Tx): Promise<void> {
+  const { address, attributes, ...columns } = fields;
   const data: Prisma.UserUpdateInput = { ...columns };
+  if (attributes !== undefined) data.attributes = attributes as Prisma.InputJsonObject;
   if (address !== undefined) data.address = address ?? Prisma.DbNull;
   await (tx ?? (await getDb())).user.update({ where: { id: userId }, data, select: { id: true } });
 }

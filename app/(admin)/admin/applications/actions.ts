@@ -13,6 +13,7 @@ import {
   revokeInitialAccessToken,
   rotateClientSecret,
   setApplicationDisabled,
+  setClaimMappings,
   updateApplication,
 } from "@/lib/applications";
 import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/applications/applications.schema";
@@ -115,3 +116,17 @@ export const revokeInitialAccessTokenAction = adminAction({ ...applicationButton
   revalidatePath(LIST);
   return { ok: true };
 });
+
+export const setClaimMappingsAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), lines: z.string().max(20_000, "Too long.") }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), lines: form.get("claimMappings") ?? "" }),
+    echo: (_prev, form) => formValues(form, ["claimMappings"]),
+  },
+  async ({ id, lines }, actor): Promise<AdminFormState> => {
+    await setClaimMappings(actor, id, lines, await requestContext());
+    revalidatePath(`${LIST}/${id}`);
+    return { ok: true, message: "Claim mapping saved." };
+  },
+);

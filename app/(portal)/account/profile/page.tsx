@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireSession } from "@/lib/http";
-import { getProfile } from "@/lib/profile";
+import { getProfile, listAttributeDefinitions } from "@/lib/profile";
+import { attributeField, formValueOf } from "@/lib/profile/attributes.schema";
 import { ProfileForm } from "@/components/portal/profile-form";
 import { updateProfileAction } from "./actions";
 
@@ -9,10 +10,16 @@ export const metadata: Metadata = { title: "Your profile" };
 
 export default async function ProfilePage() {
   const session = await requireSession("/account/profile");
-  const profile = await getProfile(session.user.id);
+  const [profile, definitions] = await Promise.all([getProfile(session.user.id), listAttributeDefinitions()]);
   if (!profile) notFound();
-  const { email: _email, phoneNumberVerified, ...fields } = profile;
-  const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v ?? ""]));
+  const { email: _email, phoneNumberVerified, attributes: stored, ...fields } = profile;
+  // The custom attributes the customer may see (read or write), by their definitions.
+  const visible = definitions.filter((d) => d.customerAccess !== "none");
+  const values = {
+    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v ?? ""])),
+    ...Object.fromEntries(visible.map((d) => [attributeField(d.name), formValueOf(stored[d.name])])),
+  };
+  const attributes = visible.map(({ id: _id, createdAt: _c, updatedAt: _u, ...definition }) => ({ definition, writable: definition.customerAccess === "write" }));
   return (
     <>
       <h1 className="text-2xl font-semibold tracking-tight">Your profile</h1>
@@ -22,7 +29,7 @@ export default async function ProfilePage() {
           <span data-testid="phone-status"> Your phone number is {phoneNumberVerified ? "verified: it texts you sign-in codes" : "not verified"}.</span>
         ) : null}
       </p>
-      <ProfileForm action={updateProfileAction} profile={values} timeZones={Intl.supportedValuesOf("timeZone")} />
+      <ProfileForm action={updateProfileAction} profile={values} timeZones={Intl.supportedValuesOf("timeZone")} attributes={attributes} />
     </>
   );
 }

@@ -7,7 +7,9 @@ import { DeleteApplicationForm, RotateSecretForm, StatusForm } from "@/component
 import { CopyableValue } from "@/components/admin/secret-box";
 import { requireAdmin } from "@/lib/http";
 import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/applications";
-import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, updateApplicationAction } from "../actions";
+import { ClaimMappingForm } from "@/components/admin/attribute-forms";
+import { claimMappingLines } from "@/lib/profile/attributes.schema";
+import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, setClaimMappingsAction, updateApplicationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Application" };
 
@@ -85,6 +87,10 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
 
       <Section id="settings" title="Settings">
         <ApplicationForm action={updateApplicationAction} mode="edit" applicationId={a.id} initial={formValuesOf(a)} />
+      </Section>
+
+      <Section id="claims" title="Claim mapping">
+        <ClaimMappingForm action={setClaimMappingsAction} applicationId={a.id} initial={claimMappingLines(a.claimMappings)} />
       </Section>
 
       {usesClientSecret(a.tokenEndpointAuthMethod) ? (

@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import {
+  attributeDefinitionSchema,
+  attributeSchema,
+  compilePattern,
+  parseClaimMappingLines,
+  type AttributeDefinition,
+} from "./attributes.schema";
+import { mappedClaims } from "./claims";
+
+const def = (d: Partial<AttributeDefinition> & Pick<AttributeDefinition, "name" | "type">): AttributeDefinition => ({
+  label: d.name,
+  required: false,
+  rules: {},
+  customerAccess: "write",
+  appReadScope: null,
+  ...d,
+});
+
+const DEFS: AttributeDefinition[] = [
+  def({ name: "nick", type: "string", rules: { minLength: 2, maxLength: 5, pattern: "[a-z]+" } }),
+  def({ name: "shoe_size", type: "number", rules: { min: 30, max: 50, integer: true } }),
+  def({ name: "weight", type: "number", rules: { min: 0 } }),
+  def({ name: "newsletter", type: "boolean" }),
+  def({ name: "member_since", type: "date", rules: { min: "2000-01-01", max: "2030-12-31" } }),
+  def({ name: "loyalty_tier", type: "enum", required: true, rules: { values: ["bronze", "silver", "gold"] } }),
+  def({ name: "work_email", type: "email" }),
+  def({ name: "work_phone", type: "phone" }),
+  def({ name: "homepage", type: "url" }),
+  def({ name: "internal_score", type: "number", customerAccess: "none" }),
+  def({ name: "account_manager", type: "string", customerAccess: "read" }),
+];
+
+const json = (values: Record<string, unknown>, writer: "customer" | "admin" = "customer") => attributeSchema(DEFS, { writer, partial: true }).safeParse(values);
+const errorsOf = (r: ReturnType<typeof json>) => (r.success ? {} : Object.fromEntries(r.error.issues.map((i) => [String(i.path[0]), i.message])));
+
+describe("attributeSchema: one schema from the definitions", () => {
+  it("accepts each type's valid value and normalises it", () => {
+    const r = json({ nick: " abc ", shoe_size: 42, weight: 70.5, newsletter: true, member_since: "2020-02-29", loyalty_tier: "gold", work_email: "Ada@Example.com", work_phone: "+44 20 7946 0958", homepage: "https://example.com" });
+    expect(r.success).toBe(true);
+    expect(r.data).toEqual({ nick: "abc", shoe_size: 42, weight: 70.5, newsletter: true, member_since: "2020-02-29", loyalty_tier: "gold", work_email: expect.stringMatching(/^ada@example\.com$/i), work_phone: "+442079460958", homepage: "https://example.com/" });
+  });
+
+  it.each([
+    ["nick", "a", /at least 2/],
+    ["nick", "abcdef", /at most 5/],
+    ["nick", "ABC", /not a valid/],
+    ["shoe_size", 29, /30 or more/],
+    ["shoe_size", 51, /50 or less/],
+    ["shoe_size", 42.5, /whole number/],
+    ["weight", -1, /0 or more/],
+    ["member_since", "1999-12-31", /2000-01-01 or later/],
+    ["member_since", "2031-01-01", /2030-12-31 or earlier/],
+    ["member_since", "2021-02-29", /date like/],
+    ["loyalty_tier", "platinum", /Choose one of: bronze, silver, gold/],
+    ["work_email", "not-an-email", /email address/],
+    ["work_phone", "12", /./],
+    ["homepage", "javascript:alert(1)", /https:\/\//],
+    ["homepage", "https://u:p@example.com", /no user name/],
+  ])("refuses %s = %j beside its name", (name, value, message) => {
+    const errors = errorsOf(json({ [name]: value }));
+    expect(errors[name]).toMatch(message);
+  });
+
+  it("refuses wrong types from JSON (a string for a number, a number for text, text for a boolean)", () => {
+    const errors = errorsOf(json({ shoe_size: "42", nick: 12, newsletter: "yes" }));
+    expect(errors).toEqual({ shoe_size: "Enter a number.", nick: "Enter text.", newsletter: "Choose yes or no." });
+  });
+
+  it("refuses unknown attributes, and attributes the writer may not change", () => {
+    const errors = errorsOf(json({ favourite_colour: "blue", internal_score: 3, account_manager: "Bob" }));
+    expect(errors.favourite_colour).toMatch(/no such attribute/);
+    expect(errors.internal_score).toMatch(/cannot be changed here/);
+    expect(errors.account_manager).toMatch(/cannot be changed here/);
+    // An administrator writes them all.
+    expect(json({ internal_score: 3, account_manager: "Bob" }, "admin").success).toBe(true);
+  });
+
+  it("a form posts strings: numbers and booleans are read from them; empty clears, except a required one", () => {
+    const form = attributeSchema(DEFS, { writer: "customer", source: "form" });
+    const base = { nick: "", shoe_size: "", weight: "", newsletter: "", member_since: "", loyalty_tier: "silver", work_email: "", work_phone: "", homepage: "" };
+    const r = form.safeParse({ ...base, shoe_size: "42", newsletter: "on" });
+    expect(r.success).toBe(true);
+    expect(r.data).toMatchObject({ shoe_size: 42, newsletter: true, nick: null, loyalty_tier: "silver" });
+    expect(errorsOf(form.safeParse({ ...base, shoe_size: "forty-two" }) as never).shoe_size).toBe("Enter a number.");
+    expect(errorsOf(form.safeParse({ ...base, loyalty_tier: "" }) as never).loyalty_tier).toMatch(/required/);
+    // Not partial: a writable attribute left out of the form is treated as empty, so a required one is reported.
+    const { loyalty_tier: _l, ...withoutTier } = base;
+    expect(errorsOf(form.safeParse(withoutTier) as never).loyalty_tier).toMatch(/required/);
+  });
+});
+
+describe("patterns", () => {
+  it("compiles safe patterns anchored; refuses nested repetition, back-references, bad syntax and long ones", () => {
+    const ok = compilePattern("[A-Z]{2}[0-9]{4}");
+    expect(ok.ok && ok.regex.test("AB1234") && !ok.regex.test("xAB1234")).toBe(true);
+    for (const bad of ["(a+)+", "(a|aa)*", "(x*)*y", "(a{1,3}){2,}", "(a)\\1"]) expect(compilePattern(bad).ok).toBe(false);
+    expect(compilePattern("(").ok).toBe(false);
+    expect(compilePattern("a".repeat(201)).ok).toBe(false);
+  });
+});
+
+describe("attribute definitions", () => {
+  const base = { name: "loyalty_tier", label: "Loyalty tier", type: "enum", required: false, rules: { values: ["gold"] }, customerAccess: "write", appReadScope: "profile" };
+  const errors = (over: Record<string, unknown>) => {
+    const r = attributeDefinitionSchema.safeParse({ ...base, ...over });
+    return r.success ? {} : Object.fromEntries(r.error.issues.map((i) => [String(i.path[0]), i.message]));
+  };
+  it("accepts a valid definition and fills the type's rules", () => {
+    expect(attributeDefinitionSchema.parse({ ...base, type: "number", rules: { min: 1 } }).rules).toEqual({ min: 1, max: null, integer: false });
+  });
+  it.each([
+    [{ name: "LoyaltyTier" }, "name", /lowercase/],
+    [{ name: "email" }, "name", /OpenID Connect or JWT claim/],
+    [{ name: "sub" }, "name", /OpenID Connect or JWT claim/],
+    [{ label: "" }, "label", /Enter a label/],
+    [{ type: "color" }, "type", /Choose a type/],
+    [{ rules: { values: [] } }, "values", /at least one/],
+    [{ rules: { values: ["a", "a"] } }, "values", /once/],
+    [{ type: "string", rules: { pattern: "(a+)+" } }, "pattern", /Nested repetition/],
+    [{ type: "string", rules: { minLength: 5, maxLength: 2 } }, "maxLength", /below the minimum/],
+    [{ type: "number", rules: { min: 5, max: 2 } }, "max", /below the minimum/],
+    [{ type: "date", rules: { min: "2020-02-30" } }, "min", /date like/],
+    [{ type: "number", rules: { values: ["x"] } }, "rules", /./],
+    [{ appReadScope: "admin" }, "appReadScope", /Choose a scope/],
+    [{ required: true, customerAccess: "read" }, "required", /could never be completed/],
+  ])("refuses %j", (over, field, message) => {
+    const e = errors(over);
+    expect(Object.keys(e).length).toBeGreaterThan(0);
+    expect(e[field] ?? Object.values(e)[0]).toMatch(message);
+  });
+});
+
+describe("claim mappings", () => {
+  it("parses one mapping a line, the ID token and UserInfo by default", () => {
+    const r = parseClaimMappingLines("loyalty_tier https://example.com/tier\n\nshoe_size shoe access_token");
+    expect(r).toEqual({
+      ok: true,
+      mappings: [
+        { attribute: "loyalty_tier", claim: "https://example.com/tier", targets: ["id_token", "userinfo"] },
+        { attribute: "shoe_size", claim: "shoe", targets: ["access_token"] },
+      ],
+    });
+  });
+  it.each(["sub", "iss", "aud", "exp", "iat", "nonce", "acr", "amr", "azp", "auth_time", "at_hash", "sid", "email", "name", "address", "phone_number_verified"])(
+    "refuses the registered claim %s",
+    (claim) => {
+      const r = parseClaimMappingLines(`loyalty_tier ${claim}`);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.message).toMatch(/registered/);
+    },
+  );
+  it("refuses a claim mapped twice, a bad target and a bad claim name", () => {
+    expect(parseClaimMappingLines("a tier\nb tier").ok).toBe(false);
+    expect(parseClaimMappingLines("a tier cookie").ok).toBe(false);
+    expect(parseClaimMappingLines("a http://example.com/tier").ok).toBe(false);
+  });
+
+  it("releases a mapped attribute only for its target, under its read scope, when it holds a value", () => {
+    const user = { attributes: { loyalty_tier: "gold", shoe_size: 42, empty: "" }, attributeScopes: { loyalty_tier: "profile", shoe_size: "email", empty: "profile" } };
+    const mappings = [
+      { attribute: "loyalty_tier", claim: "tier", targets: ["id_token", "userinfo"] as const },
+      { attribute: "shoe_size", claim: "shoe", targets: ["access_token"] as const },
+      { attribute: "empty", claim: "e", targets: ["id_token"] as const },
+      { attribute: "unscoped", claim: "u", targets: ["id_token"] as const },
+    ].map((m) => ({ ...m, targets: [...m.targets] }));
+    expect(mappedClaims(user, ["openid", "profile"], mappings, "id_token")).toEqual({ tier: "gold" });
+    expect(mappedClaims(user, ["openid"], mappings, "id_token")).toEqual({});
+    expect(mappedClaims(user, ["openid", "profile", "email"], mappings, "access_token")).toEqual({ shoe: 42 });
+    expect(mappedClaims(user, ["openid", "profile"], mappings, "access_token")).toEqual({});
+    // A reserved name that reached storage some other way is still never released.
+    expect(mappedClaims(user, ["profile"], [{ attribute: "loyalty_tier", claim: "sub", targets: ["id_token"] }], "id_token")).toEqual({});
+  });
+});
