@@ -2,10 +2,12 @@
 // schedules the erasure, then it is signed out everywhere (sessions, trusted browsers, grants,
 // back-channel logout to the applications). Erasing, once the grace period is over (the janitor):
 // one transaction per account that removes the protocol data (lib/oidc), the mail to its address
-// (lib/mail), the account row and everything that hangs off it (lib/users), and pseudonymises its
-// audit events (lib/audit), then mails the address a last notice.
+// (lib/mail), the account row and everything that hangs off it (lib/users), the person's consent
+// receipts (lib/consents), and pseudonymises its audit events (lib/audit), then mails the address a
+// last notice.
 import "server-only";
 import { pseudonymiseSubject, recordAudit, type RequestContext } from "@/lib/audit";
+import { eraseConsentReceiptsOf } from "@/lib/consents";
 import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
 import { kickOutbox } from "@/lib/outbox";
@@ -31,6 +33,7 @@ export async function eraseAccountsDue(now = new Date()): Promise<number> {
       if (!account) return false; // cancelled since the list was read
       await eraseProtocolDataOf(userId, tx);
       await eraseMailTo([account.email], tx);
+      await eraseConsentReceiptsOf(userId, tx);
       await pseudonymiseSubject(userId, [account.email], tx);
       await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
       await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined } }, tx);
