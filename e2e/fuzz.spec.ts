@@ -46,6 +46,8 @@ const PAGES: Record<string, string[]> = {
   "/account/activity/report": ["event"],
   "/account/sessions": ["signedOut"],
   "/account/data": [],
+  "/account/privacy": ["receipt"],
+  "/account/privacy/receipt": ["id", "format"],
   "/account/data/download": ["export", "token"],
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],
