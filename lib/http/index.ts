@@ -22,4 +22,5 @@ export * as endSessionEndpoint from "./endpoints/logout";
 export * as cronEndpoint from "./endpoints/cron";
 export * as dataExportDownloadEndpoint from "./endpoints/data-export";
 export * as consentReceiptDownloadEndpoint from "./endpoints/consent-receipt";
+export * as consentApi from "./endpoints/consent";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
