@@ -6,6 +6,7 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
 import { PermissionError } from "@/lib/errors";
+import { identityEventsOf } from "@/lib/events";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { ConsentError, consentDecisionsOf, createPurpose, giveConsent, listPurposes, listPurposesForAdmin, publishPurposeVersion, receiptOf, receiptsOf, withdrawConsent, RECEIPT_TYP } from "./index";
 
@@ -94,6 +95,11 @@ describe("consent decisions", () => {
 
     const events = await listAuditEvents({ targetId: userId });
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["purpose_consent.given", "purpose_consent.withdrawn"]));
+    // One identity event per decision (none for the repeated one), naming the receipt.
+    expect((await identityEventsOf(userId)).map((e) => [e.type, e.data])).toEqual([
+      ["user.consent_given", { purpose: "newsletter", version: 1, receiptId: given.receipt!.id }],
+      ["user.consent_withdrawn", { purpose: "newsletter", version: 1, receiptId: withdrawn.receipt!.id }],
+    ]);
   });
 
   it("records the version it was given to, and a collecting application", async () => {

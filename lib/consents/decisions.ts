@@ -4,7 +4,9 @@
 import "server-only";
 import crypto from "node:crypto";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
+import { emitIdentityEvent } from "@/lib/events";
 import { isUuid } from "@/lib/formats";
+import { kickOutbox } from "@/lib/outbox";
 import { ConsentError } from "./consents.errors";
 import { deleteReceiptsOf, findDecisionRows, findPurposeRowByKey, findReceiptRow, findReceiptRows, insertReceipt, lockActiveAccount, upsertDecision, withTransaction, type ReceiptRow, type Tx } from "./consents.repo";
 import { consentDecisionSchema, type ConsentDecisionInput } from "./consents.schema";
@@ -118,6 +120,8 @@ async function decide(userId: string, input: ConsentDecisionInput, status: "give
     const rows = await findDecisionRows(userId, tx);
     return { decision: toDecision(rows.find((d) => d.purposeId === purpose.id)!), receipt };
   });
+  // The identity event written with the decision is published once it has committed.
+  if (outcome.receipt) kickOutbox();
   return outcome;
 }
 
@@ -146,6 +150,10 @@ async function record(
       context: how.context,
       details: { purpose: purpose.key, purposeName: purpose.name, version: version.version, method: how.method, receiptId: id, ...(how.collector ? { clientId: how.collector.clientId } : {}) },
     },
+    tx,
+  );
+  await emitIdentityEvent(
+    { type: status === "given" ? "user.consent_given" : "user.consent_withdrawn", userId, data: { purpose: purpose.key, version: version.version, receiptId: id, ...(collectorClientId ? { collectorClientId } : {}) } },
     tx,
   );
   return { id, purpose: purpose.key, version: version.version, action: status, at: now, collectorClientId, jws, receipt };
