@@ -60,6 +60,10 @@ const PAGES: Record<string, string[]> = {
   "/.well-known/openid-configuration": [],
   "/.well-known/oauth-authorization-server": [],
   "/api/health": [],
+  "/api/consent/v1/purposes": ["access_token"],
+  "/api/consent/v1/consents": ["access_token"],
+  "/api/consent/v1/receipts": ["access_token"],
+  "/api/consent/v1/openapi.json": [],
 };
 
 const HOSTILE = [

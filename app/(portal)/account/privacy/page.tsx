@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireSession } from "@/lib/http";
-import { LEGAL_BASIS_LABELS, purposesWithDecisions, receiptOf, receiptsOf, type StoredReceipt } from "@/lib/consents";
+import { ConsentError, LEGAL_BASIS_LABELS, purposesWithDecisions, receiptOf, receiptsOf, type StoredReceipt } from "@/lib/consents";
 import { connectedApplications } from "@/lib/oidc";
 import { ConnectedApps } from "@/components/portal/connected-apps";
 import { ConsentButton } from "@/components/portal/consent-button";
@@ -22,7 +22,8 @@ export default async function PrivacyPage({ searchParams }: { searchParams: Prom
     purposesWithDecisions(user.id),
     connectedApplications(user.id),
     receiptsOf(user.id),
-    opened ? receiptOf(user.id, opened).catch(() => null) : Promise.resolve(null),
+    // An unknown or someone else's receipt id shows "no such receipt"; any other failure is not hidden.
+    opened ? receiptOf(user.id, opened).catch((e: unknown) => (e instanceof ConsentError ? null : Promise.reject(e))) : Promise.resolve(null),
   ]);
   return (
     <>
