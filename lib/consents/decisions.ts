@@ -21,7 +21,8 @@ export interface ConsentDecision {
   at: Date;
   collectionMethod: CollectionMethod;
   collectorClientId: string | null;
-  receiptId: string;
+  /** The receipt of the decision; null for a withdrawal of what was never given (nothing recorded). */
+  receiptId: string | null;
 }
 
 export interface DecisionContext {
@@ -114,7 +115,7 @@ async function decide(userId: string, input: ConsentDecisionInput, status: "give
     // The same decision again changes nothing and signs nothing; withdrawing what was never given neither.
     if (existing && existing.status === status && (status === "withdrawn" || existing.versionId === version.id)) return { decision: toDecision(existing), receipt: null };
     if (!existing && status === "withdrawn") {
-      return { decision: { purpose: key, status, version: version.version, at: now, collectionMethod: how.method, collectorClientId: how.collector?.clientId ?? null, receiptId: "" }, receipt: null };
+      return { decision: { purpose: key, status, version: version.version, at: now, collectionMethod: how.method, collectorClientId: how.collector?.clientId ?? null, receiptId: null }, receipt: null };
     }
     const receipt = await record(tx, userId, purpose, version, status, how, now);
     const rows = await findDecisionRows(userId, tx);

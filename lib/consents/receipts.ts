@@ -12,7 +12,7 @@ export const RECEIPT_VERSION = "KI-CR-v1.1.0";
 /** RFC 8725 §3.11 explicit typing: a receipt is never mistaken for a token. */
 export const RECEIPT_TYP = "consent-receipt+jwt";
 
-export type CollectionMethod = "portal" | "registration" | "application";
+export type CollectionMethod = "portal" | "application";
 
 export interface ReceiptFacts {
   userId: string;
@@ -61,7 +61,6 @@ export interface ConsentReceipt {
 
 const METHOD_WORDS: Record<CollectionMethod, string> = {
   portal: "Given by the person on their account's privacy page",
-  registration: "Given by the person on the registration form",
   application: "Collected by an application and recorded through the consent API",
 };
 

@@ -40,7 +40,7 @@ export interface ExportDocument {
   riskAssessments: { periodDays: number; entries: AssessmentView[] };
   /** Consent to processing purposes (lib/consents): the current decisions and every signed receipt. */
   purposeConsents: {
-    decisions: { purpose: string; status: string; version: number; at: Date; collectionMethod: string; collectorClientId: string | null; receiptId: string }[];
+    decisions: { purpose: string; status: string; version: number; at: Date; collectionMethod: string; collectorClientId: string | null; receiptId: string | null }[];
     receipts: { id: string; purpose: string; version: number; action: string; at: Date; jws: string }[];
   };
 }

@@ -13,7 +13,7 @@ import type { EndpointRequest } from "../result";
 import { ApiProblem, json, lastPathSegment, operation, problem, readJson } from "./problem";
 
 export function decisionJson(d: ConsentDecision) {
-  return { purpose: d.purpose, status: d.status, version: d.version, at: d.at.toISOString(), collection_method: d.collectionMethod, collector_client_id: d.collectorClientId, receipt_id: d.receiptId || null };
+  return { purpose: d.purpose, status: d.status, version: d.version, at: d.at.toISOString(), collection_method: d.collectionMethod, collector_client_id: d.collectorClientId, receipt_id: d.receiptId };
 }
 
 function outcomeJson(o: DecisionOutcome) {

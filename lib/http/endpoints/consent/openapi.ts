@@ -130,7 +130,7 @@ export function openApiDocument(): Record<string, unknown> {
             status: { enum: ["given", "withdrawn"] },
             version: { type: "integer", description: "The version of the purpose's text the decision was about." },
             at: { type: "string", format: "date-time" },
-            collection_method: { enum: ["portal", "registration", "application"] },
+            collection_method: { enum: ["portal", "application"] },
             collector_client_id: { type: ["string", "null"] },
             receipt_id: { type: ["string", "null"], format: "uuid" },
           },
