@@ -46,6 +46,8 @@ const PAGES: Record<string, string[]> = {
   "/account/activity/report": ["event"],
   "/account/sessions": ["signedOut"],
   "/account/data": [],
+  "/account/privacy": ["receipt"],
+  "/account/privacy/receipt": ["id", "format"],
   "/account/data/download": ["export", "token"],
   "/account/security": ["next", "mfa"],
   "/account/security/totp": ["factor", "next"],
@@ -59,6 +61,10 @@ const PAGES: Record<string, string[]> = {
   "/.well-known/openid-configuration": [],
   "/.well-known/oauth-authorization-server": [],
   "/api/health": [],
+  "/api/consent/v1/purposes": ["access_token"],
+  "/api/consent/v1/consents": ["access_token"],
+  "/api/consent/v1/receipts": ["access_token"],
+  "/api/consent/v1/openapi.json": [],
 };
 
 const HOSTILE = [

@@ -46,6 +46,12 @@ describe("describeEvent", () => {
     expect(describeEvent(event("mfa.factor_removed", { details: { type: "sms" } }), names)!.title).toBe("A text-message number removed");
   });
 
+  it("says which consent to a purpose was given or withdrawn, to which version, and by which application", () => {
+    expect(describeEvent(event("purpose_consent.given", { details: { purpose: "newsletter", purposeName: "Marketing emails", version: 2 } }), names)).toMatchObject({ title: "Consent given: Marketing emails", detail: "Version 2 of its text.", tone: "routine" });
+    expect(describeEvent(event("purpose_consent.withdrawn", { actorType: "system", details: { purpose: "newsletter", version: 1, clientId: "app-1" } }), names)).toMatchObject({ title: "Consent withdrawn: newsletter", detail: "Version 1 of its text. Recorded by Mail." });
+    expect(describeEvent(event("purpose_consent.given", { details: {} }), names)!.title).toBe("Consent given: a use of your data");
+  });
+
   it("ignores unknown actions and stored values that are not its own (no inherited properties)", () => {
     expect(describeEvent(event("keys.rotated"), names)).toBeNull();
     expect(describeEvent(event("constructor"), names)).toBeNull();

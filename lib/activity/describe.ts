@@ -86,6 +86,14 @@ const SIGN_OUT_REASONS: Record<string, string> = {
 
 const by = (e: AuditEventView) => (e.actorType === "admin" ? " by an administrator" : "");
 
+/** Which version of the text, and the application that recorded the decision when one did. */
+function purposeDetail(e: AuditEventView, names: Names): string | undefined {
+  const version = count(e.details?.version);
+  const app = text(e.details?.clientId);
+  const parts = [version !== undefined ? `Version ${version} of its text.` : undefined, app ? `Recorded by ${names.application(app)}.` : undefined].filter(Boolean);
+  return parts.length ? parts.join(" ") : undefined;
+}
+
 const CATALOGUE: Record<string, Describe> = {
   "login.succeeded": (e) => ({ title: "Signed in", detail: methodName(e.details?.method) ? `With ${methodName(e.details?.method)}.` : undefined, tone: "routine", signIn: true }),
   "login.failed": (e) => ({ title: "Failed sign-in attempt", detail: pick(FAILURE_REASONS, e.details?.reason), tone: "attention", signIn: true }),
@@ -136,6 +144,9 @@ const CATALOGUE: Record<string, Describe> = {
   "mfa.trusted_devices_forgotten": () => ({ title: "Remembered browsers forgotten", tone: "routine", signIn: false }),
   "consent.granted": (e, names) => ({ title: `Allowed ${names.application(e.targetId ?? undefined)}`, detail: list(e.details?.scopes).length ? `Access: ${list(e.details?.scopes).join(", ")}.` : undefined, tone: "routine", signIn: false }),
   "consent.withdrawn": (e, names) => ({ title: `Removed access of ${names.application(e.targetId ?? undefined)}`, tone: "routine", signIn: false }),
+  // Consent to a processing purpose (lib/consents): given here, or recorded by an application that collected it.
+  "purpose_consent.given": (e, names) => ({ title: `Consent given: ${text(e.details?.purposeName) ?? text(e.details?.purpose) ?? "a use of your data"}`, detail: purposeDetail(e, names), tone: "routine", signIn: false }),
+  "purpose_consent.withdrawn": (e, names) => ({ title: `Consent withdrawn: ${text(e.details?.purposeName) ?? text(e.details?.purpose) ?? "a use of your data"}`, detail: purposeDetail(e, names), tone: "routine", signIn: false }),
   "oauth.device_approved": (e, names) => ({ title: `Signed in on another device to ${names.application(e.targetId ?? undefined)}`, tone: "attention", signIn: true }),
 };
 

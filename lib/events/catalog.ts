@@ -11,11 +11,15 @@ export interface IdentityEventData {
   "user.deletion_cancelled": Record<string, never>;
   /** The account's personal data is gone; subscribers should erase their copies too. */
   "user.deleted": Record<string, never>;
+  /** Consent to a processing purpose given (lib/consents): the purpose's key, the version of its text, the signed receipt, and the application that collected it, if one did. */
+  "user.consent_given": { purpose: string; version: number; receiptId: string; collectorClientId?: string };
+  /** Consent to a processing purpose withdrawn (GDPR art. 7(3)); same members. */
+  "user.consent_withdrawn": { purpose: string; version: number; receiptId: string; collectorClientId?: string };
 }
 
 export type IdentityEventType = keyof IdentityEventData;
 
-export const IDENTITY_EVENT_TYPES = ["user.profile_updated", "user.export_requested", "user.deletion_requested", "user.deletion_cancelled", "user.deleted"] as const satisfies readonly IdentityEventType[];
+export const IDENTITY_EVENT_TYPES = ["user.profile_updated", "user.export_requested", "user.deletion_requested", "user.deletion_cancelled", "user.deleted", "user.consent_given", "user.consent_withdrawn"] as const satisfies readonly IdentityEventType[];
 
 /** One event as sinks (and later webhooks) receive it. */
 export interface IdentityEvent<T extends IdentityEventType = IdentityEventType> {

@@ -3,12 +3,12 @@
 import "server-only";
 export { authorize, getConsentRequest, decideConsent, applicationOfSignIn, authorizeParamsSchema, CODE_LIFETIME_SECONDS, type AuthorizeOutcome, type AuthorizationResponse, type AuthorizeSession } from "./authorize";
 export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
-export { userInfo, introspect, revoke, bearerToken } from "./resource";
+export { userInfo, introspect, revoke, bearerToken, authenticateBearer, type BearerPrincipal } from "./resource";
 export { providerMetadata } from "./discovery";
 export { grantConsent, withdrawConsent, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
 export { consentsForExport, liveGrantsForExport, type ConsentView, type GrantView } from "./export-view";
 export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
-export { SCOPE_DESCRIPTIONS, isKnownScope } from "./scopes";
+export { SCOPE_DESCRIPTIONS, isKnownScope, CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE } from "./scopes";
 export { issuer, endpoint } from "./issuer";
 export { atHash } from "./tokens";
 export type { TokenResponse } from "./types";

@@ -115,6 +115,31 @@ export async function userInfo(token: string | null, requiredScopes: readonly st
   return { ...mappedClaims(user, scopes, mappings, "userinfo"), ...claimsForScopes(user, scopes) };
 }
 
+/** Who a bearer token of ours speaks for: the user (its subject) and the application that holds it. */
+export interface BearerPrincipal {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+}
+
+/**
+ * RFC 6750 for Portico's own APIs: a live access token of ours, for Portico itself, issued for a
+ * user (not client_credentials: the API acts for the token's subject), held by an enabled
+ * application, with every scope the route requires (insufficient_scope, 403, otherwise).
+ */
+export async function authenticateBearer(token: string | null, requiredScopes: readonly string[]): Promise<BearerPrincipal> {
+  if (!token) throw new OAuthError("invalid_request", "an access token is required", 401);
+  if (!isWellFormedToken(token)) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
+  const claims = await activeAccessToken(token);
+  if (!claims || claims.gty === CLIENT_CREDENTIALS_GTY) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
+  // Null for a disabled or deleted application (its cached row: no extra query).
+  if (!(await enabledClientClaimMappings(claims.client_id))) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
+  const scopes = parseScope(claims.scope);
+  const missing = requiredScopes.find((scope) => !scopes.includes(scope));
+  if (missing) throw new OAuthError("insufficient_scope", `the ${missing} scope is required`, 403);
+  return { userId: claims.sub, clientId: claims.client_id, scopes };
+}
+
 /** RFC 7662 §2.2. Tokens of other clients are reported inactive: a client learns only about its own. */
 export async function introspect(client: ApplicationDto, token: string | undefined, hint: string | undefined): Promise<Record<string, unknown>> {
   if (client.type !== "confidential") throw new OAuthError("invalid_client", "introspection requires a confidential client");

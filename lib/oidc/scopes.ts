@@ -1,6 +1,12 @@
-// Scopes and the claims they release (OIDC Core §5.4), with the wording the consent screen uses.
-export const OIDC_SCOPES = ["openid", "profile", "email", "phone", "address", "offline_access"] as const;
+// Scopes and the claims they release (OIDC Core §5.4), with the wording the consent screen uses;
+// and the scopes of Portico's own APIs for an application acting for its signed-in user (the
+// consent API: lib/http/endpoints/consent).
+export const OIDC_SCOPES = ["openid", "profile", "email", "phone", "address", "offline_access", "consent:read", "consent:write"] as const;
 export type OidcScope = (typeof OIDC_SCOPES)[number];
+
+/** The consent API's scopes (RFC 6749 §3.3): read the user's consents; record and withdraw them. */
+export const CONSENT_READ_SCOPE = "consent:read";
+export const CONSENT_WRITE_SCOPE = "consent:write";
 
 export const SCOPE_DESCRIPTIONS: Record<OidcScope, string> = {
   openid: "Know who you are (a stable identifier for your account)",
@@ -9,9 +15,11 @@ export const SCOPE_DESCRIPTIONS: Record<OidcScope, string> = {
   phone: "See your phone number",
   address: "See your postal address",
   offline_access: "Stay connected when you are not using it (until you withdraw access)",
+  "consent:read": "See which uses of your data you agreed to, and your consent receipts",
+  "consent:write": "Record and withdraw your consent to uses of your data",
 };
 
-export const CLAIMS_BY_SCOPE: Record<Exclude<OidcScope, "openid" | "offline_access">, string[]> = {
+export const CLAIMS_BY_SCOPE: Record<Exclude<OidcScope, "openid" | "offline_access" | "consent:read" | "consent:write">, string[]> = {
   profile: ["name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at"],
   email: ["email", "email_verified"],
   phone: ["phone_number", "phone_number_verified"],

@@ -8,6 +8,7 @@ import "server-only";
 import { listActivity, MAX_ACTIVITY_PAGE_SIZE } from "@/lib/activity";
 import { findClientByClientId } from "@/lib/applications";
 import { signInMethodsForExport, trustedBrowsersForExport } from "@/lib/factors";
+import { purposeConsentsForExport } from "@/lib/consents";
 import { consentsForExport, liveGrantsForExport } from "@/lib/oidc";
 import { getProfileClaims, type ProfileClaims } from "@/lib/profile";
 import { EXPORTED_ASSESSMENT_DAYS, recentAssessmentsForExport, type AssessmentView } from "@/lib/risk";
@@ -37,6 +38,11 @@ export interface ExportDocument {
   };
   activity: { at: Date; action: string; title: string; detail: string | null; ip: string | null; device: string | null; place: string | null }[];
   riskAssessments: { periodDays: number; entries: AssessmentView[] };
+  /** Consent to processing purposes (lib/consents): the current decisions and every signed receipt. */
+  purposeConsents: {
+    decisions: { purpose: string; status: string; version: number; at: Date; collectionMethod: string; collectorClientId: string | null; receiptId: string | null }[];
+    receipts: { id: string; purpose: string; version: number; action: string; at: Date; jws: string }[];
+  };
 }
 
 /** A safety bound on one history (200 × 1000 events); no real account comes near it. */
@@ -70,7 +76,7 @@ async function applicationNames(clientIds: string[]): Promise<Map<string, string
 export async function collectPersonalData(userId: string, now = new Date()): Promise<ExportDocument | null> {
   const account = await getAccountSummary(userId, now);
   if (!account) return null;
-  const [profile, methods, sessions, trustedBrowsers, consents, grants, activity, assessments] = await Promise.all([
+  const [profile, methods, sessions, trustedBrowsers, consents, grants, activity, assessments, purposeConsents] = await Promise.all([
     getProfileClaims(userId),
     signInMethodsForExport(userId),
     sessionsForExport(userId),
@@ -79,6 +85,7 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     liveGrantsForExport(userId, now),
     wholeActivity(userId),
     recentAssessmentsForExport(userId, now),
+    purposeConsentsForExport(userId),
   ]);
   const names = await applicationNames([...consents.map((c) => c.clientId), ...grants.map((g) => g.clientId)]);
   const { password, ...facts } = account;
@@ -96,6 +103,7 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     },
     activity,
     riskAssessments: { periodDays: EXPORTED_ASSESSMENT_DAYS, entries: assessments },
+    purposeConsents,
   };
 }
 

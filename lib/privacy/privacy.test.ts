@@ -7,6 +7,7 @@ import { useTestDatabase } from "@/test/db";
 import { listAuditEvents, recordAudit } from "@/lib/audit";
 import { listActivity } from "@/lib/activity";
 import { createApplication } from "@/lib/applications";
+import { createPurpose, giveConsent } from "@/lib/consents";
 import { createSession } from "@/lib/sessions";
 import { updateProfile } from "@/lib/profile";
 import { sweepExpiredState } from "@/lib/startup/janitor";
@@ -95,6 +96,10 @@ describe("the archive", () => {
     await accountWithSecrets(other);
     await recordAudit({ actor: { type: "user", id: other.id }, action: "login.failed", target: { type: "user", id: other.id }, result: "failure", context: { ip: "192.0.2.77" } });
 
+    await createPurpose({ id: me.id, roles: ["admin"] }, { key: "export-news", name: "News", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", text: "Send me news." });
+    const { receipt } = await giveConsent(me.id, { purpose: "export-news" }, { method: "portal" });
+    await giveConsent(other.id, { purpose: "export-news" }, { method: "portal" });
+
     const { exportId, token, ready } = await preparedExport(me);
     const { json, filename } = await openDataExport(me, exportId, token, { ip: MADRID_IP });
     expect(filename).toBe(`portico-export-${ready.readyAt!.toISOString().slice(0, 10)}.json`);
@@ -123,7 +128,9 @@ describe("the archive", () => {
     expect(doc.activity.find((a) => a.action === "login.succeeded")).toMatchObject({ title: "Signed in", ip: MADRID_IP, device: "Chrome on macOS", place: expect.stringMatching(/ES$/) });
     expect(doc.riskAssessments.entries).toEqual([{ at: expect.any(String), ip: MADRID_IP, place: "Madrid, ES", method: "password", action: "strong_mfa", outcome: "succeeded" }]);
     // No invented sections: what Portico does not hold yet is absent, and `format` says which version this is.
-    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "format", "generatedAt", "profile", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
+    expect(doc.purposeConsents.decisions).toEqual([expect.objectContaining({ purpose: "export-news", status: "given", version: 1, collectionMethod: "portal", receiptId: receipt!.id })]);
+    expect(doc.purposeConsents.receipts).toEqual([{ id: receipt!.id, purpose: "export-news", version: 1, action: "given", at: expect.any(String), jws: receipt!.jws }]);
+    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "format", "generatedAt", "profile", "purposeConsents", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
 
     expect(json).not.toContain(other.email);
     expect(json).not.toContain(other.id);

@@ -9,6 +9,7 @@ import { listAuditEvents, recordAudit } from "@/lib/audit";
 import { createApplication } from "@/lib/applications";
 import { withTransaction } from "@/lib/db";
 import { PermissionError } from "@/lib/errors";
+import { createPurpose, giveConsent } from "@/lib/consents";
 import { ensureSigningKeys } from "@/lib/keys";
 import { authorize, grantConsent, handleTokenRequest } from "@/lib/oidc";
 import { s256 } from "@/lib/oidc/pkce";
@@ -25,15 +26,17 @@ let client: ApplicationDto;
 
 beforeAll(async () => {
   await ensureSigningKeys();
+  await createPurpose(admin, { key: "newsletter", name: "Newsletter", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", text: "Send me the newsletter." });
   client = (await createApplication(admin, { name: "Shop", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], firstParty: false }, {})).application;
 });
 
-/** A customer signed in, with a consent, a grant holding a refresh token, and some history. */
+/** A customer signed in, with a consent to a purpose (and its receipt), a consent to an application, a grant holding a refresh token, and some history. */
 async function customerWithData() {
   const user = await t.db().user.create({ data: { email: `deleting-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date(), givenName: "Ada" } });
   const session = await createSession(user.id, { ip: "81.45.3.1", userAgent: "Firefox" });
   const s = (await validateSession(session.token))!;
   await grantConsent(user.id, client.clientId, ["openid", "offline_access"], { ip: "81.45.3.1" });
+  await giveConsent(user.id, { purpose: "newsletter" }, { method: "portal", context: { ip: "81.45.3.1" } });
   const outcome = await authorize(
     { params: { client_id: client.clientId, redirect_uri: REDIRECT, response_type: "code", scope: "openid offline_access", state: "s", nonce: "n", code_challenge: s256(VERIFIER), code_challenge_method: "S256", prompt: "consent" } },
     { id: s.id, userId: user.id, authTime: s.authTime, amr: s.amr },
@@ -117,6 +120,10 @@ describe("eraseAccountsDue", () => {
     expect(await t.db().session.count({ where: { userId: user.id } })).toBe(0);
     expect(await t.db().oAuthGrant.count({ where: { userId: user.id } })).toBe(0);
     expect(await t.db().consent.count({ where: { userId: user.id } })).toBe(0);
+    // The consent ledger forgets the person (its trigger allows this one DELETE, in the erasure only).
+    expect(await t.db().purposeConsent.count({ where: { userId: user.id } })).toBe(0);
+    expect(await t.db().consentReceipt.count({ where: { userId: user.id } })).toBe(0);
+    expect(await t.db().consentReceipt.count({ where: { userId: keep.user.id } })).toBe(1);
     expect((await t.db().mailMessage.findMany({ where: { to: user.email } })).map((m) => m.template)).toEqual(["account-erased"]);
 
     // What happened stays, under the id alone: no address, no IP, no browser.

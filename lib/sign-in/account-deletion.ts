@@ -2,11 +2,12 @@
 // schedules the erasure, then it is signed out everywhere (sessions, trusted browsers, grants,
 // back-channel logout to the applications). Erasing, once the grace period is over (the janitor):
 // one transaction per account that removes the protocol data (lib/oidc), the mail to its address
-// (lib/mail), the account row and everything that hangs off it (lib/users), its earlier identity
-// events (lib/events: one, user.deleted, tells subscribers), and pseudonymises its
-// audit events (lib/audit), then mails the address a last notice.
+// (lib/mail), the account row and everything that hangs off it (lib/users), the person's consent
+// receipts (lib/consents), its earlier identity events (lib/events: one, user.deleted, tells
+// subscribers), and pseudonymises its audit events (lib/audit), then mails the address a last notice.
 import "server-only";
 import { pseudonymiseSubject, recordAudit, type RequestContext } from "@/lib/audit";
+import { eraseConsentReceiptsOf } from "@/lib/consents";
 import { emitIdentityEvent, eraseEventsOf } from "@/lib/events";
 import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
@@ -33,6 +34,7 @@ export async function eraseAccountsDue(now = new Date()): Promise<number> {
       if (!account) return false; // cancelled since the list was read
       await eraseProtocolDataOf(userId, tx);
       await eraseMailTo([account.email], tx);
+      await eraseConsentReceiptsOf(userId, tx);
       await pseudonymiseSubject(userId, [account.email], tx);
       await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
       await eraseEventsOf(userId, tx);

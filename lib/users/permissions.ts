@@ -19,7 +19,9 @@ export type Permission =
   | "risk:read"
   | "risk:write"
   | "attributes:read"
-  | "attributes:write";
+  | "attributes:write"
+  | "consents:read"
+  | "consents:write";
 
 export function isAdmin(actor: Actor | null | undefined): boolean {
   return Boolean(actor?.roles.includes(ADMIN_ROLE));

@@ -8,7 +8,8 @@ export async function withdrawAccessAction(form: FormData): Promise<void> {
   const { user } = await requireSession("/account/apps");
   const clientId = String(form.get("client") ?? "").slice(0, 100);
   if (clientId) await withdrawConsent(user.id, clientId, await requestContext());
-  // Both pages list the applications (components/portal/connected-apps.tsx).
+  // Three pages list the applications (components/portal/connected-apps.tsx).
   revalidatePath("/account/apps");
   revalidatePath("/account/sessions");
+  revalidatePath("/account/privacy");
 }

@@ -1,0 +1,40 @@
+"use server";
+// Server actions of the purposes console: the console's wrapper checks the administrator (strong
+// second factor, recent sign-in, the permission); lib/consents checks again and validates.
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { createPurpose, publishPurposeVersion } from "@/lib/consents";
+import { adminAction, formValues, requestContext, type FormState } from "@/lib/http";
+
+const PAGE = "/admin/purposes";
+const WRITE = { permission: "consents:write", returnTo: PAGE } as const;
+const PURPOSE_FIELDS = ["key", "name", "legalBasis", "dataCategories", "retention", "thirdParty", "text"] as const;
+
+export const createPurposeAction = adminAction(
+  {
+    ...WRITE,
+    // Strings only here; lib/consents holds the rules (consents.schema.ts).
+    schema: z.record(z.enum(PURPOSE_FIELDS), z.string().max(5000)),
+    input: (_prev: FormState, form: FormData) => Object.fromEntries(PURPOSE_FIELDS.map((k) => [k, String(form.get(k) ?? "")])),
+    echo: (_prev: FormState, form: FormData) => formValues(form, [...PURPOSE_FIELDS]),
+  },
+  async (input, actor): Promise<FormState> => {
+    // The legal basis is checked by the domain's schema like every other field.
+    const purpose = await createPurpose(actor, { ...input, legalBasis: input.legalBasis as "consent" }, await requestContext());
+    revalidatePath(PAGE);
+    return { ok: true, message: `Purpose ${purpose.key} created (version 1).` };
+  },
+);
+
+export const publishVersionAction = adminAction(
+  {
+    ...WRITE,
+    schema: z.object({ key: z.string().max(64), text: z.string().max(5000) }),
+    input: (_prev: FormState, form: FormData) => ({ key: String(form.get("key") ?? ""), text: String(form.get("text") ?? "") }),
+  },
+  async ({ key, text }, actor): Promise<FormState> => {
+    const purpose = await publishPurposeVersion(actor, key, text, await requestContext());
+    revalidatePath(PAGE);
+    return { ok: true, message: `Version ${purpose.current.version} of ${purpose.key} published.` };
+  },
+);

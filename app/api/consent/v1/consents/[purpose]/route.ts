@@ -1,0 +1,5 @@
+// Withdrawing one consent through the consent API. Handler in lib/http/endpoints/consent.
+import { consentApi, nextRoute } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+export const DELETE = nextRoute(consentApi.consents.DELETE);

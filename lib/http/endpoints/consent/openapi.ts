@@ -1,0 +1,177 @@
+// GET /api/consent/v1/openapi.json: the OpenAPI 3.1 description of the consent API. Each resource
+// module adds its paths here when it is added (test: openapi.test.ts checks that every route file
+// under app/api/consent/v1 is described, and nothing else).
+import "server-only";
+import { CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE, endpoint, issuer, SCOPE_DESCRIPTIONS } from "@/lib/oidc";
+import { NO_STORE, type EndpointResult } from "../result";
+import { API_BASE, PROBLEM_TYPES, problemTypeUri, type ProblemType } from "./problem";
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+const jsonResponse = (description: string, schema: object) => ({ description, content: { "application/json": { schema } } });
+const authProblems = {
+  "401": problemResponse("No token, or an invalid, expired or revoked one (with a WWW-Authenticate Bearer challenge, RFC 6750 §3)."),
+  "403": problemResponse("The token lacks the operation's scope (insufficient_scope), or the user's account is closed."),
+};
+const secured = (scope: string) => [{ oauth2: [scope] }];
+const purposeParam = { name: "purpose", in: "path", required: true, description: "The purpose's key.", schema: { type: "string" } };
+
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Portico consent API",
+      version: "1.0.0",
+      description:
+        "Processing purposes and the consent of the user an application acts for (the subject of its access token). Every consent given or withdrawn gets a Kantara Consent Receipt 1.1 signed as a JWS; verify it against the JWK Set. Errors are RFC 7807 problem details.",
+    },
+    servers: [{ url: `${issuer()}${API_BASE}` }],
+    paths: {
+      "/purposes": {
+        get: {
+          operationId: "listPurposes",
+          summary: "The processing purposes, each with its current version",
+          security: secured(CONSENT_READ_SCOPE),
+          responses: { "200": jsonResponse("The purposes.", { type: "object", required: ["purposes"], properties: { purposes: { type: "array", items: ref("Purpose") } } }), ...authProblems },
+        },
+      },
+      "/consents": {
+        get: {
+          operationId: "listConsents",
+          summary: "The user's consent decisions",
+          security: secured(CONSENT_READ_SCOPE),
+          responses: { "200": jsonResponse("One decision per purpose the user decided about.", { type: "object", required: ["consents"], properties: { consents: { type: "array", items: ref("Consent") } } }), ...authProblems },
+        },
+        post: {
+          operationId: "recordConsent",
+          summary: "Record a consent the application collected itself (the application is named the collector in the receipt)",
+          security: secured(CONSENT_WRITE_SCOPE),
+          requestBody: { required: true, content: { "application/json": { schema: ref("ConsentRequest") } } },
+          responses: {
+            "201": jsonResponse("Recorded, with its receipt.", ref("ConsentOutcome")),
+            "200": jsonResponse("Already so: nothing new recorded (receipt null).", ref("ConsentOutcome")),
+            "400": problemResponse("The body is not JSON or does not match ConsentRequest."),
+            ...authProblems,
+            "409": problemResponse("The purpose is not based on consent."),
+            "415": problemResponse("The body is not application/json."),
+            "422": problemResponse("No such purpose, or no such version of it."),
+          },
+        },
+      },
+      "/consents/{purpose}": {
+        delete: {
+          operationId: "withdrawConsent",
+          summary: "Withdraw the user's consent to a purpose",
+          security: secured(CONSENT_WRITE_SCOPE),
+          parameters: [purposeParam],
+          responses: {
+            "200": jsonResponse("Withdrawn, with its receipt (null when it was not given).", ref("ConsentOutcome")),
+            ...authProblems,
+            "404": problemResponse("No such purpose."),
+            "409": problemResponse("The purpose is not based on consent."),
+          },
+        },
+      },
+      "/receipts": {
+        get: {
+          operationId: "listReceipts",
+          summary: "The user's consent receipts, newest first",
+          security: secured(CONSENT_READ_SCOPE),
+          responses: { "200": jsonResponse("The receipts.", { type: "object", required: ["receipts"], properties: { receipts: { type: "array", items: ref("Receipt") } } }), ...authProblems },
+        },
+      },
+      "/receipts/{id}": {
+        get: {
+          operationId: "getReceipt",
+          summary: "One of the user's consent receipts",
+          security: secured(CONSENT_READ_SCOPE),
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: { "200": jsonResponse("The receipt.", ref("Receipt")), ...authProblems, "404": problemResponse("No such receipt for this user.") },
+        },
+      },
+      "/openapi.json": {
+        get: { operationId: "openApi", summary: "This description", security: [], responses: { "200": jsonResponse("OpenAPI 3.1.", { type: "object" }) } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        oauth2: {
+          type: "oauth2",
+          description: "An access token from Portico's authorization code flow; its subject is the user the API reads and writes for.",
+          flows: {
+            authorizationCode: {
+              authorizationUrl: endpoint("authorization"),
+              tokenUrl: endpoint("token"),
+              scopes: { [CONSENT_READ_SCOPE]: SCOPE_DESCRIPTIONS[CONSENT_READ_SCOPE], [CONSENT_WRITE_SCOPE]: SCOPE_DESCRIPTIONS[CONSENT_WRITE_SCOPE] },
+            },
+          },
+        },
+      },
+      schemas: {
+        Purpose: {
+          type: "object",
+          required: ["key", "name", "legal_basis", "consent_based", "data_categories", "retention", "current_version"],
+          properties: {
+            key: { type: "string" },
+            name: { type: "string" },
+            legal_basis: { enum: ["consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests"], description: "GDPR art. 6(1)." },
+            consent_based: { type: "boolean" },
+            data_categories: { type: "array", items: { type: "string" } },
+            retention: { type: "string" },
+            third_party: { type: ["string", "null"] },
+            current_version: { type: "object", required: ["version", "text", "published_at"], properties: { version: { type: "integer" }, text: { type: "string" }, published_at: { type: "string", format: "date-time" } } },
+          },
+        },
+        Consent: {
+          type: "object",
+          required: ["purpose", "status", "version", "at", "collection_method"],
+          properties: {
+            purpose: { type: "string" },
+            status: { enum: ["given", "withdrawn"] },
+            version: { type: "integer", description: "The version of the purpose's text the decision was about." },
+            at: { type: "string", format: "date-time" },
+            collection_method: { enum: ["portal", "application"] },
+            collector_client_id: { type: ["string", "null"] },
+            receipt_id: { type: ["string", "null"], format: "uuid" },
+          },
+        },
+        ConsentRequest: {
+          type: "object",
+          additionalProperties: false,
+          required: ["purpose"],
+          properties: { purpose: { type: "string", description: "The purpose's key." }, version: { type: "integer", minimum: 1, description: "The version the user was shown; the current one when absent." } },
+        },
+        ConsentOutcome: {
+          type: "object",
+          required: ["consent", "receipt"],
+          properties: { consent: ref("Consent"), receipt: { oneOf: [{ type: "null" }, { type: "object", required: ["id", "jws"], properties: { id: { type: "string", format: "uuid" }, jws: { type: "string" } } }] } },
+        },
+        Receipt: {
+          type: "object",
+          required: ["id", "purpose", "version", "action", "at", "jws", "receipt"],
+          properties: {
+            id: { type: "string", format: "uuid" },
+            purpose: { type: "string" },
+            version: { type: "integer" },
+            action: { enum: ["given", "withdrawn"] },
+            at: { type: "string", format: "date-time" },
+            collector_client_id: { type: ["string", "null"] },
+            jws: { type: "string", description: "Compact JWS, header typ consent-receipt+jwt; verify with the key of its kid in the JWK Set." },
+            receipt: { type: "object", description: "The JWS payload: a Kantara Consent Receipt 1.1 (version, jurisdiction, consentTimestamp, collectionMethod, consentReceiptID, language, piiPrincipalId, piiControllers, policyUrl, services, sensitive, spiCat)." },
+          },
+        },
+        Problem: {
+          type: "object",
+          description: `RFC 7807. Types: ${(Object.keys(PROBLEM_TYPES) as ProblemType[]).map((t) => problemTypeUri(t)).join(", ")}.`,
+          required: ["type", "title", "status", "detail"],
+          properties: { type: { type: "string", format: "uri" }, title: { type: "string" }, status: { type: "integer" }, detail: { type: "string" } },
+        },
+      },
+    },
+    externalDocs: { description: "JWK Set of the receipts' signing keys", url: endpoint("jwks") },
+  };
+}
+
+export function GET(): EndpointResult {
+  return { status: 200, headers: { "Content-Type": "application/json", ...NO_STORE }, body: JSON.stringify(openApiDocument()) };
+}

@@ -1,0 +1,130 @@
+// The consent API's plumbing: every answer JSON, every error an RFC 7807 problem details object
+// (application/problem+json: type, title, status, detail; §3.1), authentication an OAuth 2 bearer
+// token (RFC 6750) whose subject is the user the application acts for. A missing, invalid or
+// insufficient token is a problem too, with the RFC 6750 §3 WWW-Authenticate challenge beside it.
+// Each resource (purposes.ts, consents.ts, receipts.ts) declares its operations with `operation`.
+import "server-only";
+import crypto from "node:crypto";
+import { ConsentError, type ConsentErrorCode } from "@/lib/consents";
+import { authenticateBearer, bearerToken, issuer, OAuthError, type BearerPrincipal } from "@/lib/oidc";
+import { NO_STORE, type EndpointRequest, type EndpointResult } from "../result";
+
+export const API_BASE = "/api/consent/v1";
+
+/** The problem types this API answers with (each `type` is `${issuer}${API_BASE}/problems/<name>`). */
+export const PROBLEM_TYPES = {
+  "unauthorized": { status: 401, title: "An access token is required" },
+  "invalid-token": { status: 401, title: "The access token is invalid, expired or revoked" },
+  "insufficient-scope": { status: 403, title: "The access token lacks a required scope" },
+  "malformed-request": { status: 400, title: "The request is malformed" },
+  "unsupported-media-type": { status: 415, title: "The body must be application/json" },
+  "unknown-purpose": { status: 422, title: "There is no such purpose" },
+  "purpose-not-found": { status: 404, title: "There is no such purpose" },
+  "unknown-version": { status: 422, title: "The purpose has no such version" },
+  "not-consent-based": { status: 409, title: "The purpose is not based on consent" },
+  "receipt-not-found": { status: 404, title: "There is no such receipt" },
+  "account-unavailable": { status: 403, title: "The user's account is not available" },
+  "not-found": { status: 404, title: "No such resource" },
+  "method-not-allowed": { status: 405, title: "Method not allowed" },
+  "server-error": { status: 500, title: "Internal error" },
+} as const;
+export type ProblemType = keyof typeof PROBLEM_TYPES;
+
+export function problemTypeUri(type: ProblemType): string {
+  return `${issuer()}${API_BASE}/problems/${type}`;
+}
+
+const JSON_HEADERS = { "Content-Type": "application/json", ...NO_STORE, "X-Content-Type-Options": "nosniff" };
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): EndpointResult {
+  return { status, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export function problem(type: ProblemType, detail: string, headers: Record<string, string> = {}, status: number = PROBLEM_TYPES[type].status): EndpointResult {
+  return {
+    status,
+    headers: { "Content-Type": "application/problem+json", ...NO_STORE, "X-Content-Type-Options": "nosniff", ...headers },
+    body: JSON.stringify({ type: problemTypeUri(type), title: PROBLEM_TYPES[type].title, status, detail }),
+  };
+}
+
+/** A request the API refuses before or while handling it (bad body, bad path). */
+export class ApiProblem extends Error {
+  constructor(
+    readonly type: ProblemType,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const CONSENT_PROBLEMS: Record<ConsentErrorCode, ProblemType> = {
+  invalid_input: "malformed-request",
+  unknown_purpose: "unknown-purpose",
+  unknown_version: "unknown-version",
+  duplicate_key: "malformed-request",
+  not_consent_based: "not-consent-based",
+  account_unavailable: "account-unavailable",
+  receipt_not_found: "receipt-not-found",
+};
+
+function challenge(e: OAuthError): string {
+  // RFC 6750 §3.1: no token at all gets the bare challenge; otherwise the error and, for insufficient_scope, the scope needed.
+  if (e.status === 401 && e.error === "invalid_request") return 'Bearer realm="portico"';
+  return `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
+}
+
+export function errorResult(e: unknown, scopes: readonly string[] = []): EndpointResult {
+  if (e instanceof ApiProblem) return problem(e.type, e.detail);
+  if (e instanceof OAuthError) {
+    const type: ProblemType = e.error === "insufficient_scope" ? "insufficient-scope" : e.error === "invalid_request" && e.status === 401 ? "unauthorized" : e.error === "invalid_request" ? "malformed-request" : "invalid-token";
+    const header = challenge(e) + (e.error === "insufficient_scope" && scopes.length ? `, scope="${scopes.join(" ")}"` : "");
+    return problem(type, e.description, { "WWW-Authenticate": header });
+  }
+  if (e instanceof ConsentError) return problem(CONSENT_PROBLEMS[e.code], e.message);
+  const id = crypto.randomUUID();
+  console.error(`[portico] consent API error ${id}`, e);
+  return problem("server-error", `internal error (reference ${id.slice(0, 8)})`);
+}
+
+/** The JSON body of a write, at most 16 KiB; anything else is a problem. */
+export async function readJson(request: EndpointRequest): Promise<unknown> {
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") throw new ApiProblem("unsupported-media-type", "send the body as application/json");
+  const text = await request.text();
+  if (text.length > 16 * 1024) throw new ApiProblem("malformed-request", "the body is larger than 16 KiB");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiProblem("malformed-request", "the body is not valid JSON");
+  }
+}
+
+/** The last segment of the request's path (the `{purpose}` or `{id}` of a route), decoded; a problem when it does not decode. */
+export function lastPathSegment(request: EndpointRequest): string {
+  const path = new URL(request.url, "http://portico.invalid").pathname;
+  try {
+    return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
+  } catch {
+    throw new ApiProblem("malformed-request", "the path does not decode");
+  }
+}
+
+export interface Operation {
+  /** Scopes the token must hold; none: a public operation (no token read). */
+  scopes: readonly string[];
+  handle: (request: EndpointRequest, principal: BearerPrincipal | null) => Promise<EndpointResult>;
+}
+
+/** One operation: authenticates (when it needs scopes) and answers every failure as a problem. */
+export function operation(op: Operation): (request: EndpointRequest) => Promise<EndpointResult> {
+  return async (request) => {
+    try {
+      // RFC 6750 §2.1 only: the form-body and query methods are not offered by a JSON API.
+      const principal = op.scopes.length ? await authenticateBearer(bearerToken(request.headers.get("authorization")), op.scopes) : null;
+      return await op.handle(request, principal);
+    } catch (e) {
+      return errorResult(e, op.scopes);
+    }
+  };
+}
