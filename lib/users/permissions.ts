@@ -17,7 +17,9 @@ export type Permission =
   | "keys:read"
   | "keys:write"
   | "risk:read"
-  | "risk:write";
+  | "risk:write"
+  | "topics:read"
+  | "topics:write";
 
 export function isAdmin(actor: Actor | null | undefined): boolean {
   return Boolean(actor?.roles.includes(ADMIN_ROLE));
