@@ -46,6 +46,21 @@ describe("describeEvent", () => {
     expect(describeEvent(event("mfa.factor_removed", { details: { type: "sms" } }), names)!.title).toBe("A text-message number removed");
   });
 
+  it("lists the communication preferences that changed, by label and channel", () => {
+    const changes = [
+      { topic: "newsletter", label: "Newsletter", channel: "email", optedIn: true },
+      { topic: "offers", channel: "sms", optedIn: false },
+      { topic: "odd", label: "Odd", channel: "fax", optedIn: true },
+    ];
+    expect(describeEvent(event("user.preferences_updated", { details: { changes } }), names)).toEqual({
+      title: "Communication preferences changed",
+      detail: "Newsletter by email: on; offers by text message: off.",
+      tone: "routine",
+      signIn: false,
+    });
+    expect(describeEvent(event("user.preferences_updated", { actorType: "admin", details: { changes: "nonsense" } }), names)).toMatchObject({ title: "Communication preferences changed by an administrator", detail: undefined });
+  });
+
   it("ignores unknown actions and stored values that are not its own (no inherited properties)", () => {
     expect(describeEvent(event("keys.rotated"), names)).toBeNull();
     expect(describeEvent(event("constructor"), names)).toBeNull();

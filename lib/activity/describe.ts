@@ -86,6 +86,19 @@ const SIGN_OUT_REASONS: Record<string, string> = {
 
 const by = (e: AuditEventView) => (e.actorType === "admin" ? " by an administrator" : "");
 
+const CHANNEL_WORDS: Record<string, string> = { email: "by email", sms: "by text message", push: "by push notification" };
+/** "Newsletter by email: on; Offers by text message: off." from the changed pairs (lib/preferences). */
+function preferenceChanges(v: unknown): string | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const parts = v.flatMap((c: unknown) => {
+    const change = (c ?? {}) as Record<string, unknown>;
+    const channel = pick(CHANNEL_WORDS, change.channel);
+    const name = text(change.label) ?? text(change.topic);
+    return channel && name && typeof change.optedIn === "boolean" ? [`${name} ${channel}: ${change.optedIn ? "on" : "off"}`] : [];
+  });
+  return parts.length ? `${parts.join("; ")}.` : undefined;
+}
+
 const CATALOGUE: Record<string, Describe> = {
   "login.succeeded": (e) => ({ title: "Signed in", detail: methodName(e.details?.method) ? `With ${methodName(e.details?.method)}.` : undefined, tone: "routine", signIn: true }),
   "login.failed": (e) => ({ title: "Failed sign-in attempt", detail: pick(FAILURE_REASONS, e.details?.reason), tone: "attention", signIn: true }),
@@ -110,6 +123,7 @@ const CATALOGUE: Record<string, Describe> = {
   "user.email_change_cancelled": () => ({ title: "Email change cancelled", tone: "routine", signIn: false }),
   "user.email_change_reverted:success": () => ({ title: "Email address switched back and account secured", tone: "alert", signIn: false }),
   "user.profile_updated": (e) => ({ title: `Profile updated${by(e)}`, tone: "routine", signIn: false }),
+  "user.preferences_updated": (e) => ({ title: `Communication preferences changed${by(e)}`, detail: preferenceChanges(e.details?.changes), tone: "routine", signIn: false }),
   "user.password_changed:success": () => ({ title: "Password changed", detail: "Every other session was signed out.", tone: "attention", signIn: false }),
   // A wrong current password counts like a failed sign-in: the owner should see it.
   "user.password_changed:failure": (e) => ({ title: "Password change refused", detail: e.details?.reason === "reauthentication_failed" ? "The current password typed was wrong." : undefined, tone: "attention", signIn: false }),

@@ -95,7 +95,7 @@ export async function updatePreferences(actor: Actor, userId: string, changes: r
   if (!parsed.success) throw new PreferenceError("invalid_input", "The preferences sent are not in the expected shape.");
   const topics = await loadPreferences(userId);
   const byKey = new Map(topics.map((t) => [t.key, t]));
-  const wanted = new Map<string, { topicId: string; topic: string; channel: Channel; optedIn: boolean; current: boolean }>();
+  const wanted = new Map<string, { topicId: string; topic: string; label: string; channel: Channel; optedIn: boolean; current: boolean }>();
   for (const change of parsed.data) {
     const topic = byKey.get(change.topic);
     if (!topic) throw new PreferenceError("unknown_topic", `There is no topic "${change.topic.slice(0, 64)}".`);
@@ -105,7 +105,7 @@ export async function updatePreferences(actor: Actor, userId: string, changes: r
     const pair = `${topic.key}:${change.channel}`;
     const earlier = wanted.get(pair);
     if (earlier && earlier.optedIn !== change.optedIn) throw new PreferenceError("invalid_input", `"${topic.label}" by ${change.channel} is both chosen and refused.`);
-    wanted.set(pair, { topicId: topic.id, topic: topic.key, channel: change.channel, optedIn: change.optedIn, current: current.optedIn });
+    wanted.set(pair, { topicId: topic.id, topic: topic.key, label: topic.label, channel: change.channel, optedIn: change.optedIn, current: current.optedIn });
   }
   const toWrite = [...wanted.values()].filter((w) => w.optedIn !== w.current);
   const changed = toWrite.map(({ topic, channel, optedIn }) => ({ topic, channel, optedIn }));
@@ -119,7 +119,8 @@ export async function updatePreferences(actor: Actor, userId: string, changes: r
         target: { type: "user", id: userId },
         result: "success",
         context: ctx,
-        details: { changes: changed },
+        // The label too, so that the activity reads as the page did when the choice was made.
+        details: { changes: toWrite.map(({ topic, label, channel, optedIn }) => ({ topic, label, channel, optedIn })) },
       },
       tx,
     );

@@ -88,7 +88,7 @@ describe("a customer's preferences", () => {
     expect(email).toMatchObject({ channel: "email", optedIn: true, chosen: true });
     const events = await listAuditEvents({ targetId: me.id, action: "user.preferences_updated" });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorType: "user", actorId: me.id, details: { changes: [{ topic: news.key, channel: "email", optedIn: true }] } });
+    expect(events[0]).toMatchObject({ actorType: "user", actorId: me.id, details: { changes: [{ topic: news.key, label: "Newsletter", channel: "email", optedIn: true }] } });
     expect((await updatePreferences(me, me.id, [{ topic: news.key, channel: "email", optedIn: true }])).changed).toEqual([]);
     expect(await listAuditEvents({ targetId: me.id, action: "user.preferences_updated" })).toHaveLength(1);
   });
