@@ -46,8 +46,10 @@ const PAGES: Record<string, string[]> = {
   "/account/activity/report": ["event"],
   "/account/sessions": ["signedOut"],
   "/account/data": [],
+  "/account/preferences": [],
   "/account/data/download": ["export", "token"],
   "/account/security": ["next", "mfa"],
+  "/admin/preferences": [],
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],
   // Protocol endpoints that take a query.

@@ -9,6 +9,7 @@ export function AdminShell({ email, signOut, children }: { email: string; signOu
       <NavLink href="/admin/applications">Applications</NavLink>
       <NavLink href="/admin/keys">Signing keys</NavLink>
       <NavLink href="/admin/risk">Risk</NavLink>
+      <NavLink href="/admin/preferences">Topics</NavLink>
       <NavLink href="/account">Your account</NavLink>
     </>
   );

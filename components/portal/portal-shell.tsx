@@ -11,6 +11,7 @@ export function PortalShell({ email, isAdmin, signOut, children }: { email: stri
       <NavLink href="/account/sessions">Sessions</NavLink>
       <NavLink href="/account/apps">Apps</NavLink>
       <NavLink href="/account/activity">Activity</NavLink>
+      <NavLink href="/account/preferences">Preferences</NavLink>
       <NavLink href="/account/data">Your data</NavLink>
       {isAdmin ? <NavLink href="/admin">Admin</NavLink> : null}
     </>
