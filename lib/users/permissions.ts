@@ -19,7 +19,8 @@ export type Permission =
   | "risk:read"
   | "risk:write"
   | "topics:read"
-  | "topics:write";
+  | "topics:write"
+  | "legal:write";
 
 export function isAdmin(actor: Actor | null | undefined): boolean {
   return Boolean(actor?.roles.includes(ADMIN_ROLE));
