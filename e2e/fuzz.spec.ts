@@ -34,8 +34,8 @@ const PAGES: Record<string, string[]> = {
   "/logout/confirm": ["request"],
   "/logout/done": [],
   "/logout/error": ["reason"],
-  "/privacy": [],
-  "/terms": [],
+  "/privacy": ["version"],
+  "/terms": ["version"],
   "/dev/mail": ["to"],
   "/dev/mail/00000000-0000-4000-8000-000000000000": [],
   "/account": [],
@@ -50,6 +50,7 @@ const PAGES: Record<string, string[]> = {
   "/account/data/download": ["export", "token"],
   "/account/security": ["next", "mfa"],
   "/admin/preferences": [],
+  "/admin/legal": [],
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],
   // Protocol endpoints that take a query.

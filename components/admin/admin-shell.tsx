@@ -10,6 +10,7 @@ export function AdminShell({ email, signOut, children }: { email: string; signOu
       <NavLink href="/admin/keys">Signing keys</NavLink>
       <NavLink href="/admin/risk">Risk</NavLink>
       <NavLink href="/admin/preferences">Topics</NavLink>
+      <NavLink href="/admin/legal">Terms</NavLink>
       <NavLink href="/account">Your account</NavLink>
     </>
   );
