@@ -9,6 +9,7 @@ import { listActivity, MAX_ACTIVITY_PAGE_SIZE } from "@/lib/activity";
 import { findClientByClientId } from "@/lib/applications";
 import { signInMethodsForExport, trustedBrowsersForExport } from "@/lib/factors";
 import { consentsForExport, liveGrantsForExport } from "@/lib/oidc";
+import { acceptancesForExport } from "@/lib/legal";
 import { preferencesForExport } from "@/lib/preferences";
 import { getProfileClaims, type ProfileClaims } from "@/lib/profile";
 import { EXPORTED_ASSESSMENT_DAYS, recentAssessmentsForExport, type AssessmentView } from "@/lib/risk";
@@ -27,6 +28,8 @@ export interface ExportDocument {
   profile: ProfileClaims | null;
   /** Every topic with the person's choice per channel; null when the account is disabled. */
   communicationPreferences: { topic: string; label: string; marketing: boolean; channels: { channel: string; optedIn: boolean; chosen: boolean; updatedAt: Date | null }[] }[] | null;
+  /** Every version of the terms of service and the privacy notice the person accepted, newest first. */
+  legalAcceptances: { document: string; version: number; title: string; acceptedAt: Date }[];
   signInMethods: {
     password: AccountSummary["password"];
     factors: { kind: string; label: string; addedAt: Date; lastUsedAt: Date | null; confirmedAt: Date | null; blockedAt: Date | null }[];
@@ -73,9 +76,10 @@ async function applicationNames(clientIds: string[]): Promise<Map<string, string
 export async function collectPersonalData(userId: string, now = new Date()): Promise<ExportDocument | null> {
   const account = await getAccountSummary(userId, now);
   if (!account) return null;
-  const [profile, preferences, methods, sessions, trustedBrowsers, consents, grants, activity, assessments] = await Promise.all([
+  const [profile, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, activity, assessments] = await Promise.all([
     getProfileClaims(userId),
     preferencesForExport(userId),
+    acceptancesForExport(userId),
     signInMethodsForExport(userId),
     sessionsForExport(userId),
     trustedBrowsersForExport(userId, now),
@@ -92,6 +96,7 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     account: facts,
     profile,
     communicationPreferences: preferences?.map((t) => ({ topic: t.key, label: t.label, marketing: t.marketing, channels: t.channels })) ?? null,
+    legalAcceptances,
     signInMethods: { password, factors: methods.factors, recoveryCodes: methods.recoveryCodes },
     sessions,
     trustedBrowsers,
