@@ -9,6 +9,7 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { processCache } from "@/lib/process";
 import { assertPermission, type Actor } from "@/lib/users";
+import type { Tx } from "@/lib/db";
 import { acceptanceRows, acceptedAmong, findDocumentRow, insertAcceptances, insertDocumentRow, isDuplicateVersion, listVersionHeaders, withTransaction, type DocumentRow, type VersionHeader } from "./legal.repo";
 import { DOCUMENT_KINDS, publishSchema, type DocumentKind, type PublishInput } from "./legal.schema";
 import { LegalError } from "./legal.errors";
@@ -92,14 +93,14 @@ export async function publishDocument(actor: Actor, input: PublishInput, ctx: Re
  * or unknown one is `not_current`, nothing recorded), with one audit event naming them. In the
  * caller's transaction when given one (a registration).
  */
-export async function acceptDocuments(userId: string, documentIds: string[], ctx: RequestContext = {}, opts: { tx?: Parameters<Parameters<typeof withTransaction>[0]>[0]; now?: Date } = {}): Promise<VersionHeader[]> {
+export async function acceptDocuments(userId: string, documentIds: string[], ctx: RequestContext = {}, opts: { tx?: Tx; now?: Date } = {}): Promise<VersionHeader[]> {
   const now = opts.now ?? new Date();
   const current = await currentVersions(now);
   const byId = new Map(DOCUMENT_KINDS.map((k) => current[k]).filter((v): v is VersionHeader => Boolean(v)).map((v) => [v.id, v]));
   const accepted = [...new Set(documentIds)].map((id) => byId.get(id));
   if (accepted.length === 0 || accepted.some((v) => !v)) throw new LegalError("not_current", "These terms have changed since the page was shown. Read the current version and accept it.");
   const docs = accepted as VersionHeader[];
-  const write = async (tx: NonNullable<typeof opts.tx>) => {
+  const write = async (tx: Tx) => {
     await insertAcceptances(userId, docs.map((v) => v.id), now, tx);
     await recordAudit(
       { actor: { type: "user", id: userId }, action: "legal.accepted", target: { type: "user", id: userId }, result: "success", context: ctx, details: { documents: docs.map((v) => ({ kind: v.kind, version: v.version })) } },
@@ -109,6 +110,39 @@ export async function acceptDocuments(userId: string, documentIds: string[], ctx
   if (opts.tx) await write(opts.tx);
   else await withTransaction(write);
   return docs;
+}
+
+/**
+ * The versions a registration form showed, checked when it is posted: each must still be current,
+ * and every current version requiring acceptance must be among them (else `not_current`: the page
+ * is out of date). Returns the ids to record once the account exists.
+ */
+export async function checkShownVersions(documentIds: string[], now = new Date()): Promise<string[]> {
+  const current = await currentVersions(now);
+  const ids = new Set(DOCUMENT_KINDS.map((k) => current[k]?.id).filter((id): id is string => Boolean(id)));
+  const shown = [...new Set(documentIds)];
+  const required = (await versionsRequiringAcceptance(now)).map((v) => v.id);
+  if (shown.some((id) => !ids.has(id)) || required.some((id) => !shown.includes(id))) {
+    throw new LegalError("not_current", "Our terms changed while this page was open. Reload the page, read them and accept them.", "acceptTerms");
+  }
+  return shown;
+}
+
+/**
+ * A new account's acceptances, written by the registration worker in its transaction: the ids were
+ * checked when the form was posted (checkShownVersions) and versions are never deleted, so they
+ * are recorded as given, even if a newer version was published in between (that one is asked for
+ * at the first sign-in).
+ */
+export async function recordRegistrationAcceptances(userId: string, documentIds: string[], at: Date, ctx: RequestContext, tx: Tx): Promise<void> {
+  if (documentIds.length === 0) return;
+  const all = await versions.get();
+  const docs = all.filter((v) => documentIds.includes(v.id));
+  await insertAcceptances(userId, documentIds, at, tx);
+  await recordAudit(
+    { actor: { type: "user", id: userId }, action: "legal.accepted", target: { type: "user", id: userId }, result: "success", context: ctx, details: { documents: docs.map((v) => ({ kind: v.kind, version: v.version })), at: "registration" } },
+    tx,
+  );
 }
 
 /** The customer's copy of their data (lib/privacy): every version they accepted, newest first. */
