@@ -16,7 +16,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 /** Public pages and the query parameters each one reads. */
 const PAGES: Record<string, string[]> = {
   "/": [],
-  "/login": ["next", "email", "force", "signedOut", "error"],
+  "/login": ["next", "email", "force", "signedOut", "error", "declined", "expired"],
+  "/login/terms": ["changed", "unticked"],
   "/login/verify": ["method", "next"],
   "/register": ["next", "email"],
   "/forgot-password": ["email", "next"],

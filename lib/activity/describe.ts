@@ -139,6 +139,10 @@ const CATALOGUE: Record<string, Describe> = {
     const docs = acceptedDocuments(e.details?.documents);
     return { title: "Accepted the terms", detail: docs ? `You accepted ${docs}.` : undefined, tone: "routine", signIn: false };
   },
+  "legal.declined": (e) => {
+    const docs = acceptedDocuments(e.details?.documents);
+    return { title: "Declined the updated terms", detail: `${docs ? `You did not accept ${docs}, so ` : "So "}the sign-in did not finish.`, tone: "attention", signIn: false };
+  },
   "user.preferences_updated": (e) => ({ title: `Communication preferences changed${by(e)}`, detail: preferenceChanges(e.details?.changes), tone: "routine", signIn: false }),
   "user.password_changed:success": () => ({ title: "Password changed", detail: "Every other session was signed out.", tone: "attention", signIn: false }),
   // A wrong current password counts like a failed sign-in: the owner should see it.
