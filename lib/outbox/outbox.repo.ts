@@ -1,12 +1,12 @@
 // Storage for every outbox queue. A queue's rows live in its own table (MailMessage, HttpDelivery,
-// AccountJob, DataExport), all with the same bookkeeping columns: status ('pending' until done or given up),
+// AccountJob, DataExport, IdentityEvent), all with the same bookkeeping columns: status ('pending' until done or given up),
 // attempts, nextAttemptAt, lockedUntil, lastError, createdAt. The statements here are the only
 // place that claims, finishes, fails or deletes such rows. Times are compared in SQL on the
 // database clock, so several nodes agree on "due".
 import "server-only";
 import { getDb, Prisma, type Tx } from "@/lib/db";
 
-export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport";
+export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent";
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
 // be converted through the session's TimeZone, which is only right when that happens to be UTC.
@@ -20,9 +20,10 @@ const DONE: Record<OutboxTable, Prisma.Sql | null> = {
   AccountJob: null,
   // A prepared archive stays, downloadable, until its expiresAt (lib/privacy).
   DataExport: Prisma.sql`status = 'ready'`,
+  IdentityEvent: Prisma.sql`status = 'published', "publishedAt" = ${NOW_UTC}`,
 };
 
-const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport" } as const;
+const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent" } as const;
 
 // The delegate calls below, typed once: every outbox table has id and createdAt.
 interface RowDelegate {

@@ -15,8 +15,8 @@ beforeEach(async () => {
 });
 
 describe(`outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
-  it("knows the queues of the domains loaded: mail, HTTP deliveries, account jobs", () => {
-    expect(outboxQueues().map((q) => q.name).sort()).toEqual(["account-jobs", "http", "mail"]);
+  it("knows the queues of the domains loaded: mail, HTTP deliveries, account jobs, identity events (lib/users emits them)", () => {
+    expect(outboxQueues().map((q) => q.name).sort()).toEqual(["account-jobs", "http", "identity-events", "mail"]);
   });
 
   it("keeps an account job it gave up as a dead letter, without its payload (a password hash)", async () => {
@@ -45,7 +45,7 @@ describe(`outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
   it("a drain with nothing due does nothing, and a kick outside a request without a poller is a no-op", async () => {
     expect(outboxWorkerRunning()).toBe(false);
     expect(() => kickOutbox()).not.toThrow();
-    expect(await drainOutbox()).toEqual({ mail: { done: 0, failed: 0 }, http: { done: 0, failed: 0 }, "account-jobs": { done: 0, failed: 0 } });
+    expect(await drainOutbox()).toEqual({ mail: { done: 0, failed: 0 }, http: { done: 0, failed: 0 }, "account-jobs": { done: 0, failed: 0 }, "identity-events": { done: 0, failed: 0 } });
   });
 
   it("backs off exponentially up to the cap", () => {

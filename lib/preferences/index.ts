@@ -6,6 +6,8 @@
 // their token) or an administrator holding users:read / users:write.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { emitIdentityEvent } from "@/lib/events";
+import { kickOutbox } from "@/lib/outbox";
 import { assertPermission, type Actor } from "@/lib/users";
 import {
   findTopicRow,
@@ -86,7 +88,8 @@ export async function getPreferences(actor: Actor, userId: string): Promise<Topi
  * Sets the customer's choices: a list of (topic key, channel, opted in). Every change is checked
  * before anything is written: an unknown topic, an unknown channel or a channel the topic does not
  * use throws PreferenceError and saves nothing. Pairs whose effective value does not change are
- * skipped; the rest are written with one audit event naming them, in one transaction. For the
+ * skipped; the rest are written with one audit event naming them and the identity event
+ * `preferences.updated`, in one transaction. For the
  * owner, or an administrator holding users:write. Returns the pairs that changed.
  */
 export async function updatePreferences(actor: Actor, userId: string, changes: readonly PreferenceChange[], ctx: RequestContext = {}): Promise<{ changed: PreferenceChangeApplied[] }> {
@@ -124,7 +127,9 @@ export async function updatePreferences(actor: Actor, userId: string, changes: r
       },
       tx,
     );
+    await emitIdentityEvent({ type: "preferences.updated", userId, data: { pairs: changed.map(({ topic, channel }) => ({ topic, channel })) } }, tx);
   });
+  kickOutbox();
   return { changed };
 }
 

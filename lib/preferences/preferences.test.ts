@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import crypto from "node:crypto";
 import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
+import { identityEventsOf } from "@/lib/events";
 import { PermissionError } from "@/lib/errors";
 import { ADMIN_ROLE } from "@/lib/users";
 import { createTopic, getPreferences, listTopics, updatePreferences, updateTopic, PreferenceError, type TopicInput } from "./index";
@@ -89,7 +90,9 @@ describe("a customer's preferences", () => {
     const events = await listAuditEvents({ targetId: me.id, action: "user.preferences_updated" });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: "user", actorId: me.id, details: { changes: [{ topic: news.key, label: "Newsletter", channel: "email", optedIn: true }] } });
+    expect((await identityEventsOf(me.id)).map((e) => [e.type, e.data])).toEqual([["preferences.updated", { pairs: [{ topic: news.key, channel: "email" }] }]]);
     expect((await updatePreferences(me, me.id, [{ topic: news.key, channel: "email", optedIn: true }])).changed).toEqual([]);
+    expect(await identityEventsOf(me.id)).toHaveLength(1);
     expect(await listAuditEvents({ targetId: me.id, action: "user.preferences_updated" })).toHaveLength(1);
   });
 
@@ -106,6 +109,7 @@ describe("a customer's preferences", () => {
     expect((await getPreferences(me, me.id)).find((p) => p.key === news.key)!.channels[0]).toMatchObject({ optedIn: false, chosen: false });
     expect(await t.db().communicationPreference.count({ where: { userId: me.id } })).toBe(0);
     expect(await listAuditEvents({ targetId: me.id, action: "user.preferences_updated" })).toHaveLength(0);
+    expect(await identityEventsOf(me.id)).toHaveLength(0);
   });
 
   it("another customer can neither read nor change them; an administrator can, audited as the administrator", async () => {

@@ -3,6 +3,7 @@
 // here, not only in the page, that the caller is the account's owner.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { emitIdentityEvent } from "@/lib/events";
 import { kickOutbox } from "@/lib/outbox";
 import { consumeLimit, refundLimit, type LimiterSpec } from "@/lib/ratelimit";
 import type { Actor } from "@/lib/users";
@@ -68,6 +69,7 @@ export async function requestDataExport(actor: Actor, userId: string, ctx: Reque
       await deleteFinishedExports(userId, tx);
       const row = await insertExport(userId, tx);
       await recordAudit({ actor: { type: "user", id: actor.id }, action: "user.export_requested", target: { type: "user", id: userId }, result: "success", context: ctx, details: { export: row.id } }, tx);
+      await emitIdentityEvent({ type: "user.export_requested", userId, data: { exportId: row.id } }, tx);
       return row;
     });
   } catch (e) {

@@ -3,6 +3,8 @@
 // (profile.schema.ts). Every change is audited with the names of the fields, not their values.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { emitIdentityEvent } from "@/lib/events";
+import { kickOutbox } from "@/lib/outbox";
 import { assertPermission, type Actor } from "@/lib/users";
 import { findClaimSourceRow, findProfileRow, updateProfileRow, withTransaction, type ProfileRecord } from "./profile.repo";
 import { ADDRESS_FIELDS, type Address, type Profile, type ProfileUpdate } from "./profile.schema";
@@ -95,6 +97,8 @@ export async function updateProfile(actor: Actor, userId: string, update: Profil
       },
       tx,
     );
+    await emitIdentityEvent({ type: "user.profile_updated", userId, data: { fields: changed } }, tx);
   });
+  kickOutbox();
   return { changed };
 }

@@ -2,10 +2,12 @@
 // schedules the erasure, then it is signed out everywhere (sessions, trusted browsers, grants,
 // back-channel logout to the applications). Erasing, once the grace period is over (the janitor):
 // one transaction per account that removes the protocol data (lib/oidc), the mail to its address
-// (lib/mail), the account row and everything that hangs off it (lib/users), and pseudonymises its
+// (lib/mail), the account row and everything that hangs off it (lib/users), its earlier identity
+// events (lib/events: one, user.deleted, tells subscribers), and pseudonymises its
 // audit events (lib/audit), then mails the address a last notice.
 import "server-only";
 import { pseudonymiseSubject, recordAudit, type RequestContext } from "@/lib/audit";
+import { emitIdentityEvent, eraseEventsOf } from "@/lib/events";
 import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
 import { kickOutbox } from "@/lib/outbox";
@@ -33,6 +35,8 @@ export async function eraseAccountsDue(now = new Date()): Promise<number> {
       await eraseMailTo([account.email], tx);
       await pseudonymiseSubject(userId, [account.email], tx);
       await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
+      await eraseEventsOf(userId, tx);
+      await emitIdentityEvent({ type: "user.deleted", userId, data: {} }, tx);
       await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined } }, tx);
       return true;
     });

@@ -1,13 +1,14 @@
 // Process start-up: fail fast on bad configuration, migrate, bootstrap the first admin, and, where
 // the process lives long (a container), start the poller. The outbox's queues register themselves
 // when their domains load: mail (lib/mail), account jobs (lib/users), HTTP deliveries (lib/outbound),
-// data exports (lib/privacy).
+// data exports (lib/privacy), identity events (lib/events).
 import "server-only";
 import { config } from "@/lib/config";
 import { administratorExists, ensureBootstrapAdmin } from "@/lib/users";
 import "@/lib/mail";
 import "@/lib/outbound";
 import "@/lib/privacy";
+import "@/lib/events";
 import { drainOutbox, startOutboxWorker, type DrainSummary } from "@/lib/outbox";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";

@@ -4,6 +4,7 @@
 // everywhere is the caller's (lib/sign-in), as for every recovery.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { emitIdentityEvent } from "@/lib/events";
 import { config } from "@/lib/config";
 import { enqueueMail } from "@/lib/mail";
 import { kickOutbox } from "@/lib/outbox";
@@ -43,6 +44,7 @@ export async function scheduleAccountDeletion(actor: Actor, userId: string, ctx:
       { actor: { type: actor.id === userId ? "user" : "admin", id: actor.id }, action: "user.deletion_requested", target: { type: "user", id: userId }, result: "success", context: ctx, details: { erasureDueAt: erasureDueAt.toISOString() } },
       tx,
     );
+    await emitIdentityEvent({ type: "user.deletion_requested", userId, data: { eraseAfter: erasureDueAt.toISOString() } }, tx);
     return { userId, erasureDueAt };
   });
   kickOutbox();
@@ -54,15 +56,18 @@ export async function scheduleAccountDeletion(actor: Actor, userId: string, ctx:
  * next step). An account an administrator had disabled before the request stays disabled.
  */
 export async function cancelAccountDeletion(token: string, ctx: RequestContext, now = new Date()): Promise<{ userId: string; stillDisabled: boolean }> {
-  return withTransaction(async (tx) => {
+  const restored = await withTransaction(async (tx) => {
     const t = await redeemToken(token, "cancel_deletion", { tx, now });
     const user = t ? await findDeletionState(t.userId, tx) : null;
     if (!user?.deletionDueAt || user.deletionDueAt <= now) throw new UserError("invalid_token", "This link has expired or was already used. An account past its deletion date cannot be restored.");
     const disabledBeforeRequest = Boolean(user.disabledAt && user.deletionRequestedAt && user.disabledAt < user.deletionRequestedAt);
     await updateUser(user.id, { deletionRequestedAt: null, deletionDueAt: null, ...(disabledBeforeRequest ? {} : { disabledAt: null }) }, tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.deletion_cancelled", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+    await emitIdentityEvent({ type: "user.deletion_cancelled", userId: user.id, data: {} }, tx);
     return { userId: user.id, stillDisabled: disabledBeforeRequest };
   });
+  kickOutbox();
+  return restored;
 }
 
 export { listAccountsDueForErasure as accountsDueForErasure };
