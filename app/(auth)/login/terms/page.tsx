@@ -35,7 +35,7 @@ export default async function AcceptTermsPage({ searchParams }: { searchParams: 
       <ul className="space-y-1 text-sm">
         {documents.map((d) => (
           <li key={d.id}>
-            <Link href={`${isDocumentKind(d.kind) ? DOCUMENT_PATHS[d.kind] : "/terms"}?version=${d.version}`} target="_blank" className="font-medium text-indigo-600 underline dark:text-indigo-400">
+            <Link href={`${isDocumentKind(d.kind) ? DOCUMENT_PATHS[d.kind] : "/terms"}?version=${d.version}`} target="_blank" rel="noopener" className="font-medium text-indigo-600 underline dark:text-indigo-400">
               {isDocumentKind(d.kind) ? DOCUMENT_NAMES[d.kind] : d.title}, version {d.version}
             </Link>{" "}
             <span className="text-slate-500">({d.title})</span>
