@@ -11,6 +11,8 @@ export function AdminShell({ email, signOut, children }: { email: string; signOu
       <NavLink href="/admin/attributes">Attributes</NavLink>
       <NavLink href="/admin/risk">Risk</NavLink>
       <NavLink href="/admin/purposes">Purposes</NavLink>
+      <NavLink href="/admin/preferences">Topics</NavLink>
+      <NavLink href="/admin/legal">Terms</NavLink>
       <NavLink href="/account">Your account</NavLink>
     </>
   );

@@ -25,7 +25,8 @@ function clientErrors(form: FormData): Record<string, string> | null {
   return out;
 }
 
-export function RegisterForm({ action }: { action: Action }) {
+/** `documents`: the ids of the current versions of the terms and privacy notice the links show. */
+export function RegisterForm({ action, documents = [] }: { action: Action; documents?: string[] }) {
   const [state, formAction, pending] = useActionState(action, {});
   const [local, setLocal] = useState<Record<string, string> | null>(null);
   const [password, setPassword] = useState("");
@@ -78,6 +79,9 @@ export function RegisterForm({ action }: { action: Action }) {
         hint={<PasswordStrength password={password} email={email} displayName={displayName} />}
       />
       <div className="space-y-1.5">
+        {documents.map((id) => (
+          <input key={id} type="hidden" name="document" value={id} />
+        ))}
         <div className="flex items-start gap-3">
           <input
             id="field-acceptTerms"

@@ -12,6 +12,7 @@ export function PortalShell({ email, isAdmin, signOut, children }: { email: stri
       <NavLink href="/account/apps">Apps</NavLink>
       <NavLink href="/account/activity">Activity</NavLink>
       <NavLink href="/account/privacy">Privacy</NavLink>
+      <NavLink href="/account/preferences">Preferences</NavLink>
       <NavLink href="/account/data">Your data</NavLink>
       {isAdmin ? <NavLink href="/admin">Admin</NavLink> : null}
     </>

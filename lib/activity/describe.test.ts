@@ -52,6 +52,30 @@ describe("describeEvent", () => {
     expect(describeEvent(event("purpose_consent.given", { details: {} }), names)!.title).toBe("Consent given: a use of your data");
   });
 
+  it("lists the communication preferences that changed, by label and channel", () => {
+    const changes = [
+      { topic: "newsletter", label: "Newsletter", channel: "email", optedIn: true },
+      { topic: "offers", channel: "sms", optedIn: false },
+      { topic: "odd", label: "Odd", channel: "fax", optedIn: true },
+    ];
+    expect(describeEvent(event("user.preferences_updated", { details: { changes } }), names)).toEqual({
+      title: "Communication preferences changed",
+      detail: "Newsletter by email: on; offers by text message: off.",
+      tone: "routine",
+      signIn: false,
+    });
+    expect(describeEvent(event("user.preferences_updated", { actorType: "admin", details: { changes: "nonsense" } }), names)).toMatchObject({ title: "Communication preferences changed by an administrator", detail: undefined });
+  });
+
+  it("names the legal documents accepted, with their versions", () => {
+    expect(describeEvent(event("legal.accepted", { details: { documents: [{ kind: "terms", version: 2 }, { kind: "privacy", version: 1 }, { kind: "constructor", version: 1 }] } }), names)).toEqual({
+      title: "Accepted the terms",
+      detail: "You accepted the terms of service (version 2) and the privacy notice (version 1).",
+      tone: "routine",
+      signIn: false,
+    });
+  });
+
   it("ignores unknown actions and stored values that are not its own (no inherited properties)", () => {
     expect(describeEvent(event("keys.rotated"), names)).toBeNull();
     expect(describeEvent(event("constructor"), names)).toBeNull();

@@ -94,6 +94,31 @@ function purposeDetail(e: AuditEventView, names: Names): string | undefined {
   return parts.length ? parts.join(" ") : undefined;
 }
 
+const CHANNEL_WORDS: Record<string, string> = { email: "by email", sms: "by text message", push: "by push notification" };
+/** "Newsletter by email: on; Offers by text message: off." from the changed pairs (lib/preferences). */
+function preferenceChanges(v: unknown): string | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const parts = v.flatMap((c: unknown) => {
+    const change = (c ?? {}) as Record<string, unknown>;
+    const channel = pick(CHANNEL_WORDS, change.channel);
+    const name = text(change.label) ?? text(change.topic);
+    return channel && name && typeof change.optedIn === "boolean" ? [`${name} ${channel}: ${change.optedIn ? "on" : "off"}`] : [];
+  });
+  return parts.length ? `${parts.join("; ")}.` : undefined;
+}
+
+const DOCUMENTS: Record<string, string> = { terms: "the terms of service", privacy: "the privacy notice" };
+/** "the terms of service (version 2) and the privacy notice (version 1)" (lib/legal). */
+function acceptedDocuments(v: unknown): string | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const names = v.flatMap((d: unknown) => {
+    const doc = (d ?? {}) as Record<string, unknown>;
+    const name = pick(DOCUMENTS, doc.kind);
+    return name ? [count(doc.version) ? `${name} (version ${count(doc.version)})` : name] : [];
+  });
+  return names.length ? names.join(" and ") : undefined;
+}
+
 const CATALOGUE: Record<string, Describe> = {
   "login.succeeded": (e) => ({ title: "Signed in", detail: methodName(e.details?.method) ? `With ${methodName(e.details?.method)}.` : undefined, tone: "routine", signIn: true }),
   "login.failed": (e) => ({ title: "Failed sign-in attempt", detail: pick(FAILURE_REASONS, e.details?.reason), tone: "attention", signIn: true }),
@@ -118,6 +143,15 @@ const CATALOGUE: Record<string, Describe> = {
   "user.email_change_cancelled": () => ({ title: "Email change cancelled", tone: "routine", signIn: false }),
   "user.email_change_reverted:success": () => ({ title: "Email address switched back and account secured", tone: "alert", signIn: false }),
   "user.profile_updated": (e) => ({ title: `Profile updated${by(e)}`, tone: "routine", signIn: false }),
+  "legal.accepted": (e) => {
+    const docs = acceptedDocuments(e.details?.documents);
+    return { title: "Accepted the terms", detail: docs ? `You accepted ${docs}.` : undefined, tone: "routine", signIn: false };
+  },
+  "legal.declined": (e) => {
+    const docs = acceptedDocuments(e.details?.documents);
+    return { title: "Declined the updated terms", detail: `${docs ? `You did not accept ${docs}, so ` : "So "}the sign-in did not finish.`, tone: "attention", signIn: false };
+  },
+  "user.preferences_updated": (e) => ({ title: `Communication preferences changed${by(e)}`, detail: preferenceChanges(e.details?.changes), tone: "routine", signIn: false }),
   "user.password_changed:success": () => ({ title: "Password changed", detail: "Every other session was signed out.", tone: "attention", signIn: false }),
   // A wrong current password counts like a failed sign-in: the owner should see it.
   "user.password_changed:failure": (e) => ({ title: "Password change refused", detail: e.details?.reason === "reauthentication_failed" ? "The current password typed was wrong." : undefined, tone: "attention", signIn: false }),

@@ -9,6 +9,8 @@ export interface IdentityEventData {
   /** The account is closed and will be erased after the grace period (GDPR art. 17). */
   "user.deletion_requested": { eraseAfter: string };
   "user.deletion_cancelled": Record<string, never>;
+  /** Communication preferences changed (lib/preferences): the topic/channel pairs whose choice changed; read the new choices with getPreferences. */
+  "user.preferences_updated": { pairs: { topic: string; channel: string }[] };
   /** The account's personal data is gone; subscribers should erase their copies too. */
   "user.deleted": Record<string, never>;
   /** Consent to a processing purpose given (lib/consents): the purpose's key, the version of its text, the signed receipt, and the application that collected it, if one did. */
@@ -19,7 +21,7 @@ export interface IdentityEventData {
 
 export type IdentityEventType = keyof IdentityEventData;
 
-export const IDENTITY_EVENT_TYPES = ["user.profile_updated", "user.export_requested", "user.deletion_requested", "user.deletion_cancelled", "user.deleted", "user.consent_given", "user.consent_withdrawn"] as const satisfies readonly IdentityEventType[];
+export const IDENTITY_EVENT_TYPES = ["user.profile_updated", "user.export_requested", "user.deletion_requested", "user.deletion_cancelled", "user.deleted", "user.consent_given", "user.consent_withdrawn", "user.preferences_updated"] as const satisfies readonly IdentityEventType[];
 
 /** One event as sinks (and later webhooks) receive it. */
 export interface IdentityEvent<T extends IdentityEventType = IdentityEventType> {

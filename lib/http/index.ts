@@ -2,7 +2,7 @@ import "server-only";
 export { requestContext, contextFromHeaders, clientIpFrom } from "./request-context";
 export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken, deviceIdCookie, setDeviceIdCookie } from "./session-cookie";
 export { interactionBinding } from "./interaction-cookie";
-export { signInWithPassword, signInWithPasskey, startSignedInSession } from "./sign-in-flow";
+export { signInWithPassword, signInWithPasskey, startSignedInSession, termsToAccept, acceptTermsAndSignIn, declineTermsAndSignOut } from "./sign-in-flow";
 export { requireSession, requireRecentSession, requireAdmin, requireOutboxReader, shellSession } from "./guards";
 export { safeNextPath } from "./safe-redirect";
 export { formValues, type FormState } from "./form-action";

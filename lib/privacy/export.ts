@@ -10,6 +10,8 @@ import { findClientByClientId } from "@/lib/applications";
 import { signInMethodsForExport, trustedBrowsersForExport } from "@/lib/factors";
 import { purposeConsentsForExport } from "@/lib/consents";
 import { consentsForExport, liveGrantsForExport } from "@/lib/oidc";
+import { acceptancesForExport } from "@/lib/legal";
+import { preferencesForExport } from "@/lib/preferences";
 import { getProfileClaims, type ProfileClaims } from "@/lib/profile";
 import { EXPORTED_ASSESSMENT_DAYS, recentAssessmentsForExport, type AssessmentView } from "@/lib/risk";
 import { sessionsForExport, type SessionRecordView } from "@/lib/sessions";
@@ -25,6 +27,10 @@ export interface ExportDocument {
   /** The account's facts; whether a password is set goes under signInMethods. */
   account: Omit<AccountSummary, "password">;
   profile: ProfileClaims | null;
+  /** Every topic with the person's choice per channel; null when the account is disabled. */
+  communicationPreferences: { topic: string; label: string; marketing: boolean; channels: { channel: string; optedIn: boolean; chosen: boolean; updatedAt: Date | null }[] }[] | null;
+  /** Every version of the terms of service and the privacy notice the person accepted, newest first. */
+  legalAcceptances: { document: string; version: number; title: string; acceptedAt: Date }[];
   signInMethods: {
     password: AccountSummary["password"];
     factors: { kind: string; label: string; addedAt: Date; lastUsedAt: Date | null; confirmedAt: Date | null; blockedAt: Date | null }[];
@@ -76,8 +82,10 @@ async function applicationNames(clientIds: string[]): Promise<Map<string, string
 export async function collectPersonalData(userId: string, now = new Date()): Promise<ExportDocument | null> {
   const account = await getAccountSummary(userId, now);
   if (!account) return null;
-  const [profile, methods, sessions, trustedBrowsers, consents, grants, activity, assessments, purposeConsents] = await Promise.all([
+  const [profile, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, activity, assessments, purposeConsents] = await Promise.all([
     getProfileClaims(userId),
+    preferencesForExport(userId),
+    acceptancesForExport(userId),
     signInMethodsForExport(userId),
     sessionsForExport(userId),
     trustedBrowsersForExport(userId, now),
@@ -94,6 +102,8 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     generatedAt: now,
     account: facts,
     profile,
+    communicationPreferences: preferences?.map((t) => ({ topic: t.key, label: t.label, marketing: t.marketing, channels: t.channels })) ?? null,
+    legalAcceptances,
     signInMethods: { password, factors: methods.factors, recoveryCodes: methods.recoveryCodes },
     sessions,
     trustedBrowsers,

@@ -10,6 +10,8 @@ import { createApplication } from "@/lib/applications";
 import { createPurpose, giveConsent } from "@/lib/consents";
 import { createSession } from "@/lib/sessions";
 import { updateProfile } from "@/lib/profile";
+import { createTopic, updatePreferences } from "@/lib/preferences";
+import { acceptDocuments, publishDocument } from "@/lib/legal";
 import { sweepExpiredState } from "@/lib/startup/janitor";
 import { downloadToken } from "./download-link";
 import { DataExportError, EXPORT_FORMAT, EXPORTS_PER_DAY, latestDataExport, openDataExport, requestDataExport, runDueDataExports, type ExportDocument } from "./index";
@@ -94,6 +96,11 @@ describe("the archive", () => {
     await updateProfile(other, other.id, { givenName: "Mallory" }, {});
     const { app } = await accountWithSecrets(me);
     await accountWithSecrets(other);
+    const topicKey = `newsletter-${crypto.randomBytes(3).toString("hex")}`;
+    await createTopic({ id: crypto.randomUUID(), roles: ["admin"] }, { key: topicKey, label: "Newsletter", description: "", marketing: true, channels: ["email", "sms"], defaultOn: [] });
+    await updatePreferences(me, me.id, [{ topic: topicKey, channel: "email", optedIn: true }]);
+    const terms = await publishDocument({ id: crypto.randomUUID(), roles: ["admin"] }, { kind: "terms", title: "Terms", body: "Be nice.", effectiveAt: new Date(Date.now() - 60_000), requiresAcceptance: true });
+    await acceptDocuments(me.id, [terms.id]);
     await recordAudit({ actor: { type: "user", id: other.id }, action: "login.failed", target: { type: "user", id: other.id }, result: "failure", context: { ip: "192.0.2.77" } });
 
     await createPurpose({ id: me.id, roles: ["admin"] }, { key: "export-news", name: "News", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", text: "Send me news." });
@@ -123,14 +130,24 @@ describe("the archive", () => {
     expect(doc.applications.consents).toEqual([expect.objectContaining({ clientId: app.clientId, name: "Shop", scopes: ["openid", "profile"] })]);
     expect(doc.applications.grants).toEqual([expect.objectContaining({ clientId: app.clientId, name: "Shop", scopes: ["openid", "profile", "offline_access"], refreshTokenExpiresAt: expect.any(String) })]);
     const actions = doc.activity.map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["login.succeeded", "user.profile_updated", "user.export_requested"]));
+    expect(actions).toEqual(expect.arrayContaining(["login.succeeded", "user.profile_updated", "user.export_requested", "user.preferences_updated", "legal.accepted"]));
     expect(actions).not.toContain("login.failed");
     expect(doc.activity.find((a) => a.action === "login.succeeded")).toMatchObject({ title: "Signed in", ip: MADRID_IP, device: "Chrome on macOS", place: expect.stringMatching(/ES$/) });
     expect(doc.riskAssessments.entries).toEqual([{ at: expect.any(String), ip: MADRID_IP, place: "Madrid, ES", method: "password", action: "strong_mfa", outcome: "succeeded" }]);
     // No invented sections: what Portico does not hold yet is absent, and `format` says which version this is.
     expect(doc.purposeConsents.decisions).toEqual([expect.objectContaining({ purpose: "export-news", status: "given", version: 1, collectionMethod: "portal", receiptId: receipt!.id })]);
     expect(doc.purposeConsents.receipts).toEqual([{ id: receipt!.id, purpose: "export-news", version: 1, action: "given", at: expect.any(String), jws: receipt!.jws }]);
-    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "format", "generatedAt", "profile", "purposeConsents", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
+    expect(doc.communicationPreferences!.find((p) => p.topic === topicKey)).toEqual({
+      topic: topicKey,
+      label: "Newsletter",
+      marketing: true,
+      channels: [
+        { channel: "email", optedIn: true, chosen: true, updatedAt: expect.any(String) },
+        { channel: "sms", optedIn: false, chosen: false, updatedAt: null },
+      ],
+    });
+    expect(doc.legalAcceptances).toEqual([{ document: "terms", version: terms.version, title: "Terms", acceptedAt: expect.any(String) }]);
+    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "communicationPreferences", "format", "generatedAt", "legalAcceptances", "profile", "purposeConsents", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
 
     expect(json).not.toContain(other.email);
     expect(json).not.toContain(other.id);

@@ -10,7 +10,7 @@ import { authenticateWithPasskey, authenticateWithPassword, forcePasswordReset, 
 import type { BrowserCookies, CookieChanges } from "./cookies";
 import { decideNextStep, trustedDeviceCounts } from "./decision";
 import { beginPendingSignIn, PENDING_LIFETIME_MINUTES } from "./pending-sign-in";
-import { signIn } from "./session-start";
+import { completeSignIn } from "./terms-acceptance";
 
 export interface FirstFactor {
   user: UserRecord;
@@ -90,7 +90,7 @@ export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestC
       if (step.via === "trusted_device") {
         await recordAudit({ actor: { type: "user", id: user.id }, action: "login.trusted_device", target: { type: "user", id: user.id }, result: "success", context: ctx });
       }
-      return { redirectTo: first.next, cookies: await signIn(user.id, step.amr, risk.id, ctx, browser) };
+      return completeSignIn(user.id, step.amr, risk.id, first.next, ctx, browser);
     case "second_step":
     case "emailed_code": {
       // An emailed code only for accounts without a stronger factor, unless the application widened it.

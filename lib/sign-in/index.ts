@@ -12,6 +12,7 @@ export { beginPendingSignIn, findPendingSecondStep, methodsOfPendingSignIn, MAX_
 export { sendSignInCode } from "./sign-in-code";
 export { completeSecondStep, SECOND_STEP_AMR, type CompletedSecondStep, type SecondStepInput } from "./second-step";
 export { signIn, startSession, finishSignIn } from "./session-start";
+export { completeSignIn, documentsToAccept, acceptAndSignIn, declineTerms, TERMS_PATH } from "./terms-acceptance";
 export { signOutEverywhere, signOutOtherSessions, type SignedOutEverywhere } from "./sign-out-everywhere";
 export { changePassword, type OwnerSession } from "./password-change";
 export { listAccountSessions, signOutSession, type AccountSessionView } from "./account-sessions";

@@ -18,7 +18,7 @@ export async function beginPendingSignIn(
   next: string,
   amr: string[],
   now = new Date(),
-  opts: { riskAssessmentId?: string; methods?: readonly SecondFactorMethod[]; emailCodeWithStrongFactor?: boolean } = {},
+  opts: { riskAssessmentId?: string; methods?: readonly SecondFactorMethod[]; emailCodeWithStrongFactor?: boolean; awaitingAcceptance?: boolean } = {},
 ): Promise<string> {
   const token = randomToken(32);
   await insertPendingSignIn({
@@ -30,6 +30,7 @@ export async function beginPendingSignIn(
     riskAssessmentId: opts.riskAssessmentId ?? null,
     methods: [...(opts.methods ?? [])],
     emailCodeWithStrongFactor: opts.emailCodeWithStrongFactor ?? false,
+    awaitingAcceptance: opts.awaitingAcceptance ?? false,
   });
   return token;
 }
@@ -37,7 +38,8 @@ export async function beginPendingSignIn(
 export async function findPendingSecondStep(token: string | undefined | null, now = new Date()) {
   if (!token || !isRandomToken(token)) return null;
   const pending = await findPendingSignIn(sha256Hex(token));
-  if (!pending || pending.expiresAt <= now || pending.attempts >= MAX_ATTEMPTS) return null;
+  // A sign-in waiting for the acceptance of new terms has no second step left (terms-acceptance.ts).
+  if (!pending || pending.awaitingAcceptance || pending.expiresAt <= now || pending.attempts >= MAX_ATTEMPTS) return null;
   return {
     userId: pending.userId,
     next: pending.next,

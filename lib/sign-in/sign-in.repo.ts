@@ -20,6 +20,7 @@ export async function insertPendingSignIn(data: {
   riskAssessmentId: string | null;
   methods: string[];
   emailCodeWithStrongFactor: boolean;
+  awaitingAcceptance?: boolean;
 }) {
   await (await client()).pendingSignIn.create({ data });
 }

@@ -11,7 +11,7 @@ export interface AccountJobPayloads {
   /** `throttled`: past the per-address limit; the worker only records it. */
   password_reset: { throttled: boolean };
   /** The password is hashed in the request (the same cost for everyone); the hash waits here for the worker. */
-  registration: { passwordHash: string; displayName?: string; termsAcceptedAt: string };
+  registration: { passwordHash: string; displayName?: string; termsAcceptedAt: string; acceptedDocuments?: string[] };
 }
 export type AccountJobKind = keyof AccountJobPayloads;
 

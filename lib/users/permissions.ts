@@ -21,7 +21,10 @@ export type Permission =
   | "attributes:read"
   | "attributes:write"
   | "consents:read"
-  | "consents:write";
+  | "consents:write"
+  | "topics:read"
+  | "topics:write"
+  | "legal:write";
 
 export function isAdmin(actor: Actor | null | undefined): boolean {
   return Boolean(actor?.roles.includes(ADMIN_ROLE));

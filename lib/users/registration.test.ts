@@ -10,6 +10,7 @@ import { resetFixedWindowLimitsForTests, resetLoginThrottleForTests } from "@/li
 import { reloadConfig } from "@/lib/config";
 import { drainAccountJobs, registerUser, verifyEmail, UserError } from "./index";
 import { registrationSchema } from "./users.schema";
+import { checkShownVersions, clearLegalCache, publishDocument } from "@/lib/legal";
 
 const t = useTestDatabase();
 const ctx = { ip: "203.0.113.7", userAgent: "vitest" };
@@ -75,6 +76,20 @@ beforeEach(async () => {
 });
 
 describe(`registration on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
+  it("records the acceptance of the versions of the terms the form showed, audited, once the account exists", async () => {
+    const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
+    const terms = await publishDocument(admin, { kind: "terms", title: "Terms", body: "Be nice.", effectiveAt: new Date(Date.now() - 60_000), requiresAcceptance: true });
+    await expect(checkShownVersions([])).rejects.toMatchObject({ code: "not_current", field: "acceptTerms" });
+    const acceptedDocuments = await checkShownVersions([terms.id]);
+    await registerAndDrain({ ...input({ email: "accepting@example.com" }, await solvedCaptcha()), acceptedDocuments }, ctx);
+    const user = await t.db().user.findUniqueOrThrow({ where: { email: "accepting@example.com" } });
+    expect(await t.db().legalAcceptance.findMany({ where: { userId: user.id }, select: { documentId: true } })).toEqual([{ documentId: terms.id }]);
+    const [event] = await listAuditEvents({ targetId: user.id, action: "legal.accepted" });
+    expect(event).toMatchObject({ actorId: user.id, details: { documents: [{ kind: "terms", version: terms.version }] } });
+    await t.db().legalDocument.deleteMany({ where: { id: terms.id } });
+    clearLegalCache();
+  });
+
   it("creates the user, queues a verification mail whose link verifies the email exactly once", async () => {
     const result = await registerAndDrain(input({ email: "Ada.Lovelace@Example.com", displayName: "Ada" }, await solvedCaptcha()), ctx);
     expect(result).toEqual({ email: "ada.lovelace@example.com" });

@@ -8,6 +8,7 @@ import { enqueueMail } from "@/lib/mail";
 import { consumeLimit } from "@/lib/ratelimit";
 import { config } from "@/lib/config";
 import { verifyCaptcha } from "@/lib/captcha";
+import { recordRegistrationAcceptances } from "@/lib/legal";
 import { UserError } from "./users.errors";
 import { findUserByEmail, insertUser, type Tx } from "./users.repo";
 import { enqueueAccountJob, type AccountJob } from "./account-jobs";
@@ -18,7 +19,7 @@ import type { RegistrationInput } from "./users.schema";
 const registrationsPerIp = () => ({ keyPrefix: "register-ip", points: config().REGISTRATIONS_PER_IP_HOUR, durationSeconds: 3600 });
 
 export async function registerUser(
-  input: RegistrationInput & { captcha: string | undefined },
+  input: RegistrationInput & { captcha: string | undefined; acceptedDocuments?: string[] },
   ctx: RequestContext,
 ): Promise<{ email: string }> {
   const evaluation = evaluatePassword(input.password, { email: input.email, displayName: input.displayName, singleFactor: true });
@@ -35,7 +36,7 @@ export async function registerUser(
   // Everything above is the same for every address; so is the rest: the hash and one queued job.
   // Whether the address has an account is looked at only by the worker (completeRegistration).
   const passwordHash = await hashPassword(input.password);
-  await enqueueAccountJob("registration", input.email, { passwordHash, displayName: input.displayName, termsAcceptedAt: new Date().toISOString() }, ctx);
+  await enqueueAccountJob("registration", input.email, { passwordHash, displayName: input.displayName, termsAcceptedAt: new Date().toISOString(), acceptedDocuments: input.acceptedDocuments ?? [] }, ctx);
   return { email: input.email };
 }
 
@@ -45,7 +46,7 @@ export async function registerUser(
  * once: the loser's insert fails, its job is retried, and then finds the account.
  */
 export async function completeRegistration(job: AccountJob<"registration">, tx: Tx): Promise<void> {
-  const { passwordHash, displayName, termsAcceptedAt } = job.payload;
+  const { passwordHash, displayName, termsAcceptedAt, acceptedDocuments } = job.payload;
   const existing = await findUserByEmail(job.email, tx);
   // An address an account just left by an email change is still its owner's (email-change.ts).
   if (existing || (await addressHeldForSwitchBack(job.email, { tx }))) {
@@ -58,4 +59,6 @@ export async function completeRegistration(job: AccountJob<"registration">, tx: 
   const token = await issueUserToken(user.id, "verify_email", { email: user.email, tx });
   await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: displayName } }, tx);
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.registered", target: { type: "user", id: user.id }, result: "success", context: job.context }, tx);
+  // The versions of the terms and privacy notice the form showed (lib/legal checked them then).
+  await recordRegistrationAcceptances(user.id, acceptedDocuments ?? [], new Date(termsAcceptedAt), job.context, tx);
 }

@@ -36,6 +36,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       }
     >
       {params.signedOut ? <Alert tone="success">You are signed out.</Alert> : null}
+      {params.declined ? (
+        <Alert tone="info">You are not signed in: using your account needs the updated terms accepted. You can read them any time and sign in again to accept them.</Alert>
+      ) : null}
+      {params.expired ? <Alert tone="error">This sign-in has expired. Sign in again.</Alert> : null}
       <LoginForm action={loginAction} next={next} email={email} />
       <div className="mt-5">
         <PasskeySignIn optionsAction={passkeySignInOptionsAction} signInAction={passkeySignInAction} next={next} />

@@ -1,15 +1,10 @@
 import type { Metadata } from "next";
-import { AuthCard } from "@/components/auth/auth-card";
+import { LegalPage } from "@/components/legal/legal-page";
 
 export const metadata: Metadata = { title: "Privacy notice" };
+export const dynamic = "force-dynamic";
 
-// Placeholder text: each deployment replaces it with its own.
-export default function Page() {
-  return (
-    <AuthCard title="Privacy notice">
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        This Portico deployment has not published its privacy notice yet. Contact the operator of this site for details.
-      </p>
-    </AuthCard>
-  );
+/** The current version, or ?version=N (lib/legal). */
+export default async function PrivacyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return <LegalPage kind="privacy" versionParam={(await searchParams).version} />;
 }

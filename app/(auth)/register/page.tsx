@@ -2,11 +2,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { RegisterForm } from "@/components/auth/register-form";
+import { currentVersions } from "@/lib/legal";
 import { registerAction } from "./actions";
 
 export const metadata: Metadata = { title: "Create your account" };
 
-export default function RegisterPage() {
+export const dynamic = "force-dynamic";
+
+export default async function RegisterPage() {
+  const current = await currentVersions();
+  const documents = [current.terms?.id, current.privacy?.id].filter((id): id is string => Boolean(id));
   return (
     <AuthCard
       title="Create your account"
@@ -20,7 +25,7 @@ export default function RegisterPage() {
         </>
       }
     >
-      <RegisterForm action={registerAction} />
+      <RegisterForm action={registerAction} documents={documents} />
     </AuthCard>
   );
 }

@@ -1,15 +1,10 @@
 import type { Metadata } from "next";
-import { AuthCard } from "@/components/auth/auth-card";
+import { LegalPage } from "@/components/legal/legal-page";
 
 export const metadata: Metadata = { title: "Terms of service" };
+export const dynamic = "force-dynamic";
 
-// Placeholder text: each deployment replaces it with its own.
-export default function Page() {
-  return (
-    <AuthCard title="Terms of service">
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        This Portico deployment has not published its terms of service yet. Contact the operator of this site for details.
-      </p>
-    </AuthCard>
-  );
+/** The current version, or ?version=N (lib/legal). */
+export default async function TermsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  return <LegalPage kind="terms" versionParam={(await searchParams).version} />;
 }

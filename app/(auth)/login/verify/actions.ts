@@ -38,15 +38,16 @@ async function finishSecondStep(input: SecondStepInput, trust: boolean): Promise
   const ctx = await requestContext();
   try {
     const done = await completeSecondStep(await pendingSignInToken(), input, ctx);
-    await startSignedInSession(done.userId, done.amr, done.riskAssessmentId, ctx);
+    // The second step's pending sign-in is spent; the session (or the terms interrupt's own pending sign-in) follows.
     await clearPendingSignInCookie();
+    const next = await startSignedInSession(done.userId, done.amr, done.riskAssessmentId, done.next, ctx);
     // The next sign-in opens on the same method (a recovery code is a last resort, not a habit).
     if (input.method !== "recovery") await rememberSecondFactorMethod(input.method);
     if (trust) {
       const device = await trustDevice(done.userId, ctx);
       await setTrustedDeviceCookie(device.token, device.maxAgeSeconds);
     }
-    return { ok: true, redirectTo: safeNextPath(done.next) };
+    return { ok: true, redirectTo: safeNextPath(next) };
   } catch (e) {
     // An expired or exhausted sign-in is over: its cookie goes (the wrapper maps the error).
     if (e instanceof MfaError && (e.code === "expired" || e.code === "too_many_attempts")) await clearPendingSignInCookie();

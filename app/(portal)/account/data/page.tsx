@@ -52,7 +52,7 @@ export default async function YourDataPage() {
       <h1 className="text-2xl font-semibold tracking-tight">Your data</h1>
       <div className="mb-6 mt-1 max-w-2xl space-y-2 text-slate-600 dark:text-slate-400">
         <p>
-          Download a copy of everything we hold about you: your account, profile, sign-in methods (never their secrets), sessions, remembered
+          Download a copy of everything we hold about you: your account, profile, communication preferences, sign-in methods (never their secrets), sessions, remembered
           browsers, the applications you allowed, your whole activity and our recent risk checks of your sign-ins. It is one JSON file that other
           services can read.
         </p>

@@ -1,0 +1,24 @@
+"use server";
+// The terms interrupt's two buttons. Plain form posts (no JavaScript needed): each redirects.
+import { redirect } from "next/navigation";
+import { LegalError } from "@/lib/legal";
+import { acceptTermsAndSignIn, declineTermsAndSignOut, requestContext, safeNextPath } from "@/lib/http";
+
+export async function acceptTermsAction(form: FormData): Promise<void> {
+  const ids = form.getAll("document").filter((v): v is string => typeof v === "string").slice(0, 4);
+  if (form.get("accept") !== "on") redirect("/login/terms?unticked=1");
+  let next: string;
+  try {
+    next = await acceptTermsAndSignIn(ids, await requestContext());
+  } catch (e) {
+    if (e instanceof LegalError && e.code === "not_current") redirect("/login/terms?changed=1");
+    if (e instanceof LegalError && e.code === "not_found") redirect("/login?expired=1");
+    throw e;
+  }
+  redirect(safeNextPath(next));
+}
+
+export async function declineTermsAction(): Promise<void> {
+  await declineTermsAndSignOut(await requestContext());
+  redirect("/login?declined=1");
+}
