@@ -64,7 +64,7 @@ test("a consent given in the portal is read, refused for an unknown purpose, and
   const rp = await rps.registerRp("Newsletter Studio");
   const flow = await rps.startFlow(rp, { scope: "openid consent:read consent:write" });
   await page.goto(flow.url);
-  await expect(page.getByText("See which uses of your data you agreed to, and your consent receipts")).toBeVisible();
+  await expect(page.getByText("See which uses of your data you agreed to, your consent receipts and what you agreed to be sent")).toBeVisible();
   await expect(page.getByText("Record and withdraw your consent to uses of your data")).toBeVisible();
   await page.getByRole("button", { name: "Allow" }).click();
   const tokens = await flow.finishTokens(page);

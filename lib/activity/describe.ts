@@ -151,7 +151,11 @@ const CATALOGUE: Record<string, Describe> = {
     const docs = acceptedDocuments(e.details?.documents);
     return { title: "Declined the updated terms", detail: `${docs ? `You did not accept ${docs}, so ` : "So "}the sign-in did not finish.`, tone: "attention", signIn: false };
   },
-  "user.preferences_updated": (e) => ({ title: `Communication preferences changed${by(e)}`, detail: preferenceChanges(e.details?.changes), tone: "routine", signIn: false }),
+  "user.preferences_updated": (e, names) => {
+    const app = text(e.details?.clientId);
+    const detail = [preferenceChanges(e.details?.changes), app ? `Changed through ${names.application(app)}.` : undefined].filter(Boolean).join(" ");
+    return { title: `Communication preferences changed${by(e)}`, detail: detail || undefined, tone: "routine", signIn: false };
+  },
   "user.password_changed:success": () => ({ title: "Password changed", detail: "Every other session was signed out.", tone: "attention", signIn: false }),
   // A wrong current password counts like a failed sign-in: the owner should see it.
   "user.password_changed:failure": (e) => ({ title: "Password change refused", detail: e.details?.reason === "reauthentication_failed" ? "The current password typed was wrong." : undefined, tone: "attention", signIn: false }),

@@ -51,7 +51,8 @@ function applicationNames(): Names & { load: (events: HistoryEvent[]) => Promise
   const names = new Map<string, string>();
   return {
     async load(events) {
-      const ids = new Set(events.filter((e) => e.targetType === "client" && e.targetId).map((e) => e.targetId!));
+      // The application an event is about, or the one that acted for the person (details.clientId: a consent or preference an application recorded).
+      const ids = new Set(events.flatMap((e) => [e.targetType === "client" ? e.targetId : null, typeof e.details?.clientId === "string" ? e.details.clientId : null]).filter((id): id is string => Boolean(id)));
       await Promise.all([...ids].map(async (id) => names.set(id, (await findClientByClientId(id))?.name ?? "a removed application")));
     },
     application: (clientId) => (clientId && names.get(clientId)) || "an application",

@@ -4,7 +4,7 @@
 export const OIDC_SCOPES = ["openid", "profile", "email", "phone", "address", "offline_access", "consent:read", "consent:write"] as const;
 export type OidcScope = (typeof OIDC_SCOPES)[number];
 
-/** The consent API's scopes (RFC 6749 §3.3): read the user's consents; record and withdraw them. */
+/** The consent API's scopes (RFC 6749 §3.3): read the user's consents and communication preferences; record and withdraw consents, change preferences. */
 export const CONSENT_READ_SCOPE = "consent:read";
 export const CONSENT_WRITE_SCOPE = "consent:write";
 
@@ -15,8 +15,8 @@ export const SCOPE_DESCRIPTIONS: Record<OidcScope, string> = {
   phone: "See your phone number",
   address: "See your postal address",
   offline_access: "Stay connected when you are not using it (until you withdraw access)",
-  "consent:read": "See which uses of your data you agreed to, and your consent receipts",
-  "consent:write": "Record and withdraw your consent to uses of your data",
+  "consent:read": "See which uses of your data you agreed to, your consent receipts and what you agreed to be sent",
+  "consent:write": "Record and withdraw your consent to uses of your data, and change what you agree to be sent",
 };
 
 export const CLAIMS_BY_SCOPE: Record<Exclude<OidcScope, "openid" | "offline_access" | "consent:read" | "consent:write">, string[]> = {

@@ -90,9 +90,10 @@ export async function getPreferences(actor: Actor, userId: string): Promise<Topi
  * use throws PreferenceError and saves nothing. Pairs whose effective value does not change are
  * skipped; the rest are written with one audit event naming them and the identity event
  * `user.preferences_updated`, in one transaction. For the
- * owner, or an administrator holding users:write. Returns the pairs that changed.
+ * owner, or an administrator holding users:write; `via` names the application that made the change
+ * for its user (the consent API), kept in the audit. Returns the pairs that changed.
  */
-export async function updatePreferences(actor: Actor, userId: string, changes: readonly PreferenceChange[], ctx: RequestContext = {}): Promise<{ changed: PreferenceChangeApplied[] }> {
+export async function updatePreferences(actor: Actor, userId: string, changes: readonly PreferenceChange[], ctx: RequestContext = {}, via: { clientId?: string } = {}): Promise<{ changed: PreferenceChangeApplied[] }> {
   assertOwnerOrAdmin(actor, userId, "users:write");
   const parsed = preferenceChangesSchema.safeParse(changes);
   if (!parsed.success) throw new PreferenceError("invalid_input", "The preferences sent are not in the expected shape.");
@@ -123,7 +124,7 @@ export async function updatePreferences(actor: Actor, userId: string, changes: r
         result: "success",
         context: ctx,
         // The label too, so that the activity reads as the page did when the choice was made.
-        details: { changes: toWrite.map(({ topic, label, channel, optedIn }) => ({ topic, label, channel, optedIn })) },
+        details: { changes: toWrite.map(({ topic, label, channel, optedIn }) => ({ topic, label, channel, optedIn })), ...(via.clientId ? { clientId: via.clientId } : {}) },
       },
       tx,
     );

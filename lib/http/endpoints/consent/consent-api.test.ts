@@ -14,7 +14,9 @@ import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { authorize, grantConsent, handleTokenRequest } from "@/lib/oidc";
 import { s256 } from "@/lib/oidc/pkce";
 import { createSession, validateSession } from "@/lib/sessions";
-import { consents, openapi, purposes, receipts } from "./index";
+import { listAuditEvents } from "@/lib/audit";
+import { createTopic, getPreferences } from "@/lib/preferences";
+import { consents, openapi, preferences, purposes, receipts } from "./index";
 
 const t = useTestDatabase();
 const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
@@ -27,6 +29,7 @@ beforeAll(async () => {
   await ensureSigningKeys();
   app = (await createApplication(admin, { name: "Newsletter App", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: false }, {})).application;
   await createPurpose(admin, { key: "marketing-emails", name: "Marketing emails", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", text: "Send me offers." });
+  await createTopic(admin, { key: "newsletter", label: "Newsletter", description: "Monthly news", marketing: true, channels: ["email", "sms"], defaultOn: [] });
   await createPurpose(admin, { key: "invoices", name: "Invoices", legalBasis: "contract", dataCategories: "address", retention: "10 years", text: "Bill my orders." });
 });
 
@@ -129,6 +132,38 @@ describe("consent API", () => {
     expect(await receiptsOf(userId)).toEqual([]);
     const { token: profileOnly } = await userWithToken("openid email");
     expectProblem(await purposes.GET(req("GET", "/purposes", profileOnly)), 403, "insufficient-scope");
+  });
+
+  it("reads and changes the user's communication preferences; the portal's read sees the change", async () => {
+    const { userId, token } = await userWithToken("openid consent:read consent:write");
+    const before = JSON.parse((await preferences.GET(req("GET", "/preferences", token))).body!);
+    expect(before.preferences).toEqual([
+      { topic: "newsletter", label: "Newsletter", description: "Monthly news", marketing: true, channels: [
+        { channel: "email", opted_in: false, chosen: false, updated_at: null },
+        { channel: "sms", opted_in: false, chosen: false, updated_at: null },
+      ] },
+    ]);
+    const res = await preferences.PATCH(req("PATCH", "/preferences", token, JSON.stringify({ changes: [{ topic: "newsletter", channel: "email", opted_in: true }] })));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body!).changed).toEqual([{ topic: "newsletter", channel: "email", opted_in: true }]);
+    const owner = { id: userId, roles: [] };
+    expect((await getPreferences(owner, userId))[0]!.channels.find((c) => c.channel === "email")).toMatchObject({ optedIn: true, chosen: true });
+    const [audit] = await listAuditEvents({ targetId: userId, action: "user.preferences_updated" });
+    expect(audit!.details).toMatchObject({ clientId: app.clientId, changes: [{ topic: "newsletter", channel: "email", optedIn: true }] });
+  });
+
+  it("refuses unknown topics and channels and bad bodies as problems, changing nothing; writing needs consent:write", async () => {
+    const { userId, token } = await userWithToken("consent:read consent:write");
+    const patch = (body: unknown) => preferences.PATCH(req("PATCH", "/preferences", token, JSON.stringify(body)));
+    expectProblem(await patch({ changes: [{ topic: "newsletter", channel: "email", opted_in: true }, { topic: "no-such-topic", channel: "email", opted_in: true }] }), 422, "unknown-topic");
+    expectProblem(await patch({ changes: [{ topic: "newsletter", channel: "fax", opted_in: true }] }), 422, "unknown-channel");
+    expectProblem(await patch({ changes: [{ topic: "newsletter", channel: "push", opted_in: true }] }), 422, "channel-not-offered");
+    expectProblem(await patch({ changes: [{ topic: "newsletter", channel: "email", optedIn: true }] }), 400, "malformed-request");
+    expectProblem(await patch({ changes: [] }), 400, "malformed-request");
+    expectProblem(await patch({ changes: [{ topic: "newsletter", channel: "email", opted_in: "yes" }] }), 400, "malformed-request");
+    expect((await getPreferences({ id: userId, roles: [] }, userId))[0]!.channels.every((c) => !c.chosen)).toBe(true);
+    const { token: readOnly } = await userWithToken("consent:read");
+    expectProblem(await preferences.PATCH(req("PATCH", "/preferences", readOnly, JSON.stringify({ changes: [{ topic: "newsletter", channel: "email", opted_in: true }] }))), 403, "insufficient-scope");
   });
 
   it("describes every route it serves in OpenAPI 3.1, and nothing else", async () => {

@@ -23,7 +23,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: "Portico consent API",
       version: "1.0.0",
       description:
-        "Processing purposes and the consent of the user an application acts for (the subject of its access token). Every consent given or withdrawn gets a Kantara Consent Receipt 1.1 signed as a JWS; verify it against the JWK Set. Errors are RFC 7807 problem details.",
+        "Processing purposes, the consent and the communication preferences of the user an application acts for (the subject of its access token). Every consent given or withdrawn gets a Kantara Consent Receipt 1.1 signed as a JWS; verify it against the JWK Set. Errors are RFC 7807 problem details.",
     },
     servers: [{ url: `${issuer()}${API_BASE}` }],
     paths: {
@@ -87,6 +87,27 @@ export function openApiDocument(): Record<string, unknown> {
           security: secured(CONSENT_READ_SCOPE),
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
           responses: { "200": jsonResponse("The receipt.", ref("Receipt")), ...authProblems, "404": problemResponse("No such receipt for this user.") },
+        },
+      },
+      "/preferences": {
+        get: {
+          operationId: "getPreferences",
+          summary: "The user's communication preferences: every topic with the choice per channel",
+          security: secured(CONSENT_READ_SCOPE),
+          responses: { "200": jsonResponse("Every topic; a channel the user never chose follows the topic's default (chosen: false).", { type: "object", required: ["preferences"], properties: { preferences: { type: "array", items: ref("TopicPreferences") } } }), ...authProblems },
+        },
+        patch: {
+          operationId: "updatePreferences",
+          summary: "Change some of the user's choices; the others stay as they are",
+          security: secured(CONSENT_WRITE_SCOPE),
+          requestBody: { required: true, content: { "application/json": { schema: ref("PreferencesPatch") } } },
+          responses: {
+            "200": jsonResponse("The pairs whose choice changed, and every topic after the change.", { type: "object", required: ["changed", "preferences"], properties: { changed: { type: "array", items: ref("PreferenceChange") }, preferences: { type: "array", items: ref("TopicPreferences") } } }),
+            "400": problemResponse("The body is malformed (unknown members, wrong types, a pair both chosen and refused)."),
+            ...authProblems,
+            "415": problemResponse("The body is not application/json."),
+            "422": problemResponse("An unknown topic or channel, or a channel the topic is not sent by; nothing was changed."),
+          },
         },
       },
       "/openapi.json": {
@@ -158,6 +179,36 @@ export function openApiDocument(): Record<string, unknown> {
             collector_client_id: { type: ["string", "null"] },
             jws: { type: "string", description: "Compact JWS, header typ consent-receipt+jwt; verify with the key of its kid in the JWK Set." },
             receipt: { type: "object", description: "The JWS payload: a Kantara Consent Receipt 1.1 (version, jurisdiction, consentTimestamp, collectionMethod, consentReceiptID, language, piiPrincipalId, piiControllers, policyUrl, services, sensitive, spiCat)." },
+          },
+        },
+        PreferenceChange: {
+          type: "object",
+          additionalProperties: false,
+          required: ["topic", "channel", "opted_in"],
+          properties: { topic: { type: "string", description: "The topic's key." }, channel: { enum: ["email", "sms", "push"] }, opted_in: { type: "boolean" } },
+        },
+        PreferencesPatch: {
+          type: "object",
+          additionalProperties: false,
+          required: ["changes"],
+          properties: { changes: { type: "array", minItems: 1, maxItems: 500, items: ref("PreferenceChange") } },
+        },
+        TopicPreferences: {
+          type: "object",
+          required: ["topic", "label", "description", "marketing", "channels"],
+          properties: {
+            topic: { type: "string" },
+            label: { type: "string" },
+            description: { type: "string" },
+            marketing: { type: "boolean" },
+            channels: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["channel", "opted_in", "chosen", "updated_at"],
+                properties: { channel: { enum: ["email", "sms", "push"] }, opted_in: { type: "boolean" }, chosen: { type: "boolean", description: "False while the topic's default applies." }, updated_at: { type: ["string", "null"], format: "date-time" } },
+              },
+            },
           },
         },
         Problem: {

@@ -2,10 +2,11 @@
 // (application/problem+json: type, title, status, detail; §3.1), authentication an OAuth 2 bearer
 // token (RFC 6750) whose subject is the user the application acts for. A missing, invalid or
 // insufficient token is a problem too, with the RFC 6750 §3 WWW-Authenticate challenge beside it.
-// Each resource (purposes.ts, consents.ts, receipts.ts) declares its operations with `operation`.
+// Each resource (purposes.ts, consents.ts, receipts.ts, preferences.ts) declares its operations with `operation`.
 import "server-only";
 import crypto from "node:crypto";
 import { ConsentError, type ConsentErrorCode } from "@/lib/consents";
+import { PreferenceError, type PreferenceErrorCode } from "@/lib/preferences";
 import { authenticateBearer, bearerToken, issuer, OAuthError, type BearerPrincipal } from "@/lib/oidc";
 import { NO_STORE, type EndpointRequest, type EndpointResult } from "../result";
 
@@ -23,6 +24,9 @@ export const PROBLEM_TYPES = {
   "unknown-version": { status: 422, title: "The purpose has no such version" },
   "not-consent-based": { status: 409, title: "The purpose is not based on consent" },
   "receipt-not-found": { status: 404, title: "There is no such receipt" },
+  "unknown-topic": { status: 422, title: "There is no such topic" },
+  "unknown-channel": { status: 422, title: "There is no such channel" },
+  "channel-not-offered": { status: 422, title: "The topic is not sent by that channel" },
   "account-unavailable": { status: 403, title: "The user's account is not available" },
   "not-found": { status: 404, title: "No such resource" },
   "method-not-allowed": { status: 405, title: "Method not allowed" },
@@ -68,6 +72,15 @@ const CONSENT_PROBLEMS: Record<ConsentErrorCode, ProblemType> = {
   receipt_not_found: "receipt-not-found",
 };
 
+const PREFERENCE_PROBLEMS: Record<PreferenceErrorCode, ProblemType> = {
+  not_found: "account-unavailable",
+  unknown_topic: "unknown-topic",
+  unknown_channel: "unknown-channel",
+  channel_not_offered: "channel-not-offered",
+  topic_exists: "malformed-request",
+  invalid_input: "malformed-request",
+};
+
 function challenge(e: OAuthError): string {
   // RFC 6750 §3.1: no token at all gets the bare challenge; otherwise the error and, for insufficient_scope, the scope needed.
   if (e.status === 401 && e.error === "invalid_request") return 'Bearer realm="portico"';
@@ -82,6 +95,7 @@ export function errorResult(e: unknown, scopes: readonly string[] = []): Endpoin
     return problem(type, e.description, { "WWW-Authenticate": header });
   }
   if (e instanceof ConsentError) return problem(CONSENT_PROBLEMS[e.code], e.message);
+  if (e instanceof PreferenceError) return problem(PREFERENCE_PROBLEMS[e.code], e.message);
   const id = crypto.randomUUID();
   console.error(`[portico] consent API error ${id}`, e);
   return problem("server-error", `internal error (reference ${id.slice(0, 8)})`);
