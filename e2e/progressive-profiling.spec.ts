@@ -1,0 +1,92 @@
+// Progressive profiling end to end: the administrator requires a custom attribute for one
+// application; the customer's authorization-code flow is interrupted by the hosted page, which
+// refuses a wrong value beside its field (with and without JavaScript) and, given a right one,
+// continues to the application, whose ID token carries the attribute through its claim mapping.
+import crypto from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { E2E_BASE_URL, e2eListenerPort } from "./env";
+import { STRONG_PASSWORD, adminPage, register, signIn, uniqueEmail } from "./helpers";
+import { relyingParties } from "./relying-party";
+
+const rps = relyingParties(e2eListenerPort(610));
+test.beforeAll(rps.listen);
+test.afterAll(rps.close);
+
+test("an application's required attribute is asked during its sign-in and reaches it as a claim", async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const tag = crypto.randomBytes(3).toString("hex");
+  const name = `member_no_${tag}`;
+  const label = `Membership number ${tag}`;
+  const claim = `https://example.com/member_${tag}`;
+
+  // The attribute, an application, its claim mapping and its profiling policy.
+  const admin = await adminPage(browser);
+  await admin.goto("/admin/attributes");
+  const define = admin.getByRole("form", { name: "Define an attribute" });
+  await define.getByLabel("Identifier").fill(name);
+  await define.getByLabel("Label").fill(label);
+  await define.getByLabel("Type").selectOption("number");
+  await define.getByLabel("In the portal").selectOption("write");
+  await define.getByLabel("Applications read it with the scope").selectOption("profile");
+  await define.getByLabel("Number: minimum").fill("1");
+  await define.getByLabel("Number: maximum").fill("99999");
+  await define.getByLabel("Number: whole numbers only").check();
+  await define.getByRole("button", { name: "Define attribute" }).click();
+  await expect(admin.getByText(`${name} is defined.`)).toBeVisible();
+
+  const rp = await rps.registerRp(`Members club ${tag}`);
+  await admin.goto("/admin/applications");
+  await admin.getByRole("link", { name: `Members club ${tag}` }).click();
+  const mapping = admin.getByRole("form", { name: "Claim mapping" });
+  await mapping.getByLabel("Custom attributes as claims").fill(`${name} ${claim}`);
+  await mapping.getByRole("button", { name: "Save claim mapping" }).click();
+  await expect(admin.getByText("Claim mapping saved.")).toBeVisible();
+  const policy = admin.getByRole("form", { name: "Profiling policy" });
+  await policy.getByLabel("Attributes asked during sign-in").fill(`${name} sometimes`);
+  await policy.getByRole("button", { name: "Save profiling policy" }).click();
+  await expect(policy.locator("#profiling-policy-error")).toContainText("Line 1");
+  await policy.getByLabel("Attributes asked during sign-in").fill(`${name} required`);
+  await policy.getByRole("button", { name: "Save profiling policy" }).click();
+  await expect(admin.getByText("Profiling policy saved.")).toBeVisible();
+  await admin.reload();
+  await expect(admin.getByLabel("Attributes asked during sign-in")).toHaveValue(`${name} required`);
+  await admin.context().close();
+
+  const email = uniqueEmail("progressive");
+  await register(page, email);
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account$/);
+
+  // Without JavaScript: the flow stops at the hosted page, and a wrong value comes back beside its field.
+  const noScript = await (await browser.newContext({ baseURL: E2E_BASE_URL, javaScriptEnabled: false })).newPage();
+  await signIn(noScript, email, STRONG_PASSWORD);
+  await expect(noScript).toHaveURL(/\/account$/);
+  await noScript.goto((await rps.startFlow(rp, { scope: "openid profile" })).url);
+  await expect(noScript).toHaveURL(/\/login\/profile\?interaction=/);
+  await noScript.getByLabel(label).fill("4.5");
+  await noScript.getByRole("button", { name: "Continue" }).click();
+  await expect(noScript.locator(`[id="field-attr.${name}-error"]`)).toContainText("Enter a whole number.");
+  await expect(noScript.getByRole("button", { name: "Not now" })).toHaveCount(0); // required: no skipping
+  await noScript.context().close();
+
+  // With JavaScript: a wrong value refused, nothing saved; a right one continues to the application.
+  const flow = await rps.startFlow(rp, { scope: "openid profile" });
+  await page.goto(flow.url);
+  await expect(page).toHaveURL(/\/login\/profile\?interaction=/);
+  await expect(page.getByRole("heading", { name: `Members club ${tag} needs a few details` })).toBeVisible();
+  const field = page.getByLabel(label);
+  await field.fill("forty-two");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator(`[id="field-attr.${name}-error"]`)).toContainText("Enter a number.");
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await field.fill("4242");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Allow" }).click(); // a third-party application: consent after the questions
+  const claims = await flow.finish(page);
+  expect(claims[claim]).toBe(4242);
+
+  // Answered once, never asked again.
+  const again = await rps.startFlow(rp, { scope: "openid profile" });
+  await page.goto(again.url);
+  expect((await again.finish(page))[claim]).toBe(4242);
+});
