@@ -68,11 +68,8 @@ export interface NewCode {
  * The end of an authorization (the hot path of every sign-in to an application): the grant, its
  * code and the audit event written, and the finished interaction removed, in one statement (a
  * data-modifying CTE: atomic, one round trip instead of a five-statement Prisma transaction).
- */
-/**
- * Issues the code, deletes the finished interaction and audits, in one statement. `countSignIn`:
- * also count the authorization toward the user's sign-ins to the application (progressive
- * profiling's "from the Nth sign-in" rule), in the same statement: no extra round trip.
+ * `countSignIn`: the authorization also counts toward the user's sign-ins to the application
+ * (progressive profiling's "from the Nth sign-in" rule), in the same statement.
  */
 export async function insertGrantWithCode(grant: NewGrant, code: NewCode, event: AuditEventInput, finishedInteractionId: string | null, now: Date, countSignIn = false): Promise<void> {
   const params: SqlParam[] = [
