@@ -1,7 +1,8 @@
 // Progressive profiling end to end: the administrator requires a custom attribute for one
 // application; the customer's authorization-code flow is interrupted by the hosted page, which
 // refuses a wrong value beside its field (with and without JavaScript) and, given a right one,
-// continues to the application, whose ID token carries the attribute through its claim mapping.
+// continues to the application, whose ID token carries the attribute through its claim mapping;
+// made optional, it can be skipped ("Not now") and is not asked again within the interval.
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { E2E_BASE_URL, e2eListenerPort } from "./env";
@@ -98,4 +99,30 @@ test("an application's required attribute is asked during its sign-in and reache
   const again = await rps.startFlow(rp, { scope: "openid profile" });
   await page.goto(again.url);
   expect((await again.finish(page))[claim]).toBe(4242);
+
+  // Made optional, the question offers "Not now": the flow continues without the claim, and it is
+  // not asked again within the reminder interval.
+  const admin2 = await adminPage(browser);
+  await admin2.goto("/admin/applications");
+  await admin2.getByRole("link", { name: `Members club ${tag}` }).click();
+  const policy2 = admin2.getByRole("form", { name: "Profiling policy" });
+  await policy2.getByLabel("Attributes asked during sign-in").fill(`${name} optional`);
+  await policy2.getByRole("button", { name: "Save profiling policy" }).click();
+  await expect(admin2.getByText("Profiling policy saved.")).toBeVisible();
+  await admin2.context().close();
+  const third = await (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+  const thirdEmail = uniqueEmail("progressive");
+  await register(third, thirdEmail);
+  await signIn(third, thirdEmail, STRONG_PASSWORD);
+  await expect(third).toHaveURL(/\/account$/);
+  const skipping = await rps.startFlow(rp, { scope: "openid profile" });
+  await third.goto(skipping.url);
+  await expect(third.getByLabel(`${label} (optional)`)).toBeVisible();
+  await third.getByRole("button", { name: "Not now" }).click();
+  await third.getByRole("button", { name: "Allow" }).click();
+  expect(await skipping.finish(third)).not.toHaveProperty(claim);
+  const later = await rps.startFlow(rp, { scope: "openid profile" });
+  await third.goto(later.url);
+  expect(await later.finish(third)).not.toHaveProperty(claim);
+  await third.context().close();
 });
