@@ -1,6 +1,6 @@
 "use client";
 // The attributes console's forms: define or change a custom attribute (its rules by type), delete
-// one (its values go with it), and an application's claim mapping. Errors beside their fields.
+// one (its values go with it), an application's claim mapping and its progressive profiling policy. Errors beside their fields.
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -117,6 +117,40 @@ export function ClaimMappingForm({ action, applicationId, initial }: { action: A
       />
       <Button type="submit" disabled={pending} className="sm:w-auto">
         {pending ? "Saving…" : "Save claim mapping"}
+      </Button>
+    </form>
+  );
+}
+
+/** An application's progressive profiling policy, one `attribute required|optional [from N]` a line. */
+export function ProfilingPolicyForm({ action, applicationId, initial, remindAfterDays }: { action: Action; applicationId: string; initial: string; remindAfterDays: number }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction} noValidate className="space-y-3" aria-label="Profiling policy">
+      <Outcome state={state} />
+      <input type="hidden" name="id" value={applicationId} />
+      <TextAreaField
+        id="profiling-policy"
+        name="profilingPolicy"
+        label="Attributes asked during sign-in"
+        rows={4}
+        defaultValue={state.values?.profilingPolicy ?? initial}
+        error={state.fieldErrors?.profilingPolicy}
+        placeholder={"loyalty_tier required\nnewsletter optional from 3"}
+        hint="One a line: the attribute, then required (the customer must answer to continue) or optional (they may choose Not now), and optionally from N (ask from their Nth sign-in to this application on). Asked only while missing. Empty: ask nothing."
+      />
+      <Field
+        id="remind-after-days"
+        name="remindAfterDays"
+        label="Ask again after (days)"
+        inputMode="numeric"
+        defaultValue={state.values?.remindAfterDays ?? String(remindAfterDays)}
+        error={state.fieldErrors?.remindAfterDays}
+        hint="After Not now, an optional attribute is asked again once this many days have passed."
+        maxLength={6}
+      />
+      <Button type="submit" disabled={pending} className="sm:w-auto">
+        {pending ? "Saving…" : "Save profiling policy"}
       </Button>
     </form>
   );

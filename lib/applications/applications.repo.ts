@@ -14,8 +14,9 @@ async function client(tx?: Tx) {
   return tx ?? (await getDb());
 }
 
-export type ApplicationWrite = Omit<Prisma.ApplicationUncheckedCreateInput, "id" | "createdAt" | "updatedAt" | "jwks"> & {
+export type ApplicationWrite = Omit<Prisma.ApplicationUncheckedCreateInput, "id" | "createdAt" | "updatedAt" | "jwks" | "profilingPolicy"> & {
   jwks?: Prisma.InputJsonValue | null;
+  profilingPolicy?: Prisma.InputJsonValue | null;
 };
 
 function jsonOrNull(v: Prisma.InputJsonValue | null | undefined) {
@@ -27,14 +28,14 @@ const forgetClient = (clientId: string) => applications.invalidate(clientId);
 
 export async function insertApplication(data: ApplicationWrite, tx?: Tx): Promise<Application> {
   forgetClient(data.clientId);
-  return (await client(tx)).application.create({ data: { ...data, jwks: jsonOrNull(data.jwks) } });
+  return (await client(tx)).application.create({ data: { ...data, jwks: jsonOrNull(data.jwks), profilingPolicy: jsonOrNull(data.profilingPolicy) } });
 }
 
 export async function updateApplicationRow(id: string, data: Partial<ApplicationWrite>, tx?: Tx): Promise<Application> {
-  const { jwks, ...rest } = data;
+  const { jwks, profilingPolicy, ...rest } = data;
   const after = await (await client(tx)).application.update({
     where: { id },
-    data: { ...rest, ...(jwks !== undefined ? { jwks: jsonOrNull(jwks) } : {}) },
+    data: { ...rest, ...(jwks !== undefined ? { jwks: jsonOrNull(jwks) } : {}), ...(profilingPolicy !== undefined ? { profilingPolicy: jsonOrNull(profilingPolicy) } : {}) },
   });
   forgetClient(after.clientId);
   return after;

@@ -3,6 +3,7 @@
 // never carry a secret or its hash. No server-only imports here: the browser bundles this file.
 import { z } from "zod";
 import { claimMappingsSchema } from "@/lib/profile/attributes.schema";
+import { profilingPolicySchema } from "@/lib/profile/profiling.schema";
 import { uriProblem, type UriKind } from "./redirect-uri";
 
 /** Two-step verification for an application's sign-ins; "default" follows the global MFA_POLICY. */
@@ -390,6 +391,8 @@ export const applicationDtoSchema = z.object({
   allowedResources: z.array(z.string()),
   /** Custom attributes released as claims (lib/profile mappedClaims). */
   claimMappings: claimMappingsSchema,
+  /** Progressive profiling: the custom attributes this application asks for during sign-in (lib/oidc/profiling.ts). */
+  profilingPolicy: profilingPolicySchema.nullable(),
   /** A secret is set (confidential clients using client_secret_basic or client_secret_post). */
   hasSecret: z.boolean(),
   secretRotatedAt: z.date().nullable(),

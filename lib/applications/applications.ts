@@ -31,6 +31,7 @@ import {
 import { toApplicationDto } from "./dto";
 import { listAttributeDefinitions, type ClaimMapping } from "@/lib/profile";
 import { parseClaimMappingLines } from "@/lib/profile/attributes.schema";
+import { parseProfilingLines } from "@/lib/profile/profiling.schema";
 import { isWellFormedClientId } from "./client-id";
 
 export interface ApplicationWithSecret {
@@ -319,6 +320,53 @@ export async function setClaimMappings(actor: Actor, id: string, lines: string, 
           result: "success",
           context: ctx,
           details: { clientId: after.clientId, changed: ["claimMappings"], claims: parsed.mappings.map((m) => `${m.attribute}->${m.claim}`) },
+        },
+        tx,
+      );
+    }
+    return toApplicationDto(after);
+  });
+}
+
+/**
+ * The application's progressive profiling policy, from the console's form: one
+ * `attribute required|optional [from N]` a line (lib/profile parseProfilingLines) and the days
+ * after which a skipped question is asked again. Refused: an attribute that does not exist, or that
+ * the customer may not write (they could never answer it). Empty lines: no policy.
+ */
+export async function setProfilingPolicy(actor: Actor, id: string, lines: string, remindAfterDays: number, ctx: RequestContext): Promise<ApplicationDto> {
+  assertPermission(actor, "applications:write");
+  const parsed = parseProfilingLines(lines, remindAfterDays);
+  if (!parsed.ok) {
+    const field = parsed.field ?? "profilingPolicy";
+    throw new ApplicationError("invalid_input", parsed.message, { field, fieldErrors: { [field]: parsed.message } });
+  }
+  const policy = parsed.policy;
+  if (policy) {
+    const definitions = await listAttributeDefinitions();
+    for (const r of policy.rules) {
+      const d = definitions.find((x) => x.name === r.attribute);
+      const problem = !d ? `There is no attribute ${r.attribute}.` : d.customerAccess !== "write" ? `Customers may not write ${r.attribute}: make it writable on the attributes page first.` : null;
+      if (problem) throw new ApplicationError("invalid_input", problem, { field: "profilingPolicy", fieldErrors: { profilingPolicy: problem } });
+    }
+  }
+  return withTransaction(async (tx) => {
+    const before = await loadForChange(id, tx);
+    const after = await updateApplicationRow(id, { profilingPolicy: policy as unknown as ApplicationWrite["profilingPolicy"] }, tx);
+    if (JSON.stringify(toApplicationDto(before).profilingPolicy) !== JSON.stringify(policy)) {
+      await recordAudit(
+        {
+          actor: adminActor(actor),
+          action: "application.updated",
+          target: { type: "application", id },
+          result: "success",
+          context: ctx,
+          details: {
+            clientId: after.clientId,
+            changed: ["profilingPolicy"],
+            profiling: policy ? policy.rules.map((r) => `${r.attribute}:${r.blocking ? "required" : "optional"}${r.fromSignIn > 1 ? `@${r.fromSignIn}` : ""}`) : [],
+            remindAfterDays: policy?.remindAfterDays ?? null,
+          },
         },
         tx,
       );

@@ -3,6 +3,7 @@ import "server-only";
 import { applicationDtoSchema, type ApplicationDto } from "./applications.schema";
 import type { ApplicationRecord } from "./applications.repo";
 import { claimMappingsSchema, type ClaimMapping } from "@/lib/profile/attributes.schema";
+import { profilingPolicyOf } from "@/lib/profile/profiling.schema";
 
 /** Stored mappings are checked when saved; a row that no longer parses releases nothing rather than failing every request. */
 function claimMappingsOf(value: unknown): ClaimMapping[] {
@@ -32,6 +33,7 @@ export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
     allowedScopes: a.allowedScopes,
     allowedResources: a.allowedResources,
     claimMappings: claimMappingsOf(a.claimMappings),
+    profilingPolicy: profilingPolicyOf(a.profilingPolicy),
     hasSecret: a.clientSecretHash !== null,
     secretRotatedAt: a.clientSecretRotatedAt,
     disabled: a.disabledAt !== null,

@@ -12,6 +12,7 @@ export {
   getApplication,
   findClientByClientId,
   setClaimMappings,
+  setProfilingPolicy,
   enabledClientClaimMappings,
   type ApplicationWithSecret,
 } from "./applications";

@@ -27,6 +27,8 @@ import { hasSecondFactor, shouldOfferEnrolment } from "@/lib/factors";
 import { assessAuthorization } from "@/lib/risk";
 import { effectiveMfaPolicy } from "./mfa-policy";
 import type { ApplicationDto } from "@/lib/applications";
+import { countsSignIns } from "@/lib/profile/profiling.schema";
+import { profilingOutcome } from "./profiling-policy";
 
 export const CODE_LIFETIME_SECONDS = 60;
 const INTERACTION_LIFETIME_SECONDS = 30 * 60;
@@ -75,7 +77,9 @@ export type AuthorizeOutcome =
   | { kind: "login"; interactionId: string; loginHint?: string; force: boolean }
   | { kind: "consent"; interactionId: string }
   /** Set up a second factor first (MFA policy): `required` says whether it can be skipped. */
-  | { kind: "enrol_mfa"; interactionId: string; required: boolean };
+  | { kind: "enrol_mfa"; interactionId: string; required: boolean }
+  /** Answer the profile questions the application's profiling policy asks (lib/oidc/profiling.ts). */
+  | { kind: "profile"; interactionId: string };
 
 const PROMPTS = ["none", "login", "consent", "select_account"];
 
@@ -186,6 +190,15 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
     return { kind: "enrol_mfa", interactionId: await save(session.userId), required: false };
   }
 
+  // Progressive profiling: the application's policy asks for custom attributes the user lacks
+  // (none read without a policy). A blocking one cannot be asked silently: interaction_required
+  // (OIDC Core §3.1.2.6); skippable ones are simply not asked under prompt=none.
+  const profiling = await profilingOutcome(client, session.userId, now);
+  if (profiling) {
+    if (!request.prompts.includes("none")) return { kind: "profile", interactionId: await save(session.userId) };
+    if (profiling.blocking) return respondError("interaction_required", "the application needs information from the user's profile");
+  }
+
   if (!client.firstParty) {
     // The user's recorded consent (the Consent table) is what counts. prompt=consent asks even so,
     // and is answered by this user's decision on this (bound) interaction.
@@ -214,6 +227,7 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
     { actor: { type: "user", id: session.userId }, action: "oauth.authorized", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grantId, scope } },
     interaction?.id ?? null,
     now,
+    countsSignIns(client.profilingPolicy),
   );
   return { kind: "respond", response: { redirectUri, mode, params: withStateAndIss({ code }, params.state) } };
 }
@@ -299,8 +313,8 @@ async function refuseForeignInteraction(stored: StoredInteraction, session: Auth
   });
 }
 
-/** An interaction this browser and user may act on (consent screen, consent decision), or null. */
-async function ownInteraction(interactionId: string, binding: string | null | undefined, userId: string, now: Date): Promise<StoredInteraction | null> {
+/** An interaction this browser and user may act on (consent screen and decision, profile questions), or null. */
+export async function ownInteraction(interactionId: string, binding: string | null | undefined, userId: string, now: Date): Promise<StoredInteraction | null> {
   const stored = await findInteraction(interactionId);
   if (!stored || stored.expiresAt <= now) return null;
   // authorize() binds the user before it shows the consent screen: an unbound one was never shown.

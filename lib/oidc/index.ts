@@ -17,3 +17,4 @@ export { backchannelLogout, backchannelLogoutUser, cutOffApplicationsIn, prepare
 export { purgeExpiredProtocolState, eraseProtocolDataOf } from "./housekeeping";
 export { ACR_ONE_FACTOR, ACR_MULTI_FACTOR, ACR_VALUES_SUPPORTED, achievedAcr } from "./acr";
 export { emailCodeWithStrongFactorFor } from "./mfa-policy";
+export { getProfilePrompt, answerProfilePrompt, type ProfilePrompt, type ProfilePromptQuestion } from "./profiling";

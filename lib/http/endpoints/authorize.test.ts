@@ -166,3 +166,21 @@ describe("risk context in OIDC sign-ins (the application and acr_values reach th
     expect(await t.db().riskAssessment.findFirst({ where: { userId: user.id, method: "password" }, orderBy: { createdAt: "desc" } })).toMatchObject({ clientId, action: "mfa" });
   });
 });
+
+describe("progressive profiling", () => {
+  it("a missing required attribute sends the browser to the hosted page, bound to it; prompt=none answers interaction_required", async () => {
+    const { createAttributeDefinition } = await import("@/lib/profile");
+    const { setProfilingPolicy } = await import("@/lib/applications");
+    await createAttributeDefinition(admin, { name: "ep_member_no", label: "Member number", type: "number", required: false, rules: {}, customerAccess: "write", appReadScope: null }, {});
+    const app = (await createApplication(admin, { name: "Club", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: true }, {})).application;
+    await setProfilingPolicy(admin, app.id, "ep_member_no required", 30, {});
+    const { user, cookie } = await userWithSession();
+    const asked = await get(authorizeUrl({}, app.clientId), { ...NAVIGATION, cookie });
+    expect(asked.status).toBe(302);
+    expect(asked.headers.Location).toMatch(/^\/login\/profile\?interaction=[\w-]+$/);
+    bindingOf(asked.headers["Set-Cookie"]);
+    const silent = await get(authorizeUrl({ prompt: "none" }, app.clientId), { ...NAVIGATION, cookie });
+    expect(new URL(silent.headers.Location!).searchParams.get("error")).toBe("interaction_required");
+    expect(await codesOf(user.id)).toBe(0);
+  });
+});

@@ -34,7 +34,7 @@ export async function GET(request: EndpointRequest): Promise<EndpointResult> {
   );
   const result = respond(outcome);
   // A stored interaction waits for this browser: give it (or renew) the binding cookie.
-  if (outcome.kind === "login" || outcome.kind === "consent" || outcome.kind === "enrol_mfa") result.headers["Set-Cookie"] = interactionBindingSetCookie(binding);
+  if (outcome.kind === "login" || outcome.kind === "consent" || outcome.kind === "enrol_mfa" || outcome.kind === "profile") result.headers["Set-Cookie"] = interactionBindingSetCookie(binding);
   return result;
 }
 
@@ -78,6 +78,8 @@ function respond(outcome: AuthorizeOutcome): EndpointResult {
     }
     case "consent":
       return redirectTo(`/consent?interaction=${outcome.interactionId}`);
+    case "profile":
+      return redirectTo(`/login/profile?interaction=${outcome.interactionId}`);
     case "enrol_mfa": {
       const q = new URLSearchParams({ next: `/oauth2/authorize?interaction=${outcome.interactionId}`, mfa: outcome.required ? "required" : "offer" });
       return redirectTo(`/account/security?${q}`);

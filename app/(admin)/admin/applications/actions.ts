@@ -14,6 +14,7 @@ import {
   rotateClientSecret,
   setApplicationDisabled,
   setClaimMappings,
+  setProfilingPolicy,
   updateApplication,
 } from "@/lib/applications";
 import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/applications/applications.schema";
@@ -128,5 +129,20 @@ export const setClaimMappingsAction = adminAction(
     await setClaimMappings(actor, id, lines, await requestContext());
     revalidatePath(`${LIST}/${id}`);
     return { ok: true, message: "Claim mapping saved." };
+  },
+);
+
+export const setProfilingPolicyAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), lines: z.string().max(20_000, "Too long."), remindAfterDays: z.string().max(12) }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), lines: form.get("profilingPolicy") ?? "", remindAfterDays: form.get("remindAfterDays") ?? "" }),
+    echo: (_prev, form) => formValues(form, ["profilingPolicy", "remindAfterDays"]),
+  },
+  async ({ id, lines, remindAfterDays }, actor): Promise<AdminFormState> => {
+    const days = /^\s*\d{1,6}\s*$/.test(remindAfterDays) ? Number(remindAfterDays) : NaN;
+    await setProfilingPolicy(actor, id, lines, days, await requestContext());
+    revalidatePath(`${LIST}/${id}`);
+    return { ok: true, message: "Profiling policy saved." };
   },
 );

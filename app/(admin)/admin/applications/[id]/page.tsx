@@ -7,9 +7,10 @@ import { DeleteApplicationForm, RotateSecretForm, StatusForm } from "@/component
 import { CopyableValue } from "@/components/admin/secret-box";
 import { requireAdmin } from "@/lib/http";
 import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/applications";
-import { ClaimMappingForm } from "@/components/admin/attribute-forms";
+import { ClaimMappingForm, ProfilingPolicyForm } from "@/components/admin/attribute-forms";
+import { DEFAULT_REMIND_AFTER_DAYS, profilingLines } from "@/lib/profile/profiling.schema";
 import { claimMappingLines } from "@/lib/profile/attributes.schema";
-import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, setClaimMappingsAction, updateApplicationAction } from "../actions";
+import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, setClaimMappingsAction, setProfilingPolicyAction, updateApplicationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Application" };
 
@@ -91,6 +92,15 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
 
       <Section id="claims" title="Claim mapping">
         <ClaimMappingForm action={setClaimMappingsAction} applicationId={a.id} initial={claimMappingLines(a.claimMappings)} />
+      </Section>
+
+      <Section id="profiling" title="Progressive profiling">
+        <ProfilingPolicyForm
+          action={setProfilingPolicyAction}
+          applicationId={a.id}
+          initial={profilingLines(a.profilingPolicy)}
+          remindAfterDays={a.profilingPolicy?.remindAfterDays ?? DEFAULT_REMIND_AFTER_DAYS}
+        />
       </Section>
 
       {usesClientSecret(a.tokenEndpointAuthMethod) ? (

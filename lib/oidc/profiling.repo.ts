@@ -1,0 +1,51 @@
+// Progressive profiling's reads and writes: the user's state for one application's policy (ONE
+// statement: the authorization endpoint's only extra cost, paid only when the application has a
+// policy) and the customer's "Not now" answers.
+import "server-only";
+import { getSql, withTransaction, type Tx } from "@/lib/db";
+import { isUuid } from "@/lib/formats";
+
+export { withTransaction, type Tx };
+
+export interface ProfilingStateRow {
+  answered: string[];
+  askable: string[];
+  /** Epoch milliseconds of the last "Not now", by attribute. */
+  skipped: Record<string, number>;
+  signIns: number;
+}
+
+/**
+ * For the attributes `names`: which the user holds a value of, which still exist and are writable
+ * by the customer, when the user last skipped each for this application, and how many
+ * authorizations they completed with it. Null when the user does not exist.
+ */
+export async function findProfilingState(userId: string, clientId: string, names: string[]): Promise<ProfilingStateRow | null> {
+  if (!isUuid(userId)) return null;
+  const rows = await (await getSql())<{ state: unknown }>(
+    `SELECT jsonb_build_object(
+       'answered', to_jsonb(ARRAY(SELECT n FROM unnest($3::text[]) n WHERE u."attributes" ? n)),
+       'askable', to_jsonb(ARRAY(SELECT d."name" FROM "AttributeDefinition" d WHERE d."name" = ANY($3::text[]) AND d."customerAccess" = 'write')),
+       'skipped', coalesce((SELECT jsonb_object_agg(s."attribute", floor(extract(epoch FROM s."skippedAt") * 1000)::bigint)
+                            FROM "ProfilePromptSkip" s WHERE s."userId" = u."id" AND s."clientId" = $2), '{}'::jsonb),
+       'signIns', coalesce((SELECT c."count" FROM "ApplicationSignIn" c WHERE c."userId" = u."id" AND c."clientId" = $2), 0)
+     ) AS "state"
+     FROM "User" u WHERE u."id" = $1::uuid`,
+    [userId, clientId, names],
+  );
+  const raw = rows[0]?.state;
+  if (raw === undefined) return null;
+  const state = (typeof raw === "string" ? JSON.parse(raw) : raw) as ProfilingStateRow;
+  return { answered: state.answered ?? [], askable: state.askable ?? [], skipped: state.skipped ?? {}, signIns: Number(state.signIns ?? 0) };
+}
+
+/** Records (or renews) the user's "Not now" to these attributes for this application. */
+export async function upsertSkips(userId: string, clientId: string, attributes: string[], now: Date, tx: Tx): Promise<void> {
+  for (const attribute of attributes) {
+    await tx.profilePromptSkip.upsert({
+      where: { userId_clientId_attribute: { userId, clientId, attribute } },
+      create: { userId, clientId, attribute, skippedAt: now },
+      update: { skippedAt: now },
+    });
+  }
+}
