@@ -52,6 +52,15 @@ describe("describeEvent", () => {
     expect(describeEvent(event("purpose_consent.given", { details: {} }), names)!.title).toBe("Consent given: a use of your data");
   });
 
+  it("names the application whose profile questions were skipped, and when they come back", () => {
+    expect(describeEvent(event("profile.prompt_skipped", { targetId: "app-1", details: { attributes: ["tier"], remindAfterDays: 30 } }), names)).toEqual({
+      title: "Skipped profile questions from Mail",
+      detail: "You will be asked again after 30 days.",
+      tone: "routine",
+      signIn: false,
+    });
+  });
+
   it("lists the communication preferences that changed, by label and channel", () => {
     const changes = [
       { topic: "newsletter", label: "Newsletter", channel: "email", optedIn: true },

@@ -185,6 +185,11 @@ const CATALOGUE: Record<string, Describe> = {
   // Consent to a processing purpose (lib/consents): given here, or recorded by an application that collected it.
   "purpose_consent.given": (e, names) => ({ title: `Consent given: ${text(e.details?.purposeName) ?? text(e.details?.purpose) ?? "a use of your data"}`, detail: purposeDetail(e, names), tone: "routine", signIn: false }),
   "purpose_consent.withdrawn": (e, names) => ({ title: `Consent withdrawn: ${text(e.details?.purposeName) ?? text(e.details?.purpose) ?? "a use of your data"}`, detail: purposeDetail(e, names), tone: "routine", signIn: false }),
+  // Progressive profiling (lib/oidc/profiling.ts): "Not now" to an application's optional questions.
+  "profile.prompt_skipped": (e, names) => {
+    const days = count(e.details?.remindAfterDays);
+    return { title: `Skipped profile questions from ${names.application(e.targetId ?? undefined)}`, detail: days ? `You will be asked again after ${days} days.` : undefined, tone: "routine", signIn: false };
+  },
   "oauth.device_approved": (e, names) => ({ title: `Signed in on another device to ${names.application(e.targetId ?? undefined)}`, tone: "attention", signIn: true }),
 };
 

@@ -12,7 +12,7 @@ import { purposeConsentsForExport } from "@/lib/consents";
 import { consentsForExport, liveGrantsForExport } from "@/lib/oidc";
 import { acceptancesForExport } from "@/lib/legal";
 import { preferencesForExport } from "@/lib/preferences";
-import { getProfileClaims, type ProfileClaims } from "@/lib/profile";
+import { customAttributesForExport, getProfileClaims, type ProfileClaims } from "@/lib/profile";
 import { EXPORTED_ASSESSMENT_DAYS, recentAssessmentsForExport, type AssessmentView } from "@/lib/risk";
 import { sessionsForExport, type SessionRecordView } from "@/lib/sessions";
 import { getAccountSummary, type AccountSummary } from "@/lib/users";
@@ -27,6 +27,8 @@ export interface ExportDocument {
   /** The account's facts; whether a password is set goes under signInMethods. */
   account: Omit<AccountSummary, "password">;
   profile: ProfileClaims | null;
+  /** Custom attributes an administrator defined, with the values the account holds; null when the account is disabled. */
+  customAttributes: { name: string; label: string; value: unknown }[] | null;
   /** Every topic with the person's choice per channel; null when the account is disabled. */
   communicationPreferences: { topic: string; label: string; marketing: boolean; channels: { channel: string; optedIn: boolean; chosen: boolean; updatedAt: Date | null }[] }[] | null;
   /** Every version of the terms of service and the privacy notice the person accepted, newest first. */
@@ -82,8 +84,9 @@ async function applicationNames(clientIds: string[]): Promise<Map<string, string
 export async function collectPersonalData(userId: string, now = new Date()): Promise<ExportDocument | null> {
   const account = await getAccountSummary(userId, now);
   if (!account) return null;
-  const [profile, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, activity, assessments, purposeConsents] = await Promise.all([
+  const [profile, customAttributes, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, activity, assessments, purposeConsents] = await Promise.all([
     getProfileClaims(userId),
+    customAttributesForExport(userId),
     preferencesForExport(userId),
     acceptancesForExport(userId),
     signInMethodsForExport(userId),
@@ -102,6 +105,7 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     generatedAt: now,
     account: facts,
     profile,
+    customAttributes,
     communicationPreferences: preferences?.map((t) => ({ topic: t.key, label: t.label, marketing: t.marketing, channels: t.channels })) ?? null,
     legalAcceptances,
     signInMethods: { password, factors: methods.factors, recoveryCodes: methods.recoveryCodes },

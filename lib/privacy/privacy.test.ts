@@ -9,7 +9,7 @@ import { listActivity } from "@/lib/activity";
 import { createApplication } from "@/lib/applications";
 import { createPurpose, giveConsent } from "@/lib/consents";
 import { createSession } from "@/lib/sessions";
-import { updateProfile } from "@/lib/profile";
+import { createAttributeDefinition, updateProfile } from "@/lib/profile";
 import { createTopic, updatePreferences } from "@/lib/preferences";
 import { acceptDocuments, publishDocument } from "@/lib/legal";
 import { sweepExpiredState } from "@/lib/startup/janitor";
@@ -94,6 +94,9 @@ describe("the archive", () => {
     const other = await customer("other");
     await updateProfile(me, me.id, { givenName: "Ada", locality: "London", phoneNumber: "+442071234567" }, {});
     await updateProfile(other, other.id, { givenName: "Mallory" }, {});
+    const tier = await createAttributeDefinition({ id: crypto.randomUUID(), roles: ["admin"] }, { name: `tier_${crypto.randomBytes(3).toString("hex")}`, label: "Loyalty tier", type: "enum", required: false, rules: { values: ["bronze", "gold"] }, customerAccess: "write", appReadScope: null }, {});
+    await updateProfile(me, me.id, {}, {}, { values: { [tier.name]: "gold" }, source: "json", partial: true });
+    await updateProfile(other, other.id, {}, {}, { values: { [tier.name]: "bronze" }, source: "json", partial: true });
     const { app } = await accountWithSecrets(me);
     await accountWithSecrets(other);
     const topicKey = `newsletter-${crypto.randomBytes(3).toString("hex")}`;
@@ -117,6 +120,7 @@ describe("the archive", () => {
     expect(doc.account).toMatchObject({ id: me.id, email: me.email, displayName: "Ada Lovelace", status: "active" });
     expect(doc.profile).toMatchObject({ name: "Ada Lovelace", given_name: "Ada", family_name: null, phone_number: "+442071234567", phone_number_verified: false });
     expect(doc.profile!.address).toMatchObject({ locality: "London" });
+    expect(doc.customAttributes).toEqual([{ name: tier.name, label: "Loyalty tier", value: "gold" }]);
     expect(doc.signInMethods.password).toMatchObject({ set: true, changedAt: expect.any(String) });
     expect(doc.signInMethods.factors.map((f) => [f.kind, f.label, Boolean(f.confirmedAt)])).toEqual([
       ["totp", "Phone app", true],
@@ -147,7 +151,7 @@ describe("the archive", () => {
       ],
     });
     expect(doc.legalAcceptances).toEqual([{ document: "terms", version: terms.version, title: "Terms", acceptedAt: expect.any(String) }]);
-    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "communicationPreferences", "format", "generatedAt", "legalAcceptances", "profile", "purposeConsents", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
+    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "communicationPreferences", "customAttributes", "format", "generatedAt", "legalAcceptances", "profile", "purposeConsents", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
 
     expect(json).not.toContain(other.email);
     expect(json).not.toContain(other.id);

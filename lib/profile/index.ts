@@ -59,6 +59,19 @@ export async function getProfileClaims(userId: string): Promise<ProfileClaims | 
   return { ...named, phone_number: p.phoneNumber, phone_number_verified: p.phoneNumber ? p.phoneNumberVerified : null, address: addressClaim(address) };
 }
 
+/**
+ * The custom attribute values an account holds, each with its definition's label (every one: the
+ * owner's copy of their data, GDPR art. 15 and 20, includes the values only administrators see).
+ */
+export async function customAttributesForExport(userId: string): Promise<{ name: string; label: string; value: unknown }[] | null> {
+  const [p, definitions] = await Promise.all([getProfile(userId), listAttributeDefinitions()]);
+  if (!p) return null;
+  const labels = new Map(definitions.map((d) => [d.name, d.label]));
+  return Object.entries(p.attributes)
+    .filter(([name]) => labels.has(name))
+    .map(([name, value]) => ({ name, label: labels.get(name)!, value }));
+}
+
 /** What ID tokens and UserInfo release, in one read; null when the account is unknown or disabled. */
 export async function getClaimSource(userId: string): Promise<ClaimSource | null> {
   const row = await findClaimSourceRow(userId);
