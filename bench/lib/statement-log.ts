@@ -6,7 +6,7 @@ import fs from "node:fs";
 import pg from "pg";
 
 export interface Statement {
-  /** The statement's first line, without literals. */
+  /** The statement, whitespace collapsed, cut at 160 characters. */
   text: string;
   /** The first table named after FROM, INTO, UPDATE or JOIN, or the command (BEGIN, COMMIT). */
   table: string;
@@ -52,15 +52,27 @@ export class StatementLog {
     fs.closeSync(fd);
     this.offset = size;
     const marker = `@${this.database} LOG:  `;
-    const out: Statement[] = [];
+    const out: string[] = [];
+    // A statement's first line carries the log prefix; a multi-line statement's other lines follow
+    // without one, until the next prefixed line (any database's).
+    let current: string[] | null = null;
+    const flush = () => {
+      if (current) out.push(current.join(" ").replace(/\s+/g, " ").trim());
+      current = null;
+    };
     for (const line of buf.toString("utf8").split("\n")) {
-      const at = line.indexOf(marker);
-      if (at < 0) continue;
-      // "statement: BEGIN" (simple protocol) or "execute <unnamed>: SELECT ..." / "execute s1: ..." (extended).
-      const m = /^(?:statement|execute [^:]*): (.*)$/.exec(line.slice(at + marker.length));
-      if (!m) continue;
-      out.push({ text: m[1]!.slice(0, 160), table: tableOf(m[1]!) });
+      if (/^\d{4}-\d\d-\d\d /.test(line)) {
+        flush();
+        const at = line.indexOf(marker);
+        if (at < 0) continue;
+        // "statement: BEGIN" (simple protocol) or "execute <unnamed>: SELECT ..." / "execute s1: ..." (extended).
+        const m = /^(?:statement|execute [^:]*): (.*)$/.exec(line.slice(at + marker.length));
+        if (m) current = [m[1]!];
+      } else if (current) {
+        current.push(line);
+      }
     }
-    return out;
+    flush();
+    return out.map((text) => ({ text: text.slice(0, 160), table: tableOf(text) }));
   }
 }
