@@ -110,7 +110,10 @@ export function buildReceipt(f: ReceiptFacts, id: string = crypto.randomUUID()):
   };
 }
 
-/** The compact JWS of a receipt, header `{ alg, kid, typ: "consent-receipt+jwt" }`. */
+/**
+ * The compact JWS of a receipt, header `{ alg, kid, typ: "consent-receipt+jwt" }`, with the key
+ * active now: not the one active at `iat`, which is whole seconds and may precede every key.
+ */
 export function signReceipt(receipt: ConsentReceipt, tx?: Tx): Promise<string> {
-  return signJwt({ ...receipt }, { typ: RECEIPT_TYP, now: new Date(receipt.iat * 1000), tx });
+  return signJwt({ ...receipt }, { typ: RECEIPT_TYP, tx });
 }

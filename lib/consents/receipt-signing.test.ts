@@ -1,0 +1,24 @@
+// A receipt is signed with the key active when it is signed. Its iat is whole seconds; choosing the
+// key by iat refused to sign in the second the first key was created (no key active yet at iat).
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { useTestDatabase } from "@/test/db";
+import { ensureSigningKeys, publicJwks } from "@/lib/keys";
+import { createPurpose, giveConsent } from "./index";
+
+const t = useTestDatabase();
+const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
+
+describe("signing a receipt", () => {
+  it("works in the very second the first signing key became active", async () => {
+    // The first key activates at once, here at the end of a second just past.
+    const created = new Date(Math.floor(Date.now() / 1000) * 1000 - 1);
+    await ensureSigningKeys(created);
+    await createPurpose(admin, { key: "news", name: "News", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", text: "Send me news." });
+    const user = await t.db().user.create({ data: { email: `first-key-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
+    const { receipt } = await giveConsent(user.id, { purpose: "news" }, { method: "portal", now: created });
+    const { payload } = await jwtVerify(receipt!.jws, createLocalJWKSet(await publicJwks()));
+    expect(payload.consentReceiptID).toBe(receipt!.id);
+  });
+});
