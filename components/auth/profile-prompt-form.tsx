@@ -56,15 +56,17 @@ export function ProfilePromptForm({ action, interaction, questions, skippable }:
       {questions.map((q) => (
         <Question key={q.definition.name} question={q} value={v[attributeField(q.definition.name)] ?? ""} error={e[attributeField(q.definition.name)]} />
       ))}
+      {/* Continue comes first in the document: Enter in a field submits the form's first button (HTML
+          implicit submission), which must save the answers, not skip them. "Not now" is shown first. */}
       <div className={skippable ? "grid grid-cols-2 gap-3" : undefined}>
-        {skippable ? (
-          <Button type="submit" name="decision" value="skip" variant="secondary" disabled={pending}>
-            Not now
-          </Button>
-        ) : null}
         <Button type="submit" name="decision" value="save" disabled={pending}>
           {pending ? "Saving…" : "Continue"}
         </Button>
+        {skippable ? (
+          <Button type="submit" name="decision" value="skip" variant="secondary" disabled={pending} className="order-first">
+            Not now
+          </Button>
+        ) : null}
       </div>
     </NavigatingForm>
   );

@@ -7,7 +7,15 @@ import { profilingPolicyOf } from "@/lib/profile/profiling.schema";
 
 /** Stored mappings are checked when saved; a row that no longer parses releases nothing rather than failing every request. */
 function claimMappingsOf(value: unknown): ClaimMapping[] {
-  const parsed = claimMappingsSchema.safeParse(typeof value === "string" ? JSON.parse(value) : value);
+  let stored = value;
+  if (typeof value === "string") {
+    try {
+      stored = JSON.parse(value);
+    } catch {
+      return [];
+    }
+  }
+  const parsed = claimMappingsSchema.safeParse(stored);
   return parsed.success ? parsed.data : [];
 }
 

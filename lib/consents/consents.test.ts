@@ -116,6 +116,14 @@ describe("consent decisions", () => {
     expect(event).toBeDefined();
   });
 
+  it("a withdrawal names the version that was given, not a newer text", async () => {
+    const userId = await customer();
+    await giveConsent(userId, { purpose: "newsletter", version: 1 }, { method: "portal" });
+    const withdrawn = await withdrawConsent(userId, { purpose: "newsletter" }, { method: "portal" });
+    expect(withdrawn.decision).toMatchObject({ status: "withdrawn", version: 1 });
+    expect(withdrawn.receipt!.receipt.portico).toMatchObject({ action: "withdrawn", purposeVersion: 1 });
+  });
+
   it("refuses unknown purposes and versions, purposes not based on consent, and closed accounts, changing nothing", async () => {
     const userId = await customer();
     expect((await consentError(giveConsent(userId, { purpose: "no-such-purpose" }, { method: "portal" }))).code).toBe("unknown_purpose");

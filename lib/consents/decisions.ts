@@ -109,9 +109,11 @@ async function decide(userId: string, input: ConsentDecisionInput, status: "give
     const purpose = await findPurposeRowByKey(key, tx);
     if (!purpose || purpose.versions.length === 0) throw new ConsentError("unknown_purpose", `There is no purpose ${key}.`, "purpose");
     if (purpose.legalBasis !== "consent") throw new ConsentError("not_consent_based", `${purpose.name} is not based on consent: there is nothing to give or withdraw.`, "purpose");
-    const version = requested === undefined ? purpose.versions[0] : purpose.versions.find((v) => v.version === requested);
-    if (!version) throw new ConsentError("unknown_version", `${purpose.name} has no version ${requested}.`, "version");
     const existing = (await findDecisionRows(userId, tx)).find((d) => d.purposeId === purpose.id);
+    // A withdrawal without a version withdraws what was given: its receipt names that text, not a newer one.
+    const given = status === "withdrawn" && requested === undefined && existing ? purpose.versions.find((v) => v.id === existing.versionId) : undefined;
+    const version = given ?? (requested === undefined ? purpose.versions[0] : purpose.versions.find((v) => v.version === requested));
+    if (!version) throw new ConsentError("unknown_version", `${purpose.name} has no version ${requested}.`, "version");
     // The same decision again changes nothing and signs nothing; withdrawing what was never given neither.
     if (existing && existing.status === status && (status === "withdrawn" || existing.versionId === version.id)) return { decision: toDecision(existing), receipt: null };
     if (!existing && status === "withdrawn") {
