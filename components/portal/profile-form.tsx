@@ -6,7 +6,7 @@ import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import type { FormState } from "@/lib/http/form-action";
-import { CheckboxField, SelectField } from "@/components/admin/form-controls";
+import { SelectField } from "@/components/admin/form-controls";
 import { ADDRESS_LINE_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH } from "@/lib/profile/profile.schema";
 import { attributeField, STRING_VALUE_MAX_LENGTH, type AttributeDefinition } from "@/lib/profile/attributes.schema";
 
@@ -27,13 +27,14 @@ function AttributeControl({ attribute, value, error }: { attribute: PortalAttrib
     return (
       <div className="space-y-1.5" data-testid={`attribute-${d.name}`}>
         <div className="block text-sm font-medium text-slate-800 dark:text-slate-200">{d.label}</div>
-        <div className="text-slate-700 dark:text-slate-300">{d.type === "boolean" ? (value === "on" ? "Yes" : "No") : value || "—"}</div>
+        <div className="text-slate-700 dark:text-slate-300">{d.type === "boolean" ? (value === "true" ? "Yes" : value === "false" ? "No" : "—") : value || "—"}</div>
       </div>
     );
   }
-  if (d.type === "boolean") return <CheckboxField name={name} label={d.label} error={error} defaultChecked={value === "on"} />;
-  if (d.type === "enum") {
-    const options = [...(d.required ? [] : [{ value: "", label: "—" }]), ...(d.rules.values ?? []).map((v) => ({ value: v, label: v }))];
+  // Yes / No / not answered: a checkbox would turn "not answered" into "no" at the next save.
+  if (d.type === "boolean" || d.type === "enum") {
+    const choices = d.type === "boolean" ? [{ value: "true", label: "Yes" }, { value: "false", label: "No" }] : (d.rules.values ?? []).map((v) => ({ value: v, label: v }));
+    const options = [...(d.required && value !== "" ? [] : [{ value: "", label: "—" }]), ...choices];
     return <SelectField name={name} label={label} error={error} options={options} defaultValue={value} />;
   }
   const r = d.rules;

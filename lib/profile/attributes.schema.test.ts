@@ -84,6 +84,10 @@ describe("attributeSchema: one schema from the definitions", () => {
     expect(r.data).toMatchObject({ shoe_size: 42, newsletter: true, nick: null, loyalty_tier: "silver" });
     expect(errorsOf(form.safeParse({ ...base, shoe_size: "forty-two" }) as never).shoe_size).toBe("Enter a number.");
     expect(errorsOf(form.safeParse({ ...base, loyalty_tier: "" }) as never).loyalty_tier).toMatch(/required/);
+    // A boolean not answered stays unanswered (null), never "no"; "false" is an answer.
+    expect(form.safeParse({ ...base, newsletter: "" }).data).toMatchObject({ newsletter: null });
+    expect(form.safeParse({ ...base, newsletter: "false" }).data).toMatchObject({ newsletter: false });
+    expect(errorsOf(form.safeParse({ ...base, newsletter: "maybe" }) as never).newsletter).toBe("Choose yes or no.");
     // Not partial: a writable attribute left out of the form is treated as empty, so a required one is reported.
     const { loyalty_tier: _l, ...withoutTier } = base;
     expect(errorsOf(form.safeParse(withoutTier) as never).loyalty_tier).toMatch(/required/);

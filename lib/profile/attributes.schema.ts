@@ -179,13 +179,13 @@ function valueSchema(d: AttributeDefinition, source: "form" | "json"): z.ZodType
       ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     };
-    if (empty(raw) && d.type !== "boolean") return d.required ? fail(`${d.label} is required.`) : null;
+    // A boolean too: a form asks yes / no / not answered (a select), so "not answered" never reads as "no".
+    if (empty(raw)) return d.required ? fail(`${d.label} is required.`) : null;
     switch (d.type) {
       case "boolean": {
         if (typeof raw === "boolean") return raw;
         if (source === "form" && (raw === "on" || raw === "true")) return true;
-        if (source === "form" && (raw === "" || raw === "false" || raw === undefined)) return false;
-        if (raw === null || raw === undefined) return d.required ? fail(`${d.label} is required.`) : null;
+        if (source === "form" && raw === "false") return false;
         return fail("Choose yes or no.");
       }
       case "number": {
@@ -288,7 +288,7 @@ export function attributeInputFromForm(form: FormData, definitions: readonly Att
 /** A stored value as a form shows it. */
 export function formValueOf(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "boolean") return value ? "on" : "";
+  if (typeof value === "boolean") return value ? "true" : "false";
   return String(value);
 }
 
