@@ -103,3 +103,18 @@ describe("custom attribute values through updateProfile", () => {
     expect(source.attributeScopes).not.toHaveProperty(hidden.name);
   });
 });
+
+describe("concurrent writes", () => {
+  it("two writes of different attributes at once both stay (neither overwrites the other with an older copy)", async () => {
+    const admin = await anAdmin();
+    const [a, b] = [await define(admin), await define(admin)];
+    const me = await person();
+    await Promise.all([
+      updateProfile(me, me.id, {}, {}, { values: { [a.name]: "gold" }, source: "json", partial: true }),
+      updateProfile(me, me.id, {}, {}, { values: { [b.name]: "bronze" }, source: "json", partial: true }),
+    ]);
+    expect(await storedAttributes(me.id)).toMatchObject({ [a.name]: "gold", [b.name]: "bronze" });
+    await updateProfile(me, me.id, {}, {}, { values: { [a.name]: null }, source: "json", partial: true });
+    expect(await storedAttributes(me.id)).toEqual({ [b.name]: "bronze" });
+  });
+});

@@ -6,7 +6,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { emitIdentityEvent } from "@/lib/events";
 import { kickOutbox } from "@/lib/outbox";
 import { assertPermission, type Actor } from "@/lib/users";
-import { findClaimSourceRow, findProfileRow, updateProfileRow, withTransaction, type ProfileRecord } from "./profile.repo";
+import { findClaimSourceRow, findProfileRow, patchAttributes, updateProfileRow, withTransaction, type ProfileRecord } from "./profile.repo";
 import { ADDRESS_FIELDS, type Address, type Profile, type ProfileUpdate } from "./profile.schema";
 import { addressClaim, PROFILE_SCOPE_CLAIMS, type ClaimSource } from "./claims";
 import { ProfileError } from "./profile.errors";
@@ -136,17 +136,12 @@ export async function updateProfile(actor: Actor, userId: string, update: Profil
   const changed = [...changedFields, ...changedAttributes.map((k) => `attr.${k}`)];
   if (changed.length === 0) return { changed };
   const onlyChanged = Object.fromEntries(changedFields.map((k) => [k, update[k]])) as ProfileUpdate;
-  const record: Parameters<typeof updateProfileRow>[1] = recordFrom(onlyChanged, current);
-  if (changedAttributes.length) {
-    const next = { ...current.attributes };
-    for (const k of changedAttributes) {
-      if (values[k] === null) delete next[k];
-      else next[k] = values[k];
-    }
-    record.attributes = next;
-  }
+  const record = recordFrom(onlyChanged, current);
+  const set = Object.fromEntries(changedAttributes.filter((k) => values[k] !== null).map((k) => [k, values[k]]));
+  const removed = changedAttributes.filter((k) => values[k] === null);
   await withTransaction(async (tx) => {
-    await updateProfileRow(userId, record, tx);
+    if (changedFields.length) await updateProfileRow(userId, record, tx);
+    if (changedAttributes.length) await patchAttributes(userId, set, removed, tx);
     await recordAudit(
       {
         actor: { type: actor.id === userId ? "user" : "admin", id: actor.id },

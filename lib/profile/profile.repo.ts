@@ -64,6 +64,17 @@ export async function findProfileRow(userId: string): Promise<(ProfileRecord & {
   return profile;
 }
 
+/**
+ * Sets and removes custom attribute values in one statement on the stored object (jsonb `-` and
+ * `||`), so concurrent writes of different attributes (the portal form, a profiling prompt) do not
+ * overwrite each other with a copy read earlier.
+ */
+export async function patchAttributes(userId: string, set: Record<string, unknown>, removed: string[], tx: Tx): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "User" SET attributes = (attributes - ${removed}::text[]) || ${JSON.stringify(set)}::jsonb, "updatedAt" = (now() AT TIME ZONE 'UTC')
+    WHERE id = ${userId}::uuid`;
+}
+
 /** Writes the given fields (undefined: unchanged); the address and the attributes replace the stored ones. */
 export async function updateProfileRow(userId: string, fields: Partial<ProfileRecord> & { attributes?: Record<string, unknown> }, tx?: Tx): Promise<void> {
   const { address, attributes, ...columns } = fields;
