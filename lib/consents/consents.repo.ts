@@ -65,8 +65,9 @@ export async function insertReceipt(r: Omit<ReceiptRow, "createdAt"> & { created
   await tx.consentReceipt.create({ data: r });
 }
 
-export async function findReceiptRows(userId: string, take = 200): Promise<ReceiptRow[]> {
-  return (await getDb()).consentReceipt.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take });
+/** Newest first; `take` null: every one (the data export, prepared in the background). */
+export async function findReceiptRows(userId: string, take: number | null = 200): Promise<ReceiptRow[]> {
+  return (await getDb()).consentReceipt.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], ...(take === null ? {} : { take }) });
 }
 
 export async function findReceiptRow(userId: string, id: string): Promise<ReceiptRow | null> {

@@ -182,7 +182,8 @@ export function eraseConsentReceiptsOf(userId: string, tx: Tx): Promise<number> 
 
 /** The export's view (lib/privacy): decisions and receipts. */
 export async function purposeConsentsForExport(userId: string): Promise<{ decisions: ConsentDecision[]; receipts: { id: string; purpose: string; version: number; action: string; at: Date; jws: string }[] }> {
-  const [decisions, receipts] = await Promise.all([consentDecisionsOf(userId), receiptsOf(userId)]);
+  // Every receipt, not the page the portal and the API show.
+  const [decisions, receipts] = await Promise.all([consentDecisionsOf(userId), isUuid(userId) ? findReceiptRows(userId, null).then((rows) => rows.map(toStored)) : []]);
   return { decisions, receipts: receipts.map(({ id, purpose, version, action, at, jws }) => ({ id, purpose, version, action, at, jws })) };
 }
 

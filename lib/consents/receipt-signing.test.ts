@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { useTestDatabase } from "@/test/db";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
-import { createPurpose, giveConsent } from "./index";
+import { createPurpose, giveConsent, purposeConsentsForExport } from "./index";
 
 const t = useTestDatabase();
 const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
@@ -20,5 +20,14 @@ describe("signing a receipt", () => {
     const { receipt } = await giveConsent(user.id, { purpose: "news" }, { method: "portal", now: created });
     const { payload } = await jwtVerify(receipt!.jws, createLocalJWKSet(await publicJwks()));
     expect(payload.consentReceiptID).toBe(receipt!.id);
+  });
+});
+
+describe("the export's receipts", () => {
+  it("holds every receipt of the person, past the page the portal shows", async () => {
+    const user = await t.db().user.create({ data: { email: `many-${crypto.randomBytes(4).toString("hex")}@example.com` } });
+    const rows = Array.from({ length: 201 }, (_, i) => ({ id: crypto.randomUUID(), userId: user.id, purposeKey: "news", purposeVersion: 1, action: i % 2 ? "withdrawn" : "given", collectionMethod: "portal", jws: `e30.${Buffer.from(JSON.stringify({ consentReceiptID: "r" })).toString("base64url")}.sig`, createdAt: new Date(Date.now() - i * 1000) }));
+    await t.db().consentReceipt.createMany({ data: rows });
+    expect((await purposeConsentsForExport(user.id)).receipts).toHaveLength(201);
   });
 });
