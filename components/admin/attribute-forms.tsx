@@ -61,7 +61,7 @@ export function AttributeForm({ action, id, initial = {} }: { action: Action; id
           hint="Released only to applications that map it to a claim, when the token's scopes include this one."
         />
       </div>
-      <CheckboxField name="required" label="Required" defaultChecked={v.required === "on"} error={e.required} hint="The customer must fill it in to save their profile." />
+      <CheckboxField id={`${prefix}required`} name="required" label="Required" defaultChecked={v.required === "on"} error={e.required} hint="The customer must fill it in to save their profile." />
       <fieldset className="space-y-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700">
         <legend className="px-1 text-sm font-medium">Rules (only those of the chosen type apply)</legend>
         <div className="grid gap-4 sm:grid-cols-3">
@@ -73,7 +73,7 @@ export function AttributeForm({ action, id, initial = {} }: { action: Action; id
           {f("minDate", "Date: earliest", { placeholder: "2000-01-01" })}
           {f("maxDate", "Date: latest", { placeholder: "2030-12-31" })}
         </div>
-        <CheckboxField name="integer" label="Number: whole numbers only" defaultChecked={v.integer === "on"} error={e.integer} />
+        <CheckboxField id={`${prefix}integer`} name="integer" label="Number: whole numbers only" defaultChecked={v.integer === "on"} error={e.integer} />
         <TextAreaField id={`${prefix}values`} name="values" label="List: the allowed values" rows={3} defaultValue={v.values ?? ""} error={e.values} hint="One per line." />
       </fieldset>
       {e.rules ? <Alert tone="error">{e.rules}</Alert> : null}
@@ -90,7 +90,7 @@ export function DeleteAttributeForm({ action, id, name }: { action: Action; id: 
     <form action={formAction} className="space-y-3" aria-label={`Delete ${name}`}>
       <Outcome state={state} />
       <input type="hidden" name="id" value={id} />
-      <CheckboxField name="confirm" label={`Delete ${name} and remove every account's value of it`} error={state.fieldErrors?.confirm} />
+      <CheckboxField id={`delete-${id}-confirm`} name="confirm" label={`Delete ${name} and remove every account's value of it`} error={state.fieldErrors?.confirm} />
       <Button type="submit" variant="secondary" disabled={pending} className="text-red-700 sm:w-auto dark:text-red-300">
         {pending ? "Deleting…" : "Delete attribute"}
       </Button>

@@ -101,8 +101,9 @@ export function CheckboxGroup({
   );
 }
 
-export function CheckboxField({ name, label, hint, error, defaultChecked }: Labelled & { defaultChecked?: boolean }) {
-  const fieldId = `field-${name}`;
+export function CheckboxField({ id, name, label, hint, error, defaultChecked }: Labelled & { id?: string; defaultChecked?: boolean }) {
+  // A page with several forms of one kind gives each its own id: a label finds the first element with its id.
+  const fieldId = id ?? `field-${name}`;
   return (
     <div className="space-y-1.5">
       <label htmlFor={fieldId} className="flex items-start gap-2 text-sm font-medium text-slate-800 dark:text-slate-200">
