@@ -2,6 +2,7 @@
 // action cannot forget the check); every change writes an audit event without secrets. Client
 // secrets are 256 random bits, stored as SHA-256 and shown once (RFC 6749 §2.3.1 leaves the format to us).
 import "server-only";
+import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
 import { assertPermission, type Actor } from "@/lib/users";
@@ -69,8 +70,7 @@ export function parseApplicationInput(input: unknown): ApplicationInput {
     if (problem) throw new ApplicationError("invalid_input", problem, { field: "backchannelLogoutUri", fieldErrors: { backchannelLogoutUri: problem } });
     return r.data;
   }
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of r.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+  const fieldErrors = fieldErrorsOf(r.error.issues);
   const [field, message] = Object.entries(fieldErrors)[0] ?? ["form", "Invalid application settings."];
   throw new ApplicationError("invalid_input", message, { field, fieldErrors });
 }

@@ -2,6 +2,7 @@
 // a legal basis, the data categories it covers, its retention, and versions of its text. Publishing
 // a new text adds a version; earlier ones stay, since every consent names the version it was given to.
 import "server-only";
+import { fieldErrorsOf, type InputIssue } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { assertPermission, type Actor } from "@/lib/users";
 import { ConsentError } from "./consents.errors";
@@ -64,9 +65,8 @@ export async function listPurposesForAdmin(actor: Actor): Promise<PurposeView[]>
   return listPurposes();
 }
 
-function invalid(issues: { path: PropertyKey[]; message: string }[]): ConsentError {
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+function invalid(issues: readonly InputIssue[]): ConsentError {
+  const fieldErrors = fieldErrorsOf(issues);
   const [field, message] = Object.entries(fieldErrors)[0] ?? ["form", "Invalid input."];
   return new ConsentError("invalid_input", message, field, { fieldErrors });
 }

@@ -34,3 +34,19 @@ export class PermissionError extends DomainError<"forbidden"> {
     super("forbidden", "Administrator role required.");
   }
 }
+
+/** The shape of a schema issue (zod's), without importing zod: this module imports nothing. */
+export interface InputIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * A form's messages by field from a schema's issues: the first message of each top-level field,
+ * "form" for an issue about the whole input; `fieldName` renames a field for the form that shows it.
+ */
+export function fieldErrorsOf(issues: readonly InputIssue[], fieldName: (key: string) => string = (key) => key): Record<string, string> {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of issues) fieldErrors[fieldName(String(issue.path[0] ?? "form"))] ??= issue.message;
+  return fieldErrors;
+}

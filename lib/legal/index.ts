@@ -6,6 +6,7 @@
 // publication), so asking whether a customer has something to accept costs one query, and none
 // while no current version requires acceptance.
 import "server-only";
+import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { processCache } from "@/lib/process";
 import { assertPermission, type Actor } from "@/lib/users";
@@ -67,8 +68,7 @@ export async function publishDocument(actor: Actor, input: PublishInput, ctx: Re
   assertPermission(actor, "legal:write");
   const parsed = publishSchema.safeParse(input);
   if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+    const fieldErrors = fieldErrorsOf(parsed.error.issues);
     throw new LegalError("invalid_input", "Check the document's fields.", undefined, { fieldErrors });
   }
   try {

@@ -5,6 +5,7 @@
 // Read and write take an actor: the owner (in the portal, or an application acting for them with
 // their token) or an administrator holding users:read / users:write.
 import "server-only";
+import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { emitIdentityEvent } from "@/lib/events";
 import { kickOutbox } from "@/lib/outbox";
@@ -143,8 +144,7 @@ export async function listTopics(actor: Actor): Promise<TopicRow[]> {
 function parseTopic(input: unknown): TopicInput {
   const parsed = topicSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+  const fieldErrors = fieldErrorsOf(parsed.error.issues);
   throw new PreferenceError("invalid_input", "Check the topic's fields.", undefined, { fieldErrors });
 }
 

@@ -4,6 +4,7 @@
 // break it (the count is in the message), and deleting a definition removes its values (the count
 // is audited).
 import "server-only";
+import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { isUuid } from "@/lib/formats";
 import { assertPermission, type Actor } from "@/lib/users";
@@ -55,13 +56,9 @@ export async function listAttributeDefinitions(): Promise<AttributeDefinitionDto
 function parseDefinition(input: unknown): AttributeDefinition {
   const parsed = attributeDefinitionSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const fieldErrors: Record<string, string> = {};
   const isDate = (input as { type?: unknown } | null)?.type === "date";
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    // The console names the date bounds minDate and maxDate (min and max are the number's).
-    fieldErrors[isDate && (key === "min" || key === "max") ? `${key}Date` : key] ??= issue.message;
-  }
+  // The console names the date bounds minDate and maxDate (min and max are the number's).
+  const fieldErrors = fieldErrorsOf(parsed.error.issues, (key) => (isDate && (key === "min" || key === "max") ? `${key}Date` : key));
   throw new ProfileError("invalid_definition", "Check the highlighted fields.", undefined, { fieldErrors });
 }
 

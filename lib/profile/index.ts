@@ -2,6 +2,7 @@
 // the portal and for tokens, written by the customer or by an administrator through one schema
 // (profile.schema.ts). Every change is audited with the names of the fields, not their values.
 import "server-only";
+import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { emitIdentityEvent } from "@/lib/events";
 import { kickOutbox } from "@/lib/outbox";
@@ -114,8 +115,7 @@ async function parseAttributes(write: AttributeWrite, writer: "customer" | "admi
   const definitions = await listAttributeDefinitions();
   const parsed = attributeSchema(definitions, { writer, source: write.source, partial: write.partial }).safeParse(write.values);
   if (parsed.success) return parsed.data;
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) fieldErrors[`attr.${String(issue.path[0] ?? "")}`] ??= issue.message;
+  const fieldErrors = fieldErrorsOf(parsed.error.issues, (key) => `attr.${key}`);
   throw new ProfileError("invalid_attributes", "Check the highlighted fields; nothing was saved.", undefined, { fieldErrors });
 }
 

@@ -10,7 +10,7 @@ import { consentDecisionsOf, giveConsent, withdrawConsent, type ConsentDecision,
 import { CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE, type BearerPrincipal } from "@/lib/oidc";
 import { contextFromHeaders } from "../../request-context";
 import type { EndpointRequest } from "../result";
-import { ApiProblem, json, lastPathSegment, operation, problem, readJson } from "./problem";
+import { json, lastPathSegment, malformedBody, operation, problem, readJson } from "./problem";
 
 export function decisionJson(d: ConsentDecision) {
   return { purpose: d.purpose, status: d.status, version: d.version, at: d.at.toISOString(), collection_method: d.collectionMethod, collector_client_id: d.collectorClientId, receipt_id: d.receiptId };
@@ -37,7 +37,7 @@ export const POST = operation({
   scopes: [CONSENT_WRITE_SCOPE],
   handle: async (request, principal) => {
     const parsed = recordBody.safeParse(await readJson(request));
-    if (!parsed.success) throw new ApiProblem("malformed-request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    if (!parsed.success) throw malformedBody(parsed.error.issues);
     const outcome = await giveConsent(principal!.userId, parsed.data, await how(request, principal!));
     // 201 when a decision was recorded, 200 when it was already so (nothing new signed).
     return json(outcomeJson(outcome), outcome.receipt ? 201 : 200);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE, type BearerPrincipal } from "@/lib/oidc";
 import { getPreferences, updatePreferences, type TopicPreferences } from "@/lib/preferences";
 import { contextFromHeaders } from "../../request-context";
-import { ApiProblem, json, operation, readJson } from "./problem";
+import { json, malformedBody, operation, readJson } from "./problem";
 
 export function topicJson(t: TopicPreferences) {
   return {
@@ -36,7 +36,7 @@ export const PATCH = operation({
   scopes: [CONSENT_WRITE_SCOPE],
   handle: async (request, principal) => {
     const parsed = patchBody.safeParse(await readJson(request));
-    if (!parsed.success) throw new ApiProblem("malformed-request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    if (!parsed.success) throw malformedBody(parsed.error.issues);
     const changes = parsed.data.changes.map((c) => ({ topic: c.topic, channel: c.channel, optedIn: c.opted_in }));
     const { changed } = await updatePreferences(owner(principal!), principal!.userId, changes, contextFromHeaders(request.headers), { clientId: principal!.clientId });
     const preferences = await getPreferences(owner(principal!), principal!.userId);

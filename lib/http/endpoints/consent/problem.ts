@@ -52,6 +52,11 @@ export function problem(type: ProblemType, detail: string, headers: Record<strin
   };
 }
 
+/** A body the schema refused: every issue, with the path it is about. */
+export function malformedBody(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ApiProblem {
+  return new ApiProblem("malformed-request", issues.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`).join("; "));
+}
+
 /** A request the API refuses before or while handling it (bad body, bad path). */
 export class ApiProblem extends Error {
   constructor(
