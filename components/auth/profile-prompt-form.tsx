@@ -4,12 +4,11 @@
 // without JavaScript (a plain POST answered with a 303); with it, the page navigates itself.
 import { useActionState } from "react";
 import { NavigatingForm } from "./navigating-form";
-import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
-import { SelectField } from "@/components/admin/form-controls";
+import { AttributeInput } from "@/components/profile/attribute-input";
 import type { FormState } from "@/lib/http/form-action";
-import { attributeField, STRING_VALUE_MAX_LENGTH, type AttributeDefinition } from "@/lib/profile/attributes.schema";
+import { attributeField, type AttributeDefinition } from "@/lib/profile/attributes.schema";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -18,31 +17,9 @@ export interface PromptQuestion {
   blocking: boolean;
 }
 
-const INPUT_TYPES: Partial<Record<AttributeDefinition["type"], string>> = { email: "email", phone: "tel", url: "url", date: "date" };
-
 function Question({ question, value, error }: { question: PromptQuestion; value: string; error?: string }) {
   const d = question.definition;
-  const name = attributeField(d.name);
-  const label = question.blocking ? d.label : `${d.label} (optional)`;
-  // A yes/no question is a choice, so that "not answered" stays distinct from "no".
-  if (d.type === "boolean" || d.type === "enum") {
-    const choices = d.type === "boolean" ? [{ value: "true", label: "Yes" }, { value: "false", label: "No" }] : (d.rules.values ?? []).map((v) => ({ value: v, label: v }));
-    return <SelectField name={name} label={label} error={error} defaultValue={value} options={[{ value: "", label: "Choose…" }, ...choices]} />;
-  }
-  const r = d.rules;
-  const hint = d.type === "date" ? "YYYY-MM-DD." : d.type === "number" && (r.min != null || r.max != null) ? [r.min != null ? `From ${r.min}` : null, r.max != null ? `up to ${r.max}` : null].filter(Boolean).join(" ") + "." : undefined;
-  return (
-    <Field
-      name={name}
-      label={label}
-      defaultValue={value}
-      error={error}
-      hint={hint}
-      type={INPUT_TYPES[d.type] ?? "text"}
-      inputMode={d.type === "number" ? "decimal" : undefined}
-      maxLength={d.type === "string" && r.maxLength ? r.maxLength : STRING_VALUE_MAX_LENGTH}
-    />
-  );
+  return <AttributeInput definition={d} label={question.blocking ? d.label : `${d.label} (optional)`} value={value} error={error} emptyLabel="Choose…" />;
 }
 
 export function ProfilePromptForm({ action, interaction, questions, skippable }: { action: Action; interaction: string; questions: PromptQuestion[]; skippable: boolean }) {

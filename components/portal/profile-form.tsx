@@ -6,9 +6,9 @@ import { Field } from "@/components/ui/field";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import type { FormState } from "@/lib/http/form-action";
-import { SelectField } from "@/components/admin/form-controls";
+import { AttributeInput } from "@/components/profile/attribute-input";
 import { ADDRESS_LINE_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH } from "@/lib/profile/profile.schema";
-import { attributeField, STRING_VALUE_MAX_LENGTH, type AttributeDefinition } from "@/lib/profile/attributes.schema";
+import { attributeField, type AttributeDefinition } from "@/lib/profile/attributes.schema";
 
 /** A custom attribute the customer may see; `writable` when they may also change it. */
 export interface PortalAttribute {
@@ -16,12 +16,9 @@ export interface PortalAttribute {
   writable: boolean;
 }
 
-const INPUT_TYPES: Partial<Record<AttributeDefinition["type"], string>> = { email: "email", phone: "tel", url: "url", date: "date", number: "number" };
-
 /** One custom attribute's control, by type; read-only ones as text. */
 function AttributeControl({ attribute, value, error }: { attribute: PortalAttribute; value: string; error?: string }) {
   const d = attribute.definition;
-  const name = attributeField(d.name);
   const label = d.required ? d.label : `${d.label} (optional)`;
   if (!attribute.writable) {
     return (
@@ -32,31 +29,7 @@ function AttributeControl({ attribute, value, error }: { attribute: PortalAttrib
     );
   }
   // Yes / No / not answered: a checkbox would turn "not answered" into "no" at the next save.
-  if (d.type === "boolean" || d.type === "enum") {
-    const choices = d.type === "boolean" ? [{ value: "true", label: "Yes" }, { value: "false", label: "No" }] : (d.rules.values ?? []).map((v) => ({ value: v, label: v }));
-    const options = [...(d.required && value !== "" ? [] : [{ value: "", label: "—" }]), ...choices];
-    return <SelectField name={name} label={label} error={error} options={options} defaultValue={value} />;
-  }
-  const r = d.rules;
-  const hint =
-    d.type === "number" && (r.min != null || r.max != null)
-      ? [r.min != null ? `From ${r.min}` : null, r.max != null ? `up to ${r.max}` : null].filter(Boolean).join(" ") + "."
-      : d.type === "date"
-        ? "YYYY-MM-DD."
-        : undefined;
-  // The browser's own checks stay off (noValidate on the form): the server's message is the one shown, beside the field.
-  return (
-    <Field
-      name={name}
-      label={label}
-      defaultValue={value}
-      error={error}
-      hint={hint}
-      type={d.type === "number" ? "text" : (INPUT_TYPES[d.type] ?? "text")}
-      inputMode={d.type === "number" ? "decimal" : undefined}
-      maxLength={d.type === "string" && r.maxLength ? r.maxLength : STRING_VALUE_MAX_LENGTH}
-    />
-  );
+  return <AttributeInput definition={d} label={label} value={value} error={error} emptyLabel={d.required && value !== "" ? null : "—"} />;
 }
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
