@@ -2,7 +2,8 @@
 // application; the customer's authorization-code flow is interrupted by the hosted page, which
 // refuses a wrong value beside its field (with and without JavaScript) and, given a right one,
 // continues to the application, whose ID token carries the attribute through its claim mapping;
-// made optional, it can be skipped ("Not now") and is not asked again within the interval.
+// made optional, it can be skipped and is not asked again within the interval; a consent purpose
+// offered on the same page is given there and shows in the portal.
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { E2E_BASE_URL, e2eListenerPort } from "./env";
@@ -43,14 +44,14 @@ test("an application's required attribute is asked during its sign-in and reache
   await mapping.getByRole("button", { name: "Save claim mapping" }).click();
   await expect(admin.getByText("Claim mapping saved.")).toBeVisible();
   const policy = admin.getByRole("form", { name: "Profiling policy" });
-  await policy.getByLabel("Attributes asked during sign-in").fill(`${name} sometimes`);
+  await policy.getByLabel("Questions asked during sign-in").fill(`${name} sometimes`);
   await policy.getByRole("button", { name: "Save profiling policy" }).click();
   await expect(policy.locator("#profiling-policy-error")).toContainText("Line 1");
-  await policy.getByLabel("Attributes asked during sign-in").fill(`${name} required`);
+  await policy.getByLabel("Questions asked during sign-in").fill(`${name} required`);
   await policy.getByRole("button", { name: "Save profiling policy" }).click();
   await expect(admin.getByText("Profiling policy saved.")).toBeVisible();
   await admin.reload();
-  await expect(admin.getByLabel("Attributes asked during sign-in")).toHaveValue(`${name} required`);
+  await expect(admin.getByLabel("Questions asked during sign-in")).toHaveValue(`${name} required`);
   await admin.context().close();
 
   // Without JavaScript: the flow stops at the hosted page, a wrong value comes back beside its
@@ -100,13 +101,25 @@ test("an application's required attribute is asked during its sign-in and reache
   await page.goto(again.url);
   expect((await again.finish(page))[claim]).toBe(4242);
 
-  // Made optional, the question offers "Not now": the flow continues without the claim, and it is
-  // not asked again within the reminder interval.
+  // Made optional, with a consent purpose offered beside it: the page offers "Not now" and an
+  // unticked box; the purpose ticked and the attribute left empty, the flow continues without the
+  // claim, the consent is recorded (the portal shows it), and neither is asked again.
+  const purposeKey = `club-offers-${tag}`;
   const admin2 = await adminPage(browser);
+  await admin2.goto("/admin/purposes");
+  const purpose = admin2.getByRole("form", { name: "New purpose" });
+  await purpose.getByLabel("Key").fill(purposeKey);
+  await purpose.getByLabel("Name").fill(`Club offers ${tag}`);
+  await purpose.getByLabel("Legal basis").selectOption("consent");
+  await purpose.getByLabel("Data categories").fill("email");
+  await purpose.getByLabel("Retention").fill("Until you withdraw");
+  await purpose.getByLabel("Text people consent to").fill("Send me the club's offers.");
+  await purpose.getByRole("button", { name: "Create purpose" }).click();
+  await expect(admin2.getByText(`Purpose ${purposeKey} created (version 1).`)).toBeVisible();
   await admin2.goto("/admin/applications");
   await admin2.getByRole("link", { name: `Members club ${tag}` }).click();
   const policy2 = admin2.getByRole("form", { name: "Profiling policy" });
-  await policy2.getByLabel("Attributes asked during sign-in").fill(`${name} optional`);
+  await policy2.getByLabel("Questions asked during sign-in").fill(`${name} optional\npurpose ${purposeKey}`);
   await policy2.getByRole("button", { name: "Save profiling policy" }).click();
   await expect(admin2.getByText("Profiling policy saved.")).toBeVisible();
   await admin2.context().close();
@@ -118,11 +131,17 @@ test("an application's required attribute is asked during its sign-in and reache
   const skipping = await rps.startFlow(rp, { scope: "openid profile" });
   await third.goto(skipping.url);
   await expect(third.getByLabel(`${label} (optional)`)).toBeVisible();
-  await third.getByRole("button", { name: "Not now" }).click();
+  await expect(third.getByRole("button", { name: "Not now" })).toBeVisible();
+  const box = third.getByLabel(`I agree to Club offers ${tag}`);
+  await expect(box).not.toBeChecked();
+  await box.check();
+  await third.getByRole("button", { name: "Continue" }).click();
   await third.getByRole("button", { name: "Allow" }).click();
   expect(await skipping.finish(third)).not.toHaveProperty(claim);
   const later = await rps.startFlow(rp, { scope: "openid profile" });
   await third.goto(later.url);
   expect(await later.finish(third)).not.toHaveProperty(claim);
+  await third.goto("/account/privacy");
+  await expect(third.getByTestId(`purpose-${purposeKey}`).getByTestId("consent-status")).toContainText("You agreed on");
   await third.context().close();
 });

@@ -122,7 +122,7 @@ export function ClaimMappingForm({ action, applicationId, initial }: { action: A
   );
 }
 
-/** An application's progressive profiling policy, one `attribute required|optional [from N]` a line. */
+/** An application's progressive profiling policy, one question a line (lib/profile parseProfilingLines). */
 export function ProfilingPolicyForm({ action, applicationId, initial, remindAfterDays }: { action: Action; applicationId: string; initial: string; remindAfterDays: number }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
@@ -132,12 +132,12 @@ export function ProfilingPolicyForm({ action, applicationId, initial, remindAfte
       <TextAreaField
         id="profiling-policy"
         name="profilingPolicy"
-        label="Attributes asked during sign-in"
-        rows={4}
+        label="Questions asked during sign-in"
+        rows={5}
         defaultValue={state.values?.profilingPolicy ?? initial}
         error={state.fieldErrors?.profilingPolicy}
-        placeholder={"loyalty_tier required\nnewsletter optional from 3"}
-        hint="One a line: the attribute, then required (the customer must answer to continue) or optional (they may choose Not now), and optionally from N (ask from their Nth sign-in to this application on). Asked only while missing. Empty: ask nothing."
+        placeholder={"loyalty_tier required\nnewsletter optional from 3\nshoe_size optional at registration\ncompany required with scope address\nfavourite_category optional for purpose offers\npurpose offers"}
+        hint="One a line: the attribute, then required (the customer must answer to continue) or optional (they may choose Not now), then when to ask: nothing (always), from N (from their Nth sign-in to this application), at registration (their first sign-in to it), with scope S (when the sign-in requests scope S), or for purpose P (once they consent to purpose P). Asked only while missing. A line purpose P offers consent to purpose P (never required). Empty: ask nothing."
       />
       <Field
         id="remind-after-days"

@@ -32,7 +32,9 @@ import {
 import { toApplicationDto } from "./dto";
 import { listAttributeDefinitions, type ClaimMapping } from "@/lib/profile";
 import { parseClaimMappingLines } from "@/lib/profile/attributes.schema";
-import { parseProfilingLines } from "@/lib/profile/profiling.schema";
+import { parseProfilingLines, ruleSummary, type ProfilingPolicy } from "@/lib/profile/profiling.schema";
+import { isKnownScope, OIDC_SCOPES } from "@/lib/oidc/scopes.schema";
+import { listPurposes } from "@/lib/consents";
 import { isWellFormedClientId } from "./client-id";
 
 export interface ApplicationWithSecret {
@@ -328,11 +330,36 @@ export async function setClaimMappings(actor: Actor, id: string, lines: string, 
   });
 }
 
+/** Why a parsed profiling policy cannot work here (null: it can). */
+async function profilingPolicyProblem(policy: ProfilingPolicy): Promise<string | null> {
+  const [definitions, purposes] = await Promise.all([listAttributeDefinitions(), listPurposes()]);
+  const purposeProblem = (key: string) => {
+    const p = purposes.find((x) => x.key === key);
+    return !p ? `There is no purpose ${key}.` : p.legalBasis !== "consent" ? `${p.name} is not based on consent: there is nothing to ask.` : null;
+  };
+  for (const r of policy.rules) {
+    const d = definitions.find((x) => x.name === r.attribute);
+    if (!d) return `There is no attribute ${r.attribute}.`;
+    if (d.customerAccess !== "write") return `Customers may not write ${r.attribute}: make it writable on the attributes page first.`;
+    if (r.when.on === "scope" && !isKnownScope(r.when.scope)) return `Sign-in requests cannot carry the scope ${r.when.scope} (known scopes: ${OIDC_SCOPES.join(", ")}).`;
+    if (r.when.on === "purpose") {
+      const problem = purposeProblem(r.when.purpose);
+      if (problem) return problem;
+    }
+  }
+  for (const key of policy.purposes) {
+    const problem = purposeProblem(key);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 /**
- * The application's progressive profiling policy, from the console's form: one
- * `attribute required|optional [from N]` a line (lib/profile parseProfilingLines) and the days
- * after which a skipped question is asked again. Refused: an attribute that does not exist, or that
- * the customer may not write (they could never answer it). Empty lines: no policy.
+ * The application's progressive profiling policy, from the console's form: one question a line
+ * (lib/profile parseProfilingLines) and the days after which a skipped question is asked again.
+ * Refused: an attribute that does not exist, or that the customer may not write (they could never
+ * answer it); a purpose that does not exist or is not based on consent (nothing to give); a scope
+ * the authorization endpoint does not accept (the rule could never apply). Empty lines: no policy.
  */
 export async function setProfilingPolicy(actor: Actor, id: string, lines: string, remindAfterDays: number, ctx: RequestContext): Promise<ApplicationDto> {
   assertPermission(actor, "applications:write");
@@ -343,12 +370,8 @@ export async function setProfilingPolicy(actor: Actor, id: string, lines: string
   }
   const policy = parsed.policy;
   if (policy) {
-    const definitions = await listAttributeDefinitions();
-    for (const r of policy.rules) {
-      const d = definitions.find((x) => x.name === r.attribute);
-      const problem = !d ? `There is no attribute ${r.attribute}.` : d.customerAccess !== "write" ? `Customers may not write ${r.attribute}: make it writable on the attributes page first.` : null;
-      if (problem) throw new ApplicationError("invalid_input", problem, { field: "profilingPolicy", fieldErrors: { profilingPolicy: problem } });
-    }
+    const problem = await profilingPolicyProblem(policy);
+    if (problem) throw new ApplicationError("invalid_input", problem, { field: "profilingPolicy", fieldErrors: { profilingPolicy: problem } });
   }
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
@@ -364,7 +387,8 @@ export async function setProfilingPolicy(actor: Actor, id: string, lines: string
           details: {
             clientId: after.clientId,
             changed: ["profilingPolicy"],
-            profiling: policy ? policy.rules.map((r) => `${r.attribute}:${r.blocking ? "required" : "optional"}${r.fromSignIn > 1 ? `@${r.fromSignIn}` : ""}`) : [],
+            profiling: policy ? policy.rules.map(ruleSummary) : [],
+            purposes: policy?.purposes ?? [],
             remindAfterDays: policy?.remindAfterDays ?? null,
           },
         },

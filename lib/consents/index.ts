@@ -18,6 +18,6 @@ export {
   type DecisionOutcome,
   type StoredReceipt,
 } from "./decisions";
-export { RECEIPT_VERSION, RECEIPT_TYP, type ConsentReceipt, type CollectionMethod } from "./receipts";
+export { RECEIPT_VERSION, RECEIPT_TYP, COLLECTION_METHODS, type ConsentReceipt, type CollectionMethod } from "./receipts";
 export { ConsentError, type ConsentErrorCode } from "./consents.errors";
 export { LEGAL_BASES, LEGAL_BASIS_LABELS, type LegalBasis, type PurposeInput, type ConsentDecisionInput } from "./consents.schema";

@@ -12,7 +12,9 @@ export const RECEIPT_VERSION = "KI-CR-v1.1.0";
 /** RFC 8725 §3.11 explicit typing: a receipt is never mistaken for a token. */
 export const RECEIPT_TYP = "consent-receipt+jwt";
 
-export type CollectionMethod = "portal" | "application";
+/** How a decision was collected: the portal, an application through the consent API, the sign-in pages' profile questions. */
+export const COLLECTION_METHODS = ["portal", "application", "sign_in"] as const;
+export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
 
 export interface ReceiptFacts {
   userId: string;
@@ -62,6 +64,7 @@ export interface ConsentReceipt {
 const METHOD_WORDS: Record<CollectionMethod, string> = {
   portal: "Given by the person on their account's privacy page",
   application: "Collected by an application and recorded through the consent API",
+  sign_in: "Given by the person on Portico's sign-in pages, when an application asked",
 };
 
 function mailAddress(from: string): string {

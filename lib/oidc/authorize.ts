@@ -9,7 +9,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { findClientByClientId, matchRedirectUri } from "@/lib/applications";
 import { OAuthError, UnsafeRedirectError } from "./oidc.errors";
 import { S256_CHALLENGE } from "./pkce";
-import { isKnownScope, parseScope } from "./scopes";
+import { isKnownScope, parseScope } from "./scopes.schema";
 import { issuer } from "./issuer";
 import {
   bindInteractionUser,
@@ -190,10 +190,10 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
     return { kind: "enrol_mfa", interactionId: await save(session.userId), required: false };
   }
 
-  // Progressive profiling: the application's policy asks for custom attributes the user lacks
-  // (none read without a policy). A blocking one cannot be asked silently: interaction_required
-  // (OIDC Core §3.1.2.6); skippable ones are simply not asked under prompt=none.
-  const profiling = await profilingOutcome(client, session.userId, now);
+  // Progressive profiling: the application's policy asks for custom attributes the user lacks and
+  // offers consent purposes (none read without a policy). A blocking question cannot be asked
+  // silently: interaction_required (OIDC Core §3.1.2.6); skippable ones are simply not asked under prompt=none.
+  const profiling = await profilingOutcome(client, session.userId, now, request.scopes);
   if (profiling) {
     if (!request.prompts.includes("none")) return { kind: "profile", interactionId: await save(session.userId) };
     if (profiling.blocking) return respondError("interaction_required", "the application needs information from the user's profile");

@@ -2,7 +2,7 @@
 import "server-only";
 import { findClientByClientId } from "@/lib/applications";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { isKnownScope, SCOPE_DESCRIPTIONS } from "./scopes";
+import { isKnownScope, SCOPE_DESCRIPTIONS } from "./scopes.schema";
 import { findConsent, listConsentsOfUser, revokeConsentRecord, revokeGrantsOfUserAndClient, upsertConsent, withTransaction } from "./oidc.repo";
 
 export async function grantConsent(userId: string, clientId: string, scopes: string[], ctx: RequestContext): Promise<void> {

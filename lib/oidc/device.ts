@@ -32,7 +32,7 @@ import { OAuthError } from "./oidc.errors";
 import { insertGrant, withTransaction } from "./oidc.repo";
 import { achievedAcr, multiFactorRequired } from "./acr";
 import { effectiveMfaPolicy } from "./mfa-policy";
-import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes";
+import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes.schema";
 import type { TokenRequestBody } from "./token-endpoint";
 import { issueTokens, mayIssueRefreshToken } from "./tokens";
 import type { ApplicationDto } from "@/lib/applications";

@@ -1,7 +1,7 @@
 // OpenID Connect Discovery 1.0 §3 and RFC 8414 §2: what Portico supports, advertised so that any
 // client can integrate by discovery alone.
 import "server-only";
-import { OIDC_SCOPES, CLAIMS_BY_SCOPE } from "./scopes";
+import { OIDC_SCOPES, CLAIMS_BY_SCOPE } from "./scopes.schema";
 import { endpoint, issuer } from "./issuer";
 import { DEVICE_CODE_GRANT } from "@/lib/applications";
 import { ACR_VALUES_SUPPORTED } from "./acr";

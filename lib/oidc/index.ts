@@ -8,7 +8,7 @@ export { providerMetadata } from "./discovery";
 export { grantConsent, withdrawConsent, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
 export { consentsForExport, liveGrantsForExport, type ConsentView, type GrantView } from "./export-view";
 export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
-export { SCOPE_DESCRIPTIONS, isKnownScope, CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE } from "./scopes";
+export { SCOPE_DESCRIPTIONS, isKnownScope, CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE } from "./scopes.schema";
 export { issuer, endpoint } from "./issuer";
 export { atHash } from "./tokens";
 export type { TokenResponse } from "./types";

@@ -24,7 +24,7 @@ import { kickOutbox } from "@/lib/outbox";
 import { endSession, validateSession } from "@/lib/sessions";
 import { issuer } from "./issuer";
 import { findGrantsOfSession, findSessionIdsWithGrantsOfUser, revokeGrantById, revokeGrantsOfUser, withTransaction, type Tx } from "./oidc.repo";
-import { parseScope } from "./scopes";
+import { parseScope } from "./scopes.schema";
 
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 /** The JOSE typ Portico signs ID tokens with (tokens.ts); access tokens are at+jwt (RFC 9068). */

@@ -1,14 +1,18 @@
 // Progressive profiling during sign-in: an application's policy (Application.profilingPolicy, lib/profile
-// profiling.schema.ts) names the custom attributes it needs. authorize() asks profilingOutcome()
-// after sign-in and before consent; the hosted page /login/profile shows the questions
-// (getProfilePrompt) and posts the answers (answerProfilePrompt), which are saved through
-// updateProfile (the same attribute schema as every other write) before the authorization resumes.
+// profiling.schema.ts) names the custom attributes it needs and the consent purposes it offers.
+// authorize() asks profilingOutcome() after sign-in and before consent; the hosted page
+// /login/profile shows the questions (getProfilePrompt) and posts the answers (answerProfilePrompt):
+// attributes are saved through updateProfile (the same attribute schema as every other write),
+// consents through giveConsent (a signed receipt each), before the authorization resumes.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { findClientByClientId, type ApplicationDto } from "@/lib/applications";
+import { giveConsent, listPurposes } from "@/lib/consents";
 import { listAttributeDefinitions, ProfileError, updateProfile, type AttributeDefinition } from "@/lib/profile";
+import { purposeQuestionKey } from "@/lib/profile/profiling.schema";
 import type { Actor } from "@/lib/users";
-import { ownInteraction } from "./authorize";
+import { authorizeParamsSchema, ownInteraction } from "./authorize";
+import { parseScope } from "./scopes.schema";
 import { upsertSkips, withTransaction } from "./profiling.repo";
 import { profilingOutcome } from "./profiling-policy";
 
@@ -17,10 +21,24 @@ export interface ProfilePromptQuestion {
   blocking: boolean;
 }
 
+/** A consent purpose offered on the page: its current text, never pre-ticked (GDPR art. 4(11), 7). */
+export interface ProfilePromptPurpose {
+  key: string;
+  name: string;
+  version: number;
+  text: string;
+  dataCategories: string[];
+  retention: string;
+  thirdParty: string | null;
+  /** The customer consented to an earlier text. */
+  renewal: boolean;
+}
+
 export interface ProfilePrompt {
   clientName: string;
-  /** Empty: nothing (left) to ask; the authorization continues. */
+  /** Both empty: nothing (left) to ask; the authorization continues. */
   questions: ProfilePromptQuestion[];
+  purposes: ProfilePromptPurpose[];
   /** "Not now" is offered only when every question may be skipped. */
   skippable: boolean;
 }
@@ -30,14 +48,21 @@ async function promptOf(interactionId: string, binding: string | null | undefine
   if (!stored) return null;
   const client = await findClientByClientId(stored.clientId);
   if (!client || client.disabled) return null;
-  const decision = await profilingOutcome(client, userId, now);
-  if (!decision) return { client, prompt: { clientName: client.name, questions: [], skippable: true } };
-  const definitions = await listAttributeDefinitions();
+  const scopes = parseScope(authorizeParamsSchema.parse(stored.params).scope);
+  const decision = await profilingOutcome(client, userId, now, scopes);
+  if (!decision) return { client, prompt: { clientName: client.name, questions: [], purposes: [], skippable: true } };
+  const [definitions, allPurposes] = await Promise.all([decision.ask.length ? listAttributeDefinitions() : [], decision.offer.length ? listPurposes() : []]);
   const questions = decision.ask.flatMap((r) => {
     const definition = definitions.find((d) => d.name === r.attribute);
     return definition ? [{ definition, blocking: r.blocking }] : [];
   });
-  return { client, prompt: { clientName: client.name, questions, skippable: !decision.blocking } };
+  const purposes = decision.offer.flatMap((key) => {
+    const p = allPurposes.find((x) => x.key === key);
+    if (!p) return [];
+    const renewal = decision.renewals.includes(key);
+    return [{ key, name: p.name, version: p.current.version, text: p.current.text, dataCategories: p.dataCategories, retention: p.retention, thirdParty: p.thirdParty, renewal }];
+  });
+  return { client, prompt: { clientName: client.name, questions, purposes, skippable: !decision.blocking } };
 }
 
 /** The hosted page's questions for an interaction; null unless it is this browser's and user's. */
@@ -50,22 +75,25 @@ export interface ProfileAnswer {
   binding: string | null | undefined;
   /** The posted values by attribute name (form strings; "" unanswered). */
   values: Record<string, string>;
+  /** The ticked purposes: key to the version of the text the page showed. */
+  consents?: Record<string, number>;
   /** "Not now": skip every (skippable) question. */
   skip: boolean;
 }
 
 /**
- * The customer's answers on the hosted page. Only the questions asked now are written, through
- * updateProfile (the attribute schema: a wrong value is refused beside its field, nothing saved). A
- * blocking question left empty is refused; a skippable one left empty, or "Not now", records a skip
- * (audited `profile.prompt_skipped`). Returns false when the interaction is not this browser's and
- * user's (or expired); true when the authorization may continue.
+ * The customer's answers on the hosted page. Only the questions asked now are written: attributes
+ * through updateProfile (the attribute schema: a wrong value is refused beside its field, nothing
+ * saved), ticked purposes through giveConsent for the text the page showed. A blocking question
+ * left empty is refused; a skippable one left empty, a purpose left unticked, or "Not now", records
+ * a skip (audited `profile.prompt_skipped`). Returns false when the interaction is not this
+ * browser's and user's (or expired); true when the authorization may continue.
  */
 export async function answerProfilePrompt(actor: Actor, answer: ProfileAnswer, ctx: RequestContext, now = new Date()): Promise<boolean> {
   const found = await promptOf(answer.interactionId, answer.binding, actor.id, now);
   if (!found) return false;
   const { client, prompt } = found;
-  if (prompt.questions.length === 0) return true;
+  if (prompt.questions.length === 0 && prompt.purposes.length === 0) return true;
   const filled = (name: string) => (answer.values[name] ?? "").trim() !== "";
   if (answer.skip && !prompt.skippable) {
     throw new ProfileError("invalid_attributes", "Answer the required questions to continue.");
@@ -80,7 +108,15 @@ export async function answerProfilePrompt(actor: Actor, answer: ProfileAnswer, c
     const values = Object.fromEntries(answered.map((q) => [q.definition.name, answer.values[q.definition.name] ?? ""]));
     await updateProfile(actor, actor.id, {}, ctx, { values, source: "form", partial: true });
   }
-  const skipped = prompt.questions.filter((q) => !q.blocking && !answered.includes(q)).map((q) => q.definition.name);
+  const ticked = answer.consents ?? {};
+  const consented = answer.skip ? [] : prompt.purposes.filter((p) => ticked[p.key] !== undefined);
+  for (const p of consented) {
+    await giveConsent(actor.id, { purpose: p.key, version: ticked[p.key] }, { method: "sign_in", context: ctx, now });
+  }
+  const skipped = [
+    ...prompt.questions.filter((q) => !q.blocking && !answered.includes(q)).map((q) => q.definition.name),
+    ...prompt.purposes.filter((p) => !consented.includes(p)).map((p) => purposeQuestionKey(p.key)),
+  ];
   if (skipped.length) {
     await withTransaction(async (tx) => {
       await upsertSkips(actor.id, client.clientId, skipped, now, tx);
@@ -91,7 +127,7 @@ export async function answerProfilePrompt(actor: Actor, answer: ProfileAnswer, c
           target: { type: "client", id: client.clientId },
           result: "success",
           context: ctx,
-          details: { attributes: skipped, remindAfterDays: client.profilingPolicy?.remindAfterDays ?? null },
+          details: { attributes: skipped.filter((k) => !k.startsWith("purpose:")), purposes: prompt.purposes.filter((p) => !consented.includes(p)).map((p) => p.key), remindAfterDays: client.profilingPolicy?.remindAfterDays ?? null },
         },
         tx,
       );

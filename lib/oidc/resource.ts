@@ -8,7 +8,7 @@ import { verifyJwt } from "@/lib/keys";
 import { enabledClientClaimMappings } from "@/lib/applications";
 import { claimsForScopes, getClaimSource, mappedClaims } from "@/lib/profile";
 import { OAuthError } from "./oidc.errors";
-import { parseScope } from "./scopes";
+import { parseScope } from "./scopes.schema";
 import { issuer } from "./issuer";
 import {
   findAccessTokenRecord,

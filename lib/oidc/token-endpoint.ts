@@ -7,7 +7,7 @@ import { assessTokenRefresh } from "@/lib/risk";
 import { sha256Hex } from "@/lib/crypto";
 import { OAuthError } from "./oidc.errors";
 import { verifyPkce } from "./pkce";
-import { isKnownScope, parseScope } from "./scopes";
+import { isKnownScope, parseScope } from "./scopes.schema";
 import { issueClientCredentialsToken, issueTokens, mayIssueRefreshToken, mintTokens } from "./tokens";
 import {
   findCodeWithGrant,

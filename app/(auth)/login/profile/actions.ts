@@ -7,6 +7,8 @@ import { attributeField } from "@/lib/profile/attributes.schema";
 import { customerAction, interactionBinding, requestContext, type FormState } from "@/lib/http";
 
 const PREFIX = attributeField("");
+/** A ticked purpose: `consent.<key>` carrying the version of the text shown. */
+const CONSENT_PREFIX = "consent.";
 
 /** The posted `attr.` fields by attribute name (bounded: the page asks at most a policy's attributes). */
 function answersOf(form: FormData): Record<string, string> {
@@ -14,22 +16,32 @@ function answersOf(form: FormData): Record<string, string> {
   return Object.fromEntries(entries.map(([k, v]) => [k.slice(PREFIX.length), (v as string).slice(0, 2000)]));
 }
 
+/** The ticked purposes by key, with the version the page showed (bounded like the answers). */
+function consentsOf(form: FormData): Record<string, number> {
+  const entries = [...form.entries()].filter(([k, v]) => k.startsWith(CONSENT_PREFIX) && typeof v === "string" && /^\d{1,7}$/.test(v)).slice(0, 20);
+  return Object.fromEntries(entries.map(([k, v]) => [k.slice(CONSENT_PREFIX.length, CONSENT_PREFIX.length + 64), Number(v)]));
+}
+
 export const answerProfilePromptAction = customerAction(
   {
-    schema: z.object({ interaction: z.string().max(64), skip: z.boolean(), values: z.record(z.string(), z.string()), scripted: z.boolean() }),
+    schema: z.object({ interaction: z.string().max(64), skip: z.boolean(), values: z.record(z.string(), z.string()), consents: z.record(z.string(), z.number().int().positive()), scripted: z.boolean() }),
     input: (_prev: FormState, form: FormData) => ({
       interaction: String(form.get("interaction") ?? ""),
       skip: form.get("decision") === "skip",
       values: answersOf(form),
+      consents: consentsOf(form),
       scripted: form.get("js") === "1",
     }),
-    echo: (_prev, form) => Object.fromEntries(Object.entries(answersOf(form)).map(([k, v]) => [attributeField(k), v])),
+    echo: (_prev, form) => ({
+      ...Object.fromEntries(Object.entries(answersOf(form)).map(([k, v]) => [attributeField(k), v])),
+      ...Object.fromEntries(Object.keys(consentsOf(form)).map((k) => [`${CONSENT_PREFIX}${k}`, "on"])),
+    }),
     returnTo: "/login",
     signedOutMessage: "Your session has ended. Go back to the application and sign in again; nothing was saved.",
   },
-  async ({ interaction, skip, values, scripted }, session): Promise<FormState> => {
+  async ({ interaction, skip, values, consents, scripted }, session): Promise<FormState> => {
     // Only the browser and user the interaction is bound to may answer it (lib/oidc/authorize.ts ownInteraction).
-    const ok = isWellFormedInteractionId(interaction) && (await answerProfilePrompt(session.user, { interactionId: interaction, binding: await interactionBinding(), values, skip }, await requestContext()));
+    const ok = isWellFormedInteractionId(interaction) && (await answerProfilePrompt(session.user, { interactionId: interaction, binding: await interactionBinding(), values, consents, skip }, await requestContext()));
     const target = ok ? `/oauth2/authorize?interaction=${interaction}` : "/authorize-error?reason=expired_interaction";
     // As the sign-in form: a scripted form navigates by itself; without JavaScript, a plain 303.
     if (scripted) return { ok: true, redirectTo: target };

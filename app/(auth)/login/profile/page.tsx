@@ -19,11 +19,15 @@ export default async function ProfilePromptPage({ searchParams }: { searchParams
   // Only the browser and user the interaction is bound to see its questions.
   const prompt = await getProfilePrompt(id, await interactionBinding(), session.user.id);
   if (!prompt) redirect("/authorize-error?reason=expired_interaction");
-  if (prompt.questions.length === 0) redirect(`/oauth2/authorize?interaction=${id}`);
+  if (prompt.questions.length === 0 && prompt.purposes.length === 0) redirect(`/oauth2/authorize?interaction=${id}`);
   return (
     <AuthCard title={`${prompt.clientName} needs a few details`} subtitle={`Signed in as ${session.user.email}`}>
-      <p className="text-sm text-slate-700 dark:text-slate-300">They are saved to your profile; you can change them later from your account.</p>
-      <ProfilePromptForm action={answerProfilePromptAction} interaction={id} questions={prompt.questions} skippable={prompt.skippable} />
+      <p className="text-sm text-slate-700 dark:text-slate-300">
+        {prompt.questions.length ? "Details are saved to your profile. " : ""}
+        {prompt.purposes.length ? "Agreeing is up to you: you can withdraw it at any time from your account's privacy page. " : ""}
+        You can change all of it later from your account.
+      </p>
+      <ProfilePromptForm action={answerProfilePromptAction} interaction={id} questions={prompt.questions} purposes={prompt.purposes} skippable={prompt.skippable} />
     </AuthCard>
   );
 }

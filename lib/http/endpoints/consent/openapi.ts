@@ -3,6 +3,7 @@
 // under app/api/consent/v1 is described, and nothing else).
 import "server-only";
 import { CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE, endpoint, issuer, SCOPE_DESCRIPTIONS } from "@/lib/oidc";
+import { COLLECTION_METHODS } from "@/lib/consents";
 import { NO_STORE, type EndpointResult } from "../result";
 import { API_BASE, PROBLEM_TYPES, problemTypeUri, type ProblemType } from "./problem";
 
@@ -151,7 +152,7 @@ export function openApiDocument(): Record<string, unknown> {
             status: { enum: ["given", "withdrawn"] },
             version: { type: "integer", description: "The version of the purpose's text the decision was about." },
             at: { type: "string", format: "date-time" },
-            collection_method: { enum: ["portal", "application"] },
+            collection_method: { enum: [...COLLECTION_METHODS] },
             collector_client_id: { type: ["string", "null"] },
             receipt_id: { type: ["string", "null"], format: "uuid" },
           },
