@@ -97,6 +97,11 @@ test("a consent given in the portal is read, refused for an unknown purpose, and
   const receipts = ((await (await fetch(`${API}/receipts`, { headers: auth })).json()) as { receipts: { action: string; jws: string }[] }).receipts;
   expect(receipts.map((r) => r.action)).toEqual(["withdrawn", "given"]);
   expect(receipts[1]!.jws).toBe(portalJws);
+  // The receipt keys, public (no token), verify them too: they outlive the JWK Set's rotation.
+  const receiptKeys = await fetch(`${API}/receipt-keys`);
+  expect(receiptKeys.headers.get("content-type")).toContain("application/jwk-set+json");
+  const receiptKeySet = createLocalJWKSet((await receiptKeys.json()) as JSONWebKeySet);
+  for (const r of receipts) expect((await jwtVerify(r.jws, receiptKeySet, { typ: "consent-receipt+jwt" })).payload.portico).toBeTruthy();
 
   // The portal shows it withdrawn, and the application among the connected ones.
   await page.goto("/account/privacy");

@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { useTestDatabase } from "@/test/db";
-import { ensureSigningKeys, publicJwks } from "@/lib/keys";
+import { ensureSigningKeys, publicJwks, receiptVerificationJwks, rotateKeys } from "@/lib/keys";
 import { createPurpose, giveConsent, purposeConsentsForExport } from "./index";
 
 const t = useTestDatabase();
@@ -19,6 +19,27 @@ describe("signing a receipt", () => {
     const user = await t.db().user.create({ data: { email: `first-key-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
     const { receipt } = await giveConsent(user.id, { purpose: "news" }, { method: "portal", now: created });
     const { payload } = await jwtVerify(receipt!.jws, createLocalJWKSet(await publicJwks()));
+    expect(payload.consentReceiptID).toBe(receipt!.id);
+  });
+});
+
+describe("verifying a receipt after its key is rotated out", () => {
+  it("the receipt keys still hold the key that signed it once the JWK Set no longer does", async () => {
+    await ensureSigningKeys();
+    await createPurpose(admin, { key: "offers", name: "Offers", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", text: "Send me offers." });
+    const user = await t.db().user.create({ data: { email: `rotated-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
+    const { receipt } = await giveConsent(user.id, { purpose: "offers" }, { method: "portal" });
+    const kid = JSON.parse(Buffer.from(receipt!.jws.split(".")[0]!, "base64url").toString("utf8")).kid as string;
+    // Two rotations a year apart: the receipt's key is retired, then unpublished.
+    const later = new Date(Date.now() + 365 * 86_400_000);
+    await rotateKeys({ now: later });
+    await rotateKeys({ now: new Date(later.getTime() + 365 * 86_400_000) });
+    const muchLater = new Date(later.getTime() + 2 * 365 * 86_400_000);
+    expect((await publicJwks(muchLater)).keys.map((k) => k.kid)).not.toContain(kid);
+    const keys = await receiptVerificationJwks(muchLater);
+    expect(keys.keys.map((k) => k.kid)).toContain(kid);
+    expect(keys.keys.every((k) => !("d" in k))).toBe(true); // public members only
+    const { payload } = await jwtVerify(receipt!.jws, createLocalJWKSet(keys), { typ: "consent-receipt+jwt" });
     expect(payload.consentReceiptID).toBe(receipt!.id);
   });
 });

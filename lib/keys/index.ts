@@ -7,7 +7,7 @@ import { assertPermission, type Actor } from "@/lib/users";
 import type { RequestContext } from "@/lib/audit";
 import { type PublicSigningJwk } from "./jwk";
 import { invalidateKeyRing, isPublished, keyRing, keyStatus, toKeyRow, type KeyRow, type KeyStatus } from "./key-ring";
-import { listRecentKeys } from "./keys.repo";
+import { listKeysCreatedBy, listRecentKeys } from "./keys.repo";
 import { rotateKeys, type RotatedKey } from "./rotation";
 
 export { SUPPORTED_ALGS, DEFAULT_ALG, isSupportedAlg, type SupportedAlg, type PublicSigningJwk } from "./jwk";
@@ -20,6 +20,16 @@ export type { KeyStatus };
 export async function publicJwks(now: Date = new Date()): Promise<{ keys: PublicSigningJwk[] }> {
   const keys = (await keyRing(now)).filter((k) => isPublished(k, now));
   return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: "sig" as const })) };
+}
+
+/**
+ * Every key that ever signed (public members only), for what outlives the JWK Set: a consent
+ * receipt is evidence for years, while a key leaves jwks_uri once the tokens it signed expire.
+ * Keys are never deleted, so any receipt Portico signed verifies against this set by its `kid`.
+ */
+export async function receiptVerificationJwks(now: Date = new Date()): Promise<{ keys: PublicSigningJwk[] }> {
+  const rows = (await listKeysCreatedBy(now)).map(toKeyRow).filter((k): k is KeyRow => k !== null);
+  return { keys: rows.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: "sig" as const })) };
 }
 
 /** Drop the in-process key cache (after changing keys outside this module, e.g. in tests). */

@@ -39,6 +39,11 @@ export async function listKeysOfAlg(alg: string, tx: Tx): Promise<KeyRecord[]> {
   return tx.signingKey.findMany({ where: { alg }, select: publicFields, orderBy: newestFirst });
 }
 
+/** Every key created by `until`, published or not, public parts only (verifying long-lived signatures). */
+export async function listKeysCreatedBy(until: Date): Promise<KeyRecord[]> {
+  return (await client()).signingKey.findMany({ where: { createdAt: { lte: until } }, select: publicFields, orderBy: newestFirst });
+}
+
 /** Administration view: public parts only, newest first. */
 export async function listRecentKeys(take: number): Promise<KeyRecord[]> {
   return (await client()).signingKey.findMany({ select: publicFields, orderBy: newestFirst, take });

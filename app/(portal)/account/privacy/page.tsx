@@ -77,7 +77,7 @@ export default async function PrivacyPage({ searchParams }: { searchParams: Prom
       <section aria-labelledby="receipts" className="mt-8">
         <h2 id="receipts" className="text-lg font-semibold">Consent receipts</h2>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          Each decision has a receipt signed by this service (a JWS in the Kantara Consent Receipt format); anyone can check it against the keys published at <code>/oauth2/jwks</code>.
+          Each decision has a receipt signed by this service (a JWS in the Kantara Consent Receipt format); anyone can check it against the keys published at <code>/api/consent/v1/receipt-keys</code>.
         </p>
         {receipts.length === 0 ? <p className="mt-2 text-slate-600 dark:text-slate-400" data-testid="no-receipts">No receipts yet.</p> : null}
         <ul className={`mt-3 divide-y divide-slate-100 dark:divide-slate-800 ${receipts.length ? `${surface} px-5` : ""}`} data-testid="receipts">

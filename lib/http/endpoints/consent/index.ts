@@ -4,5 +4,6 @@
 export * as purposes from "./purposes";
 export * as consents from "./consents";
 export * as receipts from "./receipts";
+export * as receiptKeys from "./receipt-keys";
 export * as preferences from "./preferences";
 export * as openapi from "./openapi";

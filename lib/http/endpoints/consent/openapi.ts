@@ -24,7 +24,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: "Portico consent API",
       version: "1.0.0",
       description:
-        "Processing purposes, the consent and the communication preferences of the user an application acts for (the subject of its access token). Every consent given or withdrawn gets a Kantara Consent Receipt 1.1 signed as a JWS; verify it against the JWK Set. Errors are RFC 7807 problem details.",
+        "Processing purposes, the consent and the communication preferences of the user an application acts for (the subject of its access token). Every consent given or withdrawn gets a Kantara Consent Receipt 1.1 signed as a JWS; verify it against the receipt keys (/receipt-keys: every key that ever signed, while jwks_uri drops rotated-out keys). Errors are RFC 7807 problem details.",
     },
     servers: [{ url: `${issuer()}${API_BASE}` }],
     paths: {
@@ -88,6 +88,14 @@ export function openApiDocument(): Record<string, unknown> {
           security: secured(CONSENT_READ_SCOPE),
           parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
           responses: { "200": jsonResponse("The receipt.", ref("Receipt")), ...authProblems, "404": problemResponse("No such receipt for this user.") },
+        },
+      },
+      "/receipt-keys": {
+        get: {
+          operationId: "getReceiptKeys",
+          summary: "The JWK Set that verifies every receipt Portico signed, keys rotated out of jwks_uri included",
+          security: [],
+          responses: { "200": { description: "A JWK Set (RFC 7517 §5): public members, kid, alg, use.", content: { "application/jwk-set+json": { schema: { type: "object", required: ["keys"], properties: { keys: { type: "array", items: { type: "object" } } } } } } } },
         },
       },
       "/preferences": {
@@ -178,7 +186,7 @@ export function openApiDocument(): Record<string, unknown> {
             action: { enum: ["given", "withdrawn"] },
             at: { type: "string", format: "date-time" },
             collector_client_id: { type: ["string", "null"] },
-            jws: { type: "string", description: "Compact JWS, header typ consent-receipt+jwt; verify with the key of its kid in the JWK Set." },
+            jws: { type: "string", description: "Compact JWS, header typ consent-receipt+jwt; verify with the key of its kid in /receipt-keys." },
             receipt: { type: "object", description: "The JWS payload: a Kantara Consent Receipt 1.1 (version, jurisdiction, consentTimestamp, collectionMethod, consentReceiptID, language, piiPrincipalId, piiControllers, policyUrl, services, sensitive, spiCat)." },
           },
         },
@@ -220,7 +228,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
     },
-    externalDocs: { description: "JWK Set of the receipts' signing keys", url: endpoint("jwks") },
+    externalDocs: { description: "JWK Set of the receipts' signing keys", url: `${issuer()}${API_BASE}/receipt-keys` },
   };
 }
 

@@ -1,5 +1,5 @@
 // The user's consent receipts (consent:read): GET /api/consent/v1/receipts (newest first) and
-// GET /api/consent/v1/receipts/{id}: the compact JWS (verify it against /oauth2/jwks) and its
+// GET /api/consent/v1/receipts/{id}: the compact JWS (verify it against ./receipt-keys) and its
 // decoded Kantara Consent Receipt 1.1.
 import "server-only";
 import { receiptOf, receiptsOf, type StoredReceipt } from "@/lib/consents";
