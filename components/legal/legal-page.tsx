@@ -6,8 +6,8 @@ import { Alert } from "@/components/ui/alert";
 import { LegalDocumentBody } from "./legal-document";
 import { DOCUMENT_NAMES, DOCUMENT_PATHS, getDocument, listVersions, parseMarkdown, type DocumentKind } from "@/lib/legal";
 import { versionParamSchema } from "@/lib/legal/legal.schema";
+import { isoDay } from "@/lib/formats";
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function LegalPage({ kind, versionParam }: { kind: DocumentKind; versionParam: string | string[] | undefined }) {
   const asked = typeof versionParam === "string" ? versionParamSchema.safeParse(versionParam) : null;
@@ -33,7 +33,7 @@ export async function LegalPage({ kind, versionParam }: { kind: DocumentKind; ve
   }
   const isCurrent = current?.id === doc.id;
   return (
-    <AuthCard title={doc.title} subtitle={`Version ${doc.version}, effective ${day(doc.effectiveAt)}`}>
+    <AuthCard title={doc.title} subtitle={`Version ${doc.version}, effective ${isoDay(doc.effectiveAt)}`}>
       {!isCurrent ? (
         <Alert tone="info">
           {doc.effectiveAt > now ? "This version is not in effect yet." : "This is an earlier version."}{" "}
@@ -52,7 +52,7 @@ export async function LegalPage({ kind, versionParam }: { kind: DocumentKind; ve
                 <Link href={`${DOCUMENT_PATHS[kind]}?version=${v.version}`} className="text-indigo-600 underline dark:text-indigo-400" aria-current={v.id === doc.id ? "page" : undefined}>
                   Version {v.version}
                 </Link>{" "}
-                <span className="text-slate-500">effective {day(v.effectiveAt)}</span>
+                <span className="text-slate-500">effective {isoDay(v.effectiveAt)}</span>
               </li>
             ))}
           </ul>

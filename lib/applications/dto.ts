@@ -4,18 +4,11 @@ import { applicationDtoSchema, type ApplicationDto } from "./applications.schema
 import type { ApplicationRecord } from "./applications.repo";
 import { claimMappingsSchema, type ClaimMapping } from "@/lib/profile/attributes.schema";
 import { profilingPolicyOf } from "@/lib/profile/profiling.schema";
+import { jsonColumn } from "@/lib/formats";
 
 /** Stored mappings are checked when saved; a row that no longer parses releases nothing rather than failing every request. */
 function claimMappingsOf(value: unknown): ClaimMapping[] {
-  let stored = value;
-  if (typeof value === "string") {
-    try {
-      stored = JSON.parse(value);
-    } catch {
-      return [];
-    }
-  }
-  const parsed = claimMappingsSchema.safeParse(stored);
+  const parsed = claimMappingsSchema.safeParse(jsonColumn(value));
   return parsed.success ? parsed.data : [];
 }
 

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { randomToken } from "@/lib/crypto";
-import { BASE64URL_256_BITS, isRandomToken, isUuid, isWellFormedInteractionId, normaliseIp } from "./index";
+import { BASE64URL_256_BITS, isoDay, isRandomToken, isUuid, isWellFormedInteractionId, jsonColumn, normaliseIp } from "./index";
 
 describe("identifier and token shapes", () => {
   it("accepts the UUIDs the database generates and nothing else", () => {
@@ -29,5 +29,18 @@ describe("normaliseIp", () => {
     expect(normaliseIp("198.51.100.7")).toBe("198.51.100.7");
     expect(normaliseIp("2001:db8::1")).toBe("2001:db8::1");
     expect(normaliseIp("::ffff:c633:6407")).toBe("::ffff:c633:6407");
+  });
+});
+
+describe("jsonColumn and isoDay", () => {
+  it("parses a JSON column's text, passes a parsed value through, and gives undefined for text that is not JSON", () => {
+    expect(jsonColumn('{"a":[1]}')).toEqual({ a: [1] });
+    expect(jsonColumn({ a: 1 })).toEqual({ a: 1 });
+    expect(jsonColumn(null)).toBeNull();
+    expect(jsonColumn("{")).toBeUndefined();
+  });
+
+  it("prints the UTC calendar day", () => {
+    expect(isoDay(new Date("2026-12-06T23:59:59.999Z"))).toBe("2026-12-06");
   });
 });

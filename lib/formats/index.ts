@@ -39,3 +39,21 @@ export function normaliseIp(ip: string): string {
 
 export { describeUserAgent, userAgentFamily, type UserAgentDescription } from "./user-agent";
 export { escapeHtml } from "./html";
+
+/**
+ * A JSON/JSONB column's value as drivers return it: parsed by node-postgres, text from the embedded
+ * database's raw queries. Undefined for text that is not JSON (the caller's schema then refuses it).
+ */
+export function jsonColumn(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A date as its UTC calendar day, YYYY-MM-DD (ISO 8601): how pages print a day without a time. */
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

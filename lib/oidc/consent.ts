@@ -15,7 +15,7 @@ export async function grantConsent(userId: string, clientId: string, scopes: str
 }
 
 /** Withdrawing consent also revokes every grant (and so every token) the client holds for the user. */
-export async function withdrawConsent(userId: string, clientId: string, ctx: RequestContext): Promise<void> {
+export async function withdrawApplicationConsent(userId: string, clientId: string, ctx: RequestContext): Promise<void> {
   await withTransaction(async (tx) => {
     await revokeConsentRecord(userId, clientId, tx);
     const { count } = await revokeGrantsOfUserAndClient(userId, clientId, "consent_withdrawn", tx);

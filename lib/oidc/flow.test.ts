@@ -10,7 +10,7 @@ import { hashPassword } from "@/lib/credentials";
 import { ensureSigningKeys, publicJwks } from "@/lib/keys";
 import { createSession, validateSession } from "@/lib/sessions";
 import { withTransaction } from "@/lib/db";
-import { authorize, cutOffApplicationsIn, prepareApplicationsCutOff, decideConsent, getConsentRequest, withdrawConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type AuthorizeSession } from "./index";
+import { authorize, cutOffApplicationsIn, prepareApplicationsCutOff, decideConsent, getConsentRequest, withdrawApplicationConsent, handleTokenRequest, introspect, revoke, userInfo, OAuthError, atHash, type AuthorizeSession } from "./index";
 import { s256 } from "./pkce";
 import { dismissEnrolmentOffer } from "@/lib/factors";
 import { createRiskRule, currentPolicy, forgetPolicyCache, saveRiskSettings, updateRiskRule } from "@/lib/risk";
@@ -221,7 +221,7 @@ describe("interactions are bound to their browser and user (consent bypass throu
     const started = await authorize({ params: baseParams(attackersApp, { scope: "openid email" }), binding: BROWSER }, owner, {});
     if (started.kind !== "consent") throw new Error("expected consent");
     expect(await decideConsent(started.interactionId, BROWSER, owner.userId, true, {})).toBe(true);
-    await withdrawConsent(owner.userId, attackersApp.clientId, {});
+    await withdrawApplicationConsent(owner.userId, attackersApp.clientId, {});
     expect(await authorize({ interactionId: started.interactionId, binding: BROWSER }, owner, {})).toEqual({ kind: "consent", interactionId: started.interactionId });
     // The interaction's own parameters carry no consent marker an outsider could set.
     const stored = await t.db().authorizationRequest.findUniqueOrThrow({ where: { id: started.interactionId } });

@@ -3,7 +3,7 @@
 // policy) and the customer's "Not now" answers.
 import "server-only";
 import { getSql, withTransaction, type Tx } from "@/lib/db";
-import { isUuid } from "@/lib/formats";
+import { isUuid, jsonColumn } from "@/lib/formats";
 
 export { withTransaction, type Tx };
 
@@ -45,7 +45,7 @@ export async function findProfilingState(userId: string, clientId: string, names
   );
   const raw = rows[0]?.state;
   if (raw === undefined) return null;
-  const state = (typeof raw === "string" ? JSON.parse(raw) : raw) as ProfilingStateRow;
+  const state = (jsonColumn(raw) ?? {}) as ProfilingStateRow;
   return { answered: state.answered ?? [], askable: state.askable ?? [], skipped: state.skipped ?? {}, signIns: Number(state.signIns ?? 0), purposes: state.purposes ?? {} };
 }
 

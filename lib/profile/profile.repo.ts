@@ -2,7 +2,7 @@
 // (lib/db/sql.ts: one statement per token request, with the phone check inside it); the portal's
 // reads and writes use Prisma.
 import "server-only";
-import { isUuid } from "@/lib/formats";
+import { isUuid, jsonColumn } from "@/lib/formats";
 import { getDb, getSql, Prisma, withTransaction, type Tx } from "@/lib/db";
 
 export { withTransaction };
@@ -37,7 +37,7 @@ export function addressFromJson(value: unknown): Address | null {
 
 /** A JSONB object as the driver returns it (parsed, or text on some drivers). */
 function jsonObject(value: unknown): Record<string, unknown> {
-  const v = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+  const v = jsonColumn(value);
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 

@@ -7,6 +7,7 @@
 // without a policy. No server-only imports.
 import { z } from "zod";
 import { ATTRIBUTE_NAME } from "./attributes.schema";
+import { jsonColumn } from "@/lib/formats";
 
 export const MAX_PROFILING_RULES = 20;
 export const MAX_PROFILING_PURPOSES = 10;
@@ -89,15 +90,7 @@ export const profilingPolicySchema = z
 /** A stored policy, or null (none, or a row that no longer parses: nothing is asked rather than every sign-in failing). */
 export function profilingPolicyOf(value: unknown): ProfilingPolicy | null {
   if (value === null || value === undefined) return null;
-  let v = value;
-  if (typeof v === "string") {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return null;
-    }
-  }
-  const parsed = profilingPolicySchema.safeParse(v);
+  const parsed = profilingPolicySchema.safeParse(jsonColumn(value));
   return parsed.success ? parsed.data : null;
 }
 

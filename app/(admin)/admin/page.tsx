@@ -3,6 +3,7 @@ import { requireAdmin } from "@/lib/http";
 import { listUsersForAdmin } from "@/lib/users";
 import { userSearchSchema } from "@/lib/users/users.schema";
 import { tableFrame } from "@/components/ui/styles";
+import { isoDay } from "@/lib/formats";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -51,7 +52,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                     .filter(Boolean)
                     .join(", ")}
                 </td>
-                <td className="px-4 py-2">{u.createdAt.toISOString().slice(0, 10)}</td>
+                <td className="px-4 py-2">{isoDay(u.createdAt)}</td>
                 <td className="px-4 py-2">{u.lastLoginAt ? u.lastLoginAt.toISOString().slice(0, 16).replace("T", " ") : "never"}</td>
               </tr>
             ))}

@@ -7,6 +7,7 @@ import { listApplications, listInitialAccessTokens } from "@/lib/applications";
 import { config } from "@/lib/config";
 import { createInitialAccessTokenAction, revokeInitialAccessTokenAction } from "./actions";
 import { tableFrame } from "@/components/ui/styles";
+import { isoDay } from "@/lib/formats";
 
 export const metadata: Metadata = { title: "Applications" };
 
@@ -100,7 +101,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
                 {tokens.map((t) => (
                   <tr key={t.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
                     <td className="px-4 py-2 font-medium">{t.label}</td>
-                    <td className="px-4 py-2">{t.createdAt.toISOString().slice(0, 10)}</td>
+                    <td className="px-4 py-2">{isoDay(t.createdAt)}</td>
                     <td className="px-4 py-2">{tokenStatus(t, now)}</td>
                     <td className="px-4 py-2 text-right">
                       {tokenUsable(t, now) ? <RevokeInitialAccessTokenForm action={revokeInitialAccessTokenAction} tokenId={t.id} label={t.label} /> : null}

@@ -5,11 +5,11 @@ import { requireAdmin } from "@/lib/http";
 import { DOCUMENT_KINDS, DOCUMENT_NAMES, DOCUMENT_PATHS, listVersions } from "@/lib/legal";
 import { surface } from "@/components/ui/styles";
 import { publishDocumentAction } from "./actions";
+import { isoDay } from "@/lib/formats";
 
 export const metadata: Metadata = { title: "Terms and privacy" };
 export const dynamic = "force-dynamic";
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export default async function LegalAdminPage() {
   await requireAdmin("/admin/legal");
@@ -32,7 +32,7 @@ export default async function LegalAdminPage() {
                   Version {v.version}: {v.title}
                 </Link>{" "}
                 <span className="text-slate-500">
-                  effective {day(v.effectiveAt)}
+                  effective {isoDay(v.effectiveAt)}
                   {v.requiresAcceptance ? ", requires acceptance" : ""}
                 </span>
               </li>
@@ -42,7 +42,7 @@ export default async function LegalAdminPage() {
       ))}
       <section aria-labelledby="publish-heading" className={`${surface} p-6`}>
         <h2 id="publish-heading" className="mb-4 text-lg font-semibold">Publish a version</h2>
-        <PublishDocumentForm action={publishDocumentAction} today={new Date().toISOString().slice(0, 10)} />
+        <PublishDocumentForm action={publishDocumentAction} today={isoDay(new Date())} />
       </section>
     </>
   );

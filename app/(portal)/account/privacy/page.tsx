@@ -8,11 +8,11 @@ import { ConsentButton } from "@/components/portal/consent-button";
 import { surface } from "@/components/ui/styles";
 import { withdrawAccessAction } from "../apps/actions";
 import { giveConsentAction, withdrawConsentAction } from "./actions";
+import { isoDay } from "@/lib/formats";
 
 export const metadata: Metadata = { title: "Privacy and consent" };
 export const dynamic = "force-dynamic";
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export default async function PrivacyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { user } = await requireSession("/account/privacy");
@@ -49,7 +49,7 @@ export default async function PrivacyPage({ searchParams }: { searchParams: Prom
                     </p>
                     {purpose.legalBasis === "consent" ? (
                       <p className="mt-2 text-sm" data-testid="consent-status">
-                        {given ? `You agreed on ${day(decision.at)} (version ${decision.version}).` : decision?.status === "withdrawn" ? `You withdrew your consent on ${day(decision.at)}.` : "You have not agreed."}
+                        {given ? `You agreed on ${isoDay(decision.at)} (version ${decision.version}).` : decision?.status === "withdrawn" ? `You withdrew your consent on ${isoDay(decision.at)}.` : "You have not agreed."}
                         {outdated ? " The text has changed since." : ""}
                       </p>
                     ) : (
