@@ -21,4 +21,17 @@ describe("the legal Markdown subset", () => {
       { type: "em", children: [{ type: "text", text: "this" }] },
     ]);
   });
+
+  it("parses an unclosed bracket or star repeated over a long document as text (linear, not quadratic)", () => {
+    const brackets = "[".repeat(200_000);
+    expect(parseInline(brackets)).toEqual([{ type: "text", text: brackets }]);
+    const stars = "*a".repeat(100_000);
+    expect(parseInline(stars).length).toBeGreaterThan(1);
+  });
+
+  it("does not make a link of a text longer than 500 characters", () => {
+    const long = "x".repeat(501);
+    expect(parseInline(`[${long}](https://example.com)`)).toEqual([{ type: "text", text: `[${long}](https://example.com)` }]);
+    expect(parseInline(`[${"x".repeat(500)}](https://example.com)`)[0]).toMatchObject({ type: "link" });
+  });
 });

@@ -8,41 +8,51 @@ export type Block = { type: "heading"; level: 2 | 3 | 4; children: Inline[] } | 
 
 const SAFE_HREF = /^(https?:\/\/[^\s]+|mailto:[^\s]+)$/i;
 
+// Bounded spans: a strong or emphasised run, a link's text and its address have a maximum length,
+// and each form is tried only where it can start, so a paragraph is parsed in linear time (an
+// unclosed "[" or "*" repeated over a whole document must not cost time quadratic in its length).
+const STRONG = /\*\*([^*]{1,1000})\*\*/y;
+const EM = /\*([^*]{1,1000})\*/y;
+const LINK = /\[([^\]]{1,500})\]\(([^)\s]{1,2000})\)/y;
+const MAX_LINK_TEXT = 500;
+
+function matchAt(re: RegExp, text: string, i: number): RegExpExecArray | null {
+  re.lastIndex = i;
+  return re.exec(text);
+}
+
 export function parseInline(text: string): Inline[] {
   const out: Inline[] = [];
-  let plain = "";
-  const flush = () => {
-    if (plain) out.push({ type: "text", text: plain });
-    plain = "";
+  let plainFrom = 0;
+  const flush = (to: number) => {
+    if (to > plainFrom) out.push({ type: "text", text: text.slice(plainFrom, to) });
   };
+  // The next "]" at or after i (-1: none left), found once and reused until passed.
+  let close = -2;
   let i = 0;
   while (i < text.length) {
-    const rest = text.slice(i);
-    const strong = /^\*\*([^*]+)\*\*/.exec(rest);
-    if (strong) {
-      flush();
-      out.push({ type: "strong", children: parseInline(strong[1]!) });
-      i += strong[0].length;
+    const c = text[i];
+    let m: RegExpExecArray | null = null;
+    let node: Inline | null = null;
+    if (c === "*") {
+      if ((m = matchAt(STRONG, text, i))) node = { type: "strong", children: parseInline(m[1]!) };
+      else if ((m = matchAt(EM, text, i))) node = { type: "em", children: parseInline(m[1]!) };
+    } else if (c === "[") {
+      if (close !== -1 && close < i) close = text.indexOf("]", i);
+      if (close !== -1 && close - i <= MAX_LINK_TEXT + 1 && text[close + 1] === "(" && (m = matchAt(LINK, text, i)) && SAFE_HREF.test(m[2]!)) {
+        node = { type: "link", href: m[2]!, children: parseInline(m[1]!) };
+      }
+    }
+    if (node && m) {
+      flush(i);
+      out.push(node);
+      i += m[0].length;
+      plainFrom = i;
       continue;
     }
-    const em = /^\*([^*]+)\*/.exec(rest);
-    if (em) {
-      flush();
-      out.push({ type: "em", children: parseInline(em[1]!) });
-      i += em[0].length;
-      continue;
-    }
-    const link = /^\[([^\]]+)\]\(([^)\s]+)\)/.exec(rest);
-    if (link && SAFE_HREF.test(link[2]!)) {
-      flush();
-      out.push({ type: "link", href: link[2]!, children: parseInline(link[1]!) });
-      i += link[0].length;
-      continue;
-    }
-    plain += text[i];
     i++;
   }
-  flush();
+  flush(text.length);
   return out;
 }
 
