@@ -24,3 +24,4 @@ export * as dataExportDownloadEndpoint from "./endpoints/data-export";
 export * as consentReceiptDownloadEndpoint from "./endpoints/consent-receipt";
 export * as consentApi from "./endpoints/consent";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
+export { otherMethods } from "./endpoints/methods";

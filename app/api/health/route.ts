@@ -1,5 +1,6 @@
 // GET /api/health -> readiness (checks the database); GET /api/health?probe=live -> liveness only.
 import { checkReadiness } from "@/lib/health";
+import { otherMethods } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -11,3 +12,4 @@ export async function GET(request: Request) {
   const r = await checkReadiness();
   return Response.json({ status: r.ready ? "ok" : "unavailable", checks: { database: { status: r.database, latencyMs: r.latencyMs } } }, { status: r.ready ? 200 : 503, headers });
 }
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

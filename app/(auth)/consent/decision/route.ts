@@ -3,7 +3,7 @@
 // the action's response, running the authorization (and spending the interaction) twice.
 import { isWellFormedInteractionId } from "@/lib/formats";
 import { decideConsent } from "@/lib/oidc";
-import { contextFromHeaders, currentSession, interactionBinding } from "@/lib/http";
+import { contextFromHeaders, currentSession, interactionBinding, otherMethods } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -20,3 +20,4 @@ export async function POST(request: Request) {
     (await decideConsent(interaction, await interactionBinding(), session.user.id, form?.get("decision") === "allow", contextFromHeaders(request.headers)));
   return seeOther(ok ? `/oauth2/authorize?interaction=${interaction}` : "/authorize-error?reason=expired_interaction");
 }
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["POST"]);

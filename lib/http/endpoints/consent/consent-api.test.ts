@@ -16,7 +16,8 @@ import { s256 } from "@/lib/oidc/pkce";
 import { createSession, validateSession } from "@/lib/sessions";
 import { listAuditEvents } from "@/lib/audit";
 import { createTopic, getPreferences } from "@/lib/preferences";
-import { consents, openapi, preferences, purposes, receipts } from "./index";
+import { consents, openapi, otherMethods, preferences, problems, purposes, receipts } from "./index";
+import { PROBLEM_TYPES } from "./problem";
 
 const t = useTestDatabase();
 const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
@@ -164,6 +165,33 @@ describe("consent API", () => {
     expect((await getPreferences({ id: userId, roles: [] }, userId))[0]!.channels.every((c) => !c.chosen)).toBe(true);
     const { token: readOnly } = await userWithToken("consent:read");
     expectProblem(await preferences.PATCH(req("PATCH", "/preferences", readOnly, JSON.stringify({ changes: [{ topic: "newsletter", channel: "email", opted_in: true }] }))), 403, "insufficient-scope");
+  });
+
+  it("documents every problem type at its type URI (RFC 9457 §3.1.1), and refuses an unknown one", async () => {
+    for (const [type, { title, status }] of Object.entries(PROBLEM_TYPES)) {
+      const res = await problems.GET_ONE(req("GET", `/problems/${type}`));
+      expect(res.status).toBe(200);
+      expect(res.headers["Content-Type"]).toBe("text/html; charset=utf-8");
+      expect(res.body).toContain(`HTTP status ${status}`);
+      expect(res.body).toContain(title.replace(/'/g, "&#39;"));
+    }
+    const all = await problems.GET_ALL();
+    for (const type of Object.keys(PROBLEM_TYPES)) expect(all.body).toContain(`id="${type}"`);
+    expectProblem(await problems.GET_ONE(req("GET", "/problems/no-such-type")), 404, "not-found");
+    expectProblem(await problems.GET_ONE(req("GET", "/problems/%E0%A4%A")), 400, "malformed-request");
+    // A problem the API answers with names a type whose URI resolves.
+    const refusal = await purposes.GET(req("GET", "/purposes"));
+    const type = (JSON.parse(refusal.body!) as { type: string }).type;
+    expect((await problems.GET_ONE(req("GET", new URL(type).pathname.replace("/api/consent/v1", "")))).status).toBe(200);
+  });
+
+  it("answers a path it does not have, and a method a path does not serve, with a problem", async () => {
+    expectProblem(await problems.NOT_FOUND(), 404, "not-found");
+    const res = await otherMethods(["GET"]).PUT(new Request(`${BASE}/purposes`, { method: "PUT" }));
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(((await res.json()) as { type: string }).type).toMatch(/\/problems\/method-not-allowed$/);
   });
 
   it("describes every route it serves in OpenAPI 3.1, and nothing else", async () => {

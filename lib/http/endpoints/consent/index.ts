@@ -7,3 +7,5 @@ export * as receipts from "./receipts";
 export * as receiptKeys from "./receipt-keys";
 export * as preferences from "./preferences";
 export * as openapi from "./openapi";
+export * as problems from "./problems";
+export { otherMethods } from "./problem";

@@ -98,6 +98,23 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { "200": { description: "A JWK Set (RFC 7517 §5): public members, kid, alg, use.", content: { "application/jwk-set+json": { schema: { type: "object", required: ["keys"], properties: { keys: { type: "array", items: { type: "object" } } } } } } } },
         },
       },
+      "/problems": {
+        get: {
+          operationId: "listProblemTypes",
+          summary: "The documentation of every problem type this API answers with",
+          security: [],
+          responses: { "200": { description: "An HTML page, one section per problem type.", content: { "text/html": { schema: { type: "string" } } } } },
+        },
+      },
+      "/problems/{type}": {
+        get: {
+          operationId: "getProblemType",
+          summary: "The documentation of one problem type (what a problem's type URI resolves to)",
+          security: [],
+          parameters: [{ name: "type", in: "path", required: true, schema: { type: "string", enum: Object.keys(PROBLEM_TYPES) } }],
+          responses: { "200": { description: "An HTML page: title, status, what it means and what to do.", content: { "text/html": { schema: { type: "string" } } } }, "404": problemResponse("No such problem type.") },
+        },
+      },
       "/preferences": {
         get: {
           operationId: "getPreferences",
@@ -222,7 +239,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
         Problem: {
           type: "object",
-          description: `RFC 7807. Types: ${(Object.keys(PROBLEM_TYPES) as ProblemType[]).map((t) => problemTypeUri(t)).join(", ")}.`,
+          description: `RFC 9457 (formerly RFC 7807); each type URI resolves to its documentation. Types: ${(Object.keys(PROBLEM_TYPES) as ProblemType[]).map((t) => problemTypeUri(t)).join(", ")}.`,
           required: ["type", "title", "status", "detail"],
           properties: { type: { type: "string", format: "uri" }, title: { type: "string" }, status: { type: "integer" }, detail: { type: "string" } },
         },

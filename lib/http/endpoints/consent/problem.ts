@@ -8,30 +8,34 @@ import crypto from "node:crypto";
 import { ConsentError, type ConsentErrorCode } from "@/lib/consents";
 import { PreferenceError, type PreferenceErrorCode } from "@/lib/preferences";
 import { authenticateBearer, bearerToken, issuer, OAuthError, type BearerPrincipal } from "@/lib/oidc";
+import { otherMethods as routeOtherMethods, type HttpMethod } from "../methods";
 import { NO_STORE, type EndpointRequest, type EndpointResult } from "../result";
 
 export const API_BASE = "/api/consent/v1";
 
-/** The problem types this API answers with (each `type` is `${issuer}${API_BASE}/problems/<name>`). */
+/**
+ * The problem types this API answers with (each `type` is `${issuer}${API_BASE}/problems/<name>`,
+ * which serves `explanation` as the type's documentation: problems.ts).
+ */
 export const PROBLEM_TYPES = {
-  "unauthorized": { status: 401, title: "An access token is required" },
-  "invalid-token": { status: 401, title: "The access token is invalid, expired or revoked" },
-  "insufficient-scope": { status: 403, title: "The access token lacks a required scope" },
-  "malformed-request": { status: 400, title: "The request is malformed" },
-  "unsupported-media-type": { status: 415, title: "The body must be application/json" },
-  "unknown-purpose": { status: 422, title: "There is no such purpose" },
-  "purpose-not-found": { status: 404, title: "There is no such purpose" },
-  "unknown-version": { status: 422, title: "The purpose has no such version" },
-  "not-consent-based": { status: 409, title: "The purpose is not based on consent" },
-  "receipt-not-found": { status: 404, title: "There is no such receipt" },
-  "unknown-topic": { status: 422, title: "There is no such topic" },
-  "unknown-channel": { status: 422, title: "There is no such channel" },
-  "channel-not-offered": { status: 422, title: "The topic is not sent by that channel" },
-  "account-unavailable": { status: 403, title: "The user's account is not available" },
-  "not-found": { status: 404, title: "No such resource" },
-  "method-not-allowed": { status: 405, title: "Method not allowed" },
-  "server-error": { status: 500, title: "Internal error" },
-} as const;
+  "unauthorized": { status: 401, title: "An access token is required", explanation: "The request carried no access token. Send one in the Authorization header as `Bearer <token>` (RFC 6750 §2.1); the form-body and query-string methods are not accepted." },
+  "invalid-token": { status: 401, title: "The access token is invalid, expired or revoked", explanation: "The token is not one Portico issued, has expired, was revoked, or belongs to an application that is disabled. Obtain a new token (refresh it, or run the authorization again)." },
+  "insufficient-scope": { status: 403, title: "The access token lacks a required scope", explanation: "The token is valid but was not granted the scope this operation needs. The WWW-Authenticate header names it (consent:read for reading, consent:write for changes); request it in the authorization." },
+  "malformed-request": { status: 400, title: "The request is malformed", explanation: "The body is not valid JSON, is larger than 16 KiB, or does not match the operation's schema, or the path does not decode. The detail names each field at fault; nothing was changed." },
+  "unsupported-media-type": { status: 415, title: "The body must be application/json", explanation: "Send writes with `Content-Type: application/json`. Nothing was changed." },
+  "unknown-purpose": { status: 422, title: "There is no such purpose", explanation: "The body names a purpose key that does not exist or is retired. List the purposes (GET /purposes) for the keys in use. Nothing was changed." },
+  "purpose-not-found": { status: 404, title: "There is no such purpose", explanation: "The path names a purpose key that does not exist or is retired. List the purposes (GET /purposes) for the keys in use." },
+  "unknown-version": { status: 422, title: "The purpose has no such version", explanation: "The body names a version of the purpose's text that was never published. Record consent to the version the person was shown; GET /purposes gives the current one. Nothing was changed." },
+  "not-consent-based": { status: 409, title: "The purpose is not based on consent", explanation: "The purpose's legal basis is not consent (GDPR art. 6(1)(b) to (f)), so there is no consent to give or withdraw. Nothing was changed." },
+  "receipt-not-found": { status: 404, title: "There is no such receipt", explanation: "No consent receipt with that id belongs to the user the token acts for." },
+  "unknown-topic": { status: 422, title: "There is no such topic", explanation: "A preference change names a communication topic that does not exist. GET /preferences lists the topics. Nothing was changed." },
+  "unknown-channel": { status: 422, title: "There is no such channel", explanation: "A preference change names a channel other than email, sms or push. Nothing was changed." },
+  "channel-not-offered": { status: 422, title: "The topic is not sent by that channel", explanation: "The topic exists but is not sent through that channel, so there is no choice to make for it. GET /preferences lists each topic's channels. Nothing was changed." },
+  "account-unavailable": { status: 403, title: "The user's account is not available", explanation: "The user the token acts for has closed their account (it is awaiting erasure) or no longer exists. Nothing was changed." },
+  "not-found": { status: 404, title: "No such resource", explanation: "The path is not part of this API. The OpenAPI description (/openapi.json) lists every path." },
+  "method-not-allowed": { status: 405, title: "Method not allowed", explanation: "The path exists but does not answer this HTTP method. The Allow header and the OpenAPI description list the methods it answers." },
+  "server-error": { status: 500, title: "Internal error", explanation: "Portico failed to handle the request. The detail carries a reference that the operator finds in the server log. Retrying later may succeed." },
+} as const satisfies Record<string, { status: number; title: string; explanation: string }>;
 export type ProblemType = keyof typeof PROBLEM_TYPES;
 
 export function problemTypeUri(type: ProblemType): string {
@@ -146,4 +150,9 @@ export function operation(op: Operation): (request: EndpointRequest) => Promise<
       return errorResult(e, op.scopes);
     }
   };
+}
+
+/** The methods a consent API route does not serve: the method-not-allowed problem, with Allow (RFC 9110 §15.5.6). */
+export function otherMethods<const S extends readonly HttpMethod[]>(served: S) {
+  return routeOtherMethods(served, (method, allow) => problem("method-not-allowed", `${method} is not supported here; the methods are ${allow}.`, { Allow: allow }));
 }

@@ -3,3 +3,4 @@ import { consentApi, nextRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 export const DELETE = nextRoute(consentApi.consents.DELETE);
+export const { GET, HEAD, POST, PUT, PATCH, OPTIONS } = consentApi.otherMethods(["DELETE"]);
