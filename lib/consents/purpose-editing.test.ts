@@ -104,4 +104,19 @@ describe(`editing a purpose on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
     // A purpose that left consent takes no new consent.
     expect((await consentError(giveConsent(user, { purpose: "standing" }, { method: "portal" }))).code).toBe("not_consent_based");
   });
+
+  it("never lets a consent and a change of legal basis both succeed when they race", async () => {
+    for (let i = 0; i < 8; i++) {
+      const key = `race-${i}`;
+      await purpose(key);
+      const user = await customer();
+      const [given, moved] = await Promise.allSettled([
+        giveConsent(user, { purpose: key }, { method: "portal" }),
+        updatePurpose(admin, key, { ...BASE, legalBasis: "contract" }),
+      ]);
+      expect([given.status, moved.status]).not.toEqual(["fulfilled", "fulfilled"]);
+      const standing = await t.db().purposeConsent.count({ where: { purpose: { key }, status: "given" } });
+      expect(standing === 0 || (await findPurpose(key))!.legalBasis === "consent").toBe(true);
+    }
+  });
 });
