@@ -34,6 +34,24 @@ test("the server refuses a common password even when the browser check is bypass
   await expect(page.getByTestId("outbox-item")).toHaveCount(0);
 });
 
+test("a forged consent purpose on the registration form is refused beside the purposes, and nothing is sent", async ({ page }) => {
+  const address = uniqueEmail("forged-purpose");
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(address);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByLabel(/I accept the/).check();
+  // A box the page never offered, as a crafted request would post it.
+  await page.locator("form").evaluate((form) => {
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", name: "consent.no-such-purpose", value: "1", checked: true, hidden: true });
+    form.appendChild(box);
+  });
+  await expect(page.locator('input[name="altcha"]')).toHaveValue(/.+/, { timeout: 20_000 });
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#field-purposes-error")).toHaveText(/is not offered here/);
+  await page.goto(`/dev/mail?to=${encodeURIComponent(address)}`);
+  await expect(page.getByTestId("outbox-item")).toHaveCount(0);
+});
+
 test("emails are case-insensitive and Unicode-normalised", async ({ page }) => {
   const email = uniqueEmail("MiXeD");
   await register(page, email.toUpperCase());
