@@ -154,6 +154,7 @@ test("a purpose the console offers at registration is an unticked box there; tic
   const email = uniqueEmail("signup-consent");
   await register(page, email, STRONG_PASSWORD, "Ada Lovelace", { purposes: [name] });
   await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account$/);
   await page.goto("/account/privacy");
   const card = page.getByTestId(`purpose-${key}`);
   await expect(card.getByTestId("consent-status")).toContainText("You agreed on");
