@@ -1,7 +1,7 @@
 // Bad input gets a clear message next to the field (or a 403 for cross-site posts) and changes nothing.
 import { expect, test } from "@playwright/test";
 import { E2E_BASE_URL } from "./env";
-import { STRONG_PASSWORD, readMailLink, register, signIn, uniqueEmail } from "./helpers";
+import { STRONG_PASSWORD, adminPage, readMailLink, register, signIn, uniqueEmail } from "./helpers";
 
 test("registration explains each bad field next to it, with the server's own schema", async ({ page }) => {
   await page.goto("/register");
@@ -32,6 +32,29 @@ test("the server refuses a common password even when the browser check is bypass
   await expect(page.locator("#field-password-error")).toHaveText(/commonly used passwords/);
   await page.goto(`/dev/mail?to=${encodeURIComponent(address)}`);
   await expect(page.getByTestId("outbox-item")).toHaveCount(0);
+});
+
+test("a forged consent purpose on the registration form is refused beside the purposes, and nothing is sent", async ({ page, browser }) => {
+  const address = uniqueEmail("forged-purpose");
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(address);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG_PASSWORD);
+  await page.getByLabel(/I accept the/).check();
+  // A box the page never offered, as a crafted request would post it.
+  await page.locator("form").evaluate((form) => {
+    const box = Object.assign(document.createElement("input"), { type: "checkbox", name: "consent.no-such-purpose", value: "1", checked: true, hidden: true });
+    form.appendChild(box);
+  });
+  await expect(page.locator('input[name="altcha"]')).toHaveValue(/.+/, { timeout: 20_000 });
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#field-purposes-error")).toHaveText(/is not offered here/);
+  // Nothing was queued: no verification mail, read by the administrator (the dev outbox is theirs).
+  await page.waitForTimeout(2_000);
+  const admin = await adminPage(browser);
+  await admin.goto(`/dev/mail?to=${encodeURIComponent(address)}`);
+  await expect(admin.getByRole("heading", { name: "Dev outbox" })).toBeVisible();
+  await expect(admin.getByTestId("outbox-item")).toHaveCount(0);
+  await admin.context().close();
 });
 
 test("emails are case-insensitive and Unicode-normalised", async ({ page }) => {

@@ -117,3 +117,53 @@ test("a consent given in the portal is read, refused for an unknown purpose, and
   expect(doc.openapi).toBe("3.1.0");
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/purposes", "/consents", "/consents/{purpose}", "/receipts", "/receipts/{id}"]));
 });
+
+test("a purpose the console offers at registration is an unticked box there; ticked, the new account has the consent and its receipt", async ({ page, browser }) => {
+  const suffix = crypto.randomBytes(3).toString("hex");
+  const key = `e2e-signup-${suffix}`;
+  const name = `Partner offers ${suffix}`;
+
+  // The administrator creates the purpose, then offers it at registration from its edit form.
+  const admin = await adminPage(browser);
+  await admin.goto("/admin/purposes");
+  const form = admin.getByRole("form", { name: "New purpose" });
+  await form.getByLabel("Key").fill(key);
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Legal basis").selectOption("consent");
+  await form.getByLabel("Data categories").fill("email");
+  await form.getByLabel("Retention").fill("Until you withdraw");
+  await form.getByLabel("Text people consent to").fill("Send me offers from our partners.");
+  await form.getByRole("button", { name: "Create purpose" }).click();
+  await expect(admin.getByText(`Purpose ${key} created (version 1).`)).toBeVisible();
+  await admin.getByText(`Edit ${name}`).click();
+  const edit = admin.getByRole("form", { name: `Edit ${key}` });
+  await edit.getByLabel("Offer at registration").check();
+  // Another legal basis cannot be offered at registration: refused beside the box, nothing saved.
+  await edit.getByLabel("Legal basis").selectOption("legitimate_interests");
+  await edit.getByRole("button", { name: "Save purpose" }).click();
+  await expect(edit.locator(`#purpose-${key}-offerAtRegistration-error`)).toHaveText("Only a purpose based on consent can be offered at registration.");
+  await edit.getByLabel("Legal basis").selectOption("consent");
+  await edit.getByRole("button", { name: "Save purpose" }).click();
+  await expect(edit.getByText(`Purpose ${key} saved.`)).toBeVisible();
+  await admin.reload();
+  await expect(admin.getByTestId("purposes")).toContainText(`${name} ${key}`);
+  await expect(admin.getByTestId("purposes").getByRole("listitem").filter({ hasText: key }).first()).toContainText("Consent (art. 6(1)(a)) · Data: email · Kept: Until you withdraw · Offered at registration");
+  await admin.context().close();
+
+  // The customer ticks it on the registration form (the helper checks it starts unticked).
+  const email = uniqueEmail("signup-consent");
+  await register(page, email, STRONG_PASSWORD, "Ada Lovelace", { purposes: [name] });
+  await signIn(page, email, STRONG_PASSWORD);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/account/privacy");
+  const card = page.getByTestId(`purpose-${key}`);
+  await expect(card.getByTestId("consent-status")).toContainText("You agreed on");
+  await expect(card.getByTestId("consent-status")).toContainText("(version 1)");
+  const receipt = page.getByTestId("receipts").getByRole("listitem").filter({ hasText: key });
+  await expect(receipt).toContainText(`Consent given: ${key} v1`);
+  await receipt.getByRole("link", { name: "View" }).click();
+  await expect(page.getByTestId("receipt-json")).toContainText("Given by the person on Portico's registration form");
+  const jws = (await page.getByTestId("receipt-jws").textContent())!.trim();
+  const { payload } = await jwtVerify(jws, await jwks(), { typ: "consent-receipt+jwt" });
+  expect(payload).toMatchObject({ portico: { action: "given", purposeKey: key, purposeVersion: 1 } });
+});

@@ -48,12 +48,21 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/login/);
 }
 
-export async function register(page: Page, email: string, password = STRONG_PASSWORD, displayName = "Ada Lovelace") {
+/**
+ * Registers through the form. `purposes`: the names of the purposes offered at registration to
+ * tick; each box must be there and unticked first (never pre-ticked), the others stay unticked.
+ */
+export async function register(page: Page, email: string, password = STRONG_PASSWORD, displayName = "Ada Lovelace", options: { purposes?: string[] } = {}) {
   await page.goto("/register");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Display name (optional)").fill(displayName);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel(/I accept the/).check();
+  for (const name of options.purposes ?? []) {
+    const box = page.getByRole("checkbox", { name: `I agree to ${name}`, exact: true });
+    await expect(box).not.toBeChecked();
+    await box.check();
+  }
   // The proof-of-work widget solves in the background and fills the hidden `altcha` field.
   await expect(page.locator('input[name="altcha"]')).toHaveValue(/.+/, { timeout: 20_000 });
   await page.getByRole("button", { name: "Create account" }).click();

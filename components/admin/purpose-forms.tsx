@@ -1,12 +1,12 @@
 "use client";
-// The purposes console's forms: a new purpose with its first text, and a new version of a text.
+// The purposes console's forms: a new purpose with its first text, an edit of one, and a new version of a text.
 import { useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form-action";
 import { LEGAL_BASES, LEGAL_BASIS_LABELS } from "@/lib/consents/consents.schema";
-import { SelectField, TextAreaField } from "./form-controls";
+import { CheckboxField, SelectField, TextAreaField } from "./form-controls";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -15,22 +15,47 @@ function Outcome({ state }: { state: FormState }) {
   return state.ok && state.message ? <Alert tone="success">{state.message}</Alert> : null;
 }
 
-export function CreatePurposeForm({ action }: { action: Action }) {
+/**
+ * A new purpose with its first text, or (`purposeKey`) an edit of one: everything but its key and
+ * its text, which changes by publishing a version (PublishVersionForm).
+ */
+export function PurposeForm({ action, purposeKey, initial = {} }: { action: Action; purposeKey?: string; initial?: Record<string, string> }) {
   const [state, formAction, pending] = useActionState(action, {});
   const e = state.fieldErrors ?? {};
-  const v = state.ok ? {} : (state.values ?? {});
+  const v = state.ok && !purposeKey ? {} : (state.values ?? initial);
+  const prefix = purposeKey ? `purpose-${purposeKey}-` : "new-purpose-";
   return (
-    <form action={formAction} className="space-y-4" aria-label="New purpose" key={state.ok ? state.message : "form"}>
+    <form action={formAction} className="space-y-4" aria-label={purposeKey ? `Edit ${purposeKey}` : "New purpose"} key={state.ok && !purposeKey ? state.message : "form"}>
       <Outcome state={state} />
-      <Field name="key" label="Key" hint="Stable identifier applications use, e.g. marketing-emails. It never changes." error={e.key} defaultValue={v.key} maxLength={64} required />
-      <Field name="name" label="Name" error={e.name} defaultValue={v.name} maxLength={120} required />
-      <SelectField name="legalBasis" label="Legal basis" error={e.legalBasis} defaultValue={v.legalBasis ?? "consent"} options={LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BASIS_LABELS[b] }))} />
-      <Field name="dataCategories" label="Data categories" hint="Comma-separated, e.g. email, name, purchase history." error={e.dataCategories} defaultValue={v.dataCategories} required />
-      <Field name="retention" label="Retention" hint="How long the data is kept, e.g. until consent is withdrawn." error={e.retention} defaultValue={v.retention} maxLength={200} required />
-      <Field name="thirdParty" label="Third party (optional)" hint="Who the data is shared with, when the purpose shares it." error={e.thirdParty} defaultValue={v.thirdParty} maxLength={120} />
-      <TextAreaField name="text" id="purpose-text" label="Text people consent to" rows={4} error={e.text} defaultValue={v.text} maxLength={4000} required />
+      {purposeKey ? (
+        <input type="hidden" name="key" value={purposeKey} />
+      ) : (
+        <Field id={`${prefix}key`} name="key" label="Key" hint="Stable identifier applications use, e.g. marketing-emails. It never changes." error={e.key} defaultValue={v.key} maxLength={64} required />
+      )}
+      <Field id={`${prefix}name`} name="name" label="Name" error={e.name} defaultValue={v.name} maxLength={120} required />
+      <SelectField
+        id={`${prefix}legalBasis`}
+        name="legalBasis"
+        label="Legal basis"
+        error={e.legalBasis}
+        defaultValue={v.legalBasis ?? "consent"}
+        options={LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BASIS_LABELS[b] }))}
+        hint={purposeKey ? "It stays consent while anyone's consent to the purpose stands." : undefined}
+      />
+      <Field id={`${prefix}dataCategories`} name="dataCategories" label="Data categories" hint="Comma-separated, e.g. email, name, purchase history." error={e.dataCategories} defaultValue={v.dataCategories} required />
+      <Field id={`${prefix}retention`} name="retention" label="Retention" hint="How long the data is kept, e.g. until consent is withdrawn." error={e.retention} defaultValue={v.retention} maxLength={200} required />
+      <Field id={`${prefix}thirdParty`} name="thirdParty" label="Third party (optional)" hint="Who the data is shared with, when the purpose shares it." error={e.thirdParty} defaultValue={v.thirdParty} maxLength={120} />
+      <CheckboxField
+        id={`${prefix}offerAtRegistration`}
+        name="offerAtRegistration"
+        label="Offer at registration"
+        hint="An unticked box on the registration form, never required. Only for a purpose based on consent."
+        defaultChecked={v.offerAtRegistration === "on"}
+        error={e.offerAtRegistration}
+      />
+      {purposeKey ? null : <TextAreaField name="text" id="purpose-text" label="Text people consent to" rows={4} error={e.text} defaultValue={v.text} maxLength={4000} required />}
       <Button type="submit" disabled={pending} className="sm:w-auto">
-        {pending ? "Creating…" : "Create purpose"}
+        {pending ? (purposeKey ? "Saving…" : "Creating…") : purposeKey ? "Save purpose" : "Create purpose"}
       </Button>
     </form>
   );

@@ -36,7 +36,7 @@ export function ProfilePromptForm({ action, interaction, questions, purposes, sk
         <Question key={q.definition.name} question={q} value={v[attributeField(q.definition.name)] ?? ""} error={e[attributeField(q.definition.name)]} />
       ))}
       {purposes.map((p) => (
-        <PurposeConsentCheckbox key={p.key} purpose={p} checked={v[`consent.${p.key}`] === "on"} />
+        <PurposeConsentCheckbox key={p.key} purpose={p} checked={v[`consent.${p.key}`] === String(p.version)} />
       ))}
       {/* Continue comes first in the document: Enter in a field submits the form's first button (HTML
           implicit submission), which must save the answers, not skip them. "Not now" is shown first. */}

@@ -8,6 +8,7 @@ import { registrationSchema } from "@/lib/users/users.schema";
 import type { FormState } from "@/lib/http/form-action";
 import { AltchaWidget } from "./altcha-widget";
 import { PasswordStrength } from "./password-strength";
+import { PurposeConsentCheckbox, type OfferedPurpose } from "./purpose-consent-checkbox";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -25,8 +26,11 @@ function clientErrors(form: FormData): Record<string, string> | null {
   return out;
 }
 
-/** `documents`: the ids of the current versions of the terms and privacy notice the links show. */
-export function RegisterForm({ action, documents = [] }: { action: Action; documents?: string[] }) {
+/**
+ * `documents`: the ids of the current versions of the terms and privacy notice the links show.
+ * `purposes`: the consent purposes offered at registration, each an unticked box (never required).
+ */
+export function RegisterForm({ action, documents = [], purposes = [] }: { action: Action; documents?: string[]; purposes?: OfferedPurpose[] }) {
   const [state, formAction, pending] = useActionState(action, {});
   const [local, setLocal] = useState<Record<string, string> | null>(null);
   const [password, setPassword] = useState("");
@@ -102,6 +106,21 @@ export function RegisterForm({ action, documents = [] }: { action: Action; docum
           </p>
         ) : null}
       </div>
+      {purposes.length || errors.purposes ? (
+        <div className="space-y-3" role="group" aria-labelledby="register-purposes" aria-describedby={errors.purposes ? "field-purposes-error" : undefined}>
+          <p id="register-purposes" className="text-sm text-slate-700 dark:text-slate-300">
+            Optional: agreeing is up to you and does not change your account. You can withdraw it at any time from your account&apos;s privacy page.
+          </p>
+          {purposes.map((p) => (
+            <PurposeConsentCheckbox key={p.key} purpose={p} checked={state.values?.[`consent.${p.key}`] === String(p.version)} />
+          ))}
+          {errors.purposes ? (
+            <p id="field-purposes-error" role="alert" className="text-sm text-red-600 dark:text-red-400">
+              {errors.purposes}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <AltchaWidget error={errors.captcha} />
       <Button type="submit" disabled={pending}>
         {pending ? "Creating your account…" : "Create account"}

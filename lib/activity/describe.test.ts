@@ -50,6 +50,7 @@ describe("describeEvent", () => {
     expect(describeEvent(event("purpose_consent.given", { details: { purpose: "newsletter", purposeName: "Marketing emails", version: 2 } }), names)).toMatchObject({ title: "Consent given: Marketing emails", detail: "Version 2 of its text.", tone: "routine" });
     expect(describeEvent(event("purpose_consent.withdrawn", { actorType: "system", details: { purpose: "newsletter", version: 1, clientId: "app-1" } }), names)).toMatchObject({ title: "Consent withdrawn: newsletter", detail: "Version 1 of its text. Recorded by Mail." });
     expect(describeEvent(event("purpose_consent.given", { details: {} }), names)!.title).toBe("Consent given: a use of your data");
+    expect(describeEvent(event("purpose_consent.given", { details: { purpose: "newsletter", purposeName: "Marketing emails", version: 1, method: "registration" } }), names)!.detail).toBe("Version 1 of its text. When you created your account.");
   });
 
   it("names the application whose profile questions were skipped, and when they come back", () => {

@@ -86,11 +86,12 @@ const SIGN_OUT_REASONS: Record<string, string> = {
 
 const by = (e: AuditEventView) => (e.actorType === "admin" ? " by an administrator" : "");
 
-/** Which version of the text, and the application that recorded the decision when one did. */
+/** Which version of the text, given at registration, and the application that recorded the decision when one did. */
 function purposeDetail(e: AuditEventView, names: Names): string | undefined {
   const version = count(e.details?.version);
   const app = text(e.details?.clientId);
-  const parts = [version !== undefined ? `Version ${version} of its text.` : undefined, app ? `Recorded by ${names.application(app)}.` : undefined].filter(Boolean);
+  const atRegistration = e.details?.method === "registration" ? "When you created your account." : undefined;
+  const parts = [version !== undefined ? `Version ${version} of its text.` : undefined, atRegistration, app ? `Recorded by ${names.application(app)}.` : undefined].filter(Boolean);
   return parts.length ? parts.join(" ") : undefined;
 }
 

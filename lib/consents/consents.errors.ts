@@ -13,6 +13,10 @@ export type ConsentErrorCode =
   | "duplicate_key"
   /** The purpose's legal basis is not consent: there is nothing to give or withdraw. */
   | "not_consent_based"
+  /** The text shown is no longer the current one (the registration form was loaded before a new version). */
+  | "version_changed"
+  /** People's consent to the purpose stands: its legal basis cannot leave consent. */
+  | "consents_stand"
   /** The account is gone or closed. */
   | "account_unavailable"
   /** No receipt of that id for this person. */

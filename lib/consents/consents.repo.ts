@@ -16,7 +16,7 @@ export async function findPurposeRowByKey(key: string, tx?: Tx): Promise<Purpose
 }
 
 export async function insertPurpose(
-  data: { key: string; name: string; legalBasis: string; dataCategories: string[]; retention: string; thirdParty: string | null; text: string },
+  data: { key: string; name: string; legalBasis: string; dataCategories: string[]; retention: string; thirdParty: string | null; offerAtRegistration: boolean; text: string },
   tx: Tx,
 ): Promise<PurposeRow | null> {
   const { text, ...purpose } = data;
@@ -36,6 +36,34 @@ export async function insertPurposeVersion(key: string, text: string, tx: Tx): P
   await tx.purposeVersion.create({ data: { purposeId, version, text } });
   await tx.purpose.update({ where: { id: purposeId }, data: { updatedAt: new Date() } });
   return { purposeId, version };
+}
+
+/** The purpose of a key, its row locked for an edit (its versions and consents are checked under the lock). */
+export async function lockPurposeRowByKey(key: string, tx: Tx): Promise<PurposeRow | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Purpose" WHERE key = ${key} FOR UPDATE`;
+  if (!rows[0]) return null;
+  return tx.purpose.findUnique({ where: { id: rows[0].id }, include: PURPOSE_WITH_VERSIONS });
+}
+
+/** A shared lock of a purpose's row for a decision about it: edits (FOR UPDATE) wait, other decisions do not. */
+export async function sharePurposeRow(key: string, tx: Tx): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Purpose" WHERE key = ${key} FOR SHARE`;
+}
+
+export type PurposeChanges = Partial<Pick<PurposeRow, "name" | "legalBasis" | "dataCategories" | "retention" | "thirdParty" | "offerAtRegistration">>;
+
+export async function updatePurposeRow(id: string, changes: PurposeChanges, tx: Tx): Promise<void> {
+  await tx.purpose.update({ where: { id }, data: { ...changes, updatedAt: new Date() } });
+}
+
+/** How many people's consent to the purpose stands (given, not withdrawn). */
+export async function countGivenConsents(purposeId: string, tx: Tx): Promise<number> {
+  return tx.purposeConsent.count({ where: { purposeId, status: "given" } });
+}
+
+/** Purposes offered on the registration form: based on consent, oldest first. */
+export async function listRegistrationPurposeRows(tx?: Tx): Promise<PurposeRow[]> {
+  return (tx ?? (await getDb())).purpose.findMany({ where: { offerAtRegistration: true, legalBasis: "consent" }, include: PURPOSE_WITH_VERSIONS, orderBy: { createdAt: "asc" } });
 }
 
 /** Serialises one person's decisions (the account row is locked); false when the account is gone or closed. */

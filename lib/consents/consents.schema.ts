@@ -37,16 +37,34 @@ export const dataCategoriesSchema = z
   .transform((v) => [...new Set((Array.isArray(v) ? v : v.split(/[,\n]/)).map((c) => c.trim()).filter(Boolean))])
   .pipe(z.array(z.string().max(60, "A data category has at most 60 characters.")).min(1, "Name at least one data category.").max(30, "At most 30 data categories."));
 
-export const purposeInputSchema = z.object({
-  key: purposeKeySchema,
+/** What a purpose says about itself, the same rules when it is created and when it is edited. */
+const purposeFields = {
   name: z.string().trim().min(1, "Name the purpose.").max(120, "At most 120 characters."),
   legalBasis: z.enum(LEGAL_BASES, { error: "Choose a legal basis." }),
   dataCategories: dataCategoriesSchema,
   retention: z.string().trim().min(1, "Say how long the data is kept.").max(200, "At most 200 characters."),
   thirdParty: optionalText(120),
-  text: purposeTextSchema,
-});
+  /** Offered, unticked, on the registration form (GDPR art. 7). */
+  offerAtRegistration: z.boolean().default(false),
+};
+
+/** Only consent is asked for on the registration form: the other legal bases need no one's agreement. */
+function offeredOnlyWhenConsent(p: { legalBasis: LegalBasis; offerAtRegistration: boolean }, ctx: z.RefinementCtx) {
+  if (p.offerAtRegistration && p.legalBasis !== "consent") {
+    ctx.addIssue({ code: "custom", path: ["offerAtRegistration"], message: "Only a purpose based on consent can be offered at registration." });
+  }
+}
+
+export const purposeInputSchema = z
+  .object({ key: purposeKeySchema, ...purposeFields, text: purposeTextSchema })
+  .superRefine(offeredOnlyWhenConsent);
 export type PurposeInput = z.input<typeof purposeInputSchema>;
+
+/** An edit of a purpose: everything but its key; a changed text is published as a new version. */
+export const purposeUpdateSchema = z
+  .object({ ...purposeFields, text: purposeTextSchema.optional() })
+  .superRefine(offeredOnlyWhenConsent);
+export type PurposeUpdateInput = z.input<typeof purposeUpdateSchema>;
 
 /** A consent decision about one purpose (the portal's buttons, the consent API's body). */
 export const consentDecisionSchema = z.object({

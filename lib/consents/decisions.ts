@@ -8,9 +8,9 @@ import { emitIdentityEvent } from "@/lib/events";
 import { isUuid } from "@/lib/formats";
 import { kickOutbox } from "@/lib/outbox";
 import { ConsentError } from "./consents.errors";
-import { deleteReceiptsOf, findDecisionRows, findPurposeRowByKey, findReceiptRow, findReceiptRows, insertReceipt, lockActiveAccount, upsertDecision, withTransaction, type ReceiptRow, type Tx } from "./consents.repo";
+import { deleteReceiptsOf, findDecisionRows, findPurposeRowByKey, findReceiptRow, findReceiptRows, insertReceipt, lockActiveAccount, sharePurposeRow, upsertDecision, withTransaction, type ReceiptRow, type Tx } from "./consents.repo";
 import { consentDecisionSchema, type ConsentDecisionInput } from "./consents.schema";
-import { listPurposes, type PurposeView } from "./purposes";
+import { listPurposes, type PurposeView, type RegistrationConsent } from "./purposes";
 import { buildReceipt, signReceipt, type CollectionMethod, type ConsentReceipt } from "./receipts";
 
 export interface ConsentDecision {
@@ -102,30 +102,59 @@ async function decide(userId: string, input: ConsentDecisionInput, status: "give
     throw new ConsentError("invalid_input", `${String(issue.path[0] ?? "body")}: ${issue.message}`, String(issue.path[0] ?? "form"));
   }
   if (!isUuid(userId)) throw new ConsentError("account_unavailable", "The account is not available.");
-  const { purpose: key, version: requested } = parsed.data;
-  const now = how.now ?? new Date();
-  const outcome = await withTransaction(async (tx) => {
-    if (!(await lockActiveAccount(userId, tx))) throw new ConsentError("account_unavailable", "The account is not available.");
-    const purpose = await findPurposeRowByKey(key, tx);
-    if (!purpose || purpose.versions.length === 0) throw new ConsentError("unknown_purpose", `There is no purpose ${key}.`, "purpose");
-    if (purpose.legalBasis !== "consent") throw new ConsentError("not_consent_based", `${purpose.name} is not based on consent: there is nothing to give or withdraw.`, "purpose");
-    const existing = (await findDecisionRows(userId, tx)).find((d) => d.purposeId === purpose.id);
-    // A withdrawal without a version withdraws what was given: its receipt names that text, not a newer one.
-    const given = status === "withdrawn" && requested === undefined && existing ? purpose.versions.find((v) => v.id === existing.versionId) : undefined;
-    const version = given ?? (requested === undefined ? purpose.versions[0] : purpose.versions.find((v) => v.version === requested));
-    if (!version) throw new ConsentError("unknown_version", `${purpose.name} has no version ${requested}.`, "version");
-    // The same decision again changes nothing and signs nothing; withdrawing what was never given neither.
-    if (existing && existing.status === status && (status === "withdrawn" || existing.versionId === version.id)) return { decision: toDecision(existing), receipt: null };
-    if (!existing && status === "withdrawn") {
-      return { decision: { purpose: key, status, version: version.version, at: now, collectionMethod: how.method, collectorClientId: how.collector?.clientId ?? null, receiptId: null }, receipt: null };
-    }
-    const receipt = await record(tx, userId, purpose, version, status, how, now);
-    const rows = await findDecisionRows(userId, tx);
-    return { decision: toDecision(rows.find((d) => d.purposeId === purpose.id)!), receipt };
-  });
+  const outcome = await withTransaction((tx) => decideIn(tx, userId, parsed.data, status, how));
   // The identity event written with the decision is published once it has committed.
   if (outcome.receipt) kickOutbox();
   return outcome;
+}
+
+/**
+ * Gives consent, at the creation of an account, to the purposes its registration form offered and
+ * the person ticked (lib/users' registration job, in the transaction that creates the account): a
+ * signed receipt each, collection method "registration". The form's check ran when the job was
+ * queued (checkRegistrationConsents); a purpose that has since gone, left consent or lost that
+ * version is skipped rather than failing the account's creation: no consent is the safe outcome.
+ * The caller kicks the outbox once the transaction has committed.
+ */
+export async function giveRegistrationConsents(userId: string, consents: readonly RegistrationConsent[], how: Omit<DecisionContext, "method" | "collector">, tx: Tx): Promise<StoredReceipt[]> {
+  const receipts: StoredReceipt[] = [];
+  for (const c of consents) {
+    const parsed = consentDecisionSchema.safeParse(c);
+    if (!parsed.success) continue;
+    try {
+      const { receipt } = await decideIn(tx, userId, parsed.data, "given", { ...how, method: "registration" });
+      if (receipt) receipts.push(receipt);
+    } catch (e) {
+      // Thrown before any statement failed, so the transaction is intact.
+      if (e instanceof ConsentError && (e.code === "unknown_purpose" || e.code === "unknown_version" || e.code === "not_consent_based")) continue;
+      throw e;
+    }
+  }
+  return receipts;
+}
+
+async function decideIn(tx: Tx, userId: string, input: { purpose: string; version?: number }, status: "given" | "withdrawn", how: DecisionContext): Promise<DecisionOutcome> {
+  const { purpose: key, version: requested } = input;
+  const now = how.now ?? new Date();
+  if (!(await lockActiveAccount(userId, tx))) throw new ConsentError("account_unavailable", "The account is not available.");
+  // Shared lock of the purpose: an edit of its legal basis (updatePurpose) waits for this decision, or this one for the edit.
+  await sharePurposeRow(key, tx);
+  const purpose = await findPurposeRowByKey(key, tx);
+  if (!purpose || purpose.versions.length === 0) throw new ConsentError("unknown_purpose", `There is no purpose ${key}.`, "purpose");
+  if (purpose.legalBasis !== "consent") throw new ConsentError("not_consent_based", `${purpose.name} is not based on consent: there is nothing to give or withdraw.`, "purpose");
+  const existing = (await findDecisionRows(userId, tx)).find((d) => d.purposeId === purpose.id);
+  // A withdrawal without a version withdraws what was given: its receipt names that text, not a newer one.
+  const given = status === "withdrawn" && requested === undefined && existing ? purpose.versions.find((v) => v.id === existing.versionId) : undefined;
+  const version = given ?? (requested === undefined ? purpose.versions[0] : purpose.versions.find((v) => v.version === requested));
+  if (!version) throw new ConsentError("unknown_version", `${purpose.name} has no version ${requested}.`, "version");
+  // The same decision again changes nothing and signs nothing; withdrawing what was never given neither.
+  if (existing && existing.status === status && (status === "withdrawn" || existing.versionId === version.id)) return { decision: toDecision(existing), receipt: null };
+  if (!existing && status === "withdrawn") {
+    return { decision: { purpose: key, status, version: version.version, at: now, collectionMethod: how.method, collectorClientId: how.collector?.clientId ?? null, receiptId: null }, receipt: null };
+  }
+  const receipt = await record(tx, userId, purpose, version, status, how, now);
+  const rows = await findDecisionRows(userId, tx);
+  return { decision: toDecision(rows.find((d) => d.purposeId === purpose.id)!), receipt };
 }
 
 async function record(

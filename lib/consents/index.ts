@@ -3,11 +3,24 @@
 // append-only ledger (decisions.ts, receipts.ts: Kantara Consent Receipt 1.1 as a JWS).
 // Applications read and record decisions through the consent API (lib/http/endpoints/consent).
 import "server-only";
-export { listPurposes, findPurpose, listPurposesForAdmin, createPurpose, publishPurposeVersion, type PurposeView, type PurposeVersionView } from "./purposes";
+export {
+  listPurposes,
+  findPurpose,
+  listPurposesForAdmin,
+  createPurpose,
+  updatePurpose,
+  publishPurposeVersion,
+  purposesOfferedAtRegistration,
+  checkRegistrationConsents,
+  type PurposeView,
+  type PurposeVersionView,
+  type RegistrationConsent,
+} from "./purposes";
 export {
   consentDecisionsOf,
   purposesWithDecisions,
   giveConsent,
+  giveRegistrationConsents,
   withdrawConsent,
   receiptsOf,
   receiptOf,
@@ -20,4 +33,4 @@ export {
 } from "./decisions";
 export { RECEIPT_VERSION, RECEIPT_TYP, COLLECTION_METHODS, type ConsentReceipt, type CollectionMethod } from "./receipts";
 export { ConsentError, type ConsentErrorCode } from "./consents.errors";
-export { LEGAL_BASES, LEGAL_BASIS_LABELS, type LegalBasis, type PurposeInput, type ConsentDecisionInput } from "./consents.schema";
+export { LEGAL_BASES, LEGAL_BASIS_LABELS, type LegalBasis, type PurposeInput, type PurposeUpdateInput, type ConsentDecisionInput } from "./consents.schema";

@@ -6,8 +6,20 @@ import { fieldErrorsOf, type InputIssue } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { assertPermission, type Actor } from "@/lib/users";
 import { ConsentError } from "./consents.errors";
-import { insertPurpose, insertPurposeVersion, listPurposeRows, findPurposeRowByKey, withTransaction, type PurposeRow } from "./consents.repo";
-import { purposeInputSchema, purposeKeySchema, purposeTextSchema, type LegalBasis, type PurposeInput } from "./consents.schema";
+import {
+  countGivenConsents,
+  findPurposeRowByKey,
+  insertPurpose,
+  insertPurposeVersion,
+  listPurposeRows,
+  listRegistrationPurposeRows,
+  lockPurposeRowByKey,
+  updatePurposeRow,
+  withTransaction,
+  type PurposeChanges,
+  type PurposeRow,
+} from "./consents.repo";
+import { purposeInputSchema, purposeKeySchema, purposeTextSchema, purposeUpdateSchema, type LegalBasis, type PurposeInput, type PurposeUpdateInput } from "./consents.schema";
 
 export interface PurposeVersionView {
   version: number;
@@ -22,6 +34,8 @@ export interface PurposeView {
   dataCategories: string[];
   retention: string;
   thirdParty: string | null;
+  /** Offered, unticked, on the registration form (a purpose based on consent only). */
+  offerAtRegistration: boolean;
   /** The newest version: what people are asked to consent to now. */
   current: PurposeVersionView;
   /** Every version, newest first. */
@@ -41,6 +55,7 @@ function toView(row: PurposeRow): PurposeView | null {
     dataCategories: row.dataCategories,
     retention: row.retention,
     thirdParty: row.thirdParty,
+    offerAtRegistration: row.offerAtRegistration,
     current,
     versions,
     createdAt: row.createdAt,
@@ -81,7 +96,7 @@ export async function createPurpose(actor: Actor, input: PurposeInput, ctx: Requ
     const created = await insertPurpose({ ...p, thirdParty: p.thirdParty ?? null }, tx);
     if (!created) throw new ConsentError("duplicate_key", `A purpose with the key ${p.key} exists already.`, "key");
     await recordAudit(
-      { actor: { type: "admin", id: actor.id }, action: "purpose.created", target: { type: "purpose", id: p.key }, result: "success", context: ctx, details: { name: p.name, legalBasis: p.legalBasis, dataCategories: p.dataCategories, retention: p.retention, version: 1 } },
+      { actor: { type: "admin", id: actor.id }, action: "purpose.created", target: { type: "purpose", id: p.key }, result: "success", context: ctx, details: { name: p.name, legalBasis: p.legalBasis, dataCategories: p.dataCategories, retention: p.retention, offerAtRegistration: p.offerAtRegistration, version: 1 } },
       tx,
     );
     return created;
@@ -101,4 +116,92 @@ export async function publishPurposeVersion(actor: Actor, key: string, text: str
     await recordAudit({ actor: { type: "admin", id: actor.id }, action: "purpose.version_published", target: { type: "purpose", id: key }, result: "success", context: ctx, details: { version: published.version } }, tx);
   });
   return (await findPurpose(key))!;
+}
+
+const EDITABLE = ["name", "legalBasis", "dataCategories", "retention", "thirdParty", "offerAtRegistration"] as const;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
+}
+
+/**
+ * Administration: edits what a purpose says about itself (never its key). A changed text is
+ * published as a new version, so the text people consented to stays as it was. The legal basis
+ * may not leave consent while anyone's consent to the purpose stands (GDPR art. 6(1), 7: the basis
+ * is fixed before processing and not swapped afterwards). Audited `purpose.updated` with the
+ * changed fields before and after; an edit that changes nothing writes nothing.
+ */
+export async function updatePurpose(actor: Actor, key: string, input: PurposeUpdateInput, ctx: RequestContext = {}): Promise<PurposeView> {
+  assertPermission(actor, "consents:write");
+  if (!purposeKeySchema.safeParse(key).success) throw new ConsentError("unknown_purpose", "There is no such purpose.");
+  const parsed = purposeUpdateSchema.safeParse(input);
+  if (!parsed.success) throw invalid(parsed.error.issues);
+  const p = { ...parsed.data, thirdParty: parsed.data.thirdParty ?? null };
+  await withTransaction(async (tx) => {
+    const row = await lockPurposeRowByKey(key, tx);
+    if (!row) throw new ConsentError("unknown_purpose", "There is no such purpose.");
+    const changed = EDITABLE.filter((f) => !sameValue(row[f], p[f]));
+    if (changed.includes("legalBasis") && row.legalBasis === "consent") {
+      const standing = await countGivenConsents(row.id, tx);
+      if (standing > 0) {
+        const people = standing === 1 ? "1 person has" : `${standing} people have`;
+        throw new ConsentError("consents_stand", `${people} given consent to this purpose: its legal basis stays consent while their consent stands.`, "legalBasis");
+      }
+    }
+    const newText = p.text !== undefined && p.text !== row.versions[0]?.text ? p.text : undefined;
+    if (changed.length === 0 && newText === undefined) return;
+    const changes: PurposeChanges = Object.fromEntries(changed.map((f) => [f, p[f]]));
+    if (changed.length) await updatePurposeRow(row.id, changes, tx);
+    const published = newText === undefined ? null : await insertPurposeVersion(key, newText, tx);
+    await recordAudit(
+      {
+        actor: { type: "admin", id: actor.id },
+        action: "purpose.updated",
+        target: { type: "purpose", id: key },
+        result: "success",
+        context: ctx,
+        details: {
+          changed,
+          before: Object.fromEntries(changed.map((f) => [f, row[f]])),
+          after: changes,
+          ...(published ? { version: published.version } : {}),
+        },
+      },
+      tx,
+    );
+  });
+  return (await findPurpose(key))!;
+}
+
+/** The purposes the registration form offers: based on consent, marked by an administrator, with a text. */
+export async function purposesOfferedAtRegistration(): Promise<PurposeView[]> {
+  return (await listRegistrationPurposeRows()).map(toView).filter((p): p is PurposeView => p !== null);
+}
+
+/** A purpose ticked on the registration form, with the version of its text the form showed. */
+export interface RegistrationConsent {
+  purpose: string;
+  version: number;
+}
+
+/**
+ * Checks the purposes ticked on the registration form before anything is queued: each must be
+ * offered there now (so it exists, is based on consent and has a text) and the version ticked must
+ * be its current text (GDPR art. 7(2): consent is to the text the person read). Anything else is
+ * refused beside the form's purposes, naming no purpose the page did not show.
+ */
+export async function checkRegistrationConsents(ticked: Record<string, number>): Promise<RegistrationConsent[]> {
+  const entries = Object.entries(ticked);
+  if (entries.length === 0) return [];
+  const offered = new Map((await purposesOfferedAtRegistration()).map((p) => [p.key, p]));
+  const out: RegistrationConsent[] = [];
+  for (const [key, version] of entries) {
+    const purpose = offered.get(key);
+    if (!purpose) throw new ConsentError("unknown_purpose", "One of the uses of your data you ticked is not offered here. Reload the page and choose again.", "purposes");
+    if (purpose.current.version !== version) {
+      throw new ConsentError("version_changed", `The text of ${purpose.name} has changed since the page was loaded. Reload the page to read the new text, and tick it again if you agree.`, "purposes");
+    }
+    out.push({ purpose: key, version });
+  }
+  return out;
 }

@@ -12,8 +12,8 @@ export const RECEIPT_VERSION = "KI-CR-v1.1.0";
 /** RFC 8725 §3.11 explicit typing: a receipt is never mistaken for a token. */
 export const RECEIPT_TYP = "consent-receipt+jwt";
 
-/** How a decision was collected: the portal, an application through the consent API, the sign-in pages' profile questions. */
-export const COLLECTION_METHODS = ["portal", "application", "sign_in"] as const;
+/** How a decision was collected: the portal, an application through the consent API, the sign-in pages' profile questions, the registration form. */
+export const COLLECTION_METHODS = ["portal", "application", "sign_in", "registration"] as const;
 export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
 
 export interface ReceiptFacts {
@@ -65,6 +65,7 @@ const METHOD_WORDS: Record<CollectionMethod, string> = {
   portal: "Given by the person on their account's privacy page",
   application: "Collected by an application and recorded through the consent API",
   sign_in: "Given by the person on Portico's sign-in pages, when an application asked",
+  registration: "Given by the person on Portico's registration form, when creating their account",
 };
 
 function mailAddress(from: string): string {

@@ -26,6 +26,27 @@ export function formValues(form: FormData, keys: string[]): Record<string, strin
   return out;
 }
 
+/** A ticked consent purpose's field: `consent.<key>` carrying the version of the text shown (components/auth/purpose-consent-checkbox.tsx). */
+export const CONSENT_FIELD_PREFIX = "consent.";
+
+/**
+ * The purposes ticked on a hosted form (the registration form, the sign-in's profile questions), by
+ * key, with the version of the text each showed; bounded (20 purposes, keys of 64 characters), and
+ * only well-formed versions. Which purposes may be ticked there is the domain's to check.
+ */
+export function tickedPurposes(form: FormData): Record<string, number> {
+  const entries = [...form.entries()].filter(([k, v]) => k.startsWith(CONSENT_FIELD_PREFIX) && typeof v === "string" && /^\d{1,7}$/.test(v)).slice(0, 20);
+  return Object.fromEntries(entries.map(([k, v]) => [k.slice(CONSENT_FIELD_PREFIX.length, CONSENT_FIELD_PREFIX.length + 64), Number(v)]));
+}
+
+/**
+ * The echo of ticked purposes (`consent.<key>` = the version ticked), so a refused form keeps its
+ * boxes as the person left them; a form ticks a box again only for that same version of the text.
+ */
+export function tickedPurposesEcho(form: FormData): Record<string, string> {
+  return Object.fromEntries(Object.entries(tickedPurposes(form)).map(([k, v]) => [`${CONSENT_FIELD_PREFIX}${k}`, String(v)]));
+}
+
 export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {

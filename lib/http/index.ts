@@ -5,7 +5,7 @@ export { interactionBinding } from "./interaction-cookie";
 export { signInWithPassword, signInWithPasskey, startSignedInSession, termsToAccept, acceptTermsAndSignIn, declineTermsAndSignOut } from "./sign-in-flow";
 export { requireSession, requireRecentSession, requireAdmin, requireOutboxReader, shellSession } from "./guards";
 export { safeNextPath } from "./safe-redirect";
-export { formValues, type FormState } from "./form-action";
+export { formValues, tickedPurposes, tickedPurposesEcho, type FormState } from "./form-action";
 export { publicAction, customerAction, adminAction, administrator, noInput, type FormArgs } from "./actions";
 export { jsonResponse, jsonResult, readForm, singleValued, oauthErrorResponse, oauthErrorResult } from "./oauth";
 // Protocol endpoint handlers, shared by the app/ route files and the fast path (fast-path.ts).

@@ -11,7 +11,8 @@ export interface AccountJobPayloads {
   /** `throttled`: past the per-address limit; the worker only records it. */
   password_reset: { throttled: boolean };
   /** The password is hashed in the request (the same cost for everyone); the hash waits here for the worker. */
-  registration: { passwordHash: string; displayName?: string; termsAcceptedAt: string; acceptedDocuments?: string[] };
+  /** `consents`: the purposes ticked on the form (checked when queued), each with the version of its text shown. */
+  registration: { passwordHash: string; displayName?: string; termsAcceptedAt: string; acceptedDocuments?: string[]; consents?: { purpose: string; version: number }[] };
 }
 export type AccountJobKind = keyof AccountJobPayloads;
 

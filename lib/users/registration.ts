@@ -9,6 +9,7 @@ import { consumeLimit } from "@/lib/ratelimit";
 import { config } from "@/lib/config";
 import { verifyCaptcha } from "@/lib/captcha";
 import { recordRegistrationAcceptances } from "@/lib/legal";
+import { checkRegistrationConsents, giveRegistrationConsents } from "@/lib/consents";
 import { UserError } from "./users.errors";
 import { findUserByEmail, insertUser, type Tx } from "./users.repo";
 import { enqueueAccountJob, type AccountJob } from "./account-jobs";
@@ -19,13 +20,16 @@ import type { RegistrationInput } from "./users.schema";
 const registrationsPerIp = () => ({ keyPrefix: "register-ip", points: config().REGISTRATIONS_PER_IP_HOUR, durationSeconds: 3600 });
 
 export async function registerUser(
-  input: RegistrationInput & { captcha: string | undefined; acceptedDocuments?: string[] },
+  input: RegistrationInput & { captcha: string | undefined; acceptedDocuments?: string[]; consents?: Record<string, number> },
   ctx: RequestContext,
 ): Promise<{ email: string }> {
   const evaluation = evaluatePassword(input.password, { email: input.email, displayName: input.displayName, singleFactor: true });
   if (evaluation.issues.length) {
     throw new UserError("password_policy", evaluation.issues[0]!.message, { field: "password", issues: evaluation.issues.map((i) => i.message) });
   }
+  // The purposes ticked (never required, never pre-ticked: GDPR art. 7) must be offered on the form
+  // now, based on consent, at the text shown; anything else is refused here, before anything is queued.
+  const consents = await checkRegistrationConsents(input.consents ?? {});
   if (ctx.ip) {
     const wait = await consumeLimit(registrationsPerIp(), ctx.ip);
     if (wait) throw new UserError("rate_limited", "Too many registrations from your network. Try again later.", { retryAfterSeconds: wait });
@@ -36,7 +40,7 @@ export async function registerUser(
   // Everything above is the same for every address; so is the rest: the hash and one queued job.
   // Whether the address has an account is looked at only by the worker (completeRegistration).
   const passwordHash = await hashPassword(input.password);
-  await enqueueAccountJob("registration", input.email, { passwordHash, displayName: input.displayName, termsAcceptedAt: new Date().toISOString(), acceptedDocuments: input.acceptedDocuments ?? [] }, ctx);
+  await enqueueAccountJob("registration", input.email, { passwordHash, displayName: input.displayName, termsAcceptedAt: new Date().toISOString(), acceptedDocuments: input.acceptedDocuments ?? [], consents }, ctx);
   return { email: input.email };
 }
 
@@ -46,9 +50,10 @@ export async function registerUser(
  * once: the loser's insert fails, its job is retried, and then finds the account.
  */
 export async function completeRegistration(job: AccountJob<"registration">, tx: Tx): Promise<void> {
-  const { passwordHash, displayName, termsAcceptedAt, acceptedDocuments } = job.payload;
+  const { passwordHash, displayName, termsAcceptedAt, acceptedDocuments, consents } = job.payload;
   const existing = await findUserByEmail(job.email, tx);
   // An address an account just left by an email change is still its owner's (email-change.ts).
+  // Neither gets the purposes ticked on this form: a stranger's form is no consent of the owner's.
   if (existing || (await addressHeldForSwitchBack(job.email, { tx }))) {
     const name = existing?.displayName ?? undefined;
     await enqueueMail({ to: job.email, template: "already-registered", data: { signInLink: publicLink("/login"), resetLink: publicLink("/forgot-password"), name } }, tx);
@@ -61,4 +66,6 @@ export async function completeRegistration(job: AccountJob<"registration">, tx: 
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.registered", target: { type: "user", id: user.id }, result: "success", context: job.context }, tx);
   // The versions of the terms and privacy notice the form showed (lib/legal checked them then).
   await recordRegistrationAcceptances(user.id, acceptedDocuments ?? [], new Date(termsAcceptedAt), job.context, tx);
+  // The purposes ticked on the form, given when the form was sent: a signed receipt each (lib/consents).
+  await giveRegistrationConsents(user.id, consents ?? [], { context: job.context, now: new Date(termsAcceptedAt) }, tx);
 }

@@ -2,7 +2,7 @@
 import { registrationSchema } from "@/lib/users/users.schema";
 import { registerUser } from "@/lib/users";
 import { checkShownVersions } from "@/lib/legal";
-import { formValues, publicAction, requestContext, type FormState } from "@/lib/http";
+import { formValues, publicAction, requestContext, tickedPurposes, tickedPurposesEcho, type FormState } from "@/lib/http";
 import { z } from "zod";
 
 /** The captcha's solution travels beside the account's fields; the domain checks it. */
@@ -10,6 +10,8 @@ const registrationFormSchema = registrationSchema.extend({
   captcha: z.string().optional().catch(undefined),
   // The ids of the versions of the terms and privacy notice the page linked to (lib/legal).
   documents: z.array(z.uuid()).max(4).catch([]),
+  // The purposes ticked, by key, with the version of the text shown; lib/consents checks them.
+  consents: z.record(z.string(), z.number().int().positive()),
 });
 
 export const registerAction = publicAction(
@@ -22,8 +24,9 @@ export const registerAction = publicAction(
       acceptTerms: form.get("acceptTerms") ?? undefined,
       captcha: form.get("altcha") ?? undefined,
       documents: form.getAll("document"),
+      consents: tickedPurposes(form),
     }),
-    echo: (_prev, form) => formValues(form, ["email", "displayName"]),
+    echo: (_prev, form) => ({ ...formValues(form, ["email", "displayName"]), ...tickedPurposesEcho(form) }),
   },
   async ({ captcha, documents, ...input }): Promise<FormState> => {
     const acceptedDocuments = await checkShownVersions(documents);

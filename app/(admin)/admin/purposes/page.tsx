@@ -1,12 +1,17 @@
 import type { Metadata } from "next";
-import { CreatePurposeForm, PublishVersionForm } from "@/components/admin/purpose-forms";
+import { PublishVersionForm, PurposeForm } from "@/components/admin/purpose-forms";
 import { requireAdmin } from "@/lib/http";
-import { LEGAL_BASIS_LABELS, listPurposesForAdmin } from "@/lib/consents";
+import { LEGAL_BASIS_LABELS, listPurposesForAdmin, type PurposeView } from "@/lib/consents";
 import { surface } from "@/components/ui/styles";
-import { createPurposeAction, publishVersionAction } from "./actions";
+import { createPurposeAction, publishVersionAction, updatePurposeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Purposes" };
 export const dynamic = "force-dynamic";
+
+/** A purpose as its edit form's fields (strings, the checkbox "on" when set). */
+function formValuesOf(p: PurposeView): Record<string, string> {
+  return { name: p.name, legalBasis: p.legalBasis, dataCategories: p.dataCategories.join(", "), retention: p.retention, thirdParty: p.thirdParty ?? "", offerAtRegistration: p.offerAtRegistration ? "on" : "" };
+}
 
 export default async function PurposesPage() {
   const session = await requireAdmin("/admin/purposes");
@@ -28,6 +33,7 @@ export default async function PurposesPage() {
               <p className="text-sm text-slate-600 dark:text-slate-400">
                 {LEGAL_BASIS_LABELS[p.legalBasis]} · Data: {p.dataCategories.join(", ")} · Kept: {p.retention}
                 {p.thirdParty ? ` · Shared with ${p.thirdParty}` : ""}
+                {p.offerAtRegistration ? " · Offered at registration" : ""}
               </p>
             </div>
             <ol className="space-y-1 text-sm" aria-label={`Versions of ${p.key}`}>
@@ -38,6 +44,12 @@ export default async function PurposesPage() {
               ))}
             </ol>
             <PublishVersionForm action={publishVersionAction} purposeKey={p.key} currentText={p.current.text} />
+            <details>
+              <summary className="cursor-pointer text-sm font-medium">Edit {p.name}</summary>
+              <div className="mt-4">
+                <PurposeForm action={updatePurposeAction} purposeKey={p.key} initial={formValuesOf(p)} />
+              </div>
+            </details>
           </li>
         ))}
         {purposes.length === 0 ? <li className="text-slate-500">No purposes yet.</li> : null}
@@ -45,7 +57,7 @@ export default async function PurposesPage() {
 
       <section aria-labelledby="new-purpose" className={`${surface} mt-6 p-6`}>
         <h2 id="new-purpose" className="mb-4 text-lg font-semibold">New purpose</h2>
-        <CreatePurposeForm action={createPurposeAction} />
+        <PurposeForm action={createPurposeAction} />
       </section>
     </>
   );

@@ -4,22 +4,14 @@ import { z } from "zod";
 import { answerProfilePrompt } from "@/lib/oidc";
 import { isWellFormedInteractionId } from "@/lib/formats";
 import { attributeField } from "@/lib/profile/attributes.schema";
-import { customerAction, interactionBinding, requestContext, type FormState } from "@/lib/http";
+import { customerAction, interactionBinding, requestContext, tickedPurposes, tickedPurposesEcho, type FormState } from "@/lib/http";
 
 const PREFIX = attributeField("");
-/** A ticked purpose: `consent.<key>` carrying the version of the text shown. */
-const CONSENT_PREFIX = "consent.";
 
 /** The posted `attr.` fields by attribute name (bounded: the page asks at most a policy's attributes). */
 function answersOf(form: FormData): Record<string, string> {
   const entries = [...form.entries()].filter(([k, v]) => k.startsWith(PREFIX) && typeof v === "string").slice(0, 50);
   return Object.fromEntries(entries.map(([k, v]) => [k.slice(PREFIX.length), (v as string).slice(0, 2000)]));
-}
-
-/** The ticked purposes by key, with the version the page showed (bounded like the answers). */
-function consentsOf(form: FormData): Record<string, number> {
-  const entries = [...form.entries()].filter(([k, v]) => k.startsWith(CONSENT_PREFIX) && typeof v === "string" && /^\d{1,7}$/.test(v)).slice(0, 20);
-  return Object.fromEntries(entries.map(([k, v]) => [k.slice(CONSENT_PREFIX.length, CONSENT_PREFIX.length + 64), Number(v)]));
 }
 
 export const answerProfilePromptAction = customerAction(
@@ -29,12 +21,12 @@ export const answerProfilePromptAction = customerAction(
       interaction: String(form.get("interaction") ?? ""),
       skip: form.get("decision") === "skip",
       values: answersOf(form),
-      consents: consentsOf(form),
+      consents: tickedPurposes(form),
       scripted: form.get("js") === "1",
     }),
     echo: (_prev, form) => ({
       ...Object.fromEntries(Object.entries(answersOf(form)).map(([k, v]) => [attributeField(k), v])),
-      ...Object.fromEntries(Object.keys(consentsOf(form)).map((k) => [`${CONSENT_PREFIX}${k}`, "on"])),
+      ...tickedPurposesEcho(form),
     }),
     returnTo: "/login",
     signedOutMessage: "Your session has ended. Go back to the application and sign in again; nothing was saved.",

@@ -77,6 +77,9 @@ const CONSENT_PROBLEMS: Record<ConsentErrorCode, ProblemType> = {
   unknown_version: "unknown-version",
   duplicate_key: "malformed-request",
   not_consent_based: "not-consent-based",
+  // Thrown by the registration form and the console only, never by an API operation.
+  version_changed: "unknown-version",
+  consents_stand: "malformed-request",
   account_unavailable: "account-unavailable",
   receipt_not_found: "receipt-not-found",
 };
