@@ -33,7 +33,7 @@ describe("attribute definitions (the console's domain)", () => {
     const d = await define(admin);
     expect((await listAuditEvents({ targetId: d.id, action: "attribute.created" }))[0]).toMatchObject({ actorType: "admin", actorId: admin.id, details: { name: d.name, type: "enum" } });
     await expect(define(admin, { name: d.name })).rejects.toMatchObject({ code: "name_taken", field: "name" });
-    await expect(define(admin, { type: "string", rules: { pattern: "(a+)+$" } })).rejects.toMatchObject({ code: "invalid_definition", fieldErrors: { pattern: expect.stringMatching(/Nested repetition/) } });
+    await expect(define(admin, { type: "string", rules: { pattern: "(?!0)\\d+" } })).rejects.toMatchObject({ code: "invalid_definition", fieldErrors: { pattern: expect.stringMatching(/Lookahead and lookbehind are not supported/) } });
     await updateAttributeDefinition(admin, d.id, { label: "Loyalty tier", type: "enum", required: false, rules: { values: ["bronze", "gold"] }, customerAccess: "write", appReadScope: "profile" }, {});
     expect((await listAuditEvents({ targetId: d.id, action: "attribute.updated" }))[0]!.details).toEqual({ name: d.name, changed: ["label"] });
   });
