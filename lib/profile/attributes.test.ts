@@ -38,6 +38,17 @@ describe("attribute definitions (the console's domain)", () => {
     expect((await listAuditEvents({ targetId: d.id, action: "attribute.updated" }))[0]!.details).toEqual({ name: d.name, changed: ["label"] });
   });
 
+  it("two administrators creating the same name at once: one is defined, the other gets the field error name_taken, never a 500", async () => {
+    const admin = await anAdmin();
+    const name = `race_${suffix()}`;
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => define(admin, { name })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
+      expect(r.reason).toMatchObject({ code: "name_taken", field: "name", message: "An attribute with this name exists." });
+    }
+    expect(await t.db().attributeDefinition.count({ where: { name } })).toBe(1);
+  });
+
   it("the type cannot change while values exist; a rule change that stored values would break is refused; deleting removes the values, audited", async () => {
     const admin = await anAdmin();
     const me = await person();
