@@ -46,18 +46,19 @@ export function compilePattern(pattern: string): { ok: true; regex: RE2JS } | { 
   if (pattern.length > PATTERN_MAX_LENGTH) return { ok: false, message: `Use at most ${PATTERN_MAX_LENGTH} characters.` };
   const cached = compiledPatterns.get(pattern);
   if (cached) return { ok: true, regex: cached };
-  if (/\(\?<?[=!]/.test(pattern)) {
-    return { ok: false, message: "Lookahead and lookbehind are not supported: patterns are matched by a linear-time engine (RE2)." };
-  }
-  if (/\\(?:[1-9]|k<)/.test(pattern)) {
-    return { ok: false, message: "Back-references are not supported: patterns are matched by a linear-time engine (RE2)." };
-  }
   try {
     const regex = RE2JS.compile(pattern);
     if (compiledPatterns.size >= 200) compiledPatterns.clear();
     compiledPatterns.set(pattern, regex);
     return { ok: true, regex };
   } catch (e) {
+    // What JavaScript accepts and RE2 does not, named plainly; anything else in RE2's own words.
+    if (/\(\?<?[=!]/.test(pattern)) {
+      return { ok: false, message: "Lookahead and lookbehind are not supported: patterns are matched by a linear-time engine (RE2)." };
+    }
+    if (/\\(?:[1-9]|k<)/.test(pattern)) {
+      return { ok: false, message: "Back-references are not supported: patterns are matched by a linear-time engine (RE2)." };
+    }
     const detail = e instanceof RE2JSSyntaxException ? `: ${e.getDescription()}` : "";
     return { ok: false, message: `This is not a valid regular expression${detail}.` };
   }

@@ -2,9 +2,10 @@
 // schedules the erasure, then it is signed out everywhere (sessions, trusted browsers, grants,
 // back-channel logout to the applications). Erasing, once the grace period is over (the janitor):
 // one transaction per account that removes the protocol data (lib/oidc), the mail to its address
-// (lib/mail), the texts to the phone numbers no other account holds (lib/sms), the account row and everything that hangs off it (lib/users), the person's consent
-// receipts (lib/consents), its earlier identity events (lib/events: one, user.deleted, tells
-// subscribers), and pseudonymises its audit events (lib/audit), then mails the address a last notice.
+// (lib/mail), the texts to its phone numbers that no other account holds (lib/sms), the account row
+// and everything that hangs off it (lib/users), the person's consent receipts (lib/consents), its
+// earlier identity events (lib/events: one, user.deleted, tells subscribers), and pseudonymises its
+// audit events (lib/audit), then mails the address a last notice.
 import "server-only";
 import { pseudonymiseSubject, recordAudit, type RequestContext } from "@/lib/audit";
 import { eraseConsentReceiptsOf } from "@/lib/consents";

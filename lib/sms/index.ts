@@ -6,10 +6,10 @@
 // (toll fraud), where an attacker has codes texted to premium numbers they are paid for.
 import "server-only";
 import { config } from "@/lib/config";
+import type { Tx } from "@/lib/db";
 import { consumeLimit } from "@/lib/ratelimit";
 import { SmsError } from "./sms.errors";
 import { deleteSmsMessagesBefore, deleteSmsMessagesTo, insertSmsMessage, listSmsMessages, type SmsMessage } from "./sms.repo";
-import type { Tx } from "@/lib/db";
 import { defaultSmsTransport, SmsSendFailure, type SmsTransport } from "./transport";
 
 export { SmsError, type SmsErrorCode } from "./sms.errors";
