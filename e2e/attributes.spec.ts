@@ -1,6 +1,7 @@
-// Custom attributes end to end: the administrator defines one in the console and maps it to a claim
-// for an application; the customer edits it in the portal (a wrong-type value refused beside its
-// field, nothing saved); the application receives it in its ID token and UserInfo, fetched and
+// Custom attributes end to end: the administrator defines one in the console (a taken identifier and
+// a pattern RE2 cannot compile refused beside their fields) and maps it to a claim for an
+// application; the customer edits it in the portal (a wrong-type value refused beside its field,
+// nothing saved); the application receives it in its ID token and UserInfo, fetched and
 // verified by openid-client, under the attribute's read scope only.
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
@@ -39,6 +40,17 @@ test("an attribute defined in the console is edited in the portal and reaches th
   await define.getByRole("button", { name: "Define attribute" }).click();
   await expect(admin.getByText(`${name} is defined.`)).toBeVisible();
   await expect(admin.getByTestId("attribute-list")).toContainText(name);
+  // The same identifier again is a field error beside it (the unique constraint decides), never an error page.
+  await define.getByLabel("Identifier").fill(name);
+  await define.getByLabel("Label").fill(label);
+  await define.getByRole("button", { name: "Define attribute" }).click();
+  await expect(define.locator("#new-attr-name-error")).toContainText("An attribute with this name exists.");
+  // A pattern the linear-time engine cannot match (a lookahead) is refused beside the pattern field.
+  await define.getByLabel("Identifier").fill(`${name}_code`);
+  await define.getByLabel("Type").selectOption("string");
+  await define.getByLabel("Text: pattern").fill("(?=A)[A-Z]+");
+  await define.getByRole("button", { name: "Define attribute" }).click();
+  await expect(define.locator("#new-attr-pattern-error")).toContainText("Lookahead and lookbehind are not supported");
 
   // An application, and its claim mapping (a registered claim is refused first).
   const rp = await rps.registerRp(`Shoe shop ${tag}`);

@@ -67,7 +67,7 @@ export function AttributeForm({ action, id, initial = {} }: { action: Action; id
         <div className="grid gap-4 sm:grid-cols-3">
           {f("minLength", "Text: min length", { inputMode: "numeric" })}
           {f("maxLength", "Text: max length", { inputMode: "numeric" })}
-          {f("pattern", "Text: pattern", { maxLength: PATTERN_MAX_LENGTH, placeholder: "[A-Z]{2}[0-9]{4}", hint: "A regular expression the whole value must match." })}
+          {f("pattern", "Text: pattern", { maxLength: PATTERN_MAX_LENGTH, placeholder: "[A-Z]{2}[0-9]{4}", hint: "A regular expression (RE2 syntax: no lookahead or back-references) the whole value must match." })}
           {f("min", "Number: minimum", { inputMode: "decimal" })}
           {f("max", "Number: maximum", { inputMode: "decimal" })}
           {f("minDate", "Date: earliest", { placeholder: "2000-01-01" })}

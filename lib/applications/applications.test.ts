@@ -149,6 +149,22 @@ describe("changing applications", () => {
     await expect(deleteApplication(admin, application.id, ctx)).rejects.toMatchObject({ code: "not_found" });
   });
 
+  it("takes progressive profiling's rows about it along (sign-in counters, skipped questions), and only its own", async () => {
+    const doomed = (await createApplication(admin, { ...web, name: "Doomed profiler" }, ctx)).application;
+    const kept = (await createApplication(admin, { ...web, name: "Kept profiler" }, ctx)).application;
+    const user = await t.db().user.create({ data: { email: `profiled-${crypto.randomBytes(4).toString("hex")}@example.com` } });
+    for (const app of [doomed, kept]) {
+      await t.db().applicationSignIn.create({ data: { userId: user.id, clientId: app.clientId, count: 3 } });
+      await t.db().profilePromptSkip.create({ data: { userId: user.id, clientId: app.clientId, attribute: "loyalty_tier" } });
+    }
+    await deleteApplication(admin, doomed.id, ctx);
+    const rows = async (clientId: string) => [await t.db().applicationSignIn.count({ where: { clientId } }), await t.db().profilePromptSkip.count({ where: { clientId } })];
+    expect(await rows(doomed.clientId)).toEqual([0, 0]);
+    expect(await rows(kept.clientId)).toEqual([1, 1]);
+    // No row can name an application that does not exist (the foreign key refuses it).
+    await expect(t.db().applicationSignIn.create({ data: { userId: user.id, clientId: doomed.clientId } })).rejects.toMatchObject({ code: "P2003" });
+  });
+
   it("answers not_found for an unknown or malformed id", async () => {
     await expect(updateApplication(admin, crypto.randomUUID(), web, ctx)).rejects.toMatchObject({ code: "not_found" });
     await expect(rotateClientSecret(admin, "not-a-uuid", ctx)).rejects.toMatchObject({ code: "not_found" });

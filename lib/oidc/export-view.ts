@@ -1,7 +1,9 @@
 // The applications a person let in, as their copy of their data lists them (lib/privacy): the
-// remembered consents and the grants that still hold a usable token. No token or code hash is read.
+// remembered consents and the grants that still hold a usable token, and what progressive profiling
+// keeps per application (sign-ins counted, questions skipped). No token or code hash is read.
 import "server-only";
 import { listConsentsOfUser, listLiveGrantsOfUser } from "./oidc.repo";
+import { listProfilingRowsOfUser } from "./profiling.repo";
 
 export interface ConsentView {
   clientId: string;
@@ -36,4 +38,19 @@ export async function liveGrantsForExport(userId: string, now = new Date()): Pro
     refreshTokenExpiresAt: g.refreshTokenExpiresAt,
     accessTokenExpiresAt: g.accessTokenExpiresAt,
   }));
+}
+
+export interface ProfilingView {
+  /** Authorizations completed per application (counted only for applications with a "from the Nth sign-in" rule). */
+  signIns: { clientId: string; count: number; lastAt: Date }[];
+  /** "Not now" answers: `question` is an attribute's name or `purpose:<key>`. */
+  skippedQuestions: { clientId: string; question: string; skippedAt: Date }[];
+}
+
+export async function profilingForExport(userId: string): Promise<ProfilingView> {
+  const { signIns, skips } = await listProfilingRowsOfUser(userId);
+  return {
+    signIns: signIns.map((s) => ({ clientId: s.clientId, count: s.count, lastAt: s.lastAt })),
+    skippedQuestions: skips.map((s) => ({ clientId: s.clientId, question: s.attribute, skippedAt: s.skippedAt })),
+  };
 }

@@ -6,7 +6,7 @@ export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
 export { userInfo, introspect, revoke, bearerToken, authenticateBearer, type BearerPrincipal } from "./resource";
 export { providerMetadata } from "./discovery";
 export { grantConsent, withdrawApplicationConsent, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
-export { consentsForExport, liveGrantsForExport, type ConsentView, type GrantView } from "./export-view";
+export { consentsForExport, liveGrantsForExport, profilingForExport, type ConsentView, type GrantView, type ProfilingView } from "./export-view";
 export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
 export { SCOPE_DESCRIPTIONS, isKnownScope, CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE } from "./scopes.schema";
 export { issuer, endpoint } from "./issuer";

@@ -2,7 +2,7 @@
 // statement: the authorization endpoint's only extra cost, paid only when the application has a
 // policy) and the customer's "Not now" answers.
 import "server-only";
-import { getSql, withTransaction, type Tx } from "@/lib/db";
+import { getDb, getSql, withTransaction, type Tx } from "@/lib/db";
 import { isUuid, jsonColumn } from "@/lib/formats";
 
 export { withTransaction, type Tx };
@@ -58,4 +58,14 @@ export async function upsertSkips(userId: string, clientId: string, questions: s
       update: { skippedAt: now },
     });
   }
+}
+
+/** The person's sign-in counters and "Not now" answers, every application (the data export). */
+export async function listProfilingRowsOfUser(userId: string) {
+  const db = await getDb();
+  const [signIns, skips] = await Promise.all([
+    db.applicationSignIn.findMany({ where: { userId }, orderBy: { lastAt: "desc" }, select: { clientId: true, count: true, lastAt: true } }),
+    db.profilePromptSkip.findMany({ where: { userId }, orderBy: { skippedAt: "desc" }, select: { clientId: true, attribute: true, skippedAt: true } }),
+  ]);
+  return { signIns, skips };
 }

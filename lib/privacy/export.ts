@@ -9,7 +9,7 @@ import { listActivity, MAX_ACTIVITY_PAGE_SIZE } from "@/lib/activity";
 import { findClientByClientId } from "@/lib/applications";
 import { signInMethodsForExport, trustedBrowsersForExport } from "@/lib/factors";
 import { purposeConsentsForExport } from "@/lib/consents";
-import { consentsForExport, liveGrantsForExport } from "@/lib/oidc";
+import { consentsForExport, liveGrantsForExport, profilingForExport } from "@/lib/oidc";
 import { acceptancesForExport } from "@/lib/legal";
 import { preferencesForExport } from "@/lib/preferences";
 import { customAttributesForExport, getProfileClaims, type ProfileClaims } from "@/lib/profile";
@@ -43,6 +43,9 @@ export interface ExportDocument {
   applications: {
     consents: { clientId: string; name: string | null; scopes: string[]; givenAt: Date; updatedAt: Date }[];
     grants: { clientId: string; name: string | null; scopes: string[]; grantedAt: Date; authenticatedAt: Date | null; refreshTokenExpiresAt: Date | null; accessTokenExpiresAt: Date | null }[];
+    /** Progressive profiling: the sign-ins counted per application, and the questions answered "Not now". */
+    signIns: { clientId: string; name: string | null; count: number; lastAt: Date }[];
+    skippedQuestions: { clientId: string; name: string | null; question: string; skippedAt: Date }[];
   };
   activity: { at: Date; action: string; title: string; detail: string | null; ip: string | null; device: string | null; place: string | null }[];
   riskAssessments: { periodDays: number; entries: AssessmentView[] };
@@ -84,7 +87,7 @@ async function applicationNames(clientIds: string[]): Promise<Map<string, string
 export async function collectPersonalData(userId: string, now = new Date()): Promise<ExportDocument | null> {
   const account = await getAccountSummary(userId, now);
   if (!account) return null;
-  const [profile, customAttributes, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, activity, assessments, purposeConsents] = await Promise.all([
+  const [profile, customAttributes, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, profiling, activity, assessments, purposeConsents] = await Promise.all([
     getProfileClaims(userId),
     customAttributesForExport(userId),
     preferencesForExport(userId),
@@ -94,11 +97,12 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     trustedBrowsersForExport(userId, now),
     consentsForExport(userId),
     liveGrantsForExport(userId, now),
+    profilingForExport(userId),
     wholeActivity(userId),
     recentAssessmentsForExport(userId, now),
     purposeConsentsForExport(userId),
   ]);
-  const names = await applicationNames([...consents.map((c) => c.clientId), ...grants.map((g) => g.clientId)]);
+  const names = await applicationNames([...consents, ...grants, ...profiling.signIns, ...profiling.skippedQuestions].map((r) => r.clientId));
   const { password, ...facts } = account;
   return {
     format: EXPORT_FORMAT,
@@ -114,6 +118,8 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     applications: {
       consents: consents.map((c) => ({ clientId: c.clientId, name: names.get(c.clientId) ?? null, scopes: c.scopes, givenAt: c.givenAt, updatedAt: c.updatedAt })),
       grants: grants.map(({ clientId, ...grant }) => ({ clientId, name: names.get(clientId) ?? null, ...grant })),
+      signIns: profiling.signIns.map(({ clientId, ...s }) => ({ clientId, name: names.get(clientId) ?? null, ...s })),
+      skippedQuestions: profiling.skippedQuestions.map(({ clientId, ...s }) => ({ clientId, name: names.get(clientId) ?? null, ...s })),
     },
     activity,
     riskAssessments: { periodDays: EXPORTED_ASSESSMENT_DAYS, entries: assessments },

@@ -98,7 +98,14 @@ describe("the archive", () => {
     await updateProfile(me, me.id, {}, {}, { values: { [tier.name]: "gold" }, source: "json", partial: true });
     await updateProfile(other, other.id, {}, {}, { values: { [tier.name]: "bronze" }, source: "json", partial: true });
     const { app } = await accountWithSecrets(me);
-    await accountWithSecrets(other);
+    const { app: otherApp } = await accountWithSecrets(other);
+    // Progressive profiling's rows: sign-ins counted and questions skipped, per application.
+    const lastSignIn = new Date("2026-12-01T10:00:00.000Z");
+    const skippedAt = new Date("2026-12-02T11:00:00.000Z");
+    await t.db().applicationSignIn.create({ data: { userId: me.id, clientId: app.clientId, count: 4, lastAt: lastSignIn } });
+    await t.db().profilePromptSkip.createMany({ data: [{ userId: me.id, clientId: app.clientId, attribute: "shoe_size", skippedAt }, { userId: me.id, clientId: app.clientId, attribute: "purpose:export-news", skippedAt: new Date(skippedAt.getTime() - 60_000) }] });
+    await t.db().applicationSignIn.create({ data: { userId: other.id, clientId: otherApp.clientId, count: 9 } });
+    await t.db().profilePromptSkip.create({ data: { userId: other.id, clientId: app.clientId, attribute: "mallory_question" } });
     const topicKey = `newsletter-${crypto.randomBytes(3).toString("hex")}`;
     await createTopic({ id: crypto.randomUUID(), roles: ["admin"] }, { key: topicKey, label: "Newsletter", description: "", marketing: true, channels: ["email", "sms"], defaultOn: [] });
     await updatePreferences(me, me.id, [{ topic: topicKey, channel: "email", optedIn: true }]);
@@ -133,6 +140,14 @@ describe("the archive", () => {
     expect(doc.trustedBrowsers).toEqual([expect.objectContaining({ userAgent: CHROME_MAC })]);
     expect(doc.applications.consents).toEqual([expect.objectContaining({ clientId: app.clientId, name: "Shop", scopes: ["openid", "profile"] })]);
     expect(doc.applications.grants).toEqual([expect.objectContaining({ clientId: app.clientId, name: "Shop", scopes: ["openid", "profile", "offline_access"], refreshTokenExpiresAt: expect.any(String) })]);
+    expect(doc.applications.signIns).toEqual([{ clientId: app.clientId, name: "Shop", count: 4, lastAt: lastSignIn.toISOString() }]);
+    expect(doc.applications.skippedQuestions).toEqual([
+      { clientId: app.clientId, name: "Shop", question: "shoe_size", skippedAt: skippedAt.toISOString() },
+      { clientId: app.clientId, name: "Shop", question: "purpose:export-news", skippedAt: new Date(skippedAt.getTime() - 60_000).toISOString() },
+    ]);
+    expect(Object.keys(doc.applications).sort()).toEqual(["consents", "grants", "signIns", "skippedQuestions"]);
+    expect(json).not.toContain("mallory_question");
+    expect(json).not.toContain(otherApp.clientId);
     const actions = doc.activity.map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["login.succeeded", "user.profile_updated", "user.export_requested", "user.preferences_updated", "legal.accepted"]));
     expect(actions).not.toContain("login.failed");

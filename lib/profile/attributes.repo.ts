@@ -2,7 +2,7 @@
 // User.attributes when a definition changes. The token path never comes here: the claim source
 // statement in profile.repo.ts reads the values and the definitions' read scopes with the profile.
 import "server-only";
-import { getDb, type Tx } from "@/lib/db";
+import { getDb, Prisma, type Tx } from "@/lib/db";
 import type { AttributeDefinition as AttributeDefinitionRow } from "@/lib/db/generated/client";
 
 export type { AttributeDefinitionRow };
@@ -19,14 +19,24 @@ export async function findDefinitionRow(id: string, tx?: Tx): Promise<AttributeD
   return (await client(tx)).attributeDefinition.findUnique({ where: { id } });
 }
 
-export async function findDefinitionRowByName(name: string, tx?: Tx): Promise<AttributeDefinitionRow | null> {
-  return (await client(tx)).attributeDefinition.findUnique({ where: { name } });
-}
-
 type DefinitionWrite = Omit<AttributeDefinitionRow, "id" | "createdAt" | "updatedAt" | "rules"> & { rules: object };
 
-export async function insertDefinitionRow(data: DefinitionWrite, tx: Tx): Promise<AttributeDefinitionRow> {
-  return tx.attributeDefinition.create({ data });
+/** The new row, or null when the name is taken (the unique constraint on name: P2002, even in a race). */
+export async function insertDefinitionRow(data: DefinitionWrite, tx: Tx): Promise<AttributeDefinitionRow | null> {
+  try {
+    return await tx.attributeDefinition.create({ data });
+  } catch (e) {
+    if (isNameTaken(e)) return null;
+    throw e;
+  }
+}
+
+function isNameTaken(e: unknown): boolean {
+  if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== "P2002") return false;
+  // Driver adapters name the columns under driverAdapterError.cause.constraint; the classic engine under target.
+  const meta = e.meta as { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } | undefined;
+  const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? meta?.target;
+  return Array.isArray(fields) ? fields.includes("name") : fields === "AttributeDefinition_name_key";
 }
 
 export async function updateDefinitionRow(id: string, data: Omit<DefinitionWrite, "name">, tx: Tx): Promise<AttributeDefinitionRow> {

@@ -3,6 +3,7 @@
 // portal today; the console, APIs and provisioning later), so a value is checked by the same rules
 // wherever it is written. No server-only imports: the browser may bundle it.
 import { z } from "zod";
+import { RE2JS, RE2JSSyntaxException } from "re2js";
 import { emailSchema } from "@/lib/users/users.schema";
 import { checkPhoneNumber } from "@/lib/sms/sms.schema";
 
@@ -35,21 +36,34 @@ export const ENUM_MAX_VALUES = 100;
 // ---- Definitions --------------------------------------------------------------------------------
 
 /**
- * A pattern an administrator typed, compiled once with the `u` flag. Patterns are short and may not
- * quantify a group that itself holds a quantifier or an alternation (`(a+)+`, `(a|aa)*`): the shapes
- * whose backtracking explodes. Values are at most STRING_VALUE_MAX_LENGTH long besides.
+ * A pattern an administrator typed, compiled with RE2 (re2js, a JavaScript port): matching takes time
+ * linear in the value whatever the pattern, so no pattern can make a customer's input hang the server
+ * (a backtracking engine such as RegExp takes exponential time on `((a)+)+` against "aaaa…!").
+ * RE2 has no lookaround and no back-references, the features that need backtracking: a pattern
+ * using them is refused when it is defined. The whole value must match (`testExact`).
  */
-export function compilePattern(pattern: string): { ok: true; regex: RegExp } | { ok: false; message: string } {
+export function compilePattern(pattern: string): { ok: true; regex: RE2JS } | { ok: false; message: string } {
   if (pattern.length > PATTERN_MAX_LENGTH) return { ok: false, message: `Use at most ${PATTERN_MAX_LENGTH} characters.` };
-  if (/\((?:[^()\\]|\\.)*(?:[+*|]|\{\d)(?:[^()\\]|\\.)*\)(?:[+*]|\{\d)/.test(pattern) || /\\[1-9]/.test(pattern)) {
-    return { ok: false, message: "Nested repetition and back-references are not allowed: they can make matching take forever." };
-  }
+  const cached = compiledPatterns.get(pattern);
+  if (cached) return { ok: true, regex: cached };
   try {
-    return { ok: true, regex: new RegExp(`^(?:${pattern})$`, "u") };
-  } catch {
-    return { ok: false, message: "This is not a valid regular expression." };
+    const regex = RE2JS.compile(pattern);
+    if (compiledPatterns.size >= 200) compiledPatterns.clear();
+    compiledPatterns.set(pattern, regex);
+    return { ok: true, regex };
+  } catch (e) {
+    // What JavaScript accepts and RE2 does not, named plainly; anything else in RE2's own words.
+    if (/\(\?<?[=!]/.test(pattern)) {
+      return { ok: false, message: "Lookahead and lookbehind are not supported: patterns are matched by a linear-time engine (RE2)." };
+    }
+    if (/\\(?:[1-9]|k<)/.test(pattern)) {
+      return { ok: false, message: "Back-references are not supported: patterns are matched by a linear-time engine (RE2)." };
+    }
+    const detail = e instanceof RE2JSSyntaxException ? `: ${e.getDescription()}` : "";
+    return { ok: false, message: `This is not a valid regular expression${detail}.` };
   }
 }
+const compiledPatterns = new Map<string, RE2JS>();
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function isCalendarDate(v: string): boolean {
@@ -206,7 +220,7 @@ function valueSchema(d: AttributeDefinition, source: "form" | "json"): z.ZodType
           if (r.maxLength != null && v.length > r.maxLength) return fail(`Use at most ${r.maxLength} characters.`);
           if (r.pattern) {
             const compiled = compilePattern(r.pattern);
-            if (!compiled.ok || !compiled.regex.test(v)) return fail(`This is not a valid ${d.label.toLowerCase()}.`);
+            if (!compiled.ok || !compiled.regex.testExact(v)) return fail(`This is not a valid ${d.label.toLowerCase()}.`);
           }
           return v;
         }

@@ -12,7 +12,6 @@ import {
   countHolders,
   deleteDefinitionRow,
   findDefinitionRow,
-  findDefinitionRowByName,
   insertDefinitionRow,
   listDefinitionRows,
   removeValuesOf,
@@ -69,9 +68,11 @@ export async function createAttributeDefinition(actor: Actor, input: unknown, ct
   assertPermission(actor, "attributes:write");
   const d = parseDefinition(input);
   return withTransaction(async (tx) => {
-    if (await findDefinitionRowByName(d.name, tx)) throw new ProfileError("name_taken", "An attribute with this name exists.", "name");
     if ((await listDefinitionRows(tx)).length >= MAX_ATTRIBUTE_DEFINITIONS) throw new ProfileError("in_use", `At most ${MAX_ATTRIBUTE_DEFINITIONS} attributes can be defined.`, "name");
+    // The unique constraint decides, so two administrators creating the same name at once get one
+    // definition and one field error (the failed INSERT aborts this transaction; the throw rolls it back).
     const row = await insertDefinitionRow({ name: d.name, ...columns(d) }, tx);
+    if (!row) throw new ProfileError("name_taken", "An attribute with this name exists.", "name");
     await recordAudit({ actor: adminActor(actor), action: "attribute.created", target: { type: "attribute", id: row.id }, result: "success", context: ctx, details: { name: d.name, type: d.type } }, tx);
     return toDefinition(row);
   });

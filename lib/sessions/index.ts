@@ -8,6 +8,7 @@ import type { Tx } from "@/lib/db";
 import { isRandomToken, isUuid } from "@/lib/formats";
 import { SESSION_NOT_FOUND_MESSAGE, SessionError } from "./sessions.errors";
 import {
+  deleteSessionsEndedBefore,
   findSessionByTokenHash,
   findSessionView,
   addSessionAmr,
@@ -151,8 +152,30 @@ export interface SessionRecordView {
   userAgent: string | null;
 }
 
-/** Every session the user had, live or ended, for their copy of their data: never the token hash. */
+/** Every session the user has, live or recently ended (purgeEndedSessions), for their copy of their data: never the token hash. */
 export async function sessionsForExport(userId: string): Promise<SessionRecordView[]> {
   const rows = await listSessionMetadata(userId);
   return rows.map((s) => ({ startedAt: s.createdAt, lastActiveAt: s.lastSeenAt, expiresAt: s.expiresAt, endedAt: s.revokedAt, ip: s.ip, userAgent: s.userAgent }));
+}
+
+/** Days an ended session (revoked, or past its absolute end) is kept: the owner's recent history, then deleted. */
+export const ENDED_SESSION_RETENTION_DAYS = 7;
+const PURGE_BATCH_SIZE = 1000;
+const PURGE_MAX_BATCHES = 20;
+
+/**
+ * The janitor's purge of sessions ended more than ENDED_SESSION_RETENTION_DAYS ago (data
+ * minimisation and storage limitation, GDPR art. 5(1)(c), (e)), in bounded batches so one pass
+ * never holds a long transaction: at most batchSize × maxBatches rows (20,000), the rest at the
+ * next pass. Returns how many were deleted.
+ */
+export async function purgeEndedSessions(now = new Date(), { batchSize = PURGE_BATCH_SIZE, maxBatches = PURGE_MAX_BATCHES } = {}): Promise<number> {
+  const cutoff = new Date(now.getTime() - ENDED_SESSION_RETENTION_DAYS * 24 * 3600_000);
+  let deleted = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const n = await deleteSessionsEndedBefore(cutoff, batchSize);
+    deleted += n;
+    if (n < batchSize) break;
+  }
+  return deleted;
 }

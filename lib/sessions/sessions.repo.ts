@@ -107,3 +107,17 @@ export async function addSessionAmr(id: string, methods: string[]): Promise<stri
   );
   return rows[0]?.amr ?? null;
 }
+
+/**
+ * Deletes at most `limit` sessions that ended before `cutoff`: revoked then, or past their absolute
+ * end then (the indexes on revokedAt and expiresAt serve the two halves). Rows another node is
+ * deleting, or a request is touching, are skipped, not waited for.
+ */
+export async function deleteSessionsEndedBefore(cutoff: Date, limit: number): Promise<number> {
+  const at = cutoff.toISOString();
+  return (await getDb()).$executeRaw`
+    DELETE FROM "Session" WHERE "id" IN (
+      SELECT "id" FROM "Session"
+       WHERE "revokedAt" < (${at}::timestamptz AT TIME ZONE 'UTC') OR "expiresAt" < (${at}::timestamptz AT TIME ZONE 'UTC')
+       LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)`;
+}

@@ -3,7 +3,8 @@ import crypto from "node:crypto";
 import { useTestDatabase, usingPostgres } from "@/test/db";
 import { config } from "@/lib/config";
 import { listAuditEvents } from "@/lib/audit";
-import { addAuthenticationMethods, createSession, endSession, listSessions, revokeAllSessions, validateSession } from "./index";
+import { sweepExpiredState } from "@/lib/startup/janitor";
+import { addAuthenticationMethods, createSession, endSession, listSessions, purgeEndedSessions, revokeAllSessions, validateSession } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.44", userAgent: "vitest/1.0" };
@@ -171,5 +172,49 @@ describe("authentication methods of a session", () => {
     await addAuthenticationMethods(s.id, ["otp", "mfa"], {});
     await addAuthenticationMethods(s.id, ["mfa"], {});
     expect((await validateSession(s.token))!.amr).toEqual(["pwd", "otp", "mfa"]);
+  });
+});
+
+describe("purging ended sessions (the janitor)", () => {
+  const DAY = 24 * 60 * MINUTE;
+  const now = new Date();
+  const ago = (days: number) => new Date(now.getTime() - days * DAY);
+  async function session(userId: string, over: { createdAt: Date; expiresAt: Date; revokedAt?: Date }) {
+    return (await t.db().session.create({ data: { userId, tokenHash: sha256(crypto.randomUUID()), lastSeenAt: over.createdAt, ...over } })).id;
+  }
+
+  it("deletes sessions revoked or past their absolute end more than 7 days ago, and keeps every other", async () => {
+    const u = await createUser();
+    const gone = [
+      await session(u.id, { createdAt: ago(20), expiresAt: ago(8) }), // ended by its absolute end, 8 days ago
+      await session(u.id, { createdAt: ago(10), expiresAt: ago(-20), revokedAt: ago(8) }), // revoked 8 days ago, would have lasted
+    ];
+    const kept = [
+      await session(u.id, { createdAt: ago(20), expiresAt: ago(6) }), // ended 6 days ago
+      await session(u.id, { createdAt: ago(10), expiresAt: ago(-20), revokedAt: ago(6) }), // revoked 6 days ago
+      await session(u.id, { createdAt: ago(1), expiresAt: ago(-29) }), // live
+    ];
+    // Purged until nothing old is left, whatever the other tests left behind.
+    while ((await purgeEndedSessions(now)) > 0);
+    const left = (await t.db().session.findMany({ where: { userId: u.id }, select: { id: true } })).map((s) => s.id);
+    expect(left.sort()).toEqual([...kept].sort());
+    expect(await t.db().session.count({ where: { id: { in: gone } } })).toBe(0);
+  });
+
+  it("deletes in bounded batches: at most batchSize × maxBatches rows a pass, the rest at the next", async () => {
+    while ((await purgeEndedSessions(now)) > 0);
+    const u = await createUser();
+    for (let i = 0; i < 7; i++) await session(u.id, { createdAt: ago(30), expiresAt: ago(9), revokedAt: i % 2 ? ago(10) : undefined });
+    expect(await purgeEndedSessions(now, { batchSize: 2, maxBatches: 3 })).toBe(6);
+    expect(await t.db().session.count({ where: { userId: u.id } })).toBe(1);
+    expect(await purgeEndedSessions(now, { batchSize: 2, maxBatches: 3 })).toBe(1);
+    expect(await t.db().session.count({ where: { userId: u.id } })).toBe(0);
+  });
+
+  it("runs in the janitor's pass", async () => {
+    const u = await createUser();
+    await session(u.id, { createdAt: ago(30), expiresAt: ago(9) });
+    expect((await sweepExpiredState(now)).endedSessions).toBeGreaterThanOrEqual(1);
+    expect(await t.db().session.count({ where: { userId: u.id } })).toBe(0);
   });
 });

@@ -2,15 +2,17 @@
 // schedules the erasure, then it is signed out everywhere (sessions, trusted browsers, grants,
 // back-channel logout to the applications). Erasing, once the grace period is over (the janitor):
 // one transaction per account that removes the protocol data (lib/oidc), the mail to its address
-// (lib/mail), the account row and everything that hangs off it (lib/users), the person's consent
-// receipts (lib/consents), its earlier identity events (lib/events: one, user.deleted, tells
-// subscribers), and pseudonymises its audit events (lib/audit), then mails the address a last notice.
+// (lib/mail), the texts to its phone numbers that no other account holds (lib/sms), the account row
+// and everything that hangs off it (lib/users), the person's consent receipts (lib/consents), its
+// earlier identity events (lib/events: one, user.deleted, tells subscribers), and pseudonymises its
+// audit events (lib/audit), then mails the address a last notice.
 import "server-only";
 import { pseudonymiseSubject, recordAudit, type RequestContext } from "@/lib/audit";
 import { eraseConsentReceiptsOf } from "@/lib/consents";
 import { emitIdentityEvent, eraseEventsOf } from "@/lib/events";
 import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
+import { eraseSmsTo } from "@/lib/sms";
 import { kickOutbox } from "@/lib/outbox";
 import { accountsDueForErasure, eraseAccountRecord, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
 import { signOutEverywhere } from "./sign-out-everywhere";
@@ -34,6 +36,7 @@ export async function eraseAccountsDue(now = new Date()): Promise<number> {
       if (!account) return false; // cancelled since the list was read
       await eraseProtocolDataOf(userId, tx);
       await eraseMailTo([account.email], tx);
+      await eraseSmsTo(account.unsharedPhoneNumbers, tx);
       await eraseConsentReceiptsOf(userId, tx);
       await pseudonymiseSubject(userId, [account.email], tx);
       await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);

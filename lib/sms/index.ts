@@ -6,9 +6,10 @@
 // (toll fraud), where an attacker has codes texted to premium numbers they are paid for.
 import "server-only";
 import { config } from "@/lib/config";
+import type { Tx } from "@/lib/db";
 import { consumeLimit } from "@/lib/ratelimit";
 import { SmsError } from "./sms.errors";
-import { deleteSmsMessagesBefore, insertSmsMessage, listSmsMessages, type SmsMessage } from "./sms.repo";
+import { deleteSmsMessagesBefore, deleteSmsMessagesTo, insertSmsMessage, listSmsMessages, type SmsMessage } from "./sms.repo";
 import { defaultSmsTransport, SmsSendFailure, type SmsTransport } from "./transport";
 
 export { SmsError, type SmsErrorCode } from "./sms.errors";
@@ -77,4 +78,9 @@ export function listSmsOutbox(filter: { to?: string; take?: number } = {}): Prom
 
 export function purgeOldSmsMessages(now: Date): Promise<number> {
   return deleteSmsMessagesBefore(new Date(now.getTime() - SMS_RETENTION_DAYS * 24 * 3600_000));
+}
+
+/** An erasure's part (GDPR art. 17), in its transaction: every text recorded to these numbers. */
+export function eraseSmsTo(numbers: string[], tx: Tx): Promise<number> {
+  return deleteSmsMessagesTo(numbers, tx);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { getDb } from "@/lib/db";
+import { getDb, type Tx } from "@/lib/db";
 import type { SmsMessage } from "@/lib/db/generated/client";
 
 export type { SmsMessage };
@@ -28,4 +28,9 @@ export async function listSmsMessages(filter: { to?: string; take: number }): Pr
 
 export async function deleteSmsMessagesBefore(cutoff: Date): Promise<number> {
   return (await (await getDb()).smsMessage.deleteMany({ where: { createdAt: { lt: cutoff } } })).count;
+}
+
+export async function deleteSmsMessagesTo(numbers: string[], tx: Tx): Promise<number> {
+  if (!numbers.length) return 0;
+  return (await tx.smsMessage.deleteMany({ where: { to: { in: numbers } } })).count;
 }

@@ -2,7 +2,8 @@
 // challenges (lib/factors) that have expired, text-message records past their retention (lib/sms), old outbox rows
 // and the mail bodies left after delivery (lib/outbox, each queue's retention), closes risk
 // assessments of abandoned sign-ins (lib/risk), sweeps lapsed rate-limit counters (lib/ratelimit),
-// erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts), and
+// erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts), deletes
+// sessions ended (revoked, or past their absolute end) more than 7 days ago (lib/sessions), and
 // deletes copies of customers' data past their download window (lib/privacy). The poller runs it every 10 minutes on each node
 // that polls; the cron route runs it on serverless platforms. The deletes are idempotent, so
 // several nodes at once only repeat work.
@@ -15,6 +16,7 @@ import { sweepOutbox } from "@/lib/outbox";
 import { closeAbandonedSignIns } from "@/lib/risk";
 import { sweepExpiredCounters } from "@/lib/ratelimit";
 import { deleteExpiredDataExports } from "@/lib/privacy";
+import { purgeEndedSessions } from "@/lib/sessions";
 import { processSingleton } from "@/lib/process";
 
 const INTERVAL_MS = 10 * 60_000;
@@ -30,6 +32,7 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
   return {
     ...(await purgeExpiredProtocolState(now)),
     pendingSignIns: await deleteExpiredPendingSignIns(now),
+    endedSessions: await purgeEndedSessions(now),
     trustedDevices: await deleteExpiredTrustedDevices(now),
     webAuthnChallenges: await deleteExpiredWebAuthnChallenges(now),
     smsMessages: await purgeOldSmsMessages(now),

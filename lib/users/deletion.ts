@@ -12,7 +12,7 @@ import { publicLink } from "./links";
 import { assertPermission, type Actor } from "./permissions";
 import { issueUserToken, redeemToken } from "./user-tokens";
 import { UserError } from "./users.errors";
-import { deleteUserRow, findDeletionState, listAccountsDueForErasure, lockAccountDueForErasure, updateUser, withTransaction, type Tx } from "./users.repo";
+import { deleteUserRow, findDeletionState, listAccountsDueForErasure, lockAccountDueForErasure, phoneNumbersHeld, phoneNumbersOfUser, updateUser, withTransaction, type Tx } from "./users.repo";
 
 export interface ScheduledDeletion {
   userId: string;
@@ -75,10 +75,15 @@ export { listAccountsDueForErasure as accountsDueForErasure };
 /**
  * The users domain's part of an erasure, in the caller's transaction: the account row goes, with
  * everything that hangs off it. Null when the erasure is no longer due (cancelled meanwhile).
+ * `unsharedPhoneNumbers`: the numbers it held (profile, SMS factors) that no other account holds,
+ * whose texts the caller erases too (GDPR art. 17); a number another account holds keeps its texts,
+ * which may be that account's.
  */
-export async function eraseAccountRecord(userId: string, now: Date, tx: Tx): Promise<{ email: string; displayName: string | null } | null> {
+export async function eraseAccountRecord(userId: string, now: Date, tx: Tx): Promise<{ email: string; displayName: string | null; unsharedPhoneNumbers: string[] } | null> {
   const user = await lockAccountDueForErasure(userId, now, tx);
   if (!user) return null;
+  const numbers = await phoneNumbersOfUser(userId, tx);
   await deleteUserRow(userId, tx);
-  return { email: user.email, displayName: user.displayName };
+  const held = await phoneNumbersHeld(numbers, tx);
+  return { email: user.email, displayName: user.displayName, unsharedPhoneNumbers: numbers.filter((n) => !held.has(n)) };
 }

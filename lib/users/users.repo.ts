@@ -144,6 +144,23 @@ export async function lockAccountDueForErasure(id: string, now: Date, tx: Tx): P
   return row ?? null;
 }
 
+/** The phone numbers the account holds: its profile (contact) number and its SMS factors' numbers, confirmed or not. */
+export async function phoneNumbersOfUser(id: string, tx: Tx): Promise<string[]> {
+  const row = await tx.user.findUnique({ where: { id }, select: { phoneNumber: true, mfaFactors: { where: { phone: { not: null } }, select: { phone: true } } } });
+  if (!row) return [];
+  return [...new Set([row.phoneNumber, ...row.mfaFactors.map((f) => f.phone)].filter((n): n is string => Boolean(n)))];
+}
+
+/** Which of `numbers` some account holds (as its profile number or an SMS factor's); indexed lookups. */
+export async function phoneNumbersHeld(numbers: string[], tx: Tx): Promise<Set<string>> {
+  if (!numbers.length) return new Set();
+  const rows = await tx.$queryRaw<{ n: string }[]>`
+    SELECT n FROM unnest(${numbers}::text[]) n
+     WHERE EXISTS (SELECT 1 FROM "User" u WHERE u."phoneNumber" = n)
+        OR EXISTS (SELECT 1 FROM "MfaFactor" f WHERE f."phone" = n)`;
+  return new Set(rows.map((r) => r.n));
+}
+
 /** The account row; sessions, tokens, factors, roles, devices and assessments go with it (ON DELETE CASCADE). */
 export async function deleteUserRow(id: string, tx: Tx): Promise<void> {
   await tx.user.delete({ where: { id } });
