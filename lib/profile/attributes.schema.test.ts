@@ -3,6 +3,7 @@ import {
   attributeDefinitionSchema,
   attributeSchema,
   compilePattern,
+  storedPatternProblem,
   parseClaimMappingLines,
   type AttributeDefinition,
 } from "./attributes.schema";
@@ -128,6 +129,12 @@ describe("patterns", () => {
     expect(message("(")).toMatch(/^This is not a valid regular expression: missing closing \)/);
     expect(message("\\u00e9")).toMatch(/not a valid regular expression/);
     expect(message("a".repeat(201))).toMatch(/at most 200/);
+  });
+
+  it("names a stored pattern the linear-time engine cannot use (saved before RE2), and none for a usable one", () => {
+    expect(storedPatternProblem({ pattern: "(?=\\d)\\w+" })).toMatch(/Lookahead and lookbehind are not supported/);
+    expect(storedPatternProblem({ pattern: "[A-Z]{2}" })).toBeNull();
+    expect(storedPatternProblem({})).toBeNull();
   });
 
   it("refuses at definition time a pattern the linear-time engine cannot compile, beside the pattern field", () => {

@@ -65,6 +65,17 @@ export function compilePattern(pattern: string): { ok: true; regex: RE2JS } | { 
 }
 const compiledPatterns = new Map<string, RE2JS>();
 
+/**
+ * Why a stored definition's pattern cannot be used, or null. A pattern saved before patterns were
+ * matched by RE2 may use lookaround or back-references: every value is then refused until an
+ * administrator edits it, so the console names it.
+ */
+export function storedPatternProblem(rules: AttributeRules): string | null {
+  if (!rules.pattern) return null;
+  const compiled = compilePattern(rules.pattern);
+  return compiled.ok ? null : compiled.message;
+}
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function isCalendarDate(v: string): boolean {
   if (!DATE.test(v)) return false;

@@ -13,6 +13,7 @@ import { addressClaim, PROFILE_SCOPE_CLAIMS, type ClaimSource } from "./claims";
 import { ProfileError } from "./profile.errors";
 import { listAttributeDefinitions } from "./attributes";
 import { attributeSchema, type AttributeValue } from "./attributes.schema";
+export { storedPatternProblem } from "./attributes.schema";
 
 export { claimsForScopes, addressClaim, mappedClaims, type ClaimSource } from "./claims";
 export {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AttributeForm, DeleteAttributeForm } from "@/components/admin/attribute-forms";
 import { requireAdmin } from "@/lib/http";
-import { listAttributeDefinitionsFor, type AttributeDefinitionDto } from "@/lib/profile";
+import { listAttributeDefinitionsFor, storedPatternProblem, type AttributeDefinitionDto } from "@/lib/profile";
 import { surface } from "@/components/ui/styles";
 import { createAttributeAction, deleteAttributeAction, updateAttributeAction } from "./actions";
 
@@ -31,6 +31,16 @@ function formValuesOf(d: AttributeDefinitionDto): Record<string, string> {
   };
 }
 
+/** A stored pattern that can no longer be used refuses every value: say so where the administrator edits it. */
+function PatternWarning({ problem }: { problem: string | null }) {
+  if (!problem) return null;
+  return (
+    <span className="mt-1 block text-sm text-amber-700 dark:text-amber-400" data-testid="pattern-warning">
+      Its pattern cannot be used, so every value is refused until you edit it: {problem}
+    </span>
+  );
+}
+
 const ACCESS = { none: "Administrators only", read: "Customer reads", write: "Customer edits" } as const;
 
 export default async function AttributesPage() {
@@ -53,6 +63,7 @@ export default async function AttributesPage() {
               <details>
                 <summary className="cursor-pointer">
                   <code>{d.name}</code> — {d.label} <span className="text-sm text-slate-500">({d.type}{d.required ? ", required" : ""}; {ACCESS[d.customerAccess]}; {d.appReadScope ? `applications with ${d.appReadScope}` : "not in tokens"})</span>
+                  <PatternWarning problem={storedPatternProblem(d.rules)} />
                 </summary>
                 <div className="mt-4 space-y-6">
                   <AttributeForm action={updateAttributeAction} id={d.id} initial={formValuesOf(d)} />

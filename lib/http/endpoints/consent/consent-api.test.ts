@@ -29,7 +29,7 @@ let app: ApplicationDto;
 beforeAll(async () => {
   await ensureSigningKeys();
   app = (await createApplication(admin, { name: "Newsletter App", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: false }, {})).application;
-  await createPurpose(admin, { key: "marketing-emails", name: "Marketing emails", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", text: "Send me offers." });
+  await createPurpose(admin, { key: "marketing-emails", name: "Marketing emails", legalBasis: "consent", dataCategories: "email", retention: "Until withdrawn", offerAtRegistration: true, text: "Send me offers." });
   await createTopic(admin, { key: "newsletter", label: "Newsletter", description: "Monthly news", marketing: true, channels: ["email", "sms"], defaultOn: [] });
   await createPurpose(admin, { key: "invoices", name: "Invoices", legalBasis: "contract", dataCategories: "address", retention: "10 years", text: "Bill my orders." });
 });
@@ -70,8 +70,8 @@ describe("consent API", () => {
     const list = await purposes.GET(req("GET", "/purposes", token));
     expect(list.status).toBe(200);
     expect(JSON.parse(list.body!).purposes).toEqual([
-      expect.objectContaining({ key: "marketing-emails", legal_basis: "consent", consent_based: true, current_version: expect.objectContaining({ version: 1, text: "Send me offers." }) }),
-      expect.objectContaining({ key: "invoices", consent_based: false }),
+      expect.objectContaining({ key: "marketing-emails", legal_basis: "consent", consent_based: true, offered_at_registration: true, current_version: expect.objectContaining({ version: 1, text: "Send me offers." }) }),
+      expect.objectContaining({ key: "invoices", consent_based: false, offered_at_registration: false }),
     ]);
 
     const given = await consents.POST(req("POST", "/consents", token, JSON.stringify({ purpose: "marketing-emails", version: 1 })));

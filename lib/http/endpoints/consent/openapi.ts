@@ -157,7 +157,7 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         Purpose: {
           type: "object",
-          required: ["key", "name", "legal_basis", "consent_based", "data_categories", "retention", "current_version"],
+          required: ["key", "name", "legal_basis", "consent_based", "data_categories", "retention", "offered_at_registration", "current_version"],
           properties: {
             key: { type: "string" },
             name: { type: "string" },
@@ -166,6 +166,7 @@ export function openApiDocument(): Record<string, unknown> {
             data_categories: { type: "array", items: { type: "string" } },
             retention: { type: "string" },
             third_party: { type: ["string", "null"] },
+            offered_at_registration: { type: "boolean", description: "Offered, unticked, on Portico's registration form (consent-based purposes only)." },
             current_version: { type: "object", required: ["version", "text", "published_at"], properties: { version: { type: "integer" }, text: { type: "string" }, published_at: { type: "string", format: "date-time" } } },
           },
         },

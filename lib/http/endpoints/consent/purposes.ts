@@ -13,6 +13,7 @@ export function purposeJson(p: PurposeView) {
     data_categories: p.dataCategories,
     retention: p.retention,
     third_party: p.thirdParty,
+    offered_at_registration: p.offerAtRegistration,
     current_version: { version: p.current.version, text: p.current.text, published_at: p.current.publishedAt.toISOString() },
   };
 }
