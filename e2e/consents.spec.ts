@@ -8,7 +8,7 @@ import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { E2E_BASE_URL, e2eListenerPort } from "./env";
-import { adminPage, register, signIn, STRONG_PASSWORD, uniqueEmail } from "./helpers";
+import { adminPage, register, signIn, STRONG_PASSWORD, uniqueEmail, verifyEmailAddress } from "./helpers";
 import { relyingParties } from "./relying-party";
 
 const rps = relyingParties(e2eListenerPort(520));
@@ -118,7 +118,7 @@ test("a consent given in the portal is read, refused for an unknown purpose, and
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/purposes", "/consents", "/consents/{purpose}", "/receipts", "/receipts/{id}"]));
 });
 
-test("a purpose the console offers at registration is an unticked box there; ticked, the new account has the consent and its receipt", async ({ page, browser }) => {
+test("a purpose the console offers at registration is an unticked box there; ticked, the account has the consent and its receipt once the address is verified", async ({ page, browser }) => {
   const suffix = crypto.randomBytes(3).toString("hex");
   const key = `e2e-signup-${suffix}`;
   const name = `Partner offers ${suffix}`;
@@ -155,8 +155,12 @@ test("a purpose the console offers at registration is an unticked box there; tic
   await register(page, email, STRONG_PASSWORD, "Ada Lovelace", { purposes: [name] });
   await signIn(page, email, STRONG_PASSWORD);
   await expect(page).toHaveURL(/\/account$/);
+  // Not before the address is verified: anyone could have typed it on the form.
   await page.goto("/account/privacy");
   const card = page.getByTestId(`purpose-${key}`);
+  await expect(card.getByTestId("consent-status")).toHaveText("You have not agreed.");
+  await verifyEmailAddress(page, email);
+  await page.goto("/account/privacy");
   await expect(card.getByTestId("consent-status")).toContainText("You agreed on");
   await expect(card.getByTestId("consent-status")).toContainText("(version 1)");
   const receipt = page.getByTestId("receipts").getByRole("listitem").filter({ hasText: key });

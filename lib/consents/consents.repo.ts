@@ -20,10 +20,14 @@ export async function insertPurpose(
   tx: Tx,
 ): Promise<PurposeRow | null> {
   const { text, ...purpose } = data;
-  // ON CONFLICT semantics without an aborted transaction: a taken key is a null, not a thrown P2002.
-  const taken = await tx.purpose.findUnique({ where: { key: data.key }, select: { id: true } });
-  if (taken) return null;
-  return tx.purpose.create({ data: { ...purpose, versions: { create: { version: 1, text } } }, include: PURPOSE_WITH_VERSIONS });
+  // The unique constraint on key decides, even when two creations race (a read first would let both
+  // through). On PostgreSQL the violation aborts the transaction: the caller throws on null.
+  try {
+    return await tx.purpose.create({ data: { ...purpose, versions: { create: { version: 1, text } } }, include: PURPOSE_WITH_VERSIONS });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return null;
+    throw e;
+  }
 }
 
 /** A new version after the newest; the purpose row is locked so two publications cannot take one number. */

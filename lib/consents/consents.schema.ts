@@ -60,9 +60,9 @@ export const purposeInputSchema = z
   .superRefine(offeredOnlyWhenConsent);
 export type PurposeInput = z.input<typeof purposeInputSchema>;
 
-/** An edit of a purpose: everything but its key; a changed text is published as a new version. */
+/** An edit of a purpose: everything but its key and its text (publishPurposeVersion); every field is sent, none defaults. */
 export const purposeUpdateSchema = z
-  .object({ ...purposeFields, text: purposeTextSchema.optional() })
+  .object({ ...purposeFields, offerAtRegistration: z.boolean() })
   .superRefine(offeredOnlyWhenConsent);
 export type PurposeUpdateInput = z.input<typeof purposeUpdateSchema>;
 

@@ -11,7 +11,7 @@ import { ConsentError, createPurpose, findPurpose, giveConsent, updatePurpose, w
 
 const t = useTestDatabase();
 const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
-const BASE = { name: "Marketing emails", legalBasis: "consent", dataCategories: "email, name", retention: "Until you withdraw" } as const;
+const BASE = { name: "Marketing emails", legalBasis: "consent", dataCategories: "email, name", retention: "Until you withdraw", offerAtRegistration: false } as const;
 
 async function customer() {
   const u = await t.db().user.create({ data: { email: `edit-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
@@ -73,19 +73,27 @@ describe(`editing a purpose on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
     expect(await findPurpose("checked")).toMatchObject({ legalBasis: "consent", offerAtRegistration: false });
   });
 
-  it("publishes a changed text as a new version and leaves the published one as it was", async () => {
-    await purpose("texted");
+  it("lets the use only narrow while anyone's consent stands: no added data category, new third party or changed retention", async () => {
+    await purpose("narrowing", { thirdParty: "Partner Ltd" });
     const user = await customer();
-    await giveConsent(user, { purpose: "texted", version: 1 }, { method: "portal" });
-    const saved = await updatePurpose(admin, "texted", { ...BASE, text: "Send me offers by email, weekly." });
-    expect(saved.versions.map((v) => [v.version, v.text])).toEqual([
-      [2, "Send me offers by email, weekly."],
-      [1, "Send me offers by email."],
-    ]);
-    const [event] = await listAuditEvents({ targetId: "texted", action: "purpose.updated" });
-    expect(event!.details).toMatchObject({ changed: [], version: 2 });
-    // The same text again is no new version.
-    expect((await updatePurpose(admin, "texted", { ...BASE, text: "Send me offers by email, weekly." })).current.version).toBe(2);
+    await giveConsent(user, { purpose: "narrowing" }, { method: "portal" });
+    const widenings: [Partial<PurposeUpdateInput>, string][] = [
+      [{ dataCategories: "email, name, location" }, "dataCategories"],
+      [{ thirdParty: "AdCo" }, "thirdParty"],
+      [{ retention: "Ten years" }, "retention"],
+    ];
+    for (const [change, field] of widenings) {
+      const refused = await consentError(updatePurpose(admin, "narrowing", { ...BASE, thirdParty: "Partner Ltd", ...change }));
+      expect(refused).toMatchObject({ code: "consents_stand", field });
+      expect(refused.message).toContain("can only narrow");
+    }
+    expect(await findPurpose("narrowing")).toMatchObject({ dataCategories: ["email", "name"], thirdParty: "Partner Ltd", retention: "Until you withdraw" });
+    expect(await listAuditEvents({ targetId: "narrowing", action: "purpose.updated" })).toEqual([]);
+    // Narrowing goes through: a category and the third party dropped.
+    expect(await updatePurpose(admin, "narrowing", { ...BASE, dataCategories: "email" })).toMatchObject({ dataCategories: ["email"], thirdParty: null });
+    // Once nobody's consent stands, it may widen again.
+    await withdrawConsent(user, { purpose: "narrowing" }, { method: "portal" });
+    expect(await updatePurpose(admin, "narrowing", { ...BASE, dataCategories: "email, location", thirdParty: "AdCo" })).toMatchObject({ dataCategories: ["email", "location"], thirdParty: "AdCo" });
   });
 
   it("keeps the legal basis at consent while anyone's consent stands; once withdrawn, it may change", async () => {
@@ -103,6 +111,16 @@ describe(`editing a purpose on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
     expect(moved).toMatchObject({ legalBasis: "legitimate_interests", offerAtRegistration: false });
     // A purpose that left consent takes no new consent.
     expect((await consentError(giveConsent(user, { purpose: "standing" }, { method: "portal" }))).code).toBe("not_consent_based");
+  });
+
+  it("gives one of two creations of the same key racing the purpose, the other duplicate_key (not a 500)", async () => {
+    const [a, b] = await Promise.allSettled([purpose("raced"), purpose("raced")]);
+    const outcomes = [a.status, b.status].sort();
+    expect(outcomes).toEqual(["fulfilled", "rejected"]);
+    const refused = (a.status === "rejected" ? a.reason : (b as PromiseRejectedResult).reason) as unknown;
+    expect(refused).toBeInstanceOf(ConsentError);
+    expect(refused).toMatchObject({ code: "duplicate_key", field: "key" });
+    expect(await t.db().purpose.count({ where: { key: "raced" } })).toBe(1);
   });
 
   it("never lets a consent and a change of legal basis both succeed when they race", async () => {

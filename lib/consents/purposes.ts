@@ -125,11 +125,24 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Administration: edits what a purpose says about itself (never its key). A changed text is
- * published as a new version, so the text people consented to stays as it was. The legal basis
- * may not leave consent while anyone's consent to the purpose stands (GDPR art. 6(1), 7: the basis
- * is fixed before processing and not swapped afterwards). Audited `purpose.updated` with the
- * changed fields before and after; an edit that changes nothing writes nothing.
+ * What a change widens of the use people consented to: data categories added, a third party named
+ * or replaced, the retention changed. GDPR art. 7 and 4(11): consent is to a specific use; a wider
+ * one needs a new consent, so it cannot be slipped under the consents already given.
+ */
+function wideningChanges(row: Pick<PurposeChanges, "dataCategories" | "thirdParty" | "retention">, p: Required<Pick<PurposeChanges, "dataCategories" | "thirdParty" | "retention">>): ("dataCategories" | "thirdParty" | "retention")[] {
+  const out: ("dataCategories" | "thirdParty" | "retention")[] = [];
+  if (p.dataCategories.some((c) => !(row.dataCategories ?? []).includes(c))) out.push("dataCategories");
+  if (p.thirdParty !== null && p.thirdParty !== row.thirdParty) out.push("thirdParty");
+  if (p.retention !== row.retention) out.push("retention");
+  return out;
+}
+
+/**
+ * Administration: edits what a purpose says about itself (never its key; its text changes through
+ * publishPurposeVersion, as a new version). While anyone's consent to the purpose stands, the legal
+ * basis may not leave consent (GDPR art. 6(1), 7: the basis is fixed before processing and not
+ * swapped afterwards) and the use may only narrow (wideningChanges). Audited `purpose.updated`
+ * with the changed fields before and after; an edit that changes nothing writes nothing.
  */
 export async function updatePurpose(actor: Actor, key: string, input: PurposeUpdateInput, ctx: RequestContext = {}): Promise<PurposeView> {
   assertPermission(actor, "consents:write");
@@ -141,18 +154,19 @@ export async function updatePurpose(actor: Actor, key: string, input: PurposeUpd
     const row = await lockPurposeRowByKey(key, tx);
     if (!row) throw new ConsentError("unknown_purpose", "There is no such purpose.");
     const changed = EDITABLE.filter((f) => !sameValue(row[f], p[f]));
-    if (changed.includes("legalBasis") && row.legalBasis === "consent") {
+    if (changed.length === 0) return;
+    const widened = row.legalBasis === "consent" ? [...(changed.includes("legalBasis") ? (["legalBasis"] as const) : []), ...wideningChanges(row, p)] : [];
+    if (widened.length) {
       const standing = await countGivenConsents(row.id, tx);
       if (standing > 0) {
         const people = standing === 1 ? "1 person has" : `${standing} people have`;
-        throw new ConsentError("consents_stand", `${people} given consent to this purpose: its legal basis stays consent while their consent stands.`, "legalBasis");
+        const field = widened[0]!;
+        const rule = field === "legalBasis" ? "its legal basis stays consent" : "what it covers can only narrow (define a new purpose for a wider use)";
+        throw new ConsentError("consents_stand", `${people} given consent to this purpose: ${rule} while their consent stands.`, field);
       }
     }
-    const newText = p.text !== undefined && p.text !== row.versions[0]?.text ? p.text : undefined;
-    if (changed.length === 0 && newText === undefined) return;
     const changes: PurposeChanges = Object.fromEntries(changed.map((f) => [f, p[f]]));
-    if (changed.length) await updatePurposeRow(row.id, changes, tx);
-    const published = newText === undefined ? null : await insertPurposeVersion(key, newText, tx);
+    await updatePurposeRow(row.id, changes, tx);
     await recordAudit(
       {
         actor: { type: "admin", id: actor.id },
@@ -160,12 +174,7 @@ export async function updatePurpose(actor: Actor, key: string, input: PurposeUpd
         target: { type: "purpose", id: key },
         result: "success",
         context: ctx,
-        details: {
-          changed,
-          before: Object.fromEntries(changed.map((f) => [f, row[f]])),
-          after: changes,
-          ...(published ? { version: published.version } : {}),
-        },
+        details: { changed, before: Object.fromEntries(changed.map((f) => [f, row[f]])), after: changes },
       },
       tx,
     );

@@ -4,7 +4,7 @@ import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
 import { PermissionError } from "@/lib/errors";
 import { ADMIN_ROLE } from "@/lib/users";
-import { createAttributeDefinition, deleteAttributeDefinition, getClaimSource, getProfile, listAttributeDefinitionsFor, updateAttributeDefinition, updateProfile } from "./index";
+import { createAttributeDefinition, definitionsWithUnusablePatterns, deleteAttributeDefinition, getClaimSource, getProfile, listAttributeDefinitionsFor, updateAttributeDefinition, updateProfile } from "./index";
 
 const t = useTestDatabase();
 const suffix = () => crypto.randomBytes(3).toString("hex");
@@ -18,6 +18,19 @@ const define = async (admin: { id: string; roles: string[] }, over: Record<strin
 const storedAttributes = async (id: string) => (await t.db().user.findUniqueOrThrow({ where: { id } })).attributes as Record<string, unknown>;
 
 describe("attribute definitions (the console's domain)", () => {
+  it("names a definition whose stored pattern the linear-time engine cannot use (saved by an earlier version), refusing every value", async () => {
+    const admin = await anAdmin();
+    const usable = await define(admin, { type: "string", rules: { pattern: "[A-Z]{2}" } });
+    // Written past the schema, as an earlier version that accepted lookahead would have stored it.
+    const old = await t.db().attributeDefinition.create({ data: { name: `legacy_${suffix()}`, label: "Legacy", type: "string", rules: { pattern: "(?=A)[A-Z]+" }, customerAccess: "write" } });
+    const named = await definitionsWithUnusablePatterns();
+    expect(named).toContainEqual({ name: old.name, problem: expect.stringMatching(/Lookahead and lookbehind are not supported/) });
+    expect(named.map((d) => d.name)).not.toContain(usable.name);
+    const customer = await person();
+    await expect(updateProfile(customer, customer.id, {}, {}, { values: { [old.name]: "AB" }, source: "json", partial: true })).rejects.toMatchObject({ fieldErrors: { [`attr.${old.name}`]: expect.stringMatching(/not a valid legacy/) } });
+    await t.db().attributeDefinition.delete({ where: { id: old.id } });
+  });
+
   it("only administrators define, change, delete or list them (checked in the domain)", async () => {
     const customer = await person();
     await expect(define(customer)).rejects.toBeInstanceOf(PermissionError);

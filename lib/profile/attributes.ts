@@ -20,7 +20,7 @@ import {
   type AttributeDefinitionRow,
 } from "./attributes.repo";
 import { withTransaction } from "./profile.repo";
-import { attributeDefinitionSchema, attributeSchema, type AttributeDefinition, type AttributeRules, type AttributeType, type CustomerAccess } from "./attributes.schema";
+import { attributeDefinitionSchema, attributeSchema, storedPatternProblem, type AttributeDefinition, type AttributeRules, type AttributeType, type CustomerAccess } from "./attributes.schema";
 import { ProfileError } from "./profile.errors";
 
 /** Every definition is read with each profile write and the portal's page: a bounded list. */
@@ -50,6 +50,17 @@ export function toDefinition(row: AttributeDefinitionRow): AttributeDefinitionDt
 /** Every definition: the console, and the schema of every write of values. */
 export async function listAttributeDefinitions(): Promise<AttributeDefinitionDto[]> {
   return (await listDefinitionRows()).map(toDefinition);
+}
+
+/**
+ * The definitions whose stored pattern cannot be used (saved before patterns were matched by RE2),
+ * each with why: they refuse every value, so the start log and the console name them.
+ */
+export async function definitionsWithUnusablePatterns(): Promise<{ name: string; problem: string }[]> {
+  return (await listAttributeDefinitions()).flatMap((d) => {
+    const problem = storedPatternProblem(d.rules);
+    return problem ? [{ name: d.name, problem }] : [];
+  });
 }
 
 function parseDefinition(input: unknown): AttributeDefinition {

@@ -22,6 +22,7 @@ export {
   createAttributeDefinition,
   updateAttributeDefinition,
   deleteAttributeDefinition,
+  definitionsWithUnusablePatterns,
   type AttributeDefinitionDto,
 } from "./attributes";
 export type { AttributeDefinition, ClaimMapping, ClaimTarget, AttributeValue } from "./attributes.schema";

@@ -138,26 +138,29 @@ describe("eraseAccountsDue", () => {
     expect((await t.db().auditEvent.findFirstOrThrow({ where: { targetId: keep.user.id, action: "user.email_verified" } })).ip).toBe("81.45.3.1");
   });
 
-  it("deletes the text messages sent to the account's phone numbers, but not those to a number another account holds", async () => {
+  it("deletes the text messages sent to the account's phone numbers, but not those to a number another account holds as a confirmed factor", async () => {
     const { user, me } = await customerWithData();
     const other = await customerWithData();
     const tag = () => String(crypto.randomInt(1_000_000, 9_999_999));
     const own = `+34612${tag()}`.slice(0, 12); // its SMS factor only
-    const shared = `+34622${tag()}`.slice(0, 12); // its SMS factor, and the other account's factor too
+    const shared = `+34622${tag()}`.slice(0, 12); // its SMS factor, and the other account's confirmed factor too
     const contact = `+34632${tag()}`.slice(0, 12); // its profile (contact) number
-    const held = `+34642${tag()}`.slice(0, 12); // its pending factor, and the other account's profile number
+    const typed = `+34642${tag()}`.slice(0, 12); // its pending factor; typed as the other account's profile number
+    const started = `+34662${tag()}`.slice(0, 12); // its factor; an enrolment the other account never confirmed
     await t.db().user.update({ where: { id: user.id }, data: { phoneNumber: contact } });
-    await t.db().user.update({ where: { id: other.user.id }, data: { phoneNumber: held } });
+    await t.db().user.update({ where: { id: other.user.id }, data: { phoneNumber: typed } });
     await t.db().mfaFactor.createMany({
       data: [
         { userId: user.id, type: "sms", label: own, phone: own, confirmedAt: new Date() },
         { userId: user.id, type: "sms", label: shared, phone: shared, confirmedAt: new Date() },
-        { userId: user.id, type: "sms", label: held, phone: held },
+        { userId: user.id, type: "sms", label: typed, phone: typed },
+        { userId: user.id, type: "sms", label: started, phone: started, confirmedAt: new Date() },
         { userId: other.user.id, type: "sms", label: shared, phone: shared, confirmedAt: new Date() },
+        { userId: other.user.id, type: "sms", label: started, phone: started },
       ],
     });
     const stranger = `+34652${tag()}`.slice(0, 12);
-    for (const to of [own, own, shared, contact, held, stranger]) {
+    for (const to of [own, own, shared, contact, typed, started, stranger]) {
       await t.db().smsMessage.create({ data: { to, purpose: "sign_in", transport: "outbox", status: "sent", attempts: 1, sentAt: new Date() } });
     }
     const now = new Date();
@@ -165,8 +168,9 @@ describe("eraseAccountsDue", () => {
     await eraseAccountsDue(new Date(now.getTime() + 31 * DAY));
     expect(await t.db().user.count({ where: { id: user.id } })).toBe(0);
     const left = async (to: string) => t.db().smsMessage.count({ where: { to } });
-    expect([await left(own), await left(contact)]).toEqual([0, 0]);
-    expect([await left(shared), await left(held), await left(stranger)]).toEqual([1, 1, 1]);
+    // Typing a number into a profile or starting an enrolment does not keep a stranger's texts.
+    expect([await left(own), await left(contact), await left(typed), await left(started)]).toEqual([0, 0, 0, 0]);
+    expect([await left(shared), await left(stranger)]).toEqual([1, 1]);
   });
 
   it("leaves the audit trail append-only outside an erasure", async () => {

@@ -12,6 +12,7 @@ import "@/lib/events";
 import { drainOutbox, startOutboxWorker, type DrainSummary } from "@/lib/outbox";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";
+import { definitionsWithUnusablePatterns } from "@/lib/profile";
 import { startJanitor, sweepExpiredState } from "./janitor";
 
 export async function onServerStart(): Promise<void> {
@@ -26,6 +27,9 @@ export async function onServerStart(): Promise<void> {
   const admin = await ensureBootstrapAdmin(c.PORTICO_ADMIN_EMAIL, c.PORTICO_ADMIN_PASSWORD);
   if (admin === "created") console.log(`[portico] created the bootstrap administrator ${c.PORTICO_ADMIN_EMAIL}`);
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);
+  for (const { name, problem } of await definitionsWithUnusablePatterns()) {
+    console.warn(`[portico] !!! Custom attribute "${name}" has a pattern that cannot be used, so every value is refused until an administrator edits it (Admin → Attributes): ${problem}`);
+  }
   if (c.poller) {
     startOutboxWorker(); // mail, account jobs, back-channel logout and other HTTP deliveries
     startJanitor(); // expired codes, tokens, interactions, old outbox rows

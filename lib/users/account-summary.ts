@@ -14,6 +14,8 @@ export interface AccountSummary {
   lastSignInAt: Date | null;
   status: AccountStatus;
   password: { set: boolean; changedAt: Date | null };
+  /** The purposes ticked on the registration form, given once the address is verified; null when none wait. */
+  pendingConsents: { at: Date; consents: { purpose: string; version: number }[] } | null;
 }
 
 export async function getAccountSummary(userId: string, now = new Date()): Promise<AccountSummary | null> {
@@ -29,5 +31,6 @@ export async function getAccountSummary(userId: string, now = new Date()): Promi
     lastSignInAt: row.lastLoginAt,
     status,
     password: { set: row.passwordSet, changedAt: row.passwordChangedAt },
+    pendingConsents: row.pendingConsents ? { at: new Date(row.pendingConsents.at), consents: row.pendingConsents.consents.map(({ purpose, version }) => ({ purpose, version })) } : null,
   };
 }

@@ -75,9 +75,9 @@ export { listAccountsDueForErasure as accountsDueForErasure };
 /**
  * The users domain's part of an erasure, in the caller's transaction: the account row goes, with
  * everything that hangs off it. Null when the erasure is no longer due (cancelled meanwhile).
- * `unsharedPhoneNumbers`: the numbers it held (profile, SMS factors) that no other account holds,
- * whose texts the caller erases too (GDPR art. 17); a number another account holds keeps its texts,
- * which may be that account's.
+ * `unsharedPhoneNumbers`: the numbers it held (profile, SMS factors) that no other account holds
+ * as a confirmed SMS factor, whose texts the caller erases too (GDPR art. 17); a number another
+ * account proved it holds keeps its texts, which may be that account's.
  */
 export async function eraseAccountRecord(userId: string, now: Date, tx: Tx): Promise<{ email: string; displayName: string | null; unsharedPhoneNumbers: string[] } | null> {
   const user = await lockAccountDueForErasure(userId, now, tx);

@@ -4,10 +4,11 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail } from "@/lib/mail";
 import { kickOutbox } from "@/lib/outbox";
+import { giveRegistrationConsents } from "@/lib/consents";
 import { accountKey, consumeLimit } from "@/lib/ratelimit";
 import { removeSignInMethods, signInMethodsOf, spendRecoveryCodeInRecovery } from "@/lib/factors";
 import { UserError } from "./users.errors";
-import { findUserByEmail, findUserById, updateUser, withTransaction, type Tx } from "./users.repo";
+import { NO_PENDING_CONSENTS, findUserByEmail, findUserById, takePendingConsents, updateUser, withTransaction, type Tx } from "./users.repo";
 import { enqueueAccountJob, type AccountJob } from "./account-jobs";
 import { issueUserToken, peekToken, redeemToken, retireTokens } from "./user-tokens";
 import { publicLink } from "./links";
@@ -31,9 +32,14 @@ export async function verifyEmail(token: string, ctx: RequestContext): Promise<{
     if (!user || user.email !== t.email) return null;
     await updateUser(user.id, { emailVerifiedAt: new Date() }, tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.email_verified", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { email: user.email } }, tx);
+    // The purposes ticked on the registration form, given now that the mailbox's owner confirmed
+    // it, dated when the form was sent: a signed receipt each (lib/consents).
+    const pending = await takePendingConsents(user.id, tx);
+    if (pending) await giveRegistrationConsents(user.id, pending.consents, { context: ctx, now: new Date(pending.at) }, tx);
     return { userId: user.id, email: user.email };
   });
   if (!result) throw new UserError("invalid_token", INVALID_LINK);
+  kickOutbox(); // the consents' identity events
   return result;
 }
 
@@ -142,7 +148,8 @@ export async function resetPassword(
     }
     const toRemove = removeOlder ? methods : review.recent;
     const methodsRemoved = await removeSignInMethods(u, toRemove, "password_reset", ctx, tx);
-    await updateUser(u.id, { passwordHash, passwordChangedAt: now, ...(u.emailVerifiedAt ? {} : { emailVerifiedAt: now }) }, tx);
+    // A reset proves the mailbox, not who ticked the registration form's purposes: those are dropped.
+    await updateUser(u.id, { passwordHash, passwordChangedAt: now, ...(u.emailVerifiedAt ? {} : { emailVerifiedAt: now, pendingConsents: NO_PENDING_CONSENTS }) }, tx);
     // A pending email change may be the intruder's way to keep the account: it goes too.
     await retireTokens(u.id, "change_email", { tx, now });
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);

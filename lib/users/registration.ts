@@ -9,7 +9,7 @@ import { consumeLimit } from "@/lib/ratelimit";
 import { config } from "@/lib/config";
 import { verifyCaptcha } from "@/lib/captcha";
 import { recordRegistrationAcceptances } from "@/lib/legal";
-import { checkRegistrationConsents, giveRegistrationConsents } from "@/lib/consents";
+import { checkRegistrationConsents } from "@/lib/consents";
 import { UserError } from "./users.errors";
 import { findUserByEmail, insertUser, type Tx } from "./users.repo";
 import { enqueueAccountJob, type AccountJob } from "./account-jobs";
@@ -60,12 +60,13 @@ export async function completeRegistration(job: AccountJob<"registration">, tx: 
     await recordAudit({ actor: { type: "anonymous" }, action: "user.register_existing", target: { type: "email", id: job.email }, result: "failure", context: job.context, details: existing ? undefined : { reason: "address_held" } }, tx);
     return;
   }
-  const user = await insertUser({ email: job.email, passwordHash, displayName, termsAcceptedAt: new Date(termsAcceptedAt) }, tx);
+  // The purposes ticked wait for the address to be verified (verifyEmail gives them): until then
+  // anyone could have typed it, and a stranger's ticks are no consent of the owner's (GDPR art. 7(1)).
+  const pendingConsents = consents?.length ? { at: termsAcceptedAt, consents } : undefined;
+  const user = await insertUser({ email: job.email, passwordHash, displayName, termsAcceptedAt: new Date(termsAcceptedAt), pendingConsents }, tx);
   const token = await issueUserToken(user.id, "verify_email", { email: user.email, tx });
   await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: displayName } }, tx);
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.registered", target: { type: "user", id: user.id }, result: "success", context: job.context }, tx);
   // The versions of the terms and privacy notice the form showed (lib/legal checked them then).
   await recordRegistrationAcceptances(user.id, acceptedDocuments ?? [], new Date(termsAcceptedAt), job.context, tx);
-  // The purposes ticked on the form, given when the form was sent: a signed receipt each (lib/consents).
-  await giveRegistrationConsents(user.id, consents ?? [], { context: job.context, now: new Date(termsAcceptedAt) }, tx);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { isUuid } from "@/lib/formats";
+import { isUuid, jsonColumn } from "@/lib/formats";
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
@@ -71,14 +71,34 @@ export async function insertUser(
     termsAcceptedAt?: Date;
     emailVerifiedAt?: Date;
     roles?: string[];
+    pendingConsents?: PendingConsents;
   },
   tx?: Tx,
 ): Promise<UserRecord> {
-  const { roles, ...fields } = data;
+  const { roles, pendingConsents, ...fields } = data;
   return (await client(tx)).user.create({
-    data: { ...fields, passwordChangedAt: fields.passwordHash ? new Date() : null, roles: roles ? { create: roles.map((role) => ({ role })) } : undefined },
+    data: { ...fields, pendingConsents: pendingConsents ? (pendingConsents as unknown as Prisma.InputJsonObject) : undefined, passwordChangedAt: fields.passwordHash ? new Date() : null, roles: roles ? { create: roles.map((role) => ({ role })) } : undefined },
     include: withRoles,
   });
+}
+
+/** The purposes ticked on the registration form, waiting for the address to be verified (schema.prisma User.pendingConsents). */
+export interface PendingConsents {
+  /** When the form was sent (ISO 8601). */
+  at: string;
+  consents: { purpose: string; version: number }[];
+}
+
+/** An update's value that clears the pending consents (SQL NULL, not JSON null). */
+export const NO_PENDING_CONSENTS = Prisma.DbNull;
+
+/** Takes an account's pending consents: returns them and clears the column, in the caller's transaction. */
+export async function takePendingConsents(userId: string, tx: Tx): Promise<PendingConsents | null> {
+  const row = await tx.user.findUnique({ where: { id: userId }, select: { pendingConsents: true } });
+  const pending = row ? (jsonColumn(row.pendingConsents) as PendingConsents | null | undefined) : null;
+  if (!pending) return null;
+  await tx.user.update({ where: { id: userId }, data: { pendingConsents: NO_PENDING_CONSENTS } });
+  return pending;
 }
 
 export async function updateUser(id: string, data: Prisma.UserUpdateInput, tx?: Tx): Promise<void> {
@@ -151,13 +171,16 @@ export async function phoneNumbersOfUser(id: string, tx: Tx): Promise<string[]> 
   return [...new Set([row.phoneNumber, ...row.mfaFactors.map((f) => f.phone)].filter((n): n is string => Boolean(n)))];
 }
 
-/** Which of `numbers` some account holds (as its profile number or an SMS factor's); indexed lookups. */
+/**
+ * Which of `numbers` another account holds as a confirmed SMS factor (proved by a code sent to it;
+ * indexed lookup). Texts go only to factor numbers, and anyone can type a number into a profile or
+ * start an enrolment, which must not keep a stranger's texts from erasure.
+ */
 export async function phoneNumbersHeld(numbers: string[], tx: Tx): Promise<Set<string>> {
   if (!numbers.length) return new Set();
   const rows = await tx.$queryRaw<{ n: string }[]>`
     SELECT n FROM unnest(${numbers}::text[]) n
-     WHERE EXISTS (SELECT 1 FROM "User" u WHERE u."phoneNumber" = n)
-        OR EXISTS (SELECT 1 FROM "MfaFactor" f WHERE f."phone" = n)`;
+     WHERE EXISTS (SELECT 1 FROM "MfaFactor" f WHERE f."phone" = n AND f."confirmedAt" IS NOT NULL)`;
   return new Set(rows.map((r) => r.n));
 }
 
@@ -175,9 +198,9 @@ export async function findAccountSummaryRow(id: string) {
   const db = await getDb();
   const row = await db.user.findUnique({
     where: { id },
-    select: { id: true, email: true, emailVerifiedAt: true, displayName: true, createdAt: true, lastLoginAt: true, lockedUntil: true, disabledAt: true, passwordChangedAt: true },
+    select: { id: true, email: true, emailVerifiedAt: true, displayName: true, createdAt: true, lastLoginAt: true, lockedUntil: true, disabledAt: true, passwordChangedAt: true, pendingConsents: true },
   });
   if (!row) return null;
   const passwordSet = (await db.user.count({ where: { id, passwordHash: { not: null } } })) === 1;
-  return { ...row, passwordSet };
+  return { ...row, pendingConsents: (jsonColumn(row.pendingConsents) as PendingConsents | null | undefined) ?? null, passwordSet };
 }

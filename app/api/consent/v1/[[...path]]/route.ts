@@ -3,4 +3,4 @@ import { consentApi, nextRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 const notFound = nextRoute(consentApi.problems.NOT_FOUND);
-export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };
+export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE, notFound as OPTIONS };
