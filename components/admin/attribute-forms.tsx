@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form-action";
-import { ATTRIBUTE_READ_SCOPES, ATTRIBUTE_TYPES, PATTERN_MAX_LENGTH } from "@/lib/profile/attributes.schema";
+import { ATTRIBUTE_READ_SCOPES, ATTRIBUTE_TYPES, PATTERN_MAX_LENGTH } from "@/lib/profile/attribute-fields.schema";
 import { CheckboxField, SelectField, TextAreaField } from "./form-controls";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;

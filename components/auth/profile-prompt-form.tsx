@@ -10,7 +10,8 @@ import { Alert } from "@/components/ui/alert";
 import { AttributeInput } from "@/components/profile/attribute-input";
 import { PurposeConsentCheckbox, type OfferedPurpose } from "./purpose-consent-checkbox";
 import type { FormState } from "@/lib/http/form-action";
-import { attributeField, type AttributeDefinition } from "@/lib/profile/attributes.schema";
+import { attributeField } from "@/lib/profile/attribute-fields.schema";
+import type { AttributeDefinition } from "@/lib/profile/attributes.schema";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 

@@ -8,7 +8,8 @@ import { Alert } from "@/components/ui/alert";
 import type { FormState } from "@/lib/http/form-action";
 import { AttributeInput } from "@/components/profile/attribute-input";
 import { ADDRESS_LINE_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH } from "@/lib/profile/profile.schema";
-import { attributeField, type AttributeDefinition } from "@/lib/profile/attributes.schema";
+import { attributeField } from "@/lib/profile/attribute-fields.schema";
+import type { AttributeDefinition } from "@/lib/profile/attributes.schema";
 
 /** A custom attribute the customer may see; `writable` when they may also change it. */
 export interface PortalAttribute {

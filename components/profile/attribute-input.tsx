@@ -2,7 +2,8 @@
 // form and the sign-in's profile questions show the same control for the same attribute.
 import { Field } from "@/components/ui/field";
 import { SelectField } from "@/components/admin/form-controls";
-import { attributeField, STRING_VALUE_MAX_LENGTH, type AttributeDefinition } from "@/lib/profile/attributes.schema";
+import { attributeField, STRING_VALUE_MAX_LENGTH } from "@/lib/profile/attribute-fields.schema";
+import type { AttributeDefinition } from "@/lib/profile/attributes.schema";
 
 const INPUT_TYPES: Partial<Record<AttributeDefinition["type"], string>> = { email: "email", phone: "tel", url: "url", date: "date" };
 

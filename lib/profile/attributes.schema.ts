@@ -1,18 +1,15 @@
 // Custom profile attributes: what an administrator defines (name, type, rules, who reads and writes
 // it) and the ONE zod schema built from those definitions that every write of values parses (the
 // portal today; the console, APIs and provisioning later), so a value is checked by the same rules
-// wherever it is written. No server-only imports: the browser may bundle it.
+// wherever it is written. No server-only imports, but client components import attribute-fields.schema.ts
+// instead: this module carries zod schemas and the RE2 engine.
 import { z } from "zod";
 import { RE2JS, RE2JSSyntaxException } from "re2js";
 import { emailSchema } from "@/lib/users/users.schema";
 import { checkPhoneNumber } from "@/lib/sms/sms.schema";
 
-export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "enum", "email", "phone", "url"] as const;
-export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
-export const CUSTOMER_ACCESS = ["none", "read", "write"] as const;
-export type CustomerAccess = (typeof CUSTOMER_ACCESS)[number];
-/** The scopes an application may be granted today (lib/oidc/scopes.ts): an attribute is read under one of them. */
-export const ATTRIBUTE_READ_SCOPES = ["profile", "email", "phone", "address"] as const;
+import { ATTRIBUTE_READ_SCOPES, ATTRIBUTE_TYPES, CUSTOMER_ACCESS, ENUM_MAX_VALUES, LABEL_MAX_LENGTH, PATTERN_MAX_LENGTH, STRING_VALUE_MAX_LENGTH, attributeField, type AttributeType, type CustomerAccess } from "./attribute-fields.schema";
+export * from "./attribute-fields.schema";
 
 /**
  * Names an attribute or a mapped claim may not take: the JWT registered claims (RFC 7519 §4.1), the
@@ -28,10 +25,6 @@ export const RESERVED_CLAIM_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 export const ATTRIBUTE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
-export const LABEL_MAX_LENGTH = 100;
-export const STRING_VALUE_MAX_LENGTH = 1000;
-export const PATTERN_MAX_LENGTH = 200;
-export const ENUM_MAX_VALUES = 100;
 
 // ---- Definitions --------------------------------------------------------------------------------
 
@@ -263,8 +256,6 @@ function valueSchema(d: AttributeDefinition, source: "form" | "json"): z.ZodType
   });
 }
 
-/** The form field that carries an attribute (prefixed: never clashes with the standard claims' fields). */
-export const attributeField = (name: string) => `attr.${name}`;
 
 /**
  * THE schema for writing custom attribute values, built from the definitions: an object of the
