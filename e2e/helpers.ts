@@ -157,6 +157,20 @@ function adminMailPage(page: Page): Promise<Page> {
   return mail;
 }
 
+/**
+ * Proves a refused form sent nothing: after the outbox's poll, the dev outbox holds no mail to
+ * `address`, read by the administrator (the outbox is theirs; an anonymous browser sees nothing
+ * whatever happened).
+ */
+export async function expectNoMailTo(browser: Browser, address: string) {
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const admin = await adminPage(browser);
+  await admin.goto(`/dev/mail?to=${encodeURIComponent(address)}`);
+  await expect(admin.getByRole("heading", { name: "Dev outbox" })).toBeVisible();
+  await expect(admin.getByTestId("outbox-item")).toHaveCount(0);
+  await admin.context().close();
+}
+
 /** Opens the verification link the registration mailed: factors are enrolled only on a verified address. */
 export async function verifyEmailAddress(page: Page, email: string) {
   await page.goto(await readMailLink(page, email, /Verify your email/));

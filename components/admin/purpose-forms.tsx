@@ -40,7 +40,7 @@ export function PurposeForm({ action, purposeKey, initial = {} }: { action: Acti
         error={e.legalBasis}
         defaultValue={v.legalBasis ?? "consent"}
         options={LEGAL_BASES.map((b) => ({ value: b, label: LEGAL_BASIS_LABELS[b] }))}
-        hint={purposeKey ? "It stays consent while anyone's consent to the purpose stands." : undefined}
+        hint={purposeKey ? "While anyone's consent to the purpose stands, it stays consent and what the purpose covers can only narrow." : undefined}
       />
       <Field id={`${prefix}dataCategories`} name="dataCategories" label="Data categories" hint="Comma-separated, e.g. email, name, purchase history." error={e.dataCategories} defaultValue={v.dataCategories} required />
       <Field id={`${prefix}retention`} name="retention" label="Retention" hint="How long the data is kept, e.g. until consent is withdrawn." error={e.retention} defaultValue={v.retention} maxLength={200} required />

@@ -1,6 +1,6 @@
 // Storage of purposes, their versions, each person's current decisions and the receipt ledger.
 import "server-only";
-import { getDb, Prisma, withTransaction, type Tx } from "@/lib/db";
+import { getDb, isUniqueViolation, Prisma, withTransaction, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
 
@@ -25,7 +25,7 @@ export async function insertPurpose(
   try {
     return await tx.purpose.create({ data: { ...purpose, versions: { create: { version: 1, text } } }, include: PURPOSE_WITH_VERSIONS });
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return null;
+    if (isUniqueViolation(e, "key")) return null;
     throw e;
   }
 }

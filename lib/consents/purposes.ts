@@ -188,10 +188,11 @@ export async function purposesOfferedAtRegistration(): Promise<PurposeView[]> {
 }
 
 /** A purpose ticked on the registration form, with the version of its text the form showed. */
-export interface RegistrationConsent {
+// A type, not an interface: it travels in JSON columns (the job's payload, User.pendingConsents).
+export type RegistrationConsent = {
   purpose: string;
   version: number;
-}
+};
 
 /**
  * Checks the purposes ticked on the registration form before anything is queued: each must be

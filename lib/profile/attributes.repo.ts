@@ -2,7 +2,7 @@
 // User.attributes when a definition changes. The token path never comes here: the claim source
 // statement in profile.repo.ts reads the values and the definitions' read scopes with the profile.
 import "server-only";
-import { getDb, Prisma, type Tx } from "@/lib/db";
+import { getDb, isUniqueViolation, type Tx } from "@/lib/db";
 import type { AttributeDefinition as AttributeDefinitionRow } from "@/lib/db/generated/client";
 
 export type { AttributeDefinitionRow };
@@ -26,17 +26,9 @@ export async function insertDefinitionRow(data: DefinitionWrite, tx: Tx): Promis
   try {
     return await tx.attributeDefinition.create({ data });
   } catch (e) {
-    if (isNameTaken(e)) return null;
+    if (isUniqueViolation(e, "name")) return null;
     throw e;
   }
-}
-
-function isNameTaken(e: unknown): boolean {
-  if (!(e instanceof Prisma.PrismaClientKnownRequestError) || e.code !== "P2002") return false;
-  // Driver adapters name the columns under driverAdapterError.cause.constraint; the classic engine under target.
-  const meta = e.meta as { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } } | undefined;
-  const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? meta?.target;
-  return Array.isArray(fields) ? fields.includes("name") : fields === "AttributeDefinition_name_key";
 }
 
 export async function updateDefinitionRow(id: string, data: Omit<DefinitionWrite, "name">, tx: Tx): Promise<AttributeDefinitionRow> {

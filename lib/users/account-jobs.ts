@@ -6,13 +6,14 @@ import "server-only";
 import type { RequestContext } from "@/lib/audit";
 import { kickOutbox } from "@/lib/outbox";
 import { insertAccountJob } from "./account-jobs.repo";
+import type { RegistrationConsent } from "@/lib/consents";
 
 export interface AccountJobPayloads {
   /** `throttled`: past the per-address limit; the worker only records it. */
   password_reset: { throttled: boolean };
   /** The password is hashed in the request (the same cost for everyone); the hash waits here for the worker. */
   /** `consents`: the purposes ticked on the form (checked when queued), each with the version of its text shown. */
-  registration: { passwordHash: string; displayName?: string; termsAcceptedAt: string; acceptedDocuments?: string[]; consents?: { purpose: string; version: number }[] };
+  registration: { passwordHash: string; displayName?: string; termsAcceptedAt: string; acceptedDocuments?: string[]; consents?: RegistrationConsent[] };
 }
 export type AccountJobKind = keyof AccountJobPayloads;
 

@@ -1,6 +1,7 @@
 // The account as its owner sees it in a copy of their data (lib/privacy): the record's facts and
 // its status in words, never the password hash (only whether one is set, and when it changed).
 import "server-only";
+import type { RegistrationConsent } from "@/lib/consents";
 import { findAccountSummaryRow } from "./users.repo";
 
 export type AccountStatus = "active" | "locked" | "disabled";
@@ -15,7 +16,7 @@ export interface AccountSummary {
   status: AccountStatus;
   password: { set: boolean; changedAt: Date | null };
   /** The purposes ticked on the registration form, given once the address is verified; null when none wait. */
-  pendingConsents: { at: Date; consents: { purpose: string; version: number }[] } | null;
+  pendingConsents: { at: Date; consents: RegistrationConsent[] } | null;
 }
 
 export async function getAccountSummary(userId: string, now = new Date()): Promise<AccountSummary | null> {

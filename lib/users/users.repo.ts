@@ -1,5 +1,6 @@
 import "server-only";
 import { isUuid, jsonColumn } from "@/lib/formats";
+import type { RegistrationConsent } from "@/lib/consents";
 import { getDb, getSql, withTransaction, Prisma, type Tx } from "@/lib/db";
 
 export { withTransaction, type Tx };
@@ -86,7 +87,7 @@ export async function insertUser(
 export interface PendingConsents {
   /** When the form was sent (ISO 8601). */
   at: string;
-  consents: { purpose: string; version: number }[];
+  consents: RegistrationConsent[];
 }
 
 /** An update's value that clears the pending consents (SQL NULL, not JSON null). */
