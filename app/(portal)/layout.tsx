@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { shellSession } from "@/lib/http";
-import { isAdmin } from "@/lib/users";
+import { isConsoleUser } from "@/lib/users";
 import { logoutAction } from "@/app/(auth)/logout/actions";
 
 /**
@@ -13,7 +13,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   const session = await shellSession("portal");
   if (!session) return children;
   return (
-    <PortalShell email={session.user.email} isAdmin={isAdmin(session.user)} signOut={logoutAction}>
+    <PortalShell email={session.user.email} isConsoleUser={isConsoleUser(session.user)} signOut={logoutAction}>
       {children}
     </PortalShell>
   );

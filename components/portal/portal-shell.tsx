@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { NavLink, Shell } from "@/components/ui/shell";
 
 /** The customer's frame: their account, profile, security, sessions and apps; an administrator also sees the way to the console. */
-export function PortalShell({ email, isAdmin, signOut, children }: { email: string; isAdmin: boolean; signOut: () => Promise<void>; children: ReactNode }) {
+export function PortalShell({ email, isConsoleUser, signOut, children }: { email: string; isConsoleUser: boolean; signOut: () => Promise<void>; children: ReactNode }) {
   const nav = (
     <>
       <NavLink href="/account">Account</NavLink>
@@ -14,7 +14,7 @@ export function PortalShell({ email, isAdmin, signOut, children }: { email: stri
       <NavLink href="/account/privacy">Privacy</NavLink>
       <NavLink href="/account/preferences">Preferences</NavLink>
       <NavLink href="/account/data">Your data</NavLink>
-      {isAdmin ? <NavLink href="/admin">Admin</NavLink> : null}
+      {isConsoleUser ? <NavLink href="/admin">Admin</NavLink> : null}
     </>
   );
   return (

@@ -80,7 +80,7 @@ export function customerAction<A extends unknown[], I, S extends FormState>(
 }
 
 export interface AdminGuard<A extends unknown[]> {
-  /** What the action needs (delegated administration will give administrators subsets). */
+  /** What the action needs (the roles hold subsets: lib/users/permissions.ts); the domain function checks it again, with its scope. */
   permission: Permission;
   /** Where to come back to after signing in again. */
   returnTo: string | ((...args: A) => string);

@@ -6,7 +6,7 @@ import { adminAccess, isRecentSignIn, RECENT_SIGN_IN_MINUTES } from "./admin-acc
 
 const now = new Date("2026-12-04T12:00:00Z");
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
-const admin = { isAdmin: true, amr: ["pwd", "otp", "mfa"], authTime: minutesAgo(1), hasStrongFactor: true };
+const admin = { isConsoleUser: true, amr: ["pwd", "otp", "mfa"], authTime: minutesAgo(1), hasStrongFactor: true };
 
 describe("adminAccess", () => {
   it("lets an administrator with an authenticator app, signed in with it, into the console", () => {
@@ -15,7 +15,7 @@ describe("adminAccess", () => {
   });
 
   it("refuses a customer whatever their factors", () => {
-    expect(adminAccess({ ...admin, isAdmin: false }, { now })).toBe("forbidden");
+    expect(adminAccess({ ...admin, isConsoleUser: false }, { now })).toBe("forbidden");
   });
 
   it("sends an administrator with a password only (or only a phone) to set up a strong factor", () => {

@@ -1,5 +1,5 @@
 // The admin console's bar, as one pure decision (guards.ts applies it to pages and server actions):
-// - the administrator role (the domain functions check it again);
+// - an administrative role (each page and action checks its permission; the domain functions again);
 // - a strong second factor enrolled: a passkey or an authenticator app (not a phone: SIM swaps, and
 //   not an emailed code: a mailbox is not a second factor for the person who runs the identity system);
 // - a two-factor session: its amr (RFC 8176) includes "mfa", so the password alone never opens it;
@@ -10,8 +10,8 @@ export const RECENT_SIGN_IN_MINUTES = 15;
 export type AdminAccess = "ok" | "forbidden" | "needs_strong_factor" | "needs_mfa_session" | "needs_recent_sign_in";
 
 export interface AdminAccessInput {
-  /** Holds the administrator role (lib/users isAdmin). */
-  isAdmin: boolean;
+  /** Holds an administrative role (lib/users isConsoleUser); each page and action checks its permission. */
+  isConsoleUser: boolean;
   amr: readonly string[];
   authTime: Date;
   hasStrongFactor: boolean;
@@ -22,7 +22,7 @@ export function isRecentSignIn(authTime: Date, now = new Date()): boolean {
 }
 
 export function adminAccess(s: AdminAccessInput, opts: { recentSignIn?: boolean; now?: Date } = {}): AdminAccess {
-  if (!s.isAdmin) return "forbidden";
+  if (!s.isConsoleUser) return "forbidden";
   if (!s.hasStrongFactor) return "needs_strong_factor";
   if (!s.amr.includes("mfa")) return "needs_mfa_session";
   if (opts.recentSignIn && !isRecentSignIn(s.authTime, opts.now)) return "needs_recent_sign_in";

@@ -5,7 +5,7 @@ import "server-only";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { config } from "@/lib/config";
-import { administratorExists, isAdmin, type Actor } from "@/lib/users";
+import { administratorExists, hasPermission, isConsoleUser, type Actor, type Permission } from "@/lib/users";
 import { securityOverview } from "@/lib/factors";
 import type { ActiveSession } from "@/lib/sessions";
 import { currentSession } from "./session-cookie";
@@ -40,11 +40,12 @@ async function hasStrongFactor(userId: string): Promise<boolean> {
 
 /**
  * Console pages (and, with recentSignIn, its server actions): an administrator with a strong second
- * factor in a two-factor session. Without a strong factor: to the security page to set one up;
+ * factor in a two-factor session, holding `permission` when the page names one (403 otherwise). Without a strong factor: to the security page to set one up;
  * a session without its second step, or too old for a sensitive action: sign in again.
  */
-export async function requireAdmin(returnTo: string, opts: { recentSignIn?: boolean } = {}): Promise<ActiveSession> {
+export async function requireAdmin(returnTo: string, opts: { recentSignIn?: boolean; permission?: Permission } = {}): Promise<ActiveSession> {
   const session = await requireSession(returnTo);
+  if (opts.permission && isConsoleUser(session.user) && !hasPermission(session.user, opts.permission)) forbidden();
   switch (await adminAccessOf(session, opts)) {
     case "forbidden":
       forbidden();
@@ -58,8 +59,8 @@ export async function requireAdmin(returnTo: string, opts: { recentSignIn?: bool
 }
 
 async function adminAccessOf(session: ActiveSession, opts: { recentSignIn?: boolean } = {}) {
-  const admin = isAdmin({ id: session.user.id, roles: session.user.roles });
-  return adminAccess({ isAdmin: admin, amr: session.amr, authTime: session.authTime, hasStrongFactor: admin && (await hasStrongFactor(session.user.id)) }, opts);
+  const admin = isConsoleUser(session.user);
+  return adminAccess({ isConsoleUser: admin, amr: session.amr, authTime: session.authTime, hasStrongFactor: admin && (await hasStrongFactor(session.user.id)) }, opts);
 }
 
 /**

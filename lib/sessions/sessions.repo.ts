@@ -48,7 +48,7 @@ export async function findSessionView(tokenHash: string): Promise<SessionView | 
   const rows = await (await getSql())<SessionView>(
     `SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."revokedAt", s."authTime", s."amr", s."userId",
             u."email", u."displayName", u."emailVerifiedAt", u."disabledAt",
-            COALESCE((SELECT array_agg(r."role"::text ORDER BY r."role") FROM "UserRole" r WHERE r."userId" = u."id"), '{}'::text[]) AS "roles"
+            COALESCE((SELECT array_agg(r."role" || COALESCE(':' || r."scope", '') ORDER BY r."role", r."scope") FROM "UserRole" r WHERE r."userId" = u."id"), '{}'::text[]) AS "roles"
      FROM "Session" s JOIN "User" u ON u."id" = s."userId"
      WHERE s."tokenHash" = $1`,
     [tokenHash],

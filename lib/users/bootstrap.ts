@@ -5,8 +5,7 @@ import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/credentials";
 import { countUsersWithRole, findUserByEmail, insertUser, withTransaction } from "./users.repo";
 import { emailSchema } from "./users.schema";
-
-export const ADMIN_ROLE = "admin";
+import { ADMIN_ROLE } from "./permissions";
 
 export type BootstrapResult = "created" | "admin_exists" | "email_taken" | "not_configured";
 

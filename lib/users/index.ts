@@ -1,7 +1,7 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
 import { searchUsers, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
-import { ADMIN_ROLE } from "./bootstrap";
+import { ADMIN_ROLE } from "./permissions";
 import { assertPermission, type Actor } from "./permissions";
 
 export { registerUser } from "./registration";
@@ -17,10 +17,30 @@ export type { UserRecord } from "./users.repo";
 export { verifyEmail, resendVerification, requestPasswordReset, resetPassword, previewRecovery, unlockWithToken, type RecoveryPreview } from "./recovery";
 export { RECENT_METHOD_DAYS } from "./factor-review";
 export { getAccountSummary, type AccountSummary, type AccountStatus } from "./account-summary";
-export { ensureBootstrapAdmin, ADMIN_ROLE, type BootstrapResult } from "./bootstrap";
+export { ensureBootstrapAdmin, type BootstrapResult } from "./bootstrap";
 export { UserError, INVALID_CREDENTIALS_MESSAGE, type UserErrorCode } from "./users.errors";
 
-export { isAdmin, hasPermission, assertPermission, type Actor, type Permission } from "./permissions";
+export {
+  ADMIN_ROLE,
+  ROLES,
+  ROLE_LABELS,
+  ROLE_PERMISSIONS,
+  isAdmin,
+  isConsoleUser,
+  hasPermission,
+  assertPermission,
+  assertApplicationPermission,
+  assertUserPermission,
+  canActOnUser,
+  permissionScope,
+  mayGrant,
+  parseGrant,
+  grantText,
+  type Actor,
+  type Permission,
+  type Role,
+  type Grant,
+} from "./permissions";
 
 /** Whether any administrator exists yet (before one does, the dev outbox opens to loopback only). */
 export async function administratorExists(): Promise<boolean> {
