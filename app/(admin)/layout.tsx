@@ -13,7 +13,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const session = await shellSession("admin");
   if (!session) return children;
   return (
-    <AdminShell email={session.user.email} signOut={logoutAction}>
+    <AdminShell actor={{ id: session.user.id, roles: session.user.roles }} email={session.user.email} signOut={logoutAction}>
       {children}
     </AdminShell>
   );

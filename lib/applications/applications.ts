@@ -5,7 +5,7 @@ import "server-only";
 import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
-import { assertPermission, type Actor } from "@/lib/users";
+import { assertApplicationPermission, assertPermission, assertTenantWidePermission, permissionScope, type Actor } from "@/lib/users";
 import { checkOutboundUrl, OutboundRequestError } from "@/lib/outbound";
 import { ApplicationError } from "./applications.errors";
 import {
@@ -140,7 +140,8 @@ export async function insertNewApplication(
 }
 
 export async function createApplication(actor: Actor, input: unknown, ctx: RequestContext): Promise<ApplicationWithSecret> {
-  assertPermission(actor, "applications:write");
+  // An application administrator holds named applications only: a new one needs the tenant-wide permission.
+  assertTenantWidePermission(actor, "applications:write");
   return insertNewApplication(parseApplicationInput(input), { createdVia: "admin", actor: adminActor(actor), context: ctx });
 }
 
@@ -175,7 +176,7 @@ const COMPARED_FIELDS = [
  * once); switching away from one deletes the stored hash, so a stale secret cannot come back.
  */
 export async function updateApplication(actor: Actor, id: string, input: unknown, ctx: RequestContext): Promise<ApplicationWithSecret> {
-  assertPermission(actor, "applications:write");
+  assertApplicationPermission(actor, "applications:write", id);
   const a = parseApplicationInput(input);
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
@@ -203,7 +204,7 @@ export async function updateApplication(actor: Actor, id: string, input: unknown
 
 /** A disabled client fails client authentication and every protocol request at once. */
 export async function setApplicationDisabled(actor: Actor, id: string, disabled: boolean, ctx: RequestContext): Promise<ApplicationDto> {
-  assertPermission(actor, "applications:write");
+  assertApplicationPermission(actor, "applications:write", id);
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
     if ((before.disabledAt !== null) === disabled) return toApplicationDto(before);
@@ -224,7 +225,7 @@ export async function setApplicationDisabled(actor: Actor, id: string, disabled:
 }
 
 export async function deleteApplication(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
-  assertPermission(actor, "applications:write");
+  assertApplicationPermission(actor, "applications:write", id);
   await withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
     try {
@@ -249,7 +250,7 @@ export async function deleteApplication(actor: Actor, id: string, ctx: RequestCo
 
 /** A new secret replaces the old one at once (no overlap): the old one stops working immediately. */
 export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestContext): Promise<{ application: ApplicationDto; clientSecret: string }> {
-  assertPermission(actor, "applications:write");
+  assertApplicationPermission(actor, "applications:write", id);
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
     if (!usesClientSecret(before.tokenEndpointAuthMethod as ApplicationInput["tokenEndpointAuthMethod"])) {
@@ -272,13 +273,16 @@ export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestC
   });
 }
 
+/** Every application, or for an application administrator the ones they hold. */
 export async function listApplications(actor: Actor): Promise<ApplicationDto[]> {
   assertPermission(actor, "applications:read");
-  return (await listApplicationRows()).map(toApplicationDto);
+  const scope = permissionScope(actor, "applications:read");
+  const rows = await listApplicationRows();
+  return rows.filter((r) => scope === "all" || scope.includes(r.id)).map(toApplicationDto);
 }
 
 export async function getApplication(actor: Actor, id: string): Promise<ApplicationDto | null> {
-  assertPermission(actor, "applications:read");
+  assertApplicationPermission(actor, "applications:read", id);
   if (!applicationIdSchema.safeParse(id).success) return null;
   const row = await findApplicationById(id);
   return row && toApplicationDto(row);
@@ -301,7 +305,7 @@ export async function findClientByClientId(clientId: string): Promise<Applicatio
  * claim name (the schema), an attribute that does not exist or that applications may not read.
  */
 export async function setClaimMappings(actor: Actor, id: string, lines: string, ctx: RequestContext): Promise<ApplicationDto> {
-  assertPermission(actor, "applications:write");
+  assertApplicationPermission(actor, "applications:write", id);
   const parsed = parseClaimMappingLines(lines);
   if (!parsed.ok) throw new ApplicationError("invalid_input", parsed.message, { field: "claimMappings" });
   const definitions = await listAttributeDefinitions();
@@ -362,7 +366,7 @@ async function profilingPolicyProblem(policy: ProfilingPolicy): Promise<string |
  * the authorization endpoint does not accept (the rule could never apply). Empty lines: no policy.
  */
 export async function setProfilingPolicy(actor: Actor, id: string, lines: string, remindAfterDays: number, ctx: RequestContext): Promise<ApplicationDto> {
-  assertPermission(actor, "applications:write");
+  assertApplicationPermission(actor, "applications:write", id);
   const parsed = parseProfilingLines(lines, remindAfterDays);
   if (!parsed.ok) {
     const field = parsed.field ?? "profilingPolicy";

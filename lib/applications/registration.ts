@@ -26,7 +26,7 @@ import {
   withTransaction,
   type InitialAccessTokenRecord,
 } from "./applications.repo";
-import { assertPermission } from "@/lib/users";
+import { assertTenantWidePermission } from "@/lib/users";
 import { callbackUriProblem, insertNewApplication } from "./applications";
 
 export const DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -50,7 +50,7 @@ export async function createInitialAccessToken(
   ctx: RequestContext = {},
   opts: { multiUse?: boolean } = {},
 ): Promise<{ token: string; initialAccessToken: InitialAccessTokenDto }> {
-  assertPermission(actor, "applications:write");
+  assertTenantWidePermission(actor, "applications:write");
   const cleanLabel = label.trim().slice(0, 100);
   if (!cleanLabel) throw new ApplicationError("invalid_input", "Enter a label.", { field: "label", fieldErrors: { label: "Enter a label." } });
   const ttl = ttlSeconds ?? DEFAULT_INITIAL_ACCESS_TOKEN_TTL_SECONDS;
@@ -82,12 +82,12 @@ export async function createInitialAccessToken(
 }
 
 export async function listInitialAccessTokens(actor: Actor): Promise<InitialAccessTokenDto[]> {
-  assertPermission(actor, "applications:read");
+  assertTenantWidePermission(actor, "applications:read");
   return (await listInitialAccessTokenRows()).map(toTokenDto);
 }
 
 export async function revokeInitialAccessToken(actor: Actor, id: string, ctx: RequestContext): Promise<void> {
-  assertPermission(actor, "applications:write");
+  assertTenantWidePermission(actor, "applications:write");
   if (!applicationIdSchema.safeParse(id).success) throw new ApplicationError("not_found", "This token does not exist.");
   await withTransaction(async (tx) => {
     const revoked = await revokeInitialAccessTokenRow(id, new Date(), tx);

@@ -43,6 +43,8 @@ export interface TemplateData {
   "sign-in-method-changed": { change: "added" | "removed" | "recovery_codes_replaced"; methods: string[]; securityLink: string; resetLink: string; name?: string };
   /** The owner's copy of their data is ready: the link downloads it (signed in as the owner) until `expiresAt`. */
   "data-export-ready": { link: string; expiresAt: string; name?: string };
+  /** An administrative role was given to or taken from the account (delegated administration). */
+  "role-changed": { change: "granted" | "revoked"; role: string; consoleLink: string; name?: string };
   /** To the security team: a high-risk sign-in and why. */
   "risk-alert": { account: string; action: string; score: number; explanation: string; place: string; at: string; consoleLink: string; name?: string };
 }
@@ -65,6 +67,7 @@ export const templateNames = [
   "account-deletion-scheduled",
   "account-erased",
   "data-export-ready",
+  "role-changed",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -246,6 +249,14 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
     layout(`${d.code} is your ${PRODUCT} sign-in code`, d.name, [
       `Enter this code to finish signing in: ${d.code}`,
       `It works once, for ${d.minutes} minutes. If you did not try to sign in, someone knows your password: change it now.`,
+    ]),
+  "role-changed": (d) =>
+    layout(d.change === "granted" ? `You are now ${d.role} in ${PRODUCT}` : `You are no longer ${d.role} in ${PRODUCT}`, d.name, [
+      d.change === "granted"
+        ? "An administrator gave your account this administrative role. The console asks for a passkey or an authenticator app, and a recent sign-in."
+        : "An administrator took this administrative role away from your account.",
+      "If you did not expect this, tell your security team.",
+      ...(d.change === "granted" ? [{ label: "Open the console", link: httpUrl(d.consoleLink) }] : []),
     ]),
   "two-step-changed": (d) =>
     layout(d.enabled ? `Two-step verification is on for your ${PRODUCT} account` : `Two-step verification was turned off for your ${PRODUCT} account`, d.name, [

@@ -30,6 +30,8 @@ export {
   hasPermission,
   assertPermission,
   assertApplicationPermission,
+  assertTenantWidePermission,
+  hasTenantWidePermission,
   assertUserPermission,
   canActOnUser,
   permissionScope,
@@ -74,4 +76,5 @@ export async function getUserClaims(userId: string) {
   if (!u || u.disabledAt) return null;
   return { id: u.id, email: u.email, emailVerified: Boolean(u.emailVerifiedAt), displayName: u.displayName, updatedAt: u.updatedAt };
 }
+export { listAdministrators, grantRole, revokeRole, type RoleHolder } from "./roles";
 export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, type ScheduledDeletion } from "./deletion";

@@ -166,6 +166,15 @@ export function permissionScope(actor: Actor | null | undefined, permission: Per
   return grants.map((g) => g.scope as string);
 }
 
+/** For what no scope narrows (creating an application, registration tokens): the permission held tenant-wide. */
+export function hasTenantWidePermission(actor: Actor | null | undefined, permission: Permission): boolean {
+  return permissionScope(actor, permission) === "all";
+}
+
+export function assertTenantWidePermission(actor: Actor | null | undefined, permission: Permission): void {
+  if (!hasTenantWidePermission(actor, permission)) throw new PermissionError(permission);
+}
+
 /** For an application's functions: the permission, tenant-wide or for this application. */
 export function assertApplicationPermission(actor: Actor | null | undefined, permission: Permission, applicationId: string): void {
   const scope = permissionScope(actor, permission);

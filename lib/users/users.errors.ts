@@ -18,7 +18,10 @@ export type UserErrorCode =
   /** A password change on an account that has none (it signs in with a passkey). */
   | "no_password"
   /** The new password is the current one. */
-  | "password_reused";
+  | "password_reused"
+  | "invalid_input"
+  /** Removing the tenant's last super administrator. */
+  | "last_admin";
 
 export class UserError extends DomainError<UserErrorCode> {
   override readonly name = "UserError";

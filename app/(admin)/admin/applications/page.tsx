@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { CreateInitialAccessTokenForm, RevokeInitialAccessTokenForm } from "@/components/admin/initial-access-tokens";
 import { requireAdmin } from "@/lib/http";
+import { hasTenantWidePermission } from "@/lib/users";
 import { listApplications, listInitialAccessTokens } from "@/lib/applications";
 import { config } from "@/lib/config";
 import { createInitialAccessTokenAction, revokeInitialAccessTokenAction } from "./actions";
@@ -21,17 +22,21 @@ function tokenStatus(t: { expiresAt: Date; revokedAt: Date | null; multiUse: boo
 const tokenUsable = (t: { expiresAt: Date; revokedAt: Date | null; multiUse: boolean; usedAt: Date | null }, now: Date) => !t.revokedAt && t.expiresAt > now && (t.multiUse || !t.usedAt);
 
 export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const session = await requireAdmin("/admin/applications");
+  const session = await requireAdmin("/admin/applications", { permission: "applications:read" });
   const actor = { id: session.user.id, roles: session.user.roles };
-  const [applications, tokens, params] = await Promise.all([listApplications(actor), listInitialAccessTokens(actor), searchParams]);
+  // An application administrator sees the applications they hold; creating one, and registration tokens, are tenant-wide.
+  const tenantWide = hasTenantWidePermission(actor, "applications:write");
+  const [applications, tokens, params] = await Promise.all([listApplications(actor), tenantWide ? listInitialAccessTokens(actor) : [], searchParams]);
   const now = new Date();
   return (
     <>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Applications</h1>
-        <Link href="/admin/applications/new" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-          New application
-        </Link>
+        {tenantWide ? (
+          <Link href="/admin/applications/new" className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
+            New application
+          </Link>
+        ) : null}
       </div>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">The OAuth 2.0 and OpenID Connect clients that may sign people in with Portico.</p>
       {params.deleted === "1" ? (
@@ -79,6 +84,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         </table>
       </div>
 
+      {tenantWide ? (
       <section aria-labelledby="dynamic-registration" className="mt-12">
         <h2 id="dynamic-registration" className="text-lg font-semibold">Dynamic client registration</h2>
         <p className="mb-4 mt-1 text-sm text-slate-600 dark:text-slate-400">
@@ -113,6 +119,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
           </div>
         ) : null}
       </section>
+      ) : null}
     </>
   );
 }

@@ -44,7 +44,7 @@ function PatternWarning({ problem }: { problem: string | null }) {
 const ACCESS = { none: "Administrators only", read: "Customer reads", write: "Customer edits" } as const;
 
 export default async function AttributesPage() {
-  const session = await requireAdmin("/admin/attributes");
+  const session = await requireAdmin("/admin/attributes", { permission: "attributes:read" });
   const definitions = await listAttributeDefinitionsFor({ id: session.user.id, roles: session.user.roles });
   return (
     <>

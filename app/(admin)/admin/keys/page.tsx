@@ -16,7 +16,7 @@ const STATUS_TEXT: Record<KeyStatus, string> = {
 const fmt = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "—");
 
 export default async function SigningKeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const session = await requireAdmin("/admin/keys");
+  const session = await requireAdmin("/admin/keys", { permission: "keys:read" });
   const rotated = (await searchParams).rotated === "1";
   const keys = await listSigningKeysForAdmin({ id: session.user.id, roles: session.user.roles });
   return (

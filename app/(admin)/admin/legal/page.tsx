@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 
 export default async function LegalAdminPage() {
-  await requireAdmin("/admin/legal");
+  await requireAdmin("/admin/legal", { permission: "legal:read" });
   const versions = await Promise.all(DOCUMENT_KINDS.map(async (kind) => [kind, await listVersions(kind)] as const));
   return (
     <>

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Communication topics" };
 export const dynamic = "force-dynamic";
 
 export default async function TopicsPage() {
-  const session = await requireAdmin("/admin/preferences");
+  const session = await requireAdmin("/admin/preferences", { permission: "topics:read" });
   const topics = await listTopics({ id: session.user.id, roles: session.user.roles });
   return (
     <>

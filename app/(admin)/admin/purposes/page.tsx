@@ -14,7 +14,7 @@ function formValuesOf(p: PurposeView): Record<string, string> {
 }
 
 export default async function PurposesPage() {
-  const session = await requireAdmin("/admin/purposes");
+  const session = await requireAdmin("/admin/purposes", { permission: "consents:read" });
   const purposes = await listPurposesForAdmin({ id: session.user.id, roles: session.user.roles });
   return (
     <>

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Risk" };
 export const dynamic = "force-dynamic";
 
 export default async function RiskPage() {
-  const session = await requireAdmin("/admin/risk");
+  const session = await requireAdmin("/admin/risk", { permission: "risk:read" });
   const actor = { id: session.user.id, roles: session.user.roles };
   const [alerts, deny, allow, compromised, policy] = await Promise.all([
     listRecentAlerts(actor),

@@ -49,7 +49,7 @@ function Section({ id, title, children }: { id: string; title: string; children:
 
 export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const session = await requireAdmin(`/admin/applications/${encodeURIComponent(id)}`);
+  const session = await requireAdmin(`/admin/applications/${encodeURIComponent(id)}`, { permission: "applications:read" });
   const application = await getApplication({ id: session.user.id, roles: session.user.roles }, id);
   if (!application) notFound();
   const a = application;

@@ -8,7 +8,7 @@ import { createApplicationAction } from "../actions";
 export const metadata: Metadata = { title: "New application" };
 
 export default async function NewApplicationPage() {
-  await requireAdmin("/admin/applications/new");
+  await requireAdmin("/admin/applications/new", { permission: "applications:write" });
   const initial = {
     type: "confidential",
     grantTypes: "authorization_code\nrefresh_token",

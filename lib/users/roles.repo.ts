@@ -1,0 +1,54 @@
+import "server-only";
+import type { Tx } from "@/lib/db";
+import { getDb } from "@/lib/db";
+
+export interface RoleHolderRow {
+  id: string;
+  email: string;
+  displayName: string | null;
+  roles: { role: string; scope: string | null; createdAt: Date }[];
+}
+
+/** Everyone holding an administrative role, by email (a few dozen people, not the customer base). */
+export async function listRoleHolders(): Promise<RoleHolderRow[]> {
+  return (await getDb()).user.findMany({
+    where: { roles: { some: {} } },
+    orderBy: { email: "asc" },
+    select: { id: true, email: true, displayName: true, roles: { select: { role: true, scope: true, createdAt: true }, orderBy: [{ role: "asc" }, { scope: "asc" }] } },
+    take: 1000,
+  });
+}
+
+/** By id or by (normalised) email. */
+export async function findRoleTarget(user: { id: string } | { email: string }, tx: Tx) {
+  return tx.user.findUnique({ where: "id" in user ? { id: user.id } : { email: user.email }, select: { id: true, email: true, displayName: true, emailVerifiedAt: true, disabledAt: true } });
+}
+
+/** Inserts the grant unless held; true when it was new. */
+export async function insertGrant(userId: string, role: string, scope: string | null, tx: Tx): Promise<boolean> {
+  // The unique index treats NULL scopes as distinct, so look first (under the lock the caller took).
+  const held = await tx.userRole.findFirst({ where: { userId, role, scope }, select: { id: true } });
+  if (held) return false;
+  await tx.userRole.create({ data: { userId, role, scope } });
+  return true;
+}
+
+export async function deleteGrant(userId: string, role: string, scope: string | null, tx: Tx): Promise<boolean> {
+  const { count } = await tx.userRole.deleteMany({ where: { userId, role, scope } });
+  return count > 0;
+}
+
+/**
+ * Locks every tenant-wide super administrator grant (FOR UPDATE) and returns their holders: two
+ * administrators removing each other at once then run one after the other, and the second sees
+ * that only one is left.
+ */
+export async function lockSuperAdministrators(role: string, tx: Tx): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ userId: string }[]>`SELECT "userId" FROM "UserRole" WHERE "role" = ${role} AND "scope" IS NULL FOR UPDATE`;
+  return rows.map((r) => r.userId);
+}
+
+/** Serialises grants to one account (FOR UPDATE on the user row). */
+export async function lockUser(userId: string, tx: Tx): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
+}
