@@ -1,6 +1,6 @@
 // Labelled controls beside components/ui/field.tsx (which is an <input>): textarea, select and
 // checkbox groups, with hints and errors tied to the control (aria-describedby, aria-invalid).
-import type { ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 const control =
   "block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm outline-none transition focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100";
@@ -56,7 +56,7 @@ export function SelectField({
   id,
   options,
   ...rest
-}: Labelled & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly { value: string; label: string }[] }) {
+}: Labelled & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly { value: string; label: string }[]; ref?: Ref<HTMLSelectElement> }) {
   const fieldId = id ?? `field-${name}`;
   return (
     <div className="space-y-1.5">

@@ -1,11 +1,13 @@
 // A labelled input with its hint and error tied to it (aria-describedby, aria-invalid).
-import type { InputHTMLAttributes, ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, Ref } from "react";
 
 type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
   name: string;
   label: string;
   hint?: ReactNode;
   error?: string;
+  /** React 19 passes ref as a prop: react-hook-form's register() reaches the input. */
+  ref?: Ref<HTMLInputElement>;
 };
 
 export function Field({ name, label, hint, error, id, ...input }: FieldProps) {

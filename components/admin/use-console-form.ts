@@ -1,0 +1,48 @@
+"use client";
+// The console's rich forms: react-hook-form over the same zod schema the server action applies
+// (one schema, two places), posting to the server action through useActionState. With JavaScript
+// the form checks itself before sending and warns before leaving with unsaved changes; without
+// it, the same <form> posts to the action and the server's field errors come back beside the fields.
+import { startTransition, useActionState, useEffect } from "react";
+import { useForm, type DefaultValues, type FieldValues, type Resolver } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import type { z } from "zod";
+import type { FormState } from "@/lib/http/form-action";
+
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
+
+export function useConsoleForm<S extends z.ZodType<FieldValues, FieldValues>>(schema: S, action: Action, defaultValues: DefaultValues<z.input<S>>) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const form = useForm<z.input<S>, unknown, z.output<S>>({
+    resolver: zodResolver(schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>,
+    defaultValues,
+    mode: "onTouched",
+  });
+  const dirty = form.formState.isDirty;
+
+  // A saved form starts clean again from what was sent.
+  useEffect(() => {
+    if (state.ok) form.reset();
+  }, [state, form]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const onSubmit = form.handleSubmit((_values, event) => {
+    const target = event?.target;
+    if (!(target instanceof HTMLFormElement)) return;
+    startTransition(() => formAction(new FormData(target)));
+  });
+
+  /** The field's message: the browser's check first, else the server's. */
+  const errorOf = (name: string): string | undefined => {
+    const client = (form.formState.errors as Record<string, { message?: unknown } | undefined>)[name]?.message;
+    return typeof client === "string" ? client : state.fieldErrors?.[name];
+  };
+
+  return { form, state, formAction, pending, onSubmit, errorOf };
+}
