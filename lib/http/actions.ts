@@ -5,9 +5,8 @@
 // state in one place (form-action.ts formErrorFrom: a DomainError's message tied to its field).
 // The domain functions check permissions again.
 import "server-only";
-import { forbidden } from "next/navigation";
 import { z } from "zod";
-import { hasPermission, type Actor, type Permission } from "@/lib/users";
+import type { Actor, Permission } from "@/lib/users";
 import type { ActiveSession } from "@/lib/sessions";
 import { adminActionActor, requireRecentSession, requireSession } from "./guards";
 import { currentSession } from "./session-cookie";
@@ -99,7 +98,6 @@ export function adminAction<A extends unknown[], I, S extends FormState>(spec: I
 
 /** The administrator behind an action without form state (a button that redirects). */
 export async function administrator(permission: Permission, returnTo: string): Promise<Actor> {
-  const actor = await adminActionActor(returnTo);
-  if (!hasPermission(actor, permission)) forbidden();
-  return actor;
+  // The permission is checked first (403), then the console's bar; the domain function checks again.
+  return adminActionActor(permission, returnTo);
 }

@@ -80,8 +80,8 @@ export async function shellSession(group: "portal" | "admin"): Promise<ActiveSes
  * there changes configuration, secrets or policy, so each needs the full admin bar and a recent
  * sign-in. Returns the actor the domain functions authorise again.
  */
-export async function adminActionActor(returnTo: string): Promise<Actor> {
-  const session = await requireAdmin(returnTo, { recentSignIn: true });
+export async function adminActionActor(permission: Permission, returnTo: string): Promise<Actor> {
+  const session = await requireAdmin(returnTo, { recentSignIn: true, permission });
   return { id: session.user.id, roles: session.user.roles };
 }
 

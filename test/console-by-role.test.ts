@@ -1,0 +1,130 @@
+// Every console page and every console server action, for every administrative role: a role
+// without the permission is refused by the server (403), not only left out of the navigation; a
+// role holding it passes the permission check and meets the console's next bar (here: a strong
+// second factor, which these test administrators lack, so a redirect to the security page).
+// The session is the one thing faked; the guards, wrappers and pages are the real ones.
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { useTestDatabase } from "@/test/db";
+import { ROLE_PERMISSIONS, ROLES, type Permission, type Role } from "@/lib/users/permissions";
+
+const ADMIN_DIR = path.resolve(__dirname, "../app/(admin)/admin");
+useTestDatabase();
+// next.config.js turns forbidden() on (experimental.authInterrupts); the build sets this for the server.
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
+
+let roles: string[] = [];
+vi.mock("@/lib/http/session-cookie", async (original) => ({
+  ...(await original<typeof import("@/lib/http/session-cookie")>()),
+  currentSession: async () => ({
+    id: "00000000-0000-4000-8000-000000000001",
+    authTime: new Date(),
+    amr: ["pwd", "otp", "mfa"],
+    user: { id: "00000000-0000-4000-8000-000000000002", email: "staff@example.com", displayName: null, emailVerified: true, roles },
+  }),
+}));
+// The permission each action asks the guard for, recorded on the way to the real guard.
+let asked: string[] = [];
+vi.mock("@/lib/http/guards", async (original) => {
+  const real = await original<typeof import("@/lib/http/guards")>();
+  return {
+    ...real,
+    adminActionActor: (permission: Permission, returnTo: string) => {
+      asked.push(permission);
+      return real.adminActionActor(permission, returnTo);
+    },
+  };
+});
+vi.mock("next/headers", async (original) => ({
+  ...(await original<typeof import("next/headers")>()),
+  headers: async () => new Headers({ host: "localhost", "user-agent": "vitest" }),
+  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
+}));
+
+function files(dir: string, name: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? files(p, name) : e.name === name ? [p] : [];
+  });
+}
+
+/** What a Next.js interrupt (forbidden, redirect, notFound) carries. */
+function outcome(e: unknown): string {
+  const digest = (e as { digest?: unknown })?.digest;
+  if (typeof digest === "string" && digest.startsWith("NEXT_HTTP_ERROR_FALLBACK;")) return digest.slice("NEXT_HTTP_ERROR_FALLBACK;".length);
+  if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT")) return "redirect";
+  return "other";
+}
+
+async function run(fn: () => unknown): Promise<string> {
+  try {
+    await fn();
+    return "returned";
+  } catch (e) {
+    return outcome(e);
+  }
+}
+
+const holds = (role: Role, permission: Permission) => ROLE_PERMISSIONS[role].includes(permission);
+
+// Pages: the permission is the one named in the page's requireAdmin call.
+const pages = files(ADMIN_DIR, "page.tsx").map((file) => {
+  const source = fs.readFileSync(file, "utf8");
+  const permission = source.match(/requireAdmin\([\s\S]*?permission: "([a-z_]+:[a-z_]+)"/)?.[1] as Permission | undefined;
+  return { name: path.relative(ADMIN_DIR, file), file, permission };
+});
+
+describe("console pages by role", () => {
+  it("every page but the console's entry names the permission it needs", () => {
+    expect(pages.filter((p) => !p.permission).map((p) => p.name)).toEqual(["page.tsx"]);
+    expect(pages.length).toBeGreaterThanOrEqual(10);
+  });
+
+  const cases = pages.filter((p) => p.permission).flatMap((p) => ROLES.map((role) => [p.name, role, p.file, p.permission!] as const));
+  it.each(cases)("%s as %s", async (_name, role, file, permission) => {
+    roles = [role];
+    const page = (await import(file)).default as (props: unknown) => Promise<unknown>;
+    const props = { params: Promise.resolve({ id: "00000000-0000-4000-8000-0000000000aa" }), searchParams: Promise.resolve({}) };
+    const result = await run(() => page(props));
+    if (holds(role, permission)) expect(result).toBe("redirect");
+    else expect(result).toBe("403");
+  });
+});
+
+// Server actions: every exported function of every console actions.ts; the permission is the one it asks the guard for.
+function exportedActions(source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const starts = [...source.matchAll(/^export (?:async function|const) (\w+)/gm)];
+  starts.forEach((m, i) => out.set(m[1]!, source.slice(m.index, starts[i + 1]?.index ?? source.length)));
+  return out;
+}
+
+const actions = files(ADMIN_DIR, "actions.ts").flatMap((file) =>
+  [...exportedActions(fs.readFileSync(file, "utf8"))].map(([name, body]) => ({
+    name: `${path.relative(ADMIN_DIR, file)} ${name}`,
+    file,
+    exported: name,
+  })),
+);
+
+describe("console server actions by role", () => {
+  beforeAll(() => {
+    expect(actions.length).toBeGreaterThan(10);
+  });
+
+  const cases = actions.flatMap((a) => ROLES.map((role) => [a.name, role, a.file, a.exported] as const));
+  it.each(cases)("%s as %s", async (_name, role, file, exported) => {
+    roles = [role];
+    asked = [];
+    const action = (await import(file))[exported] as (...args: unknown[]) => Promise<unknown>;
+    const result = await run(() => action({}, new FormData()));
+    // The guard is the first thing the action does, and it names exactly one permission.
+    expect(asked).toHaveLength(1);
+    const permission = asked[0] as Permission;
+    expect(ROLE_PERMISSIONS.admin).toContain(permission);
+    // A holder meets the next bar (a strong second factor) and is sent to set one up; never a 403.
+    if (holds(role, permission)) expect(result).toBe("redirect");
+    else expect(result).toBe("403");
+  });
+});
