@@ -7,7 +7,10 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form-action";
 import type { SimulationResult } from "@/lib/risk";
+import { RULE_CONDITION_ROWS, ruleFormSchema } from "@/lib/risk/rule-form.schema";
+import { useFieldArray } from "react-hook-form";
 import { SelectField, TextAreaField } from "./form-controls";
+import { useConsoleForm } from "./use-console-form";
 
 type Action<S extends FormState = FormState> = (prev: S, form: FormData) => Promise<S>;
 
@@ -112,43 +115,72 @@ const OPS = [
   { value: "not_in", label: "is none of" },
 ];
 
-export function RuleForm({ action, features, rows }: { action: Action<FormState & { simulation?: SimulationResult }>; features: readonly string[]; rows: number }) {
-  const [state, formAction, pending] = useActionState(action, {});
-  const sim = state.simulation;
+export function RuleForm({ action, features }: { action: Action<FormState & { simulation?: SimulationResult }>; features: readonly string[] }) {
+  const { form, state, formAction, pending, onSubmit, errorOf } = useConsoleForm(ruleFormSchema, action, {
+    name: "",
+    clientId: "",
+    match: "all",
+    action: "mfa",
+    enabled: true,
+    conditions: [{ feature: "", op: "eq", value: "" }],
+  });
+  const conditions = useFieldArray({ control: form.control, name: "conditions" });
+  const sim = (state as { simulation?: SimulationResult }).simulation;
+  const rowError = (i: number) => {
+    const e = form.formState.errors.conditions?.[i];
+    return e?.feature?.message ?? e?.op?.message ?? e?.value?.message;
+  };
+  const control = "rounded-lg border border-slate-300 px-2 py-1.5 text-sm aria-[invalid=true]:border-red-500 dark:border-slate-600 dark:bg-slate-900";
   return (
-    <form action={formAction} className="space-y-4" aria-label="New rule">
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="New rule">
       <Outcome state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field name="name" label="Rule name" maxLength={80} required placeholder="Deny sign-ins from sanctioned countries" />
-        <Field name="clientId" label="Only for the application (client_id)" maxLength={200} hint="Empty: every application." />
-        <SelectField name="match" label="Combine conditions" options={[{ value: "all", label: "All must hold" }, { value: "any", label: "Any may hold" }]} />
-        <SelectField name="action" label="Then" options={ACTION_OPTIONS.filter((o) => o.value !== "allow")} />
+        <Field label="Rule name" maxLength={80} placeholder="Deny sign-ins from sanctioned countries" error={errorOf("name")} {...form.register("name")} />
+        <Field label="Only for the application (client_id)" maxLength={200} hint="Empty: every application." error={errorOf("clientId")} {...form.register("clientId")} />
+        <SelectField label="Combine conditions" options={[{ value: "all", label: "All must hold" }, { value: "any", label: "Any may hold" }]} {...form.register("match")} />
+        <SelectField label="Then" options={ACTION_OPTIONS.filter((o) => o.value !== "allow")} error={errorOf("action")} {...form.register("action")} />
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Conditions</legend>
-        {Array.from({ length: rows }, (_, i) => (
-          <div key={i} className="grid gap-2 sm:grid-cols-3">
-            <select name={`feature${i}`} aria-label={`Condition ${i + 1}: what`} className="rounded-lg border border-slate-300 px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900" defaultValue="">
-              <option value="">—</option>
-              {features.map((f) => (
-                <option key={f} value={f}>
-                  {f}
-                </option>
-              ))}
-            </select>
-            <select name={`op${i}`} aria-label={`Condition ${i + 1}: comparison`} className="rounded-lg border border-slate-300 px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900">
-              {OPS.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-            <input name={`value${i}`} aria-label={`Condition ${i + 1}: value`} className="rounded-lg border border-slate-300 px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-900" placeholder="JP, CN or 60 or true" />
+        {conditions.fields.map((field, i) => (
+          <div key={field.id} className="space-y-1">
+            <div className="grid gap-2 sm:grid-cols-[1fr_1fr_2fr_auto]">
+              <select aria-label={`Condition ${i + 1}: what`} aria-invalid={form.formState.errors.conditions?.[i]?.feature ? true : undefined} className={control} {...form.register(`conditions.${i}.feature`)}>
+                <option value="">—</option>
+                {features.map((f) => (
+                  <option key={f} value={f}>
+                    {f}
+                  </option>
+                ))}
+              </select>
+              <select aria-label={`Condition ${i + 1}: comparison`} className={control} {...form.register(`conditions.${i}.op`)}>
+                {OPS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+              <input aria-label={`Condition ${i + 1}: value`} aria-invalid={form.formState.errors.conditions?.[i]?.value ? true : undefined} className={control} placeholder="JP, CN or 60 or true" {...form.register(`conditions.${i}.value`)} />
+              <button type="button" onClick={() => conditions.remove(i)} disabled={conditions.fields.length === 1} className="rounded-md px-2 py-1 text-xs ring-1 ring-slate-300 disabled:opacity-40 dark:ring-slate-600">
+                Remove<span className="sr-only"> condition {i + 1}</span>
+              </button>
+            </div>
+            {rowError(i) ? (
+              <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+                Condition {i + 1}: {rowError(i)}
+              </p>
+            ) : null}
           </div>
         ))}
+        {form.formState.errors.conditions?.message ? <p role="alert" className="text-sm text-red-600 dark:text-red-400">{form.formState.errors.conditions.message}</p> : null}
+        {conditions.fields.length < RULE_CONDITION_ROWS ? (
+          <button type="button" onClick={() => conditions.append({ feature: "", op: "eq", value: "" })} className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">
+            Add a condition
+          </button>
+        ) : null}
       </fieldset>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="enabled" defaultChecked className="h-4 w-4" /> Enabled
+        <input type="checkbox" className="h-4 w-4" {...form.register("enabled")} /> Enabled
       </label>
       <div className="flex flex-wrap gap-3">
         <button type="submit" name="intent" value="simulate" disabled={pending} className="rounded-lg px-4 py-2 text-sm font-semibold ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">

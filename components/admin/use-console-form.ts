@@ -35,7 +35,9 @@ export function useConsoleForm<S extends z.ZodType<FieldValues, FieldValues>>(sc
   const onSubmit = form.handleSubmit((_values, event) => {
     const target = event?.target;
     if (!(target instanceof HTMLFormElement)) return;
-    startTransition(() => formAction(new FormData(target)));
+    // The button that sent the form is part of it (a form with "Simulate" and "Publish").
+    const submitter = (event?.nativeEvent as SubmitEvent | undefined)?.submitter ?? null;
+    startTransition(() => formAction(new FormData(target, submitter)));
   });
 
   /** The field's message: the browser's check first, else the server's. */

@@ -17,4 +17,4 @@ export { riskRuleSchema, FEATURE_TYPES, type RiskRule, type FeatureName } from "
 export { ACTIONS, type RiskAction, type RiskBand } from "./risk.types";
 export { listRecentAlerts } from "./alerts-list";
 export { recentAssessmentsForExport, EXPORTED_ASSESSMENT_DAYS, type AssessmentView } from "./export-view";
-export { ruleFromForm, RULE_CONDITION_ROWS } from "./rule-form";
+export { ruleFromForm, RULE_CONDITION_ROWS } from "./rule-form.schema";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { CompromisedImportForm, IpEntriesForm, RiskSettingsForm, RuleForm } from "@/components/admin/risk-forms";
 import { requireAdmin } from "@/lib/http";
-import { compromisedPasswordCount, currentPolicy, FEATURE_TYPES, ipListEntries, listRecentAlerts, RULE_CONDITION_ROWS } from "@/lib/risk";
+import { compromisedPasswordCount, currentPolicy, FEATURE_TYPES, ipListEntries, listRecentAlerts } from "@/lib/risk";
 import { addIpEntriesAction, deleteRuleAction, importCompromisedAction, removeIpEntryAction, ruleAction, saveSettingsAction } from "./actions";
 import { smallButton, surface } from "@/components/ui/styles";
 
@@ -121,7 +121,7 @@ export default async function RiskPage() {
           ))}
           {policy.rules.length === 0 ? <li className="py-2 text-slate-500">No rules: the score&apos;s bands decide alone.</li> : null}
         </ul>
-        <RuleForm action={ruleAction} features={Object.keys(FEATURE_TYPES)} rows={RULE_CONDITION_ROWS} />
+        <RuleForm action={ruleAction} features={Object.keys(FEATURE_TYPES)} />
       </section>
     </>
   );
