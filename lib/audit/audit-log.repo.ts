@@ -37,6 +37,8 @@ export type AuditLogQuery = {
   untilId?: string;
 };
 
+// The output column "id" is text (a bigint does not fit a JS number), so ORDER BY names the table's
+// column ("AuditEvent".id): a bare "id" there would sort the text ("9" after "10").
 const COLUMNS = `id::text AS id, "createdAt", "actorType", "actorId", "action", "targetType", "targetId", "result", "ip", "userAgent", "details"`;
 
 /**
@@ -122,7 +124,7 @@ async function scan(q: AuditLogQuery, cursor: string | null, direction: Directio
   };
   const sql = await getSql();
   if (!q.clientId) {
-    return sql<AuditLogRow>(`SELECT ${COLUMNS} FROM "AuditEvent" ${where([])} ORDER BY id ${order} LIMIT ${limit}`, params);
+    return sql<AuditLogRow>(`SELECT ${COLUMNS} FROM "AuditEvent" ${where([])} ORDER BY "AuditEvent".id ${order} LIMIT ${limit}`, params);
   }
   params.push(q.clientId);
   const client = `$${params.length}`;
@@ -132,7 +134,7 @@ async function scan(q: AuditLogQuery, cursor: string | null, direction: Directio
        UNION
        (SELECT id FROM "AuditEvent" ${where([`"details" ? 'clientId'`, `("details" ->> 'clientId') = ${client}`])} ORDER BY id ${order} LIMIT ${limit})
      )
-     SELECT ${COLUMNS} FROM "AuditEvent" WHERE id IN (SELECT id FROM ids) ORDER BY id ${order} LIMIT ${limit}`,
+     SELECT ${COLUMNS} FROM "AuditEvent" WHERE "AuditEvent".id IN (SELECT id FROM ids) ORDER BY "AuditEvent".id ${order} LIMIT ${limit}`,
     params,
   );
 }
