@@ -135,7 +135,7 @@ describe("pages", () => {
 describe("export", () => {
   it("streams every event of the range, oldest first, across several batches, and audits the export", async () => {
     const action = `export${tag()}.event`;
-    const ids = await seed(Array.from({ length: 11 }, (_, i) => ({ action, createdAt: new Date(Date.UTC(2004, 0, 1, 10, i)), ip: i === 3 ? "=cmd|' /C calc'!A0" : null })));
+    const ids = await seed(Array.from({ length: 11 }, (_, i) => ({ action, createdAt: new Date(Date.UTC(2004, 0, 1, 10, i)), ip: i === 3 ? "=cmd|' /C calc'!A0" : undefined })));
     await seed([{ action, createdAt: new Date(Date.UTC(2004, 0, 1, 9, 59)) }, { action, createdAt: new Date(Date.UTC(2004, 0, 1, 10, 11)) }]);
     const f = filter({ action, from: "2004-01-01T10:00", to: "2004-01-01T10:11" });
 
