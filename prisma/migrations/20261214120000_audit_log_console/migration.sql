@@ -12,9 +12,14 @@
 --   details.clientId; the latter get a partial expression index, which sign-in events (no clientId)
 --   never enter.
 -- The result (two values) is a filter on whichever of these scans runs, never an index of its own.
+-- Target type and id go together (a client's id never names a user): without this the planner
+-- multiplies their selectivities, expects a handful of rows, and sorts every event of a busy
+-- application from (targetType, targetId) instead of reading (targetId, id) backwards (measured:
+-- 200 ms against 13 ms on a million events).
 CREATE INDEX "AuditEvent_action_id_idx" ON "AuditEvent"("action" COLLATE "C", "id");
 CREATE INDEX "AuditEvent_ip_id_idx" ON "AuditEvent"("ip", "id");
 CREATE INDEX "AuditEvent_details_clientId_id_idx" ON "AuditEvent"(("details" ->> 'clientId'), "id") WHERE "details" ? 'clientId';
+CREATE STATISTICS "AuditEvent_target_stats" (dependencies) ON "targetType", "targetId" FROM "AuditEvent";
 
 -- The retention: one row (id 1); no row, or null days, keeps events forever.
 CREATE TABLE "AuditSettings" (
