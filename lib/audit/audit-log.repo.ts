@@ -35,7 +35,11 @@ export type AuditLogQuery = {
   to?: Date;
   /** Only events up to this id (an export stops at the newest event when it started). */
   untilId?: string;
+  /** The id range of from/to when already resolved (auditLogIdRange), so a long export probes once. */
+  idRange?: AuditLogIdRange;
 };
+
+export type AuditLogIdRange = { minId: string | null; maxId: string | null };
 
 // The output column "id" is text (a bigint does not fit a JS number), so ORDER BY names the table's
 // column ("AuditEvent".id): a bare "id" there would sort the text ("9" after "10").
@@ -49,7 +53,7 @@ const COLUMNS = `id::text AS id, "createdAt", "actorType", "actorId", "action", 
 const CLOCK_SKEW_MS = 2 * 60_000;
 
 /** The ids that can hold events of [from, to): a few index probes on createdAt, null when none can. */
-async function idRangeOf(from: Date | undefined, to: Date | undefined): Promise<{ minId: string | null; maxId: string | null } | null> {
+export async function auditLogIdRange(from: Date | undefined, to: Date | undefined): Promise<AuditLogIdRange | null> {
   const sql = await getSql();
   let minId: string | null = null;
   let maxId: string | null = null;
@@ -76,7 +80,7 @@ function prefixRange(prefix: string): [string, string] {
 }
 
 /** The filter's conditions (without the application, which is a union: see scan) and their parameters. */
-function conditionsOf(q: AuditLogQuery, idRange: { minId: string | null; maxId: string | null }, params: SqlParam[]): string[] {
+function conditionsOf(q: AuditLogQuery, idRange: AuditLogIdRange, params: SqlParam[]): string[] {
   const p = (v: SqlParam) => {
     params.push(v);
     return `$${params.length}`;
@@ -107,7 +111,7 @@ type Direction = "older" | "newer";
  * at `take` rows, merged (the target's (targetId, id) and the details' partial index).
  */
 async function scan(q: AuditLogQuery, cursor: string | null, direction: Direction, take: number): Promise<AuditLogRow[]> {
-  const idRange = await idRangeOf(q.from, q.to);
+  const idRange = q.idRange ?? (await auditLogIdRange(q.from, q.to));
   if (!idRange) return [];
   const params: SqlParam[] = [];
   const base = conditionsOf(q, idRange, params);

@@ -7,7 +7,7 @@ import { countSignInFailures, findHistoryEvent, insertAuditEvent, pseudonymiseSu
 
 export { auditEventInsert } from "./audit.repo";
 import type { AuditEventInput } from "./audit.schema";
-import { deleteAuditEventsBefore, findAuditLogEvent, latestAuditEventId, queryAuditLogNewer, queryAuditLogOlder, type AuditLogQuery, type AuditLogRow } from "./audit-log.repo";
+import { auditLogIdRange, deleteAuditEventsBefore, findAuditLogEvent, latestAuditEventId, queryAuditLogNewer, queryAuditLogOlder, type AuditLogQuery, type AuditLogRow } from "./audit-log.repo";
 
 export type { AuditEventInput, AuditActor, RequestContext } from "./audit.schema";
 export { requestContextSchema } from "./audit.schema";
@@ -86,11 +86,11 @@ export async function readAuditLog(query: AuditLogQuery, page: { before?: string
  * holding the range in memory, and events written meanwhile stay out.
  */
 export async function* auditLogBatches(query: AuditLogQuery, batchSize = 1000): AsyncGenerator<AuditLogRow[]> {
-  const last = await latestAuditEventId();
-  if (!last) return;
+  const [last, idRange] = await Promise.all([latestAuditEventId(), auditLogIdRange(query.from, query.to)]);
+  if (!last || !idRange) return;
   let cursor: string | null = null;
   for (;;) {
-    const rows: AuditLogRow[] = await queryAuditLogNewer({ ...query, untilId: last }, cursor, batchSize);
+    const rows: AuditLogRow[] = await queryAuditLogNewer({ ...query, untilId: last, idRange }, cursor, batchSize);
     if (rows.length) yield rows;
     if (rows.length < batchSize) return;
     cursor = rows.at(-1)!.id;
