@@ -23,10 +23,9 @@ test("an administrator's actions appear in the viewer and in a range export (JSO
   if (/\/login/.test(page.url())) await signInAsAdmin(page, { from: "here" });
   await expect(page).toHaveURL(/\/admin\/audit\/settings$/);
   await page.getByLabel("For a number of days").check();
-  await page.getByLabel("Days").fill("29");
-  await page.getByRole("button", { name: "Save retention" }).click();
-  await expect(page.getByText("At least 30 days.")).toBeVisible();
-  await page.getByLabel("Days").fill("400");
+  // (Below 30 days the browser's own check stops the form; the server's is in lib/audit-admin/retention.test.ts.)
+  await expect(page.getByRole("spinbutton", { name: "Days" })).toHaveAttribute("min", "30");
+  await page.getByRole("spinbutton", { name: "Days" }).fill("400");
   await page.getByRole("button", { name: "Save retention" }).click();
   await expect(page.getByText(/older than 400 days are deleted from now on/)).toBeVisible();
   await page.goto("/admin/audit/settings");
