@@ -7,6 +7,7 @@ import { countSignInFailures, findHistoryEvent, insertAuditEvent, pseudonymiseSu
 
 export { auditEventInsert } from "./audit.repo";
 import type { AuditEventInput } from "./audit.schema";
+import { auditLogIdRange, deleteAuditEventsBefore, findAuditLogEvent, latestAuditEventId, queryAuditLogNewer, queryAuditLogOlder, type AuditLogQuery, type AuditLogRow } from "./audit-log.repo";
 
 export type { AuditEventInput, AuditActor, RequestContext } from "./audit.schema";
 export { requestContextSchema } from "./audit.schema";
@@ -49,4 +50,70 @@ export function pseudonymiseSubject(userId: string, emails: string[], tx: Tx): P
 /** Failed sign-ins in the last `minutes` (the risk engine's velocity signals). */
 export function recentSignInFailures(userId: string, ip: string | null, minutes: number, now = new Date()) {
   return countSignInFailures(userId, ip, new Date(now.getTime() - minutes * 60_000));
+}
+
+// The whole log, for the console (lib/audit-admin asserts who may read, export and purge it: this
+// module imports no other domain, so the permission checks live one layer up).
+export type { AuditLogRow, AuditLogQuery } from "./audit-log.repo";
+
+export type AuditLogPage = {
+  events: AuditLogRow[];
+  /** The cursor of the next page (older events), or null at the oldest. */
+  older: string | null;
+  /** The cursor of the previous page (newer events), or null at the newest. */
+  newer: string | null;
+};
+
+/**
+ * One page of the log, newest first, `take` (≤ 200) events: older than `before`, or newer than
+ * `after` (the previous page), or the newest. One keyset scan by id each.
+ */
+export async function readAuditLog(query: AuditLogQuery, page: { before?: string; after?: string; take: number }): Promise<AuditLogPage> {
+  const take = Math.min(Math.max(page.take, 1), 200);
+  if (page.after) {
+    const rows = await queryAuditLogNewer(query, page.after, take + 1);
+    const events = rows.slice(0, take).reverse();
+    return { events, older: events.at(-1)?.id ?? page.after, newer: rows.length > take ? (events[0]?.id ?? null) : null };
+  }
+  const rows = await queryAuditLogOlder(query, page.before ?? null, take + 1);
+  const events = rows.slice(0, take);
+  return { events, older: rows.length > take ? (events.at(-1)?.id ?? null) : null, newer: page.before && events.length ? events[0]!.id : null };
+}
+
+/**
+ * The events of `query`, oldest first, read `batchSize` at a time (one keyset scan each, no
+ * transaction held open) up to the newest event at the first read: an export streams them without
+ * holding the range in memory, and events written meanwhile stay out.
+ */
+export async function* auditLogBatches(query: AuditLogQuery, batchSize = 1000): AsyncGenerator<AuditLogRow[]> {
+  const [last, idRange] = await Promise.all([latestAuditEventId(), auditLogIdRange(query.from, query.to)]);
+  if (!last || !idRange) return;
+  let cursor: string | null = null;
+  for (;;) {
+    const rows: AuditLogRow[] = await queryAuditLogNewer({ ...query, untilId: last, idRange }, cursor, batchSize);
+    if (rows.length) yield rows;
+    if (rows.length < batchSize) return;
+    cursor = rows.at(-1)!.id;
+  }
+}
+
+export function findAuditEvent(id: string): Promise<AuditLogRow | null> {
+  return /^\d{1,19}$/.test(id) ? findAuditLogEvent(id) : Promise.resolve(null);
+}
+
+/** The shortest retention the log allows; the append-only trigger refuses to delete younger events. */
+export const MIN_AUDIT_RETENTION_DAYS = 30;
+
+/**
+ * Deletes the events created before `cutoff`, `batchSize` per transaction and at most `maxBatches`
+ * transactions (the rest at the next pass), so a purge never holds a long lock. Returns how many.
+ */
+export async function purgeAuditEventsBefore(cutoff: Date, { batchSize = 10_000, maxBatches = 10 } = {}): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await deleteAuditEventsBefore(cutoff, batchSize);
+    deleted += n;
+    if (n < batchSize) break;
+  }
+  return deleted;
 }

@@ -8,9 +8,9 @@ import { config } from "@/lib/config";
 import { administratorExists, hasPermission, isConsoleUser, type Actor, type Permission } from "@/lib/users";
 import { securityOverview } from "@/lib/factors";
 import type { ActiveSession } from "@/lib/sessions";
-import { currentSession } from "./session-cookie";
+import { currentSession, currentSessionFromCookieHeader } from "./session-cookie";
 import { safeNextPath } from "./safe-redirect";
-import { adminAccess, isRecentSignIn } from "./admin-access";
+import { adminAccess, isRecentSignIn, type AdminAccess } from "./admin-access";
 import { outboxAccess } from "./outbox-access";
 import { requestContext } from "./request-context";
 
@@ -83,6 +83,21 @@ export async function shellSession(group: "portal" | "admin"): Promise<ActiveSes
 export async function adminActionActor(permission: Permission, returnTo: string): Promise<Actor> {
   const session = await requireAdmin(returnTo, { recentSignIn: true, permission });
   return { id: session.user.id, roles: session.user.roles };
+}
+
+/**
+ * The console bar for a route handler (a download), which answers with a status instead of
+ * redirecting: the actor when the session behind the Cookie header is an administrator past the bar
+ * (strong factor, two-factor session) holding `permission`; else why not, "signed_out" (401) or a
+ * refusal (403). The domain function checks the permission again.
+ */
+export async function adminRouteActor(cookieHeader: string | null, permission: Permission): Promise<{ ok: true; actor: Actor } | { ok: false; reason: "signed_out" | "missing_permission" | Exclude<AdminAccess, "ok"> }> {
+  const session = await currentSessionFromCookieHeader(cookieHeader);
+  if (!session) return { ok: false, reason: "signed_out" };
+  const access = await adminAccessOf(session);
+  if (access !== "ok") return { ok: false, reason: access };
+  if (!hasPermission(session.user, permission)) return { ok: false, reason: "missing_permission" };
+  return { ok: true, actor: { id: session.user.id, roles: session.user.roles } };
 }
 
 /** /dev/mail: see outbox-access.ts for who may read it. */

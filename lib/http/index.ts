@@ -21,6 +21,7 @@ export * as deviceAuthorizationEndpoint from "./endpoints/device-authorization";
 export * as endSessionEndpoint from "./endpoints/logout";
 export * as cronEndpoint from "./endpoints/cron";
 export * as dataExportDownloadEndpoint from "./endpoints/data-export";
+export * as auditExportEndpoint from "./endpoints/audit-export";
 export * as consentReceiptDownloadEndpoint from "./endpoints/consent-receipt";
 export * as consentApi from "./endpoints/consent";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";

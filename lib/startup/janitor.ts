@@ -3,8 +3,9 @@
 // and the mail bodies left after delivery (lib/outbox, each queue's retention), closes risk
 // assessments of abandoned sign-ins (lib/risk), sweeps lapsed rate-limit counters (lib/ratelimit),
 // erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts), deletes
-// sessions ended (revoked, or past their absolute end) more than 7 days ago (lib/sessions), and
-// deletes copies of customers' data past their download window (lib/privacy). The poller runs it every 10 minutes on each node
+// sessions ended (revoked, or past their absolute end) more than 7 days ago (lib/sessions), deletes
+// copies of customers' data past their download window (lib/privacy), and deletes audit events past
+// the retention an administrator set (lib/audit-admin; kept forever until one is set). The poller runs it every 10 minutes on each node
 // that polls; the cron route runs it on serverless platforms. The deletes are idempotent, so
 // several nodes at once only repeat work.
 import "server-only";
@@ -17,6 +18,7 @@ import { closeAbandonedSignIns } from "@/lib/risk";
 import { sweepExpiredCounters } from "@/lib/ratelimit";
 import { deleteExpiredDataExports } from "@/lib/privacy";
 import { purgeEndedSessions } from "@/lib/sessions";
+import { purgeExpiredAuditEvents } from "@/lib/audit-admin";
 import { processSingleton } from "@/lib/process";
 
 const INTERVAL_MS = 10 * 60_000;
@@ -41,6 +43,7 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
     rateLimitCounters: await sweepExpiredCounters(now),
     erasedAccounts: await eraseAccountsDue(now),
     dataExports: await deleteExpiredDataExports(now),
+    auditEvents: await purgeExpiredAuditEvents(now),
   };
 }
 

@@ -1,6 +1,6 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
-import { searchUsers, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
+import { searchUsers, findUserByEmail, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
 import { ADMIN_ROLE } from "./permissions";
 import { assertPermission, type Actor } from "./permissions";
 
@@ -63,6 +63,12 @@ export async function listUsersForAdmin(actor: Actor, query: { q?: string; take:
     lastLoginAt: u.lastLoginAt,
     roles: u.roles.map((r) => r.role),
   }));
+}
+
+/** The account an address belongs to, for a console filter by email (the audit log's actor); null when none. */
+export async function userIdByEmailForAdmin(actor: Actor, email: string): Promise<string | null> {
+  assertPermission(actor, "users:read");
+  return (await findUserByEmail(email.trim().normalize("NFC").toLowerCase()))?.id ?? null;
 }
 
 export async function getUserProfile(userId: string) {
