@@ -60,8 +60,8 @@ function params(text: string): Map<string, number> | null {
   const out = new Map<string, number>();
   for (const part of text.split(",")) {
     const m = /^([a-z]+)=(\d{1,10})$/.exec(part);
-    if (!m || out.has(m[1])) return null;
-    out.set(m[1], Number(m[2]));
+    if (!m || out.has(m[1]!)) return null;
+    out.set(m[1]!, Number(m[2]));
   }
   return out;
 }
@@ -77,7 +77,7 @@ function saltAndHash(saltText: string, hashText: string, saltIsText = false): { 
 
 function parseArgon2(stored: string): HashParse {
   const m = /^\$argon2(id|i|d)\$(?:v=(16|19)\$)?(m=\d+,t=\d+,p=\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(stored);
-  const p = m && params(m[3]);
+  const p = m && params(m[3]!);
   if (!m || !p) return refuse("malformed argon2 hash");
   const [memory, time, lanes] = [p.get("m")!, p.get("t")!, p.get("p")!];
   if (memory > HASH_LIMITS.argon2MaxMemoryKiB) return refuse(`argon2 memory above ${HASH_LIMITS.argon2MaxMemoryKiB} KiB`);
@@ -97,7 +97,7 @@ function parseBcrypt(stored: string): HashParse {
 
 function parseScrypt(stored: string): HashParse {
   const m = /^\$scrypt\$([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
-  const p = m && params(m[1]);
+  const p = m && params(m[1]!);
   if (!m || !p || !p.has("ln") || !p.has("r") || !p.has("p") || p.size !== 3) return refuse("malformed scrypt hash");
   const [ln, r, par] = [p.get("ln")!, p.get("r")!, p.get("p")!];
   if (ln < 1 || ln > HASH_LIMITS.scryptMaxLogN) return refuse(`scrypt ln must be 1 to ${HASH_LIMITS.scryptMaxLogN}`);
@@ -106,7 +106,7 @@ function parseScrypt(stored: string): HashParse {
   }
   const N = 2 ** ln;
   if (128 * N * r > HASH_LIMITS.scryptMaxMemoryBytes) return refuse("scrypt memory (128·N·r) above 128 MiB");
-  const parts = saltAndHash(m[2], m[3]);
+  const parts = saltAndHash(m[2]!, m[3]!);
   if (typeof parts === "string") return refuse(`scrypt: ${parts}`);
   return { ok: true, hash: { kind: "scrypt", N, r, p: par, ...parts } };
 }
@@ -123,13 +123,13 @@ function pbkdf2Hash(digest: string | undefined, iterationsText: string, saltText
 function parsePbkdf2Phc(stored: string): HashParse {
   const m = /^\$pbkdf2(?:-(sha1|sha256|sha512))?\$(?:i=)?([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
   if (!m) return refuse("malformed PBKDF2 hash");
-  return pbkdf2Hash(m[1] ?? "sha1", m[2], m[3], m[4], false);
+  return pbkdf2Hash(m[1] ?? "sha1", m[2]!, m[3]!, m[4]!, false);
 }
 
 function parseDjangoPbkdf2(stored: string): HashParse {
   const m = /^pbkdf2_(sha1|sha256|sha512)\$([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
   if (!m) return refuse("malformed PBKDF2 hash");
-  return pbkdf2Hash(m[1], m[2], m[3], m[4], true);
+  return pbkdf2Hash(m[1], m[2]!, m[3]!, m[4]!, true);
 }
 
 /** Reads a stored or imported hash: which algorithm, and whether its cost is within the ceilings. */
