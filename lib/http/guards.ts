@@ -85,6 +85,18 @@ export async function adminActionActor(returnTo: string): Promise<Actor> {
   return { id: session.user.id, roles: session.user.roles };
 }
 
+/**
+ * For console route handlers (downloads), which answer instead of redirecting: the actor when the
+ * session meets the console's bar (adminAccess) and holds `permission`, else null.
+ */
+export async function consoleActorOf(session: ActiveSession, permission: Permission, opts: { recentSignIn?: boolean } = {}): Promise<Actor | "needs_recent_sign_in" | null> {
+  if (!hasPermission(session.user, permission)) return null;
+  const access = await adminAccessOf(session, opts);
+  if (access === "needs_recent_sign_in") return access;
+  if (access !== "ok") return null;
+  return { id: session.user.id, roles: session.user.roles };
+}
+
 /** /dev/mail: see outbox-access.ts for who may read it. */
 export async function requireOutboxReader(returnTo: string): Promise<void> {
   const access = outboxAccess({
