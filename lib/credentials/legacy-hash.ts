@@ -143,6 +143,22 @@ export function parsePasswordHash(stored: string): HashParse {
   return refuse("unsupported hash format (argon2, bcrypt, scrypt or PBKDF2 expected)");
 }
 
+export type PasswordScheme = "none" | "argon2id" | "argon2i" | "argon2d" | "bcrypt" | "scrypt" | "pbkdf2" | "unknown";
+
+/**
+ * The algorithm of a stored hash, by its prefix alone (no secret in it): what an export reports so an
+ * operator can follow a migration (accounts still on an imported hash have not signed in since).
+ */
+export function passwordScheme(stored: string | null): PasswordScheme {
+  if (!stored) return "none";
+  const argon = /^\$(argon2id|argon2i|argon2d)\$/.exec(stored);
+  if (argon) return argon[1] as PasswordScheme;
+  if (/^\$2[aby]\$/.test(stored)) return "bcrypt";
+  if (stored.startsWith("$scrypt$")) return "scrypt";
+  if (stored.startsWith("$pbkdf2") || stored.startsWith("pbkdf2_")) return "pbkdf2";
+  return "unknown";
+}
+
 function scryptAsync(password: BinaryLike, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(password, salt, keylen, opts, (e, key) => (e ? reject(e) : resolve(key))));
 }

@@ -63,6 +63,8 @@ function claimsOf(a: ExportedAccount) {
     email: a.email,
     email_verified: Boolean(a.emailVerifiedAt),
     status: a.disabledAt ? "disabled" : "active",
+    // The algorithm only ("bcrypt" until an imported account signs in, then "argon2id"; "none"): never the hash.
+    password: a.passwordScheme,
     ...Object.fromEntries(NAME_CLAIMS.map((c) => [c, a[CLAIM_FIELDS[c]] ?? null])),
     address,
     attributes: (a.attributes ?? {}) as Record<string, unknown>,
@@ -72,7 +74,7 @@ function claimsOf(a: ExportedAccount) {
   };
 }
 
-const CSV_COLUMNS = ["id", "email", "email_verified", "status", ...NAME_CLAIMS, ...ADDRESS_CLAIMS, "created_at", "updated_at", "last_login_at"];
+const CSV_COLUMNS = ["id", "email", "email_verified", "status", "password", ...NAME_CLAIMS, ...ADDRESS_CLAIMS, "created_at", "updated_at", "last_login_at"];
 
 export function exportHeader(format: ExportFormat, attributeNames: readonly string[]): string {
   return format === "csv" ? csvLine([...CSV_COLUMNS, ...attributeNames.map((n) => `attr.${n}`)]) : "";

@@ -2,6 +2,7 @@
 // rows they read and write. Each step of a job is guarded by where the job stood (processed rows,
 // the export's cursor): a worker whose lease ran out and another took over cannot write twice.
 import "server-only";
+import { passwordScheme, type PasswordScheme } from "@/lib/credentials";
 import { getDb, Prisma, withTransaction, type Tx } from "@/lib/db";
 import type { UserImport as UserImportRow, UserExport as UserExportRow } from "@/lib/db/generated/client";
 
@@ -114,13 +115,16 @@ export async function markExportStarted(id: string, totalRows: number, header: s
     WHERE id = ${id}::uuid AND "startedAt" IS NULL`;
 }
 
-/** What an export may read of an account: never its password hash or any secret. */
+/**
+ * What an export may read of an account: never a secret. The password hash is read here only to
+ * name its algorithm (passwordScheme) and never leaves this function.
+ */
 const EXPORTED = {
   id: true, email: true, emailVerifiedAt: true, displayName: true, givenName: true, familyName: true, middleName: true, nickname: true, pictureUrl: true,
   websiteUrl: true, gender: true, birthdate: true, zoneinfo: true, locale: true, phoneNumber: true, address: true, attributes: true, createdAt: true,
   updatedAt: true, lastLoginAt: true, disabledAt: true,
 } as const satisfies Prisma.UserSelect;
-export type ExportedAccount = Prisma.UserGetPayload<{ select: typeof EXPORTED }>;
+export type ExportedAccount = Prisma.UserGetPayload<{ select: typeof EXPORTED }> & { passwordScheme: PasswordScheme };
 
 export interface AccountFilter {
   status?: "any" | "active" | "disabled" | "unverified";
@@ -142,7 +146,8 @@ export async function countAccounts(f: AccountFilter): Promise<number> {
 
 /** Keyset pagination by id: the next `take` accounts after `cursor`. */
 export async function accountsAfter(f: AccountFilter, cursor: string | null, take: number): Promise<ExportedAccount[]> {
-  return (await getDb()).user.findMany({ where: { ...accountWhere(f), ...(cursor ? { id: { gt: cursor } } : {}) }, select: EXPORTED, orderBy: { id: "asc" }, take });
+  const rows = await (await getDb()).user.findMany({ where: { ...accountWhere(f), ...(cursor ? { id: { gt: cursor } } : {}) }, select: { ...EXPORTED, passwordHash: true }, orderBy: { id: "asc" }, take });
+  return rows.map(({ passwordHash, ...account }) => ({ ...account, passwordScheme: passwordScheme(passwordHash) }));
 }
 
 /** Appends a batch and moves the cursor; false when the export no longer stood at `from` (another worker moved it). */

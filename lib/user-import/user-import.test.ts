@@ -193,10 +193,13 @@ describe("user export", () => {
     const lines = (await exportFile(admin, jsonl.id)).body.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     const total = await t.db().user.count();
     expect(lines).toHaveLength(total);
-    expect(lines.find((l) => l.email === "ada@example.com")).toMatchObject({ given_name: "Ada", email_verified: true, attributes: { region: "EU" }, status: "active" });
+    expect(lines.find((l) => l.email === "ada@example.com")).toMatchObject({ given_name: "Ada", email_verified: true, attributes: { region: "EU" }, status: "active", password: "bcrypt" });
+    // The imported accounts that signed in are on argon2id now; one without a password says so.
+    expect(lines.find((l) => l.email === "hash-scrypt@example.com")).toMatchObject({ password: "argon2id" });
+    expect(lines.find((l) => l.email === "grace@example.com")).toMatchObject({ password: "none" });
     const csvFile = await exportFile(admin, csv.id);
     expect(csvFile.contentType).toMatch(/^text\/csv/);
-    expect(csvFile.body.split("\r\n")[0]).toMatch(/^id,email,email_verified,status,name,given_name,.*,attr\.region$/);
+    expect(csvFile.body.split("\r\n")[0]).toMatch(/^id,email,email_verified,status,password,name,given_name,.*,attr\.region$/);
     expect(csvFile.body).toContain("ada@example.com");
     for (const body of [JSON.stringify(lines), csvFile.body]) {
       expect(body.match(/\$argon2|\$2[aby]\$|\$scrypt\$|\$pbkdf2|pbkdf2_sha|passwordHash|password_hash/)).toBeNull();
