@@ -44,6 +44,7 @@ describe("describeEvent", () => {
     expect(describeEvent(event("consent.granted", { targetId: "app-1", details: { scopes: ["openid", "email"] } }), names)).toMatchObject({ title: "Allowed Mail", detail: "Access: openid, email." });
     expect(describeEvent(event("user.profile_updated", { actorType: "admin" }), names)!.title).toBe("Profile updated by an administrator");
     expect(describeEvent(event("mfa.factor_removed", { details: { type: "sms" } }), names)!.title).toBe("A text-message number removed");
+    expect(describeEvent(event("user.imported", { actorType: "admin" }), names)).toMatchObject({ title: "Account created by an administrator", detail: "Your account was brought over from another system." });
   });
 
   it("says which consent to a purpose was given or withdrawn, to which version, and by which application", () => {

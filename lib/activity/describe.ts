@@ -144,6 +144,9 @@ const CATALOGUE: Record<string, Describe> = {
   "user.email_change_cancelled": () => ({ title: "Email change cancelled", tone: "routine", signIn: false }),
   "user.email_change_reverted:success": () => ({ title: "Email address switched back and account secured", tone: "alert", signIn: false }),
   "user.profile_updated": (e) => ({ title: `Profile updated${by(e)}`, tone: "routine", signIn: false }),
+  // A bulk import by an administrator (lib/user-import).
+  "user.imported": () => ({ title: "Account created by an administrator", detail: "Your account was brought over from another system.", tone: "routine", signIn: false }),
+  "user.import_updated": () => ({ title: "Profile updated by an administrator", detail: "From an import of accounts from another system.", tone: "routine", signIn: false }),
   "legal.accepted": (e) => {
     const docs = acceptedDocuments(e.details?.documents);
     return { title: "Accepted the terms", detail: docs ? `You accepted ${docs}.` : undefined, tone: "routine", signIn: false };

@@ -1,5 +1,6 @@
 import "server-only";
 export { hashPassword, verifyPassword, burnVerification, needsRehash } from "./password-hash";
+export { parsePasswordHash, passwordScheme, HASH_LIMITS, type PasswordScheme } from "./legacy-hash";
 export {
   evaluatePassword,
   isCommonPassword,

@@ -89,12 +89,17 @@ export async function adminActionActor(permission: Permission, returnTo: string)
  * The console bar for a route handler (a download), which answers with a status instead of
  * redirecting: the actor when the session behind the Cookie header is an administrator past the bar
  * (strong factor, two-factor session) holding `permission`; else why not, "signed_out" (401) or a
- * refusal (403). The domain function checks the permission again.
+ * refusal (403); with `recentSignIn` (an upload that changes data), a sign-in from the last 15
+ * minutes too. The domain function checks the permission again.
  */
-export async function adminRouteActor(cookieHeader: string | null, permission: Permission): Promise<{ ok: true; actor: Actor } | { ok: false; reason: "signed_out" | "missing_permission" | Exclude<AdminAccess, "ok"> }> {
+export async function adminRouteActor(
+  cookieHeader: string | null,
+  permission: Permission,
+  opts: { recentSignIn?: boolean } = {},
+): Promise<{ ok: true; actor: Actor } | { ok: false; reason: "signed_out" | "missing_permission" | Exclude<AdminAccess, "ok"> }> {
   const session = await currentSessionFromCookieHeader(cookieHeader);
   if (!session) return { ok: false, reason: "signed_out" };
-  const access = await adminAccessOf(session);
+  const access = await adminAccessOf(session, opts);
   if (access !== "ok") return { ok: false, reason: access };
   if (!hasPermission(session.user, permission)) return { ok: false, reason: "missing_permission" };
   return { ok: true, actor: { id: session.user.id, roles: session.user.roles } };

@@ -23,6 +23,8 @@ export * as cronEndpoint from "./endpoints/cron";
 export * as dataExportDownloadEndpoint from "./endpoints/data-export";
 export * as auditExportEndpoint from "./endpoints/audit-export";
 export * as consentReceiptDownloadEndpoint from "./endpoints/consent-receipt";
+export * as userJobDownloadEndpoints from "./endpoints/user-jobs";
+export * as userImportUploadEndpoint from "./endpoints/user-import-upload";
 export * as consentApi from "./endpoints/consent";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
 export { otherMethods } from "./endpoints/methods";

@@ -1,12 +1,12 @@
 // Storage for every outbox queue. A queue's rows live in its own table (MailMessage, HttpDelivery,
-// AccountJob, DataExport, IdentityEvent), all with the same bookkeeping columns: status ('pending' until done or given up),
+// AccountJob, DataExport, IdentityEvent, UserImport, UserExport), all with the same bookkeeping columns: status ('pending' until done or given up),
 // attempts, nextAttemptAt, lockedUntil, lastError, createdAt. The statements here are the only
 // place that claims, finishes, fails or deletes such rows. Times are compared in SQL on the
 // database clock, so several nodes agree on "due".
 import "server-only";
 import { getDb, Prisma, type Tx } from "@/lib/db";
 
-export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent";
+export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent" | "UserImport" | "UserExport";
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
 // be converted through the session's TimeZone, which is only right when that happens to be UTC.
@@ -21,9 +21,13 @@ const DONE: Record<OutboxTable, Prisma.Sql | null> = {
   // A prepared archive stays, downloadable, until its expiresAt (lib/privacy).
   DataExport: Prisma.sql`status = 'ready'`,
   IdentityEvent: Prisma.sql`status = 'published', "publishedAt" = ${NOW_UTC}`,
+  // A finished import keeps its counts and report, never its file (it holds password hashes).
+  UserImport: Prisma.sql`status = 'done', "finishedAt" = ${NOW_UTC}, content = ''`,
+  // A finished export stays, downloadable, until its retention ends (lib/user-import).
+  UserExport: Prisma.sql`status = 'done', "finishedAt" = ${NOW_UTC}`,
 };
 
-const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent" } as const;
+const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent", UserImport: "userImport", UserExport: "userExport" } as const;
 
 // The delegate calls below, typed once: every outbox table has id and createdAt.
 interface RowDelegate {

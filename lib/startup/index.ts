@@ -1,7 +1,7 @@
 // Process start-up: fail fast on bad configuration, migrate, bootstrap the first admin, and, where
 // the process lives long (a container), start the poller. The outbox's queues register themselves
 // when their domains load: mail (lib/mail), account jobs (lib/users), HTTP deliveries (lib/outbound),
-// data exports (lib/privacy), identity events (lib/events).
+// data exports (lib/privacy), identity events (lib/events), user imports and exports (lib/user-import).
 import "server-only";
 import { config } from "@/lib/config";
 import { administratorExists, ensureBootstrapAdmin } from "@/lib/users";
@@ -9,6 +9,7 @@ import "@/lib/mail";
 import "@/lib/outbound";
 import "@/lib/privacy";
 import "@/lib/events";
+import "@/lib/user-import";
 import { drainOutbox, startOutboxWorker, type DrainSummary } from "@/lib/outbox";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";

@@ -1,0 +1,6 @@
+// A finished user export, JSON Lines or CSV. Handler in lib/http/endpoints/user-jobs.ts.
+import { nextRoute, otherMethods, userJobDownloadEndpoints } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+export const GET = nextRoute(userJobDownloadEndpoints.exportDownloadGET);
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);

@@ -1,0 +1,189 @@
+// Password hashes brought from another system by a user import (lib/user-import). Each is parsed
+// against a ceiling on its cost, checked at import (a refused row names the reason) and again at
+// every verification: a hostile import must not make one sign-in burn seconds of CPU or a large
+// amount of memory. After the first successful sign-in the hash is replaced by Portico's own
+// argon2id (lib/users/login.ts, needsRehash). Accepted encodings (docs/architecture.md):
+//   argon2id / argon2i / argon2d  PHC strings ($argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>)
+//   bcrypt                        $2a$ / $2b$ / $2y$, cost 4..14
+//   scrypt                        $scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>   (passlib's PHC form)
+//   PBKDF2 (PHC / passlib)        $pbkdf2-sha256$i=<iterations>$<salt>$<hash>  (also "$pbkdf2-sha256$<iterations>$...",
+//                                 -sha1 / -sha512, and "$pbkdf2$" = SHA-1 as passlib writes it)
+//   PBKDF2 (Django)               pbkdf2_sha256$<iterations>$<salt text>$<hash b64>   (pbkdf2_sha1 too)
+// PHC salts and hashes are base64 without padding (RFC 4648 §4), passlib's "." for "+" accepted;
+// Django's salt is the text itself, its hash padded base64.
+import "server-only";
+import { pbkdf2, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from "node:crypto";
+import bcrypt from "bcryptjs";
+
+/** The ceilings. Above them a hash is refused at import and never verified. */
+export const HASH_LIMITS = {
+  bcryptMaxCost: 14,
+  /** scrypt: N = 2^ln; memory is 128·N·r bytes. */
+  scryptMaxLogN: 17,
+  scryptMaxR: 16,
+  scryptMaxP: 16,
+  scryptMaxRTimesP: 32,
+  scryptMaxMemoryBytes: 128 * 1024 * 1024,
+  pbkdf2MaxIterations: 2_000_000,
+  /** argon2: memory in KiB, passes, lanes. */
+  argon2MaxMemoryKiB: 262_144,
+  argon2MaxTime: 10,
+  argon2MaxParallelism: 8,
+  /** Salt and derived key lengths, in bytes. */
+  maxSaltBytes: 128,
+  minHashBytes: 16,
+  maxHashBytes: 128,
+} as const;
+
+const PBKDF2_DIGESTS = { sha1: "sha1", sha256: "sha256", sha512: "sha512" } as const;
+type Pbkdf2Digest = keyof typeof PBKDF2_DIGESTS;
+
+export type ParsedHash =
+  | { kind: "argon2" }
+  | { kind: "bcrypt" }
+  | { kind: "scrypt"; N: number; r: number; p: number; salt: Buffer; hash: Buffer }
+  | { kind: "pbkdf2"; digest: Pbkdf2Digest; iterations: number; salt: Buffer; hash: Buffer };
+
+export type HashParse = { ok: true; hash: ParsedHash } | { ok: false; reason: string };
+
+const refuse = (reason: string): HashParse => ({ ok: false, reason });
+
+const B64 = /^[A-Za-z0-9+/.]+={0,2}$/;
+/** RFC 4648 §4 base64, with or without padding; passlib's adapted alphabet writes "." for "+". */
+function decodeB64(text: string): Buffer | null {
+  if (!text || !B64.test(text)) return null;
+  const bytes = Buffer.from(text.replace(/\./g, "+"), "base64");
+  return bytes.length ? bytes : null;
+}
+
+function params(text: string): Map<string, number> | null {
+  const out = new Map<string, number>();
+  for (const part of text.split(",")) {
+    const m = /^([a-z]+)=(\d{1,10})$/.exec(part);
+    if (!m || out.has(m[1]!)) return null;
+    out.set(m[1]!, Number(m[2]));
+  }
+  return out;
+}
+
+function saltAndHash(saltText: string, hashText: string, saltIsText = false): { salt: Buffer; hash: Buffer } | string {
+  const salt = saltIsText ? Buffer.from(saltText, "utf8") : decodeB64(saltText);
+  const hash = decodeB64(hashText);
+  if (!salt || !salt.length || !hash) return "the salt or the hash is not valid base64";
+  if (salt.length > HASH_LIMITS.maxSaltBytes) return `the salt is longer than ${HASH_LIMITS.maxSaltBytes} bytes`;
+  if (hash.length < HASH_LIMITS.minHashBytes || hash.length > HASH_LIMITS.maxHashBytes) return `the hash must be ${HASH_LIMITS.minHashBytes} to ${HASH_LIMITS.maxHashBytes} bytes`;
+  return { salt, hash };
+}
+
+function parseArgon2(stored: string): HashParse {
+  const m = /^\$argon2(id|i|d)\$(?:v=(16|19)\$)?(m=\d+,t=\d+,p=\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(stored);
+  const p = m && params(m[3]!);
+  if (!m || !p) return refuse("malformed argon2 hash");
+  const [memory, time, lanes] = [p.get("m")!, p.get("t")!, p.get("p")!];
+  if (memory > HASH_LIMITS.argon2MaxMemoryKiB) return refuse(`argon2 memory above ${HASH_LIMITS.argon2MaxMemoryKiB} KiB`);
+  if (time < 1 || time > HASH_LIMITS.argon2MaxTime) return refuse(`argon2 passes must be 1 to ${HASH_LIMITS.argon2MaxTime}`);
+  if (lanes < 1 || lanes > HASH_LIMITS.argon2MaxParallelism) return refuse(`argon2 parallelism must be 1 to ${HASH_LIMITS.argon2MaxParallelism}`);
+  if (memory < 8 * lanes) return refuse("malformed argon2 hash"); // RFC 9106 §3.1: m ≥ 8·p
+  return { ok: true, hash: { kind: "argon2" } };
+}
+
+function parseBcrypt(stored: string): HashParse {
+  const m = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/.exec(stored);
+  if (!m) return refuse("malformed bcrypt hash");
+  const cost = Number(m[1]);
+  if (cost < 4 || cost > HASH_LIMITS.bcryptMaxCost) return refuse(`bcrypt cost must be 4 to ${HASH_LIMITS.bcryptMaxCost}`);
+  return { ok: true, hash: { kind: "bcrypt" } };
+}
+
+function parseScrypt(stored: string): HashParse {
+  const m = /^\$scrypt\$([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
+  const p = m && params(m[1]!);
+  if (!m || !p || !p.has("ln") || !p.has("r") || !p.has("p") || p.size !== 3) return refuse("malformed scrypt hash");
+  const [ln, r, par] = [p.get("ln")!, p.get("r")!, p.get("p")!];
+  if (ln < 1 || ln > HASH_LIMITS.scryptMaxLogN) return refuse(`scrypt ln must be 1 to ${HASH_LIMITS.scryptMaxLogN}`);
+  if (r < 1 || r > HASH_LIMITS.scryptMaxR || par < 1 || par > HASH_LIMITS.scryptMaxP || r * par > HASH_LIMITS.scryptMaxRTimesP) {
+    return refuse(`scrypt r and p must be 1 to ${HASH_LIMITS.scryptMaxR} with r·p at most ${HASH_LIMITS.scryptMaxRTimesP}`);
+  }
+  const N = 2 ** ln;
+  if (128 * N * r > HASH_LIMITS.scryptMaxMemoryBytes) return refuse("scrypt memory (128·N·r) above 128 MiB");
+  const parts = saltAndHash(m[2]!, m[3]!);
+  if (typeof parts === "string") return refuse(`scrypt: ${parts}`);
+  return { ok: true, hash: { kind: "scrypt", N, r, p: par, ...parts } };
+}
+
+function pbkdf2Hash(digest: string | undefined, iterationsText: string, saltText: string, hashText: string, saltIsText: boolean): HashParse {
+  if (!digest || !(digest in PBKDF2_DIGESTS)) return refuse("PBKDF2 digest must be sha1, sha256 or sha512");
+  const iterations = /^\d{1,10}$/.test(iterationsText) ? Number(iterationsText) : NaN;
+  if (!(iterations >= 1 && iterations <= HASH_LIMITS.pbkdf2MaxIterations)) return refuse(`PBKDF2 iterations must be 1 to ${HASH_LIMITS.pbkdf2MaxIterations}`);
+  const parts = saltAndHash(saltText, hashText, saltIsText);
+  if (typeof parts === "string") return refuse(`PBKDF2: ${parts}`);
+  return { ok: true, hash: { kind: "pbkdf2", digest: digest as Pbkdf2Digest, iterations, ...parts } };
+}
+
+function parsePbkdf2Phc(stored: string): HashParse {
+  const m = /^\$pbkdf2(?:-(sha1|sha256|sha512))?\$(?:i=)?([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
+  if (!m) return refuse("malformed PBKDF2 hash");
+  return pbkdf2Hash(m[1] ?? "sha1", m[2]!, m[3]!, m[4]!, false);
+}
+
+function parseDjangoPbkdf2(stored: string): HashParse {
+  const m = /^pbkdf2_(sha1|sha256|sha512)\$([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
+  if (!m) return refuse("malformed PBKDF2 hash");
+  return pbkdf2Hash(m[1], m[2]!, m[3]!, m[4]!, true);
+}
+
+/** Reads a stored or imported hash: which algorithm, and whether its cost is within the ceilings. */
+export function parsePasswordHash(stored: string): HashParse {
+  if (stored.length > 1024) return refuse("the hash is too long");
+  if (stored.startsWith("$argon2")) return parseArgon2(stored);
+  if (stored.startsWith("$2")) return parseBcrypt(stored);
+  if (stored.startsWith("$scrypt$")) return parseScrypt(stored);
+  if (stored.startsWith("$pbkdf2")) return parsePbkdf2Phc(stored);
+  if (stored.startsWith("pbkdf2_")) return parseDjangoPbkdf2(stored);
+  return refuse("unsupported hash format (argon2, bcrypt, scrypt or PBKDF2 expected)");
+}
+
+export type PasswordScheme = "none" | "argon2id" | "argon2i" | "argon2d" | "bcrypt" | "scrypt" | "pbkdf2" | "unknown";
+
+/**
+ * The algorithm of a stored hash, by its prefix alone (no secret in it): what an export reports so an
+ * operator can follow a migration (accounts still on an imported hash have not signed in since).
+ */
+export function passwordScheme(stored: string | null): PasswordScheme {
+  if (!stored) return "none";
+  const argon = /^\$(argon2id|argon2i|argon2d)\$/.exec(stored);
+  if (argon) return argon[1] as PasswordScheme;
+  if (/^\$2[aby]\$/.test(stored)) return "bcrypt";
+  if (stored.startsWith("$scrypt$")) return "scrypt";
+  if (stored.startsWith("$pbkdf2") || stored.startsWith("pbkdf2_")) return "pbkdf2";
+  return "unknown";
+}
+
+function scryptAsync(password: BinaryLike, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scrypt(password, salt, keylen, opts, (e, key) => (e ? reject(e) : resolve(key))));
+}
+
+function pbkdf2Async(password: BinaryLike, salt: Buffer, iterations: number, keylen: number, digest: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => pbkdf2(password, salt, iterations, keylen, digest, (e, key) => (e ? reject(e) : resolve(key))));
+}
+
+/**
+ * Verifies `password` against a parsed bcrypt, scrypt or PBKDF2 hash (argon2 is verified by the
+ * caller, with its own library). The derived key is compared in constant time (timingSafeEqual).
+ */
+export async function verifyLegacyHash(stored: string, parsed: ParsedHash, password: string): Promise<boolean> {
+  switch (parsed.kind) {
+    case "bcrypt":
+      return bcrypt.compare(password, stored);
+    case "scrypt": {
+      const key = await scryptAsync(password, parsed.salt, parsed.hash.length, { N: parsed.N, r: parsed.r, p: parsed.p, maxmem: 128 * parsed.N * parsed.r * 2 + 1024 * 1024 });
+      return timingSafeEqual(key, parsed.hash);
+    }
+    case "pbkdf2": {
+      const key = await pbkdf2Async(password, parsed.salt, parsed.iterations, parsed.hash.length, PBKDF2_DIGESTS[parsed.digest]);
+      return timingSafeEqual(key, parsed.hash);
+    }
+    default:
+      return false;
+  }
+}
