@@ -1,8 +1,7 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
-import { searchUsers, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
+import { findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
 import { ADMIN_ROLE } from "./permissions";
-import { assertPermission, type Actor } from "./permissions";
 
 export { registerUser } from "./registration";
 export { runDueAccountJobs, drainAccountJobs } from "./account-worker";
@@ -47,21 +46,7 @@ export async function administratorExists(): Promise<boolean> {
   return (await countUsersWithRole(ADMIN_ROLE)) > 0;
 }
 
-/** Admin user search. Authorised here, in the domain, not only by the page that calls it. */
-export async function listUsersForAdmin(actor: Actor, query: { q?: string; take: number }) {
-  assertPermission(actor, "users:read");
-  const users = await searchUsers(query.q, query.take);
-  return users.map((u) => ({
-    id: u.id,
-    email: u.email,
-    displayName: u.displayName,
-    emailVerified: Boolean(u.emailVerifiedAt),
-    lockedUntil: u.lockedUntil,
-    createdAt: u.createdAt,
-    lastLoginAt: u.lastLoginAt,
-    roles: u.roles.map((r) => r.role),
-  }));
-}
+export { listUsers, type UserListPage, type UserListItem } from "./user-list";
 
 export async function getUserProfile(userId: string) {
   const u = await findUserById(userId);

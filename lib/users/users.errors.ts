@@ -18,7 +18,9 @@ export type UserErrorCode =
   /** A password change on an account that has none (it signs in with a passkey). */
   | "no_password"
   /** The new password is the current one. */
-  | "password_reused";
+  | "password_reused"
+  /** A user list's page link that was altered or belongs to another sort. */
+  | "invalid_cursor";
 
 export class UserError extends DomainError<UserErrorCode> {
   override readonly name = "UserError";
