@@ -46,7 +46,7 @@ export async function administratorExists(): Promise<boolean> {
   return (await countUsersWithRole(ADMIN_ROLE)) > 0;
 }
 
-export { listUsers, type UserListPage, type UserListItem } from "./user-list";
+export { listUsers, explainListUsers, type UserListPage, type UserListItem } from "./user-list";
 
 export async function getUserProfile(userId: string) {
   const u = await findUserById(userId);

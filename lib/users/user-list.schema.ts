@@ -34,13 +34,20 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v ? v : undefined));
 
+/** A real day (no 30 February) in years the database and toISOString both write as YYYY. */
+function isCalendarDay(v: string): boolean {
+  if (!/^(19|[2-8]\d)\d{2}-\d{2}-\d{2}$/.test(v)) return false;
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
+}
+
 /** YYYY-MM-DD from an <input type="date">: a UTC day. */
 const optionalDay = z
   .string()
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined))
-  .refine((v) => v === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))), "Enter a date as YYYY-MM-DD.");
+  .refine((v) => v === undefined || isCalendarDay(v), "Enter a date as YYYY-MM-DD.");
 
 const dayRange = (from: string | undefined, to: string | undefined) => from === undefined || to === undefined || from <= to;
 

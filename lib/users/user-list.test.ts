@@ -177,7 +177,9 @@ describe("the user list's query schema", () => {
   it("rejects what the database must never see, and keeps the page size to 25, 50 or 100", () => {
     expect(userListQuerySchema.safeParse({ attr: "Region; DROP", value: "x" }).success).toBe(false);
     expect(userListQuerySchema.safeParse({ attr: "region" }).success).toBe(false);
-    expect(userListQuerySchema.safeParse({ createdFrom: "2026-13-45" }).success).toBe(false);
+    for (const day of ["2026-13-45", "2026-02-30", "9999-12-31", "0000-01-01", "2026-1-01", "2026-01-01T00:00"]) expect(userListQuerySchema.safeParse({ createdFrom: day }).success, day).toBe(false);
+    expect(userListQuerySchema.safeParse({ createdFrom: "2024-02-29", signedInTo: "1999-12-31" }).success).toBe(true);
+    expect(userListQuerySchema.safeParse({ q: "a\u0000b" }).success).toBe(false);
     expect(userListQuerySchema.safeParse({ createdFrom: "2026-02-01", createdTo: "2026-01-01" }).success).toBe(false);
     expect(userListQuerySchema.safeParse({ status: "sleeping" }).success).toBe(false);
     expect(userListQuerySchema.parse({ size: "37", sort: "password", dir: "sideways" })).toMatchObject({ size: 25, sort: "createdAt", dir: "desc" });

@@ -5,7 +5,7 @@ import "server-only";
 import { permissionScope, assertPermission, segmentOf, type Actor } from "./permissions";
 import { interpretFreeText, type UserListQuery, type UserStatus } from "./user-list.schema";
 import { decodeCursor, encodeCursor, type UserListCursor } from "./user-list-cursor";
-import { findUserListPage, type UserListFilter, type UserListPosition, type UserListRow } from "./user-list.repo";
+import { explainUserListPage, findUserListPage, type UserListFilter, type UserListPosition, type UserListRow } from "./user-list.repo";
 
 export interface UserListItem {
   id: string;
@@ -129,4 +129,13 @@ export async function listUsers(actor: Actor, query: UserListQuery, now = new Da
     lastLoginAt: u.lastLoginAt,
   }));
   return { users, next, previous };
+}
+
+/** The query plan of the page listUsers reads first (the benchmark checks that no plan reads the whole table). */
+export async function explainListUsers(actor: Actor, query: UserListQuery, now = new Date()): Promise<string> {
+  assertPermission(actor, "users:read");
+  const cursor = query.cursor ? decodeCursor(query.cursor, query) : undefined;
+  const filter = filterOf(query, segmentGroups(actor) ?? []);
+  const position: UserListPosition = { sort: query.sort, dir: query.dir, from: cursor && { direction: cursor.direction, key: cursor.key, id: cursor.id } };
+  return explainUserListPage(filter, position, query.size + 1, now);
 }

@@ -21,3 +21,7 @@ CREATE INDEX "User_familyName_prefix_idx" ON "User" ((lower("familyName") COLLAT
 
 -- Phone number prefix (E.164: "+" and digits).
 CREATE INDEX "User_phoneNumber_prefix_idx" ON "User" ((("phoneNumber")::text COLLATE "C")) WHERE "phoneNumber" IS NOT NULL;
+
+-- The rare states (locked, disabled, deletion pending: well under 1% of customers), by creation:
+-- without it, a status filter walks the whole creation index to fill a page of the few.
+CREATE INDEX "User_flagged_createdAt_idx" ON "User"("createdAt", "id") WHERE "lockedUntil" IS NOT NULL OR "disabledAt" IS NOT NULL OR "deletionRequestedAt" IS NOT NULL;
