@@ -1,6 +1,7 @@
 // The console's user list as one keyset query: filters that each match an index range (migration
-// 20261214100000_user_search_indexes), the sort's index walked in order from the cursor's row, a
-// page plus one row read. Never OFFSET: page 1,000 costs what page 1 costs.
+// 20261214100000_user_search_indexes), the sort's index walked in order from the cursor's row (or
+// a few matches read from their own index and sorted: modeOf), a page plus one row read. Never
+// OFFSET: page 1,000 costs what page 1 costs.
 //
 // Prefixes are ranges in the "C" collation (code point order, where every string that starts with
 // p lies in [p, p || U+10FFFF)); a linguistic collation may ignore punctuation and scatter them.
@@ -25,8 +26,10 @@ export interface UserListFilter {
   createdBefore?: Date;
   signedInFrom?: Date;
   signedInBefore?: Date;
-  /** Each group: JSON objects the attributes must contain one of (an attribute filter, the actor's segments). */
-  attributeGroups: string[][];
+  /** The attribute filter: JSON objects the attributes must contain one of. */
+  attributeValues?: string[];
+  /** The actor's segments: JSON objects the attributes must contain one of (none: tenant-wide). */
+  segments: string[][];
 }
 
 export interface UserListPosition {
@@ -86,7 +89,8 @@ function statusCondition(status: UserStatus, now: Date): Prisma.Sql {
   }
 }
 
-function conditionsOf(filter: UserListFilter, now: Date): Prisma.Sql[] {
+/** The conditions an index answers on its own and that usually match few: the id, the prefixes, an attribute value. */
+function narrowingOf(filter: UserListFilter): Prisma.Sql[] {
   const c: Prisma.Sql[] = [];
   if (filter.id) c.push(Prisma.sql`u."id" = ${filter.id}::uuid`);
   for (const p of filter.emailPrefixes) c.push(prefixOf(Prisma.sql`lower(u."email") COLLATE "C"`, p));
@@ -97,21 +101,50 @@ function conditionsOf(filter: UserListFilter, now: Date): Prisma.Sql[] {
       Prisma.sql`(${prefixOf(Prisma.sql`lower(u."displayName") COLLATE "C"`, p)} OR ${prefixOf(Prisma.sql`lower(u."givenName") COLLATE "C"`, p)} OR ${prefixOf(Prisma.sql`lower(u."familyName") COLLATE "C"`, p)})`,
     );
   }
+  if (filter.attributeValues) c.push(containsOneOf(filter.attributeValues));
+  return c;
+}
+
+const containsOneOf = (group: string[]) => Prisma.sql`(${Prisma.join(group.map((json) => Prisma.sql`u."attributes" @> ${json}::jsonb`), " OR ")})`;
+
+/** The other conditions: status, dates, the actor's segments. */
+function restOf(filter: UserListFilter, now: Date): Prisma.Sql[] {
+  const c: Prisma.Sql[] = [];
   if (filter.status) c.push(Prisma.sql`(${statusCondition(filter.status, now)})`);
   if (filter.createdFrom) c.push(Prisma.sql`u."createdAt" >= ${filter.createdFrom.toISOString()}::timestamp`);
   if (filter.createdBefore) c.push(Prisma.sql`u."createdAt" < ${filter.createdBefore.toISOString()}::timestamp`);
   if (filter.signedInFrom) c.push(Prisma.sql`u."lastLoginAt" >= ${filter.signedInFrom.toISOString()}::timestamp`);
   if (filter.signedInBefore) c.push(Prisma.sql`u."lastLoginAt" < ${filter.signedInBefore.toISOString()}::timestamp`);
-  for (const group of filter.attributeGroups) {
-    c.push(Prisma.sql`(${Prisma.join(group.map((json) => Prisma.sql`u."attributes" @> ${json}::jsonb`), " OR ")})`);
-  }
+  for (const group of filter.segments) c.push(containsOneOf(group));
   return c;
 }
 
+const and = (c: Prisma.Sql[]) => Prisma.join(c, " AND ");
+
+/**
+ * How a page with narrowing conditions is read, decided by counting their matches up to
+ * NARROW_CAP on their own index (PostgreSQL's estimate of a prefix range or a containment is often
+ * off by tens of times, and a wrong guess costs seconds at a million rows):
+ *  - "narrow", fewer matches: read them all from their index and sort them (at most NARROW_CAP rows);
+ *  - "walk", more: walk the sort's index and keep the matches (at least one row in NARROW_CAP
+ *    matches, so a page needs about 25 * 1,000,000 / NARROW_CAP rows at a million). The conditions
+ *    are wrapped in `IS TRUE`, which no index answers, so the planner cannot pick theirs and sort
+ *    a hundred thousand rows.
+ * NARROW_CAP is about sqrt(25 * 1,000,000): both ways then cost a few thousand rows at worst.
+ */
+export const NARROW_CAP = 5000;
+type Mode = "narrow" | "walk" | "plain";
+
+const COLUMNS = Prisma.sql`u."id", u."email", u."displayName", u."givenName", u."familyName", u."emailVerifiedAt", u."lockedUntil", u."disabledAt",
+           u."deletionRequestedAt", u."createdAt", u."lastLoginAt"`;
+
 /** The SQL of one page: `limit` rows from the position, in the scan's order (reversed for a "before" page). */
-export function userListPageSql(filter: UserListFilter, position: UserListPosition, limit: number, now: Date): Prisma.Sql {
+export function userListPageSql(filter: UserListFilter, position: UserListPosition, limit: number, now: Date, mode: Mode): Prisma.Sql {
   const key = SORT_KEY[position.sort];
-  const conditions = conditionsOf(filter, now);
+  const narrowing = narrowingOf(filter);
+  const conditions = restOf(filter, now);
+  if (mode === "walk") conditions.unshift(Prisma.sql`(${and(narrowing)}) IS TRUE`);
+  if (mode === "plain") conditions.unshift(...narrowing);
   const from = position.from;
   // A "before" page scans backwards from the row, then the caller reverses it.
   const ascending = (position.dir === "asc") !== (from?.direction === "before");
@@ -120,22 +153,35 @@ export function userListPageSql(filter: UserListFilter, position: UserListPositi
     conditions.push(Prisma.sql`(${key}, u."id") ${cmp} (${keyParam(position.sort, from.key)}, ${from.id}::uuid)`);
   }
   const order = ascending ? Prisma.raw("ASC") : Prisma.raw("DESC");
-  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const where = conditions.length ? Prisma.sql`WHERE ${and(conditions)}` : Prisma.empty;
+  // MATERIALIZED: the matches are read from their index first, whatever the planner makes of the sort.
+  const source = mode === "narrow" ? Prisma.sql`(SELECT ${COLUMNS}, u."attributes" FROM "User" u WHERE ${and(narrowing)})` : Prisma.sql`"User"`;
   return Prisma.sql`
-    SELECT u."id", u."email", u."displayName", u."givenName", u."familyName", u."emailVerifiedAt", u."lockedUntil", u."disabledAt",
-           u."deletionRequestedAt", u."createdAt", u."lastLoginAt", lower(u."email") AS "emailKey"
-      FROM "User" u
+    ${mode === "narrow" ? Prisma.sql`WITH matches AS MATERIALIZED ${source}` : Prisma.empty}
+    SELECT ${COLUMNS}, lower(u."email") AS "emailKey"
+      FROM ${mode === "narrow" ? Prisma.sql`matches` : source} u
       ${where}
      ORDER BY ${key} ${order}, u."id" ${order}
      LIMIT ${limit}`;
 }
 
+async function modeOf(filter: UserListFilter): Promise<Mode> {
+  const narrowing = narrowingOf(filter);
+  if (narrowing.length === 0) return "plain";
+  const [row] = await (await getDb()).$queryRaw<{ n: number }[]>(
+    Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM "User" u WHERE ${and(narrowing)} LIMIT ${NARROW_CAP}) x`,
+  );
+  return (row?.n ?? 0) < NARROW_CAP ? "narrow" : "walk";
+}
+
 export async function findUserListPage(filter: UserListFilter, position: UserListPosition, limit: number, now: Date): Promise<UserListRow[]> {
-  return (await getDb()).$queryRaw<UserListRow[]>(userListPageSql(filter, position, limit, now));
+  const mode = await modeOf(filter);
+  return (await getDb()).$queryRaw<UserListRow[]>(userListPageSql(filter, position, limit, now, mode));
 }
 
 /** EXPLAIN of a page's query (the benchmark's plan checks). */
 export async function explainUserListPage(filter: UserListFilter, position: UserListPosition, limit: number, now: Date): Promise<string> {
-  const rows = await (await getDb()).$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN ${userListPageSql(filter, position, limit, now)}`);
+  const mode = await modeOf(filter);
+  const rows = await (await getDb()).$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN ${userListPageSql(filter, position, limit, now, mode)}`);
   return rows.map((r) => r["QUERY PLAN"]).join("\n");
 }

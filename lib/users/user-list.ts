@@ -66,7 +66,7 @@ function segmentGroups(actor: Actor): string[][] | null {
 }
 
 export function filterOf(query: UserListQuery, segments: string[][]): UserListFilter {
-  const filter: UserListFilter = { emailPrefixes: [], attributeGroups: [...segments] };
+  const filter: UserListFilter = { emailPrefixes: [], segments };
   if (query.q) {
     const text = interpretFreeText(query.q);
     if (text.kind === "id") filter.id = text.id;
@@ -80,7 +80,7 @@ export function filterOf(query: UserListQuery, segments: string[][]): UserListFi
   if (query.createdTo) filter.createdBefore = dayAfter(query.createdTo);
   if (query.signedInFrom) filter.signedInFrom = dayStart(query.signedInFrom);
   if (query.signedInTo) filter.signedInBefore = dayAfter(query.signedInTo);
-  if (query.attr && query.value !== undefined) filter.attributeGroups.push(attributeCandidates(query.attr, query.value));
+  if (query.attr && query.value !== undefined) filter.attributeValues = attributeCandidates(query.attr, query.value);
   return filter;
 }
 
