@@ -10,6 +10,7 @@
 // Environment: BENCH_SIZES (10000,1000000), BENCH_READS (500 per case), BENCH_WARMUP (30),
 // BENCH_SIGNINS (2000), BENCH_PG_URL (admin connection), BENCH_KEEP_DB=1 (keep the database).
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
   let loaded = 0;
   const largest = Math.max(...settings.sizes);
 
+  const loads: number[] = [];
   for (const size of settings.sizes) {
     const t0 = performance.now();
     await loadUsers(url, loaded, size, now);
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
     for (const section of all) {
       for (const c of await section(ctx)) {
         const r = await measure(c.run);
+        loads.push(os.loadavg()[0]!);
         if (!results.has(c.name)) results.set(c.name, new Map());
         results.get(c.name)!.set(size, r);
         console.log(`[bench] ${size.toLocaleString("en")} ${c.name}: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms`);
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
   });
   const m = machineInfo();
   const body = [
-    `${now.toISOString().slice(0, 10)}, PostgreSQL ${version} on the same machine (shared with other work while it ran), ${m.cpu} (${m.cores} cores, ${m.ramGiB} GiB), Node ${m.node}. Customers loaded by bench/lib/users-dataset.ts (${loadSeconds.join(", ")}). A read is \`listUsers\` (lib/users/user-list.ts) in process: the keyset query through Prisma and the mapping; page size 25; ${settings.reads} reads per case after ${settings.warmup} warm-up reads, one at a time, terms varied per read (addresses cut to 4 to 9 characters or the local part with "@", names to 3 to 6 letters, five attribute values from region=EU, 40% of customers, to tier=platinum, 0.5%; the five statuses; the three sorts). The deep page is fetched from its cursor, reached by following Next links.`,
+    `${now.toISOString().slice(0, 10)}, PostgreSQL ${version} (default settings: 128 MB shared buffers) on the same machine, shared with other work while it ran (1-minute load average ${fmt(Math.min(...loads), 1)} to ${fmt(Math.max(...loads), 1)} on ${os.cpus().length} cores during the measures), ${m.cpu} (${m.cores} cores, ${m.ramGiB} GiB), Node ${m.node}. Customers loaded by bench/lib/users-dataset.ts (${loadSeconds.join(", ")}). A read is \`listUsers\` (lib/users/user-list.ts) in process: the keyset query through Prisma and the mapping; page size 25; ${settings.reads} reads per case after ${settings.warmup} warm-up reads, one at a time, terms varied per read (addresses cut to 4 to 9 characters or the local part with "@", names to 3 to 6 letters, five attribute values from region=EU, 40% of customers, to tier=platinum, 0.5%; the five statuses; the three sorts). The deep page is fetched from its cursor, reached by following Next links.`,
     "",
     `Goal: p99 under ${P99_GOAL_MS} ms at ${big.toLocaleString("en")} and at most ${GROWTH_GOAL}x the ${small.toLocaleString("en")} figure (a figure under 1 ms counts as 1 ms).`,
     "",
