@@ -58,6 +58,7 @@ const PAGES: Record<string, string[]> = {
   "/account/security/totp": ["factor", "next"],
   "/account/security/sms": ["factor", "next"],
   "/admin/attributes": [],
+  "/admin/users": ["q", "email", "status", "createdFrom", "createdTo", "signedInFrom", "signedInTo", "attr", "value", "sort", "dir", "size", "cursor"],
   // Protocol endpoints that take a query.
   "/oauth2/authorize": ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "prompt", "max_age", "login_hint", "interaction"],
   "/oauth2/logout": ["id_token_hint", "client_id", "post_logout_redirect_uri", "state", "_portico_logout"],

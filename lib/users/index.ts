@@ -1,8 +1,7 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
-import { searchUsers, findUserByEmail, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
-import { ADMIN_ROLE } from "./permissions";
-import { assertPermission, type Actor } from "./permissions";
+import { findUserByEmail, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
+import { ADMIN_ROLE, assertPermission, type Actor } from "./permissions";
 
 export { registerUser } from "./registration";
 export { runDueAccountJobs, drainAccountJobs } from "./account-worker";
@@ -49,21 +48,7 @@ export async function administratorExists(): Promise<boolean> {
   return (await countUsersWithRole(ADMIN_ROLE)) > 0;
 }
 
-/** Admin user search. Authorised here, in the domain, not only by the page that calls it. */
-export async function listUsersForAdmin(actor: Actor, query: { q?: string; take: number }) {
-  assertPermission(actor, "users:read");
-  const users = await searchUsers(query.q, query.take);
-  return users.map((u) => ({
-    id: u.id,
-    email: u.email,
-    displayName: u.displayName,
-    emailVerified: Boolean(u.emailVerifiedAt),
-    lockedUntil: u.lockedUntil,
-    createdAt: u.createdAt,
-    lastLoginAt: u.lastLoginAt,
-    roles: u.roles.map((r) => r.role),
-  }));
-}
+export { listUsers, explainListUsers, type UserListPage, type UserListItem } from "./user-list";
 
 /** The account an address belongs to, for a console filter by email (the audit log's actor); null when none. */
 export async function userIdByEmailForAdmin(actor: Actor, email: string): Promise<string | null> {

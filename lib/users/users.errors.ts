@@ -21,7 +21,9 @@ export type UserErrorCode =
   | "password_reused"
   | "invalid_input"
   /** Removing the tenant's last super administrator. */
-  | "last_admin";
+  | "last_admin"
+  /** A user list's page link that was altered or belongs to another sort. */
+  | "invalid_cursor";
 
 export class UserError extends DomainError<UserErrorCode> {
   override readonly name = "UserError";

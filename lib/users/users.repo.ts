@@ -110,23 +110,6 @@ export async function countUsersWithRole(role: string): Promise<number> {
   return (await client()).userRole.count({ where: { role } });
 }
 
-/** Prisma's `contains` is a LIKE pattern and leaves `%` and `_` live: escape them to search for the literal text. */
-function likeLiteral(q: string): string {
-  return q.replace(/[\\%_]/g, "\\$&");
-}
-
-export async function searchUsers(q: string | undefined, take: number) {
-  const text = q ? likeLiteral(q) : undefined;
-  return (await client()).user.findMany({
-    where: text
-      ? { OR: [{ email: { contains: text, mode: "insensitive" } }, { displayName: { contains: text, mode: "insensitive" } }] }
-      : undefined,
-    orderBy: { createdAt: "desc" },
-    take,
-    include: withRoles,
-  });
-}
-
 export function isUniqueViolation(e: unknown): boolean {
   return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 }

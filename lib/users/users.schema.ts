@@ -56,11 +56,6 @@ export const resetPasswordSchema = z.object({
   password: passwordInputSchema,
 });
 
-export const userSearchSchema = z.object({
-  q: z.string().trim().max(EMAIL_MAX_LENGTH).optional(),
-  take: z.coerce.number().int().min(1).max(100).default(25),
-});
-
 export const changeEmailSchema = z.object({
   newEmail: emailSchema,
   password: passwordInputSchema,
