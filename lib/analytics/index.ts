@@ -3,6 +3,8 @@
 import "server-only";
 import { fieldErrorsOf } from "@/lib/errors";
 import { assertPermission, type Actor } from "@/lib/users";
+import type { AdminApiScope } from "@/lib/applications";
+import { PermissionError } from "@/lib/errors";
 import { queryActive, queryAdoption, queryRollupPosition, querySeries, type SeriesRow } from "./analytics.repo";
 import { AnalyticsError } from "./analytics.errors";
 import { analyticsQuerySchema, type AnalyticsQueryInput } from "./analytics.schema";
@@ -70,7 +72,19 @@ export async function getAnalytics(actor: Actor, input: AnalyticsQueryInput, now
   return reportFor(range);
 }
 
-export async function reportFor(range: ResolvedRange): Promise<AnalyticsReport> {
+/** The admin API scope that reads these figures (an application allowed it: lib/applications). */
+export const ANALYTICS_API_SCOPE = "portico:analytics" satisfies AdminApiScope;
+
+/**
+ * The admin API's read: an application (client_credentials, lib/oidc authenticateClientBearer)
+ * whose token holds ANALYTICS_API_SCOPE, the scope standing for analytics:read.
+ */
+export async function getAnalyticsForClient(client: { clientId: string; scopes: readonly string[] }, input: AnalyticsQueryInput, now = new Date()): Promise<AnalyticsReport> {
+  if (!client.scopes.includes(ANALYTICS_API_SCOPE)) throw new PermissionError("analytics:read");
+  return reportFor(parseAnalyticsQuery(input, now));
+}
+
+async function reportFor(range: ResolvedRange): Promise<AnalyticsReport> {
   const application = range.application;
   const [rows, unfiltered, daily, monthly, adoption, position] = await Promise.all([
     querySeries({ metrics: application ? ["risk.decision", "signin.country", "tokens.issued"] : METRICS_READ, application, from: range.from, to: range.to, tz: range.tz, granularity: range.granularity }),

@@ -23,5 +23,6 @@ export * as cronEndpoint from "./endpoints/cron";
 export * as dataExportDownloadEndpoint from "./endpoints/data-export";
 export * as consentReceiptDownloadEndpoint from "./endpoints/consent-receipt";
 export * as consentApi from "./endpoints/consent";
+export * as adminAnalyticsEndpoint from "./endpoints/admin-analytics";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
 export { otherMethods } from "./endpoints/methods";
