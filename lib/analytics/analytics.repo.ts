@@ -2,6 +2,7 @@ import "server-only";
 // The only SQL of analytics: the rollup's reads and upserts (one transaction per batch, with the
 // watermark) and the dashboard's reads, which touch the rollup tables only, never AuditEvent scans.
 import { getSql, withTransaction, type Tx } from "@/lib/db";
+import { dashboardStatements } from "./dashboard-queries";
 import type { Increment, RollupEvent } from "./metrics";
 
 export type PendingId = { id: string; seenAt: string };
@@ -113,52 +114,31 @@ export async function snapshotAdoption(day: string): Promise<boolean> {
 }
 
 export type SeriesRow = { metric: string; bucket: string; dimension: string; value: number };
+export type ActiveRow = { bucket: string; value: number };
+export type AdoptionRow = { day: string; totalUsers: number; withSecondFactor: number; withPasskey: number };
 
 /**
- * Every counter of `metrics` in [from, to), summed per bucket and dimension: hours as UTC instants,
- * or days of the zone `tz` (the local date of each hour's start). One statement, one index range
- * per metric (the primary key starts with metric, application, bucketStart).
+ * One view of the dashboard: dashboard-queries.ts's statements at once (the pool runs them in
+ * parallel on PostgreSQL), parsed.
  */
-export async function querySeries(q: { metrics: readonly string[]; application: string; from: Date; to: Date; tz: string; granularity: "hour" | "day" }): Promise<SeriesRow[]> {
+export async function queryDashboard(q: { application: string; from: Date; to: Date; tz: string; granularity: "hour" | "day" }): Promise<{
+  series: SeriesRow[];
+  daily: ActiveRow[];
+  monthly: ActiveRow[];
+  adoption: AdoptionRow[];
+  position: { lastId: string; updatedAt: Date } | null;
+}> {
   const sql = await getSql();
-  const bucket = q.granularity === "hour"
-    ? `to_char("bucketStart" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:00:00"Z"')`
-    : `to_char("bucketStart" AT TIME ZONE $5::text, 'YYYY-MM-DD')`;
-  const rows = await sql<{ metric: string; bucket: string; dimension: string; value: string }>(
-    `SELECT "metric", ${bucket} AS bucket, "dimension", sum("value")::text AS value
-       FROM "AnalyticsCounter"
-      WHERE "metric" = ANY($1::text[]) AND "application" = $2 AND "bucketStart" >= $3::timestamptz AND "bucketStart" < $4::timestamptz
-        AND $5::text IS NOT NULL
-      GROUP BY 1, 2, 3 ORDER BY 2, 1, 3`,
-    [q.metrics, q.application, q.from.toISOString(), q.to.toISOString(), q.tz],
-  );
-  return rows.map((r) => ({ ...r, value: Number(r.value) }));
-}
-
-/** Distinct people active per UTC day or month starting in [from, to). */
-export async function queryActive(metric: "active.daily" | "active.monthly", from: Date, to: Date): Promise<{ bucket: string; value: number }[]> {
-  const sql = await getSql();
-  const rows = await sql<{ bucket: string; value: string }>(
-    `SELECT to_char("bucketStart" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS bucket, sum("value")::text AS value
-       FROM "AnalyticsCounter" WHERE "metric" = $1 AND "application" = '' AND "bucketStart" >= $2::timestamptz AND "bucketStart" < $3::timestamptz
-      GROUP BY 1 ORDER BY 1`,
-    [metric, from.toISOString(), to.toISOString()],
-  );
-  return rows.map((r) => ({ bucket: r.bucket, value: Number(r.value) }));
-}
-
-export async function queryAdoption(from: Date, to: Date): Promise<{ day: string; totalUsers: number; withSecondFactor: number; withPasskey: number }[]> {
-  const sql = await getSql();
-  return sql(
-    `SELECT "day"::text AS day, "totalUsers", "withSecondFactor", "withPasskey" FROM "AnalyticsAdoption"
-      WHERE "day" >= ($1::timestamptz AT TIME ZONE 'UTC')::date AND "day" <= ($2::timestamptz AT TIME ZONE 'UTC')::date ORDER BY "day"`,
-    [from.toISOString(), to.toISOString()],
-  );
-}
-
-/** How far the rollup has read: figures include every event up to then. */
-export async function queryRollupPosition(): Promise<{ lastId: string; updatedAt: Date } | null> {
-  const sql = await getSql();
-  const [row] = await sql<{ lastId: string; updatedAt: Date }>(`SELECT "lastId"::text AS "lastId", "updatedAt" FROM "AnalyticsState" WHERE "id" = $1`, [STATE_ID]);
-  return row ?? null;
+  const statements = dashboardStatements(q);
+  const results = await Promise.all(statements.map((st) => sql<Record<string, unknown>>(st.text, st.params)));
+  const seriesCount = statements.length - 4;
+  const counted = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, value: Number(r.value) }));
+  const [daily, monthly, adoption, position] = results.slice(seriesCount) as [Record<string, unknown>[], Record<string, unknown>[], AdoptionRow[], { lastId: string; updatedAt: Date }[]];
+  return {
+    series: results.slice(0, seriesCount).flatMap(counted) as SeriesRow[],
+    daily: counted(daily) as ActiveRow[],
+    monthly: counted(monthly) as ActiveRow[],
+    adoption,
+    position: position[0] ?? null,
+  };
 }

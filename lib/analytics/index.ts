@@ -5,7 +5,7 @@ import { fieldErrorsOf } from "@/lib/errors";
 import { assertPermission, type Actor } from "@/lib/users";
 import type { AdminApiScope } from "@/lib/applications";
 import { PermissionError } from "@/lib/errors";
-import { queryActive, queryAdoption, queryRollupPosition, querySeries, type SeriesRow } from "./analytics.repo";
+import { queryDashboard, type SeriesRow } from "./analytics.repo";
 import { AnalyticsError } from "./analytics.errors";
 import { analyticsQuerySchema, type AnalyticsQueryInput } from "./analytics.schema";
 import { FUNNEL_STAGES, type Metric } from "./metrics";
@@ -48,11 +48,10 @@ export type AnalyticsReport = {
   /** Distinct people per UTC day and UTC month (distinct counts do not re-bucket into other zones). */
   activeUsers: { daily: Breakdown; monthly: Breakdown };
   adoption: { day: string; totalUsers: number; withSecondFactor: number; withPasskey: number }[];
-  /** The figures an application filter narrows (the others are always for every application). */
+  /** The figures an application filter narrows (PER_APPLICATION_METRICS); the others are always for every application. */
   perApplication: string[];
 };
 
-const METRICS_READ: Metric[] = ["signin.succeeded", "signin.failed", "signin.throttled", "second_factor.succeeded", "second_factor.failed", "registration", "risk.decision", "signin.country", "signin.application", "tokens.issued"];
 const PER_APPLICATION = ["risk", "countries", "tokensIssued"];
 const TOP_COUNTRIES = 20;
 
@@ -86,15 +85,7 @@ export async function getAnalyticsForClient(client: { clientId: string; scopes: 
 
 async function reportFor(range: ResolvedRange): Promise<AnalyticsReport> {
   const application = range.application;
-  const [rows, unfiltered, daily, monthly, adoption, position] = await Promise.all([
-    querySeries({ metrics: application ? ["risk.decision", "signin.country", "tokens.issued"] : METRICS_READ, application, from: range.from, to: range.to, tz: range.tz, granularity: range.granularity }),
-    application ? querySeries({ metrics: METRICS_READ.filter((m) => !["risk.decision", "signin.country", "tokens.issued"].includes(m)), application: "", from: range.from, to: range.to, tz: range.tz, granularity: range.granularity }) : Promise.resolve([]),
-    queryActive("active.daily", range.from, range.to),
-    queryActive("active.monthly", monthStart(range.from), range.to),
-    queryAdoption(range.from, range.to),
-    queryRollupPosition(),
-  ]);
-  const all = [...rows, ...unfiltered];
+  const { series: all, daily, monthly, adoption, position } = await queryDashboard(range);
   const buckets = bucketsOf(range);
   const series = (metric: Metric, order: readonly string[] = []) => seriesOf(all, metric, buckets, order);
   const totals = (metric: Metric) => breakdownOf(all, metric);
@@ -117,10 +108,6 @@ async function reportFor(range: ResolvedRange): Promise<AnalyticsReport> {
     adoption,
     perApplication: PER_APPLICATION,
   };
-}
-
-function monthStart(d: Date): Date {
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
 }
 
 function bucketsOf(range: ResolvedRange): string[] {
