@@ -16,7 +16,7 @@ export function seriesStatement(q: { metrics: readonly string[]; application: st
        FROM "AnalyticsCounter"
       WHERE "metric" = ANY($1::text[]) AND "application" = $2 AND "bucketStart" >= $3::timestamptz AND "bucketStart" < $4::timestamptz
         AND $5::text IS NOT NULL
-      GROUP BY 1, 2, 3 ORDER BY 2, 1, 3`,
+      GROUP BY 1, 2, 3`,
     params: [q.metrics, q.application, q.from.toISOString(), q.to.toISOString(), q.tz],
   };
 }
@@ -41,17 +41,32 @@ export function adoptionStatement(from: Date, to: Date): Statement {
 
 export const POSITION_STATEMENT: Statement = { text: `SELECT "lastId"::text AS "lastId", "updatedAt" FROM "AnalyticsState" WHERE "id" = $1`, params: ["audit"] };
 
-/** The metrics the report reads, and those an application filter narrows. */
-export const REPORT_METRICS = ["signin.succeeded", "signin.failed", "signin.throttled", "second_factor.succeeded", "second_factor.failed", "registration", "risk.decision", "signin.country", "signin.application", "tokens.issued"] as const;
+/** Totals over [from, to) per metric and dimension (the breakdowns: no bucket, so a handful of groups however long the range). */
+export function totalsStatement(q: { metrics: readonly string[]; application: string; from: Date; to: Date }): Statement {
+  return {
+    text: `SELECT "metric", '' AS bucket, "dimension", sum("value")::text AS value
+       FROM "AnalyticsCounter"
+      WHERE "metric" = ANY($1::text[]) AND "application" = $2 AND "bucketStart" >= $3::timestamptz AND "bucketStart" < $4::timestamptz
+      GROUP BY 1, 3`,
+    params: [q.metrics, q.application, q.from.toISOString(), q.to.toISOString()],
+  };
+}
+
+/** The metrics drawn over time, and those shown as totals; the application filter narrows PER_APPLICATION_METRICS. */
+export const SERIES_METRICS = ["signin.succeeded", "signin.failed", "signin.throttled", "second_factor.succeeded", "second_factor.failed", "registration"] as const;
+export const TOTAL_METRICS = ["risk.decision", "signin.country", "signin.application", "tokens.issued"] as const;
 export const PER_APPLICATION_METRICS = ["risk.decision", "signin.country", "tokens.issued"] as const;
 
-/** Every statement one view of the dashboard runs (the page runs them at once). */
+/** Every statement one view of the dashboard runs (the page runs them at once); the series first. */
 export function dashboardStatements(q: { application: string; from: Date; to: Date; tz: string; granularity: "hour" | "day" }): Statement[] {
   const monthStart = new Date(Date.UTC(q.from.getUTCFullYear(), q.from.getUTCMonth(), 1));
   const filtered = q.application !== "";
+  const perApplication: readonly string[] = PER_APPLICATION_METRICS;
   return [
-    seriesStatement({ ...q, metrics: filtered ? PER_APPLICATION_METRICS : REPORT_METRICS }),
-    ...(filtered ? [seriesStatement({ ...q, application: "", metrics: REPORT_METRICS.filter((m) => !(PER_APPLICATION_METRICS as readonly string[]).includes(m)) })] : []),
+    seriesStatement({ ...q, application: "", metrics: SERIES_METRICS }),
+    ...(filtered
+      ? [totalsStatement({ ...q, metrics: PER_APPLICATION_METRICS }), totalsStatement({ ...q, application: "", metrics: TOTAL_METRICS.filter((m) => !perApplication.includes(m)) })]
+      : [totalsStatement({ ...q, metrics: TOTAL_METRICS })]),
     activeStatement("active.daily", q.from, q.to),
     activeStatement("active.monthly", monthStart, q.to),
     adoptionStatement(q.from, q.to),

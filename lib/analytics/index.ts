@@ -41,7 +41,7 @@ export type AnalyticsReport = {
   signIns: { succeeded: Series; failed: Series; throttled: Series };
   secondFactor: { succeeded: Series; failed: Series };
   registrations: { funnel: Breakdown; series: Series };
-  risk: { decisions: Breakdown; series: Series };
+  risk: { decisions: Breakdown };
   countries: Breakdown;
   applications: Breakdown;
   tokensIssued: Breakdown;
@@ -52,6 +52,7 @@ export type AnalyticsReport = {
   perApplication: string[];
 };
 
+/** The report's parts an application filter narrows (dashboard-queries.ts PER_APPLICATION_METRICS). */
 const PER_APPLICATION = ["risk", "countries", "tokensIssued"];
 const TOP_COUNTRIES = 20;
 
@@ -100,7 +101,7 @@ async function reportFor(range: ResolvedRange): Promise<AnalyticsReport> {
       funnel: FUNNEL_STAGES.map((stage) => ({ name: stage, value: totals("registration").find((b) => b.name === stage)?.value ?? 0 })),
       series: series("registration", FUNNEL_STAGES),
     },
-    risk: { decisions: risk, series: series("risk.decision") },
+    risk: { decisions: risk },
     countries: totals("signin.country").slice(0, TOP_COUNTRIES),
     applications: totals("signin.application"),
     tokensIssued: totals("tokens.issued"),
