@@ -87,6 +87,7 @@ export async function seedAnalytics(sql: BenchSql, scale: { users: number; event
      ON CONFLICT DO NOTHING`,
     [scale.users, start.toISOString()],
   );
-  await sql(`INSERT INTO "AnalyticsState" ("id", "lastId") VALUES ('audit', $1::bigint) ON CONFLICT ("id") DO UPDATE SET "lastId" = excluded."lastId"`, [String(scale.events)]);
+  // The counters stand for the audit events already there: the rollup goes on from the newest.
+  await sql(`INSERT INTO "AnalyticsState" ("id", "lastId") SELECT 'audit', coalesce(max(id), 0) FROM "AuditEvent" ON CONFLICT ("id") DO UPDATE SET "lastId" = excluded."lastId", "pending" = '[]'`);
   await sql(`ANALYZE "AnalyticsCounter"`);
 }

@@ -30,12 +30,16 @@ const EVENT_COLUMNS = `id::text AS id, extract(epoch FROM "createdAt")::float8 *
   "details"->>'method' AS "method", "details"->>'reason' AS "reason", "details"->>'band' AS "band", "details"->>'action' AS "decision",
   "details"->>'country' AS "country", "details"->>'clientId' AS "clientId", "details"->>'grant' AS "grant"`;
 
-/** The events still pending (ids seen missing before) and the next `take` past the watermark, by id. */
+/**
+ * The events still pending (ids seen missing before) and the next `take` past the watermark, by
+ * id. The ORDER BY names the table's column: a bare `id` would be the text output column and sort
+ * "10" before "9".
+ */
 export async function readEventsAfter(tx: Tx, state: RollupState, take: number): Promise<RollupEvent[]> {
   const rows = await tx.$queryRawUnsafe<(Omit<RollupEvent, "createdAt"> & { ms: number })[]>(
     `(SELECT ${EVENT_COLUMNS} FROM "AuditEvent" WHERE id = ANY($1::bigint[]))
      UNION ALL
-     (SELECT ${EVENT_COLUMNS} FROM "AuditEvent" WHERE id > $2::bigint ORDER BY id LIMIT $3)`,
+     (SELECT ${EVENT_COLUMNS} FROM "AuditEvent" WHERE id > $2::bigint ORDER BY "AuditEvent"."id" LIMIT $3)`,
     state.pending.map((p) => p.id),
     state.lastId,
     take,
@@ -78,7 +82,7 @@ export async function markActive(tx: Tx, rows: { period: "day" | "month"; period
 
 export async function saveState(tx: Tx, state: RollupState): Promise<void> {
   await tx.$executeRawUnsafe(
-    `UPDATE "AnalyticsState" SET "lastId" = $2::bigint, "pending" = $3::jsonb, "updatedAt" = now() WHERE "id" = $1`,
+    `UPDATE "AnalyticsState" SET "lastId" = $2::bigint, "pending" = $3::jsonb, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE "id" = $1`,
     STATE_ID,
     state.lastId,
     JSON.stringify(state.pending),
@@ -100,11 +104,12 @@ export async function pruneActiveUsers(dayBefore: Date, monthBefore: Date): Prom
 export async function snapshotAdoption(day: string): Promise<boolean> {
   const sql = await getSql();
   const rows = await sql<{ day: string }>(
-    `INSERT INTO "AnalyticsAdoption" ("day", "totalUsers", "withSecondFactor", "withPasskey")
+    `INSERT INTO "AnalyticsAdoption" ("day", "totalUsers", "withSecondFactor", "withPasskey", "takenAt")
      SELECT $1::date,
        (SELECT count(*) FROM "User"),
        (SELECT count(DISTINCT "userId") FROM "MfaFactor" WHERE "confirmedAt" IS NOT NULL),
-       (SELECT count(DISTINCT "userId") FROM "MfaFactor" WHERE "confirmedAt" IS NOT NULL AND "type" = 'passkey')
+       (SELECT count(DISTINCT "userId") FROM "MfaFactor" WHERE "confirmedAt" IS NOT NULL AND "type" = 'passkey'),
+       now() AT TIME ZONE 'UTC'
      WHERE NOT EXISTS (SELECT 1 FROM "AnalyticsAdoption" WHERE "day" = $1::date)
      ON CONFLICT ("day") DO NOTHING
      RETURNING "day"::text AS day`,

@@ -1,5 +1,5 @@
 // The dashboard's and the admin API's query: a time range (a preset, or from/to), a time zone, a
-// granularity and an application. Browser-safe (zod only); resolveRange (analytics-query.ts) turns it into instants.
+// granularity and an application. Browser-safe (zod only); resolveRange (range.ts) turns it into instants.
 import { z } from "zod";
 
 export const RANGE_PRESETS = ["24h", "7d", "30d", "90d", "custom"] as const;

@@ -73,7 +73,7 @@ export function incrementsOf(e: RollupEvent): Increment[] {
     case "user.email_verified":
       return [all("registration", "verified")];
     case "oauth.tokens_issued": {
-      const app = clean(e.targetId, "");
+      const app = e.targetId && e.targetId.length <= 100 ? e.targetId : ""; // a client id (Application.clientId: 100 at most)
       const row = all("tokens.issued", clean(e.grant, "unknown"));
       return app ? [row, { ...row, application: app }] : [row];
     }

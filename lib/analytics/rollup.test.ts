@@ -85,6 +85,20 @@ describe("the rollup counts each audit event exactly once", () => {
     expect(await counter("signin.failed", "passkey")).toBe(1);
   });
 
+  it("reads events in id order: a batch across a power of ten leaves no gap behind", async () => {
+    const sql = await getSql();
+    const [{ max }] = (await sql<{ max: string }>(`SELECT coalesce(max(id), 0)::text AS max FROM "AuditEvent"`)) as [{ max: string }];
+    const next = 10 ** (max.length + 1) - 4; // ids …97, …98, …99, 1000…: "1000" sorts before "997" as text
+    await sql(`SELECT setval(pg_get_serial_sequence('"AuditEvent"', 'id'), $1::bigint)`, [String(next - 1)]);
+    for (let i = 0; i < 8; i++) await event("login.failed", new Date("2026-12-01T08:00:00Z"), { result: "failure", details: { method: "password" } });
+    expect(await runAnalyticsRollup({ now: NOW, batchSize: 5, maxBatches: 1 })).toMatchObject({ events: 5 });
+    // The five lowest ids: the watermark stops at the fifth (text order would have read 1000… first).
+    const [state] = await sql<{ lastId: string }>(`SELECT "lastId"::text AS "lastId" FROM "AnalyticsState"`);
+    expect(state!.lastId).toBe(String(next + 4));
+    await runAnalyticsRollup({ now: NOW });
+    expect(await counter("signin.failed", "password")).toBe(8);
+  });
+
   it("an id missing for longer than the horizon is forgotten (a rolled-back transaction)", () => {
     const seenAt = new Date(NOW.getTime() - PENDING_HORIZON_MS - 1000).toISOString();
     const next = nextState({ lastId: "10", pending: [{ id: "7", seenAt }, { id: "9", seenAt: NOW.toISOString() }] }, [{ id: "13" }, { id: "9" }], NOW);
