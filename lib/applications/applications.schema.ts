@@ -66,6 +66,19 @@ function optionalUriSchema(kind: UriKind) {
 export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
 export const MAX_ALLOWED_SCOPES = 50;
 
+/**
+ * Portico's own admin API scopes, each with the console permission it opens. A client obtains one
+ * by client_credentials only once an administrator who holds that permission allowed it
+ * (setApplicationAdminScopes): they are refused in allowedScopes, which application
+ * administrators and dynamic registration set.
+ */
+export const ADMIN_API_SCOPES = { "portico:analytics": "analytics:read" } as const;
+export type AdminApiScope = keyof typeof ADMIN_API_SCOPES;
+export const RESERVED_SCOPE_PREFIX = "portico:";
+export function isAdminApiScope(scope: string): scope is AdminApiScope {
+  return Object.hasOwn(ADMIN_API_SCOPES, scope);
+}
+
 /** The scopes a client may obtain with client_credentials (none requested -> all of them). */
 const allowedScopesSchema = z
   .array(z.string({ error: "Each scope must be a string." }).trim(), { error: "Give the scopes as a list." })
@@ -73,6 +86,7 @@ const allowedScopesSchema = z
   .superRefine((scopes, ctx) => {
     scopes.forEach((s, i) => {
       if (!SCOPE_TOKEN.test(s)) ctx.addIssue({ code: "custom", path: [i], message: `"${s.slice(0, 40)}" is not a scope (printable characters without spaces, quotes or backslashes).` });
+      else if (s.startsWith(RESERVED_SCOPE_PREFIX)) ctx.addIssue({ code: "custom", path: [i], message: `"${s.slice(0, 40)}" is one of Portico's own admin API scopes: allow it under "Admin API access".` });
     });
   })
   .transform((s) => [...new Set(s)])
@@ -389,6 +403,7 @@ export const applicationDtoSchema = z.object({
   jwks: jwksSchema.nullable(),
   allowedScopes: z.array(z.string()),
   allowedResources: z.array(z.string()),
+  adminScopes: z.array(z.string()),
   /** Custom attributes released as claims (lib/profile mappedClaims). */
   claimMappings: claimMappingsSchema,
   /** Progressive profiling: the custom attributes this application asks for during sign-in (lib/oidc/profiling.ts). */

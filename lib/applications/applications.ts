@@ -9,6 +9,8 @@ import { assertApplicationPermission, assertPermission, assertTenantWidePermissi
 import { checkOutboundUrl, OutboundRequestError } from "@/lib/outbound";
 import { ApplicationError } from "./applications.errors";
 import {
+  ADMIN_API_SCOPES,
+  isAdminApiScope,
   applicationIdSchema,
   applicationInputSchema,
   usesClientSecret,
@@ -330,6 +332,35 @@ export async function setClaimMappings(actor: Actor, id: string, lines: string, 
         tx,
       );
     }
+    return toApplicationDto(after);
+  });
+}
+
+/**
+ * The admin API scopes (ADMIN_API_SCOPES) this confidential client may obtain by client_credentials.
+ * Each scope added or removed needs the permission it opens, besides applications:write: nobody
+ * hands an application more than they may do themselves. Audited with what changed.
+ */
+export async function setApplicationAdminScopes(actor: Actor, id: string, scopes: string[], ctx: RequestContext): Promise<ApplicationDto> {
+  assertPermission(actor, "applications:write");
+  const wanted = [...new Set(scopes)];
+  const unknown = wanted.find((s) => !isAdminApiScope(s));
+  if (unknown !== undefined) throw new ApplicationError("invalid_input", `There is no admin API scope ${unknown.slice(0, 40)}.`, { field: "adminScopes" });
+  return withTransaction(async (tx) => {
+    const before = await loadForChange(id, tx);
+    const current = before.adminScopes ?? [];
+    const added = wanted.filter((s) => !current.includes(s));
+    const removed = current.filter((s) => !wanted.includes(s));
+    for (const s of [...added, ...removed]) if (isAdminApiScope(s)) assertPermission(actor, ADMIN_API_SCOPES[s]);
+    if (added.length && (before.type !== "confidential" || !before.grantTypes.includes("client_credentials"))) {
+      throw new ApplicationError("invalid_input", "Only a confidential application with the client_credentials grant can call the admin API.", { field: "adminScopes" });
+    }
+    if (!added.length && !removed.length) return toApplicationDto(before);
+    const after = await updateApplicationRow(id, { adminScopes: wanted }, tx);
+    await recordAudit(
+      { actor: adminActor(actor), action: "application.admin_scopes_changed", target: { type: "application", id }, result: "success", context: ctx, details: { clientId: after.clientId, added, removed } },
+      tx,
+    );
     return toApplicationDto(after);
   });
 }

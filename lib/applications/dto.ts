@@ -33,6 +33,7 @@ export function toApplicationDto(a: ApplicationRecord): ApplicationDto {
     jwks: a.jwks ?? null,
     allowedScopes: a.allowedScopes,
     allowedResources: a.allowedResources,
+    adminScopes: a.adminScopes ?? [],
     claimMappings: claimMappingsOf(a.claimMappings),
     profilingPolicy: profilingPolicyOf(a.profilingPolicy),
     hasSecret: a.clientSecretHash !== null,

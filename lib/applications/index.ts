@@ -13,6 +13,7 @@ export {
   findClientByClientId,
   setClaimMappings,
   setProfilingPolicy,
+  setApplicationAdminScopes,
   enabledClientClaimMappings,
   type ApplicationWithSecret,
 } from "./applications";
@@ -36,6 +37,9 @@ export {
 export { matchRedirectUri, uriProblem } from "./redirect-uri";
 export { ApplicationError, ClientAuthError, type ApplicationErrorCode, type ClientAuthErrorCode } from "./applications.errors";
 export {
+  ADMIN_API_SCOPES,
+  isAdminApiScope,
+  type AdminApiScope,
   usesClientSecret,
   DEVICE_CODE_GRANT,
   type ApplicationDto,

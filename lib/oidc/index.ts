@@ -3,7 +3,7 @@
 import "server-only";
 export { authorize, getConsentRequest, decideConsent, applicationOfSignIn, authorizeParamsSchema, CODE_LIFETIME_SECONDS, type AuthorizeOutcome, type AuthorizationResponse, type AuthorizeSession } from "./authorize";
 export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
-export { userInfo, introspect, revoke, bearerToken, authenticateBearer, type BearerPrincipal } from "./resource";
+export { userInfo, introspect, revoke, bearerToken, authenticateBearer, authenticateClientBearer, type BearerPrincipal, type ClientPrincipal } from "./resource";
 export { providerMetadata } from "./discovery";
 export { grantConsent, withdrawApplicationConsent, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
 export { consentsForExport, liveGrantsForExport, profilingForExport, type ConsentView, type GrantView, type ProfilingView } from "./export-view";

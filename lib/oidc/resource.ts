@@ -5,7 +5,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decodeJwt } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
-import { enabledClientClaimMappings } from "@/lib/applications";
+import { enabledClientClaimMappings, findClientByClientId } from "@/lib/applications";
 import { claimsForScopes, getClaimSource, mappedClaims } from "@/lib/profile";
 import { OAuthError } from "./oidc.errors";
 import { parseScope } from "./scopes.schema";
@@ -138,6 +138,32 @@ export async function authenticateBearer(token: string | null, requiredScopes: r
   const missing = requiredScopes.find((scope) => !scopes.includes(scope));
   if (missing) throw new OAuthError("insufficient_scope", `the ${missing} scope is required`, 403);
   return { userId: claims.sub, clientId: claims.client_id, scopes };
+}
+
+/** An application calling Portico's admin API on its own behalf (no user). */
+export interface ClientPrincipal {
+  clientId: string;
+  /** The token's scopes that the application is still allowed now. */
+  scopes: string[];
+}
+
+/**
+ * RFC 6750 for Portico's admin API: a live client_credentials access token (RFC 6749 §4.4) for
+ * Portico itself, held by an enabled application, with every required scope, each of which the
+ * application must still be allowed now (an administrator's withdrawal counts at once, not at the
+ * token's expiry): insufficient_scope (403) otherwise.
+ */
+export async function authenticateClientBearer(token: string | null, requiredScopes: readonly string[]): Promise<ClientPrincipal> {
+  if (!token) throw new OAuthError("invalid_request", "an access token is required", 401);
+  if (!isWellFormedToken(token)) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
+  const claims = await activeAccessToken(token);
+  if (!claims || claims.gty !== CLIENT_CREDENTIALS_GTY) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
+  const client = await findClientByClientId(claims.client_id);
+  if (!client || client.disabled) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
+  const scopes = parseScope(claims.scope).filter((s) => client.adminScopes.includes(s) || client.allowedScopes.includes(s));
+  const missing = requiredScopes.find((scope) => !scopes.includes(scope));
+  if (missing) throw new OAuthError("insufficient_scope", `the ${missing} scope is required`, 403);
+  return { clientId: client.clientId, scopes };
 }
 
 /** RFC 7662 §2.2. Tokens of other clients are reported inactive: a client learns only about its own. */

@@ -146,7 +146,8 @@ async function record(userId: string, facts: SignInFacts, r: RiskEvaluation, ctx
     target: { type: "user", id: userId },
     result: r.action === "allow" ? "success" : "failure",
     context: ctx,
-    details: { assessmentId: id, score: r.score, band: r.band, action: r.action, signals: r.signals.map((s) => s.code), rules: r.matchedRules, explanation: r.explanation },
+    // method, country and clientId feed the analytics rollup (lib/analytics) from this same row.
+    details: { assessmentId: id, score: r.score, band: r.band, action: r.action, signals: r.signals.map((s) => s.code), rules: r.matchedRules, explanation: r.explanation, method: facts.method, country: geo?.country ?? null, clientId: facts.clientId ?? null },
   });
   if (r.band === "high" || terminal) {
     const account = await getUserProfile(userId);

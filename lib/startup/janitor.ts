@@ -4,8 +4,10 @@
 // assessments of abandoned sign-ins (lib/risk), sweeps lapsed rate-limit counters (lib/ratelimit),
 // erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts), deletes
 // sessions ended (revoked, or past their absolute end) more than 7 days ago (lib/sessions), deletes
-// copies of customers' data past their download window (lib/privacy), and deletes audit events past
-// the retention an administrator set (lib/audit-admin; kept forever until one is set). The poller runs it every 10 minutes on each node
+// copies of customers' data past their download window (lib/privacy), deletes audit events past
+// the retention an administrator set (lib/audit-admin; kept forever until one is set), and rolls the
+// audit events since the last pass into the analytics counters (lib/analytics: exactly once, whatever
+// the number of nodes, since runs queue on its watermark). The poller runs it every 10 minutes on each node
 // that polls; the cron route runs it on serverless platforms. The deletes are idempotent, so
 // several nodes at once only repeat work.
 import "server-only";
@@ -20,6 +22,7 @@ import { deleteExpiredDataExports } from "@/lib/privacy";
 import { purgeEndedSessions } from "@/lib/sessions";
 import { purgeExpiredAuditEvents } from "@/lib/audit-admin";
 import { processSingleton } from "@/lib/process";
+import { runAnalyticsRollup } from "@/lib/analytics";
 
 const INTERVAL_MS = 10 * 60_000;
 const janitor = processSingleton("janitor", () => ({ timer: undefined as NodeJS.Timeout | undefined }));
@@ -43,6 +46,8 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
     rateLimitCounters: await sweepExpiredCounters(now),
     erasedAccounts: await eraseAccountsDue(now),
     dataExports: await deleteExpiredDataExports(now),
+    // Rolled up before any purge could take events it has not counted yet.
+    analyticsEvents: (await runAnalyticsRollup({ now })).events,
     auditEvents: await purgeExpiredAuditEvents(now),
   };
 }

@@ -19,10 +19,26 @@ import type { RegistrationInput } from "./users.schema";
 
 const registrationsPerIp = () => ({ keyPrefix: "register-ip", points: config().REGISTRATIONS_PER_IP_HOUR, durationSeconds: 3600 });
 
-export async function registerUser(
-  input: RegistrationInput & { captcha: string | undefined; acceptedDocuments?: string[]; consents?: Record<string, number> },
-  ctx: RequestContext,
-): Promise<{ email: string }> {
+type RegistrationRequest = RegistrationInput & { captcha: string | undefined; acceptedDocuments?: string[]; consents?: Record<string, number> };
+
+/**
+ * The registration form's submission. Each one leaves a "registration.attempted" event (no
+ * address: the same event whatever it is), the first steps of the analytics funnel: started (any),
+ * CAPTCHA passed (success), then user.registered and user.email_verified.
+ */
+export async function registerUser(input: RegistrationRequest, ctx: RequestContext): Promise<{ email: string }> {
+  try {
+    const result = await queueRegistration(input, ctx);
+    await recordAudit({ actor: { type: "anonymous" }, action: "registration.attempted", result: "success", context: ctx, details: { captcha: "passed" } });
+    return result;
+  } catch (e) {
+    const reason = e instanceof UserError ? e.code : "error";
+    await recordAudit({ actor: { type: "anonymous" }, action: "registration.attempted", result: "failure", context: ctx, details: { reason } });
+    throw e;
+  }
+}
+
+async function queueRegistration(input: RegistrationRequest, ctx: RequestContext): Promise<{ email: string }> {
   const evaluation = evaluatePassword(input.password, { email: input.email, displayName: input.displayName, singleFactor: true });
   if (evaluation.issues.length) {
     throw new UserError("password_policy", evaluation.issues[0]!.message, { field: "password", issues: evaluation.issues.map((i) => i.message) });

@@ -12,6 +12,7 @@ import {
   deleteApplication,
   revokeInitialAccessToken,
   rotateClientSecret,
+  setApplicationAdminScopes,
   setApplicationDisabled,
   setClaimMappings,
   setProfilingPolicy,
@@ -144,5 +145,18 @@ export const setProfilingPolicyAction = adminAction(
     await setProfilingPolicy(actor, id, lines, days, await requestContext());
     revalidatePath(`${LIST}/${id}`);
     return { ok: true, message: "Profiling policy saved." };
+  },
+);
+
+export const setAdminScopesAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), scopes: z.array(z.string().max(100)).max(20) }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), scopes: form.getAll("adminScopes") }),
+  },
+  async ({ id, scopes }, actor): Promise<AdminFormState> => {
+    await setApplicationAdminScopes(actor, id, scopes, await requestContext());
+    revalidatePath(`${LIST}/${id}`);
+    return { ok: true, message: "Admin API access saved." };
   },
 );

@@ -10,7 +10,8 @@ import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/app
 import { ClaimMappingForm, ProfilingPolicyForm } from "@/components/admin/attribute-forms";
 import { DEFAULT_REMIND_AFTER_DAYS, profilingLines } from "@/lib/profile/profiling.schema";
 import { claimMappingLines } from "@/lib/profile/attributes.schema";
-import { deleteApplicationAction, rotateClientSecretAction, setApplicationDisabledAction, setClaimMappingsAction, setProfilingPolicyAction, updateApplicationAction } from "../actions";
+import { AdminScopesForm } from "@/components/admin/admin-scopes-form";
+import { deleteApplicationAction, rotateClientSecretAction, setAdminScopesAction, setApplicationDisabledAction, setClaimMappingsAction, setProfilingPolicyAction, updateApplicationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Application" };
 
@@ -102,6 +103,12 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
           remindAfterDays={a.profilingPolicy?.remindAfterDays ?? DEFAULT_REMIND_AFTER_DAYS}
         />
       </Section>
+
+      {a.type === "confidential" && a.grantTypes.includes("client_credentials") ? (
+        <Section id="admin-api" title="Admin API access">
+          <AdminScopesForm action={setAdminScopesAction} applicationId={a.id} current={a.adminScopes} />
+        </Section>
+      ) : null}
 
       {usesClientSecret(a.tokenEndpointAuthMethod) ? (
         <Section id="secret" title="Client secret">

@@ -1,0 +1,68 @@
+// GET /api/admin/v1/analytics: the console's analytics figures as JSON for an application that an
+// administrator allowed the portico:analytics scope. Authentication: a client_credentials access
+// token (RFC 6749 §4.4) sent as a bearer token (RFC 6750 §2.1). Every error is an RFC 9457 problem
+// details object; token faults carry the RFC 6750 §3 WWW-Authenticate challenge.
+import "server-only";
+import crypto from "node:crypto";
+import { AnalyticsError, ANALYTICS_API_SCOPE, getAnalyticsForClient } from "@/lib/analytics";
+import { PermissionError } from "@/lib/errors";
+import { authenticateClientBearer, bearerToken, OAuthError } from "@/lib/oidc";
+import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
+
+const SCOPES = [ANALYTICS_API_SCOPE] as const;
+const PARAMETERS = ["range", "from", "to", "tz", "granularity", "application"] as const;
+
+const HEADERS = { ...NO_STORE, "X-Content-Type-Options": "nosniff" };
+const STATUS_TITLES: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
+
+/** RFC 9457 §4.2.1: "about:blank", the status's phrase as title; extension members beside. */
+function problem(status: number, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EndpointResult {
+  return {
+    status,
+    headers: { "Content-Type": "application/problem+json", ...HEADERS, ...headers },
+    body: JSON.stringify({ type: "about:blank", title: STATUS_TITLES[status] ?? "Error", status, detail, ...extra }),
+  };
+}
+
+/** RFC 6750 §3: no token at all gets the bare challenge; otherwise the error, and for insufficient_scope the scope. */
+function challenge(e: OAuthError): string {
+  if (e.status === 401 && e.error === "invalid_request") return 'Bearer realm="portico"';
+  const base = `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
+  return e.error === "insufficient_scope" ? `${base}, scope="${SCOPES.join(" ")}"` : base;
+}
+
+function errorResult(e: unknown): EndpointResult {
+  if (e instanceof OAuthError) {
+    const status = e.error === "insufficient_scope" ? 403 : 401;
+    return problem(status, e.description, { error: e.error }, { "WWW-Authenticate": challenge(e) });
+  }
+  if (e instanceof AnalyticsError) return problem(400, e.message, { parameter: e.field ?? null });
+  if (e instanceof PermissionError) return problem(403, `the ${ANALYTICS_API_SCOPE} scope is required`, { error: "insufficient_scope" });
+  const id = crypto.randomUUID();
+  console.error(`[portico] admin analytics API error ${id}`, e);
+  return problem(500, `internal error (reference ${id.slice(0, 8)})`);
+}
+
+/** The query's parameters, each at most once (a repeated one is ambiguous: 400). */
+function queryOf(request: EndpointRequest): Record<string, string> {
+  const params = new URL(request.url, "http://portico.invalid").searchParams;
+  const out: Record<string, string> = {};
+  for (const name of new Set(params.keys())) {
+    if (!(PARAMETERS as readonly string[]).includes(name)) throw new AnalyticsError(`Unknown parameter ${name.slice(0, 40)}: the parameters are ${PARAMETERS.join(", ")}.`, name.slice(0, 40));
+    const values = params.getAll(name);
+    if (values.length > 1) throw new AnalyticsError(`Give ${name} once.`, name);
+    out[name] = values[0]!;
+  }
+  return out;
+}
+
+export async function GET(request: EndpointRequest): Promise<EndpointResult> {
+  try {
+    // RFC 6750 §2.1 only: the query-string method would put the token in logs (§2.3 discourages it).
+    const client = await authenticateClientBearer(bearerToken(request.headers.get("authorization")), SCOPES);
+    const report = await getAnalyticsForClient(client, queryOf(request));
+    return { status: 200, headers: { "Content-Type": "application/json", ...HEADERS }, body: JSON.stringify(report) };
+  } catch (e) {
+    return errorResult(e);
+  }
+}
