@@ -24,6 +24,8 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "risk-alert": { account: "ada@example.com", action: "deny", score: 85, explanation: "new device", place: "Tokyo, JP", at: "2026-11-30 12:00 UTC", consoleLink: "https://id.example.com/admin/risk" },
   "account-deletion-scheduled": { erasureDate: "4 January 2027", cancelLink: "https://id.example.com/cancel-deletion?token=abc", name: "Ada" },
   "account-erased": { name: "Ada" },
+  invitation: { link: "https://id.example.com/accept-invitation?token=abc", hours: 72, name: "Ada" },
+  "account-changed-by-admin": { change: "application_removed", application: "Shop", securityLink: "https://id.example.com/account/security", resetLink: "https://id.example.com/forgot-password", name: "Ada" },
 };
 
 describe("mail templates", () => {

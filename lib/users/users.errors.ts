@@ -18,7 +18,17 @@ export type UserErrorCode =
   /** A password change on an account that has none (it signs in with a passkey). */
   | "no_password"
   /** The new password is the current one. */
-  | "password_reused";
+  | "password_reused"
+  /** An administrator tried to disable, lock, delete or strip their own account from the console. */
+  | "own_account"
+  /** An immediate deletion whose typed confirmation is not the account's address. */
+  | "confirmation_mismatch"
+  /** A segment's administrator created an account outside the segment. */
+  | "outside_segment"
+  /** The action does not apply in the account's state (enable an active account, unlock an unlocked one). */
+  | "no_change"
+  /** An administrator required a new password: no sign-in until it is reset. */
+  | "password_reset_required";
 
 export class UserError extends DomainError<UserErrorCode> {
   override readonly name = "UserError";
