@@ -35,7 +35,7 @@ export interface TemplateData {
   /** The owner asked to delete the account: it is disabled now and erased on `erasureDate` unless the link cancels it. */
   "account-deletion-scheduled": { erasureDate: string; cancelLink: string; name?: string };
   /** The account was erased: the last message to the address. */
-  "account-erased": { name?: string };
+  "account-erased": { name?: string; byAdministrator?: boolean };
   /**
    * A sign-in method was added to or removed from the account (a passkey, an authenticator app, a
    * phone number, new recovery codes), or a recovery removed some: every change is told to the owner.
@@ -245,7 +245,9 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
   },
   "account-erased": (d) =>
     layout(`Your ${PRODUCT} account was deleted`, d.name, [
-      "As you asked, your account and the data it held have been erased. This is the last message we send to this address about it.",
+      d.byAdministrator
+        ? "An administrator deleted your account: it and the data it held have been erased. This is the last message we send to this address about it. Contact support if you think this is a mistake."
+        : "As you asked, your account and the data it held have been erased. This is the last message we send to this address about it.",
     ]),
   "data-export-ready": (d) =>
     layout(`Your ${PRODUCT} data is ready to download`, d.name, [

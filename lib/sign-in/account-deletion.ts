@@ -38,7 +38,7 @@ export async function eraseAccountsDue(now = new Date()): Promise<number> {
 }
 
 /** One account's erasure, in one transaction; false when it is no longer due (cancelled meanwhile). The caller kicks the outbox. */
-async function eraseAccount(userId: string, now: Date): Promise<boolean> {
+async function eraseAccount(userId: string, now: Date, opts: { byAdministrator?: boolean } = {}): Promise<boolean> {
   return withTransaction(async (tx) => {
     const account = await eraseAccountRecord(userId, now, tx);
     if (!account) return false; // cancelled since the list was read
@@ -50,7 +50,7 @@ async function eraseAccount(userId: string, now: Date): Promise<boolean> {
     await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
     await eraseEventsOf(userId, tx);
     await emitIdentityEvent({ type: "user.deleted", userId, data: {} }, tx);
-    await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined } }, tx);
+    await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined, byAdministrator: opts.byAdministrator } }, tx);
     return true;
   });
 }
@@ -62,7 +62,7 @@ async function eraseAccount(userId: string, now: Date): Promise<boolean> {
 export async function deleteAccountNow(actor: Actor, userId: string, confirmation: string, ctx: RequestContext, now = new Date()): Promise<void> {
   await markForImmediateErasure(actor, userId, confirmation, ctx, now);
   await signOutEverywhere(userId, "account_deletion", ctx, now);
-  await eraseAccount(userId, now);
+  await eraseAccount(userId, now, { byAdministrator: true });
   kickOutbox();
 }
 
