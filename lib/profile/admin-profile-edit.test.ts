@@ -2,7 +2,7 @@
 // administrator cannot move a customer out of the segment; help desk cannot edit at all.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createAttributeDefinition, updateProfile } from "./index";
+import { createAttributeDefinition, parseAttributesForNewAccount, updateProfile } from "./index";
 
 const t = useTestDatabase();
 const superAdmin = { id: crypto.randomUUID(), roles: ["admin"] };
@@ -38,5 +38,13 @@ describe("an administrator's profile edit", () => {
   it("help desk cannot edit", async () => {
     const c = await customer("EU");
     await expect(updateProfile(helpDesk, c.id, { givenName: "Eve" }, {})).rejects.toMatchObject({ name: "PermissionError", code: "forbidden" });
+  });
+});
+
+describe("a new account's attributes", () => {
+  it("are checked against their definitions, errors by field; unset ones left out", async () => {
+    await expect(parseAttributesForNewAccount({ region: "Mars" }, "form")).rejects.toMatchObject({ code: "invalid_attributes", fieldErrors: { "attr.region": expect.any(String) } });
+    expect(await parseAttributesForNewAccount({ region: "EU" }, "form")).toEqual({ region: "EU" });
+    expect(await parseAttributesForNewAccount({ region: "" }, "form")).toEqual({});
   });
 });

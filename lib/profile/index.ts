@@ -109,6 +109,15 @@ export interface AttributeWrite {
 }
 
 /**
+ * An administrator's attribute values for a new account (lib/users createUserByAdmin checks who
+ * may create it): THE schema for the admin writer; errors as `attr.<name>`; unset values left out.
+ */
+export async function parseAttributesForNewAccount(values: Record<string, unknown>, source: "form" | "json"): Promise<Record<string, unknown>> {
+  const parsed = await parseAttributes({ values, source }, "admin");
+  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
+}
+
+/**
  * The custom attribute values of a write, parsed by THE schema built from the definitions for this
  * writer (the customer: the attributes writable in the portal; an administrator: all). Errors are
  * field errors named `attr.<name>` (the form's field names); nothing is written.

@@ -20,3 +20,4 @@ export { completePasswordReset, secureAccountNotMe, secureAccountFromActivity, c
 export { deleteExpiredPendingSignIns } from "./sign-in.repo";
 export { requestAccountDeletion, eraseAccountsDue, deleteAccountNow, scheduleDeletionByAdmin } from "./account-deletion";
 export { disableAndSignOut, signOutEverywhereByAdmin } from "./admin-accounts";
+export { adminUserOverview, ADMIN_USER_AUDIT_EVENTS, type AdminUserOverview } from "./admin-user-overview";

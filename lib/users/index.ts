@@ -37,6 +37,7 @@ export {
   parseGrant,
   grantText,
   segmentOf,
+  isRole,
   type Actor,
   type Permission,
   type Role,
