@@ -42,7 +42,7 @@ export function UserActionForm({
         <input key={k} type="hidden" name={k} value={v} />
       ))}
       {children}
-      {Object.values(errors).length && !children ? <Alert tone="error">{Object.values(errors)[0]}</Alert> : null}
+      {Object.values(errors).length ? <Alert tone="error">{Object.values(errors)[0]}</Alert> : null}
       <button type="submit" disabled={pending} className={confirm ? dangerButton : smallButton}>
         {pending ? "Working…" : confirm ? `Yes, ${label.toLowerCase()}` : label}
       </button>

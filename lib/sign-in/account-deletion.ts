@@ -14,7 +14,7 @@ import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
 import { eraseSmsTo } from "@/lib/sms";
 import { kickOutbox } from "@/lib/outbox";
-import { accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, refuseOwnAccount, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
+import { accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, adminTarget, refuseOwnAccount, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
 import { signOutEverywhere } from "./sign-out-everywhere";
 import { withTransaction } from "./sign-in.repo";
 
@@ -68,6 +68,7 @@ export async function deleteAccountNow(actor: Actor, userId: string, confirmatio
 
 /** An administrator schedules the deletion (users:delete), with the owner's grace period; never their own account from the console. */
 export async function scheduleDeletionByAdmin(actor: Actor, userId: string, ctx: RequestContext, now = new Date()): Promise<ScheduledDeletion> {
+  await adminTarget(actor, "users:delete", userId);
   refuseOwnAccount(actor, userId, "delete");
   return requestAccountDeletion(actor, userId, ctx, now);
 }

@@ -9,7 +9,7 @@ import { adminTarget, refuseOwnAccount } from "./admin-target";
 
 /** users:reset_factors, for this customer (segment scopes). Not one's own account: an administrator's factors are what guard the console. */
 export async function adminResetSecondFactors(actor: Actor, userId: string, ctx: RequestContext): Promise<{ removed: number }> {
-  refuseOwnAccount(actor, userId, "reset the second factors of");
   const user = await adminTarget(actor, "users:reset_factors", userId);
+  refuseOwnAccount(actor, user.id, "reset the second factors of");
   return resetSecondFactors({ id: user.id, email: user.email, displayName: user.displayName }, { type: "user", id: actor.id }, ctx);
 }

@@ -49,9 +49,9 @@ export async function setEmailVerified(actor: Actor, userId: string, verified: b
  * caller (lib/sign-in) then signs the account out everywhere. Not one's own account.
  */
 export async function disableAccount(actor: Actor, userId: string, ctx: RequestContext, now = new Date()): Promise<void> {
-  refuseOwnAccount(actor, userId, "disable");
   await withTransaction(async (tx) => {
     const user = await adminTarget(actor, "users:write", userId, tx);
+    refuseOwnAccount(actor, user.id, "disable");
     if (user.disabledAt) throw new UserError("no_change", "The account is already disabled.");
     await updateUser(user.id, { disabledAt: now }, tx);
     await audited(actor, user, "user.disabled", ctx, tx);
@@ -78,11 +78,11 @@ export const ADMIN_LOCK_MINUTES = [60, 24 * 60, 7 * 24 * 60] as const;
 
 /** users:write. Sign-in refused until `minutes` have passed or it is unlocked. Not one's own account. */
 export async function lockAccountByAdmin(actor: Actor, userId: string, minutes: number, ctx: RequestContext, now = new Date()): Promise<{ lockedUntil: Date }> {
-  refuseOwnAccount(actor, userId, "lock");
   if (!(ADMIN_LOCK_MINUTES as readonly number[]).includes(minutes)) throw new UserError("no_change", "Choose how long to lock the account.", { field: "minutes" });
   const lockedUntil = new Date(now.getTime() + minutes * 60_000);
   await withTransaction(async (tx) => {
     const user = await adminTarget(actor, "users:write", userId, tx);
+    refuseOwnAccount(actor, user.id, "lock");
     await updateUser(user.id, { lockedUntil }, tx);
     await audited(actor, user, "user.locked_by_admin", ctx, tx, { minutes });
     await mailAdminChange(user, "locked", tx);
@@ -140,6 +140,7 @@ async function mailResetLink(user: AdminTarget, tx: Tx): Promise<void> {
 
 /** users:write, for lib/sign-in's sign-out everywhere and disable: the target checked, not one's own account. */
 export async function assertAdminMaySignOut(actor: Actor, userId: string): Promise<AdminTarget> {
-  refuseOwnAccount(actor, userId, "sign out everywhere");
-  return adminTarget(actor, "users:write", userId);
+  const user = await adminTarget(actor, "users:write", userId);
+  refuseOwnAccount(actor, user.id, "sign out everywhere");
+  return user;
 }

@@ -81,9 +81,9 @@ export { listAccountsDueForErasure as accountsDueForErasure };
  * fails, the janitor's next pass erases it: the erasure is already due.
  */
 export async function markForImmediateErasure(actor: Actor, userId: string, confirmation: string, ctx: RequestContext, now = new Date()): Promise<void> {
-  refuseOwnAccount(actor, userId, "delete");
   await withTransaction(async (tx) => {
     const user = await adminTarget(actor, "users:delete", userId, tx);
+    refuseOwnAccount(actor, user.id, "delete");
     if (confirmation.trim().toLowerCase() !== user.email.toLowerCase()) {
       throw new UserError("confirmation_mismatch", "Type the account's email address exactly to confirm the deletion.", { field: "confirmation" });
     }
