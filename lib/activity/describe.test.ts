@@ -40,6 +40,24 @@ describe("describeEvent", () => {
     expect(describeEvent(event("user.signed_out_other_sessions", { details: { reason: "password_changed" } }), names)).toMatchObject({ detail: "After a password change." });
   });
 
+  it("words the console's actions on the account as an administrator's", () => {
+    expect(describeEvent(event("user.locked_by_admin", { actorType: "admin", details: { minutes: 1440 } }), names)).toMatchObject({ title: "Sign-in locked by an administrator", detail: "For 1 day.", tone: "alert" });
+    expect(describeEvent(event("user.locked_by_admin", { actorType: "admin", details: { minutes: 60 } }), names)!.detail).toBe("For 1 hour.");
+    expect(describeEvent(event("user.unlocked", { actorType: "admin" }), names)!.title).toBe("Sign-in unlocked by an administrator");
+    expect(describeEvent(event("user.unlocked"), names)!.title).toBe("Sign-in unlocked");
+    expect(describeEvent(event("user.disabled", { actorType: "admin" }), names)).toMatchObject({ title: "Account disabled by an administrator", tone: "alert" });
+    expect(describeEvent(event("user.enabled", { actorType: "admin" }), names)!.title).toBe("Account enabled again by an administrator");
+    expect(describeEvent(event("user.email_verified_by_admin", { actorType: "admin" }), names)!.title).toBe("Email address marked as verified by an administrator");
+    expect(describeEvent(event("user.email_unverified_by_admin", { actorType: "admin" }), names)!.title).toMatch(/confirm your email address again/);
+    expect(describeEvent(event("user.created_by_admin", { actorType: "admin" }), names)!.title).toBe("Account created by an administrator");
+    expect(describeEvent(event("user.invitation_accepted"), names)!.title).toBe("Invitation accepted: password set");
+    expect(describeEvent(event("consent.withdrawn_by_admin", { actorType: "admin", details: { clientId: "app-1" } }), names)!.title).toBe("Access of Mail removed by an administrator");
+    expect(describeEvent(event("password.reset_requested", { actorType: "admin" }), names)!.title).toBe("Password reset link sent by an administrator");
+    expect(describeEvent(event("password.reset_forced", { actorType: "admin", details: { reason: "administrator" } }), names)!.detail).toBe("An administrator asked for it.");
+    expect(describeEvent(event("password.reset_forced", { actorType: "system", details: { reason: "compromised_password" } }), names)!.detail).toBe("The password used is known from a data breach.");
+    expect(describeEvent(event("user.signed_out_everywhere", { actorType: "admin", details: { reason: "administrator" } }), names)!.detail).toBe("By an administrator.");
+  });
+
   it("names applications and administrators", () => {
     expect(describeEvent(event("consent.granted", { targetId: "app-1", details: { scopes: ["openid", "email"] } }), names)).toMatchObject({ title: "Allowed Mail", detail: "Access: openid, email." });
     expect(describeEvent(event("user.profile_updated", { actorType: "admin" }), names)!.title).toBe("Profile updated by an administrator");

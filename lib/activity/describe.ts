@@ -82,7 +82,16 @@ const SIGN_OUT_REASONS: Record<string, string> = {
   email_change_reverted: "After the email change was switched back.",
   account_deletion: "The account was closed for deletion.",
   password_changed: "After a password change.",
+  administrator: "By an administrator.",
+  disabled_by_admin: "The account was disabled by an administrator.",
 };
+
+/** "2 hours", "7 days": an administrator's lock length in minutes, in words. */
+function lockLength(minutes: number): string {
+  if (minutes % (24 * 60) === 0) return minutes === 24 * 60 ? "1 day" : `${minutes / (24 * 60)} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour" : `${minutes / 60} hours`;
+  return `${minutes} minutes`;
+}
 
 const by = (e: AuditEventView) => (e.actorType === "admin" ? " by an administrator" : "");
 
@@ -136,7 +145,16 @@ const CATALOGUE: Record<string, Describe> = {
     return { ...outcome, detail: reasons.length ? `It came from ${reasons.join(", ")}.` : undefined, signIn: true };
   },
   "user.locked": (e) => ({ title: "Sign-in locked after repeated failed attempts", detail: count(e.details?.minutes) ? `For ${count(e.details?.minutes)} minutes.` : undefined, tone: "alert", signIn: false }),
-  "user.unlocked": () => ({ title: "Sign-in unlocked", tone: "routine", signIn: false }),
+  "user.unlocked": (e) => ({ title: `Sign-in unlocked${by(e)}`, tone: "routine", signIn: false }),
+  // The console's actions on the account (lib/users/admin-user-actions.ts).
+  "user.locked_by_admin": (e) => ({ title: "Sign-in locked by an administrator", detail: count(e.details?.minutes) ? `For ${lockLength(count(e.details?.minutes)!)}.` : undefined, tone: "alert", signIn: false }),
+  "user.disabled": () => ({ title: "Account disabled by an administrator", detail: "Every session and application was signed out.", tone: "alert", signIn: false }),
+  "user.enabled": () => ({ title: "Account enabled again by an administrator", tone: "attention", signIn: false }),
+  "user.email_verified_by_admin": () => ({ title: "Email address marked as verified by an administrator", tone: "routine", signIn: false }),
+  "user.email_unverified_by_admin": () => ({ title: "An administrator asked you to confirm your email address again", tone: "attention", signIn: false }),
+  "user.created_by_admin": () => ({ title: "Account created by an administrator", tone: "routine", signIn: false }),
+  "user.invitation_accepted": () => ({ title: "Invitation accepted: password set", detail: "The email address was verified by the invitation link.", tone: "routine", signIn: false }),
+  "consent.withdrawn_by_admin": (e, names) => ({ title: `Access of ${names.application(text(e.details?.clientId))} removed by an administrator`, tone: "attention", signIn: false }),
   "user.registered": () => ({ title: "Account created", tone: "routine", signIn: false }),
   "user.email_verified": () => ({ title: "Email address verified", tone: "routine", signIn: false }),
   "user.email_change_requested:success": (e) => ({ title: "Email change requested", detail: text(e.details?.to) ? `To ${text(e.details?.to)}.` : undefined, tone: "attention", signIn: false }),
@@ -163,9 +181,14 @@ const CATALOGUE: Record<string, Describe> = {
   "user.password_changed:success": () => ({ title: "Password changed", detail: "Every other session was signed out.", tone: "attention", signIn: false }),
   // A wrong current password counts like a failed sign-in: the owner should see it.
   "user.password_changed:failure": (e) => ({ title: "Password change refused", detail: e.details?.reason === "reauthentication_failed" ? "The current password typed was wrong." : undefined, tone: "attention", signIn: false }),
-  "password.reset_requested:success": () => ({ title: "Password reset link sent", tone: "attention", signIn: false }),
+  "password.reset_requested:success": (e) => ({ title: `Password reset link sent${by(e)}`, tone: "attention", signIn: false }),
   "password.reset:success": () => ({ title: "Password reset", tone: "attention", signIn: false }),
-  "password.reset_forced": () => ({ title: "A new password was required", detail: "The password used is known from a data breach.", tone: "alert", signIn: false }),
+  "password.reset_forced": (e) => ({
+    title: "A new password was required",
+    detail: e.details?.reason === "administrator" ? (e.actorType === "admin" ? "An administrator asked for it." : "A sign-in waited for it: an administrator had asked for a new password.") : "The password used is known from a data breach.",
+    tone: "alert",
+    signIn: false,
+  }),
   "user.reported_not_me": () => ({ title: "You reported activity that wasn't you", detail: "The account was locked until a new password is chosen.", tone: "alert", signIn: false }),
   "user.signed_out_other_sessions": (e) => ({ title: "Signed out of every other session", detail: pick(SIGN_OUT_REASONS, e.details?.reason), tone: "attention", signIn: false }),
   "user.signed_out_everywhere": (e) => ({ title: "Signed out everywhere", detail: pick(SIGN_OUT_REASONS, e.details?.reason), tone: "attention", signIn: false }),

@@ -12,7 +12,7 @@ import type { MailTransport } from "./transport";
 import { mailQueue } from "./queue";
 
 export { MailError, type MailErrorCode } from "./mail.errors";
-export { maskEmail, renderTemplate, templateNames, type TemplateData, type TemplateName, type RenderedMail } from "./templates";
+export { maskEmail, renderTemplate, templateNames, type TemplateData, type TemplateName, type RenderedMail, type AdminChange } from "./templates";
 export { createSmtpTransport, outboxTransport, type MailTransport, type OutgoingMail } from "./transport";
 export { mailQueue, retryDelaySeconds } from "./queue";
 export type { MailMessage };

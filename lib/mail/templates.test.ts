@@ -25,6 +25,8 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "account-deletion-scheduled": { erasureDate: "4 January 2027", cancelLink: "https://id.example.com/cancel-deletion?token=abc", name: "Ada" },
   "account-erased": { name: "Ada" },
   "role-changed": { change: "granted", role: "Help desk (region=EU)", consoleLink: "https://id.example.com/admin" },
+  invitation: { link: "https://id.example.com/accept-invitation?token=abc", hours: 72, name: "Ada" },
+  "account-changed-by-admin": { change: "application_removed", application: "Shop", securityLink: "https://id.example.com/account/security", resetLink: "https://id.example.com/forgot-password", name: "Ada" },
 };
 
 describe("mail templates", () => {

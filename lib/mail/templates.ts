@@ -35,7 +35,7 @@ export interface TemplateData {
   /** The owner asked to delete the account: it is disabled now and erased on `erasureDate` unless the link cancels it. */
   "account-deletion-scheduled": { erasureDate: string; cancelLink: string; name?: string };
   /** The account was erased: the last message to the address. */
-  "account-erased": { name?: string };
+  "account-erased": { name?: string; byAdministrator?: boolean };
   /**
    * A sign-in method was added to or removed from the account (a passkey, an authenticator app, a
    * phone number, new recovery codes), or a recovery removed some: every change is told to the owner.
@@ -45,10 +45,33 @@ export interface TemplateData {
   "data-export-ready": { link: string; expiresAt: string; name?: string };
   /** An administrative role was given to or taken from the account (delegated administration). */
   "role-changed": { change: "granted" | "revoked"; role: string; consoleLink: string; name?: string };
+  /** An administrator created an account for this address: the link sets its password (and proves the mailbox) once, within `hours`. */
+  invitation: { link: string; hours: number; name?: string };
+  /**
+   * An administrator changed the account (lib/users/admin-user-actions.ts): the owner is told what,
+   * with the way to react. `application`: the application whose access was removed.
+   */
+  "account-changed-by-admin": { change: AdminChange; securityLink: string; resetLink: string; application?: string; name?: string };
   /** To the security team: a high-risk sign-in and why. */
   "risk-alert": { account: string; action: string; score: number; explanation: string; place: string; at: string; consoleLink: string; name?: string };
 }
 export type TemplateName = keyof TemplateData;
+
+/** What an administrator did to an account, as its owner is told (template "account-changed-by-admin"). */
+export type AdminChange = "created" | "disabled" | "enabled" | "locked" | "unlocked" | "email_verified" | "email_unverified" | "reset_required" | "signed_out" | "application_removed";
+
+const ADMIN_CHANGES: Record<AdminChange, [subject: string, what: string]> = {
+  created: ["An account was created for you", "An administrator created an account for you with this email address. Ask them for the password, or choose your own:"],
+  disabled: ["Your account was disabled", "An administrator disabled your account: you cannot sign in, and every session and application was signed out. Contact support if you think this is a mistake."],
+  enabled: ["Your account was enabled again", "An administrator enabled your account again: you can sign in."],
+  locked: ["Your account was locked", "An administrator locked sign-in to your account. Contact support to have it unlocked."],
+  unlocked: ["Your account was unlocked", "An administrator unlocked your account: you can sign in again."],
+  email_verified: ["Your email address was confirmed", "An administrator marked your email address as verified."],
+  email_unverified: ["Please confirm your email address again", "An administrator asked that your email address be confirmed again. Sign in to get a new confirmation link."],
+  reset_required: ["Choose a new password", "An administrator asked you to choose a new password: your next sign-in needs it. We sent a separate message with a link to set it."],
+  signed_out: ["You were signed out everywhere", "An administrator signed your account out of every browser and application. Sign in again to continue."],
+  application_removed: ["An application's access was removed", "An administrator removed an application's access to your account; it must ask you again to use it."],
+};
 export const templateNames = [
   "verify-email",
   "reset-password",
@@ -68,6 +91,8 @@ export const templateNames = [
   "account-erased",
   "data-export-ready",
   "role-changed",
+  "invitation",
+  "account-changed-by-admin",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -206,9 +231,26 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
       "If you did not ask for this, keep the account and change your password.",
       { label: "Keep my account", link: httpUrl(d.cancelLink) },
     ]),
+  invitation: (d) =>
+    layout(`You are invited to ${PRODUCT}`, d.name, [
+      "An administrator created an account for you with this email address. Choose your password to start using it:",
+      { label: "Set my password", link: httpUrl(d.link) },
+      `The link works once, for ${d.hours} hours. If you did not expect this, ignore this message: nothing happens until the link is used.`,
+    ]),
+  "account-changed-by-admin": (d) => {
+    const [subject, what] = ADMIN_CHANGES[d.change];
+    const detail = d.change === "application_removed" && d.application ? `${what} Application: ${d.application}.` : what;
+    return layout(`${PRODUCT}: ${subject}`, d.name, [
+      detail,
+      ...(d.change === "created" ? [{ label: "Choose a password", link: httpUrl(d.resetLink) }] : [{ label: "Review your security settings", link: httpUrl(d.securityLink) }]),
+      d.change === "created" ? "If you did not expect this, contact support." : "If you do not recognise this, reset your password and contact support.",
+    ]);
+  },
   "account-erased": (d) =>
     layout(`Your ${PRODUCT} account was deleted`, d.name, [
-      "As you asked, your account and the data it held have been erased. This is the last message we send to this address about it.",
+      d.byAdministrator
+        ? "An administrator deleted your account: it and the data it held have been erased. This is the last message we send to this address about it. Contact support if you think this is a mistake."
+        : "As you asked, your account and the data it held have been erased. This is the last message we send to this address about it.",
     ]),
   "data-export-ready": (d) =>
     layout(`Your ${PRODUCT} data is ready to download`, d.name, [

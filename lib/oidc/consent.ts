@@ -2,6 +2,8 @@
 import "server-only";
 import { findClientByClientId } from "@/lib/applications";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { kickOutbox } from "@/lib/outbox";
+import { adminActor, adminTarget, mailAdminChange, UserError, type Actor } from "@/lib/users";
 import { isKnownScope, SCOPE_DESCRIPTIONS } from "./scopes.schema";
 import { findConsent, listConsentsOfUser, revokeConsentRecord, revokeGrantsOfUserAndClient, upsertConsent, withTransaction } from "./oidc.repo";
 
@@ -21,6 +23,26 @@ export async function withdrawApplicationConsent(userId: string, clientId: strin
     const { count } = await revokeGrantsOfUserAndClient(userId, clientId, "consent_withdrawn", tx);
     await recordAudit({ actor: { type: "user", id: userId }, action: "consent.withdrawn", target: { type: "client", id: clientId }, result: "success", context: ctx, details: { grantsRevoked: count } }, tx);
   });
+}
+
+/**
+ * An administrator removes an application's access to a customer (users:write, for this customer:
+ * lib/users checks the segment): the consent and every grant (refresh tokens included), as the
+ * owner's own withdrawal does; the application must ask again. Audited on the customer, who is mailed.
+ */
+export async function revokeApplicationAccessByAdmin(actor: Actor, userId: string, clientId: string, ctx: RequestContext): Promise<{ grantsRevoked: number }> {
+  const user = await adminTarget(actor, "users:write", userId);
+  const application = (await findClientByClientId(clientId))?.name ?? clientId;
+  const done = await withTransaction(async (tx) => {
+    const consents = await revokeConsentRecord(userId, clientId, tx);
+    const { count } = await revokeGrantsOfUserAndClient(userId, clientId, "revoked_by_admin", tx);
+    if (consents.count === 0 && count === 0) throw new UserError("no_change", "This application has no access to the account.");
+    await recordAudit({ actor: adminActor(actor), action: "consent.withdrawn_by_admin", target: { type: "user", id: userId }, result: "success", context: ctx, details: { clientId, grantsRevoked: count } }, tx);
+    await mailAdminChange(user, "application_removed", tx, { application });
+    return { grantsRevoked: count };
+  });
+  kickOutbox();
+  return done;
 }
 
 export function listConsents(userId: string) {

@@ -5,7 +5,7 @@ export { authorize, getConsentRequest, decideConsent, applicationOfSignIn, autho
 export { handleTokenRequest, DEVICE_CODE_GRANT } from "./token-endpoint";
 export { userInfo, introspect, revoke, bearerToken, authenticateBearer, authenticateClientBearer, type BearerPrincipal, type ClientPrincipal } from "./resource";
 export { providerMetadata } from "./discovery";
-export { grantConsent, withdrawApplicationConsent, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
+export { grantConsent, withdrawApplicationConsent, revokeApplicationAccessByAdmin, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
 export { consentsForExport, liveGrantsForExport, profilingForExport, type ConsentView, type GrantView, type ProfilingView } from "./export-view";
 export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
 export { SCOPE_DESCRIPTIONS, isKnownScope, CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE } from "./scopes.schema";

@@ -6,7 +6,7 @@ import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { emitIdentityEvent } from "@/lib/events";
 import { kickOutbox } from "@/lib/outbox";
-import { assertPermission, type Actor } from "@/lib/users";
+import { assertPermission, assertUserPermission, canActOnUser, type Actor } from "@/lib/users";
 import { findClaimSourceRow, findProfileRow, patchAttributes, updateProfileRow, withTransaction, type ProfileRecord } from "./profile.repo";
 import { ADDRESS_FIELDS, type Address, type Profile, type ProfileUpdate } from "./profile.schema";
 import { addressClaim, PROFILE_SCOPE_CLAIMS, type ClaimSource } from "./claims";
@@ -109,6 +109,15 @@ export interface AttributeWrite {
 }
 
 /**
+ * An administrator's attribute values for a new account (lib/users createUserByAdmin checks who
+ * may create it): THE schema for the admin writer; errors as `attr.<name>`; unset values left out.
+ */
+export async function parseAttributesForNewAccount(values: Record<string, unknown>, source: "form" | "json"): Promise<Record<string, unknown>> {
+  const parsed = await parseAttributes({ values, source }, "admin");
+  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
+}
+
+/**
  * The custom attribute values of a write, parsed by THE schema built from the definitions for this
  * writer (the customer: the attributes writable in the portal; an administrator: all). Errors are
  * field errors named `attr.<name>` (the form's field names); nothing is written.
@@ -132,7 +141,16 @@ export async function updateProfile(actor: Actor, userId: string, update: Profil
   if (!self) assertPermission(actor, "users:write");
   const current = await getProfile(userId);
   if (!current) throw new ProfileError("not_found", "This account does not exist or is disabled.");
+  // An administrator's edit: this customer must be theirs (segment scopes), before and after, so a
+  // segment's administrator cannot move a customer out of the segment (nor read one by editing it).
+  if (!self) assertUserPermission(actor, "users:write", current);
   const values = attributes ? await parseAttributes(attributes, self ? "customer" : "admin") : {};
+  if (!self) {
+    const after = Object.fromEntries(Object.entries({ ...current.attributes, ...values }).filter(([, v]) => v !== null));
+    if (!canActOnUser(actor, "users:write", { attributes: after })) {
+      throw new ProfileError("invalid_attributes", "This change would move the customer out of the segment you manage; nothing was saved.");
+    }
+  }
   const changedAttributes = Object.keys(values).filter((k) => JSON.stringify(values[k]) !== JSON.stringify(current.attributes[k] ?? null));
   const changedFields = (Object.keys(update) as (keyof ProfileUpdate)[]).filter((k) => update[k] !== undefined && update[k] !== current[k]);
   const changed = [...changedFields, ...changedAttributes.map((k) => `attr.${k}`)];

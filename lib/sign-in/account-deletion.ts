@@ -14,7 +14,7 @@ import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
 import { eraseSmsTo } from "@/lib/sms";
 import { kickOutbox } from "@/lib/outbox";
-import { accountsDueForErasure, eraseAccountRecord, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
+import { accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, adminTarget, refuseOwnAccount, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
 import { signOutEverywhere } from "./sign-out-everywhere";
 import { withTransaction } from "./sign-in.repo";
 
@@ -31,22 +31,44 @@ const ERASURES_PER_PASS = 100;
 export async function eraseAccountsDue(now = new Date()): Promise<number> {
   let erased = 0;
   for (const userId of await accountsDueForErasure(now, ERASURES_PER_PASS)) {
-    const done = await withTransaction(async (tx) => {
-      const account = await eraseAccountRecord(userId, now, tx);
-      if (!account) return false; // cancelled since the list was read
-      await eraseProtocolDataOf(userId, tx);
-      await eraseMailTo([account.email], tx);
-      await eraseSmsTo(account.unsharedPhoneNumbers, tx);
-      await eraseConsentReceiptsOf(userId, tx);
-      await pseudonymiseSubject(userId, [account.email], tx);
-      await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
-      await eraseEventsOf(userId, tx);
-      await emitIdentityEvent({ type: "user.deleted", userId, data: {} }, tx);
-      await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined } }, tx);
-      return true;
-    });
-    if (done) erased++;
+    if (await eraseAccount(userId, now)) erased++;
   }
   if (erased) kickOutbox();
   return erased;
+}
+
+/** One account's erasure, in one transaction; false when it is no longer due (cancelled meanwhile). The caller kicks the outbox. */
+async function eraseAccount(userId: string, now: Date, opts: { byAdministrator?: boolean } = {}): Promise<boolean> {
+  return withTransaction(async (tx) => {
+    const account = await eraseAccountRecord(userId, now, tx);
+    if (!account) return false; // cancelled since the list was read
+    await eraseProtocolDataOf(userId, tx);
+    await eraseMailTo([account.email], tx);
+    await eraseSmsTo(account.unsharedPhoneNumbers, tx);
+    await eraseConsentReceiptsOf(userId, tx);
+    await pseudonymiseSubject(userId, [account.email], tx);
+    await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
+    await eraseEventsOf(userId, tx);
+    await emitIdentityEvent({ type: "user.deleted", userId, data: {} }, tx);
+    await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined, byAdministrator: opts.byAdministrator } }, tx);
+    return true;
+  });
+}
+
+/**
+ * An administrator deletes an account at once (users:delete; the typed address confirms it): due
+ * now (lib/users), signed out everywhere (the applications told over the back channel), erased.
+ */
+export async function deleteAccountNow(actor: Actor, userId: string, confirmation: string, ctx: RequestContext, now = new Date()): Promise<void> {
+  await markForImmediateErasure(actor, userId, confirmation, ctx, now);
+  await signOutEverywhere(userId, "account_deletion", ctx, now);
+  await eraseAccount(userId, now, { byAdministrator: true });
+  kickOutbox();
+}
+
+/** An administrator schedules the deletion (users:delete), with the owner's grace period; never their own account from the console. */
+export async function scheduleDeletionByAdmin(actor: Actor, userId: string, ctx: RequestContext, now = new Date()): Promise<ScheduledDeletion> {
+  await adminTarget(actor, "users:delete", userId);
+  refuseOwnAccount(actor, userId, "delete");
+  return requestAccountDeletion(actor, userId, ctx, now);
 }

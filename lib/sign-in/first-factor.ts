@@ -29,6 +29,8 @@ export interface SignInOutcome {
 
 export const SECOND_STEP_PATH = "/login/verify";
 
+const ADMIN_RESET_MESSAGE = "Your administrator asked you to choose a new password before signing in. We emailed you a link to set it.";
+
 const COMPROMISED_PASSWORD_MESSAGE =
   "This password is on a list of passwords known to attackers, so it cannot sign you in any more. We emailed you a link to choose a new one.";
 
@@ -63,6 +65,12 @@ export async function signInWithPasskey(response: unknown, next: string, ctx: Re
 /** Where the browser goes next and the cookies it gets. Throws to refuse. */
 export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestContext, browser: BrowserCookies): Promise<SignInOutcome> {
   const { user } = first;
+  // An administrator required a new password (lib/users requirePasswordReset): whoever holds the
+  // old one, or a passkey, gets no session; a reset link is mailed (throttled) instead.
+  if (user.passwordResetRequiredAt) {
+    await forcePasswordReset(user.id, ctx, "administrator");
+    throw new UserError("password_reset_required", ADMIN_RESET_MESSAGE);
+  }
   // An OIDC sign-in continues to /oauth2/authorize?interaction=…: the stored request says which
   // application it is for and what it asks (acr_values, a transaction value), for per-application
   // rules and the transaction step-up.

@@ -18,4 +18,6 @@ export { changePassword, type OwnerSession } from "./password-change";
 export { listAccountSessions, signOutSession, type AccountSessionView } from "./account-sessions";
 export { completePasswordReset, secureAccountNotMe, secureAccountFromActivity, cancelOrRevertEmailChange } from "./account-recovery";
 export { deleteExpiredPendingSignIns } from "./sign-in.repo";
-export { requestAccountDeletion, eraseAccountsDue } from "./account-deletion";
+export { requestAccountDeletion, eraseAccountsDue, deleteAccountNow, scheduleDeletionByAdmin } from "./account-deletion";
+export { disableAndSignOut, signOutEverywhereByAdmin } from "./admin-accounts";
+export { adminUserOverview, ADMIN_USER_AUDIT_EVENTS, type AdminUserOverview } from "./admin-user-overview";

@@ -9,7 +9,7 @@
 // sessions"): the same, but that session and the grants made in it stay, so the browser and the
 // applications the owner is using keep working; whoever else is in the account is out.
 import "server-only";
-import { recordAudit, type RequestContext } from "@/lib/audit";
+import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { revokeTrustedDevicesOf } from "@/lib/factors";
 import { cutOffApplicationsIn, prepareApplicationsCutOff, type ApplicationsCutOff } from "@/lib/oidc";
 import { kickOutbox } from "@/lib/outbox";
@@ -24,14 +24,22 @@ export interface SignedOutEverywhere {
   grantsRevoked: number;
 }
 
-export async function signOutEverywhere(userId: string, reason: string, ctx: RequestContext, now = new Date()): Promise<SignedOutEverywhere> {
+/** An administrator's sign-out (the console): audited as theirs, with what else belongs in its transaction (the owner's mail). */
+export interface SignOutBy {
+  actor: AuditActor;
+  alsoIn?: (tx: Tx) => Promise<void>;
+}
+
+export async function signOutEverywhere(userId: string, reason: string, ctx: RequestContext, now = new Date(), by?: SignOutBy): Promise<SignedOutEverywhere> {
   // The logout tokens are signed first: signing may read the key ring, which must not wait on this transaction.
   const cutOff = await prepareApplicationsCutOff(userId, now);
   const done = await withTransaction(async (tx) => {
     const result = await signOutIn(cutOff, reason, ctx, tx, now);
-    await recordAudit({ actor: { type: "system" }, action: "user.signed_out_everywhere", target: { type: "user", id: userId }, result: "success", context: ctx, details: { reason, ...result } }, tx);
+    await recordAudit({ actor: by?.actor ?? { type: "system" }, action: "user.signed_out_everywhere", target: { type: "user", id: userId }, result: "success", context: ctx, details: { reason, ...result } }, tx);
+    await by?.alsoIn?.(tx);
     return result;
   });
+  if (by?.alsoIn) kickOutbox();
   if (done.applicationsNotified) kickOutbox();
   return done;
 }

@@ -35,7 +35,7 @@ describe("administrator reset of two-step verification", () => {
 
   it("refuses anyone without the administrator role, and an unknown or malformed user id", async () => {
     const { user } = await userWithTwoStep();
-    await expect(adminResetSecondFactors({ id: user.id, roles: [] }, user.id, {})).rejects.toMatchObject({ code: "forbidden", permission: "users:write" });
+    await expect(adminResetSecondFactors({ id: user.id, roles: [] }, user.id, {})).rejects.toMatchObject({ code: "forbidden", permission: "users:reset_factors" });
     expect(await hasSecondFactor(user.id)).toBe(true);
     await expect(adminResetSecondFactors(admin, crypto.randomUUID(), {})).rejects.toMatchObject({ code: "not_found" });
     await expect(adminResetSecondFactors(admin, "not-a-uuid", {})).rejects.toMatchObject({ code: "not_found" });

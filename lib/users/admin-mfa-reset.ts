@@ -2,17 +2,14 @@
 // support, who checks who they are outside Portico and turns two-step verification off. Only an
 // administrator may, checked here; lib/factors removes everything and mails the owner.
 import "server-only";
-import { isUuid } from "@/lib/formats";
 import type { RequestContext } from "@/lib/audit";
 import { resetSecondFactors } from "@/lib/factors";
-import { assertPermission } from "./permissions";
-import { UserError } from "./users.errors";
-import { findUserById } from "./users.repo";
+import type { Actor } from "./permissions";
+import { adminTarget, refuseOwnAccount } from "./admin-target";
 
-
-export async function adminResetSecondFactors(actor: { id: string; roles: string[] }, userId: string, ctx: RequestContext): Promise<{ removed: number }> {
-  assertPermission(actor, "users:write");
-  const user = isUuid(userId) ? await findUserById(userId) : null;
-  if (!user) throw new UserError("not_found", "No such user.");
+/** users:reset_factors, for this customer (segment scopes). Not one's own account: an administrator's factors are what guard the console. */
+export async function adminResetSecondFactors(actor: Actor, userId: string, ctx: RequestContext): Promise<{ removed: number }> {
+  const user = await adminTarget(actor, "users:reset_factors", userId);
+  refuseOwnAccount(actor, user.id, "reset the second factors of");
   return resetSecondFactors({ id: user.id, email: user.email, displayName: user.displayName }, { type: "user", id: actor.id }, ctx);
 }

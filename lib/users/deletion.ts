@@ -9,7 +9,9 @@ import { config } from "@/lib/config";
 import { enqueueMail } from "@/lib/mail";
 import { kickOutbox } from "@/lib/outbox";
 import { publicLink } from "./links";
-import { assertPermission, type Actor } from "./permissions";
+import type { Actor } from "./permissions";
+import { adminTarget, refuseOwnAccount } from "./admin-target";
+import { adminActor } from "./admin-user-actions";
 import { issueUserToken, redeemToken } from "./user-tokens";
 import { UserError } from "./users.errors";
 import { deleteUserRow, findDeletionState, listAccountsDueForErasure, lockAccountDueForErasure, phoneNumbersHeld, phoneNumbersOfUser, updateUser, withTransaction, type Tx } from "./users.repo";
@@ -27,11 +29,11 @@ function longDate(d: Date): string {
 }
 
 /**
- * The owner (or an administrator holding users:write) asks to delete the account: disabled now,
- * erased after the grace period. An account already waiting for erasure keeps its date.
+ * The owner (or an administrator holding users:delete for them) asks to delete the account:
+ * disabled now, erased after the grace period. An account already waiting for erasure keeps its date.
  */
 export async function scheduleAccountDeletion(actor: Actor, userId: string, ctx: RequestContext, now = new Date()): Promise<ScheduledDeletion> {
-  if (actor.id !== userId) assertPermission(actor, "users:write");
+  if (actor.id !== userId) await adminTarget(actor, "users:delete", userId);
   const erasureDueAt = new Date(now.getTime() + config().ACCOUNT_DELETION_GRACE_DAYS * DAY_MS);
   const done = await withTransaction(async (tx) => {
     const user = await findDeletionState(userId, tx);
@@ -71,6 +73,24 @@ export async function cancelAccountDeletion(token: string, ctx: RequestContext, 
 }
 
 export { listAccountsDueForErasure as accountsDueForErasure };
+
+/**
+ * users:delete, at once (no grace period): the administrator types the account's address to
+ * confirm. Disables the account and makes its erasure due now, audited as the administrator's act;
+ * the caller (lib/sign-in) signs it out everywhere and erases it (eraseAccountRecord). If that
+ * fails, the janitor's next pass erases it: the erasure is already due.
+ */
+export async function markForImmediateErasure(actor: Actor, userId: string, confirmation: string, ctx: RequestContext, now = new Date()): Promise<void> {
+  await withTransaction(async (tx) => {
+    const user = await adminTarget(actor, "users:delete", userId, tx);
+    refuseOwnAccount(actor, user.id, "delete");
+    if (confirmation.trim().toLowerCase() !== user.email.toLowerCase()) {
+      throw new UserError("confirmation_mismatch", "Type the account's email address exactly to confirm the deletion.", { field: "confirmation" });
+    }
+    await updateUser(userId, { disabledAt: user.disabledAt ?? now, deletionRequestedAt: now, deletionDueAt: now }, tx);
+    await recordAudit({ actor: adminActor(actor), action: "user.deleted_by_admin", target: { type: "user", id: userId }, result: "success", context: ctx, details: { immediate: true } }, tx);
+  });
+}
 
 /**
  * The users domain's part of an erasure, in the caller's transaction: the account row goes, with

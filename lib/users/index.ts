@@ -37,6 +37,8 @@ export {
   mayGrant,
   parseGrant,
   grantText,
+  segmentOf,
+  isRole,
   type Actor,
   type Permission,
   type Role,
@@ -68,4 +70,20 @@ export async function getUserClaims(userId: string) {
   return { id: u.id, email: u.email, emailVerified: Boolean(u.emailVerifiedAt), displayName: u.displayName, updatedAt: u.updatedAt };
 }
 export { listAdministrators, grantRole, revokeRole, type RoleHolder } from "./roles";
-export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, type ScheduledDeletion } from "./deletion";
+export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, type ScheduledDeletion } from "./deletion";
+export { adminTarget, refuseOwnAccount, type AdminTarget } from "./admin-target";
+export {
+  setEmailVerified,
+  disableAccount,
+  enableAccount,
+  lockAccountByAdmin,
+  unlockAccountByAdmin,
+  requirePasswordReset,
+  sendPasswordResetLink,
+  assertAdminMaySignOut,
+  adminActor,
+  mailAdminChange,
+  ADMIN_LOCK_MINUTES,
+} from "./admin-user-actions";
+export { createUserByAdmin, previewInvitation, acceptInvitation, type NewAccount } from "./admin-user-create";
+export { getUserForAdmin, type AdminUserDetail, type AdminUserStatus } from "./admin-user-read";

@@ -77,23 +77,23 @@ async function secureReportedAccount(user: UserRecord, report: Record<string, st
 const FORCED_RESETS_PER_USER = { keyPrefix: "forced-reset", points: 1, durationSeconds: 15 * 60 };
 
 /**
- * The password typed is known to attackers: no session until it is replaced; a reset link is mailed,
+ * The password typed is known to attackers, or an administrator required a new one: no session until it is replaced; a reset link is mailed,
  * unless one was mailed in the last 15 minutes (that link still works: a new one would retire it).
  * The caller answers the same either way.
  */
-export async function forcePasswordReset(userId: string, ctx: RequestContext): Promise<void> {
+export async function forcePasswordReset(userId: string, ctx: RequestContext, reason: "compromised_password" | "administrator" = "compromised_password"): Promise<void> {
   const user = await findUserById(userId);
   if (!user) return;
   const audit = { actor: { type: "system" }, action: "password.reset_forced", target: { type: "user", id: user.id }, context: ctx } as const;
   const wait = await consumeLimit(FORCED_RESETS_PER_USER, user.id);
   if (wait > 0) {
-    await recordAudit({ ...audit, result: "success", details: { reason: "compromised_password", mailed: false, retryAfterSeconds: wait } });
+    await recordAudit({ ...audit, result: "success", details: { reason, mailed: false, retryAfterSeconds: wait } });
     return;
   }
   await withTransaction(async (tx) => {
     const token = await issueUserToken(user.id, "reset_password", { tx });
     await enqueueMail({ to: user.email, template: "reset-password", data: { link: publicLink("/reset-password", { token }), name: user.displayName ?? undefined } }, tx);
-    await recordAudit({ ...audit, result: "success", details: { reason: "compromised_password", mailed: true } }, tx);
+    await recordAudit({ ...audit, result: "success", details: { reason, mailed: true } }, tx);
   });
   kickOutbox();
 }

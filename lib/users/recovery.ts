@@ -149,7 +149,7 @@ export async function resetPassword(
     const toRemove = removeOlder ? methods : review.recent;
     const methodsRemoved = await removeSignInMethods(u, toRemove, "password_reset", ctx, tx);
     // A reset proves the mailbox, not who ticked the registration form's purposes: those are dropped.
-    await updateUser(u.id, { passwordHash, passwordChangedAt: now, ...(u.emailVerifiedAt ? {} : { emailVerifiedAt: now, pendingConsents: NO_PENDING_CONSENTS }) }, tx);
+    await updateUser(u.id, { passwordHash, passwordChangedAt: now, passwordResetRequiredAt: null, ...(u.emailVerifiedAt ? {} : { emailVerifiedAt: now, pendingConsents: NO_PENDING_CONSENTS }) }, tx);
     // A pending email change may be the intruder's way to keep the account: it goes too.
     await retireTokens(u.id, "change_email", { tx, now });
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type { Tx } from "@/lib/db";
 import { findNewestUsableUserToken, findUsableUserToken, insertUserToken, liveTokenForAddressExists, redeemUserToken, retireUserTokens } from "./user-tokens.repo";
 
-export type TokenPurpose = "verify_email" | "reset_password" | "unlock" | "not_me" | "change_email" | "cancel_email_change" | "cancel_deletion";
+export type TokenPurpose = "verify_email" | "reset_password" | "unlock" | "not_me" | "change_email" | "cancel_email_change" | "cancel_deletion" | "invitation";
 
 export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   verify_email: 24 * 3600,
@@ -19,6 +19,8 @@ export const TOKEN_LIFETIME_SECONDS: Record<TokenPurpose, number> = {
   cancel_email_change: 7 * 24 * 3600,
   // Sent when the owner asks for deletion: it lives until the erasure (issued with that time as `expiresAt`).
   cancel_deletion: 30 * 24 * 3600,
+  // An administrator created the account (admin-user-create.ts): the owner sets the password with it.
+  invitation: 72 * 3600,
 };
 
 /**

@@ -23,7 +23,17 @@ export type UserErrorCode =
   /** Removing the tenant's last super administrator. */
   | "last_admin"
   /** A user list's page link that was altered or belongs to another sort. */
-  | "invalid_cursor";
+  | "invalid_cursor"
+  /** An administrator tried to disable, lock, delete or strip their own account from the console. */
+  | "own_account"
+  /** An immediate deletion whose typed confirmation is not the account's address. */
+  | "confirmation_mismatch"
+  /** A segment's administrator created an account outside the segment. */
+  | "outside_segment"
+  /** The action does not apply in the account's state (enable an active account, unlock an unlocked one). */
+  | "no_change"
+  /** An administrator required a new password: no sign-in until it is reset. */
+  | "password_reset_required";
 
 export class UserError extends DomainError<UserErrorCode> {
   override readonly name = "UserError";

@@ -20,6 +20,8 @@ export interface UserRecord {
   passwordChangedAt: Date | null;
   lockedUntil: Date | null;
   disabledAt: Date | null;
+  /** An administrator asked for a new password: no sign-in until it is reset (admin-user-actions.ts). */
+  passwordResetRequiredAt: Date | null;
   termsAcceptedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -36,7 +38,7 @@ export async function findUserByEmail(email: string, tx?: Tx): Promise<UserRecor
   // One statement, roles included (Prisma takes two).
   const [row] = await (await getSql())<Omit<UserRecord, "roles"> & { roles: UserRecord["roles"] | null }>(
     `SELECT u."id", u."email", u."emailVerifiedAt", u."displayName", u."passwordHash", u."passwordChangedAt", u."lockedUntil", u."disabledAt",
-            u."termsAcceptedAt", u."createdAt", u."updatedAt", u."lastLoginAt",
+            u."passwordResetRequiredAt", u."termsAcceptedAt", u."createdAt", u."updatedAt", u."lastLoginAt",
             (SELECT json_agg(json_build_object('role', r."role", 'scope', r."scope")) FROM "UserRole" r WHERE r."userId" = u."id") AS "roles"
      FROM "User" u WHERE u."email" = $1`,
     [email],
@@ -73,12 +75,14 @@ export async function insertUser(
     emailVerifiedAt?: Date;
     roles?: string[];
     pendingConsents?: PendingConsents;
+    /** Custom attribute values, already checked against their definitions (lib/profile). */
+    attributes?: Record<string, unknown>;
   },
   tx?: Tx,
 ): Promise<UserRecord> {
-  const { roles, pendingConsents, ...fields } = data;
+  const { roles, pendingConsents, attributes, ...fields } = data;
   return (await client(tx)).user.create({
-    data: { ...fields, pendingConsents: pendingConsents ? (pendingConsents as unknown as Prisma.InputJsonObject) : undefined, passwordChangedAt: fields.passwordHash ? new Date() : null, roles: roles ? { create: roles.map((role) => ({ role })) } : undefined },
+    data: { ...fields, attributes: (attributes ?? {}) as Prisma.InputJsonObject, pendingConsents: pendingConsents ? (pendingConsents as unknown as Prisma.InputJsonObject) : undefined, passwordChangedAt: fields.passwordHash ? new Date() : null, roles: roles ? { create: roles.map((role) => ({ role })) } : undefined },
     include: withRoles,
   });
 }
@@ -187,4 +191,29 @@ export async function findAccountSummaryRow(id: string) {
   if (!row) return null;
   const passwordSet = (await db.user.count({ where: { id, passwordHash: { not: null } } })) === 1;
   return { ...row, pendingConsents: (jsonColumn(row.pendingConsents) as PendingConsents | null | undefined) ?? null, passwordSet };
+}
+
+// The console (admin-user-actions.ts, admin-user-read.ts) ---------------------------------------------
+
+/** What an administrator's action needs to know of its target: who, which segment, which state. */
+export async function findAdminTarget(id: string, tx?: Tx) {
+  if (!isUuid(id)) return null;
+  return (await client(tx)).user.findUnique({
+    where: { id },
+    select: { id: true, email: true, displayName: true, attributes: true, emailVerifiedAt: true, lockedUntil: true, disabledAt: true, deletionDueAt: true, passwordResetRequiredAt: true },
+  });
+}
+
+/** The console's user page: every column but secrets (no password hash; whether one is set is asked of the database). */
+export async function findUserDetailRow(id: string) {
+  if (!isUuid(id)) return null;
+  const db = await getDb();
+  const row = await db.user.findUnique({
+    where: { id },
+    omit: { passwordHash: true, pendingConsents: true },
+    include: withRoles,
+  });
+  if (!row) return null;
+  const passwordSet = (await db.user.count({ where: { id, passwordHash: { not: null } } })) === 1;
+  return { ...row, passwordSet };
 }

@@ -1,0 +1,28 @@
+// The customer an administrator acts on, and whether they may: every console function on one
+// customer starts here. The permission is checked against the customer's custom attributes, so a
+// segment's administrator (help_desk:region=EU) reaches only that segment's customers.
+import "server-only";
+import { isUuid } from "@/lib/formats";
+import { assertPermission, assertUserPermission, type Actor, type Permission } from "./permissions";
+import { UserError } from "./users.errors";
+import { findAdminTarget, type Tx } from "./users.repo";
+
+export type AdminTarget = NonNullable<Awaited<ReturnType<typeof findAdminTarget>>>;
+
+/**
+ * The customer `userId`, after checking `actor` holds `permission` for them (PermissionError,
+ * "forbidden", otherwise). An unknown or malformed id is UserError "not_found", checked after the
+ * permission is known to be held somewhere, so a caller without it learns nothing either way.
+ */
+export async function adminTarget(actor: Actor, permission: Permission, userId: string, tx?: Tx): Promise<AdminTarget> {
+  assertPermission(actor, permission);
+  const user = isUuid(userId) ? await findAdminTarget(userId, tx) : null;
+  if (!user) throw new UserError("not_found", "No such user.");
+  assertUserPermission(actor, permission, user);
+  return user;
+}
+
+/** The console may not be used against one's own account for what would lock its user out (disable, lock, delete, strip). */
+export function refuseOwnAccount(actor: Actor, userId: string, what: string): void {
+  if (actor.id === userId) throw new UserError("own_account", `You cannot ${what} your own account from the console. Ask another administrator.`);
+}
