@@ -4,15 +4,13 @@
 // (non-zero exit). Also what the user list's indexes cost a sign-in (its UPDATE of lastLoginAt),
 // with and without them. Results: bench/RESULTS.md, section "Admin: user search".
 //
-// Sections: bench/lib/admin-user-search.ts; a module bench/lib/admin-dashboard.ts exporting
-// `section` (bench/lib/admin-cases.ts AdminBenchSection) is measured too when it exists.
+// Sections (bench/lib/admin-cases.ts AdminBenchSection): bench/lib/admin-user-search.ts (the user
+// list) and bench/lib/admin-dashboard.ts (the analytics dashboard over seeded rollups).
 //
 // Environment: BENCH_SIZES (10000,1000000), BENCH_READS (500 per case), BENCH_WARMUP (30),
 // BENCH_SIGNINS (2000), BENCH_PG_URL (admin connection), BENCH_KEEP_DB=1 (keep the database).
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { installSignalHandlers, runCleanups } from "./lib/cleanup";
 import { machineInfo } from "./lib/proc";
@@ -20,6 +18,7 @@ import { fmt, replaceSection, table } from "./lib/results";
 import { loadUsers, recreateBenchDatabase, sampleUsers } from "./lib/users-dataset";
 import type { AdminBenchContext, AdminBenchSection } from "./lib/admin-cases";
 import { section as userSearch } from "./lib/admin-user-search";
+import { section as dashboard } from "./lib/admin-dashboard";
 import { closeDb, getDb, getSql, openDatabase, setDb } from "@/lib/db";
 
 const HEADING = "## Admin: user search (npm run bench:admin)";
@@ -37,10 +36,7 @@ const GROWTH_GOAL = 1.5;
 const LIST_INDEXES = ["User_createdAt_id_idx", "User_lastLogin_id_idx", "User_email_prefix_idx", "User_displayName_prefix_idx", "User_givenName_prefix_idx", "User_familyName_prefix_idx", "User_phoneNumber_prefix_idx", "User_flagged_createdAt_idx"];
 
 async function sections(): Promise<AdminBenchSection[]> {
-  const list: AdminBenchSection[] = [userSearch];
-  const dashboard = path.join(import.meta.dirname, "lib", "admin-dashboard.ts");
-  if (fs.existsSync(dashboard)) list.push(((await import(pathToFileURL(dashboard).href)) as { section: AdminBenchSection }).section);
-  return list;
+  return [userSearch, dashboard];
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

@@ -3,6 +3,10 @@
 // range; `seedAnalytics` fills the rollup tables as a year of activity at a given scale would
 // (the dashboard reads nothing else: no AuditEvent scan). The caller owns the database and the timing.
 import { dashboardStatements } from "@/lib/analytics/dashboard-queries";
+import { getAnalytics } from "@/lib/analytics";
+import type { AnalyticsQueryInput } from "@/lib/analytics/analytics.schema";
+import { getSql } from "@/lib/db";
+import type { AdminBenchSection } from "./admin-cases";
 
 export type BenchSql = (text: string, params?: unknown[]) => Promise<unknown[]>;
 
@@ -91,3 +95,21 @@ export async function seedAnalytics(sql: BenchSql, scale: { users: number; event
   await sql(`INSERT INTO "AnalyticsState" ("id", "lastId") SELECT 'audit', coalesce(max(id), 0) FROM "AuditEvent" ON CONFLICT ("id") DO UPDATE SET "lastId" = excluded."lastId", "pending" = '[]'`);
   await sql(`ANALYZE "AnalyticsCounter"`);
 }
+
+/**
+ * bench:admin's section: the rollup tables seeded for the population size (a year, 30 audit events
+ * per customer), then one dashboard view as /admin/analytics renders it (lib/analytics
+ * getAnalytics, the same statements as dashboardCases) for each range the page offers most.
+ */
+export const section: AdminBenchSection = async (ctx) => {
+  const sql: BenchSql = async (text, params) => (await getSql())(text, params as never);
+  await sql(`TRUNCATE "AnalyticsCounter", "AnalyticsActiveUser", "AnalyticsAdoption"`);
+  await seedAnalytics(sql, { users: ctx.users, events: ctx.users * 30 });
+  const views: [string, AnalyticsQueryInput][] = [
+    ["dashboard 30 d by day, UTC", { range: "30d", granularity: "day" }],
+    ["dashboard 30 d by day, Europe/Berlin", { range: "30d", granularity: "day", tz: "Europe/Berlin" }],
+    ["dashboard 30 d by day, one application", { range: "30d", granularity: "day", application: "bench-app-1" }],
+    ["dashboard 7 d by hour", { range: "7d", granularity: "hour" }],
+  ];
+  return views.map(([name, query]) => ({ name, run: () => getAnalytics(ctx.actor, query, ctx.now) }));
+};

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { hasPermission, type Actor } from "@/lib/users";
 import { consoleNavFor } from "./console-nav";
 import { ConsoleBreadcrumbs, ConsoleSidebar } from "./console-sidebar";
+import { ConsoleNotices } from "./console-notices";
 
 /**
  * The console's own frame (not the customer portal's header): a top bar with who is signed in, the
@@ -35,7 +36,7 @@ export function AdminShell({ actor, email, signOut, children }: { actor: Actor; 
         </aside>
         <main className="min-w-0 flex-1">
           <ConsoleBreadcrumbs />
-          {children}
+          <ConsoleNotices>{children}</ConsoleNotices>
         </main>
       </div>
     </div>

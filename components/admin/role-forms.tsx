@@ -10,6 +10,7 @@ import { grantInputSchema, ROLE_OPTIONS } from "@/lib/users/roles.schema";
 import { smallButton } from "@/components/ui/styles";
 import { SelectField } from "./form-controls";
 import { useConsoleForm } from "./use-console-form";
+import { useSuccessNotice } from "./console-notices";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -40,6 +41,8 @@ export function GrantRoleForm({ action, applications, roles }: { action: Action;
 /** Taking a role away: a confirmation step (a <details> disclosure, so it works without JavaScript). */
 export function RevokeRoleForm({ action, userId, role, scope, label, email }: { action: Action; userId: string; role: string; scope: string | null; label: string; email: string }) {
   const [state, formAction, pending] = useActionState(action, {});
+  // The row goes once the role is removed: success is a toast.
+  useSuccessNotice(state);
   return (
     <details className="inline-block text-left">
       <summary className={`${smallButton} cursor-pointer list-none`}>Remove</summary>
@@ -50,7 +53,7 @@ export function RevokeRoleForm({ action, userId, role, scope, label, email }: { 
         <input type="hidden" name="user" value={userId} />
         <input type="hidden" name="role" value={role} />
         <input type="hidden" name="scope" value={scope ?? ""} />
-        {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
+        {state.message && !state.ok ? <Alert tone="error">{state.message}</Alert> : null}
         {state.fieldErrors ? <Alert tone="error">{Object.values(state.fieldErrors)[0]}</Alert> : null}
         <button type="submit" disabled={pending} className="rounded-md bg-red-600 px-3 py-1.5 text-xs font-semibold text-white hover:bg-red-500">
           {pending ? "Removing…" : "Yes, remove"}

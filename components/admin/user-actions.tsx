@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { smallButton } from "@/components/ui/styles";
 import type { FormState } from "@/lib/http/form-action";
+import { useSuccessNotice } from "./console-notices";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -34,6 +35,8 @@ export function UserActionForm({
   children?: ReactNode;
 }) {
   const [state, formAction, pending] = useActionState<FormState, FormData>(action, {});
+  // The form may be gone once the page re-renders (Unlock becomes Lock): success is a toast.
+  useSuccessNotice(state);
   const errors = state.fieldErrors ?? {};
   const form = (
     <form action={formAction} className="space-y-2">
@@ -50,7 +53,7 @@ export function UserActionForm({
   );
   return (
     <div className="space-y-2">
-      {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
+      {state.message && !state.ok ? <Alert tone="error">{state.message}</Alert> : null}
       {description ? <p className="text-sm text-slate-600 dark:text-slate-400">{description}</p> : null}
       {confirm ? (
         <details className="group">
