@@ -36,10 +36,20 @@ export function ConsoleNotices({ children }: { children: ReactNode }) {
   );
 }
 
-/** Shows `state.message` as a toast each time an action succeeds. */
-export function useSuccessNotice(state: { ok?: boolean; message?: string }) {
+type FormAction<S> = (prev: S, form: FormData) => Promise<S>;
+
+/**
+ * The action, telling its success as a toast when it resolves (not from an effect of the form: the
+ * action's result and the page's new tree arrive in one commit, in which the form may be gone).
+ */
+export function useNotifyingAction<S extends { ok?: boolean; message?: string }>(action: FormAction<S>): FormAction<S> {
   const notify = useContext(NoticeContext);
-  useEffect(() => {
-    if (state.ok && state.message) notify(state.message);
-  }, [state, notify]);
+  return useCallback(
+    async (prev: S, form: FormData) => {
+      const state = await action(prev, form);
+      if (state.ok && state.message) notify(state.message);
+      return state;
+    },
+    [action, notify],
+  );
 }

@@ -10,7 +10,7 @@ import { grantInputSchema, ROLE_OPTIONS } from "@/lib/users/roles.schema";
 import { smallButton } from "@/components/ui/styles";
 import { SelectField } from "./form-controls";
 import { useConsoleForm } from "./use-console-form";
-import { useSuccessNotice } from "./console-notices";
+import { useNotifyingAction } from "./console-notices";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -40,9 +40,8 @@ export function GrantRoleForm({ action, applications, roles }: { action: Action;
 
 /** Taking a role away: a confirmation step (a <details> disclosure, so it works without JavaScript). */
 export function RevokeRoleForm({ action, userId, role, scope, label, email }: { action: Action; userId: string; role: string; scope: string | null; label: string; email: string }) {
-  const [state, formAction, pending] = useActionState(action, {});
   // The row goes once the role is removed: success is a toast.
-  useSuccessNotice(state);
+  const [state, formAction, pending] = useActionState(useNotifyingAction(action), {});
   return (
     <details className="inline-block text-left">
       <summary className={`${smallButton} cursor-pointer list-none`}>Remove</summary>

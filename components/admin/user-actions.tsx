@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { smallButton } from "@/components/ui/styles";
 import type { FormState } from "@/lib/http/form-action";
-import { useSuccessNotice } from "./console-notices";
+import { useNotifyingAction } from "./console-notices";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -34,9 +34,8 @@ export function UserActionForm({
   /** Extra inputs (a lock length, a typed confirmation). */
   children?: ReactNode;
 }) {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(action, {});
   // The form may be gone once the page re-renders (Unlock becomes Lock): success is a toast.
-  useSuccessNotice(state);
+  const [state, formAction, pending] = useActionState<FormState, FormData>(useNotifyingAction(action), {});
   const errors = state.fieldErrors ?? {};
   const form = (
     <form action={formAction} className="space-y-2">
