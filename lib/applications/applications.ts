@@ -153,6 +153,15 @@ async function loadForChange(id: string, tx: Tx): Promise<ApplicationRecord> {
   return row;
 }
 
+/**
+ * An application allowed admin API scopes is as powerful as those scopes: changing how it
+ * authenticates (its secret, method or keys) needs what each scope opens, else an application
+ * administrator could rotate its secret and read what their own roles do not.
+ */
+function assertMayChangeCredentials(actor: Actor, app: ApplicationRecord): void {
+  for (const s of app.adminScopes ?? []) if (isAdminApiScope(s)) assertPermission(actor, ADMIN_API_SCOPES[s]);
+}
+
 const COMPARED_FIELDS = [
   "name",
   "type",
@@ -182,6 +191,7 @@ export async function updateApplication(actor: Actor, id: string, input: unknown
   const a = parseApplicationInput(input);
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
+    assertMayChangeCredentials(actor, before);
     const needsSecret = usesClientSecret(a.tokenEndpointAuthMethod);
     const secret = needsSecret && !before.clientSecretHash ? newSecret() : undefined;
     const data: Partial<ApplicationWrite> = { ...columns(a) };
@@ -255,6 +265,7 @@ export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestC
   assertApplicationPermission(actor, "applications:write", id);
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
+    assertMayChangeCredentials(actor, before);
     if (!usesClientSecret(before.tokenEndpointAuthMethod as ApplicationInput["tokenEndpointAuthMethod"])) {
       throw new ApplicationError("not_applicable", "This application does not authenticate with a client secret.");
     }
@@ -342,7 +353,7 @@ export async function setClaimMappings(actor: Actor, id: string, lines: string, 
  * hands an application more than they may do themselves. Audited with what changed.
  */
 export async function setApplicationAdminScopes(actor: Actor, id: string, scopes: string[], ctx: RequestContext): Promise<ApplicationDto> {
-  assertPermission(actor, "applications:write");
+  assertApplicationPermission(actor, "applications:write", id);
   const wanted = [...new Set(scopes)];
   const unknown = wanted.find((s) => !isAdminApiScope(s));
   if (unknown !== undefined) throw new ApplicationError("invalid_input", `There is no admin API scope ${unknown.slice(0, 40)}.`, { field: "adminScopes" });

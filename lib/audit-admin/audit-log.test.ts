@@ -170,3 +170,12 @@ describe("export", () => {
     expect((first + rest).trim().split("\n").map((l) => JSON.parse(l).id)).toEqual(ids);
   });
 });
+
+describe("event ids past PostgreSQL's bigint", () => {
+  it("are no event and no page boundary, never an error", async () => {
+    const huge = "9999999999999999999";
+    await expect(auditEventForAdmin(auditor, huge)).resolves.toBeNull();
+    await expect(browseAuditLog(auditor, filter({}), { before: huge })).resolves.toMatchObject({ events: expect.any(Array) });
+    await expect(browseAuditLog(auditor, filter({}), { after: huge })).resolves.toMatchObject({ events: expect.any(Array) });
+  });
+});

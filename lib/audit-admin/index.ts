@@ -6,6 +6,7 @@ import "server-only";
 import {
   auditLogBatches,
   findAuditEvent,
+  isEventId,
   MIN_AUDIT_RETENTION_DAYS,
   purgeAuditEventsBefore,
   readAuditLog,
@@ -51,15 +52,14 @@ async function queryOf(actor: Actor, f: AuditFilter): Promise<AuditLogQuery | nu
   return { actorId, targetType: f.targetType, targetId: f.targetId, action: f.action, result: f.result, ip: f.ip, clientId: f.application, from: f.from, to: f.to };
 }
 
-const CURSOR = /^\d{1,19}$/;
 
 /** A page of the log, newest first (audit:read). `before`/`after`: the cursors of the page links. */
 export async function browseAuditLog(actor: Actor, filter: AuditFilter, page: { before?: string; after?: string; take?: number } = {}): Promise<AuditLogPage> {
   assertPermission(actor, "audit:read");
   const query = await queryOf(actor, filter);
   if (!query) return { events: [], older: null, newer: null };
-  const before = page.before && CURSOR.test(page.before) ? page.before : undefined;
-  const after = !before && page.after && CURSOR.test(page.after) ? page.after : undefined;
+  const before = page.before && isEventId(page.before) ? page.before : undefined;
+  const after = !before && page.after && isEventId(page.after) ? page.after : undefined;
   return readAuditLog(query, { before, after, take: page.take ?? 50 });
 }
 

@@ -97,8 +97,13 @@ export async function* auditLogBatches(query: AuditLogQuery, batchSize = 1000): 
   }
 }
 
+/** An event id: a positive bigint (PostgreSQL refuses anything above 2^63 - 1 with an error, not a miss). */
+export function isEventId(id: string): boolean {
+  return /^\d{1,19}$/.test(id) && BigInt(id) <= 9223372036854775807n;
+}
+
 export function findAuditEvent(id: string): Promise<AuditLogRow | null> {
-  return /^\d{1,19}$/.test(id) ? findAuditLogEvent(id) : Promise.resolve(null);
+  return isEventId(id) ? findAuditLogEvent(id) : Promise.resolve(null);
 }
 
 /** The shortest retention the log allows; the append-only trigger refuses to delete younger events. */

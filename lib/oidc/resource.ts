@@ -5,7 +5,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decodeJwt } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
-import { enabledClientClaimMappings, findClientByClientId } from "@/lib/applications";
+import { enabledClientClaimMappings, findClientByClientId, isAdminApiScope } from "@/lib/applications";
 import { claimsForScopes, getClaimSource, mappedClaims } from "@/lib/profile";
 import { OAuthError } from "./oidc.errors";
 import { parseScope } from "./scopes.schema";
@@ -160,7 +160,8 @@ export async function authenticateClientBearer(token: string | null, requiredSco
   if (!claims || claims.gty !== CLIENT_CREDENTIALS_GTY) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   const client = await findClientByClientId(claims.client_id);
   if (!client || client.disabled) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
-  const scopes = parseScope(claims.scope).filter((s) => client.adminScopes.includes(s) || client.allowedScopes.includes(s));
+  // Admin API scopes count only as an administrator allowed them (adminScopes), never from allowedScopes.
+  const scopes = parseScope(claims.scope).filter((s) => client.adminScopes.includes(s) || (client.allowedScopes.includes(s) && !isAdminApiScope(s)));
   const missing = requiredScopes.find((scope) => !scopes.includes(scope));
   if (missing) throw new OAuthError("insufficient_scope", `the ${missing} scope is required`, 403);
   return { clientId: client.clientId, scopes };

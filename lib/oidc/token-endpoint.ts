@@ -18,7 +18,7 @@ import {
   withTransaction,
 } from "./oidc.repo";
 import { exchangeDeviceCode } from "./device";
-import { DEVICE_CODE_GRANT, type ApplicationDto, type GrantType } from "@/lib/applications";
+import { DEVICE_CODE_GRANT, isAdminApiScope, type ApplicationDto, type GrantType } from "@/lib/applications";
 import type { TokenResponse } from "./types";
 
 export { DEVICE_CODE_GRANT };
@@ -149,7 +149,7 @@ async function clientCredentials(client: ApplicationDto, body: TokenRequestBody,
   // No user is involved: user-information scopes make no sense here (RFC 6749 §4.4).
   if (requested.some((s) => isKnownScope(s))) throw new OAuthError("invalid_scope", "OpenID Connect scopes are not available with client_credentials");
   // Admin API scopes only as an administrator allowed them (lib/applications setApplicationAdminScopes).
-  const allowed = [...client.allowedScopes, ...client.adminScopes].filter((s) => !isKnownScope(s));
+  const allowed = [...client.allowedScopes.filter((s) => !isAdminApiScope(s)), ...client.adminScopes].filter((s) => !isKnownScope(s));
   if (requested.some((s) => !allowed.includes(s))) throw new OAuthError("invalid_scope", "the client is not allowed some of the requested scope");
   const scopes = requested.length ? requested : allowed;
   const audience = allowedResource(client, body.resource);

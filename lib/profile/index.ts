@@ -6,7 +6,7 @@ import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { emitIdentityEvent } from "@/lib/events";
 import { kickOutbox } from "@/lib/outbox";
-import { assertPermission, assertUserPermission, canActOnUser, type Actor } from "@/lib/users";
+import { adminTarget, assertPermission, canActOnUser, type Actor } from "@/lib/users";
 import { findClaimSourceRow, findProfileRow, patchAttributes, updateProfileRow, withTransaction, type ProfileRecord } from "./profile.repo";
 import { ADDRESS_FIELDS, type Address, type Profile, type ProfileUpdate } from "./profile.schema";
 import { addressClaim, PROFILE_SCOPE_CLAIMS, type ClaimSource } from "./claims";
@@ -143,7 +143,7 @@ export async function updateProfile(actor: Actor, userId: string, update: Profil
   if (!current) throw new ProfileError("not_found", "This account does not exist or is disabled.");
   // An administrator's edit: this customer must be theirs (segment scopes), before and after, so a
   // segment's administrator cannot move a customer out of the segment (nor read one by editing it).
-  if (!self) assertUserPermission(actor, "users:write", current);
+  if (!self) await adminTarget(actor, "users:write", userId);
   const values = attributes ? await parseAttributes(attributes, self ? "customer" : "admin") : {};
   if (!self) {
     const after = Object.fromEntries(Object.entries({ ...current.attributes, ...values }).filter(([, v]) => v !== null));

@@ -3,15 +3,16 @@
 // segment's administrator (help_desk:region=EU) reaches only that segment's customers.
 import "server-only";
 import { isUuid } from "@/lib/formats";
-import { assertPermission, assertUserPermission, type Actor, type Permission } from "./permissions";
+import { PermissionError } from "@/lib/errors";
+import { assertPermission, assertUserPermission, isRole, mayGrant, type Actor, type Permission } from "./permissions";
 import { UserError } from "./users.errors";
 import { findAdminTarget, type Tx } from "./users.repo";
 
 export type AdminTarget = NonNullable<Awaited<ReturnType<typeof findAdminTarget>>>;
 
 /**
- * The customer `userId`, after checking `actor` holds `permission` for them (PermissionError,
- * "forbidden", otherwise). An unknown or malformed id is UserError "not_found", checked after the
+ * The customer `userId`, after checking `actor` holds `permission` for them, and, when the account
+ * holds administrative roles, could give each of them (PermissionError, "forbidden", otherwise). An unknown or malformed id is UserError "not_found", checked after the
  * permission is known to be held somewhere, so a caller without it learns nothing either way.
  */
 export async function adminTarget(actor: Actor, permission: Permission, userId: string, tx?: Tx): Promise<AdminTarget> {
@@ -19,6 +20,12 @@ export async function adminTarget(actor: Actor, permission: Permission, userId: 
   const user = isUuid(userId) ? await findAdminTarget(userId, tx) : null;
   if (!user) throw new UserError("not_found", "No such user.");
   assertUserPermission(actor, permission, user);
+  // Another administrator's account only for someone who could give every role it holds: else a
+  // user administrator could disable or erase a super administrator, or a help desk strip one's
+  // second factors, and so take what mayGrant keeps them from granting.
+  if (permission !== "users:read" && !user.roles.every((g) => isRole(g.role) && mayGrant(actor, { role: g.role, scope: g.scope }))) {
+    throw new PermissionError(permission);
+  }
   return user;
 }
 

@@ -204,3 +204,38 @@ describe("users:read", () => {
     expect(await getUserForAdmin(userAdmin, crypto.randomUUID())).toBeNull();
   });
 });
+
+describe("actions on another administrator's account", () => {
+  async function holder(...roles: string[]) {
+    const u = await customer({ region: "EU" });
+    for (const r of roles) {
+      const [role, scope] = r.includes(":") ? [r.slice(0, r.indexOf(":")), r.slice(r.indexOf(":") + 1)] : [r, null];
+      await t.db().userRole.create({ data: { userId: u.id, role: role!, scope } });
+    }
+    return u;
+  }
+
+  it("need every role the account holds to be one the actor could give: a user administrator cannot disable, lock, reset or delete a super administrator", async () => {
+    const admin = await holder("admin");
+    await expectForbidden(disableAccount(userAdmin, admin.id, ctx));
+    await expectForbidden(lockAccountByAdmin(userAdmin, admin.id, 60, ctx));
+    await expectForbidden(requirePasswordReset(userAdmin, admin.id, ctx));
+    await expectForbidden(scheduleAccountDeletion(userAdmin, admin.id, ctx));
+    await expectForbidden(adminResetSecondFactors(userAdmin, admin.id, ctx));
+    const after = await t.db().user.findUniqueOrThrow({ where: { id: admin.id } });
+    expect(after).toMatchObject({ disabledAt: null, lockedUntil: null, deletionDueAt: null });
+    // A super administrator may.
+    await disableAccount(superAdmin, admin.id, ctx);
+    expect((await t.db().user.findUniqueOrThrow({ where: { id: admin.id } })).disabledAt).not.toBeNull();
+  });
+
+  it("a help desk (no roles:write) acts on no role holder, even in its segment; a user administrator acts on help desk staff", async () => {
+    const staff = await holder("help_desk");
+    await t.db().user.update({ where: { id: staff.id }, data: { lockedUntil: new Date(Date.now() + 3_600_000) } });
+    await expectForbidden(unlockAccountByAdmin(helpDeskEu, staff.id, ctx));
+    await expectForbidden(unlockAccountByAdmin(helpDesk, staff.id, ctx));
+    await expectForbidden(sendPasswordResetLink(helpDesk, staff.id, ctx));
+    await unlockAccountByAdmin(userAdmin, staff.id, ctx);
+    expect((await t.db().user.findUniqueOrThrow({ where: { id: staff.id } })).lockedUntil).toBeNull();
+  });
+});

@@ -127,3 +127,11 @@ describe("nobody grants more than they hold", () => {
     for (const role of ["help_desk", "auditor", "security_analyst", "app_admin"]) expect(mayGrant(as(role), { role: "help_desk", scope: null }), role).toBe(false);
   });
 });
+
+describe("segments read the customer's own scalar attribute only", () => {
+  it("not an inherited property, not a list", () => {
+    expect(() => assertUserPermission(as("help_desk:constructor=x"), "users:unlock", { attributes: {} })).toThrow(expect.objectContaining({ code: "forbidden" }));
+    expect(() => assertUserPermission(as("help_desk:region=EU"), "users:unlock", { attributes: { region: ["EU"] } })).toThrow(expect.objectContaining({ code: "forbidden" }));
+    expect(() => assertUserPermission(as("help_desk:tier=3"), "users:unlock", { attributes: { tier: 3 } })).not.toThrow();
+  });
+});

@@ -195,7 +195,10 @@ export function canActOnUser(actor: Actor | null | undefined, permission: Permis
   const attributes = (target.attributes && typeof target.attributes === "object" ? target.attributes : {}) as Record<string, unknown>;
   return scope.some((s) => {
     const segment = segmentOf(s);
-    return segment !== null && String(attributes[segment.attribute] ?? "") === segment.value;
+    if (segment === null || !Object.hasOwn(attributes, segment.attribute)) return false;
+    // A scalar equal to the segment's value, as the list's containment filter (attributes @> {attr: value}) reads it.
+    const value = attributes[segment.attribute];
+    return (typeof value === "string" || typeof value === "number" || typeof value === "boolean") && String(value) === segment.value;
   });
 }
 

@@ -39,12 +39,15 @@ export async function deleteGrant(userId: string, role: string, scope: string | 
 }
 
 /**
- * Locks every tenant-wide super administrator grant (FOR UPDATE) and returns their holders: two
- * administrators removing each other at once then run one after the other, and the second sees
- * that only one is left.
+ * Locks every tenant-wide super administrator grant (FOR UPDATE) and returns the holders who can
+ * use it (an active, verified account): two administrators removing each other at once then run
+ * one after the other, and the second sees that only one is left.
  */
 export async function lockSuperAdministrators(role: string, tx: Tx): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ userId: string }[]>`SELECT "userId" FROM "UserRole" WHERE "role" = ${role} AND "scope" IS NULL FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ userId: string }[]>`
+    SELECT r."userId" FROM "UserRole" r JOIN "User" u ON u."id" = r."userId"
+    WHERE r."role" = ${role} AND r."scope" IS NULL AND u."disabledAt" IS NULL AND u."emailVerifiedAt" IS NOT NULL
+    FOR UPDATE OF r`;
   return rows.map((r) => r.userId);
 }
 

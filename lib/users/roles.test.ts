@@ -98,3 +98,15 @@ describe("taking roles away", () => {
     await expect(revokeRole(self, { user: self.id, role: "admin" }, {})).rejects.toMatchObject({ code: "last_admin" });
   });
 });
+
+describe("the last super administrator who can act", () => {
+  it("is the last one even when another holder's account is disabled", async () => {
+    await t.db().userRole.deleteMany({ where: { role: "admin", scope: null } });
+    const active = await person(["admin"]);
+    const disabled = await person(["admin"]);
+    await t.db().user.update({ where: { id: disabled.id }, data: { disabledAt: new Date() } });
+    await expect(revokeRole(active, { user: active.id, role: "admin" }, {})).rejects.toMatchObject({ code: "last_admin" });
+    // Taking the role from the disabled holder is fine.
+    expect(await revokeRole(active, { user: disabled.id, role: "admin" }, {})).toBe(true);
+  });
+});

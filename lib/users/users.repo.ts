@@ -200,7 +200,7 @@ export async function findAdminTarget(id: string, tx?: Tx) {
   if (!isUuid(id)) return null;
   return (await client(tx)).user.findUnique({
     where: { id },
-    select: { id: true, email: true, displayName: true, attributes: true, emailVerifiedAt: true, lockedUntil: true, disabledAt: true, deletionDueAt: true, passwordResetRequiredAt: true },
+    select: { id: true, email: true, displayName: true, attributes: true, emailVerifiedAt: true, lockedUntil: true, disabledAt: true, deletionDueAt: true, passwordResetRequiredAt: true, roles: { select: { role: true, scope: true } } },
   });
 }
 

@@ -3,7 +3,7 @@
 // problems for every refusal, and the figures the rollup counted.
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
-import { createApplication, setApplicationAdminScopes, updateApplication, type ApplicationDto } from "@/lib/applications";
+import { createApplication, rotateClientSecret, setApplicationAdminScopes, updateApplication, type ApplicationDto } from "@/lib/applications";
 import { ensureSigningKeys } from "@/lib/keys";
 import { handleTokenRequest } from "@/lib/oidc";
 import { listAuditEvents, recordAudit } from "@/lib/audit";
@@ -105,5 +105,25 @@ describe("who may give an application the admin API scope", () => {
     expect((await get("", token)).status).toBe(200);
     await setApplicationAdminScopes(admin, other.id, [], {});
     expect(problemOf(await get("", token), 403)).toMatchObject({ error: "insufficient_scope" });
+  });
+});
+
+describe("an application allowed the admin API is as strong as its scope", () => {
+  it("an application administrator of another application, even with analytics:read, cannot allow it there", async () => {
+    const elsewhere = { id: "00000000-0000-4000-8000-000000000003", roles: [`app_admin:${reporting.id}`, "auditor"] };
+    await expect(setApplicationAdminScopes(elsewhere, other.id, ["portico:analytics"], {})).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("its own application administrator cannot rotate its secret or change its settings without analytics:read", async () => {
+    const own = { id: "00000000-0000-4000-8000-000000000004", roles: [`app_admin:${reporting.id}`] };
+    await expect(rotateClientSecret(own, reporting.id, {})).rejects.toMatchObject({ code: "forbidden" });
+    await expect(updateApplication(own, reporting.id, input("Reporting"), {})).rejects.toMatchObject({ code: "forbidden" });
+    const analystToo = { ...own, roles: [...own.roles, "security_analyst"] };
+    await expect(rotateClientSecret(analystToo, reporting.id, {})).resolves.toMatchObject({ clientSecret: expect.any(String) });
+  });
+
+  it("an admin API scope listed in allowedScopes (data written before the rule) opens nothing", async () => {
+    const legacy = { ...other, allowedScopes: ["reports:read", "portico:analytics"], adminScopes: [] };
+    await expect(handleTokenRequest(legacy, { grant_type: "client_credentials", scope: "portico:analytics" }, {})).rejects.toMatchObject({ error: "invalid_scope" });
   });
 });
