@@ -12,7 +12,7 @@ import { grantInputSchema } from "./roles.schema";
 import { UserError } from "./users.errors";
 import { publicLink } from "./links";
 import { deleteGrant, findRoleTarget, insertGrant, listRoleHolders, lockSuperAdministrators, lockUser } from "./roles.repo";
-import { withTransaction } from "./users.repo";
+import { withTransaction, type Tx } from "./users.repo";
 
 export interface RoleHolder {
   id: string;
@@ -46,6 +46,15 @@ function describeGrant(g: Grant): string {
   return g.scope ? `${ROLE_LABELS[g.role]} (${g.scope})` : ROLE_LABELS[g.role];
 }
 
+/** The audit event (role.granted / role.revoked, the administrator as actor) and the mail to the person, in the change's transaction. */
+async function recordRoleChange(actor: Actor, target: { id: string; email: string; displayName: string | null }, grant: Grant, change: "granted" | "revoked", ctx: RequestContext, tx: Tx): Promise<void> {
+  await recordAudit(
+    { actor: { type: "admin", id: actor.id }, action: `role.${change}`, target: { type: "user", id: target.id }, result: "success", context: ctx, details: { role: grant.role, scope: grant.scope } },
+    tx,
+  );
+  await enqueueMail({ to: target.email, template: "role-changed", data: { change, role: describeGrant(grant), consoleLink: publicLink("/admin"), name: target.displayName ?? undefined } }, tx);
+}
+
 /** Gives `userId` the role (with its scope). Returns false when they already held it. */
 export async function grantRole(actor: Actor, input: unknown, ctx: RequestContext): Promise<boolean> {
   assertPermission(actor, "roles:write");
@@ -60,14 +69,7 @@ export async function grantRole(actor: Actor, input: unknown, ctx: RequestContex
     if (!target.emailVerifiedAt || target.disabledAt) throw new UserError("forbidden", "Only an active account with a verified email can hold a role.", { field: "user" });
     const added = await insertGrant(target.id, grant.role, grant.scope, tx);
     if (!added) return false;
-    await recordAudit(
-      { actor: { type: "admin", id: actor.id }, action: "role.granted", target: { type: "user", id: target.id }, result: "success", context: ctx, details: { role: grant.role, scope: grant.scope } },
-      tx,
-    );
-    await enqueueMail(
-      { to: target.email, template: "role-changed", data: { change: "granted", role: describeGrant(grant), consoleLink: publicLink("/admin"), name: target.displayName ?? undefined } },
-      tx,
-    );
+    await recordRoleChange(actor, target, grant, "granted", ctx, tx);
     return true;
   });
 }
@@ -88,14 +90,7 @@ export async function revokeRole(actor: Actor, input: unknown, ctx: RequestConte
     }
     const removed = await deleteGrant(target.id, grant.role, grant.scope, tx);
     if (!removed) return false;
-    await recordAudit(
-      { actor: { type: "admin", id: actor.id }, action: "role.revoked", target: { type: "user", id: target.id }, result: "success", context: ctx, details: { role: grant.role, scope: grant.scope } },
-      tx,
-    );
-    await enqueueMail(
-      { to: target.email, template: "role-changed", data: { change: "revoked", role: describeGrant(grant), consoleLink: publicLink("/admin"), name: target.displayName ?? undefined } },
-      tx,
-    );
+    await recordRoleChange(actor, target, grant, "revoked", ctx, tx);
     return true;
   });
 }

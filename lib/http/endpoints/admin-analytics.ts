@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import { AnalyticsError, ANALYTICS_API_SCOPE, getAnalyticsForClient } from "@/lib/analytics";
 import { PermissionError } from "@/lib/errors";
 import { authenticateClientBearer, bearerToken, OAuthError } from "@/lib/oidc";
-import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
+import { NO_STORE, aboutBlankProblem, type EndpointRequest, type EndpointResult } from "./result";
 
 const SCOPES = [ANALYTICS_API_SCOPE] as const;
 const PARAMETERS = ["range", "from", "to", "tz", "granularity", "application"] as const;
@@ -17,11 +17,7 @@ const STATUS_TITLES: Record<number, string> = { 400: "Bad Request", 401: "Unauth
 
 /** RFC 9457 §4.2.1: "about:blank", the status's phrase as title; extension members beside. */
 function problem(status: number, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EndpointResult {
-  return {
-    status,
-    headers: { "Content-Type": "application/problem+json", ...HEADERS, ...headers },
-    body: JSON.stringify({ type: "about:blank", title: STATUS_TITLES[status] ?? "Error", status, detail, ...extra }),
-  };
+  return aboutBlankProblem(status, STATUS_TITLES[status] ?? "Error", detail, extra, headers);
 }
 
 /** RFC 6750 §3: no token at all gets the bare challenge; otherwise the error, and for insufficient_scope the scope. */

@@ -7,7 +7,7 @@ import "server-only";
 import { AuditAdminError, exportAuditLog, parseAuditFilter, type ExportFormat } from "@/lib/audit-admin";
 import { adminRouteActor } from "../guards";
 import { contextFromHeaders } from "../request-context";
-import { NO_STORE } from "./result";
+import { NO_STORE, aboutBlankProblem, toResponse } from "./result";
 
 const REFUSALS = {
   signed_out: { status: 401, detail: "Sign in to the console to export the audit log." },
@@ -18,13 +18,7 @@ const REFUSALS = {
   missing_permission: { status: 403, detail: "Exporting the audit log needs the audit:export permission (auditor or super administrator)." },
 } as const;
 
-/** RFC 9457 §4.2.1: "about:blank", the status' own title; the detail says what to do. */
-function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title, status, detail, ...extra }), {
-    status,
-    headers: { "Content-Type": "application/problem+json", "X-Content-Type-Options": "nosniff", ...NO_STORE, ...headers },
-  });
-}
+const problem = (...args: Parameters<typeof aboutBlankProblem>): Response => toResponse(aboutBlankProblem(...args));
 
 export async function GET(request: Request): Promise<Response> {
   const access = await adminRouteActor(request.headers.get("cookie"), "audit:export");

@@ -33,3 +33,15 @@ export function toResponse(result: EndpointResult): Response {
 export function nextRoute(endpoint: Endpoint): (request: Request) => Promise<Response> {
   return async (request) => toResponse(await endpoint(request));
 }
+
+/**
+ * RFC 9457 §4.2.1: a problem of type "about:blank", titled by its status (the title is the status'
+ * own phrase); the detail says what to do. `extra` adds members (a field's errors, an OAuth error).
+ */
+export function aboutBlankProblem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EndpointResult {
+  return {
+    status,
+    headers: { "Content-Type": "application/problem+json", "X-Content-Type-Options": "nosniff", ...NO_STORE, ...headers },
+    body: JSON.stringify({ type: "about:blank", title, status, detail, ...extra }),
+  };
+}

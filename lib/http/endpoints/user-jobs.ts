@@ -8,16 +8,10 @@ import { exportFile, importReport, UserImportError, type Download } from "@/lib/
 import type { Actor, Permission } from "@/lib/users";
 import { PermissionError } from "@/lib/errors";
 import { adminRouteActor } from "../guards";
-import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
+import { NO_STORE, aboutBlankProblem, type EndpointRequest, type EndpointResult } from "./result";
 
 /** RFC 9457 §3.1: type, title, status, detail; "about:blank" as the type, its title the status phrase (§4.2.1). */
-function problem(status: number, title: string, detail: string): EndpointResult {
-  return {
-    status,
-    headers: { "Content-Type": "application/problem+json", "X-Content-Type-Options": "nosniff", ...NO_STORE },
-    body: JSON.stringify({ type: "about:blank", title, status, detail }),
-  };
-}
+const problem = (status: number, title: string, detail: string): EndpointResult => aboutBlankProblem(status, title, detail);
 
 const STATUS = { not_found: [404, "Not Found"], not_ready: [409, "Conflict"], too_large: [400, "Bad Request"], invalid_file: [400, "Bad Request"] } as const;
 

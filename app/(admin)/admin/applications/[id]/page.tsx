@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import type { ReactNode } from "react";
+import { Section } from "@/components/admin/section";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ApplicationForm, type ApplicationFormValues } from "@/components/admin/application-form";
@@ -37,16 +37,6 @@ function formValuesOf(a: ApplicationDto): ApplicationFormValues {
   };
 }
 
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="mt-10 border-t border-slate-200 pt-8 dark:border-slate-800">
-      <h2 id={id} className="mb-4 text-lg font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Section } from "@/components/admin/section";
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -19,16 +20,6 @@ export const metadata: Metadata = { title: "User" };
 
 const when = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
 
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="mt-10 border-t border-slate-200 pt-8 dark:border-slate-800">
-      <h2 id={id} className="mb-4 text-lg font-semibold">
-        {title}
-      </h2>
-      {children}
-    </section>
-  );
-}
 
 function Table({ head, rows, empty }: { head: string[]; rows: ReactNode[][]; empty: string }) {
   if (!rows.length) return <p className="text-sm text-slate-600 dark:text-slate-400">{empty}</p>;
