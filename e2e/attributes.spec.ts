@@ -57,12 +57,20 @@ test("an attribute defined in the console is edited in the portal and reaches th
   await admin.goto("/admin/applications");
   await admin.getByRole("link", { name: `Shoe shop ${tag}` }).click();
   const mapping = admin.getByRole("form", { name: "Claim mapping" });
-  await mapping.getByLabel("Custom attributes as claims").fill(`${name} sub`);
+  await mapping.getByLabel("Attribute").selectOption(name);
+  await mapping.getByLabel("Claim name").fill("sub");
   await mapping.getByRole("button", { name: "Save claim mapping" }).click();
-  await expect(mapping.locator("#claim-mappings-error")).toContainText("registered");
-  await mapping.getByLabel("Custom attributes as claims").fill(`${name} ${claim}`);
+  await expect(mapping.locator("#mapping-0-claim-error")).toContainText("registered");
+  await mapping.getByLabel("Claim name").fill(claim);
   await mapping.getByRole("button", { name: "Save claim mapping" }).click();
   await expect(admin.getByText("Claim mapping saved.")).toBeVisible();
+  // The saved row is what the page shows after a reload, and a second row can be added and removed.
+  await admin.reload();
+  await expect(mapping.getByLabel("Claim name")).toHaveValue(claim);
+  await mapping.getByRole("button", { name: "Add a mapping" }).click();
+  await expect(mapping.getByRole("group", { name: "Mapping 2", exact: true })).toBeVisible();
+  await mapping.getByRole("button", { name: "Remove mapping 2" }).click();
+  await expect(mapping.getByRole("group", { name: "Mapping 2", exact: true })).toHaveCount(0);
   await admin.context().close();
 
   // The customer fills it in: a wrong-type value is refused beside the field and nothing is saved.

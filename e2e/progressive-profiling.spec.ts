@@ -40,7 +40,8 @@ test("an application's required attribute is asked during its sign-in and reache
   await admin.goto("/admin/applications");
   await admin.getByRole("link", { name: `Members club ${tag}` }).click();
   const mapping = admin.getByRole("form", { name: "Claim mapping" });
-  await mapping.getByLabel("Custom attributes as claims").fill(`${name} ${claim}`);
+  await mapping.getByLabel("Attribute").selectOption(name);
+  await mapping.getByLabel("Claim name").fill(claim);
   await mapping.getByRole("button", { name: "Save claim mapping" }).click();
   await expect(admin.getByText("Claim mapping saved.")).toBeVisible();
   const policy = admin.getByRole("form", { name: "Profiling policy" });

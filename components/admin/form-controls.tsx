@@ -1,6 +1,6 @@
 // Labelled controls beside components/ui/field.tsx (which is an <input>): textarea, select and
 // checkbox groups, with hints and errors tied to the control (aria-describedby, aria-invalid).
-import type { ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 const control =
   "block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-slate-900 shadow-sm outline-none transition focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100";
@@ -28,7 +28,7 @@ function HintAndError({ id, hint, error }: { id: string; hint?: ReactNode; error
 
 type Labelled = { name: string; label: string; hint?: ReactNode; error?: string };
 
-export function TextAreaField({ name, label, hint, error, id, className = "", ...rest }: Labelled & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({ name, label, hint, error, id, className = "", ...rest }: Labelled & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
   const fieldId = id ?? `field-${name}`;
   return (
     <div className="space-y-1.5">
@@ -101,7 +101,7 @@ export function CheckboxGroup({
   );
 }
 
-export function CheckboxField({ id, name, label, hint, error, defaultChecked }: Labelled & { id?: string; defaultChecked?: boolean }) {
+export function CheckboxField({ id, name, label, hint, error, ...input }: Labelled & Omit<InputHTMLAttributes<HTMLInputElement>, "type"> & { ref?: Ref<HTMLInputElement> }) {
   // A page with several forms of one kind gives each its own id: a label finds the first element with its id.
   const fieldId = id ?? `field-${name}`;
   return (
@@ -111,10 +111,10 @@ export function CheckboxField({ id, name, label, hint, error, defaultChecked }: 
           id={fieldId}
           type="checkbox"
           name={name}
-          defaultChecked={defaultChecked}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy(fieldId, hint, error)}
           className="mt-0.5 h-4 w-4 rounded border-slate-300 accent-indigo-600"
+          {...input}
         />
         <span>{label}</span>
       </label>

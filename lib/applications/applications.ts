@@ -33,7 +33,7 @@ import {
 } from "./applications.repo";
 import { toApplicationDto } from "./dto";
 import { listAttributeDefinitions, type ClaimMapping } from "@/lib/profile";
-import { parseClaimMappingLines } from "@/lib/profile/attributes.schema";
+import { claimMappingsFromRows, MAPPING_FIELD_PREFIX, type ClaimMappingRow } from "@/lib/profile/attributes.schema";
 import { parseProfilingLines, ruleSummary, type ProfilingPolicy } from "@/lib/profile/profiling.schema";
 import { isKnownScope, OIDC_SCOPES } from "@/lib/oidc/scopes.schema";
 import { listPurposes } from "@/lib/consents";
@@ -313,23 +313,29 @@ export async function findClientByClientId(clientId: string): Promise<Applicatio
 }
 
 /**
- * The application's mapping of custom attributes to claims, from the console's text form (one
- * `attribute claim [targets]` a line, lib/profile parseClaimMappingLines). Refused: a registered
- * claim name (the schema), an attribute that does not exist or that applications may not read.
+ * The application's mapping of custom attributes to claims, from the console's rows (lib/profile
+ * claimMappingsFromRows). Refused, on the row at fault: a registered claim name, a claim mapped
+ * twice, an attribute that does not exist or that applications may not read.
  */
-export async function setClaimMappings(actor: Actor, id: string, lines: string, ctx: RequestContext): Promise<ApplicationDto> {
+export async function setClaimMappings(actor: Actor, id: string, rows: readonly ClaimMappingRow[], ctx: RequestContext): Promise<ApplicationDto> {
   assertApplicationPermission(actor, "applications:write", id);
-  const parsed = parseClaimMappingLines(lines);
-  if (!parsed.ok) throw new ApplicationError("invalid_input", parsed.message, { field: "claimMappings" });
+  const checked = claimMappingsFromRows(rows);
+  const fieldErrors = checked.ok ? {} : { ...checked.fieldErrors };
   const definitions = await listAttributeDefinitions();
-  for (const m of parsed.mappings) {
-    const d = definitions.find((x) => x.name === m.attribute);
-    if (!d) throw new ApplicationError("invalid_input", `There is no attribute ${m.attribute}.`, { field: "claimMappings" });
-    if (!d.appReadScope) throw new ApplicationError("invalid_input", `Applications may not read ${m.attribute}: give it a read scope on the attributes page first.`, { field: "claimMappings" });
+  for (const [i, row] of rows.entries()) {
+    const field = `${MAPPING_FIELD_PREFIX}.${i}.attribute`;
+    const name = row.attribute.trim();
+    if (name === "" || fieldErrors[field]) continue;
+    const d = definitions.find((x) => x.name === name);
+    if (!d) fieldErrors[field] = `There is no attribute ${name}.`;
+    else if (!d.appReadScope) fieldErrors[field] = `Applications may not read ${name}: give it a read scope on the attributes page first.`;
   }
+  const [firstField, firstMessage] = Object.entries(fieldErrors)[0] ?? [];
+  if (!checked.ok || firstField) throw new ApplicationError("invalid_input", firstMessage ?? "Check the highlighted mappings.", { field: firstField, fieldErrors });
+  const mappings = checked.mappings;
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
-    const after = await updateApplicationRow(id, { claimMappings: parsed.mappings as unknown as ApplicationWrite["claimMappings"] }, tx);
+    const after = await updateApplicationRow(id, { claimMappings: mappings as unknown as ApplicationWrite["claimMappings"] }, tx);
     if (JSON.stringify(before.claimMappings) !== JSON.stringify(after.claimMappings)) {
       await recordAudit(
         {
@@ -338,7 +344,7 @@ export async function setClaimMappings(actor: Actor, id: string, lines: string, 
           target: { type: "application", id },
           result: "success",
           context: ctx,
-          details: { clientId: after.clientId, changed: ["claimMappings"], claims: parsed.mappings.map((m) => `${m.attribute}->${m.claim}`) },
+          details: { clientId: after.clientId, changed: ["claimMappings"], claims: mappings.map((m) => `${m.attribute}->${m.claim}`) },
         },
         tx,
       );

@@ -44,23 +44,33 @@ async function tokensFor(scope: string) {
   return handleTokenRequest(app, { grant_type: "authorization_code", code: outcome.response.params.code, redirect_uri: REDIRECT, code_verifier: VERIFIER }, {});
 }
 
+const row = (attribute: string, claim: string, targets: string[] = ["id_token", "userinfo"]) => ({ attribute, claim, targets });
+
 describe("claim mapping", () => {
   it("refuses registered claims, unknown attributes and attributes applications may not read; only administrators map", async () => {
-    for (const [lines, message] of [
-      ["loyalty_tier sub", /registered/],
-      ["loyalty_tier nonce", /registered/],
-      ["loyalty_tier email", /registered/],
-      ["favourite_colour colour", /no attribute/],
-      ["internal_note note", /may not read/],
+    for (const [attribute, claim, field, message] of [
+      ["loyalty_tier", "sub", "claim", /registered/],
+      ["loyalty_tier", "nonce", "claim", /registered/],
+      ["loyalty_tier", "email", "claim", /registered/],
+      ["favourite_colour", "colour", "attribute", /no attribute/],
+      ["internal_note", "note", "attribute", /may not read/],
     ] as const) {
-      await expect(setClaimMappings(admin, app.id, lines, {})).rejects.toMatchObject({ code: "invalid_input", field: "claimMappings", message: expect.stringMatching(message) });
+      // The problem lands on the row at fault (the second: the first row is valid).
+      await expect(setClaimMappings(admin, app.id, [row("loyalty_tier", "tier"), row(attribute, claim)], {})).rejects.toMatchObject({
+        code: "invalid_input",
+        fieldErrors: { [`mappings.1.${field}`]: expect.stringMatching(message) },
+      });
     }
-    await expect(setClaimMappings({ id: userId, roles: [] }, app.id, "loyalty_tier tier", {})).rejects.toBeInstanceOf(PermissionError);
+    await expect(setClaimMappings(admin, app.id, [row("loyalty_tier", "tier"), row("shoe_size", "tier")], {})).rejects.toMatchObject({ fieldErrors: { "mappings.1.claim": expect.stringMatching(/mapped twice/) } });
+    await expect(setClaimMappings(admin, app.id, [{ attribute: "loyalty_tier", claim: "tier", targets: [] }], {})).rejects.toMatchObject({ fieldErrors: { "mappings.0.targets": expect.stringMatching(/Choose where/) } });
+    await expect(setClaimMappings({ id: userId, roles: [] }, app.id, [row("loyalty_tier", "tier")], {})).rejects.toBeInstanceOf(PermissionError);
     expect((await t.db().application.findUniqueOrThrow({ where: { id: app.id } })).claimMappings).toEqual([]);
   });
 
   it("releases each mapped attribute in the tokens it names, only when the scopes include its read scope", async () => {
-    app = await setClaimMappings(admin, app.id, "loyalty_tier https://example.com/tier id_token userinfo\nshoe_size shoe id_token access_token", {});
+    // A row left empty (the console's blank row) is no mapping.
+    app = await setClaimMappings(admin, app.id, [row("loyalty_tier", "https://example.com/tier", ["id_token", "userinfo"]), { attribute: "", claim: " ", targets: [] }, row("shoe_size", "shoe", ["id_token", "access_token"])], {});
+    expect(app.claimMappings.map((m) => m.claim)).toEqual(["https://example.com/tier", "shoe"]);
     expect((await listAuditEvents({ targetId: app.id, action: "application.updated" }))[0]!.details).toMatchObject({ changed: ["claimMappings"] });
 
     const withProfile = await tokensFor("openid profile");

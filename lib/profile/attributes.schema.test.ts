@@ -4,8 +4,15 @@ import {
   attributeSchema,
   compilePattern,
   storedPatternProblem,
-  parseClaimMappingLines,
+  attributeDefinitionFromForm,
+  attributeFormSchema,
+  claimMappingEcho,
+  claimMappingFormSchema,
+  claimMappingRowsFromEcho,
+  claimMappingRowsFromForm,
+  claimMappingsFromRows,
   type AttributeDefinition,
+  type AttributeFormValues,
 } from "./attributes.schema";
 import { mappedClaims } from "./claims";
 
@@ -179,28 +186,52 @@ describe("attribute definitions", () => {
 });
 
 describe("claim mappings", () => {
-  it("parses one mapping a line, the ID token and UserInfo by default", () => {
-    const r = parseClaimMappingLines("loyalty_tier https://example.com/tier\n\nshoe_size shoe access_token");
-    expect(r).toEqual({
+  const row = (attribute: string, claim: string, targets: string[] = ["id_token", "userinfo"]) => ({ attribute, claim, targets });
+
+  it("takes the posted rows (mappings.<i>.attribute|claim|targets) and skips a row left empty", () => {
+    const form = new FormData();
+    for (const [k, v] of [
+      ["mappings.0.attribute", "loyalty_tier"],
+      ["mappings.0.claim", "https://example.com/tier"],
+      ["mappings.0.targets", "id_token"],
+      ["mappings.0.targets", "userinfo"],
+      ["mappings.1.attribute", ""],
+      ["mappings.1.claim", ""],
+      ["mappings.2.attribute", "shoe_size"],
+      ["mappings.2.claim", "shoe"],
+      ["mappings.2.targets", "access_token"],
+    ]) form.append(k!, v!);
+    const rows = claimMappingRowsFromForm(form);
+    expect(rows).toEqual([row("loyalty_tier", "https://example.com/tier"), row("", "", []), row("shoe_size", "shoe", ["access_token"])]);
+    expect(claimMappingsFromRows(rows)).toEqual({
       ok: true,
       mappings: [
         { attribute: "loyalty_tier", claim: "https://example.com/tier", targets: ["id_token", "userinfo"] },
         { attribute: "shoe_size", claim: "shoe", targets: ["access_token"] },
       ],
     });
+    expect(claimMappingRowsFromEcho(claimMappingEcho(rows))).toEqual(rows);
   });
   it.each(["sub", "iss", "aud", "exp", "iat", "nonce", "acr", "amr", "azp", "auth_time", "at_hash", "sid", "email", "name", "address", "phone_number_verified"])(
-    "refuses the registered claim %s",
+    "refuses the registered claim %s on its row",
     (claim) => {
-      const r = parseClaimMappingLines(`loyalty_tier ${claim}`);
+      const r = claimMappingsFromRows([row("", ""), row("loyalty_tier", claim)]);
       expect(r.ok).toBe(false);
-      expect(!r.ok && r.message).toMatch(/registered/);
+      expect(!r.ok && r.fieldErrors["mappings.1.claim"]).toMatch(/registered/);
     },
   );
-  it("refuses a claim mapped twice, a bad target and a bad claim name", () => {
-    expect(parseClaimMappingLines("a tier\nb tier").ok).toBe(false);
-    expect(parseClaimMappingLines("a tier cookie").ok).toBe(false);
-    expect(parseClaimMappingLines("a http://example.com/tier").ok).toBe(false);
+  it("refuses a claim mapped twice, no target, a bad target and a bad claim name, each on its row's field", () => {
+    expect(claimMappingsFromRows([row("a", "tier"), row("b", "tier")])).toEqual({ ok: false, fieldErrors: { "mappings.1.claim": "The claim tier is mapped twice." } });
+    expect(claimMappingsFromRows([row("a", "tier", [])])).toMatchObject({ ok: false, fieldErrors: { "mappings.0.targets": expect.stringMatching(/Choose where/) } });
+    expect(claimMappingsFromRows([row("a", "tier", ["cookie"])])).toMatchObject({ ok: false, fieldErrors: { "mappings.0.targets": expect.any(String) } });
+    expect(claimMappingsFromRows([row("a", "http://example.com/tier")])).toMatchObject({ ok: false, fieldErrors: { "mappings.0.claim": expect.stringMatching(/https/) } });
+    expect(claimMappingsFromRows([row("", "tier")])).toMatchObject({ ok: false, fieldErrors: { "mappings.0.attribute": expect.any(String) } });
+  });
+  it("the browser's check gives the same problems on the same paths (react-hook-form's nested errors)", () => {
+    const r = claimMappingFormSchema.safeParse({ mappings: [row("a", "tier"), row("b", "sub")] });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path, i.message])).toEqual([[["mappings", 1, "claim"], expect.stringMatching(/registered/)]]);
+    expect(claimMappingFormSchema.safeParse({ mappings: [row("a", "tier"), row("", "")] }).success).toBe(true);
   });
 
   it("releases a mapped attribute only for its target, under its read scope, when it holds a value", () => {
@@ -217,5 +248,52 @@ describe("claim mappings", () => {
     expect(mappedClaims(user, ["openid", "profile"], mappings, "access_token")).toEqual({});
     // A reserved name that reached storage some other way is still never released.
     expect(mappedClaims(user, ["profile"], [{ attribute: "loyalty_tier", claim: "sub", targets: ["id_token"] }], "id_token")).toEqual({});
+  });
+});
+
+describe("the attribute definition form", () => {
+  const values = (over: Partial<AttributeFormValues> = {}): AttributeFormValues => ({
+    name: "member_since",
+    label: "Member since",
+    type: "date",
+    required: false,
+    customerAccess: "read",
+    appReadScope: "profile",
+    minLength: "3",
+    maxLength: "",
+    pattern: "",
+    min: "",
+    max: "",
+    integer: false,
+    minDate: "2000-01-01",
+    maxDate: "2030-12-31",
+    values: "",
+    ...over,
+  });
+  it("the browser's check reads only the chosen type's rules and gives the definition the server stores", () => {
+    const r = attributeFormSchema.safeParse(values());
+    expect(r.success && r.data).toMatchObject({ name: "member_since", type: "date", rules: { min: "2000-01-01", max: "2030-12-31" } });
+  });
+  it("puts a date bound's problem on the date field, a number's on the number field, as the server does", () => {
+    const dateIssue = attributeFormSchema.safeParse(values({ minDate: "2031-01-01" }));
+    expect(dateIssue.error?.issues.map((i) => i.path[0])).toEqual(["maxDate"]);
+    const numberIssue = attributeFormSchema.safeParse(values({ type: "number", min: "5", max: "2" }));
+    expect(numberIssue.error?.issues.map((i) => i.path[0])).toEqual(["max"]);
+    const required = attributeFormSchema.safeParse(values({ required: true }));
+    expect(required.error?.issues.map((i) => [i.path[0], i.message])).toEqual([["required", expect.stringMatching(/could never be completed/)]]);
+  });
+  it("the posted form (boxes \"on\") is the same definition as the browser's values", () => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(values({ type: "number", min: "1", max: "9" }))) if (typeof v === "string") form.set(k, v);
+    form.set("integer", "on");
+    expect(attributeDefinitionFromForm(form)).toEqual({
+      name: "member_since",
+      label: "Member since",
+      type: "number",
+      required: false,
+      rules: { min: 1, max: 9, integer: true },
+      customerAccess: "read",
+      appReadScope: "profile",
+    });
   });
 });

@@ -149,29 +149,79 @@ export const attributeDefinitionSchema = z
 
 export type AttributeDefinitionInput = z.input<typeof attributeDefinitionSchema>;
 
-/** The console's form: one text field per rule, empty for none; checkboxes "on". */
+/** The console's definition form as the browser holds it: one text field per rule (empty for none), the boxes as booleans. */
+export type AttributeFormValues = {
+  name: string;
+  label: string;
+  type: string;
+  required: boolean;
+  customerAccess: string;
+  appReadScope: string;
+  minLength: string;
+  maxLength: string;
+  pattern: string;
+  min: string;
+  max: string;
+  integer: boolean;
+  minDate: string;
+  maxDate: string;
+  values: string;
+};
+
+/** The form's values as a definition for attributeDefinitionSchema: only the chosen type's rules. */
+export function attributeDefinitionFromValues(v: AttributeFormValues): Record<string, unknown> {
+  const num = (s: string) => (s.trim() === "" ? null : Number(s));
+  const type = v.type.trim() as AttributeType;
+  const rules: Record<string, unknown> = {};
+  if (type === "string") Object.assign(rules, { minLength: num(v.minLength), maxLength: num(v.maxLength), pattern: v.pattern.trim() || null });
+  if (type === "number") Object.assign(rules, { min: num(v.min), max: num(v.max), integer: v.integer });
+  if (type === "date") Object.assign(rules, { min: v.minDate.trim() || null, max: v.maxDate.trim() || null });
+  if (type === "enum") Object.assign(rules, { values: v.values.split(/\r?\n/).map((x) => x.trim()).filter(Boolean) });
+  return { name: v.name.trim(), label: v.label.trim(), type, required: v.required, rules, customerAccess: v.customerAccess.trim(), appReadScope: v.appReadScope.trim() || null };
+}
+
+/** The posted form: the same fields, checkboxes "on" when ticked. */
 export function attributeDefinitionFromForm(form: FormData): Record<string, unknown> {
   const text = (k: string) => {
     const v = form.get(k);
-    return typeof v === "string" ? v.trim() : "";
+    return typeof v === "string" ? v : "";
   };
-  const num = (k: string) => (text(k) === "" ? null : Number(text(k)));
-  const type = text("type") as AttributeType;
-  const rules: Record<string, unknown> = {};
-  if (type === "string") Object.assign(rules, { minLength: num("minLength"), maxLength: num("maxLength"), pattern: text("pattern") || null });
-  if (type === "number") Object.assign(rules, { min: num("min"), max: num("max"), integer: form.get("integer") === "on" });
-  if (type === "date") Object.assign(rules, { min: text("minDate") || null, max: text("maxDate") || null });
-  if (type === "enum") Object.assign(rules, { values: text("values").split(/\r?\n/).map((v) => v.trim()).filter(Boolean) });
-  return {
-    name: text("name"),
-    label: text("label"),
-    type,
-    required: form.get("required") === "on",
-    rules,
-    customerAccess: text("customerAccess"),
-    appReadScope: text("appReadScope") || null,
-  };
+  const values = Object.fromEntries(ATTRIBUTE_FORM_FIELDS.map((k) => [k, text(k)])) as Record<(typeof ATTRIBUTE_FORM_FIELDS)[number], string>;
+  return attributeDefinitionFromValues({ ...values, required: form.get("required") === "on", integer: form.get("integer") === "on" });
 }
+
+/** The form field a definition's issue belongs to: the form names the date bounds minDate and maxDate (min and max are the number's). */
+export function attributeFormField(type: unknown, key: string): string {
+  return type === "date" && (key === "min" || key === "max") ? `${key}Date` : key;
+}
+
+const formText = z.string().max(2000);
+
+/** The browser's check of the definition form: its values, made a definition, must pass attributeDefinitionSchema; issues land on the form's fields. */
+export const attributeFormSchema = z
+  .object({
+    name: formText,
+    label: formText,
+    type: formText,
+    required: z.boolean(),
+    customerAccess: formText,
+    appReadScope: formText,
+    minLength: formText,
+    maxLength: formText,
+    pattern: formText,
+    min: formText,
+    max: formText,
+    integer: z.boolean(),
+    minDate: formText,
+    maxDate: formText,
+    values: formText,
+  })
+  .transform((v, ctx) => {
+    const parsed = attributeDefinitionSchema.safeParse(attributeDefinitionFromValues(v));
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: [attributeFormField(v.type, String(issue.path[0] ?? "rules"))], message: issue.message });
+    return z.NEVER;
+  });
 
 export const ATTRIBUTE_FORM_FIELDS = ["name", "label", "type", "required", "customerAccess", "appReadScope", "minLength", "maxLength", "pattern", "min", "max", "integer", "minDate", "maxDate", "values"] as const;
 
@@ -331,7 +381,7 @@ export const claimMappingSchema = z
       .string()
       .regex(CLAIM_NAME, "Use a short claim name (letters, digits, _ . -) or an https:// URI.")
       .refine((c) => !RESERVED_CLAIM_NAMES.has(c), "This claim is registered (JWT or OpenID Connect): Portico sets it itself."),
-    targets: z.array(z.enum(CLAIM_TARGETS)).min(1).max(3),
+    targets: z.array(z.enum(CLAIM_TARGETS, { error: "Choose the ID token, UserInfo or the access token." })).min(1, "Choose where the claim goes.").max(3),
   })
   .strict();
 
@@ -340,30 +390,80 @@ export const claimMappingsSchema = z
   .max(MAX_CLAIM_MAPPINGS, `At most ${MAX_CLAIM_MAPPINGS} mappings.`)
   .superRefine((mappings, ctx) => {
     const claims = new Set<string>();
-    for (const m of mappings) {
-      if (claims.has(m.claim)) ctx.addIssue({ code: "custom", message: `The claim ${m.claim} is mapped twice.` });
+    for (const [i, m] of mappings.entries()) {
+      if (claims.has(m.claim)) ctx.addIssue({ code: "custom", path: [i, "claim"], message: `The claim ${m.claim} is mapped twice.` });
       claims.add(m.claim);
     }
   });
 
+/** The console's mapping rows (react-hook-form's field array); a row left wholly empty is no mapping. */
+export type ClaimMappingRow = { attribute: string; claim: string; targets: string[] };
+
+export const MAPPING_FIELD_PREFIX = "mappings";
+
 /**
- * The console's text form, one mapping a line: `attribute claim [targets…]`, e.g.
- * `loyalty_tier https://example.com/tier id_token userinfo`; without targets, the ID token and UserInfo.
- * Returns the mappings or the first line's problem.
+ * The rows as mappings, or the problems by field (`mappings.<i>.attribute|claim|targets`, the row's
+ * own index, so the message lands on the row at fault). A row left wholly empty is skipped.
  */
-export function parseClaimMappingLines(text: string): { ok: true; mappings: ClaimMapping[] } | { ok: false; message: string } {
+export function claimMappingsFromRows(rows: readonly ClaimMappingRow[]): { ok: true; mappings: ClaimMapping[] } | { ok: false; fieldErrors: Record<string, string> } {
+  const fieldErrors: Record<string, string> = {};
   const mappings: ClaimMapping[] = [];
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  for (const [i, line] of lines.entries()) {
-    const [attribute = "", claim = "", ...targets] = line.split(/\s+/);
-    const parsed = claimMappingSchema.safeParse({ attribute, claim, targets: targets.length ? targets : ["id_token", "userinfo"] });
-    if (!parsed.success) return { ok: false, message: `Line ${i + 1}: ${parsed.error.issues[0]?.message ?? "invalid"}` };
+  const claims = new Set<string>();
+  if (rows.length > MAX_CLAIM_MAPPINGS) return { ok: false, fieldErrors: { [MAPPING_FIELD_PREFIX]: `At most ${MAX_CLAIM_MAPPINGS} mappings.` } };
+  for (const [i, row] of rows.entries()) {
+    const attribute = row.attribute.trim();
+    const claim = row.claim.trim();
+    if (attribute === "" && claim === "") continue;
+    const parsed = claimMappingSchema.safeParse({ attribute, claim, targets: row.targets });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) fieldErrors[`${MAPPING_FIELD_PREFIX}.${i}.${String(issue.path[0] ?? "claim")}`] ??= issue.message;
+      continue;
+    }
+    if (claims.has(claim)) fieldErrors[`${MAPPING_FIELD_PREFIX}.${i}.claim`] = `The claim ${claim} is mapped twice.`;
+    claims.add(claim);
     mappings.push(parsed.data);
   }
-  const all = claimMappingsSchema.safeParse(mappings);
-  return all.success ? { ok: true, mappings: all.data } : { ok: false, message: all.error.issues[0]?.message ?? "invalid" };
+  return Object.keys(fieldErrors).length ? { ok: false, fieldErrors } : { ok: true, mappings };
 }
 
-export function claimMappingLines(mappings: readonly ClaimMapping[]): string {
-  return mappings.map((m) => [m.attribute, m.claim, ...m.targets].join(" ")).join("\n");
+/** The posted rows (fields `mappings.<i>.attribute|claim|targets`, as react-hook-form names them). */
+export function claimMappingRowsFromForm(form: { get(name: string): FormDataEntryValue | null; getAll(name: string): FormDataEntryValue[] }): ClaimMappingRow[] {
+  const text = (name: string) => {
+    const v = form.get(name);
+    return typeof v === "string" ? v : "";
+  };
+  const rows: ClaimMappingRow[] = [];
+  for (let i = 0; i < MAX_CLAIM_MAPPINGS + 1 && form.get(`${MAPPING_FIELD_PREFIX}.${i}.attribute`) !== null; i++) {
+    const targets = form.getAll(`${MAPPING_FIELD_PREFIX}.${i}.targets`).filter((t): t is string => typeof t === "string").slice(0, 3);
+    rows.push({ attribute: text(`${MAPPING_FIELD_PREFIX}.${i}.attribute`), claim: text(`${MAPPING_FIELD_PREFIX}.${i}.claim`), targets });
+  }
+  return rows;
 }
+
+/** A refused form's rows as the action echoes them (strings only: the targets space-separated), and back. */
+export function claimMappingEcho(rows: readonly ClaimMappingRow[]): Record<string, string> {
+  return Object.fromEntries(
+    rows.flatMap((r, i) => [
+      [`${MAPPING_FIELD_PREFIX}.${i}.attribute`, r.attribute.slice(0, 200)],
+      [`${MAPPING_FIELD_PREFIX}.${i}.claim`, r.claim.slice(0, 300)],
+      [`${MAPPING_FIELD_PREFIX}.${i}.targets`, r.targets.join(" ")],
+    ]),
+  );
+}
+
+export function claimMappingRowsFromEcho(echo: Record<string, string>): ClaimMappingRow[] {
+  const rows: ClaimMappingRow[] = [];
+  for (let i = 0; i <= MAX_CLAIM_MAPPINGS && echo[`${MAPPING_FIELD_PREFIX}.${i}.attribute`] !== undefined; i++) {
+    const targets = echo[`${MAPPING_FIELD_PREFIX}.${i}.targets`] ?? "";
+    rows.push({ attribute: echo[`${MAPPING_FIELD_PREFIX}.${i}.attribute`] ?? "", claim: echo[`${MAPPING_FIELD_PREFIX}.${i}.claim`] ?? "", targets: targets ? targets.split(" ") : [] });
+  }
+  return rows;
+}
+
+/** The browser's check of the mapping form: the server's rule (claimMappingsFromRows), its problems on the rows' fields. */
+export const claimMappingFormSchema = z
+  .object({ mappings: z.array(z.object({ attribute: formText, claim: formText, targets: z.array(formText).max(3) })) })
+  .superRefine((v, ctx) => {
+    const checked = claimMappingsFromRows(v.mappings);
+    if (!checked.ok) for (const [field, message] of Object.entries(checked.fieldErrors)) ctx.addIssue({ code: "custom", path: field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message });
+  });

@@ -20,7 +20,7 @@ import {
   type AttributeDefinitionRow,
 } from "./attributes.repo";
 import { withTransaction } from "./profile.repo";
-import { attributeDefinitionSchema, attributeSchema, storedPatternProblem, type AttributeDefinition, type AttributeRules, type AttributeType, type CustomerAccess } from "./attributes.schema";
+import { attributeDefinitionSchema, attributeFormField, attributeSchema, storedPatternProblem, type AttributeDefinition, type AttributeRules, type AttributeType, type CustomerAccess } from "./attributes.schema";
 import { ProfileError } from "./profile.errors";
 
 /** Every definition is read with each profile write and the portal's page: a bounded list. */
@@ -66,9 +66,8 @@ export async function definitionsWithUnusablePatterns(): Promise<{ name: string;
 function parseDefinition(input: unknown): AttributeDefinition {
   const parsed = attributeDefinitionSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const isDate = (input as { type?: unknown } | null)?.type === "date";
-  // The console names the date bounds minDate and maxDate (min and max are the number's).
-  const fieldErrors = fieldErrorsOf(parsed.error.issues, (key) => (isDate && (key === "min" || key === "max") ? `${key}Date` : key));
+  const type = (input as { type?: unknown } | null)?.type;
+  const fieldErrors = fieldErrorsOf(parsed.error.issues, (key) => attributeFormField(type, key));
   throw new ProfileError("invalid_definition", "Check the highlighted fields.", undefined, { fieldErrors });
 }
 

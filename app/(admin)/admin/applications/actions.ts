@@ -19,6 +19,7 @@ import {
   updateApplication,
 } from "@/lib/applications";
 import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/applications/applications.schema";
+import { claimMappingEcho, claimMappingRowsFromForm, MAX_CLAIM_MAPPINGS } from "@/lib/profile/attributes.schema";
 import { adminAction, formValues, requestContext } from "@/lib/http";
 import type { AdminFormState } from "@/components/admin/types";
 import { applicationFormValues } from "./form-state";
@@ -119,15 +120,17 @@ export const revokeInitialAccessTokenAction = adminAction({ ...applicationButton
   return { ok: true };
 });
 
+const mappingRow = z.object({ attribute: z.string().max(200), claim: z.string().max(300), targets: z.array(z.string().max(20)).max(3) });
+
 export const setClaimMappingsAction = adminAction(
   {
     ...anApplication,
-    schema: z.object({ id: z.string(), lines: z.string().max(20_000, "Too long.") }),
-    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), lines: form.get("claimMappings") ?? "" }),
-    echo: (_prev, form) => formValues(form, ["claimMappings"]),
+    schema: z.object({ id: z.string(), rows: z.array(mappingRow).max(MAX_CLAIM_MAPPINGS + 1, `At most ${MAX_CLAIM_MAPPINGS} mappings.`) }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), rows: claimMappingRowsFromForm(form) }),
+    echo: (_prev, form) => claimMappingEcho(claimMappingRowsFromForm(form)),
   },
-  async ({ id, lines }, actor): Promise<AdminFormState> => {
-    await setClaimMappings(actor, id, lines, await requestContext());
+  async ({ id, rows }, actor): Promise<AdminFormState> => {
+    await setClaimMappings(actor, id, rows, await requestContext());
     revalidatePath(`${LIST}/${id}`);
     return { ok: true, message: "Claim mapping saved." };
   },

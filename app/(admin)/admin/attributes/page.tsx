@@ -2,21 +2,22 @@ import type { Metadata } from "next";
 import { AttributeForm, DeleteAttributeForm } from "@/components/admin/attribute-forms";
 import { requireAdmin } from "@/lib/http";
 import { listAttributeDefinitionsFor, storedPatternProblem, type AttributeDefinitionDto } from "@/lib/profile";
+import type { AttributeFormValues } from "@/lib/profile/attributes.schema";
 import { surface } from "@/components/ui/styles";
 import { createAttributeAction, deleteAttributeAction, updateAttributeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Attributes" };
 export const dynamic = "force-dynamic";
 
-/** A definition as its form's fields (strings; checkboxes "on"). */
-function formValuesOf(d: AttributeDefinitionDto): Record<string, string> {
+/** A definition as its form's values (a text field per rule, booleans for the boxes). */
+function formValuesOf(d: AttributeDefinitionDto): AttributeFormValues {
   const r = d.rules;
   const s = (v: unknown) => (v === null || v === undefined ? "" : String(v));
   return {
     name: d.name,
     label: d.label,
     type: d.type,
-    required: d.required ? "on" : "",
+    required: d.required,
     customerAccess: d.customerAccess,
     appReadScope: d.appReadScope ?? "",
     minLength: s(r.minLength),
@@ -24,7 +25,7 @@ function formValuesOf(d: AttributeDefinitionDto): Record<string, string> {
     pattern: s(r.pattern),
     min: d.type === "number" ? s(r.min) : "",
     max: d.type === "number" ? s(r.max) : "",
-    integer: r.integer ? "on" : "",
+    integer: r.integer === true,
     minDate: d.type === "date" ? s(r.min) : "",
     maxDate: d.type === "date" ? s(r.max) : "",
     values: (r.values ?? []).join("\n"),

@@ -9,7 +9,7 @@ import { requireAdmin } from "@/lib/http";
 import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/applications";
 import { ClaimMappingForm, ProfilingPolicyForm } from "@/components/admin/attribute-forms";
 import { DEFAULT_REMIND_AFTER_DAYS, profilingLines } from "@/lib/profile/profiling.schema";
-import { claimMappingLines } from "@/lib/profile/attributes.schema";
+import { listAttributeDefinitions } from "@/lib/profile";
 import { AdminScopesForm } from "@/components/admin/admin-scopes-form";
 import { deleteApplicationAction, rotateClientSecretAction, setAdminScopesAction, setApplicationDisabledAction, setClaimMappingsAction, setProfilingPolicyAction, updateApplicationAction } from "../actions";
 
@@ -44,6 +44,8 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
   const application = await getApplication({ id: session.user.id, roles: session.user.roles }, id);
   if (!application) notFound();
   const a = application;
+  // The attributes an application may be given: those with a read scope (an application administrator maps them without attributes:read).
+  const readable = (await listAttributeDefinitions()).filter((d) => d.appReadScope).map((d) => ({ name: d.name, label: d.label }));
   return (
     <>
       <Link href="/admin/applications" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">
@@ -82,7 +84,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       </Section>
 
       <Section id="claims" title="Claim mapping">
-        <ClaimMappingForm action={setClaimMappingsAction} applicationId={a.id} initial={claimMappingLines(a.claimMappings)} />
+        <ClaimMappingForm action={setClaimMappingsAction} applicationId={a.id} initial={a.claimMappings} attributes={readable} />
       </Section>
 
       <Section id="profiling" title="Progressive profiling">
