@@ -52,21 +52,31 @@ export function totalsStatement(q: { metrics: readonly string[]; application: st
   };
 }
 
-/** The metrics drawn over time, and those shown as totals; the application filter narrows PER_APPLICATION_METRICS. */
+/**
+ * The metrics drawn over time, and those shown as totals; the application filter narrows
+ * PER_APPLICATION_METRICS (the events that name their application: sign-ins begun at its
+ * /authorize, its risk decisions, its tokens). Second steps and registrations are always for all.
+ */
 export const SERIES_METRICS = ["signin.succeeded", "signin.failed", "signin.throttled", "second_factor.succeeded", "second_factor.failed", "registration"] as const;
 export const TOTAL_METRICS = ["risk.decision", "signin.country", "signin.application", "tokens.issued"] as const;
-export const PER_APPLICATION_METRICS = ["risk.decision", "signin.country", "tokens.issued"] as const;
+export const PER_APPLICATION_METRICS = ["signin.succeeded", "signin.failed", "signin.throttled", "risk.decision", "signin.country", "tokens.issued"] as const;
 
 /** Every statement one view of the dashboard runs (the page runs them at once); the series first. */
 export function dashboardStatements(q: { application: string; from: Date; to: Date; tz: string; granularity: "hour" | "day" }): Statement[] {
   const monthStart = new Date(Date.UTC(q.from.getUTCFullYear(), q.from.getUTCMonth(), 1));
   const filtered = q.application !== "";
   const perApplication: readonly string[] = PER_APPLICATION_METRICS;
+  const narrowed = (metrics: readonly string[]) => metrics.filter((m) => perApplication.includes(m));
+  const forAll = (metrics: readonly string[]) => metrics.filter((m) => !perApplication.includes(m));
   return [
-    seriesStatement({ ...q, application: "", metrics: SERIES_METRICS }),
     ...(filtered
-      ? [totalsStatement({ ...q, metrics: PER_APPLICATION_METRICS }), totalsStatement({ ...q, application: "", metrics: TOTAL_METRICS.filter((m) => !perApplication.includes(m)) })]
-      : [totalsStatement({ ...q, metrics: TOTAL_METRICS })]),
+      ? [
+          seriesStatement({ ...q, metrics: narrowed(SERIES_METRICS) }),
+          seriesStatement({ ...q, application: "", metrics: forAll(SERIES_METRICS) }),
+          totalsStatement({ ...q, metrics: narrowed(TOTAL_METRICS) }),
+          totalsStatement({ ...q, application: "", metrics: forAll(TOTAL_METRICS) }),
+        ]
+      : [seriesStatement({ ...q, application: "", metrics: SERIES_METRICS }), totalsStatement({ ...q, metrics: TOTAL_METRICS })]),
     activeStatement("active.daily", q.from, q.to),
     activeStatement("active.monthly", monthStart, q.to),
     adoptionStatement(q.from, q.to),

@@ -53,7 +53,7 @@ export type AnalyticsReport = {
 };
 
 /** The report's parts an application filter narrows (dashboard-queries.ts PER_APPLICATION_METRICS). */
-const PER_APPLICATION = ["risk", "countries", "tokensIssued"];
+const PER_APPLICATION = ["signIns", "risk", "countries", "tokensIssued"];
 const TOP_COUNTRIES = 20;
 
 /** The query parsed and resolved; AnalyticsError (with the field) for anything wrong. */

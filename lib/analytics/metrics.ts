@@ -48,18 +48,29 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const clean = (v: string | null, fallback: string) => (v && v.length <= 120 ? v : fallback);
 
+/** A client id an event names (Application.clientId: 100 characters at most), or "". */
+const applicationOf = (clientId: string | null) => (clientId && clientId.length <= 100 ? clientId : "");
+
+/** The counter for every application, and for the event's own when it names one. */
+function perApplication(e: RollupEvent, metric: Metric, dimension: string): Increment[] {
+  const app = applicationOf(e.clientId);
+  const row = { metric, dimension, application: "" };
+  return app ? [row, { ...row, application: app }] : [row];
+}
+
 /** The counters an event adds one to. */
 export function incrementsOf(e: RollupEvent): Increment[] {
   const all = (metric: Metric, dimension = "") => ({ metric, dimension, application: "" });
   switch (e.action) {
+    // A sign-in for an application (one begun at its /authorize) names it (lib/users login).
     case "login.succeeded":
-      return [all("signin.succeeded", clean(e.method, "password"))];
+      return perApplication(e, "signin.succeeded", clean(e.method, "password"));
     case "login.failed":
-      return [all("signin.failed", clean(e.method, "password"))];
+      return perApplication(e, "signin.failed", clean(e.method, "password"));
     case "login.passkey_failed":
       return [all("signin.failed", "passkey")];
     case "login.throttled":
-      return [all("signin.throttled", clean(e.method, "password"))];
+      return perApplication(e, "signin.throttled", clean(e.method, "password"));
     case "login.second_factor_succeeded":
       return [all("second_factor.succeeded", clean(e.method, "unknown"))];
     case "login.second_factor_failed":
@@ -72,11 +83,8 @@ export function incrementsOf(e: RollupEvent): Increment[] {
       return [all("registration", "submitted")];
     case "user.email_verified":
       return [all("registration", "verified")];
-    case "oauth.tokens_issued": {
-      const app = e.targetId && e.targetId.length <= 100 ? e.targetId : ""; // a client id (Application.clientId: 100 at most)
-      const row = all("tokens.issued", clean(e.grant, "unknown"));
-      return app ? [row, { ...row, application: app }] : [row];
-    }
+    case "oauth.tokens_issued":
+      return perApplication({ ...e, clientId: e.targetId }, "tokens.issued", clean(e.grant, "unknown")); // its target is the client id
     case "risk.assessed":
       return riskIncrements(e);
     default:
@@ -85,7 +93,7 @@ export function incrementsOf(e: RollupEvent): Increment[] {
 }
 
 function riskIncrements(e: RollupEvent): Increment[] {
-  const app = e.clientId && e.clientId.length <= 100 ? e.clientId : "";
+  const app = applicationOf(e.clientId);
   const rows: Omit<Increment, "application">[] = [{ metric: "risk.decision", dimension: `${clean(e.band, "unknown")}:${clean(e.decision, "unknown")}` }];
   if (e.method && SIGN_IN_METHODS.has(e.method)) {
     rows.push({ metric: "signin.country", dimension: clean(e.country, "unknown") });

@@ -156,6 +156,10 @@ describe("the report", () => {
     await event("risk.assessed", new Date("2026-11-20T08:00:00Z"), { details: details("shop", "DE", "high", "mfa") });
     await event("risk.assessed", new Date("2026-11-20T08:00:00Z"), { details: details(null, "FR", "low", "allow") });
     await event("risk.assessed", new Date("2026-11-20T08:00:00Z"), { details: { ...details("shop", "FR", "low", "allow"), method: "refresh" } });
+    // Sign-ins begun at an application's /authorize name it; one at the portal does not.
+    await event("login.succeeded", new Date("2026-11-20T08:00:00Z"), { actorId: uid(), details: { method: "password", clientId: "shop" } });
+    await event("login.succeeded", new Date("2026-11-20T08:00:00Z"), { actorId: uid(), details: { method: "passkey" } });
+    await event("login.failed", new Date("2026-11-20T08:00:00Z"), { result: "failure", details: { reason: "wrong_password", clientId: "shop" } });
     await runAnalyticsRollup({ now: NOW });
     const all = await getAnalytics(analyst, { range: "30d", tz: "UTC" }, NOW);
     expect(all.risk.decisions).toEqual([{ name: "low:allow", value: 3 }, { name: "high:mfa", value: 1 }]);
@@ -164,6 +168,11 @@ describe("the report", () => {
     const shop = await getAnalytics(analyst, { range: "30d", tz: "UTC", application: "shop" }, NOW);
     expect(shop.risk.decisions).toEqual([{ name: "low:allow", value: 2 }, { name: "high:mfa", value: 1 }]);
     expect(shop.countries).toEqual([{ name: "DE", value: 1 }, { name: "FR", value: 1 }]);
+    const total = (series: { name: string; values: number[] }[]) => Object.fromEntries(series.map((s) => [s.name, s.values.reduce((a, b) => a + b, 0)]));
+    expect(total(all.signIns.succeeded)).toEqual({ password: 1, passkey: 1, federated: 0 });
+    expect(total(shop.signIns.succeeded)).toEqual({ password: 1, passkey: 0, federated: 0 });
+    expect(total(shop.signIns.failed)).toEqual({ password: 1, passkey: 0 });
+    expect(shop.perApplication).toContain("signIns");
   });
 
   it("takes a daily adoption snapshot once per UTC day", async () => {

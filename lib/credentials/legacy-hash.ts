@@ -4,7 +4,7 @@
 // amount of memory. After the first successful sign-in the hash is replaced by Portico's own
 // argon2id (lib/users/login.ts, needsRehash). Accepted encodings (docs/architecture.md):
 //   argon2id / argon2i / argon2d  PHC strings ($argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>)
-//   bcrypt                        $2a$ / $2b$ / $2y$, cost 4..14
+//   bcrypt                        $2a$ / $2b$ / $2y$, cost 4..12
 //   scrypt                        $scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>   (passlib's PHC form)
 //   PBKDF2 (PHC / passlib)        $pbkdf2-sha256$i=<iterations>$<salt>$<hash>  (also "$pbkdf2-sha256$<iterations>$...",
 //                                 -sha1 / -sha512, and "$pbkdf2$" = SHA-1 as passlib writes it)
@@ -15,20 +15,29 @@ import "server-only";
 import { pbkdf2, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from "node:crypto";
 import bcrypt from "bcryptjs";
 
-/** The ceilings. Above them a hash is refused at import and never verified. */
+/**
+ * The ceilings. Above them a hash is refused at import and never verified. Each allows what the
+ * systems imports come from write by default (bcrypt 10 to 12, Django's PBKDF2 at 1.2 million
+ * iterations, passlib's scrypt ln=16, RFC 9106's second argon2id choice: 64 MiB, 3 passes) and
+ * keeps one verification under ~0.5 s of CPU on this project's 2-core machine (bench/RESULTS.md):
+ * bcrypt 12 in bcryptjs 0.28 s (14 was 1.1 s), PBKDF2-SHA256 2,000,000 0.39 s, scrypt
+ * N·r·p = 2^20 0.47 s, argon2 128 MiB × 4 passes 0.12 s.
+ */
 export const HASH_LIMITS = {
-  bcryptMaxCost: 14,
-  /** scrypt: N = 2^ln; memory is 128·N·r bytes. */
+  bcryptMaxCost: 12,
+  /** scrypt: N = 2^ln; memory is 128·N·r bytes, work grows with N·r·p. */
   scryptMaxLogN: 17,
   scryptMaxR: 16,
   scryptMaxP: 16,
   scryptMaxRTimesP: 32,
   scryptMaxMemoryBytes: 128 * 1024 * 1024,
+  scryptMaxWork: 2 ** 20,
   pbkdf2MaxIterations: 2_000_000,
-  /** argon2: memory in KiB, passes, lanes. */
+  /** argon2: memory in KiB, passes, lanes; work grows with memory × passes. */
   argon2MaxMemoryKiB: 262_144,
   argon2MaxTime: 10,
   argon2MaxParallelism: 8,
+  argon2MaxWork: 524_288,
   /** Salt and derived key lengths, in bytes. */
   maxSaltBytes: 128,
   minHashBytes: 16,
@@ -84,6 +93,7 @@ function parseArgon2(stored: string): HashParse {
   if (time < 1 || time > HASH_LIMITS.argon2MaxTime) return refuse(`argon2 passes must be 1 to ${HASH_LIMITS.argon2MaxTime}`);
   if (lanes < 1 || lanes > HASH_LIMITS.argon2MaxParallelism) return refuse(`argon2 parallelism must be 1 to ${HASH_LIMITS.argon2MaxParallelism}`);
   if (memory < 8 * lanes) return refuse("malformed argon2 hash"); // RFC 9106 §3.1: m ≥ 8·p
+  if (memory * time > HASH_LIMITS.argon2MaxWork) return refuse(`argon2 memory × passes above ${HASH_LIMITS.argon2MaxWork} (128 MiB × 4)`);
   return { ok: true, hash: { kind: "argon2" } };
 }
 
@@ -106,6 +116,7 @@ function parseScrypt(stored: string): HashParse {
   }
   const N = 2 ** ln;
   if (128 * N * r > HASH_LIMITS.scryptMaxMemoryBytes) return refuse("scrypt memory (128·N·r) above 128 MiB");
+  if (N * r * par > HASH_LIMITS.scryptMaxWork) return refuse("scrypt work (N·r·p) above 2^20");
   const parts = saltAndHash(m[2]!, m[3]!);
   if (typeof parts === "string") return refuse(`scrypt: ${parts}`);
   return { ok: true, hash: { kind: "scrypt", N, r, p: par, ...parts } };

@@ -19,7 +19,11 @@ export interface FirstFactor {
   password?: string;
   /** Where the sign-in continues once complete. */
   next: string;
+  /** The application it is for, when already looked up (applicationOfSignIn). */
+  application?: SignInApplication;
 }
+
+type SignInApplication = Awaited<ReturnType<typeof applicationOfSignIn>>;
 
 export interface SignInOutcome {
   /** `next` (signed in), or the second step's page. */
@@ -51,15 +55,17 @@ export async function refuseDeniedAddress(ctx: RequestContext): Promise<void> {
  */
 export async function signInWithPassword(input: { email: string; password: string; next: string }, ctx: RequestContext, browser: BrowserCookies): Promise<SignInOutcome> {
   await refuseDeniedAddress(ctx);
-  const user = await authenticateWithPassword({ email: input.email, password: input.password }, ctx);
-  return continueAfterFirstFactor({ user, method: "password", password: input.password, next: input.next }, ctx, browser);
+  const application = await applicationOfSignIn(input.next, browser.interactionBinding);
+  const user = await authenticateWithPassword({ email: input.email, password: input.password, clientId: application?.clientId }, ctx);
+  return continueAfterFirstFactor({ user, method: "password", password: input.password, next: input.next, application }, ctx, browser);
 }
 
 /** Passwordless sign-in with a passkey: the browser's signed answer to a sign-in challenge. */
 export async function signInWithPasskey(response: unknown, next: string, ctx: RequestContext, browser: BrowserCookies): Promise<SignInOutcome> {
   await refuseDeniedAddress(ctx);
-  const user = await authenticateWithPasskey(response, ctx);
-  return continueAfterFirstFactor({ user, method: "passkey", next }, ctx, browser);
+  const application = await applicationOfSignIn(next, browser.interactionBinding);
+  const user = await authenticateWithPasskey(response, ctx, { clientId: application?.clientId });
+  return continueAfterFirstFactor({ user, method: "passkey", next, application }, ctx, browser);
 }
 
 /** Where the browser goes next and the cookies it gets. Throws to refuse. */
@@ -74,7 +80,7 @@ export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestC
   // An OIDC sign-in continues to /oauth2/authorize?interaction=…: the stored request says which
   // application it is for and what it asks (acr_values, a transaction value), for per-application
   // rules and the transaction step-up.
-  const application = await applicationOfSignIn(first.next, browser.interactionBinding);
+  const application = "application" in first ? first.application : await applicationOfSignIn(first.next, browser.interactionBinding);
   const risk = await assessSignIn({ userId: user.id, method: first.method, ctx, deviceCookie: browser.deviceId, password: first.password, next: first.next, application });
   const needsFactors = first.method === "password" && (risk.action === "allow" || risk.action === "mfa" || risk.action === "strong_mfa");
   const twoStep = needsFactors && (await hasSecondFactor(user.id));

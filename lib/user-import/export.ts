@@ -6,7 +6,7 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { kickOutbox, markDoneInTransaction } from "@/lib/outbox";
 import { listAttributeDefinitions } from "@/lib/profile";
-import { assertPermission, canActOnUser, type Actor } from "@/lib/users";
+import { assertPermission, canActOnUser, currentActor, permissionScope, type Actor } from "@/lib/users";
 import { csvLine } from "./csv";
 import { CLAIM_FIELDS } from "./rows";
 import type { JobActor } from "./import";
@@ -93,20 +93,22 @@ export async function runExport(job: UserExportRow): Promise<void> {
   const format = job.format as ExportFormat;
   const filter = accountFilter(job.filter as ExportFilter);
   const attributeNames = (await listAttributeDefinitions()).map((d) => d.name).sort();
-  if (!job.startedAt) await markExportStarted(job.id, await countAccounts(filter), exportHeader(format, attributeNames));
+  // A segment-scoped administrator exports only the accounts of their segments, and is not told how
+  // many accounts the tenant holds: no total ahead, and the progress counts what was written.
+  // The grants as they stand now, at each batch (a role taken away mid-export stops what it writes).
+  const tenantWide = permissionScope(await currentActor(actor.id), "users:export") === "all";
+  if (!job.startedAt) await markExportStarted(job.id, tenantWide ? await countAccounts(filter) : null, exportHeader(format, attributeNames));
   let cursor = job.cursor;
   for (;;) {
     const accounts = await accountsAfter(filter, cursor, EXPORT_BATCH_ROWS);
     const last = accounts.length < EXPORT_BATCH_ROWS;
-    // A segment-scoped administrator exports only the accounts of their segments.
-    const chunk = accounts
-      .filter((a) => canActOnUser(actor, "users:export", a))
-      .map((a) => exportLine(format, a, attributeNames))
-      .join("");
+    const acting = await currentActor(actor.id);
+    const written = accounts.filter((a) => canActOnUser(acting, "users:export", a));
+    const chunk = written.map((a) => exportLine(format, a, attributeNames)).join("");
     const from = cursor;
     await withTransaction(async (tx) => {
       if (accounts.length) {
-        const moved = await advanceExport(job.id, from, { cursor: accounts.at(-1)!.id, chunk, rows: accounts.length, leaseSeconds: JOB_LEASE_SECONDS }, tx);
+        const moved = await advanceExport(job.id, from, { cursor: accounts.at(-1)!.id, chunk, rows: written.length, leaseSeconds: JOB_LEASE_SECONDS }, tx);
         if (!moved) throw new JobSuperseded(`export ${job.id} moved past its cursor`);
       }
       if (last) {

@@ -10,7 +10,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { kickOutbox, markDoneInTransaction } from "@/lib/outbox";
 import { listAttributeDefinitions } from "@/lib/profile";
 import { ADDRESS_FIELDS, type Address, type ProfileUpdate } from "@/lib/profile/profile.schema";
-import { assertPermission, canActOnUser, permissionScope, type Actor } from "@/lib/users";
+import { addressHeldForSwitchBack, assertPermission, canActOnUser, currentActor, permissionScope, type Actor } from "@/lib/users";
 import type { AttributeDefinition } from "@/lib/profile/attributes.schema";
 import { csvLine } from "./csv";
 import { detectFormat, ImportFileError, parseImportFile, type ImportRecord } from "./parse";
@@ -118,11 +118,20 @@ interface BatchCounts {
 
 type Outcome = { kind: "created" | "updated" } | { kind: "rejected"; reason: string };
 
+/** Holds users:import at all (tenant-wide or for a segment). */
+const mayImport = (actor: Actor) => {
+  const scope = permissionScope(actor, "users:import");
+  return scope === "all" || scope.length > 0;
+};
+
 async function importOne(job: UserImportRow, actor: JobActor, user: ImportedUser, existing: ExistingAccount | undefined, tx: Tx): Promise<Outcome> {
   const audit = (action: string, userId: string, details: Record<string, unknown>) =>
     recordAudit({ actor: { type: "admin", id: actor.id }, action, target: { type: "user", id: userId }, result: "success", context: actor.context, details: { importId: job.id, row: user.row, ...details } }, tx);
+  if (!mayImport(actor)) return { kind: "rejected", reason: "the administrator who started the import may no longer import users" };
   if (!existing) {
     if (!canActOnUser(actor, "users:import", { attributes: user.attributes })) return { kind: "rejected", reason: `outside your segment${segmentHint(actor)}` };
+    // An address another account left by an email change stays held while it may switch back (lib/users).
+    if (await addressHeldForSwitchBack(user.email, { tx })) return { kind: "rejected", reason: "the address is held for another account's pending switch back" };
     const id = await createAccount(
       {
         email: user.email,
@@ -186,6 +195,8 @@ export async function runImport(job: UserImportRow): Promise<void> {
     const batch = records.slice(from, to);
     const checked = batch.map((r) => checkRecord(r, definitions, source));
     const counts: BatchCounts = { created: 0, updated: 0, rejected: 0, report: "" };
+    // Each batch acts with the administrator's grants as they stand now: a role taken away mid-import stops it.
+    const acting: JobActor = { ...actor, roles: (await currentActor(actor.id)).roles };
     const reject = (row: number, email: string, reason: string) => {
       counts.rejected++;
       counts.report += csvLine([row, email, reason]);
@@ -203,7 +214,7 @@ export async function runImport(job: UserImportRow): Promise<void> {
           reject(c.user.row, c.user.email, `duplicate email in the file (first at row ${first})`);
           continue;
         }
-        const outcome = await importOne(job, actor, c.user, existing.get(c.user.email), tx);
+        const outcome = await importOne(job, acting, c.user, existing.get(c.user.email), tx);
         if (outcome.kind === "rejected") reject(c.user.row, c.user.email, outcome.reason);
         else counts[outcome.kind]++;
       }

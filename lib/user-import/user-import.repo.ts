@@ -109,7 +109,7 @@ export async function findExportContent(id: string): Promise<{ content: string; 
 }
 
 /** Once per export: the start, the count it expects, and the file's first line (a CSV header). */
-export async function markExportStarted(id: string, totalRows: number, header: string): Promise<void> {
+export async function markExportStarted(id: string, totalRows: number | null, header: string): Promise<void> {
   await (await getDb()).$executeRaw`
     UPDATE "UserExport" SET "startedAt" = ${NOW_UTC}, "totalRows" = ${totalRows}::int, content = ${header}
     WHERE id = ${id}::uuid AND "startedAt" IS NULL`;

@@ -35,6 +35,11 @@ const CSV: ImportOptions = { format: "auto", onConflict: "skip" };
 let admin: Actor;
 async function person(email: string, roles: string[] = []): Promise<Actor> {
   const u = await t.db().user.create({ data: { email, emailVerifiedAt: new Date() } });
+  // Held in the database too: the import's batches act with the grants as they stand when they run.
+  for (const grant of roles) {
+    const [role, ...scope] = grant.split(":");
+    await t.db().userRole.create({ data: { userId: u.id, role: role!, scope: scope.length ? scope.join(":") : null } });
+  }
   return { id: u.id, roles };
 }
 const job = (id: string) => t.db().userImport.findUniqueOrThrow({ where: { id } });
@@ -72,7 +77,7 @@ describe(`user import on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
       [
         "row,email,reason",
         "4,ada@example.com,duplicate email in the file (first at row 2)",
-        "5,linus@example.com,password_hash: bcrypt cost must be 4 to 14.",
+        "5,linus@example.com,password_hash: bcrypt cost must be 4 to 12.",
         "6,not-an-email,\"email: Enter a valid email address, like name@example.com.\"",
         "7,ken@example.com,attribute nosuch: There is no such attribute.",
         "8,already@example.com,an account with this email exists (skipped)",
@@ -172,6 +177,28 @@ describe(`user import on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     expect((await listImports(scoped)).map((j) => j.id)).toEqual([id]);
   });
 
+  it("acts with the importer's grants as they stand at each batch: a role taken away rejects the rest", async () => {
+    const importer = await person("revoked-importer@example.com", ["user_admin"]);
+    const { id } = await startImport(importer, { filename: "late.csv", bytes: utf8("email\nlate-one@example.com\nlate-two@example.com") , options: CSV }, ctx);
+    await t.db().userRole.deleteMany({ where: { userId: importer.id } });
+    await runDueUserJobs();
+    expect(await job(id)).toMatchObject({ created: 0, rejected: 2 });
+    expect((await importReport(admin, id)).body).toContain("2,late-one@example.com,the administrator who started the import may no longer import users");
+    expect(await account("late-one@example.com")).toBeNull();
+  });
+
+  it("leaves an address held for another account's switch back (its email change can still be undone)", async () => {
+    const mover = await person("moved-away@example.com");
+    await t.db().userToken.create({
+      data: { userId: mover.id, purpose: "cancel_email_change", tokenHash: randomBytes(32).toString("hex"), email: "moved-away-old@example.com", expiresAt: new Date(Date.now() + 86_400_000) },
+    });
+    const { id } = await startImport(admin, { filename: "held.csv", bytes: utf8("email\nmoved-away-old@example.com"), options: CSV }, ctx);
+    await runDueUserJobs();
+    expect(await job(id)).toMatchObject({ created: 0, rejected: 1 });
+    expect((await importReport(admin, id)).body).toContain("held for another account");
+    expect(await account("moved-away-old@example.com")).toBeNull();
+  });
+
   it("refuses the help desk and the auditor", async () => {
     for (const role of ["help_desk", "auditor"]) {
       const actor = await person(`${role}-imp@example.com`, [role]);
@@ -213,5 +240,7 @@ describe("user export", () => {
     await runDueUserJobs();
     const emails = (await exportFile(scoped, id)).body.trim().split("\n").map((l) => (JSON.parse(l) as { email: string }).email);
     expect(emails.sort()).toEqual(["ada@example.com", "eu-one@example.com", "update-me@example.com"]);
+    // Its progress counts what it wrote, never the tenant's accounts.
+    expect(await t.db().userExport.findUniqueOrThrow({ where: { id } })).toMatchObject({ processed: 3, totalRows: 3 });
   });
 });

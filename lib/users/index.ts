@@ -69,7 +69,8 @@ export async function getUserClaims(userId: string) {
   if (!u || u.disabledAt) return null;
   return { id: u.id, email: u.email, emailVerified: Boolean(u.emailVerifiedAt), displayName: u.displayName, updatedAt: u.updatedAt };
 }
-export { listAdministrators, grantRole, revokeRole, type RoleHolder } from "./roles";
+export { listAdministrators, grantRole, revokeRole, currentActor, type RoleHolder } from "./roles";
+export { addressHeldForSwitchBack } from "./user-tokens";
 export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, type ScheduledDeletion } from "./deletion";
 export { adminTarget, refuseOwnAccount, type AdminTarget } from "./admin-target";
 export {

@@ -25,15 +25,16 @@ export function lockedMessage(minutes: number): string {
 }
 
 export async function authenticateWithPassword(
-  input: { email: string; password: string },
+  input: { email: string; password: string; /** The application the sign-in is for, recorded on its events (the analytics' per-application counts). */ clientId?: string | null },
   ctx: RequestContext,
 ): Promise<UserRecord> {
+  const forApp = input.clientId ? { clientId: input.clientId } : {};
   const attempt = await reservePasswordAttempt(input.email, ctx);
   const user = await findUserByEmail(input.email);
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await burnVerification(input.password);
   if (!ok || !user || user.disabledAt) {
     const reason = ok ? "disabled" : user ? "wrong_password" : "unknown_email";
-    await countFailedPassword(attempt, user, ctx, { actor: { type: "anonymous" }, action: "login.failed", target: user ? { type: "user", id: user.id } : { type: "email", id: input.email }, result: "failure", context: ctx, details: { reason } });
+    await countFailedPassword(attempt, user, ctx, { actor: { type: "anonymous" }, action: "login.failed", target: user ? { type: "user", id: user.id } : { type: "email", id: input.email }, result: "failure", context: ctx, details: { reason, ...forApp } });
     throw new UserError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
 
@@ -42,14 +43,14 @@ export async function authenticateWithPassword(
   // password; only whoever knows the password learns that it is locked.
   if (user.lockedUntil && user.lockedUntil > now) {
     await cancelLoginAttempt(attempt); // not a wrong guess, and no sign-in either
-    await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "account_locked" } });
+    await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "account_locked", ...forApp } });
     throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
   }
   await loginAttemptSucceeded(attempt);
   // Upgrade hashes made with older parameters while we hold the plaintext.
   if (needsRehash(user.passwordHash!)) await updateUser(user.id, { lastLoginAt: now, passwordHash: await hashPassword(input.password) });
   else await recordSignInTime(user.id, now);
-  await recordAudit({ actor: { type: "user", id: user.id }, action: "login.succeeded", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: "password" } });
+  await recordAudit({ actor: { type: "user", id: user.id }, action: "login.succeeded", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: "password", ...forApp } });
   return user;
 }
 

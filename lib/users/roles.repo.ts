@@ -24,6 +24,17 @@ export async function findRoleTarget(user: { id: string } | { email: string }, t
   return tx.user.findUnique({ where: "id" in user ? { id: user.id } : { email: user.email }, select: { id: true, email: true, displayName: true, emailVerifiedAt: true, disabledAt: true } });
 }
 
+/** A person's grants as sessions carry them ("role" or "role:scope"); none once their account is disabled. */
+export async function findGrants(userId: string): Promise<string[]> {
+  const rows = await (await getDb()).userRole.findMany({ where: { userId, user: { disabledAt: null } }, select: { role: true, scope: true } });
+  return rows.map((r) => (r.scope ? `${r.role}:${r.scope}` : r.role));
+}
+
+/** Whether an application exists (an application administrator's scope must name one; read here, as one row, to keep lib/applications out of lib/users). */
+export async function applicationExists(id: string, tx: Tx): Promise<boolean> {
+  return (await tx.application.findUnique({ where: { id }, select: { id: true } })) !== null;
+}
+
 /** Inserts the grant unless held; true when it was new. */
 export async function insertGrant(userId: string, role: string, scope: string | null, tx: Tx): Promise<boolean> {
   // The unique index treats NULL scopes as distinct, so look first (under the lock the caller took).

@@ -60,6 +60,7 @@ describe("granting roles", () => {
     const admin = await person(["admin"]);
     const target = await person();
     await expect(grantRole(admin, { user: target.id, role: "app_admin" }, {})).rejects.toMatchObject({ code: "invalid_input", field: "scope" });
+    await expect(grantRole(admin, { user: target.id, role: "app_admin", scope: crypto.randomUUID() }, {})).rejects.toMatchObject({ code: "not_found", field: "scope" });
     await expect(grantRole(admin, { user: target.id, role: "help_desk", scope: "region" }, {})).rejects.toMatchObject({ code: "invalid_input", field: "scope" });
     await expect(grantRole(admin, { user: target.id, role: "auditor", scope: "region=EU" }, {})).rejects.toMatchObject({ code: "invalid_input", field: "scope" });
     await expect(grantRole(admin, { user: "not-an-address", role: "auditor" }, {})).rejects.toMatchObject({ code: "invalid_input", field: "user" });

@@ -11,7 +11,7 @@ import { ADMIN_ROLE, ROLE_LABELS, assertPermission, mayGrant, type Actor, type G
 import { grantInputSchema } from "./roles.schema";
 import { UserError } from "./users.errors";
 import { publicLink } from "./links";
-import { deleteGrant, findRoleTarget, insertGrant, listRoleHolders, lockSuperAdministrators, lockUser } from "./roles.repo";
+import { applicationExists, deleteGrant, findGrants, findRoleTarget, insertGrant, listRoleHolders, lockSuperAdministrators, lockUser } from "./roles.repo";
 import { withTransaction, type Tx } from "./users.repo";
 
 export interface RoleHolder {
@@ -55,6 +55,14 @@ async function recordRoleChange(actor: Actor, target: { id: string; email: strin
   await enqueueMail({ to: target.email, template: "role-changed", data: { change, role: describeGrant(grant), consoleLink: publicLink("/admin"), name: target.displayName ?? undefined } }, tx);
 }
 
+/**
+ * The actor as their grants stand now (a background job started by an administrator acts with what
+ * they hold when it runs, not what they held when they started it); no roles once their account is disabled.
+ */
+export async function currentActor(actorId: string): Promise<Actor> {
+  return { id: actorId, roles: await findGrants(actorId) };
+}
+
 /** Gives `userId` the role (with its scope). Returns false when they already held it. */
 export async function grantRole(actor: Actor, input: unknown, ctx: RequestContext): Promise<boolean> {
   assertPermission(actor, "roles:write");
@@ -67,6 +75,7 @@ export async function grantRole(actor: Actor, input: unknown, ctx: RequestContex
     const target = (await findRoleTarget({ id: found.id }, tx))!;
     // The console asks for a strong second factor anyway; an unverified or disabled account cannot use one.
     if (!target.emailVerifiedAt || target.disabledAt) throw new UserError("forbidden", "Only an active account with a verified email can hold a role.", { field: "user" });
+    if (grant.role === "app_admin" && !(await applicationExists(grant.scope!, tx))) throw new UserError("not_found", "There is no such application.", { field: "scope" });
     const added = await insertGrant(target.id, grant.role, grant.scope, tx);
     if (!added) return false;
     await recordRoleChange(actor, target, grant, "granted", ctx, tx);

@@ -3,7 +3,8 @@ import { useTestDatabase, usingPostgres } from "@/test/db";
 import { listUsers } from "./index";
 import { userListQuerySchema, type UserListQueryInput } from "./user-list.schema";
 import { encodeCursor } from "./user-list-cursor";
-import { userListPageSql, type UserListRow } from "./user-list.repo";
+import { narrowCapSql, userListPageSql, type UserListRow } from "./user-list.repo";
+import { Prisma } from "@/lib/db";
 import { attributeCandidates, filterOf } from "./user-list";
 
 const t = useTestDatabase();
@@ -212,5 +213,21 @@ describe("the user list's query schema", () => {
     expect(userListQuerySchema.safeParse({ status: "sleeping" }).success).toBe(false);
     expect(userListQuerySchema.parse({ size: "37", sort: "password", dir: "sideways" })).toMatchObject({ size: 25, sort: "createdAt", dir: "desc" });
     expect(userListQuerySchema.parse({ size: "100", status: "" })).toMatchObject({ size: 100, status: undefined });
+  });
+});
+
+describe("the narrowing cap", () => {
+  it("grows with the square root of the customers, so the worst page reads about as many rows narrowing as walking", async () => {
+    const capFor = async (users: number) => {
+      const [row] = await t.db().$queryRaw<{ cap: number }[]>(Prisma.sql`SELECT ${narrowCapSql(Prisma.sql`${users}::float8`)} AS cap`);
+      return Number(row!.cap);
+    };
+    expect(await capFor(-1)).toBe(500); // never analyzed
+    expect(await capFor(10_000)).toBe(500);
+    expect(await capFor(1_000_000)).toBe(3606);
+    expect(await capFor(1e9)).toBe(10_000);
+    // At the cap: narrowing reads 2·cap rows, a walk page·N/cap.
+    const cap = await capFor(1_000_000);
+    expect(Math.abs(2 * cap - (26 * 1_000_000) / cap)).toBeLessThan(10);
   });
 });

@@ -43,6 +43,17 @@ describe("GET /admin/audit/export", () => {
     expect(await t.db().auditEvent.count({ where: { action: "audit.exported" } })).toBe(0);
   });
 
+  it("refuses an export another site started (Sec-Fetch-Site), before anything is read or audited", async () => {
+    const { cookie } = await signedIn(["auditor"]);
+    for (const site of ["cross-site", "same-site"]) {
+      const request = new Request("http://localhost/admin/audit/export?format=csv", { headers: { cookie, "sec-fetch-site": site } });
+      await expectProblem(await route.GET(request), 403, /from the console/);
+    }
+    expect(await t.db().auditEvent.count({ where: { action: "audit.exported" } })).toBe(0);
+    const fromConsole = new Request("http://localhost/admin/audit/export?format=csv", { headers: { cookie, "sec-fetch-site": "same-origin" } });
+    expect((await route.GET(fromConsole)).status).toBe(200);
+  });
+
   it("answers a bad filter or format with 400 and the fields at fault", async () => {
     const { cookie } = await signedIn(["auditor"]);
     const body = await expectProblem(await route.GET(get("format=csv&from=tomorrow", cookie)), 400, /filter/);

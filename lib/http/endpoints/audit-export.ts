@@ -7,6 +7,7 @@ import "server-only";
 import { AuditAdminError, exportAuditLog, parseAuditFilter, type ExportFormat } from "@/lib/audit-admin";
 import { adminRouteActor } from "../guards";
 import { contextFromHeaders } from "../request-context";
+import { isCrossSiteRequest } from "../request-origin";
 import { NO_STORE, aboutBlankProblem, toResponse } from "./result";
 
 const REFUSALS = {
@@ -21,6 +22,7 @@ const REFUSALS = {
 const problem = (...args: Parameters<typeof aboutBlankProblem>): Response => toResponse(aboutBlankProblem(...args));
 
 export async function GET(request: Request): Promise<Response> {
+  if (isCrossSiteRequest(request.headers)) return problem(403, "Forbidden", "Start the export from the console's audit log page.");
   const access = await adminRouteActor(request.headers.get("cookie"), "audit:export");
   if (!access.ok) {
     const refusal = REFUSALS[access.reason];

@@ -7,7 +7,7 @@
 // limit and no further. Success: 303 back to the page, which shows the job's progress; a refusal:
 // a short page with the reason and a link back, so the form works without JavaScript.
 import "server-only";
-import { config } from "@/lib/config";
+import { isSameOriginPost } from "../request-origin";
 import { escapeHtml } from "@/lib/formats";
 import { startImport, UserImportError } from "@/lib/user-import";
 import { importOptionsSchema, MAX_IMPORT_BYTES } from "@/lib/user-import/user-import.schema";
@@ -55,18 +55,8 @@ async function readCapped(request: Request, limit: number): Promise<Buffer | nul
   return Buffer.concat(chunks);
 }
 
-/** Same origin as the console: the Origin header (Fetch §3.2) is sent with every form POST by current browsers. */
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return false;
-  const own = new Set([new URL(config().publicUrl).origin]);
-  const host = request.headers.get("host");
-  if (host) own.add(`${new URL(request.url).protocol}//${host}`);
-  return own.has(origin);
-}
-
 export async function POST(request: Request): Promise<Response> {
-  if (!sameOrigin(request)) return refusal(403, "The form was not sent from this console.");
+  if (!isSameOriginPost(request)) return refusal(403, "The form was not sent from this console.");
   const access = await adminRouteActor(request.headers.get("cookie"), "users:import", { recentSignIn: true });
   if (!access.ok && access.reason === "signed_out") return redirect(`/login?next=${encodeURIComponent(PAGE)}`);
   if (!access.ok && (access.reason === "needs_recent_sign_in" || access.reason === "needs_mfa_session")) return redirect(`/login?force=1&next=${encodeURIComponent(PAGE)}`);

@@ -46,6 +46,11 @@ describe("user job downloads", () => {
     expect(file.body).toContain(admin.actor.id);
     const unknown = await importReportGET(get(`/admin/users/import/report?id=${crypto.randomUUID()}`, admin.cookie));
     expect(unknown.status).toBe(404);
+    // Started by another site (Sec-Fetch-Site): refused, whatever the session.
+    const crossSite: EndpointRequest = { ...get(`/admin/users/export/download?id=${exportId}`), headers: new Headers({ cookie: admin.cookie, "sec-fetch-site": "cross-site" }) };
+    const refused = await exportDownloadGET(crossSite);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body!)).toMatchObject({ status: 403, detail: expect.stringMatching(/from the console/) });
   });
 
   it("answer problem details to the help desk, the auditor and a customer, and send the signed-out to sign in", async () => {

@@ -8,6 +8,7 @@ import { exportFile, importReport, UserImportError, type Download } from "@/lib/
 import type { Actor, Permission } from "@/lib/users";
 import { PermissionError } from "@/lib/errors";
 import { adminRouteActor } from "../guards";
+import { isCrossSiteRequest } from "../request-origin";
 import { NO_STORE, aboutBlankProblem, type EndpointRequest, type EndpointResult } from "./result";
 
 /** RFC 9457 §3.1: type, title, status, detail; "about:blank" as the type, its title the status phrase (§4.2.1). */
@@ -31,6 +32,7 @@ function attachment(download: Download): EndpointResult {
 function download(permission: Permission, read: (actor: Actor, id: string | null) => Promise<Download>) {
   return async (request: EndpointRequest): Promise<EndpointResult> => {
     const url = new URL(request.url, "http://portico.invalid");
+    if (isCrossSiteRequest(request.headers)) return problem(403, "Forbidden", "Start the download from the console.");
     const access = await adminRouteActor(request.headers.get("cookie"), permission);
     if (!access.ok && access.reason === "signed_out") {
       const back = `${url.pathname}${url.search}`.slice(0, 2000);

@@ -109,8 +109,8 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
         <LineChart id="signins-ok" title="Successful first factors by method" description={`Per ${granularity}, ${tz}.`} labels={report.buckets} series={report.signIns.succeeded} formatLabel={label} />
         <LineChart id="signins-failed" title="Failed sign-ins by method" description={`Per ${granularity}, ${tz}.`} labels={report.buckets} series={report.signIns.failed} formatLabel={label} />
         <div className="grid gap-6 md:grid-cols-2">
-          <BarChart id="second-ok" title="Second steps completed, by factor" description="Totals over the range." bars={totals(report.secondFactor.succeeded)} />
-          <BarChart id="second-failed" title="Second steps failed, by factor" description="Totals over the range." bars={totals(report.secondFactor.failed)} />
+          <BarChart id="second-ok" title={`Second steps completed, by factor${perApp("secondFactor")}`} description="Totals over the range." bars={totals(report.secondFactor.succeeded)} />
+          <BarChart id="second-failed" title={`Second steps failed, by factor${perApp("secondFactor")}`} description="Totals over the range." bars={totals(report.secondFactor.failed)} />
         </div>
       </Section>
 

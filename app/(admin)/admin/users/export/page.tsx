@@ -61,7 +61,7 @@ export default async function ExportUsersPage() {
                       {j.lastError ? <div className="mt-1 text-xs text-red-700 dark:text-red-400">{j.lastError}</div> : null}
                     </td>
                     <td className="px-4 py-2">
-                      <JobProgressBar id={j.id} processed={j.processed} total={j.total} unit="accounts read" />
+                      <JobProgressBar id={j.id} processed={j.processed} total={j.total} unit="accounts exported" />
                     </td>
                     <td className="px-4 py-2 text-xs">{formatTime(j.createdAt)}</td>
                     <td className="px-4 py-2">
