@@ -1,0 +1,78 @@
+// The connections as the sign-in and the console read them: settings parsed (a row whose settings no
+// longer parse is treated as absent, never half-used) and the client secret decrypted only when a
+// request upstream needs it.
+import "server-only";
+import { decryptAtRest } from "@/lib/crypto";
+import { connectionSettingsSchema, type ConnectionSettings, type PresetName, type Protocol } from "./connection.schema";
+import { findConnectionRowByDomain, findConnectionRowById, findConnectionRowBySlug, listApplicationConnectionRows, type ConnectionRow } from "./connections.repo";
+
+/** The purpose the client secret is sealed under (lib/crypto binds it as associated data). */
+export const CLIENT_SECRET_PURPOSE = "connection.client_secret";
+
+export interface Connection {
+  id: string;
+  slug: string;
+  name: string;
+  protocol: Protocol;
+  preset: PresetName | null;
+  enabled: boolean;
+  settings: ConnectionSettings;
+  hasClientSecret: boolean;
+  trustEmailVerified: boolean;
+  storeTokens: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The secret, decrypted, for a request upstream (never in a DTO, a log or a page). */
+export interface ConnectionWithSecret extends Connection {
+  clientSecret: string | null;
+}
+
+export function toConnection(row: ConnectionRow): Connection | null {
+  const settings = connectionSettingsSchema.safeParse(row.settings);
+  if (!settings.success) return null;
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    protocol: settings.data.protocol,
+    preset: (row.preset as PresetName | null) ?? null,
+    enabled: row.enabled,
+    settings: settings.data,
+    hasClientSecret: row.clientSecretSealed !== null,
+    trustEmailVerified: row.trustEmailVerified,
+    storeTokens: row.storeTokens,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function withSecret(row: ConnectionRow | null): ConnectionWithSecret | null {
+  const connection = row && toConnection(row);
+  if (!connection) return null;
+  return { ...connection, clientSecret: row!.clientSecretSealed ? decryptAtRest(row!.clientSecretSealed, CLIENT_SECRET_PURPOSE) : null };
+}
+
+/** An enabled connection by its slug (the callback path), with its secret. */
+export async function findEnabledConnection(slug: string): Promise<ConnectionWithSecret | null> {
+  const row = await findConnectionRowBySlug(slug);
+  return row?.enabled ? withSecret(row) : null;
+}
+
+export async function findConnectionWithSecret(id: string): Promise<ConnectionWithSecret | null> {
+  return withSecret(await findConnectionRowById(id));
+}
+
+/** The connections an application's login page offers, in its order (enabled only). */
+export async function connectionsForApplication(clientId: string): Promise<Connection[]> {
+  return (await listApplicationConnectionRows(clientId)).flatMap((r) => toConnection(r) ?? []);
+}
+
+/** Home realm discovery: the enabled connection the address's domain is mapped to. */
+export async function connectionForEmail(email: string): Promise<Connection | null> {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return null;
+  const row = await findConnectionRowByDomain(email.slice(at + 1).toLowerCase());
+  return row && toConnection(row);
+}
