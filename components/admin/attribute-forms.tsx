@@ -169,7 +169,7 @@ const TARGET_OPTIONS = [
   { value: "access_token", label: "Access token" },
 ] as const;
 
-const BLANK_MAPPING: ClaimMappingRow = { attribute: "", claim: "", targets: ["id_token", "userinfo"] };
+const blankMapping = (): ClaimMappingRow => ({ attribute: "", claim: "", targets: ["id_token", "userinfo"] });
 
 /**
  * An application's claim mapping: one row per claim (the attribute, the claim name, the tokens it
@@ -177,15 +177,22 @@ const BLANK_MAPPING: ClaimMappingRow = { attribute: "", claim: "", targets: ["id
  * attributes with a read scope are offered; a row left empty is no mapping.
  */
 export function ClaimMappingForm({ action, applicationId, initial, attributes }: { action: Action; applicationId: string; initial: readonly ClaimMappingRow[]; attributes: readonly { name: string; label: string }[] }) {
-  const { form, state, formAction, pending, onSubmit, errorOf, defaultValues } = useConsoleForm(
+  // A trailing blank row, so a mapping can be added without JavaScript (a row left empty is no mapping).
+  const { form, state, formAction, pending, onSubmit, errorOf } = useConsoleForm(
     claimMappingFormSchema,
     action,
-    { mappings: initial.length ? initial.map((m) => ({ ...m, targets: [...m.targets] })) : [BLANK_MAPPING] },
+    { mappings: [...initial.map((m) => ({ ...m, targets: [...m.targets] })), blankMapping()] },
     { fromEcho: (echo) => ({ mappings: claimMappingRowsFromEcho(echo) }), afterSave: "keep" },
   );
   const rows = useFieldArray({ control: form.control, name: "mappings" });
-  const shown = (defaultValues.mappings ?? []) as ClaimMappingRow[];
-  const options = [{ value: "", label: "Choose an attribute" }, ...attributes.map((a) => ({ value: a.name, label: `${a.label} (${a.name})` }))];
+  // An attribute a saved mapping names that may no longer be read stays a choice, so the row posts and the server says why.
+  const readable = new Set(attributes.map((a) => a.name));
+  const stale = [...new Set(initial.map((m) => m.attribute).filter((name) => !readable.has(name)))];
+  const options = [
+    { value: "", label: "Choose an attribute" },
+    ...attributes.map((a) => ({ value: a.name, label: `${a.label} (${a.name})` })),
+    ...stale.map((name) => ({ value: name, label: `${name} (no longer readable by applications)` })),
+  ];
   return (
     <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Claim mapping">
       <Outcome state={state} />
@@ -196,7 +203,8 @@ export function ClaimMappingForm({ action, applicationId, initial, attributes }:
       </p>
       {rows.fields.map((field, i) => {
         const at = (k: string) => `mappings.${i}.${k}`;
-        const row = shown[i] ?? BLANK_MAPPING;
+        // The row's own values (they move with it when a row above is removed), not the i-th default.
+        const row = field as unknown as ClaimMappingRow;
         return (
           <fieldset key={field.id} className="space-y-2 rounded-lg border border-slate-200 p-3 dark:border-slate-700" aria-label={`Mapping ${i + 1}`}>
             <div className="grid gap-3 sm:grid-cols-2">
@@ -233,7 +241,7 @@ export function ClaimMappingForm({ action, applicationId, initial, attributes }:
       {errorOf("mappings") ? <Alert tone="error">{errorOf("mappings")}</Alert> : null}
       <div className="flex flex-wrap gap-3">
         {rows.fields.length < MAX_CLAIM_MAPPINGS ? (
-          <button type="button" onClick={() => rows.append({ ...BLANK_MAPPING, targets: [...BLANK_MAPPING.targets] })} className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">
+          <button type="button" onClick={() => rows.append(blankMapping())} className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-50 dark:ring-slate-600 dark:hover:bg-slate-800">
             Add a mapping
           </button>
         ) : null}

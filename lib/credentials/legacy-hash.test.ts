@@ -3,6 +3,7 @@ import bcrypt from "bcryptjs";
 import { hash as argon2Hash } from "@node-rs/argon2";
 import { describe, expect, it } from "vitest";
 import { hashPassword, needsRehash, parsePasswordHash, verifyPassword } from "./index";
+import { STORED_HASH_LIMITS } from "./legacy-hash";
 
 const b64 = (b: Buffer) => b.toString("base64").replace(/=+$/, "");
 const PASSWORD = "tidal-lantern-orchard-19";
@@ -95,7 +96,7 @@ describe("imported password hashes", () => {
     const salt = b64(randomBytes(16));
     const key = b64(randomBytes(32));
     const overLimit: [string, RegExp][] = [
-      [`$2b$13$${"a".repeat(53)}`, /bcrypt cost/],
+      [`$2b$15$${"a".repeat(53)}`, /bcrypt cost/],
       [`$scrypt$ln=18,r=8,p=1$${salt}$${key}`, /scrypt ln/],
       [`$scrypt$ln=14,r=16,p=16$${salt}$${key}`, /r·p/],
       [`$scrypt$ln=17,r=16,p=1$${salt}$${key}`, /memory/],
@@ -103,8 +104,6 @@ describe("imported password hashes", () => {
       [`pbkdf2_sha256$5000000$salt$${key}`, /iterations/],
       [`$argon2id$v=19$m=1048576,t=2,p=1$${salt}$${key}`, /argon2 memory/],
       [`$argon2id$v=19$m=65536,t=50,p=1$${salt}$${key}`, /argon2 passes/],
-      [`$argon2id$v=19$m=262144,t=3,p=1$${salt}$${key}`, /memory × passes/],
-      [`$scrypt$ln=16,r=8,p=4$${salt}$${key}`, /work/],
     ];
     for (const [h, reason] of overLimit) {
       const parsed = parsePasswordHash(h);
@@ -118,5 +117,21 @@ describe("imported password hashes", () => {
     expect(parsePasswordHash(`$scrypt$ln=17,r=8,p=1$${salt}$${key}`).ok).toBe(true);
     expect(parsePasswordHash(`$argon2id$v=19$m=131072,t=4,p=4$${salt}$${key}`).ok).toBe(true);
     expect(parsePasswordHash(`$2b$12$${"a".repeat(53)}`).ok).toBe(true);
+  });
+
+  it("imports under the tighter ceilings, but still verifies a hash an earlier import accepted", async () => {
+    const salt = b64(randomBytes(16));
+    const key = b64(randomBytes(32));
+    for (const [h, reason] of [
+      [`$2b$13$${"a".repeat(53)}`, /bcrypt cost/],
+      [`$argon2id$v=19$m=262144,t=3,p=1$${salt}$${key}`, /memory × passes/],
+      [`$scrypt$ln=16,r=8,p=4$${salt}$${key}`, /work/],
+    ] as const) {
+      expect(parsePasswordHash(h), h).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
+      expect(parsePasswordHash(h, STORED_HASH_LIMITS).ok, h).toBe(true);
+    }
+    const earlier = bcrypt.hashSync(PASSWORD, 13);
+    expect(await verifyPassword(earlier, PASSWORD)).toBe(true);
+    expect(await verifyPassword(earlier, `${PASSWORD}x`)).toBe(false);
   });
 });

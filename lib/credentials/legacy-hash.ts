@@ -16,7 +16,7 @@ import { pbkdf2, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } 
 import bcrypt from "bcryptjs";
 
 /**
- * The ceilings. Above them a hash is refused at import and never verified. Each allows what the
+ * The ceilings at import. Above them a row is rejected with the reason. Each allows what the
  * systems imports come from write by default (bcrypt 10 to 12, Django's PBKDF2 at 1.2 million
  * iterations, passlib's scrypt ln=16, RFC 9106's second argon2id choice: 64 MiB, 3 passes) and
  * keeps one verification under ~0.5 s of CPU on this project's 2-core machine (bench/RESULTS.md):
@@ -43,6 +43,15 @@ export const HASH_LIMITS = {
   minHashBytes: 16,
   maxHashBytes: 128,
 } as const;
+
+export type HashLimits = { [K in keyof typeof HASH_LIMITS]: number };
+
+/**
+ * The ceilings at verification: those imports were first accepted under (bcrypt 14, no work
+ * product), so an account imported earlier still signs in; still bounded, so a stored hash cannot
+ * make one verification take seconds or gigabytes.
+ */
+export const STORED_HASH_LIMITS: HashLimits = { ...HASH_LIMITS, bcryptMaxCost: 14, scryptMaxWork: 128 * 2 ** 17, argon2MaxWork: 262_144 * 10 };
 
 const PBKDF2_DIGESTS = { sha1: "sha1", sha256: "sha256", sha512: "sha512" } as const;
 type Pbkdf2Digest = keyof typeof PBKDF2_DIGESTS;
@@ -84,73 +93,73 @@ function saltAndHash(saltText: string, hashText: string, saltIsText = false): { 
   return { salt, hash };
 }
 
-function parseArgon2(stored: string): HashParse {
+function parseArgon2(stored: string, limits: HashLimits): HashParse {
   const m = /^\$argon2(id|i|d)\$(?:v=(16|19)\$)?(m=\d+,t=\d+,p=\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(stored);
   const p = m && params(m[3]!);
   if (!m || !p) return refuse("malformed argon2 hash");
   const [memory, time, lanes] = [p.get("m")!, p.get("t")!, p.get("p")!];
-  if (memory > HASH_LIMITS.argon2MaxMemoryKiB) return refuse(`argon2 memory above ${HASH_LIMITS.argon2MaxMemoryKiB} KiB`);
-  if (time < 1 || time > HASH_LIMITS.argon2MaxTime) return refuse(`argon2 passes must be 1 to ${HASH_LIMITS.argon2MaxTime}`);
-  if (lanes < 1 || lanes > HASH_LIMITS.argon2MaxParallelism) return refuse(`argon2 parallelism must be 1 to ${HASH_LIMITS.argon2MaxParallelism}`);
+  if (memory > limits.argon2MaxMemoryKiB) return refuse(`argon2 memory above ${limits.argon2MaxMemoryKiB} KiB`);
+  if (time < 1 || time > limits.argon2MaxTime) return refuse(`argon2 passes must be 1 to ${limits.argon2MaxTime}`);
+  if (lanes < 1 || lanes > limits.argon2MaxParallelism) return refuse(`argon2 parallelism must be 1 to ${limits.argon2MaxParallelism}`);
   if (memory < 8 * lanes) return refuse("malformed argon2 hash"); // RFC 9106 §3.1: m ≥ 8·p
-  if (memory * time > HASH_LIMITS.argon2MaxWork) return refuse(`argon2 memory × passes above ${HASH_LIMITS.argon2MaxWork} (128 MiB × 4)`);
+  if (memory * time > limits.argon2MaxWork) return refuse(`argon2 memory × passes above ${limits.argon2MaxWork} KiB`);
   return { ok: true, hash: { kind: "argon2" } };
 }
 
-function parseBcrypt(stored: string): HashParse {
+function parseBcrypt(stored: string, limits: HashLimits): HashParse {
   const m = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/.exec(stored);
   if (!m) return refuse("malformed bcrypt hash");
   const cost = Number(m[1]);
-  if (cost < 4 || cost > HASH_LIMITS.bcryptMaxCost) return refuse(`bcrypt cost must be 4 to ${HASH_LIMITS.bcryptMaxCost}`);
+  if (cost < 4 || cost > limits.bcryptMaxCost) return refuse(`bcrypt cost must be 4 to ${limits.bcryptMaxCost}`);
   return { ok: true, hash: { kind: "bcrypt" } };
 }
 
-function parseScrypt(stored: string): HashParse {
+function parseScrypt(stored: string, limits: HashLimits): HashParse {
   const m = /^\$scrypt\$([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
   const p = m && params(m[1]!);
   if (!m || !p || !p.has("ln") || !p.has("r") || !p.has("p") || p.size !== 3) return refuse("malformed scrypt hash");
   const [ln, r, par] = [p.get("ln")!, p.get("r")!, p.get("p")!];
-  if (ln < 1 || ln > HASH_LIMITS.scryptMaxLogN) return refuse(`scrypt ln must be 1 to ${HASH_LIMITS.scryptMaxLogN}`);
-  if (r < 1 || r > HASH_LIMITS.scryptMaxR || par < 1 || par > HASH_LIMITS.scryptMaxP || r * par > HASH_LIMITS.scryptMaxRTimesP) {
-    return refuse(`scrypt r and p must be 1 to ${HASH_LIMITS.scryptMaxR} with r·p at most ${HASH_LIMITS.scryptMaxRTimesP}`);
+  if (ln < 1 || ln > limits.scryptMaxLogN) return refuse(`scrypt ln must be 1 to ${limits.scryptMaxLogN}`);
+  if (r < 1 || r > limits.scryptMaxR || par < 1 || par > limits.scryptMaxP || r * par > limits.scryptMaxRTimesP) {
+    return refuse(`scrypt r and p must be 1 to ${limits.scryptMaxR} with r·p at most ${limits.scryptMaxRTimesP}`);
   }
   const N = 2 ** ln;
-  if (128 * N * r > HASH_LIMITS.scryptMaxMemoryBytes) return refuse("scrypt memory (128·N·r) above 128 MiB");
-  if (N * r * par > HASH_LIMITS.scryptMaxWork) return refuse("scrypt work (N·r·p) above 2^20");
+  if (128 * N * r > limits.scryptMaxMemoryBytes) return refuse("scrypt memory (128·N·r) above 128 MiB");
+  if (N * r * par > limits.scryptMaxWork) return refuse(`scrypt work (N·r·p) above ${limits.scryptMaxWork}`);
   const parts = saltAndHash(m[2]!, m[3]!);
   if (typeof parts === "string") return refuse(`scrypt: ${parts}`);
   return { ok: true, hash: { kind: "scrypt", N, r, p: par, ...parts } };
 }
 
-function pbkdf2Hash(digest: string | undefined, iterationsText: string, saltText: string, hashText: string, saltIsText: boolean): HashParse {
+function pbkdf2Hash(digest: string | undefined, iterationsText: string, saltText: string, hashText: string, saltIsText: boolean, limits: HashLimits): HashParse {
   if (!digest || !(digest in PBKDF2_DIGESTS)) return refuse("PBKDF2 digest must be sha1, sha256 or sha512");
   const iterations = /^\d{1,10}$/.test(iterationsText) ? Number(iterationsText) : NaN;
-  if (!(iterations >= 1 && iterations <= HASH_LIMITS.pbkdf2MaxIterations)) return refuse(`PBKDF2 iterations must be 1 to ${HASH_LIMITS.pbkdf2MaxIterations}`);
+  if (!(iterations >= 1 && iterations <= limits.pbkdf2MaxIterations)) return refuse(`PBKDF2 iterations must be 1 to ${limits.pbkdf2MaxIterations}`);
   const parts = saltAndHash(saltText, hashText, saltIsText);
   if (typeof parts === "string") return refuse(`PBKDF2: ${parts}`);
   return { ok: true, hash: { kind: "pbkdf2", digest: digest as Pbkdf2Digest, iterations, ...parts } };
 }
 
-function parsePbkdf2Phc(stored: string): HashParse {
+function parsePbkdf2Phc(stored: string, limits: HashLimits): HashParse {
   const m = /^\$pbkdf2(?:-(sha1|sha256|sha512))?\$(?:i=)?([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
   if (!m) return refuse("malformed PBKDF2 hash");
-  return pbkdf2Hash(m[1] ?? "sha1", m[2]!, m[3]!, m[4]!, false);
+  return pbkdf2Hash(m[1] ?? "sha1", m[2]!, m[3]!, m[4]!, false, limits);
 }
 
-function parseDjangoPbkdf2(stored: string): HashParse {
+function parseDjangoPbkdf2(stored: string, limits: HashLimits): HashParse {
   const m = /^pbkdf2_(sha1|sha256|sha512)\$([^$]+)\$([^$]+)\$([^$]+)$/.exec(stored);
   if (!m) return refuse("malformed PBKDF2 hash");
-  return pbkdf2Hash(m[1], m[2]!, m[3]!, m[4]!, true);
+  return pbkdf2Hash(m[1], m[2]!, m[3]!, m[4]!, true, limits);
 }
 
-/** Reads a stored or imported hash: which algorithm, and whether its cost is within the ceilings. */
-export function parsePasswordHash(stored: string): HashParse {
+/** Reads an imported (default: the import's ceilings) or stored hash: which algorithm, and whether its cost is within the ceilings. */
+export function parsePasswordHash(stored: string, limits: HashLimits = HASH_LIMITS): HashParse {
   if (stored.length > 1024) return refuse("the hash is too long");
-  if (stored.startsWith("$argon2")) return parseArgon2(stored);
-  if (stored.startsWith("$2")) return parseBcrypt(stored);
-  if (stored.startsWith("$scrypt$")) return parseScrypt(stored);
-  if (stored.startsWith("$pbkdf2")) return parsePbkdf2Phc(stored);
-  if (stored.startsWith("pbkdf2_")) return parseDjangoPbkdf2(stored);
+  if (stored.startsWith("$argon2")) return parseArgon2(stored, limits);
+  if (stored.startsWith("$2")) return parseBcrypt(stored, limits);
+  if (stored.startsWith("$scrypt$")) return parseScrypt(stored, limits);
+  if (stored.startsWith("$pbkdf2")) return parsePbkdf2Phc(stored, limits);
+  if (stored.startsWith("pbkdf2_")) return parseDjangoPbkdf2(stored, limits);
   return refuse("unsupported hash format (argon2, bcrypt, scrypt or PBKDF2 expected)");
 }
 

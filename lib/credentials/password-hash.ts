@@ -4,7 +4,7 @@ import "server-only";
 import { hash, verify } from "@node-rs/argon2";
 import { processSingleton } from "@/lib/process";
 import { normalizePassword } from "./password-policy";
-import { parsePasswordHash, verifyLegacyHash } from "./legacy-hash";
+import { parsePasswordHash, STORED_HASH_LIMITS, verifyLegacyHash } from "./legacy-hash";
 
 const PARAMS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 const OWN_PREFIX = `$argon2id$v=19$m=${PARAMS.memoryCost},t=${PARAMS.timeCost},p=${PARAMS.parallelism}$`;
@@ -24,7 +24,7 @@ export async function verifyPassword(storedHash: string, password: string): Prom
   const candidates = normalized === password ? [password] : [normalized, password];
   try {
     if (storedHash.startsWith(OWN_PREFIX)) return await verify(storedHash, normalized);
-    const parsed = parsePasswordHash(storedHash);
+    const parsed = parsePasswordHash(storedHash, STORED_HASH_LIMITS);
     if (!parsed.ok) return false;
     for (const candidate of candidates) {
       const ok = parsed.hash.kind === "argon2" ? await verify(storedHash, candidate) : await verifyLegacyHash(storedHash, parsed.hash, candidate);

@@ -212,6 +212,17 @@ describe("claim mappings", () => {
     });
     expect(claimMappingRowsFromEcho(claimMappingEcho(rows))).toEqual(rows);
   });
+  it("reads a row whose attribute select posted nothing (no option chosen), so later rows are never dropped", () => {
+    const form = new FormData();
+    form.append("mappings.0.claim", "tier");
+    form.append("mappings.0.targets", "id_token");
+    form.append("mappings.1.attribute", "shoe_size");
+    form.append("mappings.1.claim", "shoe");
+    form.append("mappings.1.targets", "userinfo");
+    const rows = claimMappingRowsFromForm(form);
+    expect(rows).toEqual([row("", "tier", ["id_token"]), row("shoe_size", "shoe", ["userinfo"])]);
+    expect(claimMappingsFromRows(rows)).toMatchObject({ ok: false, fieldErrors: { "mappings.0.attribute": expect.any(String) } });
+  });
   it.each(["sub", "iss", "aud", "exp", "iat", "nonce", "acr", "amr", "azp", "auth_time", "at_hash", "sid", "email", "name", "address", "phone_number_verified"])(
     "refuses the registered claim %s on its row",
     (claim) => {

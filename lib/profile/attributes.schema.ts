@@ -1,8 +1,9 @@
 // Custom profile attributes: what an administrator defines (name, type, rules, who reads and writes
 // it) and the ONE zod schema built from those definitions that every write of values parses (the
 // portal today; the console, APIs and provisioning later), so a value is checked by the same rules
-// wherever it is written. No server-only imports, but client components import attribute-fields.schema.ts
-// instead: this module carries zod schemas and the RE2 engine.
+// wherever it is written. No server-only imports. The console's forms import it (their checks are the
+// server's); the customer's pages import attribute-fields.schema.ts instead: this module carries the
+// RE2 engine and the phone number metadata.
 import { z } from "zod";
 import { RE2JS, RE2JSSyntaxException } from "re2js";
 import { emailSchema } from "@/lib/users/users.schema";
@@ -433,7 +434,8 @@ export function claimMappingRowsFromForm(form: { get(name: string): FormDataEntr
     return typeof v === "string" ? v : "";
   };
   const rows: ClaimMappingRow[] = [];
-  for (let i = 0; i < MAX_CLAIM_MAPPINGS + 1 && form.get(`${MAPPING_FIELD_PREFIX}.${i}.attribute`) !== null; i++) {
+  // A row is there when its claim field is (a text input is always posted; a <select> with no option chosen is not).
+  for (let i = 0; i < MAX_CLAIM_MAPPINGS + 1 && form.get(`${MAPPING_FIELD_PREFIX}.${i}.claim`) !== null; i++) {
     const targets = form.getAll(`${MAPPING_FIELD_PREFIX}.${i}.targets`).filter((t): t is string => typeof t === "string").slice(0, 3);
     rows.push({ attribute: text(`${MAPPING_FIELD_PREFIX}.${i}.attribute`), claim: text(`${MAPPING_FIELD_PREFIX}.${i}.claim`), targets });
   }

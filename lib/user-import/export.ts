@@ -6,7 +6,7 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { kickOutbox, markDoneInTransaction } from "@/lib/outbox";
 import { listAttributeDefinitions } from "@/lib/profile";
-import { assertPermission, canActOnUser, currentActor, permissionScope, type Actor } from "@/lib/users";
+import { assertPermission, canActOnUser, currentActor, hasPermission, permissionScope, type Actor } from "@/lib/users";
 import { csvLine } from "./csv";
 import { CLAIM_FIELDS } from "./rows";
 import type { JobActor } from "./import";
@@ -95,14 +95,16 @@ export async function runExport(job: UserExportRow): Promise<void> {
   const attributeNames = (await listAttributeDefinitions()).map((d) => d.name).sort();
   // A segment-scoped administrator exports only the accounts of their segments, and is not told how
   // many accounts the tenant holds: no total ahead, and the progress counts what was written.
-  // The grants as they stand now, at each batch (a role taken away mid-export stops what it writes).
+  // The grants as they stand now, here and at each batch.
   const tenantWide = permissionScope(await currentActor(actor.id), "users:export") === "all";
   if (!job.startedAt) await markExportStarted(job.id, tenantWide ? await countAccounts(filter) : null, exportHeader(format, attributeNames));
   let cursor = job.cursor;
   for (;;) {
-    const accounts = await accountsAfter(filter, cursor, EXPORT_BATCH_ROWS);
-    const last = accounts.length < EXPORT_BATCH_ROWS;
     const acting = await currentActor(actor.id);
+    // A role taken away mid-export ends it here: nothing more is read or written.
+    const withdrawn = !hasPermission(acting, "users:export");
+    const accounts = withdrawn ? [] : await accountsAfter(filter, cursor, EXPORT_BATCH_ROWS);
+    const last = withdrawn || accounts.length < EXPORT_BATCH_ROWS;
     const written = accounts.filter((a) => canActOnUser(acting, "users:export", a));
     const chunk = written.map((a) => exportLine(format, a, attributeNames)).join("");
     const from = cursor;
@@ -113,7 +115,8 @@ export async function runExport(job: UserExportRow): Promise<void> {
       }
       if (last) {
         if (!(await markDoneInTransaction("UserExport", job.id, exportDoneColumns(), tx))) throw new JobSuperseded(`export ${job.id} finished elsewhere`);
-        await recordAudit({ actor: { type: "admin", id: actor.id }, action: "user_export.completed", target: { type: "user_export", id: job.id }, result: "success", context: actor.context, details: { format } }, tx);
+        const details = withdrawn ? { format, stopped: "permission_withdrawn" } : { format };
+        await recordAudit({ actor: { type: "admin", id: actor.id }, action: "user_export.completed", target: { type: "user_export", id: job.id }, result: "success", context: actor.context, details }, tx);
       }
     });
     if (last) return;

@@ -10,7 +10,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { kickOutbox, markDoneInTransaction } from "@/lib/outbox";
 import { listAttributeDefinitions } from "@/lib/profile";
 import { ADDRESS_FIELDS, type Address, type ProfileUpdate } from "@/lib/profile/profile.schema";
-import { addressHeldForSwitchBack, assertPermission, canActOnUser, currentActor, permissionScope, type Actor } from "@/lib/users";
+import { addressHeldForSwitchBack, assertPermission, canActOnUser, currentActor, hasPermission, permissionScope, type Actor } from "@/lib/users";
 import type { AttributeDefinition } from "@/lib/profile/attributes.schema";
 import { csvLine } from "./csv";
 import { detectFormat, ImportFileError, parseImportFile, type ImportRecord } from "./parse";
@@ -118,20 +118,16 @@ interface BatchCounts {
 
 type Outcome = { kind: "created" | "updated" } | { kind: "rejected"; reason: string };
 
-/** Holds users:import at all (tenant-wide or for a segment). */
-const mayImport = (actor: Actor) => {
-  const scope = permissionScope(actor, "users:import");
-  return scope === "all" || scope.length > 0;
-};
 
 async function importOne(job: UserImportRow, actor: JobActor, user: ImportedUser, existing: ExistingAccount | undefined, tx: Tx): Promise<Outcome> {
   const audit = (action: string, userId: string, details: Record<string, unknown>) =>
     recordAudit({ actor: { type: "admin", id: actor.id }, action, target: { type: "user", id: userId }, result: "success", context: actor.context, details: { importId: job.id, row: user.row, ...details } }, tx);
-  if (!mayImport(actor)) return { kind: "rejected", reason: "the administrator who started the import may no longer import users" };
+  if (!hasPermission(actor, "users:import")) return { kind: "rejected", reason: "the administrator who started the import may no longer import users" };
   if (!existing) {
     if (!canActOnUser(actor, "users:import", { attributes: user.attributes })) return { kind: "rejected", reason: `outside your segment${segmentHint(actor)}` };
-    // An address another account left by an email change stays held while it may switch back (lib/users).
-    if (await addressHeldForSwitchBack(user.email, { tx })) return { kind: "rejected", reason: "the address is held for another account's pending switch back" };
+    // An address another account left by an email change stays held while it may switch back (lib/users);
+    // the report says what it says of any taken address, nothing about that other account.
+    if (await addressHeldForSwitchBack(user.email, { tx })) return { kind: "rejected", reason: "an account with this email exists" };
     const id = await createAccount(
       {
         email: user.email,

@@ -195,7 +195,7 @@ describe(`user import on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     const { id } = await startImport(admin, { filename: "held.csv", bytes: utf8("email\nmoved-away-old@example.com"), options: CSV }, ctx);
     await runDueUserJobs();
     expect(await job(id)).toMatchObject({ created: 0, rejected: 1 });
-    expect((await importReport(admin, id)).body).toContain("held for another account");
+    expect((await importReport(admin, id)).body).toContain("2,moved-away-old@example.com,an account with this email exists");
     expect(await account("moved-away-old@example.com")).toBeNull();
   });
 
@@ -242,5 +242,16 @@ describe("user export", () => {
     expect(emails.sort()).toEqual(["ada@example.com", "eu-one@example.com", "update-me@example.com"]);
     // Its progress counts what it wrote, never the tenant's accounts.
     expect(await t.db().userExport.findUniqueOrThrow({ where: { id } })).toMatchObject({ processed: 3, totalRows: 3 });
+  });
+
+  it("ends an export whose administrator lost users:export before it ran, writing nothing", async () => {
+    const exporter = await person("revoked-exporter@example.com", ["user_admin"]);
+    const { id } = await startExport(exporter, { format: "jsonl", status: "any" }, ctx);
+    await t.db().userRole.deleteMany({ where: { userId: exporter.id } });
+    await runDueUserJobs();
+    const row = await t.db().userExport.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: "done", processed: 0 });
+    expect(row.content).not.toContain("@example.com");
+    expect((await listAuditEvents({ targetId: id, action: "user_export.completed" }))[0]!.details).toMatchObject({ stopped: "permission_withdrawn" });
   });
 });

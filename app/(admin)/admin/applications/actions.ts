@@ -125,12 +125,13 @@ const mappingRow = z.object({ attribute: z.string().max(200), claim: z.string().
 export const setClaimMappingsAction = adminAction(
   {
     ...anApplication,
-    schema: z.object({ id: z.string(), rows: z.array(mappingRow).max(MAX_CLAIM_MAPPINGS + 1, `At most ${MAX_CLAIM_MAPPINGS} mappings.`) }),
-    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), rows: claimMappingRowsFromForm(form) }),
+    // Named as the form's field array: a refusal here (a tampered post) shows above the rows.
+    schema: z.object({ id: z.string(), mappings: z.array(mappingRow).max(MAX_CLAIM_MAPPINGS + 1, `At most ${MAX_CLAIM_MAPPINGS} mappings.`) }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), mappings: claimMappingRowsFromForm(form) }),
     echo: (_prev, form) => claimMappingEcho(claimMappingRowsFromForm(form)),
   },
-  async ({ id, rows }, actor): Promise<AdminFormState> => {
-    await setClaimMappings(actor, id, rows, await requestContext());
+  async ({ id, mappings }, actor): Promise<AdminFormState> => {
+    await setClaimMappings(actor, id, mappings, await requestContext());
     revalidatePath(`${LIST}/${id}`);
     return { ok: true, message: "Claim mapping saved." };
   },
