@@ -4,7 +4,7 @@
 import "server-only";
 import { decryptAtRest } from "@/lib/crypto";
 import { connectionSettingsSchema, type ConnectionSettings, type PresetName, type Protocol } from "./connection.schema";
-import { findConnectionRowByDomain, findConnectionRowById, findConnectionRowBySlug, listApplicationConnectionRows, type ConnectionRow } from "./connections.repo";
+import { findConnectionRowByDomain, findConnectionRowById, findConnectionRowBySlug, listApplicationConnectionRows, listConnectionRows, type ConnectionRow } from "./connections.repo";
 
 /** The purpose the client secret is sealed under (lib/crypto binds it as associated data). */
 export const CLIENT_SECRET_PURPOSE = "connection.client_secret";
@@ -67,6 +67,11 @@ export async function findConnectionWithSecret(id: string): Promise<ConnectionWi
 /** The connections an application's login page offers, in its order (enabled only). */
 export async function connectionsForApplication(clientId: string): Promise<Connection[]> {
   return (await listApplicationConnectionRows(clientId)).flatMap((r) => toConnection(r) ?? []);
+}
+
+/** Every enabled connection (the portal's own sign-in page offers them all). */
+export async function listEnabledConnections(): Promise<Connection[]> {
+  return (await listConnectionRows()).filter((r) => r.enabled).flatMap((r) => toConnection(r) ?? []);
 }
 
 /** Home realm discovery: the enabled connection the address's domain is mapped to. */

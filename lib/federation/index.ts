@@ -2,4 +2,19 @@
 // home realm discovery, the identities linked to accounts.
 import "server-only";
 export { FederationError, type FederationErrorCode } from "./federation.errors";
-export { CLIENT_SECRET_PURPOSE, connectionForEmail, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, type Connection, type ConnectionWithSecret } from "./connections";
+export { CLIENT_SECRET_PURPOSE, connectionForEmail, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, listEnabledConnections, type Connection, type ConnectionWithSecret } from "./connections";
+export { decideAccount, linkedIdentityOf, linkIdentity, recordLinkedSignIn, type AccountDecision, type AccountFacts } from "./linking";
+export {
+  beginUpstreamRequest,
+  claimPendingStep,
+  peekPendingStep,
+  redeemUpstreamRequest,
+  redirectUriOf,
+  storePendingStep,
+  PENDING_LIFETIME_MINUTES,
+  REQUEST_LIFETIME_MINUTES,
+  type PendingStep,
+  type RedeemedRequest,
+} from "./requests";
+export { linkableConnections, listLinkedIdentities, unlinkIdentity, type LinkedIdentityView } from "./linked-accounts";
+export { deleteExpiredFederationRequests } from "./identities.repo";

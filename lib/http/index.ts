@@ -2,6 +2,17 @@ import "server-only";
 export { requestContext, contextFromHeaders, clientIpFrom } from "./request-context";
 export { setSessionCookie, clearSessionCookie, sessionTokenFromCookie, currentSession, sessionCookieName, setPendingSignInCookie, pendingSignInToken, clearPendingSignInCookie, rememberSecondFactorMethod, rememberedSecondFactorMethod, setTrustedDeviceCookie, trustedDeviceToken, deviceIdCookie, setDeviceIdCookie } from "./session-cookie";
 export { interactionBinding } from "./interaction-cookie";
+export {
+  federationStartTarget,
+  federationCallbackTarget,
+  federationErrorTarget,
+  pendingFederatedRegistration,
+  pendingFederatedLink,
+  registerThroughFederation,
+  linkThroughPassword,
+  connectionsOffered,
+  homeRealmTarget,
+} from "./federation-flow";
 export { signInWithPassword, signInWithPasskey, startSignedInSession, termsToAccept, acceptTermsAndSignIn, declineTermsAndSignOut } from "./sign-in-flow";
 export { requireSession, requireRecentSession, requireAdmin, requireOutboxReader, shellSession } from "./guards";
 export { safeNextPath } from "./safe-redirect";

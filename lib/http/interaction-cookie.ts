@@ -35,6 +35,15 @@ export function interactionBindingSetCookie(value: string): string {
   return `${interactionCookieName()}=${value}; Path=/; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${config().secureCookies ? "; Secure" : ""}`;
 }
 
+/** The browser's binding, given now if it has none (a federated sign-in binds its upstream request to it). */
+export async function ensureInteractionBinding(): Promise<string> {
+  const current = await interactionBinding();
+  if (current) return current;
+  const value = newInteractionBinding();
+  (await cookies()).set(interactionCookieName(), value, { httpOnly: true, secure: config().secureCookies, sameSite: "lax", path: "/", maxAge: MAX_AGE_SECONDS });
+  return value;
+}
+
 /** The binding of the current request (pages, actions, route handlers), or null. */
 export async function interactionBinding(): Promise<string | null> {
   return valid((await cookies()).get(interactionCookieName())?.value);

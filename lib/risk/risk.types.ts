@@ -16,7 +16,8 @@ export interface GeoPoint {
 export interface SignInFacts {
   at: Date;
   /** sso: a signed-in browser authorizing an application without a new sign-in. */
-  method: "password" | "passkey" | "refresh" | "sso";
+  /** federated: an upstream identity provider vouched for the person (lib/federation). */
+  method: "password" | "passkey" | "federated" | "refresh" | "sso";
   ip: string | null;
   geo: GeoPoint | null;
   /** The administrator's IP lists: which one the address is on, if any. */

@@ -56,6 +56,28 @@ describe("decideNextStep", () => {
   });
 });
 
+describe("decideNextStep after a federated sign-in", () => {
+  const FED = ["fed"];
+  const FED_MFA = ["fed", "mfa", "otp"]; // a trusted upstream asserted its own second factor
+  const federated = (amr: string[]): NextStep => ({ kind: "allow", via: "federated", amr, acr: achievedAcrOf(amr) });
+  const achievedAcrOf = (amr: string[]) => (amr.includes("mfa") ? ACR_MULTI_FACTOR : ACR_ONE_FACTOR);
+  it.each([
+    // As a password: one factor, the account's second factor asked for when it has one.
+    ["allow", FED, NONE, false, federated(FED)],
+    ["allow", FED, TOTP, false, { kind: "second_step", methods: [], amr: FED }],
+    ["allow", FED, TOTP, true, { kind: "allow", via: "trusted_device", amr: ["fed", "mfa"], acr: ACR_MULTI_FACTOR }],
+    ["mfa", FED, NONE, false, { kind: "emailed_code", amr: FED }],
+    // The upstream's own second factor stands for Portico's under allow and mfa, never under strong_mfa.
+    ["allow", FED_MFA, TOTP, false, federated(FED_MFA)],
+    ["mfa", FED_MFA, NONE, false, federated(FED_MFA)],
+    ["strong_mfa", FED_MFA, TOTP, false, { kind: "second_step", methods: ["totp"], amr: FED_MFA }],
+    ["strong_mfa", FED_MFA, NONE, false, DENY_UNMET_STEP_UP],
+    ["deny", FED_MFA, TOTP, false, DENY],
+  ] as [RiskAction, string[], Pick<SignInFacts, "hasSecondFactor" | "strongMethods">, boolean, NextStep][])("%s with upstream amr %j, factors %j, trusted browser %s", (action, upstreamAmr, account, trustedDevice, expected) => {
+    expect(decideNextStep({ action, method: "federated", upstreamAmr, ...account, trustedDevice })).toEqual(expected);
+  });
+});
+
 describe("trustedDeviceCounts", () => {
   // The caller checks (and marks used) a trusted-device token only where it could decide the step.
   it.each([

@@ -11,6 +11,9 @@
 //                   trusted browser counts
 //   strong_mfa      a passkey or authenticator app only, no trusted-browser shortcut; refused
 //                   without one (an emailed code would not prove enough)
+// A federated sign-in is treated as a password: the upstream's word is one factor ("fed"), unless
+// the upstream asserted its own second factor (its `amr` has "mfa", kept only for a connection
+// trusted for it), which then stands for Portico's second step under allow and mfa.
 import { achievedAcr } from "@/lib/oidc";
 import { PASSKEY_AMR, type SecondFactorMethod } from "@/lib/factors";
 import type { RiskAction } from "@/lib/risk";
@@ -19,7 +22,9 @@ export interface SignInFacts {
   /** The risk engine's decision for this attempt. */
   action: RiskAction;
   /** How the first factor was proved. */
-  method: "password" | "passkey";
+  method: "password" | "passkey" | "federated";
+  /** federated: RFC 8176 `amr` of the sign-in so far ("fed", and what the upstream asserted). */
+  upstreamAmr?: readonly string[];
   /** The account has at least one confirmed second factor. */
   hasSecondFactor: boolean;
   /** Its phishing-resistant methods available now (passkeys not flagged, authenticator apps). */
@@ -35,7 +40,7 @@ interface Authenticated {
 }
 
 export type NextStep =
-  | ({ kind: "allow"; via: "password" | "passkey" | "trusted_device" } & Authenticated)
+  | ({ kind: "allow"; via: "password" | "passkey" | "federated" | "trusted_device" } & Authenticated)
   /** The password alone opens nothing: a pending sign-in waits. `methods` empty: any of the account's. */
   | { kind: "second_step"; methods: SecondFactorMethod[]; amr: string[] }
   /** A second step for an account with no factor: a code emailed to its address. */
@@ -45,14 +50,14 @@ export type NextStep =
   /** `risky`: the decision was a step-up the account cannot meet (the assessment records a refusal). */
   | { kind: "deny"; risky: boolean };
 
-const signedIn = (via: "password" | "passkey" | "trusted_device", amr: string[]): NextStep => ({ kind: "allow", via, amr, acr: achievedAcr(amr) });
+const signedIn = (via: "password" | "passkey" | "federated" | "trusted_device", amr: string[]): NextStep => ({ kind: "allow", via, amr, acr: achievedAcr(amr) });
 
 /**
  * Whether a trusted browser could stand in for the second step: the caller checks the token (which
  * marks it used) only then.
  */
 export function trustedDeviceCounts(facts: Omit<SignInFacts, "trustedDevice">): boolean {
-  return facts.method === "password" && facts.hasSecondFactor && (facts.action === "allow" || facts.action === "mfa");
+  return facts.method !== "passkey" && facts.hasSecondFactor && (facts.action === "allow" || facts.action === "mfa");
 }
 
 export function decideNextStep(facts: SignInFacts): NextStep {
@@ -65,13 +70,16 @@ export function decideNextStep(facts: SignInFacts): NextStep {
       return { kind: "reset_password" };
   }
   if (facts.method === "passkey") return signedIn("passkey", [...PASSKEY_AMR, "mfa"]);
-  if (facts.action === "allow" && !facts.hasSecondFactor) return signedIn("password", ["pwd"]);
+  const via = facts.method;
+  const first = via === "federated" ? [...(facts.upstreamAmr ?? ["fed"])] : ["pwd"];
+  if (via === "federated" && first.includes("mfa") && facts.action !== "strong_mfa") return signedIn("federated", first);
+  if (facts.action === "allow" && !facts.hasSecondFactor) return signedIn(via, first);
   // A browser trusted after a second step (30 days) stands in for it: still two factors, the
-  // password and this device's token.
-  if (trustedDeviceCounts(facts) && facts.trustedDevice) return signedIn("trusted_device", ["pwd", "mfa"]);
+  // first one and this device's token.
+  if (trustedDeviceCounts(facts) && facts.trustedDevice) return signedIn("trusted_device", [...first, "mfa"]);
   if (facts.action === "strong_mfa") {
     if (facts.strongMethods.length === 0) return { kind: "deny", risky: true };
-    return { kind: "second_step", methods: [...facts.strongMethods], amr: ["pwd"] };
+    return { kind: "second_step", methods: [...facts.strongMethods], amr: first };
   }
-  return facts.hasSecondFactor ? { kind: "second_step", methods: [], amr: ["pwd"] } : { kind: "emailed_code", amr: ["pwd"] };
+  return facts.hasSecondFactor ? { kind: "second_step", methods: [], amr: first } : { kind: "emailed_code", amr: first };
 }

@@ -14,7 +14,9 @@ import { completeSignIn } from "./terms-acceptance";
 
 export interface FirstFactor {
   user: UserRecord;
-  method: "password" | "passkey";
+  method: "password" | "passkey" | "federated";
+  /** federated: the sign-in's `amr` so far ("fed", and what a trusted upstream asserted). */
+  upstreamAmr?: readonly string[];
   /** The password typed, for the compromised-password check. */
   password?: string;
   /** Where the sign-in continues once complete. */
@@ -82,10 +84,10 @@ export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestC
   // rules and the transaction step-up.
   const application = "application" in first ? first.application : await applicationOfSignIn(first.next, browser.interactionBinding);
   const risk = await assessSignIn({ userId: user.id, method: first.method, ctx, deviceCookie: browser.deviceId, password: first.password, next: first.next, application });
-  const needsFactors = first.method === "password" && (risk.action === "allow" || risk.action === "mfa" || risk.action === "strong_mfa");
+  const needsFactors = first.method !== "passkey" && (risk.action === "allow" || risk.action === "mfa" || risk.action === "strong_mfa");
   const twoStep = needsFactors && (await hasSecondFactor(user.id));
   const strongMethods = needsFactors && risk.action === "strong_mfa" ? (await secondStepMethods(user.id)).filter((m) => STRONG_METHODS.includes(m)) : [];
-  const facts = { action: risk.action, method: first.method, hasSecondFactor: twoStep, strongMethods };
+  const facts = { action: risk.action, method: first.method, upstreamAmr: first.upstreamAmr, hasSecondFactor: twoStep, strongMethods };
   const trustedDevice = trustedDeviceCounts(facts) && (await isTrustedDevice(user.id, browser.trustedDevice));
   const step = decideNextStep({ ...facts, trustedDevice });
 

@@ -1,0 +1,99 @@
+// Linked identities and upstream requests: Prisma only.
+import "server-only";
+import { getDb, type Tx } from "@/lib/db";
+
+export type LinkedIdentityRow = {
+  id: string;
+  userId: string;
+  connectionId: string;
+  subject: string;
+  email: string | null;
+  profile: unknown;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+};
+
+const IDENTITY = { id: true, userId: true, connectionId: true, subject: true, email: true, profile: true, createdAt: true, lastUsedAt: true } as const;
+
+export async function findLinkedIdentity(connectionId: string, subject: string, tx?: Tx): Promise<LinkedIdentityRow | null> {
+  return (tx ?? (await getDb())).linkedIdentity.findUnique({ where: { connectionId_subject: { connectionId, subject } }, select: IDENTITY });
+}
+
+export async function insertLinkedIdentity(
+  row: { userId: string; connectionId: string; subject: string; email: string | null; profile: object; tokens?: TokenColumns },
+  tx: Tx,
+): Promise<LinkedIdentityRow> {
+  const { tokens, ...rest } = row;
+  return tx.linkedIdentity.create({ data: { ...rest, ...(tokens ?? {}), lastUsedAt: new Date() }, select: IDENTITY });
+}
+
+export type TokenColumns = { accessTokenSealed: string | null; refreshTokenSealed: string | null; idTokenSealed: string | null; tokenExpiresAt: Date | null };
+
+/** A sign-in with the identity: what the upstream said this time, and when. */
+export async function recordIdentityUse(id: string, update: { email: string | null; profile: object; tokens?: TokenColumns }, tx?: Tx): Promise<void> {
+  await (tx ?? (await getDb())).linkedIdentity.update({ where: { id }, data: { email: update.email, profile: update.profile, lastUsedAt: new Date(), ...(update.tokens ?? {}) } });
+}
+
+export async function listLinkedIdentityRows(userId: string) {
+  return (await getDb()).linkedIdentity.findMany({
+    where: { userId },
+    orderBy: { createdAt: "asc" },
+    select: { ...IDENTITY, connection: { select: { id: true, slug: true, name: true, preset: true, enabled: true } } },
+  });
+}
+
+export async function countLinkedIdentities(userId: string, tx: Tx): Promise<number> {
+  return tx.linkedIdentity.count({ where: { userId } });
+}
+
+/** Deletes the account's identity; false when it is not theirs (or gone). */
+export async function deleteLinkedIdentity(id: string, userId: string, tx: Tx): Promise<LinkedIdentityRow | null> {
+  const row = await tx.linkedIdentity.findFirst({ where: { id, userId }, select: IDENTITY });
+  if (!row) return null;
+  await tx.linkedIdentity.delete({ where: { id } });
+  return row;
+}
+
+// ---- Upstream requests and pending steps -----------------------------------------------------------
+
+export type FederationRequestRow = {
+  id: string;
+  stateHash: string;
+  browserHash: string;
+  connectionId: string;
+  purpose: string;
+  userId: string | null;
+  next: string;
+  codeVerifierSealed: string | null;
+  nonce: string | null;
+  upstream: unknown;
+  expiresAt: Date;
+};
+
+const REQUEST = { id: true, stateHash: true, browserHash: true, connectionId: true, purpose: true, userId: true, next: true, codeVerifierSealed: true, nonce: true, upstream: true, expiresAt: true } as const;
+
+export async function insertFederationRequest(
+  row: { stateHash: string; browserHash: string; connectionId: string; purpose: string; userId: string | null; next: string; codeVerifierSealed: string | null; nonce: string | null; upstream?: object; expiresAt: Date },
+  tx?: Tx,
+): Promise<void> {
+  await (tx ?? (await getDb())).federationRequest.create({ data: row });
+}
+
+/** Marks the request used and returns it, only if it was unused, unexpired and of one of `purposes` (single use under concurrency: one UPDATE). */
+export async function claimFederationRequest(stateHash: string, purposes: readonly string[], tx?: Tx): Promise<FederationRequestRow | null> {
+  const db = tx ?? (await getDb());
+  const now = new Date();
+  const claimed = await db.federationRequest.updateMany({ where: { stateHash, usedAt: null, expiresAt: { gt: now }, purpose: { in: [...purposes] } }, data: { usedAt: now } });
+  if (claimed.count !== 1) return null;
+  return db.federationRequest.findUnique({ where: { stateHash }, select: REQUEST });
+}
+
+/** A pending step, without using it (the page that asks the customer reads it first). */
+export async function findLiveFederationRequest(stateHash: string, purposes: readonly string[]): Promise<FederationRequestRow | null> {
+  return (await getDb()).federationRequest.findFirst({ where: { stateHash, usedAt: null, expiresAt: { gt: new Date() }, purpose: { in: [...purposes] } }, select: REQUEST });
+}
+
+/** The janitor's share: requests a day past their end. */
+export async function deleteExpiredFederationRequests(before: Date): Promise<number> {
+  return (await (await getDb()).federationRequest.deleteMany({ where: { expiresAt: { lt: before } } })).count;
+}

@@ -1,0 +1,78 @@
+// Which account an upstream identity signs in to, and linking identities to accounts.
+//
+// An identity already linked signs in to its account. Otherwise an account holding the upstream's
+// address is linked without asking only when the upstream asserts the address verified AND the
+// connection is trusted for that (a setting, off for generic providers) AND the account's own
+// address is verified: an unverified account may have been registered by someone else in advance
+// (pre-account takeover), and an unverified upstream address is anybody's claim. In every other
+// case the customer proves the existing account (its password) before the link is made. No
+// address, no account: one would be needed to create one or to match one.
+import "server-only";
+import { recordAudit, type RequestContext } from "@/lib/audit";
+import { encryptAtRest } from "@/lib/crypto";
+import type { Tx } from "@/lib/db";
+import { FederationError } from "./federation.errors";
+import { findLinkedIdentity, insertLinkedIdentity, recordIdentityUse, type LinkedIdentityRow, type TokenColumns } from "./identities.repo";
+import type { ConnectionWithSecret } from "./connections";
+import type { UpstreamIdentity } from "./upstream";
+
+export type AccountDecision =
+  | { kind: "sign_in"; userId: string }
+  | { kind: "link_and_sign_in"; userId: string }
+  | { kind: "prove_existing"; userId: string }
+  | { kind: "register" }
+  | { kind: "no_email" };
+
+export interface AccountFacts {
+  /** The account the identity is linked to, if any. */
+  linkedUserId: string | null;
+  /** The account holding the upstream's address, if any. */
+  emailOwner: { id: string; emailVerified: boolean } | null;
+  upstreamEmail: string | null;
+  upstreamEmailVerified: boolean;
+  connectionTrusted: boolean;
+}
+
+export function decideAccount(f: AccountFacts): AccountDecision {
+  if (f.linkedUserId) return { kind: "sign_in", userId: f.linkedUserId };
+  if (!f.upstreamEmail) return { kind: "no_email" };
+  if (!f.emailOwner) return { kind: "register" };
+  if (f.upstreamEmailVerified && f.connectionTrusted && f.emailOwner.emailVerified) return { kind: "link_and_sign_in", userId: f.emailOwner.id };
+  return { kind: "prove_existing", userId: f.emailOwner.id };
+}
+
+export function linkedIdentityOf(connectionId: string, subject: string): Promise<LinkedIdentityRow | null> {
+  return findLinkedIdentity(connectionId, subject);
+}
+
+/** The purposes the upstream's tokens are sealed under (lib/crypto binds them). */
+const TOKEN_PURPOSE = { access: "linked_identity.access_token", refresh: "linked_identity.refresh_token", id: "linked_identity.id_token" } as const;
+
+/** The upstream's tokens as stored: only when the connection keeps them, encrypted. */
+export function tokenColumns(connection: Pick<ConnectionWithSecret, "storeTokens">, tokens: UpstreamIdentity["tokens"]): TokenColumns | undefined {
+  if (!connection.storeTokens || !tokens.accessToken) return undefined;
+  return {
+    accessTokenSealed: encryptAtRest(tokens.accessToken, TOKEN_PURPOSE.access),
+    refreshTokenSealed: tokens.refreshToken ? encryptAtRest(tokens.refreshToken, TOKEN_PURPOSE.refresh) : null,
+    idTokenSealed: tokens.idToken ? encryptAtRest(tokens.idToken, TOKEN_PURPOSE.id) : null,
+    tokenExpiresAt: tokens.expiresAt,
+  };
+}
+
+/** Links the identity to the account (audited `identity.linked`); refused when it is another account's. */
+export async function linkIdentity(userId: string, connection: ConnectionWithSecret, identity: UpstreamIdentity, how: "registration" | "verified_email" | "proved_account" | "portal", ctx: RequestContext, tx: Tx): Promise<LinkedIdentityRow> {
+  const existing = await findLinkedIdentity(connection.id, identity.subject, tx);
+  if (existing && existing.userId !== userId) throw new FederationError("already_linked", `This ${connection.name} account is already linked to another account.`);
+  if (existing) return existing;
+  const row = await insertLinkedIdentity({ userId, connectionId: connection.id, subject: identity.subject, email: identity.email, profile: identity.profile, tokens: tokenColumns(connection, identity.tokens) }, tx);
+  await recordAudit(
+    { actor: { type: "user", id: userId }, action: "identity.linked", target: { type: "user", id: userId }, result: "success", context: ctx, details: { connection: connection.slug, how, emailVerified: identity.emailVerified } },
+    tx,
+  );
+  return row;
+}
+
+/** A sign-in with a linked identity: the profile the upstream sent this time (and its tokens, when kept). */
+export async function recordLinkedSignIn(identityId: string, connection: ConnectionWithSecret, identity: UpstreamIdentity): Promise<void> {
+  await recordIdentityUse(identityId, { email: identity.email, profile: identity.profile, tokens: tokenColumns(connection, identity.tokens) });
+}

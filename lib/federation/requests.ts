@@ -1,0 +1,133 @@
+// Upstream requests under way and the steps that wait for the customer afterwards. A request is
+// stored with the SHA-256 of its state (RFC 6749 §10.12), the PKCE verifier sealed (RFC 7636) and
+// the nonce (OIDC Core §3.1.2.1), bound to the browser that started it (the hash of its binding
+// cookie), lives 10 minutes and is redeemed once: a callback replayed, from another browser or
+// for another connection is `invalid_state`.
+import "server-only";
+import { config } from "@/lib/config";
+import { decryptAtRest, encryptAtRest, randomToken, safeEqual, sha256Hex } from "@/lib/crypto";
+import type { Tx } from "@/lib/db";
+import { callbackPath } from "./connection.schema";
+import { findConnectionWithSecret, type ConnectionWithSecret } from "./connections";
+import { FederationError } from "./federation.errors";
+import { claimFederationRequest, findLiveFederationRequest, insertFederationRequest, type FederationRequestRow } from "./identities.repo";
+import { redeemUpstreamCallback, upstreamAuthorizationUrl, type UpstreamIdentity } from "./upstream";
+
+export const REQUEST_LIFETIME_MINUTES = 10;
+export const PENDING_LIFETIME_MINUTES = 30;
+const VERIFIER_PURPOSE = "federation_request.code_verifier";
+const PENDING_TOKENS_PURPOSE = "federation_request.upstream_tokens";
+
+export type UpstreamPurpose = "sign-in" | "link";
+export type PendingPurpose = "register" | "link_existing";
+
+/** The redirect URI registered at the upstream: exact, on Portico's public URL. */
+export function redirectUriOf(slug: string): string {
+  return new URL(callbackPath(slug), config().publicUrl).toString();
+}
+
+const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+/** Starts an upstream request; returns where to send the browser. */
+export async function beginUpstreamRequest(
+  connection: ConnectionWithSecret,
+  input: { purpose: UpstreamPurpose; next: string; userId?: string; loginHint?: string },
+  browserBinding: string,
+): Promise<{ redirectTo: string }> {
+  const auth = await upstreamAuthorizationUrl(connection, redirectUriOf(connection.slug), { loginHint: input.loginHint });
+  await insertFederationRequest({
+    stateHash: sha256Hex(auth.state),
+    browserHash: sha256Hex(browserBinding),
+    connectionId: connection.id,
+    purpose: input.purpose,
+    userId: input.userId ?? null,
+    next: input.next,
+    codeVerifierSealed: encryptAtRest(auth.codeVerifier, VERIFIER_PURPOSE),
+    nonce: auth.nonce,
+    expiresAt: minutesFromNow(REQUEST_LIFETIME_MINUTES),
+  });
+  return { redirectTo: auth.url };
+}
+
+export interface RedeemedRequest {
+  purpose: UpstreamPurpose;
+  userId: string | null;
+  next: string;
+  connection: ConnectionWithSecret;
+  identity: UpstreamIdentity;
+}
+
+const invalidState = () => new FederationError("invalid_state", "This sign-in link has expired or was already used. Start again from the sign-in page.");
+
+/** The upstream's answer at the callback: the request claimed (once), checked against this browser and connection, the code redeemed. */
+export async function redeemUpstreamRequest(slug: string, params: URLSearchParams, browserBinding: string | null): Promise<RedeemedRequest> {
+  const state = params.get("state");
+  if (!state || state.length > 512) throw invalidState();
+  const row = await claimFederationRequest(sha256Hex(state), ["sign-in", "link"]);
+  if (!row || !browserBinding || !safeEqual(row.browserHash, sha256Hex(browserBinding))) throw invalidState();
+  const connection = await findConnectionWithSecret(row.connectionId);
+  if (!connection || connection.slug !== slug || !connection.enabled) throw invalidState();
+  const codeVerifier = decryptAtRest(row.codeVerifierSealed!, VERIFIER_PURPOSE);
+  const identity = await redeemUpstreamCallback(connection, redirectUriOf(slug), params, { state, codeVerifier, nonce: row.nonce });
+  return { purpose: row.purpose as UpstreamPurpose, userId: row.userId, next: row.next, connection, identity };
+}
+
+/** What a pending step keeps of the upstream's answer (the tokens sealed, and only when the connection keeps them). */
+type StoredIdentity = Omit<UpstreamIdentity, "tokens"> & { tokensSealed: string | null };
+
+/** A finished upstream sign-in that waits for the customer; returns the token its page is opened with. */
+export async function storePendingStep(purpose: PendingPurpose, redeemed: RedeemedRequest, userId: string | null, browserBinding: string, tx?: Tx): Promise<string> {
+  const token = randomToken(32);
+  const { tokens, ...rest } = redeemed.identity;
+  const upstream: StoredIdentity = { ...rest, tokensSealed: redeemed.connection.storeTokens ? encryptAtRest(JSON.stringify(tokens), PENDING_TOKENS_PURPOSE) : null };
+  await insertFederationRequest(
+    {
+      stateHash: sha256Hex(token),
+      browserHash: sha256Hex(browserBinding),
+      connectionId: redeemed.connection.id,
+      purpose,
+      userId,
+      next: redeemed.next,
+      codeVerifierSealed: null,
+      nonce: null,
+      upstream,
+      expiresAt: minutesFromNow(PENDING_LIFETIME_MINUTES),
+    },
+    tx,
+  );
+  return token;
+}
+
+export interface PendingStep {
+  purpose: PendingPurpose;
+  userId: string | null;
+  next: string;
+  connection: ConnectionWithSecret;
+  identity: UpstreamIdentity;
+}
+
+async function pendingFrom(row: FederationRequestRow | null, browserBinding: string | null): Promise<PendingStep | null> {
+  if (!row || !browserBinding || !safeEqual(row.browserHash, sha256Hex(browserBinding))) return null;
+  const connection = await findConnectionWithSecret(row.connectionId);
+  if (!connection?.enabled) return null;
+  const stored = row.upstream as StoredIdentity;
+  const tokens: UpstreamIdentity["tokens"] = stored.tokensSealed
+    ? (JSON.parse(decryptAtRest(stored.tokensSealed, PENDING_TOKENS_PURPOSE), (k, v) => (k === "expiresAt" && typeof v === "string" ? new Date(v) : v)) as UpstreamIdentity["tokens"])
+    : { accessToken: "", refreshToken: null, idToken: null, expiresAt: null };
+  const { tokensSealed: _sealed, ...identity } = stored;
+  return { purpose: row.purpose as PendingPurpose, userId: row.userId, next: row.next, connection, identity: { ...identity, tokens } };
+}
+
+/** The pending step this browser holds, for its page (not used up). */
+export async function peekPendingStep(token: string | null, purpose: PendingPurpose, browserBinding: string | null): Promise<PendingStep | null> {
+  if (!token || token.length > 100) return null;
+  return pendingFrom(await findLiveFederationRequest(sha256Hex(token), [purpose]), browserBinding);
+}
+
+/** Uses the pending step up (once), inside the transaction that acts on it. */
+export async function claimPendingStep(token: string | null, purpose: PendingPurpose, browserBinding: string | null, tx: Tx): Promise<PendingStep> {
+  if (!token || token.length > 100) throw invalidState();
+  const step = await pendingFrom(await claimFederationRequest(sha256Hex(token), [purpose], tx), browserBinding);
+  if (!step) throw invalidState();
+  return step;
+}

@@ -1,0 +1,98 @@
+// The federated sign-in's cookies and redirects (lib/sign-in decides): the browser's binding
+// (the interaction binding cookie, given at the start if missing), the session or pending sign-in
+// the outcome carries, and the error a failed upstream round trip shows on the sign-in page.
+import "server-only";
+import {
+  completeFederatedLink,
+  completeFederatedRegistration,
+  finishFederation,
+  pendingFederatedStep,
+  startFederation,
+  type FederationBrowser,
+} from "@/lib/sign-in";
+import { connectionForEmail, connectionsForApplication, FederationError, listEnabledConnections, type Connection } from "@/lib/federation";
+import { applicationOfSignIn } from "@/lib/oidc";
+import type { RequestContext } from "@/lib/audit";
+import { ensureInteractionBinding, interactionBinding } from "./interaction-cookie";
+import { browserCookies, setSignInCookies } from "./sign-in-flow";
+import { currentSession } from "./session-cookie";
+import { safeNextPath } from "./safe-redirect";
+
+async function federationBrowser(): Promise<FederationBrowser> {
+  const binding = await ensureInteractionBinding();
+  return { ...(await browserCookies()), interactionBinding: binding, binding };
+}
+
+async function boundBrowser(): Promise<FederationBrowser | null> {
+  const binding = await interactionBinding();
+  return binding ? { ...(await browserCookies()), binding } : null;
+}
+
+/** The start route: where the browser goes upstream. `link`: a signed-in customer links another identity. */
+export async function federationStartTarget(slug: string, query: URLSearchParams, ctx: RequestContext): Promise<string> {
+  const link = query.get("link") === "1";
+  const session = link ? await currentSession() : null;
+  if (link && !session) return `/login?next=${encodeURIComponent("/account/linked")}`;
+  const next = link ? "/account/linked" : safeNextPath(query.get("next"));
+  const loginHint = query.get("login_hint")?.slice(0, 254) || undefined;
+  const { redirectTo } = await startFederation(slug, { next, userId: session?.user.id, loginHint }, ctx, await federationBrowser());
+  return redirectTo;
+}
+
+/** The callback route: where the browser goes after the upstream answered (the cookies of a sign-in are set). */
+export async function federationCallbackTarget(slug: string, params: URLSearchParams, ctx: RequestContext): Promise<string> {
+  const browser = await boundBrowser();
+  if (!browser) throw new FederationError("invalid_state", "This sign-in link has expired or was already used. Start again from the sign-in page.");
+  const session = await currentSession();
+  const outcome = await finishFederation(slug, params, ctx, browser, session?.user.id ?? null);
+  if (outcome.kind === "redirect") return outcome.redirectTo;
+  await setSignInCookies(outcome.outcome.cookies);
+  return outcome.outcome.redirectTo;
+}
+
+/** Where a failed federated round trip lands: the sign-in page, which names the problem. */
+export function federationErrorTarget(e: unknown): string {
+  const code = e instanceof FederationError ? e.code : "unexpected";
+  return `/login?federation_error=${encodeURIComponent(code)}`;
+}
+
+export async function pendingFederatedRegistration(token: string | null) {
+  const browser = await boundBrowser();
+  return browser ? pendingFederatedStep(token, "register", browser) : null;
+}
+
+export async function pendingFederatedLink(token: string | null) {
+  const browser = await boundBrowser();
+  return browser ? pendingFederatedStep(token, "link_existing", browser) : null;
+}
+
+/** The registration page's submission; returns where the browser goes next. */
+export async function registerThroughFederation(token: string | null, input: { acceptedDocuments: string[]; consents: Record<string, number>; displayName?: string }, ctx: RequestContext): Promise<string> {
+  const browser = await boundBrowser();
+  if (!browser) throw new FederationError("invalid_state", "This sign-up has expired. Start again from the sign-in page.");
+  const outcome = await completeFederatedRegistration(token, input, ctx, browser);
+  await setSignInCookies(outcome.cookies);
+  return outcome.redirectTo;
+}
+
+/** The link page's password; returns where the browser goes next. */
+export async function linkThroughPassword(token: string | null, password: string, ctx: RequestContext): Promise<string> {
+  const browser = await boundBrowser();
+  if (!browser) throw new FederationError("invalid_state", "This link has expired. Start again from the sign-in page.");
+  const outcome = await completeFederatedLink(token, password, ctx, browser);
+  await setSignInCookies(outcome.cookies);
+  return outcome.redirectTo;
+}
+
+/** The connections the sign-in page offers: the application's own, in its order; the portal's own page offers every enabled one. */
+export async function connectionsOffered(next: string): Promise<Connection[]> {
+  const application = await applicationOfSignIn(next, await interactionBinding());
+  return application?.clientId ? connectionsForApplication(application.clientId) : listEnabledConnections();
+}
+
+/** Home realm discovery: the start URL for an address whose domain is mapped to a connection, or null. */
+export async function homeRealmTarget(email: string, next: string): Promise<string | null> {
+  const connection = await connectionForEmail(email);
+  if (!connection) return null;
+  return `/federation/${connection.slug}/start?${new URLSearchParams({ next, login_hint: email })}`;
+}

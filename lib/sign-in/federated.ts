@@ -1,0 +1,157 @@
+// Signing in through an upstream identity provider (lib/federation speaks to it and decides which
+// account; this carries the decision out): an identity already linked signs in, as does one linked
+// now on an address verified on both sides; otherwise the customer proves the existing account
+// (its password) or confirms a new one created just in time, then the sign-in goes on exactly as a
+// password's would (risk, the account's second step, terms), with `amr` "fed".
+import "server-only";
+import type { RequestContext } from "@/lib/audit";
+import { checkRegistrationConsents, giveRegistrationConsents } from "@/lib/consents";
+import { withTransaction } from "@/lib/db";
+import {
+  beginUpstreamRequest,
+  claimPendingStep,
+  decideAccount,
+  FederationError,
+  findEnabledConnection,
+  linkedIdentityOf,
+  linkIdentity,
+  peekPendingStep,
+  recordLinkedSignIn,
+  redeemUpstreamRequest,
+  storePendingStep,
+  type PendingStep,
+  type RedeemedRequest,
+} from "@/lib/federation";
+import { applicationOfSignIn } from "@/lib/oidc";
+import { accountForEmail, accountForFederatedSignIn, authenticateWithPassword, createFederatedAccount, recordFederatedSignIn, UserError } from "@/lib/users";
+import type { BrowserCookies } from "./cookies";
+import { continueAfterFirstFactor, refuseDeniedAddress, type SignInOutcome } from "./first-factor";
+
+export const FEDERATED_REGISTER_PATH = "/federation/register";
+export const FEDERATED_LINK_PATH = "/federation/link";
+export const LINKED_ACCOUNTS_PATH = "/account/linked";
+
+/** A browser's cookies plus its binding (the interaction binding cookie, which every flow of this browser shares). */
+export type FederationBrowser = BrowserCookies & { binding: string };
+
+/** Sends the browser upstream to sign in (or, signed in, to link another identity: `userId`). */
+export async function startFederation(slug: string, input: { next: string; userId?: string; loginHint?: string }, ctx: RequestContext, browser: FederationBrowser): Promise<{ redirectTo: string }> {
+  if (!input.userId) await refuseDeniedAddress(ctx);
+  const connection = await findEnabledConnection(slug);
+  if (!connection) throw new FederationError("not_found", "This sign-in option is not available.");
+  return beginUpstreamRequest(connection, { purpose: input.userId ? "link" : "sign-in", next: input.next, userId: input.userId, loginHint: input.loginHint }, browser.binding);
+}
+
+export type CallbackOutcome = { kind: "continue"; outcome: SignInOutcome } | { kind: "redirect"; redirectTo: string };
+
+/**
+ * The upstream's answer at the callback. `signedInUserId`: the portal session in this browser, if
+ * any (linking from the portal is done only for the account that started it).
+ */
+export async function finishFederation(slug: string, params: URLSearchParams, ctx: RequestContext, browser: FederationBrowser, signedInUserId: string | null): Promise<CallbackOutcome> {
+  const redeemed = await redeemUpstreamRequest(slug, params, browser.binding);
+  const { connection, identity } = redeemed;
+  if (redeemed.purpose === "link") {
+    if (!redeemed.userId || redeemed.userId !== signedInUserId) throw new FederationError("invalid_state", "Sign in again, then link the account from your account page.");
+    await withTransaction((tx) => linkIdentity(redeemed.userId!, connection, identity, "portal", ctx, tx));
+    return { kind: "redirect", redirectTo: `${LINKED_ACCOUNTS_PATH}?linked=${encodeURIComponent(connection.slug)}` };
+  }
+  await refuseDeniedAddress(ctx);
+  const linked = await linkedIdentityOf(connection.id, identity.subject);
+  const decision = decideAccount({
+    linkedUserId: linked?.userId ?? null,
+    emailOwner: identity.email ? await accountForEmail(identity.email) : null,
+    upstreamEmail: identity.email,
+    upstreamEmailVerified: identity.emailVerified,
+    connectionTrusted: connection.trustEmailVerified,
+  });
+  switch (decision.kind) {
+    case "sign_in":
+      await recordLinkedSignIn(linked!.id, connection, identity);
+      return { kind: "continue", outcome: await signInFederated(decision.userId, redeemed, ctx, browser) };
+    case "link_and_sign_in":
+      await withTransaction((tx) => linkIdentity(decision.userId, connection, identity, "verified_email", ctx, tx));
+      return { kind: "continue", outcome: await signInFederated(decision.userId, redeemed, ctx, browser) };
+    case "prove_existing":
+      return { kind: "redirect", redirectTo: `${FEDERATED_LINK_PATH}?token=${await storePendingStep("link_existing", redeemed, decision.userId, browser.binding)}` };
+    case "register":
+      // A new account only on an address the upstream verified and the connection is trusted for:
+      // an address anyone could claim would let them hold it before its owner arrives.
+      if (!identity.emailVerified || !connection.trustEmailVerified) {
+        throw new FederationError("no_email", `${connection.name} did not confirm your email address to us. Create an account with your email address first, then link ${connection.name} from your account page.`);
+      }
+      return { kind: "redirect", redirectTo: `${FEDERATED_REGISTER_PATH}?token=${await storePendingStep("register", redeemed, null, browser.binding)}` };
+    case "no_email":
+      throw new FederationError("no_email", `${connection.name} did not share an email address with us. Allow it to, or create an account with your email address.`);
+  }
+}
+
+/** `amr` of the sign-in: "fed", and what the upstream asserted when the connection is trusted (RFC 8176). */
+function upstreamAmrOf(redeemed: Pick<RedeemedRequest, "connection" | "identity">): string[] {
+  const asserted = redeemed.connection.trustEmailVerified ? redeemed.identity.amr.filter((v) => v !== "fed" && /^[a-z]{2,8}$/.test(v)) : [];
+  return ["fed", ...new Set(asserted)];
+}
+
+async function signInFederated(userId: string, redeemed: Pick<RedeemedRequest, "connection" | "identity" | "next">, ctx: RequestContext, browser: FederationBrowser): Promise<SignInOutcome> {
+  const user = await accountForFederatedSignIn(userId);
+  const application = await applicationOfSignIn(redeemed.next, browser.interactionBinding);
+  await recordFederatedSignIn(user.id, ctx, { connection: redeemed.connection.slug, clientId: application?.clientId });
+  return continueAfterFirstFactor({ user, method: "federated", upstreamAmr: upstreamAmrOf(redeemed), next: redeemed.next, application }, ctx, browser);
+}
+
+/** What the confirmation page shows: the connection and what the upstream said. */
+export async function pendingFederatedStep(token: string | null, purpose: "register" | "link_existing", browser: FederationBrowser): Promise<PendingStep | null> {
+  return peekPendingStep(token, purpose, browser.binding);
+}
+
+/** A new account from the pending registration: terms accepted and purposes ticked on the page. */
+export async function completeFederatedRegistration(
+  token: string | null,
+  input: { acceptedDocuments: string[]; consents: Record<string, number>; displayName?: string },
+  ctx: RequestContext,
+  browser: FederationBrowser,
+): Promise<SignInOutcome> {
+  const consents = await checkRegistrationConsents(input.consents);
+  const step = await withTransaction(async (tx) => {
+    const pending = await claimPendingStep(token, "register", browser.binding, tx);
+    const { identity, connection } = pending;
+    const p = identity.profile;
+    const str = (k: string) => (typeof p[k] === "string" ? (p[k] as string) : undefined);
+    const user = await createFederatedAccount(
+      {
+        email: identity.email!,
+        emailVerified: true,
+        displayName: input.displayName?.trim() || str("name"),
+        givenName: str("given_name"),
+        familyName: str("family_name"),
+        pictureUrl: str("picture"),
+        locale: str("locale"),
+        acceptedDocuments: input.acceptedDocuments,
+        connection: connection.slug,
+      },
+      ctx,
+      tx,
+    );
+    await linkIdentity(user.id, connection, identity, "registration", ctx, tx);
+    await giveRegistrationConsents(user.id, consents, { context: ctx }, tx);
+    return { ...pending, userId: user.id };
+  });
+  return signInFederated(step.userId, step, ctx, browser);
+}
+
+/** The customer proved the existing account with its password: the identity is linked to it and the sign-in goes on. */
+export async function completeFederatedLink(token: string | null, password: string, ctx: RequestContext, browser: FederationBrowser): Promise<SignInOutcome> {
+  const pending = await peekPendingStep(token, "link_existing", browser.binding);
+  if (!pending?.userId || !pending.identity.email) throw new FederationError("invalid_state", "This link has expired. Start again from the sign-in page.");
+  // The password goes through the sign-in's throttle and lock (lib/users), keyed by the account's address.
+  const user = await authenticateWithPassword({ email: pending.identity.email, password }, ctx);
+  if (user.id !== pending.userId) throw new UserError("invalid_credentials", "Those details don't match.");
+  const step = await withTransaction(async (tx) => {
+    const claimed = await claimPendingStep(token, "link_existing", browser.binding, tx);
+    await linkIdentity(user.id, claimed.connection, claimed.identity, "proved_account", ctx, tx);
+    return claimed;
+  });
+  const application = await applicationOfSignIn(step.next, browser.interactionBinding);
+  // The password was the factor proved here; the sign-in goes on as a password's would.
+  return continueAfterFirstFactor({ user, method: "password", password, next: step.next, application }, ctx, browser);
+}
