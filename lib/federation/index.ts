@@ -3,3 +3,4 @@
 import "server-only";
 export { FederationError, type FederationErrorCode } from "./federation.errors";
 export { CLIENT_SECRET_PURPOSE, connectionForEmail, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, type Connection, type ConnectionWithSecret } from "./connections";
+export { mapUpstreamClaims, redeemUpstreamCallback, upstreamAuthorizationUrl, type ExpectedCallback, type MappedClaims, type UpstreamAuthorization, type UpstreamIdentity } from "./upstream";
