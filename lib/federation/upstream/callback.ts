@@ -33,7 +33,7 @@ export async function redeemUpstreamCallback(c: ConnectionWithSecret, redirectUr
   if (c.settings.protocol === "oidc") {
     const metadata = await providerMetadata(c.settings, c.name);
     if (iss === null && metadata.authorization_response_iss_parameter_supported) throw mixUp(c.name);
-    if (iss !== null && !issuerMatches(iss, c.settings.issuer, c.settings.issuerTemplate)) throw mixUp(c.name);
+    if (iss !== null && !issuerParamMatches(iss, c.settings.issuer, c.settings.issuerTemplate)) throw mixUp(c.name);
     issuerParam = iss;
   }
 
@@ -51,7 +51,7 @@ function mixUp(name: string): FederationError {
 }
 
 /** The configured issuer, or (multi-tenant) one the template could give: the token's is checked once known. */
-function issuerMatches(iss: string, issuer: string, template: string | undefined): boolean {
+export function issuerParamMatches(iss: string, issuer: string, template: string | undefined): boolean {
   if (iss === issuer) return true;
   if (!template || !template.includes("{tenantid}")) return false;
   const [head, tail] = [template.slice(0, template.indexOf("{tenantid}")), template.slice(template.indexOf("{tenantid}") + "{tenantid}".length)];

@@ -198,7 +198,7 @@ describe("refusals", () => {
     const { auth, params } = await signInAt(other);
     const id = await redeemUpstreamCallback(other, REDIRECT, params, auth);
     const e = await refusal(
-      validateIdToken(id.tokens.idToken!, { settings: connection().settings as never, jwksUri: `${up.issuer}/jwks`, nonce: auth.nonce, upstreamName: "Acme ID" }),
+      validateIdToken(id.tokens.idToken!, { settings: { issuer: up.issuer, clientId: "portico" }, jwksUri: `${up.issuer}/jwks`, nonce: auth.nonce, upstreamName: "Acme ID" }),
     );
     expect(e.code).toBe("invalid_response");
     expect(e.message).toMatch(/another application/);

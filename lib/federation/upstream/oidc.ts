@@ -45,7 +45,7 @@ export async function redeemOidc(
   let claims: Record<string, unknown> = idClaims;
   if (metadata.userinfo_endpoint) {
     const userinfo = await bearerGet(metadata.userinfo_endpoint, tokens.accessToken, c.name);
-    // Core §5.3.4: UserInfo about anyone else is not used (a signed or encrypted answer neither).
+    // Core §5.3.4: UserInfo about anyone else fails the sign-in (so does a signed or encrypted one: not read).
     if (typeof userinfo !== "object" || userinfo === null || Array.isArray(userinfo) || (userinfo as { sub?: unknown }).sub !== idClaims.sub) {
       throw invalidResponse(c.name);
     }
