@@ -18,3 +18,4 @@ export {
 } from "./requests";
 export { linkableConnections, listLinkedIdentities, unlinkIdentity, type LinkedIdentityView } from "./linked-accounts";
 export { deleteExpiredFederationRequests } from "./identities.repo";
+export { mapUpstreamClaims, redeemUpstreamCallback, upstreamAuthorizationUrl, type ExpectedCallback, type MappedClaims, type UpstreamAuthorization, type UpstreamIdentity } from "./upstream";
