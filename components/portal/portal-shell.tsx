@@ -9,6 +9,7 @@ export function PortalShell({ email, isConsoleUser, signOut, children }: { email
       <NavLink href="/account/profile">Profile</NavLink>
       <NavLink href="/account/security">Security</NavLink>
       <NavLink href="/account/sessions">Sessions</NavLink>
+      <NavLink href="/account/linked">Linked accounts</NavLink>
       <NavLink href="/account/apps">Apps</NavLink>
       <NavLink href="/account/activity">Activity</NavLink>
       <NavLink href="/account/privacy">Privacy</NavLink>

@@ -1,6 +1,8 @@
 // Linked identities and upstream requests: Prisma only.
 import "server-only";
-import { getDb, type Tx } from "@/lib/db";
+import { getDb, withTransaction, type Tx } from "@/lib/db";
+
+export { withTransaction };
 
 export type LinkedIdentityRow = {
   id: string;

@@ -3,11 +3,10 @@
 // linked identity).
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { withTransaction } from "@/lib/db";
 import { signInMethodsOf } from "@/lib/factors";
 import { hasPassword } from "@/lib/users";
 import { FederationError } from "./federation.errors";
-import { countLinkedIdentities, deleteLinkedIdentity, listLinkedIdentityRows } from "./identities.repo";
+import { countLinkedIdentities, deleteLinkedIdentity, listLinkedIdentityRows, withTransaction } from "./identities.repo";
 import { listConnectionRows } from "./connections.repo";
 
 export interface LinkedIdentityView {

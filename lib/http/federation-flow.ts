@@ -2,6 +2,8 @@
 // (the interaction binding cookie, given at the start if missing), the session or pending sign-in
 // the outcome carries, and the error a failed upstream round trip shows on the sign-in page.
 import "server-only";
+import crypto from "node:crypto";
+import { DomainError } from "@/lib/errors";
 import {
   completeFederatedLink,
   completeFederatedRegistration,
@@ -50,11 +52,29 @@ export async function federationCallbackTarget(slug: string, params: URLSearchPa
   return outcome.outcome.redirectTo;
 }
 
-/** Where a failed federated round trip lands: the sign-in page, which names the problem. */
+/** Where a failed federated round trip lands: the sign-in page, which names the problem by its code (FEDERATION_ERROR_MESSAGES). */
 export function federationErrorTarget(e: unknown): string {
-  const code = e instanceof FederationError ? e.code : "unexpected";
-  return `/login?federation_error=${encodeURIComponent(code)}`;
+  const shown = e instanceof DomainError && e.shownToUser && e.code in FEDERATION_ERROR_MESSAGES;
+  if (!shown) console.error(`[portico] federated sign-in failed ${crypto.randomUUID()}`, e);
+  return `/login?federation_error=${encodeURIComponent(shown ? (e as DomainError).code : "unexpected")}`;
 }
+
+/** The sign-in page's words for each code a federated round trip ends with. */
+export const FEDERATION_ERROR_MESSAGES: Record<string, string> = {
+  upstream_error: "The sign-in was cancelled or refused at the identity provider.",
+  invalid_state: "This sign-in has expired or was already used. Start again.",
+  invalid_response: "We could not complete the sign-in with the identity provider. Try again later.",
+  upstream_unreachable: "We could not reach the identity provider. Try again later.",
+  no_email:
+    "The identity provider did not share a confirmed email address with us. Create an account with your email address, then link the provider from your account page.",
+  already_linked: "That account at the identity provider is already linked to another account.",
+  not_found: "This sign-in option is not available.",
+  invalid_credentials: "This account cannot sign in. Contact support if you think this is a mistake.",
+  locked: "This account is locked for now. Use the link we emailed you, or try again later.",
+  denied: "This sign-in was refused.",
+  password_reset_required: "Your administrator asked you to choose a new password before signing in. We emailed you a link to set it.",
+  unexpected: "Something went wrong on our side. Try again.",
+};
 
 export async function pendingFederatedRegistration(token: string | null) {
   const browser = await boundBrowser();

@@ -6,6 +6,7 @@ export {
   federationStartTarget,
   federationCallbackTarget,
   federationErrorTarget,
+  FEDERATION_ERROR_MESSAGES,
   pendingFederatedRegistration,
   pendingFederatedLink,
   registerThroughFederation,

@@ -6,7 +6,7 @@
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
 import { checkRegistrationConsents, giveRegistrationConsents } from "@/lib/consents";
-import { withTransaction } from "@/lib/db";
+import { withTransaction } from "./sign-in.repo";
 import {
   beginUpstreamRequest,
   claimPendingStep,

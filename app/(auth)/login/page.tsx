@@ -5,7 +5,8 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { Alert } from "@/components/ui/alert";
-import { currentSession, safeNextPath } from "@/lib/http";
+import { connectionsOffered, currentSession, FEDERATION_ERROR_MESSAGES, safeNextPath } from "@/lib/http";
+import { ConnectionButtons } from "@/components/auth/connection-buttons";
 import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { loginAction, passkeySignInAction, passkeySignInOptionsAction } from "./actions";
 
@@ -22,6 +23,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const renderingAfterAction = (await headers()).has("next-action");
   if (params.force !== "1" && !renderingAfterAction && (await currentSession())) redirect(next);
   const email = typeof params.email === "string" ? params.email.slice(0, 254) : undefined;
+  const federationError = typeof params.federation_error === "string" ? (FEDERATION_ERROR_MESSAGES[params.federation_error] ?? FEDERATION_ERROR_MESSAGES.unexpected) : null;
+  const connections = (await connectionsOffered(next)).map((c) => ({ slug: c.slug, name: c.name }));
   return (
     <AuthCard
       title="Sign in"
@@ -40,7 +43,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <Alert tone="info">You are not signed in: using your account needs the updated terms accepted. You can read them any time and sign in again to accept them.</Alert>
       ) : null}
       {params.expired ? <Alert tone="error">This sign-in has expired. Sign in again.</Alert> : null}
+      {federationError ? <Alert tone="error">{federationError}</Alert> : null}
       <LoginForm action={loginAction} next={next} email={email} />
+      <ConnectionButtons connections={connections} next={next} />
       <div className="mt-5">
         <PasskeySignIn optionsAction={passkeySignInOptionsAction} signInAction={passkeySignInAction} next={next} />
       </div>

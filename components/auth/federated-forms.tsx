@@ -1,0 +1,115 @@
+"use client";
+// The two pages a federated sign-in may stop at: confirming a new account made from what the
+// identity provider shared (terms accepted, purposes offered unticked), and proving an existing
+// account with its password before the provider is linked to it. Both work without JavaScript.
+import Link from "next/link";
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import type { FormState } from "@/lib/http/form-action";
+import { NavigatingForm } from "./navigating-form";
+import { PurposeConsentCheckbox, type OfferedPurpose } from "./purpose-consent-checkbox";
+
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
+
+export interface ImportedProfile {
+  connection: string;
+  email: string;
+  name?: string;
+  givenName?: string;
+  familyName?: string;
+}
+
+export function FederatedRegisterForm({ action, token, profile, documents, purposes }: { action: Action; token: string; profile: ImportedProfile; documents: string[]; purposes: OfferedPurpose[] }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  const errors = state.fieldErrors ?? {};
+  return (
+    <NavigatingForm state={state} action={formAction}>
+      {state.message ? <Alert tone="error">{state.message}</Alert> : null}
+      <input type="hidden" name="token" value={token} />
+      <div className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-700" data-testid="imported-profile">
+        <p className="font-medium">From {profile.connection}</p>
+        <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+          <dt className="text-slate-500">Email</dt>
+          <dd>{profile.email} (confirmed by {profile.connection})</dd>
+          {profile.givenName ? (
+            <>
+              <dt className="text-slate-500">Given name</dt>
+              <dd>{profile.givenName}</dd>
+            </>
+          ) : null}
+          {profile.familyName ? (
+            <>
+              <dt className="text-slate-500">Family name</dt>
+              <dd>{profile.familyName}</dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
+      <Field name="displayName" label="Display name" autoComplete="name" maxLength={100} defaultValue={state.values?.displayName ?? profile.name ?? ""} error={errors.displayName} />
+      <div className="space-y-1.5">
+        {documents.map((id) => (
+          <input key={id} type="hidden" name="document" value={id} />
+        ))}
+        <div className="flex items-start gap-3">
+          <input
+            id="field-acceptTerms"
+            name="acceptTerms"
+            type="checkbox"
+            aria-invalid={errors.acceptTerms ? true : undefined}
+            aria-describedby={errors.acceptTerms ? "field-acceptTerms-error" : undefined}
+            className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
+          />
+          <label htmlFor="field-acceptTerms" className="text-sm text-slate-700 dark:text-slate-300">
+            I accept the <Link href="/terms" className="font-medium text-indigo-600 underline dark:text-indigo-400">terms of service</Link> and the{" "}
+            <Link href="/privacy" className="font-medium text-indigo-600 underline dark:text-indigo-400">privacy notice</Link>.
+          </label>
+        </div>
+        {errors.acceptTerms ? (
+          <p id="field-acceptTerms-error" role="alert" className="text-sm text-red-600 dark:text-red-400">
+            {errors.acceptTerms}
+          </p>
+        ) : null}
+      </div>
+      {purposes.length ? (
+        <div className="space-y-3" role="group" aria-label="Optional uses of your data">
+          <p className="text-sm text-slate-700 dark:text-slate-300">Optional: agreeing is up to you and does not change your account.</p>
+          {purposes.map((p) => (
+            <PurposeConsentCheckbox key={p.key} purpose={p} checked={state.values?.[`consent.${p.key}`] === String(p.version)} />
+          ))}
+          {errors.purposes ? (
+            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+              {errors.purposes}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating your account…" : "Create account"}
+      </Button>
+    </NavigatingForm>
+  );
+}
+
+export function FederatedLinkForm({ action, token, email, connection }: { action: Action; token: string; email: string; connection: string }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <NavigatingForm state={state} action={formAction}>
+      {state.message ? <Alert tone="error">{state.message}</Alert> : null}
+      <p className="text-sm text-slate-700 dark:text-slate-300">
+        An account with <strong>{email}</strong> exists. Enter its password to link {connection} to it; from then on you can sign in with either.
+      </p>
+      <input type="hidden" name="token" value={token} />
+      <Field name="password" label="Password" type="password" autoComplete="current-password" maxLength={512} error={state.fieldErrors?.password} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Linking…" : `Link ${connection} and sign in`}
+      </Button>
+      <p className="text-center text-sm">
+        <Link href="/forgot-password" className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+          Forgot your password?
+        </Link>
+      </p>
+    </NavigatingForm>
+  );
+}
