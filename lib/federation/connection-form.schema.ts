@@ -57,6 +57,13 @@ export const CLAIM_ROW_PREFIX = "claims";
 export type ConnectionKind = PresetName | Protocol;
 export const isConnectionKind = (v: unknown): v is ConnectionKind => (PRESET_NAMES as readonly unknown[]).includes(v) || (PROTOCOLS as readonly unknown[]).includes(v);
 
+/** What "Add a connection" offers: the built-in providers, then a generic provider of each protocol. */
+export const CONNECTION_KINDS: readonly { kind: ConnectionKind; label: string }[] = [
+  ...PRESET_NAMES.map((p) => ({ kind: p, label: PRESETS[p].label })),
+  { kind: "oidc", label: "Another OpenID Connect provider" },
+  { kind: "oauth2", label: "Another OAuth 2.0 provider" },
+];
+
 const rowsOf = (mapping: ClaimMapping): ClaimRow[] => Object.entries(mapping).map(([field, claim]) => ({ field, claim }));
 
 /** A new connection's form: the preset's settings filled in, or a generic provider's usual defaults. */
