@@ -1,5 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PRESET_NAMES } from "./connection.schema";
+import { PRESET_NAMES, PRESETS } from "./connection.schema";
 import {
   applicationConnectionOrderFromForm,
   checkConnectionForm,
@@ -153,5 +155,12 @@ describe("an application's connections from its form", () => {
     expect(applicationConnectionOrderFromForm(rows("down:d"))).toEqual(["a", "c", "d"]);
     expect(applicationConnectionOrderFromForm(rows("up:a"))).toEqual(["a", "c", "d"]);
     expect(applicationConnectionOrderFromForm(rows("up:b"))).toEqual(["a", "c", "d"]);
+  });
+});
+
+describe("README", () => {
+  it.each(PRESET_NAMES)("repeats %s's setup text, as the console shows it", (preset) => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    expect(readme).toContain(`| ${PRESETS[preset].label} | ${PRESETS[preset].setup} |`);
   });
 });
