@@ -125,3 +125,39 @@ describe("console server actions by role", () => {
     else expect(result).toBe("403");
   });
 });
+
+// Connections: pages and actions named here, so a rename cannot drop them from the walk above
+// unnoticed, each with the permission it must ask: managing connections is connections:write (the
+// super administrator alone), choosing an application's is that application's applications:write.
+describe("connections console", () => {
+  it("its pages are walked above with the permission each names", () => {
+    const named = pages.filter((p) => p.name.startsWith("connections")).map((p) => [p.name, p.permission]);
+    expect(named.sort()).toEqual([
+      ["connections/[id]/page.tsx", "connections:read"],
+      ["connections/new/page.tsx", "connections:write"],
+      ["connections/page.tsx", "connections:read"],
+    ]);
+  });
+
+  const expected: Record<string, Permission> = {
+    "connections/actions.ts createConnectionAction": "connections:write",
+    "connections/actions.ts updateConnectionAction": "connections:write",
+    "connections/actions.ts setConnectionDomainsAction": "connections:write",
+    "connections/actions.ts deleteConnectionAction": "connections:write",
+    "applications/actions.ts setApplicationConnectionsAction": "applications:write",
+  };
+  it.each(Object.entries(expected))("%s asks for %s; refused to every role without it", async (name, permission) => {
+    const found = actions.find((a) => a.name === name);
+    expect(found, name).toBeDefined();
+    for (const role of ROLES) {
+      roles = [role];
+      asked = [];
+      const action = (await import(found!.file))[found!.exported] as (...args: unknown[]) => Promise<unknown>;
+      const result = await run(() => action({}, new FormData()));
+      expect(asked, role).toEqual([permission]);
+      expect(result, role).toBe(holds(role, permission) ? "redirect" : "403");
+    }
+    // Only the super administrator manages connections; an application administrator chooses among them.
+    expect(ROLES.filter((r) => holds(r, permission))).toEqual(permission === "connections:write" ? ["admin"] : ["admin", "app_admin"]);
+  });
+});

@@ -24,7 +24,13 @@ export const CONSOLE_GROUPS: readonly ConsoleGroup[] = [
       { href: "/admin/administrators", label: "Administrators", permission: "roles:read" },
     ],
   },
-  { label: "Applications", links: [{ href: "/admin/applications", label: "Applications", permission: "applications:read" }] },
+  {
+    label: "Applications",
+    links: [
+      { href: "/admin/applications", label: "Applications", permission: "applications:read" },
+      { href: "/admin/connections", label: "Connections", permission: "connections:read" },
+    ],
+  },
   {
     label: "Security",
     links: [

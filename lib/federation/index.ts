@@ -19,3 +19,15 @@ export {
 export { linkableConnections, listLinkedIdentities, unlinkIdentity, type LinkedIdentityView } from "./linked-accounts";
 export { deleteExpiredFederationRequests } from "./identities.repo";
 export { mapUpstreamClaims, redeemUpstreamCallback, upstreamAuthorizationUrl, type ExpectedCallback, type MappedClaims, type UpstreamAuthorization, type UpstreamIdentity } from "./upstream";
+export {
+  createConnection,
+  updateConnection,
+  deleteConnection,
+  listConnectionsFor,
+  getConnectionFor,
+  setConnectionDomains,
+  setApplicationConnections,
+  listApplicationConnectionsFor,
+  type ConnectionAdminView,
+  type ConnectionSummary,
+} from "./connection-admin";

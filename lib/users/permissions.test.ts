@@ -24,11 +24,12 @@ const EXPECTED: Record<Role, Permission[]> = {
   user_admin: ["users:read", "users:write", "users:delete", "users:unlock", "users:send_reset", "users:reset_factors", "users:import", "users:export", "roles:read", "roles:write", "attributes:read", "consents:read", "topics:read"],
   help_desk: ["users:read", "users:unlock", "users:send_reset", "users:reset_factors"],
   app_admin: ["applications:read", "applications:write"],
-  security_analyst: ["risk:read", "risk:write", "audit:read", "users:read", "analytics:read"],
+  security_analyst: ["risk:read", "risk:write", "audit:read", "users:read", "analytics:read", "connections:read"],
   auditor: [
     "users:read",
     "roles:read",
     "applications:read",
+    "connections:read",
     "keys:read",
     "risk:read",
     "attributes:read",
@@ -51,7 +52,7 @@ describe("permission table (role × permission → allowed)", () => {
   });
 
   it("the help desk may not delete, edit, change roles, applications or policy", () => {
-    for (const p of ["users:delete", "users:write", "roles:write", "applications:write", "risk:write", "keys:write", "legal:write"] as const) {
+    for (const p of ["users:delete", "users:write", "roles:write", "applications:write", "connections:write", "risk:write", "keys:write", "legal:write"] as const) {
       expect(hasPermission(as("help_desk"), p), p).toBe(false);
     }
   });

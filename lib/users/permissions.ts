@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   "roles:write",
   "applications:read",
   "applications:write",
+  "connections:read",
+  "connections:write",
   "keys:read",
   "keys:write",
   "risk:read",
@@ -75,8 +77,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   // Support: find a customer and get them back in; never delete, never change roles, applications or policy.
   help_desk: ["users:read", "users:unlock", "users:send_reset", "users:reset_factors"],
   // Only with a scope naming the application (app_admin:<id>); the application functions check the scope.
+  // Not connections: they choose which existing ones their application offers (applications:write).
   app_admin: ["applications:read", "applications:write"],
-  security_analyst: ["risk:read", "risk:write", "audit:read", "users:read", "analytics:read"],
+  security_analyst: ["risk:read", "risk:write", "audit:read", "users:read", "analytics:read", "connections:read"],
   auditor: [...READ_ONLY, "audit:export"],
 };
 

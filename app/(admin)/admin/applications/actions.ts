@@ -20,6 +20,8 @@ import {
 } from "@/lib/applications";
 import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/applications/applications.schema";
 import { claimMappingEcho, claimMappingRowsFromForm, MAX_CLAIM_MAPPINGS } from "@/lib/profile/attributes.schema";
+import { setApplicationConnections } from "@/lib/federation";
+import { applicationConnectionOrderFromForm } from "@/lib/federation/connection-form.schema";
 import { adminAction, formValues, requestContext } from "@/lib/http";
 import type { AdminFormState } from "@/components/admin/types";
 import { applicationFormValues } from "./form-state";
@@ -162,5 +164,19 @@ export const setAdminScopesAction = adminAction(
     await setApplicationAdminScopes(actor, id, scopes, await requestContext());
     revalidatePath(`${LIST}/${id}`);
     return { ok: true, message: "Admin API access saved." };
+  },
+);
+
+/** The connections its login page offers, in order (chosen among existing ones; managing them is connections:write). */
+export const setApplicationConnectionsAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), connectionIds: z.array(z.string().max(64)).max(500) }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), connectionIds: applicationConnectionOrderFromForm(form) }),
+  },
+  async ({ id, connectionIds }, actor): Promise<AdminFormState> => {
+    const offered = await setApplicationConnections(actor, id, connectionIds, await requestContext());
+    revalidatePath(`${LIST}/${id}`);
+    return { ok: true, message: offered.length ? `Sign-in connections saved: ${offered.map((c) => c.name).join(", ")}.` : "The login page offers no other connection now." };
   },
 );

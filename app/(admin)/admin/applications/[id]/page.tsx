@@ -11,7 +11,18 @@ import { ClaimMappingForm, ProfilingPolicyForm } from "@/components/admin/attrib
 import { DEFAULT_REMIND_AFTER_DAYS, profilingLines } from "@/lib/profile/profiling.schema";
 import { listAttributeDefinitions } from "@/lib/profile";
 import { AdminScopesForm } from "@/components/admin/admin-scopes-form";
-import { deleteApplicationAction, rotateClientSecretAction, setAdminScopesAction, setApplicationDisabledAction, setClaimMappingsAction, setProfilingPolicyAction, updateApplicationAction } from "../actions";
+import { ApplicationConnectionsForm } from "@/components/admin/connection-forms";
+import { listApplicationConnectionsFor } from "@/lib/federation";
+import {
+  deleteApplicationAction,
+  rotateClientSecretAction,
+  setAdminScopesAction,
+  setApplicationConnectionsAction,
+  setApplicationDisabledAction,
+  setClaimMappingsAction,
+  setProfilingPolicyAction,
+  updateApplicationAction,
+} from "../actions";
 
 export const metadata: Metadata = { title: "Application" };
 
@@ -41,9 +52,12 @@ function formValuesOf(a: ApplicationDto): ApplicationFormValues {
 export default async function ApplicationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const session = await requireAdmin(`/admin/applications/${encodeURIComponent(id)}`, { permission: "applications:read" });
-  const application = await getApplication({ id: session.user.id, roles: session.user.roles }, id);
+  const actor = { id: session.user.id, roles: session.user.roles };
+  const application = await getApplication(actor, id);
   if (!application) notFound();
   const a = application;
+  // Every existing connection to choose from: an application administrator chooses without connections:read.
+  const connections = await listApplicationConnectionsFor(actor, a.id);
   // The attributes an application may be given: those with a read scope (an application administrator maps them without attributes:read).
   const readable = (await listAttributeDefinitions()).filter((d) => d.appReadScope).map((d) => ({ name: d.name, label: d.label }));
   return (
@@ -81,6 +95,10 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
 
       <Section id="settings" title="Settings">
         <ApplicationForm action={updateApplicationAction} mode="edit" applicationId={a.id} initial={formValuesOf(a)} />
+      </Section>
+
+      <Section id="connections" title="Sign-in connections">
+        <ApplicationConnectionsForm action={setApplicationConnectionsAction} applicationId={a.id} offered={connections.offered} available={connections.available} />
       </Section>
 
       <Section id="claims" title="Claim mapping">
