@@ -2,6 +2,7 @@
 // longer parse is treated as absent, never half-used) and the client secret decrypted only when a
 // request upstream needs it.
 import "server-only";
+import type { Tx } from "@/lib/db";
 import { decryptAtRest } from "@/lib/crypto";
 import { connectionSettingsSchema, type ConnectionSettings, type PresetName, type Protocol } from "./connection.schema";
 import { findConnectionRowByDomain, findConnectionRowById, findConnectionRowBySlug, listApplicationConnectionRows, listConnectionRows, type ConnectionRow } from "./connections.repo";
@@ -60,8 +61,8 @@ export async function findEnabledConnection(slug: string): Promise<ConnectionWit
   return row?.enabled ? withSecret(row) : null;
 }
 
-export async function findConnectionWithSecret(id: string): Promise<ConnectionWithSecret | null> {
-  return withSecret(await findConnectionRowById(id));
+export async function findConnectionWithSecret(id: string, tx?: Tx): Promise<ConnectionWithSecret | null> {
+  return withSecret(await findConnectionRowById(id, tx));
 }
 
 /** The connections an application's login page offers, in its order (enabled only). */

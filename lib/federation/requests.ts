@@ -106,9 +106,9 @@ export interface PendingStep {
   identity: UpstreamIdentity;
 }
 
-async function pendingFrom(row: FederationRequestRow | null, browserBinding: string | null): Promise<PendingStep | null> {
+async function pendingFrom(row: FederationRequestRow | null, browserBinding: string | null, tx?: Tx): Promise<PendingStep | null> {
   if (!row || !browserBinding || !safeEqual(row.browserHash, sha256Hex(browserBinding))) return null;
-  const connection = await findConnectionWithSecret(row.connectionId);
+  const connection = await findConnectionWithSecret(row.connectionId, tx);
   if (!connection?.enabled) return null;
   const stored = row.upstream as StoredIdentity;
   const tokens: UpstreamIdentity["tokens"] = stored.tokensSealed
@@ -127,7 +127,7 @@ export async function peekPendingStep(token: string | null, purpose: PendingPurp
 /** Uses the pending step up (once), inside the transaction that acts on it. */
 export async function claimPendingStep(token: string | null, purpose: PendingPurpose, browserBinding: string | null, tx: Tx): Promise<PendingStep> {
   if (!token || token.length > 100) throw invalidState();
-  const step = await pendingFrom(await claimFederationRequest(sha256Hex(token), [purpose], tx), browserBinding);
+  const step = await pendingFrom(await claimFederationRequest(sha256Hex(token), [purpose], tx), browserBinding, tx);
   if (!step) throw invalidState();
   return step;
 }
