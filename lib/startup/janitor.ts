@@ -23,6 +23,7 @@ import { purgeEndedSessions } from "@/lib/sessions";
 import { purgeExpiredAuditEvents } from "@/lib/audit-admin";
 import { processSingleton } from "@/lib/process";
 import { runAnalyticsRollup } from "@/lib/analytics";
+import { deleteExpiredFederationRequests } from "@/lib/federation";
 
 const INTERVAL_MS = 10 * 60_000;
 const janitor = processSingleton("janitor", () => ({ timer: undefined as NodeJS.Timeout | undefined }));
@@ -46,6 +47,8 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
     rateLimitCounters: await sweepExpiredCounters(now),
     erasedAccounts: await eraseAccountsDue(now),
     dataExports: await deleteExpiredDataExports(now),
+    // Upstream requests and pending federated steps, a day after they expired.
+    federationRequests: await deleteExpiredFederationRequests(new Date(now.getTime() - 86_400_000)),
     // Rolled up before any purge could take events it has not counted yet.
     analyticsEvents: (await runAnalyticsRollup({ now })).events,
     auditEvents: await purgeExpiredAuditEvents(now),
