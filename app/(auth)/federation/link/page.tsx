@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { AuthCard } from "@/components/auth/auth-card";
 import { FederatedLinkForm } from "@/components/auth/federated-forms";
 import { Alert } from "@/components/ui/alert";
@@ -12,6 +13,15 @@ export const dynamic = "force-dynamic";
 export default async function FederatedLinkPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await searchParams;
   const pending = await pendingFederatedLink(typeof token === "string" ? token : null);
+  // Right after the form's action Next renders this page again inside the action's response: the
+  // step is used up by then, and the form must stay mounted to navigate to where the action said.
+  if (!pending && (await headers()).has("next-action")) {
+    return (
+      <AuthCard title="Link your account" subtitle="">
+        <FederatedLinkForm action={federatedLinkAction} token="" email="" connection="" />
+      </AuthCard>
+    );
+  }
   if (!pending || typeof token !== "string" || !pending.identity.email) {
     return (
       <AuthCard title="Link your account" subtitle="">

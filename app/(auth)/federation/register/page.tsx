@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { headers } from "next/headers";
 import { AuthCard } from "@/components/auth/auth-card";
 import { FederatedRegisterForm } from "@/components/auth/federated-forms";
 import type { OfferedPurpose } from "@/components/auth/purpose-consent-checkbox";
@@ -15,6 +16,15 @@ export const dynamic = "force-dynamic";
 export default async function FederatedRegisterPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await searchParams;
   const pending = await pendingFederatedRegistration(typeof token === "string" ? token : null);
+  // Right after the form's action Next renders this page again inside the action's response: the
+  // step is used up by then, and the form must stay mounted to navigate to where the action said.
+  if (!pending && (await headers()).has("next-action")) {
+    return (
+      <AuthCard title="Create your account" subtitle="">
+        <FederatedRegisterForm action={federatedRegisterAction} token="" profile={{ connection: "", email: "" }} documents={[]} purposes={[]} />
+      </AuthCard>
+    );
+  }
   if (!pending || typeof token !== "string") {
     return (
       <AuthCard title="Create your account" subtitle="">
