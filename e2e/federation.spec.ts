@@ -187,6 +187,7 @@ test.describe.serial("federation", () => {
 
     const check = await freshPage(browser);
     await signIn(check, victimEmail, STRONG_PASSWORD);
+    await expect(check).toHaveURL(/\/account$/);
     await check.goto("/account/linked");
     await expect(check.getByText("No linked accounts.")).toBeVisible();
     await check.context().close();
