@@ -98,7 +98,11 @@ export function FederatedLinkForm({ action, token, email, connection }: { action
     <NavigatingForm state={state} action={formAction}>
       {state.message ? <Alert tone="error">{state.message}</Alert> : null}
       <p className="text-sm text-slate-700 dark:text-slate-300">
-        An account with <strong>{email}</strong> exists. Enter its password to link {connection} to it; from then on you can sign in with either.
+        If you have an account with <strong>{email}</strong>, enter its password to link {connection} to it; from then on you can sign in with either. If you have none,{" "}
+        <Link href="/register" className="font-medium text-indigo-600 underline dark:text-indigo-400">
+          create an account
+        </Link>{" "}
+        with your email address first, then link {connection} from your account page.
       </p>
       <input type="hidden" name="token" value={token} />
       <Field name="password" label="Password" type="password" autoComplete="current-password" maxLength={512} error={state.fieldErrors?.password} />

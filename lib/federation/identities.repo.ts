@@ -90,6 +90,14 @@ export async function claimFederationRequest(stateHash: string, purposes: readon
   return db.federationRequest.findUnique({ where: { stateHash }, select: REQUEST });
 }
 
+/** The unused, unexpired requests of `purpose` this browser holds for this account, used up now (a link waiting for its sign-in). */
+export async function claimBrowserRequests(browserHash: string, purpose: string, userId: string, tx: Tx): Promise<FederationRequestRow[]> {
+  const now = new Date();
+  const rows = await tx.federationRequest.findMany({ where: { browserHash, purpose, userId, usedAt: null, expiresAt: { gt: now } }, select: REQUEST, take: 5 });
+  if (rows.length) await tx.federationRequest.updateMany({ where: { id: { in: rows.map((r) => r.id) }, usedAt: null }, data: { usedAt: now } });
+  return rows;
+}
+
 /** A pending step, without using it (the page that asks the customer reads it first). */
 export async function findLiveFederationRequest(stateHash: string, purposes: readonly string[]): Promise<FederationRequestRow | null> {
   return (await getDb()).federationRequest.findFirst({ where: { stateHash, usedAt: null, expiresAt: { gt: new Date() }, purpose: { in: [...purposes] } }, select: REQUEST });

@@ -3,7 +3,7 @@
 import "server-only";
 export { FederationError, type FederationErrorCode } from "./federation.errors";
 export { CLIENT_SECRET_PURPOSE, connectionForEmail, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, listEnabledConnections, type Connection, type ConnectionWithSecret } from "./connections";
-export { decideAccount, linkedIdentityOf, linkIdentity, recordLinkedSignIn, type AccountDecision, type AccountFacts } from "./linking";
+export { completeLinksWaitingForSignIn, decideAccount, linkedIdentityOf, linkIdentity, recordLinkedSignIn, type AccountDecision, type AccountFacts } from "./linking";
 export {
   beginUpstreamRequest,
   claimPendingStep,

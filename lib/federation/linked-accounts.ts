@@ -7,7 +7,8 @@ import { signInMethodsOf } from "@/lib/factors";
 import { hasPassword } from "@/lib/users";
 import { FederationError } from "./federation.errors";
 import { countLinkedIdentities, deleteLinkedIdentity, listLinkedIdentityRows, withTransaction } from "./identities.repo";
-import { listConnectionRows } from "./connections.repo";
+import { findConnectionRowById, listConnectionRows } from "./connections.repo";
+import { mailSignInMethodChange } from "./linking";
 
 export interface LinkedIdentityView {
   id: string;
@@ -43,5 +44,7 @@ export async function unlinkIdentity(userId: string, identityId: string, ctx: Re
     const removed = await deleteLinkedIdentity(identityId, userId, tx);
     if (!removed) throw new FederationError("not_found", "This linked account is not yours, or was already unlinked.");
     await recordAudit({ actor: { type: "user", id: userId }, action: "identity.unlinked", target: { type: "user", id: userId }, result: "success", context: ctx, details: { connectionId: removed.connectionId } }, tx);
+    const connection = await findConnectionRowById(removed.connectionId, tx);
+    await mailSignInMethodChange(userId, "removed", connection?.name ?? "A provider", tx);
   });
 }

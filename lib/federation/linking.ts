@@ -9,10 +9,14 @@
 // address, no account: one would be needed to create one or to match one.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { config } from "@/lib/config";
 import { encryptAtRest } from "@/lib/crypto";
+import { enqueueMail } from "@/lib/mail";
+import { accountContact } from "@/lib/users";
 import type { Tx } from "@/lib/db";
 import { FederationError } from "./federation.errors";
-import { findLinkedIdentity, insertLinkedIdentity, recordIdentityUse, type LinkedIdentityRow, type TokenColumns } from "./identities.repo";
+import { findLinkedIdentity, insertLinkedIdentity, recordIdentityUse, withTransaction, type LinkedIdentityRow, type TokenColumns } from "./identities.repo";
+import { claimLinksWaitingForSignIn } from "./requests";
 import type { ConnectionWithSecret } from "./connections";
 import type { UpstreamIdentity } from "./upstream";
 
@@ -69,8 +73,45 @@ export async function linkIdentity(userId: string, connection: ConnectionWithSec
     { actor: { type: "user", id: userId }, action: "identity.linked", target: { type: "user", id: userId }, result: "success", context: ctx, details: { connection: connection.slug, how, emailVerified: identity.emailVerified } },
     tx,
   );
+  // A new way into an existing account is told to its owner, as a new factor is (not for the account just created with it).
+  if (how !== "registration") await mailSignInMethodChange(userId, "added", connection.name, tx);
   return row;
 }
+
+/**
+ * The links a sign-in was waiting for (an identity whose account was proved by its password, linked
+ * only once the sign-in completes: after its second step and the risk engine, never before), made
+ * now. One already linked elsewhere meanwhile is skipped.
+ */
+export async function completeLinksWaitingForSignIn(userId: string, browserBinding: string | null | undefined, ctx: RequestContext): Promise<number> {
+  if (!browserBinding) return 0;
+  return withTransaction(async (tx) => {
+    let linked = 0;
+    for (const step of await claimLinksWaitingForSignIn(userId, browserBinding, tx)) {
+      const other = await findLinkedIdentity(step.connection.id, step.identity.subject, tx);
+      if (other) continue;
+      await linkIdentity(userId, step.connection, step.identity, "proved_account", ctx, tx);
+      linked++;
+    }
+    return linked;
+  });
+}
+
+/** The owner's mail when a linked account is added or removed (lib/mail's sign-in-method-changed). */
+export async function mailSignInMethodChange(userId: string, change: "added" | "removed", connectionName: string, tx: Tx): Promise<void> {
+  const user = await accountContact(userId, tx);
+  if (!user) return;
+  await enqueueMail(
+    {
+      to: user.email,
+      template: "sign-in-method-changed",
+      data: { change, methods: [`${connectionName} (linked account)`], securityLink: linkTo("/account/linked"), resetLink: linkTo("/forgot-password"), name: user.displayName ?? undefined },
+    },
+    tx,
+  );
+}
+
+const linkTo = (path: string) => new URL(path, config().publicUrl + "/").toString();
 
 /** A sign-in with a linked identity: the profile the upstream sent this time (and its tokens, when kept). */
 export async function recordLinkedSignIn(identityId: string, connection: ConnectionWithSecret, identity: UpstreamIdentity): Promise<void> {

@@ -10,7 +10,7 @@ import type { Tx } from "@/lib/db";
 import { callbackPath } from "./connection.schema";
 import { findConnectionWithSecret, type ConnectionWithSecret } from "./connections";
 import { FederationError } from "./federation.errors";
-import { claimFederationRequest, findLiveFederationRequest, insertFederationRequest, type FederationRequestRow } from "./identities.repo";
+import { claimBrowserRequests, claimFederationRequest, findLiveFederationRequest, insertFederationRequest, type FederationRequestRow } from "./identities.repo";
 import { redeemUpstreamCallback, upstreamAuthorizationUrl, type UpstreamIdentity } from "./upstream";
 
 export const REQUEST_LIFETIME_MINUTES = 10;
@@ -19,7 +19,7 @@ const VERIFIER_PURPOSE = "federation_request.code_verifier";
 const PENDING_TOKENS_PURPOSE = "federation_request.upstream_tokens";
 
 export type UpstreamPurpose = "sign-in" | "link";
-export type PendingPurpose = "register" | "link_existing";
+export type PendingPurpose = "register" | "link_existing" | "link_on_sign_in";
 
 /** The redirect URI registered at the upstream: exact, on Portico's public URL. */
 export function redirectUriOf(slug: string): string {
@@ -75,8 +75,11 @@ export async function redeemUpstreamRequest(slug: string, params: URLSearchParam
 /** What a pending step keeps of the upstream's answer (the tokens sealed, and only when the connection keeps them). */
 type StoredIdentity = Omit<UpstreamIdentity, "tokens"> & { tokensSealed: string | null };
 
-/** A finished upstream sign-in that waits for the customer; returns the token its page is opened with. */
-export async function storePendingStep(purpose: PendingPurpose, redeemed: RedeemedRequest, userId: string | null, browserBinding: string, tx?: Tx): Promise<string> {
+/**
+ * A finished upstream sign-in that waits for the customer (or, `link_on_sign_in`, for the account's
+ * sign-in to complete); returns the token its page is opened with.
+ */
+export async function storePendingStep(purpose: PendingPurpose, redeemed: Pick<RedeemedRequest, "next" | "connection" | "identity">, userId: string | null, browserBinding: string, tx?: Tx): Promise<string> {
   const token = randomToken(32);
   const { tokens, ...rest } = redeemed.identity;
   const upstream: StoredIdentity = { ...rest, tokensSealed: redeemed.connection.storeTokens ? encryptAtRest(JSON.stringify(tokens), PENDING_TOKENS_PURPOSE) : null };
@@ -122,6 +125,13 @@ async function pendingFrom(row: FederationRequestRow | null, browserBinding: str
 export async function peekPendingStep(token: string | null, purpose: PendingPurpose, browserBinding: string | null): Promise<PendingStep | null> {
   if (!token || token.length > 100) return null;
   return pendingFrom(await findLiveFederationRequest(sha256Hex(token), [purpose]), browserBinding);
+}
+
+/** The links this browser's sign-in to `userId` was waiting for, used up (inside the transaction that links them). */
+export async function claimLinksWaitingForSignIn(userId: string, browserBinding: string, tx: Tx): Promise<PendingStep[]> {
+  const rows = await claimBrowserRequests(sha256Hex(browserBinding), "link_on_sign_in", userId, tx);
+  const steps = await Promise.all(rows.map((r) => pendingFrom(r, browserBinding, tx)));
+  return steps.filter((s): s is PendingStep => s !== null);
 }
 
 /** Uses the pending step up (once), inside the transaction that acts on it. */

@@ -7,18 +7,20 @@ import { DomainError } from "@/lib/errors";
 import {
   completeFederatedLink,
   completeFederatedRegistration,
+  connectionsForSignIn,
   finishFederation,
   pendingFederatedStep,
   startFederation,
   type FederationBrowser,
 } from "@/lib/sign-in";
-import { connectionForEmail, connectionsForApplication, FederationError, listEnabledConnections, type Connection } from "@/lib/federation";
-import { applicationOfSignIn } from "@/lib/oidc";
+import { connectionForEmail, FederationError, type Connection } from "@/lib/federation";
 import type { RequestContext } from "@/lib/audit";
 import { ensureInteractionBinding, interactionBinding } from "./interaction-cookie";
 import { browserCookies, setSignInCookies } from "./sign-in-flow";
 import { currentSession } from "./session-cookie";
 import { safeNextPath } from "./safe-redirect";
+import { isRecentSignIn } from "./admin-access";
+import { isCrossSiteRequest } from "./request-origin";
 
 async function federationBrowser(): Promise<FederationBrowser> {
   const binding = await ensureInteractionBinding();
@@ -30,11 +32,16 @@ async function boundBrowser(): Promise<FederationBrowser | null> {
   return binding ? { ...(await browserCookies()), binding } : null;
 }
 
-/** The start route: where the browser goes upstream. `link`: a signed-in customer links another identity. */
-export async function federationStartTarget(slug: string, query: URLSearchParams, ctx: RequestContext): Promise<string> {
+/**
+ * The start route: where the browser goes upstream. `link`: a signed-in customer links another
+ * identity, a new way into the account: only from Portico's own page (not a request another site
+ * started) and after a recent sign-in, as adding a passkey needs.
+ */
+export async function federationStartTarget(slug: string, query: URLSearchParams, ctx: RequestContext, headers: { get(name: string): string | null }): Promise<string> {
   const link = query.get("link") === "1";
   const session = link ? await currentSession() : null;
-  if (link && !session) return `/login?next=${encodeURIComponent("/account/linked")}`;
+  if (link && isCrossSiteRequest(headers)) throw new FederationError("invalid_state", "Link accounts from your account page.");
+  if (link && (!session || !isRecentSignIn(session.authTime))) return `/login?force=1&next=${encodeURIComponent("/account/linked")}`;
   const next = link ? "/account/linked" : safeNextPath(query.get("next"));
   const loginHint = query.get("login_hint")?.slice(0, 254) || undefined;
   const { redirectTo } = await startFederation(slug, { next, userId: session?.user.id, loginHint }, ctx, await federationBrowser());
@@ -55,7 +62,8 @@ export async function federationCallbackTarget(slug: string, params: URLSearchPa
 /** Where a failed federated round trip lands: the sign-in page, which names the problem by its code (FEDERATION_ERROR_MESSAGES). */
 export function federationErrorTarget(e: unknown): string {
   const shown = e instanceof DomainError && e.shownToUser && e.code in FEDERATION_ERROR_MESSAGES;
-  if (!shown) console.error(`[portico] federated sign-in failed ${crypto.randomUUID()}`, e);
+  // Only the error's kind: an unexpected error's message may echo what it was given (a profile, an address).
+  if (!shown) console.error(`[portico] federated sign-in failed (reference ${crypto.randomUUID()}): ${e instanceof Error ? `${e.name}${(e as { code?: unknown }).code ? ` ${String((e as { code?: unknown }).code)}` : ""}` : "unknown error"}`);
   return `/login?federation_error=${encodeURIComponent(shown ? (e as DomainError).code : "unexpected")}`;
 }
 
@@ -106,13 +114,12 @@ export async function linkThroughPassword(token: string | null, password: string
 
 /** The connections the sign-in page offers: the application's own, in its order; the portal's own page offers every enabled one. */
 export async function connectionsOffered(next: string): Promise<Connection[]> {
-  const application = await applicationOfSignIn(next, await interactionBinding());
-  return application?.clientId ? connectionsForApplication(application.clientId) : listEnabledConnections();
+  return connectionsForSignIn(next, await interactionBinding());
 }
 
-/** Home realm discovery: the start URL for an address whose domain is mapped to a connection, or null. */
+/** Home realm discovery: the start URL for an address whose domain is mapped to a connection this sign-in may use, or null. */
 export async function homeRealmTarget(email: string, next: string): Promise<string | null> {
   const connection = await connectionForEmail(email);
-  if (!connection) return null;
+  if (!connection || !(await connectionsOffered(next)).some((c) => c.slug === connection.slug)) return null;
   return `/federation/${connection.slug}/start?${new URLSearchParams({ next, login_hint: email })}`;
 }

@@ -67,9 +67,11 @@ describe("decideNextStep after a federated sign-in", () => {
     ["allow", FED, TOTP, false, { kind: "second_step", methods: [], amr: FED }],
     ["allow", FED, TOTP, true, { kind: "allow", via: "trusted_device", amr: ["fed", "mfa"], acr: ACR_MULTI_FACTOR }],
     ["mfa", FED, NONE, false, { kind: "emailed_code", amr: FED }],
-    // The upstream's own second factor stands for Portico's under allow and mfa, never under strong_mfa.
-    ["allow", FED_MFA, TOTP, false, federated(FED_MFA)],
-    ["mfa", FED_MFA, NONE, false, federated(FED_MFA)],
+    // The upstream's own second factor is kept in amr (and raises acr when nothing more is asked),
+    // but never stands in for a step Portico asks for.
+    ["allow", FED_MFA, NONE, false, federated(FED_MFA)],
+    ["allow", FED_MFA, TOTP, false, { kind: "second_step", methods: [], amr: FED_MFA }],
+    ["mfa", FED_MFA, NONE, false, { kind: "emailed_code", amr: FED_MFA }],
     ["strong_mfa", FED_MFA, TOTP, false, { kind: "second_step", methods: ["totp"], amr: FED_MFA }],
     ["strong_mfa", FED_MFA, NONE, false, DENY_UNMET_STEP_UP],
     ["deny", FED_MFA, TOTP, false, DENY],

@@ -11,9 +11,10 @@
 //                   trusted browser counts
 //   strong_mfa      a passkey or authenticator app only, no trusted-browser shortcut; refused
 //                   without one (an emailed code would not prove enough)
-// A federated sign-in is treated as a password: the upstream's word is one factor ("fed"), unless
-// the upstream asserted its own second factor (its `amr` has "mfa", kept only for a connection
-// trusted for it), which then stands for Portico's second step under allow and mfa.
+// A federated sign-in is treated as a password: the upstream's word is one factor ("fed"). What a
+// trusted upstream asserted (its own `amr`, "mfa" among them) is kept in the session's `amr`, and
+// raises its acr when nothing more is asked, but never stands in for a step Portico asks for: an
+// upstream's word about its own second factor is not the account's second factor.
 import { achievedAcr } from "@/lib/oidc";
 import { PASSKEY_AMR, type SecondFactorMethod } from "@/lib/factors";
 import type { RiskAction } from "@/lib/risk";
@@ -72,7 +73,6 @@ export function decideNextStep(facts: SignInFacts): NextStep {
   if (facts.method === "passkey") return signedIn("passkey", [...PASSKEY_AMR, "mfa"]);
   const via = facts.method;
   const first = via === "federated" ? [...(facts.upstreamAmr ?? ["fed"])] : ["pwd"];
-  if (via === "federated" && first.includes("mfa") && facts.action !== "strong_mfa") return signedIn("federated", first);
   if (facts.action === "allow" && !facts.hasSecondFactor) return signedIn(via, first);
   // A browser trusted after a second step (30 days) stands in for it: still two factors, the
   // first one and this device's token.

@@ -15,7 +15,7 @@ import { followToCallback } from "@/test/upstreams/browser";
 import { allowLoopback } from "@/test/upstreams/connection";
 import { startGitHubLike, type GitHubLike } from "@/test/upstreams/github-like";
 import { startOidcUpstream, type OidcUpstream } from "@/test/upstreams/oidc-upstream";
-import { completeFederatedLink, completeFederatedRegistration, findPendingSecondStep, finishFederation, pendingFederatedStep, startFederation, type FederationBrowser } from "./index";
+import { completeFederatedLink, completeFederatedRegistration, findPendingSecondStep, finishFederation, pendingFederatedStep, signIn, startFederation, type FederationBrowser } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.70", userAgent: "vitest" };
@@ -28,7 +28,16 @@ let github: GitHubLike;
 let acme: ConnectionAdminView;
 let gh: ConnectionAdminView;
 
-const browser = (): FederationBrowser => ({ binding: crypto.randomBytes(32).toString("base64url") });
+/** A browser: its binding cookie is the interaction binding (lib/http reads one cookie for both). */
+const browser = (): FederationBrowser => {
+  const binding = crypto.randomBytes(32).toString("base64url");
+  return { binding, interactionBinding: binding };
+};
+
+/** Whom a sign-in outcome is for: its session, or its pending second step (a new browser may be asked for one). */
+async function signedInAs(outcome: { cookies: { session?: { userId: string }; pendingSignIn?: { token: string } } }): Promise<string | undefined> {
+  return outcome.cookies.session?.userId ?? (await findPendingSecondStep(outcome.cookies.pendingSignIn?.token))?.userId;
+}
 
 /** Start -> the upstream (as `account`) -> the callback, in one browser. */
 async function roundTrip(slug: string, b: FederationBrowser, opts: { next?: string; userId?: string; signedIn?: string | null } = {}) {
@@ -131,8 +140,8 @@ describe("a first sign-in through an upstream", () => {
     await expect(completeFederatedRegistration(token, { acceptedDocuments: [], consents: {} }, ctx, b)).rejects.toMatchObject({ code: "invalid_state" });
 
     const again = await (await roundTrip("acme", browser())).outcome();
-    expect(again.kind).toBe("continue");
-    expect(again.kind === "continue" && again.outcome.cookies.session?.userId).toBe(user.id);
+    if (again.kind !== "continue") throw new Error("expected the sign-in to go on");
+    expect(await signedInAs(again.outcome)).toBe(user.id);
     expect(await t.db().user.count({ where: { email: "ada@lovelace.example" } })).toBe(1);
   });
 
@@ -140,7 +149,8 @@ describe("a first sign-in through an upstream", () => {
     oidc.next = "grace-sub";
     const grace = await customer("grace@navy.example");
     const outcome = await (await roundTrip("acme", browser())).outcome();
-    expect(outcome.kind === "continue" && outcome.outcome.cookies.session?.userId).toBe(grace.id);
+    if (outcome.kind !== "continue") throw new Error("expected the sign-in to go on");
+    expect(await signedInAs(outcome.outcome)).toBe(grace.id);
     expect(await t.db().linkedIdentity.count({ where: { userId: grace.id, connectionId: acme.id } })).toBe(1);
   });
 
@@ -170,12 +180,34 @@ describe("a first sign-in through an upstream", () => {
     expect(viaLoose).toMatchObject({ kind: "redirect", redirectTo: expect.stringMatching(/^\/federation\/link\?/) });
   });
 
-  it("creates no account from an untrusted connection (an address anyone could claim)", async () => {
+  it("creates no account from an untrusted connection (an address anyone could claim), and answers as if an account held it", async () => {
     await t.db().user.deleteMany({ where: { email: "grace@navy.example" } });
     oidc.next = "grace-sub";
-    const e = await refusal((await roundTrip("loose", browser())).outcome());
-    expect(e.code).toBe("no_email");
+    const b = browser();
+    const outcome = await (await roundTrip("loose", b)).outcome();
+    // The same page as for an address an account holds: the answer never says whether one does.
+    expect(outcome).toMatchObject({ kind: "redirect", redirectTo: expect.stringMatching(/^\/federation\/link\?token=/) });
     expect(await t.db().user.count({ where: { email: "grace@navy.example" } })).toBe(0);
+    await expect(completeFederatedLink(tokenOf((outcome as { redirectTo: string }).redirectTo), PASSWORD, ctx, b)).rejects.toMatchObject({ code: "invalid_credentials" });
+  });
+
+  it("links a proved account only once its sign-in completes: after the password alone, nothing is linked", async () => {
+    oidc.next = "mallory-sub";
+    await t.db().linkedIdentity.deleteMany({ where: { subject: "mallory-sub" } });
+    const victim = await t.db().user.findUniqueOrThrow({ where: { email: "victim@bank.example" } });
+    const b = browser();
+    const outcome = await (await roundTrip("acme", b)).outcome();
+    const token = tokenOf((outcome as { redirectTo: string }).redirectTo);
+    // The account has a second factor now: the password leads to the second step, and no link yet.
+    await t.db().mfaFactor.create({ data: { userId: victim.id, type: "totp", label: "app", secretSealed: "sealed", confirmedAt: new Date() } });
+    const step = await completeFederatedLink(token, PASSWORD, ctx, b);
+    expect(step.cookies.session).toBeUndefined();
+    expect(step.cookies.pendingSignIn).toBeDefined();
+    expect(await t.db().linkedIdentity.count({ where: { userId: victim.id } })).toBe(0);
+    // The sign-in completes in this browser (its second step done): the identity is linked then.
+    await signIn(victim.id, ["pwd", "otp", "mfa"], null, ctx, { interactionBinding: b.binding });
+    expect(await t.db().linkedIdentity.count({ where: { userId: victim.id, subject: "mallory-sub" } })).toBe(1);
+    await t.db().mfaFactor.deleteMany({ where: { userId: victim.id } });
   });
 });
 
@@ -215,8 +247,7 @@ describe("linking from the portal", () => {
     // A sign-in with it: for Ada (straight in, or her second step when the risk engine asks for one on a new browser).
     const signIn = await (await roundTrip("gh", browser())).outcome();
     if (signIn.kind !== "continue") throw new Error("expected the sign-in to go on");
-    const signedInAs = signIn.outcome.cookies.session?.userId ?? (await findPendingSecondStep(signIn.outcome.cookies.pendingSignIn?.token))?.userId;
-    expect(signedInAs).toBe(ada.id);
+    expect(await signedInAs(signIn.outcome)).toBe(ada.id);
 
     // Ada has no password and no passkey: one of the two may go, not both.
     await unlinkIdentity(ada.id, identities[1]!.id, ctx);
@@ -226,6 +257,13 @@ describe("linking from the portal", () => {
     const other = await customer(`other-${crypto.randomBytes(3).toString("hex")}@example.com`);
     await expect(unlinkIdentity(other.id, identities[0]!.id, ctx)).rejects.toMatchObject({ code: "not_found" });
     expect((await listAuditEvents({ targetId: ada.id, action: "identity.unlinked" })).length).toBe(1);
+  });
+
+  it("links nothing to an account whose own address is unverified (it may have been registered by someone else)", async () => {
+    const unverified = await customer(`unverified-${crypto.randomBytes(3).toString("hex")}@example.com`, { verified: false });
+    const e = await refusal((await roundTrip("gh", browser(), { userId: unverified.id, signedIn: unverified.id })).outcome());
+    expect(e.code).toBe("forbidden");
+    expect(await t.db().linkedIdentity.count({ where: { userId: unverified.id } })).toBe(0);
   });
 
   it("refuses an identity already linked to another account", async () => {

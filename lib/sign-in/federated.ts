@@ -15,10 +15,13 @@ import {
   findEnabledConnection,
   linkedIdentityOf,
   linkIdentity,
+  listEnabledConnections,
+  connectionsForApplication,
   peekPendingStep,
   recordLinkedSignIn,
   redeemUpstreamRequest,
   storePendingStep,
+  type Connection,
   type PendingStep,
   type RedeemedRequest,
 } from "@/lib/federation";
@@ -34,12 +37,26 @@ export const LINKED_ACCOUNTS_PATH = "/account/linked";
 /** A browser's cookies plus its binding (the interaction binding cookie, which every flow of this browser shares). */
 export type FederationBrowser = BrowserCookies & { binding: string };
 
-/** Sends the browser upstream to sign in (or, signed in, to link another identity: `userId`). */
+/**
+ * Sends the browser upstream to sign in (or, signed in, to link another identity: `userId`). A
+ * sign-in for an application uses only the connections it offers (an enabled one it did not
+ * choose is refused as unknown).
+ */
 export async function startFederation(slug: string, input: { next: string; userId?: string; loginHint?: string }, ctx: RequestContext, browser: FederationBrowser): Promise<{ redirectTo: string }> {
   if (!input.userId) await refuseDeniedAddress(ctx);
   const connection = await findEnabledConnection(slug);
-  if (!connection) throw new FederationError("not_found", "This sign-in option is not available.");
+  if (!connection || (!input.userId && !(await offeredFor(input.next, browser, connection.slug)))) throw new FederationError("not_found", "This sign-in option is not available.");
   return beginUpstreamRequest(connection, { purpose: input.userId ? "link" : "sign-in", next: input.next, userId: input.userId, loginHint: input.loginHint }, browser.binding);
+}
+
+/** The connections a sign-in continuing to `next` may use: the application's own (in its order), or every enabled one for Portico's own pages. */
+export async function connectionsForSignIn(next: string, interactionBinding: string | null | undefined): Promise<Connection[]> {
+  const application = await applicationOfSignIn(next, interactionBinding);
+  return application?.clientId ? connectionsForApplication(application.clientId) : listEnabledConnections();
+}
+
+async function offeredFor(next: string, browser: FederationBrowser, slug: string): Promise<boolean> {
+  return (await connectionsForSignIn(next, browser.interactionBinding)).some((c) => c.slug === slug);
 }
 
 export type CallbackOutcome = { kind: "continue"; outcome: SignInOutcome } | { kind: "redirect"; redirectTo: string };
@@ -53,6 +70,10 @@ export async function finishFederation(slug: string, params: URLSearchParams, ct
   const { connection, identity } = redeemed;
   if (redeemed.purpose === "link") {
     if (!redeemed.userId || redeemed.userId !== signedInUserId) throw new FederationError("invalid_state", "Sign in again, then link the account from your account page.");
+    // An account whose address was never verified may have been registered by someone else in
+    // advance: no identity is linked to it until its owner proves the address.
+    const owner = await accountForFederatedSignIn(redeemed.userId);
+    if (!owner.emailVerifiedAt) throw new FederationError("forbidden", "Verify your email address first, then link the account.");
     await withTransaction((tx) => linkIdentity(redeemed.userId!, connection, identity, "portal", ctx, tx));
     return { kind: "redirect", redirectTo: `${LINKED_ACCOUNTS_PATH}?linked=${encodeURIComponent(connection.slug)}` };
   }
@@ -67,6 +88,8 @@ export async function finishFederation(slug: string, params: URLSearchParams, ct
   });
   switch (decision.kind) {
     case "sign_in":
+      // The account may sign in (not disabled, not locked) before anything is recorded against it.
+      await accountForFederatedSignIn(decision.userId, ctx);
       await recordLinkedSignIn(linked!.id, connection, identity);
       return { kind: "continue", outcome: await signInFederated(decision.userId, redeemed, ctx, browser) };
     case "link_and_sign_in":
@@ -76,9 +99,11 @@ export async function finishFederation(slug: string, params: URLSearchParams, ct
       return { kind: "redirect", redirectTo: `${FEDERATED_LINK_PATH}?token=${await storePendingStep("link_existing", redeemed, decision.userId, browser.binding)}` };
     case "register":
       // A new account only on an address the upstream verified and the connection is trusted for:
-      // an address anyone could claim would let them hold it before its owner arrives.
+      // an address anyone could claim would let them hold it before its owner arrives. Any other
+      // address gets the same page as one an account holds ("enter its password"), so the answer
+      // never says whether an account exists.
       if (!identity.emailVerified || !connection.trustEmailVerified) {
-        throw new FederationError("no_email", `${connection.name} did not confirm your email address to us. Create an account with your email address first, then link ${connection.name} from your account page.`);
+        return { kind: "redirect", redirectTo: `${FEDERATED_LINK_PATH}?token=${await storePendingStep("link_existing", redeemed, null, browser.binding)}` };
       }
       return { kind: "redirect", redirectTo: `${FEDERATED_REGISTER_PATH}?token=${await storePendingStep("register", redeemed, null, browser.binding)}` };
     case "no_email":
@@ -93,7 +118,7 @@ function upstreamAmrOf(redeemed: Pick<RedeemedRequest, "connection" | "identity"
 }
 
 async function signInFederated(userId: string, redeemed: Pick<RedeemedRequest, "connection" | "identity" | "next">, ctx: RequestContext, browser: FederationBrowser): Promise<SignInOutcome> {
-  const user = await accountForFederatedSignIn(userId);
+  const user = await accountForFederatedSignIn(userId, ctx);
   const application = await applicationOfSignIn(redeemed.next, browser.interactionBinding);
   await recordFederatedSignIn(user.id, ctx, { connection: redeemed.connection.slug, clientId: application?.clientId });
   return continueAfterFirstFactor({ user, method: "federated", upstreamAmr: upstreamAmrOf(redeemed), next: redeemed.next, application }, ctx, browser);
@@ -139,19 +164,23 @@ export async function completeFederatedRegistration(
   return signInFederated(step.userId, step, ctx, browser);
 }
 
-/** The customer proved the existing account with its password: the identity is linked to it and the sign-in goes on. */
+/**
+ * The customer proved the existing account with its password. The link waits for the sign-in to
+ * complete (its second step, the risk engine: lib/sign-in session-start links it then), so a
+ * password alone never leaves an identity linked; the sign-in goes on as a password's would.
+ */
 export async function completeFederatedLink(token: string | null, password: string, ctx: RequestContext, browser: FederationBrowser): Promise<SignInOutcome> {
   const pending = await peekPendingStep(token, "link_existing", browser.binding);
-  if (!pending?.userId || !pending.identity.email) throw new FederationError("invalid_state", "This link has expired. Start again from the sign-in page.");
-  // The password goes through the sign-in's throttle and lock (lib/users), keyed by the account's address.
+  if (!pending?.identity.email) throw new FederationError("invalid_state", "This link has expired. Start again from the sign-in page.");
+  // The password goes through the sign-in's throttle and lock (lib/users), keyed by the upstream's
+  // address: the same answer whether or not an account holds it.
   const user = await authenticateWithPassword({ email: pending.identity.email, password }, ctx);
-  if (user.id !== pending.userId) throw new UserError("invalid_credentials", "Those details don't match.");
+  if (pending.userId && user.id !== pending.userId) throw new UserError("invalid_credentials", "The email or password is incorrect.");
   const step = await withTransaction(async (tx) => {
     const claimed = await claimPendingStep(token, "link_existing", browser.binding, tx);
-    await linkIdentity(user.id, claimed.connection, claimed.identity, "proved_account", ctx, tx);
+    await storePendingStep("link_on_sign_in", claimed, user.id, browser.binding, tx);
     return claimed;
   });
   const application = await applicationOfSignIn(step.next, browser.interactionBinding);
-  // The password was the factor proved here; the sign-in goes on as a password's would.
   return continueAfterFirstFactor({ user, method: "password", password, next: step.next, application }, ctx, browser);
 }

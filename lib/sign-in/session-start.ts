@@ -3,6 +3,7 @@
 // sign-in joins the account's history (risk engine; a first sign-in from this browser is reported
 // to the owner). The cookies to set are returned.
 import "server-only";
+import { completeLinksWaitingForSignIn } from "@/lib/federation";
 import type { RequestContext } from "@/lib/audit";
 import { endUserSession } from "@/lib/oidc";
 import { completeAssessment, deviceHashOf, newDeviceCookieValue } from "@/lib/risk";
@@ -38,5 +39,7 @@ export async function finishSignIn(riskAssessmentId: string | null, userId: stri
 /** Starts the session and finishes the sign-in: every cookie the browser gets. */
 export async function signIn(userId: string, amr: string[], riskAssessmentId: string | null, ctx: RequestContext, browser: BrowserCookies): Promise<CookieChanges> {
   const started = await startSession(userId, amr, ctx, browser);
+  // An upstream identity proved by this account's password waited for the sign-in to complete.
+  await completeLinksWaitingForSignIn(userId, browser.interactionBinding, ctx);
   return { ...started, ...(await finishSignIn(riskAssessmentId, userId, ctx, browser)) };
 }

@@ -17,12 +17,24 @@ export async function accountForEmail(email: string): Promise<{ id: string; emai
   return user ? { id: user.id, emailVerified: user.emailVerifiedAt !== null } : null;
 }
 
-/** The account an identity signs in to, or the reason it may not (the same refusals as a password sign-in's). */
-export async function accountForFederatedSignIn(userId: string, now = new Date()): Promise<UserRecord> {
+/** The account an identity signs in to, or the reason it may not (the same refusals as a password sign-in's, audited alike). */
+export async function accountForFederatedSignIn(userId: string, ctx: RequestContext = {}, now = new Date()): Promise<UserRecord> {
   const user = await findUserById(userId);
-  if (!user || user.disabledAt) throw new UserError("invalid_credentials", "This account cannot sign in. Contact support if you think this is a mistake.");
-  if (user.lockedUntil && user.lockedUntil > now) throw new UserError("locked", "This account is locked for now. Use the link we emailed you, or try again later.");
+  if (!user || user.disabledAt) {
+    await recordAudit({ actor: { type: "anonymous" }, action: "login.failed", target: { type: "user", id: userId }, result: "failure", context: ctx, details: { reason: "disabled", method: "federated" } });
+    throw new UserError("invalid_credentials", "This account cannot sign in. Contact support if you think this is a mistake.");
+  }
+  if (user.lockedUntil && user.lockedUntil > now) {
+    await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: userId }, result: "failure", context: ctx, details: { reason: "locked", method: "federated" } });
+    throw new UserError("locked", "This account is locked for now. Use the link we emailed you, or try again later.");
+  }
   return user;
+}
+
+/** Where mail about the account goes (its address and name), read in the caller's transaction. */
+export async function accountContact(userId: string, tx: Tx): Promise<{ email: string; displayName: string | null } | null> {
+  const user = await findUserById(userId, tx);
+  return user && { email: user.email, displayName: user.displayName };
 }
 
 /** A sign-in through an upstream succeeded (audited `login.succeeded` with method federated, the sign-in time recorded). */

@@ -71,7 +71,7 @@ export async function getUserClaims(userId: string) {
 }
 export { listAdministrators, grantRole, revokeRole, currentActor, type RoleHolder } from "./roles";
 export { addressHeldForSwitchBack } from "./user-tokens";
-export { accountForEmail, accountForFederatedSignIn, createFederatedAccount, recordFederatedSignIn, type FederatedAccountInput } from "./federated-account";
+export { accountContact, accountForEmail, accountForFederatedSignIn, createFederatedAccount, recordFederatedSignIn, type FederatedAccountInput } from "./federated-account";
 export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, type ScheduledDeletion } from "./deletion";
 export { adminTarget, refuseOwnAccount, type AdminTarget } from "./admin-target";
 export {

@@ -8,7 +8,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ slug
   const { slug } = await params;
   let target: string;
   try {
-    target = await federationStartTarget(slug.slice(0, 64), new URL(request.url).searchParams, await requestContext());
+    target = await federationStartTarget(slug.slice(0, 64), new URL(request.url).searchParams, await requestContext(), request.headers);
   } catch (e) {
     target = federationErrorTarget(e);
   }
