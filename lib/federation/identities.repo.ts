@@ -93,7 +93,8 @@ export async function claimFederationRequest(stateHash: string, purposes: readon
 /** The unused, unexpired requests of `purpose` this browser holds for this account, used up now (a link waiting for its sign-in). */
 export async function claimBrowserRequests(browserHash: string, purpose: string, userId: string, tx: Tx): Promise<FederationRequestRow[]> {
   const now = new Date();
-  const rows = await tx.federationRequest.findMany({ where: { browserHash, purpose, userId, usedAt: null, expiresAt: { gt: now } }, select: REQUEST, take: 5 });
+  // By account and purpose (an index), then this browser's only.
+  const rows = await tx.federationRequest.findMany({ where: { userId, purpose, browserHash, usedAt: null, expiresAt: { gt: now } }, select: REQUEST, take: 5 });
   if (rows.length) await tx.federationRequest.updateMany({ where: { id: { in: rows.map((r) => r.id) }, usedAt: null }, data: { usedAt: now } });
   return rows;
 }

@@ -1,8 +1,9 @@
 // Signing in through an upstream identity provider (lib/federation speaks to it and decides which
 // account; this carries the decision out): an identity already linked signs in, as does one linked
 // now on an address verified on both sides; otherwise the customer proves the existing account
-// (its password) or confirms a new one created just in time, then the sign-in goes on exactly as a
-// password's would (risk, the account's second step, terms), with `amr` "fed".
+// (its password; the link is made once that sign-in completes) or confirms a new one created just
+// in time, then the sign-in goes on exactly as a password's would (risk, the account's second
+// step, terms), with `amr` "fed".
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
 import { checkRegistrationConsents, giveRegistrationConsents } from "@/lib/consents";
