@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import type { FormState } from "@/lib/http/form-action";
 import { NavigatingForm } from "./navigating-form";
+import { TermsAcceptance } from "./terms-acceptance";
 import { PurposeConsentCheckbox, type OfferedPurpose } from "./purpose-consent-checkbox";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
@@ -48,30 +49,7 @@ export function FederatedRegisterForm({ action, token, profile, documents, purpo
         </dl>
       </div>
       <Field name="displayName" label="Display name" autoComplete="name" maxLength={100} defaultValue={state.values?.displayName ?? profile.name ?? ""} error={errors.displayName} />
-      <div className="space-y-1.5">
-        {documents.map((id) => (
-          <input key={id} type="hidden" name="document" value={id} />
-        ))}
-        <div className="flex items-start gap-3">
-          <input
-            id="field-acceptTerms"
-            name="acceptTerms"
-            type="checkbox"
-            aria-invalid={errors.acceptTerms ? true : undefined}
-            aria-describedby={errors.acceptTerms ? "field-acceptTerms-error" : undefined}
-            className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
-          />
-          <label htmlFor="field-acceptTerms" className="text-sm text-slate-700 dark:text-slate-300">
-            I accept the <Link href="/terms" className="font-medium text-indigo-600 underline dark:text-indigo-400">terms of service</Link> and the{" "}
-            <Link href="/privacy" className="font-medium text-indigo-600 underline dark:text-indigo-400">privacy notice</Link>.
-          </label>
-        </div>
-        {errors.acceptTerms ? (
-          <p id="field-acceptTerms-error" role="alert" className="text-sm text-red-600 dark:text-red-400">
-            {errors.acceptTerms}
-          </p>
-        ) : null}
-      </div>
+      <TermsAcceptance documents={documents} error={errors.acceptTerms} />
       {purposes.length ? (
         <div className="space-y-3" role="group" aria-label="Optional uses of your data">
           <p className="text-sm text-slate-700 dark:text-slate-300">Optional: agreeing is up to you and does not change your account.</p>

@@ -8,6 +8,7 @@ import { registrationSchema } from "@/lib/users/users.schema";
 import type { FormState } from "@/lib/http/form-action";
 import { AltchaWidget } from "./altcha-widget";
 import { PasswordStrength } from "./password-strength";
+import { TermsAcceptance } from "./terms-acceptance";
 import { PurposeConsentCheckbox, type OfferedPurpose } from "./purpose-consent-checkbox";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
@@ -82,30 +83,7 @@ export function RegisterForm({ action, documents = [], purposes = [] }: { action
         error={errors.password}
         hint={<PasswordStrength password={password} email={email} displayName={displayName} />}
       />
-      <div className="space-y-1.5">
-        {documents.map((id) => (
-          <input key={id} type="hidden" name="document" value={id} />
-        ))}
-        <div className="flex items-start gap-3">
-          <input
-            id="field-acceptTerms"
-            name="acceptTerms"
-            type="checkbox"
-            aria-invalid={errors.acceptTerms ? true : undefined}
-            aria-describedby={errors.acceptTerms ? "field-acceptTerms-error" : undefined}
-            className="mt-1 h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
-          />
-          <label htmlFor="field-acceptTerms" className="text-sm text-slate-700 dark:text-slate-300">
-            I accept the <Link href="/terms" className="font-medium text-indigo-600 underline dark:text-indigo-400">terms of service</Link> and the{" "}
-            <Link href="/privacy" className="font-medium text-indigo-600 underline dark:text-indigo-400">privacy notice</Link>.
-          </label>
-        </div>
-        {errors.acceptTerms ? (
-          <p id="field-acceptTerms-error" role="alert" className="text-sm text-red-600 dark:text-red-400">
-            {errors.acceptTerms}
-          </p>
-        ) : null}
-      </div>
+      <TermsAcceptance documents={documents} error={errors.acceptTerms} />
       {purposes.length || errors.purposes ? (
         <div className="space-y-3" role="group" aria-labelledby="register-purposes" aria-describedby={errors.purposes ? "field-purposes-error" : undefined}>
           <p id="register-purposes" className="text-sm text-slate-700 dark:text-slate-300">

@@ -9,10 +9,9 @@
 // address, no account: one would be needed to create one or to match one.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { config } from "@/lib/config";
 import { encryptAtRest } from "@/lib/crypto";
 import { enqueueMail } from "@/lib/mail";
-import { accountContact } from "@/lib/users";
+import { accountContact, publicLink } from "@/lib/users";
 import type { Tx } from "@/lib/db";
 import { FederationError } from "./federation.errors";
 import { findLinkedIdentity, insertLinkedIdentity, recordIdentityUse, withTransaction, type LinkedIdentityRow, type TokenColumns } from "./identities.repo";
@@ -105,13 +104,11 @@ export async function mailSignInMethodChange(userId: string, change: "added" | "
     {
       to: user.email,
       template: "sign-in-method-changed",
-      data: { change, methods: [`${connectionName} (linked account)`], securityLink: linkTo("/account/linked"), resetLink: linkTo("/forgot-password"), name: user.displayName ?? undefined },
+      data: { change, methods: [`${connectionName} (linked account)`], securityLink: publicLink("/account/linked"), resetLink: publicLink("/forgot-password"), name: user.displayName ?? undefined },
     },
     tx,
   );
 }
-
-const linkTo = (path: string) => new URL(path, config().publicUrl + "/").toString();
 
 /** A sign-in with a linked identity: the profile the upstream sent this time (and its tokens, when kept). */
 export async function recordLinkedSignIn(identityId: string, connection: ConnectionWithSecret, identity: UpstreamIdentity): Promise<void> {

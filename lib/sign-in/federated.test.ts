@@ -257,6 +257,10 @@ describe("linking from the portal", () => {
     const other = await customer(`other-${crypto.randomBytes(3).toString("hex")}@example.com`);
     await expect(unlinkIdentity(other.id, identities[0]!.id, ctx)).rejects.toMatchObject({ code: "not_found" });
     expect((await listAuditEvents({ targetId: ada.id, action: "identity.unlinked" })).length).toBe(1);
+    // The owner is told of each: the link from the portal and the unlink (not the registration's own link).
+    const mailed = await t.db().mailMessage.findMany({ where: { to: ada.email, template: "sign-in-method-changed" }, orderBy: { createdAt: "asc" } });
+    expect(mailed.map((m) => m.subject)).toEqual([expect.stringMatching(/was added/), expect.stringMatching(/was removed/)]);
+    expect(mailed[0]!.text).toContain("GitHub (linked account)");
   });
 
   it("links nothing to an account whose own address is unverified (it may have been registered by someone else)", async () => {

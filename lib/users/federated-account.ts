@@ -10,10 +10,11 @@ import { findUserByEmail, findUserById, insertUser, recordSignInTime, updateUser
 import { addressHeldForSwitchBack, issueUserToken } from "./user-tokens";
 import { enqueueMail } from "@/lib/mail";
 import { publicLink } from "./links";
+import { normalizedEmail } from "./users.schema";
 
 /** The account holding an address (as the upstream gave it, lower-cased), or an address held for another's switch back. */
 export async function accountForEmail(email: string): Promise<{ id: string; emailVerified: boolean } | null> {
-  const user = await findUserByEmail(email.trim().normalize("NFC").toLowerCase());
+  const user = await findUserByEmail(normalizedEmail(email));
   return user ? { id: user.id, emailVerified: user.emailVerifiedAt !== null } : null;
 }
 
@@ -76,7 +77,7 @@ const text = (v: string | undefined, max: number) => (v && v.trim() ? v.trim().s
  * is refused: the caller matched accounts by address first, so this is a race.
  */
 export async function createFederatedAccount(input: FederatedAccountInput, ctx: RequestContext, tx: Tx): Promise<UserRecord> {
-  const email = input.email.trim().normalize("NFC").toLowerCase();
+  const email = normalizedEmail(input.email);
   if ((await findUserByEmail(email, tx)) || (await addressHeldForSwitchBack(email, { tx }))) {
     throw new UserError("invalid_input", "An account with this email address exists: sign in to it, then link this provider from your account.", { field: "email" });
   }

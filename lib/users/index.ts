@@ -1,5 +1,6 @@
 // Users: registration, password sign-in, verification and recovery links, and admin queries.
 import "server-only";
+import { normalizedEmail } from "./users.schema";
 import { findUserByEmail, findUserById, findUserClaimsRow, countUsersWithRole } from "./users.repo";
 import { ADMIN_ROLE, assertPermission, type Actor } from "./permissions";
 
@@ -55,7 +56,7 @@ export { listUsers, explainListUsers, type UserListPage, type UserListItem } fro
 /** The account an address belongs to, for a console filter by email (the audit log's actor); null when none. */
 export async function userIdByEmailForAdmin(actor: Actor, email: string): Promise<string | null> {
   assertPermission(actor, "users:read");
-  return (await findUserByEmail(email.trim().normalize("NFC").toLowerCase()))?.id ?? null;
+  return (await findUserByEmail(normalizedEmail(email)))?.id ?? null;
 }
 
 export async function getUserProfile(userId: string) {
@@ -71,6 +72,7 @@ export async function getUserClaims(userId: string) {
 }
 export { listAdministrators, grantRole, revokeRole, currentActor, type RoleHolder } from "./roles";
 export { addressHeldForSwitchBack } from "./user-tokens";
+export { publicLink } from "./links";
 export { accountContact, accountForEmail, accountForFederatedSignIn, createFederatedAccount, recordFederatedSignIn, type FederatedAccountInput } from "./federated-account";
 export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, type ScheduledDeletion } from "./deletion";
 export { adminTarget, refuseOwnAccount, type AdminTarget } from "./admin-target";

@@ -28,6 +28,9 @@ export const displayNameSchema = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** An address as accounts are keyed by it (what emailSchema does after its checks). */
+export const normalizedEmail = (email: string) => email.trim().normalize("NFC").toLowerCase();
+
 export const passwordInputSchema = z
   .string({ error: "Enter your password." })
   .min(1, "Enter your password.")
