@@ -48,3 +48,4 @@ export function decryptAtRest(sealed: string, purpose: string): string {
   decipher.setAuthTag(authTag);
   return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
 }
+export { certificatePem, selfSignedCertificate, type KeyAndCertificate } from "./self-signed-certificate";

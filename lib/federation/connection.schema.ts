@@ -4,7 +4,7 @@
 // consoles do not ask the administrator for: issuer or endpoints, scopes, claim names, quirks.
 import { z } from "zod";
 
-export const PROTOCOLS = ["oidc", "oauth2"] as const;
+export const PROTOCOLS = ["oidc", "oauth2", "saml"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 export const PRESET_NAMES = ["google", "microsoft", "github", "facebook", "linkedin"] as const;
@@ -78,10 +78,50 @@ export const oauth2SettingsSchema = z
   })
   .strict();
 
-export const connectionSettingsSchema = z.discriminatedUnion("protocol", [oidcSettingsSchema, oauth2SettingsSchema]);
+/** A certificate as SAML metadata carries it: base64 DER, whitespace removed. */
+const base64Certificate = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, ""))
+  .pipe(z.string().regex(/^[A-Za-z0-9+/]{100,16000}={0,2}$/, "A base64 X.509 certificate."));
+
+/** The NameID formats a service provider may ask for (SAML Core §8.3). */
+export const NAME_ID_FORMATS = {
+  unspecified: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+  emailAddress: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+  persistent: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+} as const;
+
+/**
+ * A SAML 2.0 identity provider, from its metadata (lib/federation/saml-metadata.ts reads it):
+ * SP-initiated over HTTP-Redirect, answered by HTTP-POST to the callback. Assertions must be
+ * signed by one of its certificates; encrypted ones are decrypted with the connection's own key.
+ */
+export const samlSettingsSchema = z
+  .object({
+    protocol: z.literal("saml"),
+    /** Its entityID: the Issuer its responses and assertions must name. */
+    idpEntityId: z.string().trim().min(1, "The identity provider's entity ID.").max(1024),
+    /** Its SingleSignOnService for the HTTP-Redirect binding. */
+    ssoUrl: httpsUrl,
+    /** The certificates it signs with (more than one while it rolls its key over). */
+    idpCertificates: z.array(base64Certificate).min(1, "The metadata names no signing certificate.").max(4),
+    /** Sign the AuthnRequest with the connection's key (its metadata's WantAuthnRequestsSigned). */
+    signAuthnRequests: z.boolean().default(false),
+    /** Refuse assertions sent in the clear: only encrypted ones (to the connection's key) are accepted. */
+    requireEncryptedAssertions: z.boolean().default(false),
+    nameIdFormat: z.enum(Object.keys(NAME_ID_FORMATS) as [keyof typeof NAME_ID_FORMATS]).default("unspecified"),
+    /** Attribute names per profile field; unmapped fields are looked for under their common names. */
+    claimMapping: claimMappingSchema.default({}),
+    /** The connection's own certificate (its key is sealed with the client secret's column): set by Portico, never by a form. */
+    spCertificate: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).max(16000).optional(),
+  })
+  .strict();
+
+export const connectionSettingsSchema = z.discriminatedUnion("protocol", [oidcSettingsSchema, oauth2SettingsSchema, samlSettingsSchema]);
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 export type OidcSettings = z.infer<typeof oidcSettingsSchema>;
 export type OAuth2Settings = z.infer<typeof oauth2SettingsSchema>;
+export type SamlSettings = z.infer<typeof samlSettingsSchema>;
 
 /** What a console form sends to create or change a connection (the secret only when set or changed). */
 export const connectionInputSchema = z
@@ -180,5 +220,8 @@ export const PRESETS: Record<PresetName, Preset> = {
   },
 };
 
-/** The callback path registered at the upstream (the public URL is put in front). */
+/** The callback path registered at the upstream (the public URL is put in front); a SAML connection's Assertion Consumer Service. */
 export const callbackPath = (slug: string) => `/federation/${slug}/callback`;
+
+/** A SAML connection's service provider metadata, whose URL is also its entityID. */
+export const samlMetadataPath = (slug: string) => `/federation/${slug}/metadata`;
