@@ -7,6 +7,10 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Protocol endpoints are called by servers and native apps (no Origin, no ambient cookies); each
 // authenticates its caller itself.
 const MACHINE_PATHS = /^\/(api|oauth2|scim|\.well-known)\//;
+// A SAML identity provider posts its Response from its own site (SAML Bindings §3.5): the
+// callback's POST names the request it answers by its RelayState and the browser is checked when
+// it comes back by GET, so a foreign Origin is expected here and nowhere else.
+const SAML_CALLBACK = /^\/federation\/[a-z0-9-]{1,64}\/callback$/;
 
 /**
  * CSRF defence in depth for forms and server actions: a state-changing request must carry an Origin
@@ -14,7 +18,8 @@ const MACHINE_PATHS = /^\/(api|oauth2|scim|\.well-known)\//;
  * answers a foreign one with a 500; this answers both with a clear 403 before any code runs.
  */
 function crossSiteRefusal(request: NextRequest): NextResponse | null {
-  if (SAFE_METHODS.has(request.method) || MACHINE_PATHS.test(request.nextUrl.pathname)) return null;
+  const path = request.nextUrl.pathname;
+  if (SAFE_METHODS.has(request.method) || MACHINE_PATHS.test(path) || (request.method === "POST" && SAML_CALLBACK.test(path))) return null;
   const origin = request.headers.get("origin");
   // The Host the browser used (nextUrl rewrites 127.0.0.1 to localhost, so it cannot be compared).
   const host = request.headers.get("host");

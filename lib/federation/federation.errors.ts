@@ -12,6 +12,16 @@ export type FederationErrorCode =
   | "invalid_state"
   /** The upstream's answer broke the protocol: a missing code, a bad token response, an ID token that does not validate. */
   | "invalid_response"
+  /** A SAML response whose signature does not verify against the connection's certificates (or an assertion left unsigned, or wrapped). */
+  | "saml_signature"
+  /** A SAML assertion issued by another entity than the connection's identity provider. */
+  | "saml_issuer"
+  /** A SAML assertion for another service provider (Audience, Recipient or Destination). */
+  | "saml_audience"
+  /** A SAML assertion outside its validity window (Conditions, SubjectConfirmationData). */
+  | "saml_expired"
+  /** A SAML assertion presented before, or one answering another request than this browser's. */
+  | "saml_replayed"
   /** The upstream could not be reached, or refused by the outbound guard. */
   | "upstream_unreachable"
   /** The upstream gave no address, and an account needs one. */

@@ -1,6 +1,6 @@
 // Linked identities and upstream requests: Prisma only.
 import "server-only";
-import { getDb, withTransaction, type Tx } from "@/lib/db";
+import { getDb, Prisma, withTransaction, type Tx } from "@/lib/db";
 
 export { withTransaction };
 
@@ -44,8 +44,14 @@ export async function listLinkedIdentityRows(userId: string) {
   });
 }
 
-export async function countLinkedIdentities(userId: string, tx: Tx): Promise<number> {
-  return tx.linkedIdentity.count({ where: { userId } });
+/** Locks the account's identities (FOR UPDATE) so that two unlinks decide one after the other. */
+export async function lockLinkedIdentities(userId: string, tx: Tx): Promise<void> {
+  await tx.$queryRaw`SELECT "id" FROM "LinkedIdentity" WHERE "userId" = ${userId}::uuid FOR UPDATE`;
+}
+
+/** The account's identities at enabled connections, but for `exceptId`: those it could still sign in with. */
+export async function countUsableIdentities(userId: string, exceptId: string, tx: Tx): Promise<number> {
+  return tx.linkedIdentity.count({ where: { userId, id: { not: exceptId }, connection: { enabled: true } } });
 }
 
 /** Deletes the account's identity; false when it is not theirs (or gone). */
@@ -102,6 +108,27 @@ export async function claimBrowserRequests(browserHash: string, purpose: string,
 /** A pending step, without using it (the page that asks the customer reads it first). */
 export async function findLiveFederationRequest(stateHash: string, purposes: readonly string[]): Promise<FederationRequestRow | null> {
   return (await getDb()).federationRequest.findFirst({ where: { stateHash, usedAt: null, expiresAt: { gt: new Date() }, purpose: { in: [...purposes] } }, select: REQUEST });
+}
+
+/** A live request by its state, used or not (a SAML response is checked against it before it is answered). */
+export async function findFederationRequest(stateHash: string, purposes: readonly string[]): Promise<FederationRequestRow | null> {
+  return (await getDb()).federationRequest.findFirst({ where: { stateHash, expiresAt: { gt: new Date() }, purpose: { in: [...purposes] } }, select: REQUEST });
+}
+
+/** Stores the upstream's answer on a request under way, only once and only before it is used (false otherwise). */
+export async function answerFederationRequest(stateHash: string, upstream: object, tx: Tx): Promise<boolean> {
+  const answered = await tx.federationRequest.updateMany({ where: { stateHash, usedAt: null, expiresAt: { gt: new Date() }, upstream: { equals: Prisma.DbNull } }, data: { upstream } });
+  return answered.count === 1;
+}
+
+/** Records an assertion as used; false when it was already (the primary key holds under concurrency). */
+export async function insertUsedSamlAssertion(key: string, expiresAt: Date, tx: Tx): Promise<boolean> {
+  const inserted = await tx.$executeRaw`INSERT INTO "UsedSamlAssertion" ("key", "expiresAt") VALUES (${key}, ${expiresAt}) ON CONFLICT ("key") DO NOTHING`;
+  return inserted === 1;
+}
+
+export async function deleteExpiredSamlAssertions(now: Date): Promise<number> {
+  return (await (await getDb()).usedSamlAssertion.deleteMany({ where: { expiresAt: { lt: now } } })).count;
 }
 
 /** The janitor's share: requests a day past their end. */

@@ -1,10 +1,11 @@
-// Federation: upstream identity providers customers sign in with (OpenID Connect, OAuth 2.0),
+// Federation: upstream identity providers customers sign in with (OpenID Connect, OAuth 2.0, SAML 2.0),
 // home realm discovery, the identities linked to accounts.
 import "server-only";
 export { FederationError, type FederationErrorCode } from "./federation.errors";
 export { CLIENT_SECRET_PURPOSE, connectionForEmail, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, listEnabledConnections, type Connection, type ConnectionWithSecret } from "./connections";
 export { completeLinksWaitingForSignIn, decideAccount, linkedIdentityOf, linkIdentity, recordLinkedSignIn, type AccountDecision, type AccountFacts } from "./linking";
 export {
+  answerSamlRequest,
   beginUpstreamRequest,
   claimPendingStep,
   peekPendingStep,
@@ -17,7 +18,8 @@ export {
   type RedeemedRequest,
 } from "./requests";
 export { linkableConnections, listLinkedIdentities, unlinkIdentity, type LinkedIdentityView } from "./linked-accounts";
-export { deleteExpiredFederationRequests } from "./identities.repo";
+export { deleteExpiredFederationRequests, deleteExpiredSamlAssertions } from "./identities.repo";
+export { samlMetadataOf, serviceProviderOf } from "./saml-service-provider";
 export { mapUpstreamClaims, redeemUpstreamCallback, upstreamAuthorizationUrl, type ExpectedCallback, type MappedClaims, type UpstreamAuthorization, type UpstreamIdentity } from "./upstream";
 export {
   createConnection,

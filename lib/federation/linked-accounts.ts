@@ -6,7 +6,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { signInMethodsOf } from "@/lib/factors";
 import { hasPassword } from "@/lib/users";
 import { FederationError } from "./federation.errors";
-import { countLinkedIdentities, deleteLinkedIdentity, listLinkedIdentityRows, withTransaction } from "./identities.repo";
+import { countUsableIdentities, deleteLinkedIdentity, listLinkedIdentityRows, lockLinkedIdentities, withTransaction } from "./identities.repo";
 import { findConnectionRowById, listConnectionRows } from "./connections.repo";
 import { mailSignInMethodChange } from "./linking";
 
@@ -34,11 +34,16 @@ export async function linkableConnections(userId: string): Promise<{ slug: strin
   return (await listConnectionRows()).filter((c) => c.enabled && !linked.has(c.id)).map((c) => ({ slug: c.slug, name: c.name }));
 }
 
-/** Unlinks one of the account's identities (audited `identity.unlinked`); refused when nothing else would sign the account in. */
+/**
+ * Unlinks one of the account's identities (audited `identity.unlinked`); refused when nothing else
+ * would sign the account in (an identity at a disabled connection signs nobody in).
+ */
 export async function unlinkIdentity(userId: string, identityId: string, ctx: RequestContext): Promise<void> {
   const passwordOrPasskey = (await hasPassword(userId)) || (await signInMethodsOf(userId)).some((m) => m.kind === "factor" && m.type === "passkey");
   await withTransaction(async (tx) => {
-    if (!passwordOrPasskey && (await countLinkedIdentities(userId, tx)) <= 1) {
+    // Two unlinks at once would each see the other's identity still there.
+    await lockLinkedIdentities(userId, tx);
+    if (!passwordOrPasskey && (await countUsableIdentities(userId, identityId, tx)) === 0) {
       throw new FederationError("last_sign_in_method", "This is the only way you sign in. Set a password or add a passkey first, then unlink it.");
     }
     const removed = await deleteLinkedIdentity(identityId, userId, tx);

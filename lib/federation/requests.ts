@@ -10,8 +10,20 @@ import type { Tx } from "@/lib/db";
 import { callbackPath } from "./connection.schema";
 import { findConnectionWithSecret, type ConnectionWithSecret } from "./connections";
 import { FederationError } from "./federation.errors";
-import { claimBrowserRequests, claimFederationRequest, findLiveFederationRequest, insertFederationRequest, type FederationRequestRow } from "./identities.repo";
+import {
+  answerFederationRequest,
+  claimBrowserRequests,
+  claimFederationRequest,
+  findFederationRequest,
+  findLiveFederationRequest,
+  insertFederationRequest,
+  insertUsedSamlAssertion,
+  withTransaction,
+  type FederationRequestRow,
+} from "./identities.repo";
 import { redeemUpstreamCallback, upstreamAuthorizationUrl, type UpstreamIdentity } from "./upstream";
+import { serviceProviderOf } from "./saml-service-provider";
+import { newSamlRequestId, redeemSamlResponse, samlAuthorizationUrl, samlError } from "./upstream/saml";
 
 export const REQUEST_LIFETIME_MINUTES = 10;
 export const PENDING_LIFETIME_MINUTES = 30;
@@ -34,6 +46,7 @@ export async function beginUpstreamRequest(
   input: { purpose: UpstreamPurpose; next: string; userId?: string; loginHint?: string },
   browserBinding: string,
 ): Promise<{ redirectTo: string }> {
+  if (connection.settings.protocol === "saml") return beginSamlRequest(connection, input, browserBinding);
   const auth = await upstreamAuthorizationUrl(connection, redirectUriOf(connection.slug), { loginHint: input.loginHint });
   await insertFederationRequest({
     stateHash: sha256Hex(auth.state),
@@ -47,6 +60,51 @@ export async function beginUpstreamRequest(
     expiresAt: minutesFromNow(REQUEST_LIFETIME_MINUTES),
   });
   return { redirectTo: auth.url };
+}
+
+/**
+ * A SAML AuthnRequest: the RelayState plays the state (its hash names the request), the request's
+ * ID is kept where an OIDC request keeps its nonce (the Response must answer it: InResponseTo).
+ */
+async function beginSamlRequest(connection: ConnectionWithSecret, input: { purpose: UpstreamPurpose; next: string; userId?: string }, browserBinding: string): Promise<{ redirectTo: string }> {
+  const relayState = randomToken(32);
+  const requestId = newSamlRequestId();
+  const url = await samlAuthorizationUrl(connection, serviceProviderOf(connection.slug), { requestId, relayState });
+  await insertFederationRequest({
+    stateHash: sha256Hex(relayState),
+    browserHash: sha256Hex(browserBinding),
+    connectionId: connection.id,
+    purpose: input.purpose,
+    userId: input.userId ?? null,
+    next: input.next,
+    codeVerifierSealed: null,
+    nonce: requestId,
+    expiresAt: minutesFromNow(REQUEST_LIFETIME_MINUTES),
+  });
+  return { redirectTo: url };
+}
+
+/**
+ * The identity provider's Response, posted to the callback (Bindings §3.5) from its own site, so
+ * without this browser's cookies: it is checked against the request its RelayState names, its
+ * assertion recorded as used (a second presentation is refused), and the identity kept on the
+ * request. The browser then comes back to the callback by GET, with its cookies, and the request
+ * is redeemed there as any other (redeemUpstreamRequest), only by the browser that started it.
+ */
+export async function answerSamlRequest(slug: string, form: URLSearchParams): Promise<{ continueAt: string }> {
+  const relayState = form.get("RelayState");
+  // IdP-initiated sign-in (no RelayState naming our request) is not accepted: nothing would bind it to a browser.
+  if (!relayState || relayState.length > 512) throw invalidState();
+  const row = await findFederationRequest(sha256Hex(relayState), ["sign-in", "link"]);
+  const connection = row?.nonce ? await findConnectionWithSecret(row.connectionId) : null;
+  if (!row?.nonce || !connection || connection.slug !== slug || !connection.enabled || connection.settings.protocol !== "saml") throw invalidState();
+  const { identity, assertion } = await redeemSamlResponse(connection, serviceProviderOf(slug), { samlResponse: form.get("SAMLResponse") ?? "", requestId: row.nonce });
+  await withTransaction(async (tx) => {
+    // Profiles §4.1.4.5: one use per assertion, whichever request it is presented for.
+    if (!(await insertUsedSamlAssertion(sha256Hex(`${assertion.issuer}\n${assertion.id}`), assertion.notOnOrAfter, tx))) throw samlError("saml_replayed", connection.name);
+    if (!(await answerFederationRequest(row.stateHash, storedIdentityOf(identity, connection), tx))) throw invalidState();
+  });
+  return { continueAt: `${callbackPath(slug)}?${new URLSearchParams({ state: relayState })}` };
 }
 
 export interface RedeemedRequest {
@@ -67,7 +125,13 @@ export async function redeemUpstreamRequest(slug: string, params: URLSearchParam
   if (!row || !browserBinding || !safeEqual(row.browserHash, sha256Hex(browserBinding))) throw invalidState();
   const connection = await findConnectionWithSecret(row.connectionId);
   if (!connection || connection.slug !== slug || !connection.enabled) throw invalidState();
-  const codeVerifier = decryptAtRest(row.codeVerifierSealed!, VERIFIER_PURPOSE);
+  if (connection.settings.protocol === "saml") {
+    // Answered by the identity provider's POST (answerSamlRequest), or not at all.
+    if (!row.upstream) throw invalidState();
+    return { purpose: row.purpose as UpstreamPurpose, userId: row.userId, next: row.next, connection, identity: identityOf(row.upstream as StoredIdentity) };
+  }
+  if (!row.codeVerifierSealed) throw invalidState();
+  const codeVerifier = decryptAtRest(row.codeVerifierSealed, VERIFIER_PURPOSE);
   const identity = await redeemUpstreamCallback(connection, redirectUriOf(slug), params, { state, codeVerifier, nonce: row.nonce });
   return { purpose: row.purpose as UpstreamPurpose, userId: row.userId, next: row.next, connection, identity };
 }
@@ -81,8 +145,7 @@ type StoredIdentity = Omit<UpstreamIdentity, "tokens"> & { tokensSealed: string 
  */
 export async function storePendingStep(purpose: PendingPurpose, redeemed: Pick<RedeemedRequest, "next" | "connection" | "identity">, userId: string | null, browserBinding: string, tx?: Tx): Promise<string> {
   const token = randomToken(32);
-  const { tokens, ...rest } = redeemed.identity;
-  const upstream: StoredIdentity = { ...rest, tokensSealed: redeemed.connection.storeTokens ? encryptAtRest(JSON.stringify(tokens), PENDING_TOKENS_PURPOSE) : null };
+  const upstream = storedIdentityOf(redeemed.identity, redeemed.connection);
   await insertFederationRequest(
     {
       stateHash: sha256Hex(token),
@@ -113,12 +176,20 @@ async function pendingFrom(row: FederationRequestRow | null, browserBinding: str
   if (!row || !browserBinding || !safeEqual(row.browserHash, sha256Hex(browserBinding))) return null;
   const connection = await findConnectionWithSecret(row.connectionId, tx);
   if (!connection?.enabled) return null;
-  const stored = row.upstream as StoredIdentity;
+  return { purpose: row.purpose as PendingPurpose, userId: row.userId, next: row.next, connection, identity: identityOf(row.upstream as StoredIdentity) };
+}
+
+function storedIdentityOf(identity: UpstreamIdentity, connection: Pick<ConnectionWithSecret, "storeTokens">): StoredIdentity {
+  const { tokens, ...rest } = identity;
+  return { ...rest, tokensSealed: connection.storeTokens ? encryptAtRest(JSON.stringify(tokens), PENDING_TOKENS_PURPOSE) : null };
+}
+
+function identityOf(stored: StoredIdentity): UpstreamIdentity {
   const tokens: UpstreamIdentity["tokens"] = stored.tokensSealed
     ? (JSON.parse(decryptAtRest(stored.tokensSealed, PENDING_TOKENS_PURPOSE), (k, v) => (k === "expiresAt" && typeof v === "string" ? new Date(v) : v)) as UpstreamIdentity["tokens"])
     : { accessToken: "", refreshToken: null, idToken: null, expiresAt: null };
   const { tokensSealed: _sealed, ...identity } = stored;
-  return { purpose: row.purpose as PendingPurpose, userId: row.userId, next: row.next, connection, identity: { ...identity, tokens } };
+  return { ...identity, tokens };
 }
 
 /** The pending step this browser holds, for its page (not used up). */

@@ -13,7 +13,7 @@ import {
   startFederation,
   type FederationBrowser,
 } from "@/lib/sign-in";
-import { connectionForEmail, FederationError, type Connection } from "@/lib/federation";
+import { answerSamlRequest, connectionForEmail, FederationError, type Connection } from "@/lib/federation";
 import type { RequestContext } from "@/lib/audit";
 import { ensureInteractionBinding, interactionBinding } from "./interaction-cookie";
 import { browserCookies, setSignInCookies } from "./sign-in-flow";
@@ -59,6 +59,24 @@ export async function federationCallbackTarget(slug: string, params: URLSearchPa
   return outcome.outcome.redirectTo;
 }
 
+/** A form carrying a SAMLResponse (a few KB, a large signed and encrypted one tens): anything larger is refused unread. */
+const MAX_SAML_FORM_BYTES = 300_000;
+
+/**
+ * The SAML callback's POST (Bindings §3.5): the identity provider's Response, from its own site and
+ * so without this browser's cookies. It is checked and kept on the request (lib/federation
+ * answerSamlRequest); the browser goes on to the callback by GET, where its cookies name it.
+ */
+export async function samlAnswerTarget(slug: string, request: Request): Promise<string> {
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  const unreadable = () => new FederationError("invalid_response", "The identity provider's answer could not be read.");
+  if (type !== "application/x-www-form-urlencoded" || !(declared <= MAX_SAML_FORM_BYTES)) throw unreadable();
+  const text = await request.text();
+  if (text.length > MAX_SAML_FORM_BYTES) throw unreadable();
+  return (await answerSamlRequest(slug, new URLSearchParams(text))).continueAt;
+}
+
 /** Where a failed federated round trip lands: the sign-in page, which names the problem by its code (FEDERATION_ERROR_MESSAGES). */
 export function federationErrorTarget(e: unknown): string {
   const shown = e instanceof DomainError && e.shownToUser && e.code in FEDERATION_ERROR_MESSAGES;
@@ -72,6 +90,11 @@ export const FEDERATION_ERROR_MESSAGES: Record<string, string> = {
   upstream_error: "The sign-in was cancelled or refused at the identity provider.",
   invalid_state: "This sign-in has expired or was already used. Start again.",
   invalid_response: "We could not complete the sign-in with the identity provider. Try again later.",
+  saml_signature: "The identity provider's answer was not signed by a key we trust, or was changed on the way. Nothing was signed in.",
+  saml_issuer: "The answer did not come from the identity provider this sign-in was sent to. Nothing was signed in.",
+  saml_audience: "The identity provider's answer was meant for another service. Nothing was signed in.",
+  saml_expired: "The identity provider's answer has expired. Start again.",
+  saml_replayed: "This answer from the identity provider was already used, or belongs to another sign-in. Start again.",
   upstream_unreachable: "We could not reach the identity provider. Try again later.",
   no_email:
     "The identity provider did not share a confirmed email address with us. Create an account with your email address, then link the provider from your account page.",

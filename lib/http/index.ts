@@ -6,6 +6,7 @@ export {
   federationStartTarget,
   federationCallbackTarget,
   federationErrorTarget,
+  samlAnswerTarget,
   FEDERATION_ERROR_MESSAGES,
   pendingFederatedRegistration,
   pendingFederatedLink,

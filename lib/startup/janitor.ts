@@ -23,7 +23,7 @@ import { purgeEndedSessions } from "@/lib/sessions";
 import { purgeExpiredAuditEvents } from "@/lib/audit-admin";
 import { processSingleton } from "@/lib/process";
 import { runAnalyticsRollup } from "@/lib/analytics";
-import { deleteExpiredFederationRequests } from "@/lib/federation";
+import { deleteExpiredFederationRequests, deleteExpiredSamlAssertions } from "@/lib/federation";
 
 const INTERVAL_MS = 10 * 60_000;
 const janitor = processSingleton("janitor", () => ({ timer: undefined as NodeJS.Timeout | undefined }));
@@ -49,6 +49,8 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
     dataExports: await deleteExpiredDataExports(now),
     // Upstream requests and pending federated steps, a day after they expired.
     federationRequests: await deleteExpiredFederationRequests(new Date(now.getTime() - 86_400_000)),
+    // A SAML assertion past its NotOnOrAfter can no longer be replayed: its record goes.
+    samlAssertions: await deleteExpiredSamlAssertions(now),
     // Rolled up before any purge could take events it has not counted yet.
     analyticsEvents: (await runAnalyticsRollup({ now })).events,
     auditEvents: await purgeExpiredAuditEvents(now),

@@ -14,6 +14,7 @@ export const pkceChallenge = (verifier: string) => crypto.createHash("sha256").u
 
 export async function upstreamAuthorizationUrl(c: ConnectionWithSecret, redirectUri: string, opts: { loginHint?: string } = {}): Promise<UpstreamAuthorization> {
   const s = c.settings;
+  if (s.protocol === "saml") throw new Error("a SAML connection's request is built by saml.ts");
   const state = randomToken();
   const codeVerifier = randomToken();
   const nonce = s.protocol === "oidc" ? randomToken() : null;

@@ -2,6 +2,7 @@
 // against the request that was sent (state, RFC 9207's iss), then the code redeemed and the
 // identity read by the protocol's own steps (oidc.ts, oauth2.ts).
 import "server-only";
+import type { OAuth2Settings } from "../connection.schema";
 import type { ConnectionWithSecret } from "../connections";
 import { FederationError } from "../federation.errors";
 import { providerMetadata } from "./discovery";
@@ -12,6 +13,7 @@ import { errorCode } from "./upstream-http";
 import type { ExpectedCallback, UpstreamIdentity } from "./types";
 
 export async function redeemUpstreamCallback(c: ConnectionWithSecret, redirectUri: string, params: URLSearchParams, expected: ExpectedCallback): Promise<UpstreamIdentity> {
+  if (c.settings.protocol === "saml") throw new Error("a SAML connection's answer is read by saml.ts");
   // RFC 6749 §10.12: the answer to the request this browser started (error answers carry it too).
   const state = params.get("state");
   if (state === null || !constantTimeEqual(state, expected.state)) {
@@ -43,7 +45,7 @@ export async function redeemUpstreamCallback(c: ConnectionWithSecret, redirectUr
   if (c.settings.protocol === "oidc") {
     return redeemOidc(c, c.settings, { code, redirectUri, expected, issuerParam });
   }
-  return redeemOAuth2(c, c.settings, { code, redirectUri, expected });
+  return redeemOAuth2(c, c.settings as OAuth2Settings, { code, redirectUri, expected });
 }
 
 function mixUp(name: string): FederationError {

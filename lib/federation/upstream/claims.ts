@@ -18,6 +18,11 @@ const OIDC_DEFAULT_MAPPING: Readonly<Record<string, string>> = {
 /** A plain OAuth 2.0 profile has no standard: GitHub's (and most providers') names. */
 const OAUTH2_DEFAULT_MAPPING: Readonly<Record<string, string>> = { subject: "id", email: "email", name: "name" };
 
+/** SAML: the NameID, and the attributes under the names lib/federation/upstream/saml.ts gathers them by. */
+const SAML_DEFAULT_MAPPING: Readonly<Record<string, string>> = { subject: "nameID", email: "email", name: "name", given_name: "given_name", family_name: "family_name" };
+
+const DEFAULT_MAPPING: Record<Protocol, Readonly<Record<string, string>>> = { oidc: OIDC_DEFAULT_MAPPING, oauth2: OAUTH2_DEFAULT_MAPPING, saml: SAML_DEFAULT_MAPPING };
+
 const PROFILE_STRING_FIELDS = new Set(["name", "given_name", "family_name", "picture", "locale", "phone_number"]);
 
 export const MAX_CLAIM_CHARS = 1000;
@@ -78,7 +83,7 @@ export function emailValue(v: unknown): string | null {
  * attributes, booleans; anything else is dropped.
  */
 export function mapUpstreamClaims(claims: Record<string, unknown>, mapping: ClaimMapping, protocol: Protocol): MappedClaims {
-  const effective: Record<string, string> = { ...(protocol === "oidc" ? OIDC_DEFAULT_MAPPING : OAUTH2_DEFAULT_MAPPING), ...mapping };
+  const effective: Record<string, string> = { ...DEFAULT_MAPPING[protocol], ...mapping };
   const at = (field: string) => (effective[field] === undefined ? undefined : claimAt(claims, effective[field]));
 
   const verified = at("email_verified");

@@ -1,20 +1,36 @@
-// GET /federation/<slug>/callback: the upstream's answer (RFC 6749 §4.1.2), the redirect URI
-// registered there. The sign-in goes on (a session, a second step, or the page that asks the
-// customer to confirm a new account or prove an existing one); a problem lands on the sign-in page.
-import { federationCallbackTarget, federationErrorTarget, otherMethods, requestContext } from "@/lib/http";
+// /federation/<slug>/callback: the redirect URI registered at the upstream.
+// GET: an OAuth 2.0 / OpenID Connect answer (RFC 6749 §4.1.2), or the browser coming back after a
+// SAML identity provider's POST. The sign-in goes on (a session, a second step, or the page that
+// asks the customer to confirm a new account or prove an existing one).
+// POST: a SAML connection's Assertion Consumer Service (SAML Bindings §3.5, HTTP-POST); the Response
+// is checked, then the browser is sent back here by GET. It comes from the identity provider's site,
+// so the proxy lets this one POST through without a same-site Origin (see proxy.ts).
+// A problem lands on the sign-in page, named.
+import { federationCallbackTarget, federationErrorTarget, otherMethods, requestContext, samlAnswerTarget } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }): Promise<Response> {
-  const { slug } = await params;
-  let target: string;
-  try {
-    target = await federationCallbackTarget(slug.slice(0, 64), new URL(request.url).searchParams, await requestContext());
-  } catch (e) {
-    target = federationErrorTarget(e);
-  }
-  // Referrer-Policy: the callback's URL carries the code; it must not leave in a Referer header.
+function redirect(target: string): Response {
+  // Referrer-Policy: the callback's URL carries the code or state; it must not leave in a Referer header.
   return new Response(null, { status: 303, headers: { Location: target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
 }
 
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET"]);
+export async function GET(request: Request, { params }: { params: Promise<{ slug: string }> }): Promise<Response> {
+  const { slug } = await params;
+  try {
+    return redirect(await federationCallbackTarget(slug.slice(0, 64), new URL(request.url).searchParams, await requestContext()));
+  } catch (e) {
+    return redirect(federationErrorTarget(e));
+  }
+}
+
+export async function POST(request: Request, { params }: { params: Promise<{ slug: string }> }): Promise<Response> {
+  const { slug } = await params;
+  try {
+    return redirect(await samlAnswerTarget(slug.slice(0, 64), request));
+  } catch (e) {
+    return redirect(federationErrorTarget(e));
+  }
+}
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods(["GET", "POST"]);
