@@ -3,7 +3,7 @@
 // identity provider shared (terms accepted, purposes offered unticked), and proving an existing
 // account with its password before the provider is linked to it. Both work without JavaScript.
 import Link from "next/link";
-import { useActionState } from "react";
+import { Fragment, useActionState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -20,6 +20,8 @@ export interface ImportedProfile {
   name?: string;
   givenName?: string;
   familyName?: string;
+  /** Custom attributes the provider sent, as the account will hold them. */
+  attributes?: { label: string; value: string }[];
 }
 
 export function FederatedRegisterForm({ action, token, profile, documents, purposes }: { action: Action; token: string; profile: ImportedProfile; documents: string[]; purposes: OfferedPurpose[] }) {
@@ -46,6 +48,12 @@ export function FederatedRegisterForm({ action, token, profile, documents, purpo
               <dd>{profile.familyName}</dd>
             </>
           ) : null}
+          {(profile.attributes ?? []).map((a) => (
+            <Fragment key={a.label}>
+              <dt className="text-slate-500">{a.label}</dt>
+              <dd>{a.value}</dd>
+            </Fragment>
+          ))}
         </dl>
       </div>
       <Field name="displayName" label="Display name" autoComplete="name" maxLength={100} defaultValue={state.values?.displayName ?? profile.name ?? ""} error={errors.displayName} />

@@ -9,6 +9,7 @@ import {
   completeFederatedRegistration,
   connectionsForSignIn,
   finishFederation,
+  importedAttributesOf,
   pendingFederatedStep,
   startFederation,
   type FederationBrowser,
@@ -107,9 +108,11 @@ export const FEDERATION_ERROR_MESSAGES: Record<string, string> = {
   unexpected: "Something went wrong on our side. Try again.",
 };
 
+/** The registration page's pending step, with the custom attributes the account would get. */
 export async function pendingFederatedRegistration(token: string | null) {
   const browser = await boundBrowser();
-  return browser ? pendingFederatedStep(token, "register", browser) : null;
+  const step = browser ? await pendingFederatedStep(token, "register", browser) : null;
+  return step && { ...step, importedAttributes: await importedAttributesOf(step.identity) };
 }
 
 export async function pendingFederatedLink(token: string | null) {

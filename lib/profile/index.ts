@@ -117,6 +117,32 @@ export async function parseAttributesForNewAccount(values: Record<string, unknow
   return Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== null));
 }
 
+/** A custom attribute value an upstream identity provider sent, as a new account will hold it. */
+export interface ImportedAttribute {
+  name: string;
+  label: string;
+  value: AttributeValue;
+}
+
+/**
+ * The custom attribute values an upstream identity provider sent (`attr.<name>` in a connection's
+ * claim mapping, without the prefix) for an account it creates: each checked alone by THE schema
+ * for an administrator's write; a value that does not fit its definition is left out rather than
+ * blocking the registration.
+ */
+export async function importableAttributes(values: Record<string, string | boolean>): Promise<ImportedAttribute[]> {
+  const definitions = await listAttributeDefinitions();
+  const schema = attributeSchema(definitions, { writer: "admin", source: "form", partial: true });
+  const imported: ImportedAttribute[] = [];
+  for (const [name, raw] of Object.entries(values)) {
+    const parsed = schema.safeParse({ [name]: typeof raw === "boolean" ? String(raw) : raw });
+    const value = parsed.success ? parsed.data[name] : undefined;
+    const definition = definitions.find((d) => d.name === name);
+    if (value !== undefined && value !== null && definition) imported.push({ name, label: definition.label, value });
+  }
+  return imported;
+}
+
 /**
  * The custom attribute values of a write, parsed by THE schema built from the definitions for this
  * writer (the customer: the attributes writable in the portal; an administrator: all). Errors are

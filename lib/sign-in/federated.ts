@@ -7,6 +7,7 @@
 import "server-only";
 import type { RequestContext } from "@/lib/audit";
 import { checkRegistrationConsents, giveRegistrationConsents } from "@/lib/consents";
+import { importableAttributes, type ImportedAttribute } from "@/lib/profile";
 import { withTransaction } from "./sign-in.repo";
 import {
   beginUpstreamRequest,
@@ -130,6 +131,12 @@ export async function pendingFederatedStep(token: string | null, purpose: "regis
   return peekPendingStep(token, purpose, browser.binding);
 }
 
+/** The custom attributes the upstream sent (`attr.<name>` in the claim mapping) that fit their definitions: the page shows them, the account gets them. */
+export async function importedAttributesOf(identity: Pick<PendingStep["identity"], "profile">): Promise<ImportedAttribute[]> {
+  const values = Object.fromEntries(Object.entries(identity.profile).flatMap(([k, v]) => (k.startsWith("attr.") ? [[k.slice("attr.".length), v]] : [])));
+  return Object.keys(values).length ? importableAttributes(values) : [];
+}
+
 /** A new account from the pending registration: terms accepted and purposes ticked on the page. */
 export async function completeFederatedRegistration(
   token: string | null,
@@ -138,6 +145,9 @@ export async function completeFederatedRegistration(
   browser: FederationBrowser,
 ): Promise<SignInOutcome> {
   const consents = await checkRegistrationConsents(input.consents);
+  // Read before the transaction (the definitions are read outside it); the step is claimed inside.
+  const peeked = await peekPendingStep(token, "register", browser.binding);
+  const attributes = peeked ? Object.fromEntries((await importedAttributesOf(peeked.identity)).map((a) => [a.name, a.value])) : {};
   const step = await withTransaction(async (tx) => {
     const pending = await claimPendingStep(token, "register", browser.binding, tx);
     const { identity, connection } = pending;
@@ -152,6 +162,7 @@ export async function completeFederatedRegistration(
         familyName: str("family_name"),
         pictureUrl: str("picture"),
         locale: str("locale"),
+        attributes,
         acceptedDocuments: input.acceptedDocuments,
         connection: connection.slug,
       },

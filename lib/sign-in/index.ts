@@ -21,4 +21,4 @@ export { deleteExpiredPendingSignIns } from "./sign-in.repo";
 export { requestAccountDeletion, eraseAccountsDue, deleteAccountNow, scheduleDeletionByAdmin } from "./account-deletion";
 export { disableAndSignOut, signOutEverywhereByAdmin } from "./admin-accounts";
 export { adminUserOverview, ADMIN_USER_AUDIT_EVENTS, type AdminUserOverview } from "./admin-user-overview";
-export { startFederation, connectionsForSignIn, finishFederation, pendingFederatedStep, completeFederatedRegistration, completeFederatedLink, FEDERATED_LINK_PATH, FEDERATED_REGISTER_PATH, LINKED_ACCOUNTS_PATH, type FederationBrowser, type CallbackOutcome } from "./federated";
+export { startFederation, connectionsForSignIn, finishFederation, pendingFederatedStep, importedAttributesOf, completeFederatedRegistration, completeFederatedLink, FEDERATED_LINK_PATH, FEDERATED_REGISTER_PATH, LINKED_ACCOUNTS_PATH, type FederationBrowser, type CallbackOutcome } from "./federated";

@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { purposesOfferedAtRegistration } from "@/lib/consents";
 import { pendingFederatedRegistration } from "@/lib/http";
 import { currentVersions } from "@/lib/legal";
+import { formValueOf } from "@/lib/profile/attributes.schema";
 import { federatedRegisterAction } from "../actions";
 
 export const metadata: Metadata = { title: "Create your account" };
@@ -45,7 +46,14 @@ export default async function FederatedRegisterPage({ searchParams }: { searchPa
       <FederatedRegisterForm
         action={federatedRegisterAction}
         token={token}
-        profile={{ connection: pending.connection.name, email: pending.identity.email ?? "", name: str("name"), givenName: str("given_name"), familyName: str("family_name") }}
+        profile={{
+          connection: pending.connection.name,
+          email: pending.identity.email ?? "",
+          name: str("name"),
+          givenName: str("given_name"),
+          familyName: str("family_name"),
+          attributes: pending.importedAttributes.map((a) => ({ label: a.label, value: formValueOf(a.value) })),
+        }}
         documents={documents}
         purposes={purposes}
       />
