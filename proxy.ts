@@ -7,9 +7,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 // Protocol endpoints are called by servers and native apps (no Origin, no ambient cookies); each
 // authenticates its caller itself.
 const MACHINE_PATHS = /^\/(api|oauth2|scim|\.well-known)\//;
-// A SAML identity provider posts its Response from its own site (SAML Bindings §3.5): the
-// callback's POST names the request it answers by its RelayState and the browser is checked when
-// it comes back by GET, so a foreign Origin is expected here and nowhere else.
+// A SAML identity provider (Bindings §3.5) or a form_post OpenID provider posts its answer from its
+// own site: the callback's POST names the request it answers by its RelayState or state, and the
+// browser is checked when it comes back by GET, so a foreign Origin is expected here and nowhere else.
 const SAML_CALLBACK = /^\/federation\/[a-z0-9-]{1,64}\/callback$/;
 
 /**

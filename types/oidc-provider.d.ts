@@ -22,5 +22,7 @@ declare module "oidc-provider" {
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     Grant: { new (init: { accountId?: string; clientId: unknown }): Grant; find(id: string): Promise<Grant | undefined> };
     on(event: string, listener: (...args: unknown[]) => void): this;
+    /** A Koa middleware around every request (the Apple stand-in rewrites form_post pages with it). */
+    use(middleware: (ctx: { body: unknown; oidc?: { session?: { accountId?: string } } }, next: () => Promise<void>) => Promise<void>): void;
   }
 }

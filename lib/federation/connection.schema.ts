@@ -7,7 +7,7 @@ import { z } from "zod";
 export const PROTOCOLS = ["oidc", "oauth2", "saml"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
-export const PRESET_NAMES = ["google", "microsoft", "github", "facebook", "linkedin"] as const;
+export const PRESET_NAMES = ["google", "apple", "microsoft", "github", "facebook", "linkedin"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** The profile fields an upstream claim can fill (custom attributes as `attr.<name>`). */
@@ -58,6 +58,22 @@ export const oidcSettingsSchema = z
      * endpoints sign ID tokens with the tenant's own issuer): `{tenantid}` stands for the token's `tid`.
      */
     issuerTemplate: z.string().max(2000).optional(),
+    /**
+     * OAuth 2.0 Form Post Response Mode: the answer is POSTed to the callback. Apple requires it
+     * when the name or email is asked for.
+     */
+    responseMode: z.enum(["query", "form_post"]).default("query"),
+    /**
+     * Apple: the client secret is a JWT Portico signs (ES256) with the private key stored as the
+     * connection's secret (the .p8 file), naming this team and key.
+     */
+    appleClientSecret: z
+      .object({
+        teamId: z.string().trim().regex(/^[A-Z0-9]{10}$/, "Apple's Team ID: 10 letters and digits."),
+        keyId: z.string().trim().regex(/^[A-Z0-9]{10}$/, "The key's Key ID: 10 letters and digits."),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -146,7 +162,7 @@ export interface Preset {
   label: string;
   protocol: Protocol;
   /** Settings the preset fixes; the administrator adds the client ID and secret (and a tenant). */
-  settings: Omit<OidcSettings, "clientId"> | Omit<OAuth2Settings, "clientId">;
+  settings: Omit<z.input<typeof oidcSettingsSchema>, "clientId"> | Omit<z.input<typeof oauth2SettingsSchema>, "clientId">;
   /** Whether an address the provider marks verified may link an existing account without asking. */
   trustEmailVerified: boolean;
   /** What to paste where in the provider's console (README repeats it). */
@@ -154,10 +170,10 @@ export interface Preset {
 }
 
 /**
- * The built-in social providers. Google and Microsoft verify addresses they assert (Microsoft only
+ * The built-in social providers. Google, Apple and Microsoft verify addresses they assert (Microsoft only
  * for its consumer accounts and verified tenant domains: not trusted by default); GitHub's
  * `/user/emails` says which addresses are verified. Facebook and LinkedIn assert addresses their
- * users confirmed.
+ * users confirmed. Apple's addresses are verified too, its private relay addresses included.
  */
 export const PRESETS: Record<PresetName, Preset> = {
   google: {
@@ -166,6 +182,14 @@ export const PRESETS: Record<PresetName, Preset> = {
     settings: { protocol: "oidc", issuer: "https://accounts.google.com", scopes: ["openid", "email", "profile"], claimMapping: {} },
     trustEmailVerified: true,
     setup: "Google Cloud console > APIs & Services > Credentials > Create OAuth client ID (Web application); add the callback URL under Authorized redirect URIs.",
+  },
+  apple: {
+    label: "Apple",
+    protocol: "oidc",
+    settings: { protocol: "oidc", issuer: "https://appleid.apple.com", scopes: ["openid", "email", "name"], responseMode: "form_post", claimMapping: {} },
+    trustEmailVerified: true,
+    setup:
+      "Apple Developer > Certificates, Identifiers & Profiles: under Identifiers create a Services ID with Sign in with Apple (its identifier is the client ID) and add the callback URL as a Return URL; under Keys create a key with Sign in with Apple and paste its .p8 file as the client secret, with its Key ID and your Team ID.",
   },
   microsoft: {
     label: "Microsoft",

@@ -5,6 +5,7 @@ export { FederationError, type FederationErrorCode } from "./federation.errors";
 export { CLIENT_SECRET_PURPOSE, connectionForEmail, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, listEnabledConnections, type Connection, type ConnectionWithSecret } from "./connections";
 export { completeLinksWaitingForSignIn, decideAccount, linkedIdentityOf, linkIdentity, recordLinkedSignIn, type AccountDecision, type AccountFacts } from "./linking";
 export {
+  answerFormPost,
   answerSamlRequest,
   beginUpstreamRequest,
   claimPendingStep,

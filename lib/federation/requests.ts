@@ -107,6 +107,38 @@ export async function answerSamlRequest(slug: string, form: URLSearchParams): Pr
   return { continueAt: `${callbackPath(slug)}?${new URLSearchParams({ state: relayState })}` };
 }
 
+/** The parameters a form_post answer may carry (Form Post Response Mode §2; `user`: Apple's name). */
+const FORM_POST_PARAMETERS = ["code", "state", "error", "error_description", "iss", "user"] as const;
+const FORM_POST_PURPOSE = "federation_request.form_post";
+
+/**
+ * An OpenID Connect answer posted to the callback (OAuth 2.0 Form Post Response Mode), from the
+ * upstream's site and so, as a SAML Response, without this browser's cookies: its parameters are
+ * kept (sealed) on the request its state names, and redeemed when the browser comes back by GET.
+ */
+export async function answerFormPost(slug: string, form: URLSearchParams): Promise<{ continueAt: string }> {
+  const state = form.get("state");
+  if (!state || state.length > 512) throw invalidState();
+  const row = await findFederationRequest(sha256Hex(state), ["sign-in", "link"]);
+  const connection = row ? await findConnectionWithSecret(row.connectionId) : null;
+  if (!row || !connection || connection.slug !== slug || !connection.enabled || connection.settings.protocol !== "oidc" || connection.settings.responseMode !== "form_post") {
+    throw invalidState();
+  }
+  const answer = Object.fromEntries(FORM_POST_PARAMETERS.flatMap((k) => (form.get(k) === null ? [] : [[k, form.get(k)!.slice(0, 8192)]])));
+  const answered = await withTransaction((tx) => answerFederationRequest(row.stateHash, { formPostSealed: encryptAtRest(JSON.stringify(answer), FORM_POST_PURPOSE) }, tx));
+  if (!answered) throw invalidState();
+  return { continueAt: `${callbackPath(slug)}?${new URLSearchParams({ state })}` };
+}
+
+/** The callback's parameters: the query, or what a form_post answer left on the request. */
+function callbackParameters(connection: ConnectionWithSecret, row: FederationRequestRow, query: URLSearchParams): URLSearchParams {
+  if (connection.settings.protocol !== "oidc" || connection.settings.responseMode !== "form_post") return query;
+  const sealed = (row.upstream as { formPostSealed?: unknown } | null)?.formPostSealed;
+  // A form_post connection answers only by POST: a query answer would skip what the POST is checked for.
+  if (typeof sealed !== "string") throw invalidState();
+  return new URLSearchParams(JSON.parse(decryptAtRest(sealed, FORM_POST_PURPOSE)) as Record<string, string>);
+}
+
 export interface RedeemedRequest {
   purpose: UpstreamPurpose;
   userId: string | null;
@@ -132,7 +164,7 @@ export async function redeemUpstreamRequest(slug: string, params: URLSearchParam
   }
   if (!row.codeVerifierSealed) throw invalidState();
   const codeVerifier = decryptAtRest(row.codeVerifierSealed, VERIFIER_PURPOSE);
-  const identity = await redeemUpstreamCallback(connection, redirectUriOf(slug), params, { state, codeVerifier, nonce: row.nonce });
+  const identity = await redeemUpstreamCallback(connection, redirectUriOf(slug), callbackParameters(connection, row, params), { state, codeVerifier, nonce: row.nonce });
   return { purpose: row.purpose as UpstreamPurpose, userId: row.userId, next: row.next, connection, identity };
 }
 

@@ -14,7 +14,7 @@ import {
   startFederation,
   type FederationBrowser,
 } from "@/lib/sign-in";
-import { answerSamlRequest, connectionForEmail, FederationError, type Connection } from "@/lib/federation";
+import { answerFormPost, answerSamlRequest, connectionForEmail, FederationError, type Connection } from "@/lib/federation";
 import type { RequestContext } from "@/lib/audit";
 import { ensureInteractionBinding, interactionBinding } from "./interaction-cookie";
 import { browserCookies, setSignInCookies } from "./sign-in-flow";
@@ -60,22 +60,24 @@ export async function federationCallbackTarget(slug: string, params: URLSearchPa
   return outcome.outcome.redirectTo;
 }
 
-/** A form carrying a SAMLResponse (a few KB, a large signed and encrypted one tens): anything larger is refused unread. */
-const MAX_SAML_FORM_BYTES = 300_000;
+/** A posted answer (a SAMLResponse is a few KB, a large signed and encrypted one tens): anything larger is refused unread. */
+const MAX_POSTED_ANSWER_BYTES = 300_000;
 
 /**
- * The SAML callback's POST (Bindings §3.5): the identity provider's Response, from its own site and
- * so without this browser's cookies. It is checked and kept on the request (lib/federation
- * answerSamlRequest); the browser goes on to the callback by GET, where its cookies name it.
+ * The callback's POST: a SAML identity provider's Response (Bindings §3.5) or an OpenID Connect
+ * form_post answer, from the upstream's own site and so without this browser's cookies. It is
+ * checked and kept on the request (lib/federation); the browser goes on to the callback by GET,
+ * where its cookies name it.
  */
-export async function samlAnswerTarget(slug: string, request: Request): Promise<string> {
+export async function postedAnswerTarget(slug: string, request: Request): Promise<string> {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   const declared = Number(request.headers.get("content-length") ?? "0");
   const unreadable = () => new FederationError("invalid_response", "The identity provider's answer could not be read.");
-  if (type !== "application/x-www-form-urlencoded" || !(declared <= MAX_SAML_FORM_BYTES)) throw unreadable();
+  if (type !== "application/x-www-form-urlencoded" || !(declared <= MAX_POSTED_ANSWER_BYTES)) throw unreadable();
   const text = await request.text();
-  if (text.length > MAX_SAML_FORM_BYTES) throw unreadable();
-  return (await answerSamlRequest(slug, new URLSearchParams(text))).continueAt;
+  if (text.length > MAX_POSTED_ANSWER_BYTES) throw unreadable();
+  const form = new URLSearchParams(text);
+  return (form.has("SAMLResponse") ? await answerSamlRequest(slug, form) : await answerFormPost(slug, form)).continueAt;
 }
 
 /** Where a failed federated round trip lands: the sign-in page, which names the problem by its code (FEDERATION_ERROR_MESSAGES). */

@@ -6,7 +6,7 @@ export {
   federationStartTarget,
   federationCallbackTarget,
   federationErrorTarget,
-  samlAnswerTarget,
+  postedAnswerTarget,
   FEDERATION_ERROR_MESSAGES,
   pendingFederatedRegistration,
   pendingFederatedLink,

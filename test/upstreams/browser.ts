@@ -3,11 +3,21 @@
 
 /** The callback's query parameters once the upstream redirects to `redirectUri`. */
 export async function followToCallback(authorizationUrl: string, redirectUri: string, maxHops = 10): Promise<URLSearchParams> {
+  const answer = await followToAnswer(authorizationUrl, redirectUri, maxHops);
+  if (answer.method !== "GET") throw new Error("the upstream answered with a form post, not a redirect");
+  return answer.params;
+}
+
+/**
+ * Where the upstream sends the browser back to `redirectUri`: a redirect (GET, its query), or a page
+ * whose form posts itself there (OAuth 2.0 form_post, SAML's HTTP-POST binding: its hidden fields).
+ */
+export async function followToAnswer(authorizationUrl: string, redirectUri: string, maxHops = 10): Promise<{ method: "GET" | "POST"; params: URLSearchParams }> {
   const jar = new Map<string, string>();
   let url = authorizationUrl;
   for (let hop = 0; hop < maxHops; hop++) {
     const target = new URL(url);
-    if (`${target.origin}${target.pathname}` === redirectUri) return target.searchParams;
+    if (`${target.origin}${target.pathname}` === redirectUri) return { method: "GET", params: target.searchParams };
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     const res = await fetch(url, { redirect: "manual", headers: cookie ? { cookie } : {} });
     for (const c of res.headers.getSetCookie()) {
@@ -19,6 +29,11 @@ export async function followToCallback(authorizationUrl: string, redirectUri: st
       else jar.set(name, pair.slice(eq + 1).trim());
     }
     const location = res.headers.get("location");
+    if (res.status === 200 && !location) {
+      const posted = autoPostedForm(await res.text(), redirectUri);
+      if (posted) return { method: "POST", params: posted };
+      throw new Error(`the upstream stopped at ${target.pathname} with a page that posts nothing to the callback`);
+    }
     if (res.status < 300 || res.status >= 400 || !location) {
       throw new Error(`the upstream stopped at ${target.pathname} with HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
     }
@@ -26,4 +41,18 @@ export async function followToCallback(authorizationUrl: string, redirectUri: st
     url = new URL(location, url).toString();
   }
   throw new Error("too many redirects");
+}
+
+/** The hidden fields of a page's form that posts to `action` (the auto-submitting page of form_post and SAML), or null. */
+function autoPostedForm(html: string, action: string): URLSearchParams | null {
+  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const form = /<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  if (!form || unescape(form[1]!) !== action) return null;
+  const params = new URLSearchParams();
+  for (const input of form[2]!.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
+    const name = /name="([^"]*)"/.exec(input[0])?.[1];
+    const value = /value="([^"]*)"/.exec(input[0])?.[1];
+    if (name !== undefined) params.append(unescape(name), unescape(value ?? ""));
+  }
+  return params;
 }

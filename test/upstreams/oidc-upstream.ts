@@ -5,13 +5,14 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { exportJWK, generateKeyPair, jwtVerify, type CryptoKey as JoseKey, type JWK, type KeyObject } from "jose";
 import Provider from "oidc-provider";
 
 export interface UpstreamAccount {
   sub: string;
   email?: string;
-  email_verified?: boolean;
+  /** Apple sends it as the string "true". */
+  email_verified?: boolean | "true" | "false";
   name?: string;
   given_name?: string;
   family_name?: string;
@@ -37,6 +38,20 @@ export interface OidcUpstreamOptions {
   accounts: UpstreamAccount[];
   /** false (Google's shape): the scopes' claims in the ID token too, not only at UserInfo. Default true. */
   conformIdTokenClaims?: boolean;
+  /** Sign in with Apple's shape (see AppleQuirks). */
+  apple?: AppleQuirks;
+}
+
+/**
+ * Apple's quirks: the client secret at the token endpoint is a JWT the client signed (ES256) with
+ * the key whose public half is here, for this team and key id (checked as Apple does, then swapped
+ * for the client's registered secret); and a form_post answer carries the `user` field (the
+ * account's name, JSON) on each account's first authorization only.
+ */
+export interface AppleQuirks {
+  teamId: string;
+  keyId: string;
+  publicKey: JoseKey | KeyObject;
 }
 
 export interface OidcUpstream {
@@ -79,7 +94,9 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
     conformIdTokenClaims: opts.conformIdTokenClaims ?? true,
     pkce: { required: () => true },
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
-    features: { devInteractions: { enabled: false }, userinfo: { enabled: true } },
+    features: { devInteractions: { enabled: false }, userinfo: { enabled: !opts.apple } },
+    // Apple's discovery lists client_secret_post only.
+    ...(opts.apple ? { clientAuthMethods: ["client_secret_post"] } : {}),
     async findAccount(_ctx: unknown, id: string) {
       const account = accounts.get(id);
       if (!account) return undefined;
@@ -117,6 +134,37 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
     return provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
   }
 
+  if (opts.apple) {
+    const namedOnce = new Set<string>();
+    provider.use(async (ctx, next) => {
+      await next();
+      const accountId = ctx.oidc?.session?.accountId;
+      const account = accountId ? accounts.get(accountId) : undefined;
+      if (typeof ctx.body !== "string" || !ctx.body.includes("<title>Submitting Callback</title>") || !account || namedOnce.has(account.sub)) return;
+      namedOnce.add(account.sub);
+      const user = JSON.stringify({ name: { firstName: account.given_name, lastName: account.family_name }, email: account.email });
+      ctx.body = ctx.body.replace("<noscript>", `<input type="hidden" name="user" value="${user.replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"/>\n<noscript>`);
+    });
+  }
+
+  /** Apple's token endpoint: the client secret must be a JWT signed by the client's key (else it is refused as invalid_client). */
+  async function appleClientSecret(req: http.IncomingMessage, apple: AppleQuirks): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+    const client = opts.clients.find((c) => c.clientId === form.get("client_id"));
+    let valid = false;
+    try {
+      const { payload, protectedHeader } = await jwtVerify(form.get("client_secret") ?? "", apple.publicKey, { issuer: apple.teamId, subject: form.get("client_id") ?? "", audience: issuer, algorithms: ["ES256"] });
+      valid = protectedHeader.kid === apple.keyId && typeof payload.exp === "number" && typeof payload.iat === "number" && payload.exp - payload.iat <= 15_777_000;
+    } catch {
+      valid = false;
+    }
+    form.set("client_secret", valid && client ? client.clientSecret : "refused");
+    // Read already: oidc-provider takes the parsed body from req.body.
+    (req as http.IncomingMessage & { body?: string }).body = form.toString();
+  }
+
   const callback = provider.callback();
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0]!;
@@ -125,6 +173,13 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
       interaction(req, res).catch((e: Error) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end(e.message);
       });
+      return;
+    }
+    if (opts.apple && req.method === "POST" && path === "/token") {
+      appleClientSecret(req, opts.apple).then(
+        () => callback(req, res),
+        (e: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(e.message),
+      );
       return;
     }
     callback(req, res);

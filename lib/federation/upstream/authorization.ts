@@ -33,6 +33,8 @@ export async function upstreamAuthorizationUrl(c: ConnectionWithSecret, redirect
   q.set("code_challenge", pkceChallenge(codeVerifier));
   q.set("code_challenge_method", "S256");
   if (nonce) q.set("nonce", nonce);
+  // OAuth 2.0 Form Post Response Mode §2: the answer comes back as a POST to the redirect URI.
+  if (s.protocol === "oidc" && s.responseMode === "form_post") q.set("response_mode", "form_post");
   const hint = opts.loginHint?.trim();
   // GitHub names the hint `login`; everyone else OpenID Connect's `login_hint`.
   if (hint && hint.length <= 254) q.set(c.preset === "github" ? "login" : "login_hint", hint);

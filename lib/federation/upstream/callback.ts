@@ -43,7 +43,7 @@ export async function redeemUpstreamCallback(c: ConnectionWithSecret, redirectUr
   if (!code || code.length > 4096) throw new FederationError("invalid_response", `${c.name} did not send a sign-in code. Please try again.`);
 
   if (c.settings.protocol === "oidc") {
-    return redeemOidc(c, c.settings, { code, redirectUri, expected, issuerParam });
+    return redeemOidc(c, c.settings, { code, redirectUri, expected, issuerParam, appleUser: params.get("user") });
   }
   return redeemOAuth2(c, c.settings as OAuth2Settings, { code, redirectUri, expected });
 }

@@ -5,6 +5,7 @@ import "server-only";
 import type { OidcSettings } from "../connection.schema";
 import type { ConnectionWithSecret } from "../connections";
 import { FederationError } from "../federation.errors";
+import { appleClientSecret, appleUserName } from "./apple";
 import { mapUpstreamClaims } from "./claims";
 import { providerMetadata, type ProviderMetadata } from "./discovery";
 import { validateIdToken } from "./id-token";
@@ -21,14 +22,16 @@ export function clientAuthMethod(metadata: Pick<ProviderMetadata, "token_endpoin
 export async function redeemOidc(
   c: ConnectionWithSecret,
   settings: OidcSettings,
-  callback: { code: string; redirectUri: string; expected: ExpectedCallback; issuerParam: string | null },
+  callback: { code: string; redirectUri: string; expected: ExpectedCallback; issuerParam: string | null; appleUser: string | null },
 ): Promise<UpstreamIdentity> {
   const metadata = await providerMetadata(settings, c.name);
+  const clientSecret = settings.appleClientSecret ? await appleClientSecret(c.clientSecret, settings.appleClientSecret, settings.clientId, settings.issuer, c.name) : c.clientSecret;
   const tokens = await redeemCode({
     tokenEndpoint: metadata.token_endpoint,
     clientId: settings.clientId,
-    clientSecret: c.clientSecret,
-    authMethod: clientAuthMethod(metadata),
+    clientSecret,
+    // Apple reads its JWT client secret from the body only.
+    authMethod: settings.appleClientSecret ? "client_secret_post" : clientAuthMethod(metadata),
     code: callback.code,
     redirectUri: callback.redirectUri,
     codeVerifier: callback.expected.codeVerifier,
@@ -52,6 +55,8 @@ export async function redeemOidc(
     claims = { ...idClaims, ...userinfo };
   }
 
+  // Apple posts the name once, beside the answer (its ID token never holds it).
+  if (settings.appleClientSecret) claims = { ...appleUserName(callback.appleUser), ...claims };
   const mapped = mapUpstreamClaims(claims, settings.claimMapping, "oidc");
   if (!mapped.subject) throw invalidResponse(c.name);
   const upstreamAmr = Array.isArray(idClaims.amr) ? idClaims.amr.filter((v): v is string => typeof v === "string" && /^[\x21-\x7e]{1,64}$/.test(v)) : [];
