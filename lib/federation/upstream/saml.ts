@@ -227,7 +227,8 @@ function classify(e: unknown): SamlErrorCode {
   if (/signature|Cannot obtain assertion|multiple assertions|Invalid EncryptedAssertion|decrypt/i.test(message)) return "saml_signature";
   if (/Unexpected issuer|Missing SAML issuer/i.test(message)) return "saml_issuer";
   if (/audience/i.test(message)) return "saml_audience";
-  if (/expired|not yet valid/i.test(message)) return "saml_expired";
+  // node-saml skips a bearer confirmation outside its window, then finds none valid.
+  if (/expired|not yet valid|No valid subject confirmation/i.test(message)) return "saml_expired";
   if (/InResponseTo/i.test(message)) return "saml_replayed";
   if (/SAML provider returned/i.test(message)) return "upstream_error";
   return "invalid_response";
