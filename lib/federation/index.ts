@@ -1,4 +1,4 @@
-// Federation: upstream identity providers customers sign in with (OpenID Connect, OAuth 2.0),
+// Federation: upstream identity providers customers sign in with (OpenID Connect, OAuth 2.0, SAML 2.0),
 // home realm discovery, the identities linked to accounts.
 import "server-only";
 export { FederationError, type FederationErrorCode } from "./federation.errors";
@@ -31,3 +31,5 @@ export {
   type ConnectionAdminView,
   type ConnectionSummary,
 } from "./connection-admin";
+export { samlConnectionDetails, type SamlConnectionDetails } from "./saml-connection";
+export { parseIdpMetadata, EXPIRY_WARNING_DAYS, type CertificateSummary, type IdpMetadata, type IdpMetadataResult } from "./saml-metadata";
