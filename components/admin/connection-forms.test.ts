@@ -39,6 +39,49 @@ describe("ConnectionForm", () => {
   });
 });
 
+describe("ConnectionForm for SAML", () => {
+  it("a new one: the metadata to paste, Portico's entity ID and ACS URL, no client ID, secret, scopes or tokens", () => {
+    const html = renderToString(createElement(ConnectionForm, { action, initial: { ...connectionFormDefaults("saml"), slug: "corp" }, publicUrl: "https://id.example.com" }));
+    expect(html).toMatch(/<textarea[^>]*name="metadataXml"/);
+    expect(html).toContain("https://id.example.com/federation/corp/metadata");
+    expect(html).toContain("https://id.example.com/federation/corp/callback");
+    expect(html).toMatch(/type="hidden"[^>]*name="protocol"[^>]*value="saml"|value="saml"[^>]*name="protocol"/);
+    for (const name of ["nameIdFormat", "signAuthnRequests", "requireEncryptedAssertions", "trustEmailVerified", "claims.0.claim"]) expect(html).toContain(`name="${name}"`);
+    for (const name of ["clientId", "clientSecret", "scopes", "storeTokens", "issuer"]) expect(html).not.toContain(`name="${name}"`);
+    expect(html).toContain('placeholder="http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"');
+    expect(html).toContain("SAML has no email_verified");
+  });
+
+  it("an existing one: the metadata blank, said to keep the stored identity provider; the stored choices ticked", () => {
+    const initial = connectionFormValuesOf({
+      slug: "corp",
+      name: "Corp",
+      preset: null,
+      protocol: "saml",
+      enabled: true,
+      settings: {
+        protocol: "saml",
+        idpEntityId: "urn:example:idp",
+        ssoUrl: "https://idp.example.com/sso",
+        idpCertificates: ["A".repeat(120)],
+        signAuthnRequests: true,
+        requireEncryptedAssertions: false,
+        nameIdFormat: "persistent",
+        claimMapping: {},
+      },
+      trustEmailVerified: false,
+      storeTokens: false,
+    });
+    const html = renderToString(createElement(ConnectionForm, { action, id: "00000000-0000-4000-8000-0000000000cd", initial, publicUrl: "https://id.example.com" }));
+    expect(html).toContain("Blank keeps the identity provider&#x27;s settings");
+    expect(html).not.toContain("urn:example:idp");
+    expect(html).toMatch(/<input[^>]*name="signAuthnRequests"[^>]*>/);
+    expect(/<input[^>]*name="signAuthnRequests"[^>]*>/.exec(html)![0]).toContain('checked=""');
+    expect(/<input[^>]*name="requireEncryptedAssertions"[^>]*>/.exec(html)![0]).not.toContain('checked=""');
+    expect(html).toMatch(/<option value="persistent" selected=""/);
+  });
+});
+
 describe("ApplicationConnectionsForm", () => {
   it("offered connections first, ticked, with move buttons; the others unticked", () => {
     const c = (id: string, name: string, enabled = true) => ({ id, name, slug: name.toLowerCase(), enabled, protocol: "oidc" });

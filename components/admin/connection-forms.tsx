@@ -10,8 +10,17 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { smallButton } from "@/components/ui/styles";
 import type { FormState } from "@/lib/http/form-action";
-import { callbackPath, PRESETS, PROFILE_FIELDS, type PresetName } from "@/lib/federation/connection.schema";
-import { connectionFormSchema, connectionValuesFromEcho, MAX_CLAIM_ROWS, type ClaimRow, type ConnectionFormValues } from "@/lib/federation/connection-form.schema";
+import { callbackPath, PRESETS, PROFILE_FIELDS, samlMetadataPath, type PresetName } from "@/lib/federation/connection.schema";
+import {
+  connectionFormSchema,
+  connectionValuesFromEcho,
+  MAX_CLAIM_ROWS,
+  NAME_ID_FORMAT_NAMES,
+  newConnectionFormSchema,
+  PROTOCOL_LABELS,
+  type ClaimRow,
+  type ConnectionFormValues,
+} from "@/lib/federation/connection-form.schema";
 import { CheckboxField, SelectField, TextAreaField } from "./form-controls";
 import { useNotifyingAction } from "./console-notices";
 import { useConsoleForm } from "./use-console-form";
@@ -33,21 +42,33 @@ const AUTH_METHOD_OPTIONS = [
   { value: "client_secret_basic", label: "client_secret_basic (HTTP Basic)" },
   { value: "client_secret_post", label: "client_secret_post (in the body)" },
 ];
+const NAME_ID_LABELS: Record<(typeof NAME_ID_FORMAT_NAMES)[number], string> = {
+  unspecified: "Unspecified (the identity provider chooses)",
+  emailAddress: "Email address",
+  persistent: "Persistent (an opaque identifier that never changes)",
+};
+const NAME_ID_OPTIONS = NAME_ID_FORMAT_NAMES.map((n) => ({ value: n, label: NAME_ID_LABELS[n] }));
+/** SAML attribute names as Entra ID and Okta send them (SAML Core §2.7.3.1: an attribute's Name). */
+const SAML_ATTRIBUTE_EXAMPLE = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress";
 
 /**
  * Create (no `id`) or change a connection. `initial` is the preset's or the stored settings as the
  * form's values; the mapping shows one blank row more, so a claim can be added without JavaScript.
+ * A SAML connection's form asks for its identity provider's metadata instead of endpoints and a client.
  */
 export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret = false }: { action: Action; id?: string; initial: ConnectionFormValues; publicUrl: string; hasClientSecret?: boolean }) {
   const withBlankRow = { ...initial, claims: [...initial.claims, BLANK_ROW] };
-  const { form, state, formAction, pending, onSubmit, errorOf, defaultValues } = useConsoleForm(connectionFormSchema, action, withBlankRow, {
+  const { form, state, formAction, pending, onSubmit, errorOf, defaultValues } = useConsoleForm(id ? connectionFormSchema : newConnectionFormSchema, action, withBlankRow, {
     fromEcho: connectionValuesFromEcho,
     afterSave: id ? "keep" : "clear",
   });
   const rows = useFieldArray({ control: form.control, name: "claims" });
   // A secret typed is sent once: after a save the field is empty again (blank keeps the stored one).
+  // So is metadata: blank keeps the identity provider's settings, which the page shows as stored.
   useEffect(() => {
-    if (state.ok) form.resetField("clientSecret", { defaultValue: "" });
+    if (!state.ok) return;
+    form.resetField("clientSecret", { defaultValue: "" });
+    form.resetField("metadataXml", { defaultValue: "" });
   }, [state, form]);
   const scripted = useSyncExternalStore(noSubscription, () => true, () => false);
   const protocol = form.watch("protocol");
@@ -58,9 +79,12 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
   const shownRows = d.claims ?? [];
   const prefix = id ? `conn-${id}-` : "new-conn-";
   const preset = d.preset ? (d.preset as PresetName) : null;
-  const text = (name: Exclude<keyof ConnectionFormValues, "claims" | "enabled" | "trustEmailVerified" | "storeTokens">, label: string, props: Record<string, unknown> = {}) => (
+  // Fixed for the form's life: a connection cannot change to or from SAML.
+  const saml = d.protocol === "saml";
+  const text = (name: Exclude<keyof ConnectionFormValues, "claims" | "enabled" | "trustEmailVerified" | "storeTokens" | "signAuthnRequests" | "requireEncryptedAssertions">, label: string, props: Record<string, unknown> = {}) => (
     <Field id={`${prefix}${name}`} label={label} defaultValue={String(d[name] ?? "")} error={errorOf(name)} {...props} {...form.register(name)} />
   );
+  const shownSlug = slug || d.slug || "<name>";
   const endpoints = (
     <>
       <div className="grid gap-4" hidden={otherProtocol("oidc")}>
@@ -76,24 +100,8 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
       </div>
     </>
   );
-  return (
-    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={id ? `Change ${initial.name}` : "Add a connection"}>
-      <Outcome state={state} />
-      {id ? <input type="hidden" name="id" value={id} /> : null}
-      <input type="hidden" defaultValue={d.preset} {...form.register("preset")} />
-      <div className="grid gap-4 sm:grid-cols-2">
-        {text("name", "Name", { maxLength: 100, hint: "What customers read on the button: Sign in with …" })}
-        {id ? (
-          <input type="hidden" defaultValue={d.slug} {...form.register("slug")} />
-        ) : (
-          text("slug", "Name in the callback URL", { maxLength: 64, placeholder: "acme", hint: "Lowercase letters, digits and dashes. Fixed once created: the provider knows the callback URL by it." })
-        )}
-      </div>
-      {!id ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          Callback URL to register at the provider: <code className="break-all">{`${publicUrl}${callbackPath(slug || d.slug || "<name>")}`}</code>
-        </p>
-      ) : null}
+  const oauthFields = (
+    <>
       {preset ? (
         <>
           <input type="hidden" defaultValue={d.protocol} {...form.register("protocol")} />
@@ -118,11 +126,92 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
         })}
       </div>
       {text("scopes", "Scopes", { hint: "Separated by spaces (RFC 6749 §3.3). Empty: the protocol's defaults." })}
-      <fieldset className="space-y-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700">
-        <legend className="px-1 text-sm font-medium">Claim mapping</legend>
+    </>
+  );
+  const samlFields = (
+    <>
+      <input type="hidden" defaultValue={d.protocol} {...form.register("protocol")} />
+      {errorOf("protocol") ? <Alert tone="error">{errorOf("protocol")}</Alert> : null}
+      <TextAreaField
+        id={`${prefix}metadataXml`}
+        label={id ? "New identity provider metadata (optional)" : "Identity provider metadata (XML)"}
+        rows={id ? 4 : 10}
+        spellCheck={false}
+        placeholder={'<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="…">…</EntityDescriptor>'}
+        defaultValue={d.metadataXml}
+        error={errorOf("metadataXml")}
+        hint={
+          id
+            ? "Blank keeps the identity provider's settings shown on this page. Paste its metadata again to replace them, for instance when it rolls its signing certificate over."
+            : "The identity provider's SAML 2.0 metadata document (Entra ID: Federation Metadata XML; Okta: Identity Provider metadata). Portico reads its entity ID, its HTTP-Redirect sign-on URL and its signing certificates; nothing is fetched."
+        }
+        {...form.register("metadataXml")}
+      />
+      <SelectField id={`${prefix}nameIdFormat`} label="NameID format to ask for" defaultValue={d.nameIdFormat} error={errorOf("nameIdFormat")} options={NAME_ID_OPTIONS} hint="The NameID names the customer at the identity provider: Portico links the account by it." {...form.register("nameIdFormat")} />
+      <CheckboxField
+        id={`${prefix}signAuthnRequests`}
+        label="Sign authentication requests"
+        defaultChecked={d.signAuthnRequests}
+        error={errorOf("signAuthnRequests")}
+        hint="With this connection's own key (its certificate is on the connection's page). Turned on whatever this box says when the metadata asks for signed requests (WantAuthnRequestsSigned)."
+        {...form.register("signAuthnRequests")}
+      />
+      <CheckboxField
+        id={`${prefix}requireEncryptedAssertions`}
+        label="Accept encrypted assertions only"
+        defaultChecked={d.requireEncryptedAssertions}
+        error={errorOf("requireEncryptedAssertions")}
+        hint="Refuses an assertion sent in the clear. Give the identity provider this connection's certificate to encrypt to first."
+        {...form.register("requireEncryptedAssertions")}
+      />
+    </>
+  );
+  return (
+    <form action={formAction} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={id ? `Change ${initial.name}` : "Add a connection"}>
+      <Outcome state={state} />
+      {id ? <input type="hidden" name="id" value={id} /> : null}
+      <input type="hidden" defaultValue={d.preset} {...form.register("preset")} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        {text("name", "Name", { maxLength: 100, hint: "What customers read on the button: Sign in with …" })}
+        {id ? (
+          <input type="hidden" defaultValue={d.slug} {...form.register("slug")} />
+        ) : (
+          text("slug", saml ? "Name in Portico's URLs" : "Name in the callback URL", {
+            maxLength: 64,
+            placeholder: "acme",
+            hint: `Lowercase letters, digits and dashes. Fixed once created: the ${saml ? "identity provider knows Portico's entity ID and Assertion Consumer Service URL" : "provider knows the callback URL"} by it.`,
+          })
+        )}
+      </div>
+      {!id && saml ? (
+        <dl className="grid gap-x-4 gap-y-1 text-sm text-slate-600 sm:grid-cols-[auto_1fr] dark:text-slate-400">
+          <dt>Entity ID (Identifier) to register at the identity provider:</dt>
+          <dd>
+            <code className="break-all">{`${publicUrl}${samlMetadataPath(shownSlug)}`}</code>
+          </dd>
+          <dt>Assertion Consumer Service (Reply) URL, HTTP-POST:</dt>
+          <dd>
+            <code className="break-all">{`${publicUrl}${callbackPath(shownSlug)}`}</code>
+          </dd>
+        </dl>
+      ) : null}
+      {!id && !saml ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Which upstream claim fills which profile field (a dotted path reads inside an object: picture.data.url). attr.&lt;name&gt; fills a custom attribute. OpenID Connect
-          providers need no row for the standard claims.
+          Callback URL to register at the provider: <code className="break-all">{`${publicUrl}${callbackPath(shownSlug)}`}</code>
+        </p>
+      ) : null}
+      {saml ? samlFields : oauthFields}
+      <fieldset className="space-y-3 rounded-lg border border-slate-200 p-4 dark:border-slate-700">
+        <legend className="px-1 text-sm font-medium">{saml ? "Attribute mapping" : "Claim mapping"}</legend>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {saml ? (
+            <>Which SAML attribute (by its Name) fills which profile field; attr.&lt;name&gt; fills a custom attribute. Unmapped fields are looked for under their common names.</>
+          ) : (
+            <>
+              Which upstream claim fills which profile field (a dotted path reads inside an object: picture.data.url). attr.&lt;name&gt; fills a custom attribute. OpenID Connect providers need no
+              row for the standard claims.
+            </>
+          )}
         </p>
         <datalist id={`${prefix}profile-fields`}>
           {PROFILE_FIELDS.map((f) => (
@@ -133,8 +222,16 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
           const row = shownRows[i] ?? BLANK_ROW;
           return (
             <div key={field.id} className="grid items-start gap-3 sm:grid-cols-[1fr_1fr_auto]" role="group" aria-label={`Claim ${i + 1}`}>
-              <Field id={`${prefix}claim-${i}-field`} label="Profile field" list={`${prefix}profile-fields`} defaultValue={row.field} error={errorOf(`claims.${i}.field`)} {...form.register(`claims.${i}.field`)} />
-              <Field id={`${prefix}claim-${i}-claim`} label="Upstream claim" maxLength={100} defaultValue={row.claim} error={errorOf(`claims.${i}.claim`)} {...form.register(`claims.${i}.claim`)} />
+              <Field id={`${prefix}claim-${i}-field`} label="Profile field" list={`${prefix}profile-fields`} placeholder={saml ? "email" : undefined} defaultValue={row.field} error={errorOf(`claims.${i}.field`)} {...form.register(`claims.${i}.field`)} />
+              <Field
+                id={`${prefix}claim-${i}-claim`}
+                label={saml ? "SAML attribute name" : "Upstream claim"}
+                maxLength={100}
+                placeholder={saml ? SAML_ATTRIBUTE_EXAMPLE : undefined}
+                defaultValue={row.claim}
+                error={errorOf(`claims.${i}.claim`)}
+                {...form.register(`claims.${i}.claim`)}
+              />
               <button type="button" onClick={() => rows.remove(i)} className={`${smallButton} sm:mt-7`}>
                 Remove<span className="sr-only"> claim {i + 1}</span>
               </button>
@@ -144,20 +241,33 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
         {errorOf("claims") ? <Alert tone="error">{errorOf("claims")}</Alert> : null}
         {rows.fields.length < MAX_CLAIM_ROWS ? (
           <button type="button" onClick={() => rows.append({ ...BLANK_ROW })} className={smallButton}>
-            Add a claim
+            {saml ? "Add an attribute" : "Add a claim"}
           </button>
         ) : null}
       </fieldset>
       <CheckboxField id={`${prefix}enabled`} label="Enabled" defaultChecked={d.enabled} error={errorOf("enabled")} hint="A disabled connection is offered nowhere and its callback refuses." {...form.register("enabled")} />
-      <CheckboxField
-        id={`${prefix}trustEmailVerified`}
-        label="Trust the addresses it marks verified"
-        defaultChecked={d.trustEmailVerified}
-        error={errorOf("trustEmailVerified")}
-        hint="An address the provider asserts verified links to the existing account with that address without asking the customer to prove it. Only for providers that verify addresses they own."
-        {...form.register("trustEmailVerified")}
-      />
-      <CheckboxField id={`${prefix}storeTokens`} label="Keep the provider's tokens (encrypted)" defaultChecked={d.storeTokens} error={errorOf("storeTokens")} hint="For applications that call the provider's API on the customer's behalf." {...form.register("storeTokens")} />
+      {saml ? (
+        <CheckboxField
+          id={`${prefix}trustEmailVerified`}
+          label="Link an existing account when this identity provider asserts the address"
+          defaultChecked={d.trustEmailVerified}
+          error={errorOf("trustEmailVerified")}
+          hint="SAML has no email_verified: ticking this trusts the identity provider's directory to own every address it asserts (a company's own directory does), so an asserted address links to the existing account with that address without asking the customer to prove it. Leave it unticked when its users can set their own address."
+          {...form.register("trustEmailVerified")}
+        />
+      ) : (
+        <>
+          <CheckboxField
+            id={`${prefix}trustEmailVerified`}
+            label="Trust the addresses it marks verified"
+            defaultChecked={d.trustEmailVerified}
+            error={errorOf("trustEmailVerified")}
+            hint="An address the provider asserts verified links to the existing account with that address without asking the customer to prove it. Only for providers that verify addresses they own."
+            {...form.register("trustEmailVerified")}
+          />
+          <CheckboxField id={`${prefix}storeTokens`} label="Keep the provider's tokens (encrypted)" defaultChecked={d.storeTokens} error={errorOf("storeTokens")} hint="For applications that call the provider's API on the customer's behalf." {...form.register("storeTokens")} />
+        </>
+      )}
       {errorOf("form") ? <Alert tone="error">{errorOf("form")}</Alert> : null}
       <Button type="submit" disabled={pending} className="sm:w-auto">
         {pending ? "Saving…" : id ? "Save connection" : "Add connection"}
@@ -241,7 +351,7 @@ export function ApplicationConnectionsForm({ action, applicationId, offered, ava
               <input type="checkbox" name="offer" value={c.id} defaultChecked={c.offered} className="h-4 w-4 accent-indigo-600" />
               <span className="font-medium">{c.name}</span>
               <span className="text-slate-500">
-                ({c.slug}, {c.protocol === "oidc" ? "OpenID Connect" : "OAuth 2.0"}
+                ({c.slug}, {PROTOCOL_LABELS[c.protocol as keyof typeof PROTOCOL_LABELS] ?? c.protocol}
                 {c.enabled ? "" : ", disabled"})
               </span>
             </label>

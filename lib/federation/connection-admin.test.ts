@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
+import { ENTRA_TENANT, entraIdMetadata, OKTA_ENTITY_ID, OKTA_SSO_URL, oktaMetadata, testCertificates } from "@/test/saml-idp-metadata";
 import { listAuditEvents } from "@/lib/audit";
 import { decryptAtRest } from "@/lib/crypto";
 import { PermissionError } from "@/lib/errors";
@@ -15,11 +16,12 @@ import {
   getConnectionFor,
   listApplicationConnectionsFor,
   listConnectionsFor,
+  samlConnectionDetails,
   setApplicationConnections,
   setConnectionDomains,
   updateConnection,
 } from "./index";
-import { checkConnectionForm, connectionFormDefaults, type ConnectionFormValues } from "./connection-form.schema";
+import { checkConnectionForm, connectionFormDefaults, METADATA_REQUIRED, type ConnectionFormValues } from "./connection-form.schema";
 
 const t = useTestDatabase();
 const suffix = () => crypto.randomBytes(3).toString("hex");
@@ -242,5 +244,170 @@ describe("an application's connections", () => {
     await setApplicationConnections(admin, app.id, [a.id, b.id], ctx);
     await deleteConnection(admin, a.id, ctx);
     expect((await listApplicationConnectionsFor(admin, app.id)).offered.map((x) => x.id)).toEqual([b.id]);
+  });
+});
+
+describe("SAML connections", () => {
+  const certs = testCertificates();
+  const samlInput = (over: Partial<ConnectionFormValues> = {}) => inputFrom({ kind: "saml", name: "Corp IdP", metadataXml: oktaMetadata(certs.current, { wantSigned: true }), ...over });
+  const der = (base64: string) => new crypto.X509Certificate(Buffer.from(base64, "base64"));
+  const spki = (key: crypto.KeyObject) => key.export({ type: "spki", format: "der" }).toString("base64");
+  const rowOf = (id: string) => t.db().connection.findUniqueOrThrow({ where: { id } });
+
+  it("created from the identity provider's metadata, with a key of its own sealed in the client secret's column; no view or audit event holds the key", async () => {
+    const admin = await anAdmin();
+    const c = await createConnection(admin, samlInput({ nameIdFormat: "persistent", trustEmailVerified: true }), ctx);
+    expect(c).toMatchObject({ protocol: "saml", preset: null, storeTokens: false, trustEmailVerified: true, hasClientSecret: true });
+    expect(c.settings).toMatchObject({
+      protocol: "saml",
+      idpEntityId: OKTA_ENTITY_ID,
+      ssoUrl: OKTA_SSO_URL,
+      idpCertificates: [certs.current],
+      // The metadata's WantAuthnRequestsSigned, though the box was left unticked.
+      signAuthnRequests: true,
+      requireEncryptedAssertions: false,
+      nameIdFormat: "persistent",
+    });
+    const spCertificate = c.settings?.protocol === "saml" ? c.settings.spCertificate! : "";
+    expect(der(spCertificate).subject).toBe(`CN=Portico ${c.slug}`);
+
+    const row = await rowOf(c.id);
+    const pem = decryptAtRest(row.clientSecretSealed!, CLIENT_SECRET_PURPOSE);
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(spki(crypto.createPublicKey(pem))).toBe(spki(der(spCertificate).publicKey));
+    // The protocol side reads the key as the connection's secret.
+    expect((await findConnectionWithSecret(c.id))?.clientSecret).toBe(pem);
+
+    const keyBody = pem.split("\n")[1]!;
+    for (const view of [c, await getConnectionFor(admin, c.id), ...(await listConnectionsFor(admin))]) {
+      const text = JSON.stringify(view);
+      for (const secret of ["PRIVATE KEY", keyBody, row.clientSecretSealed!]) expect(text).not.toContain(secret);
+    }
+    const created = (await listAuditEvents({ targetId: c.id, action: "connection.created" }))[0]!;
+    expect(created.details).toEqual({
+      slug: c.slug,
+      name: "Corp IdP",
+      protocol: "saml",
+      preset: null,
+      enabled: true,
+      idpEntityId: OKTA_ENTITY_ID,
+      spCertificateSha256: der(spCertificate).fingerprint256,
+    });
+    const audit = await auditText(c.id);
+    for (const secret of ["PRIVATE KEY", keyBody, row.clientSecretSealed!]) expect(audit).not.toContain(secret);
+  });
+
+  it("a change without metadata keeps the identity provider and the key; new metadata replaces the identity provider, never the key", async () => {
+    const admin = await anAdmin();
+    const c = await createConnection(admin, samlInput(), ctx);
+    const before = await rowOf(c.id);
+    const spCertificate = (before.settings as { spCertificate: string }).spCertificate;
+
+    const kept = await updateConnection(admin, c.id, samlInput({ metadataXml: "", name: "Renamed", signAuthnRequests: true, requireEncryptedAssertions: true }), ctx);
+    expect(kept.settings).toMatchObject({ idpEntityId: OKTA_ENTITY_ID, ssoUrl: OKTA_SSO_URL, idpCertificates: [certs.current], signAuthnRequests: true, requireEncryptedAssertions: true, spCertificate });
+    expect((await rowOf(c.id)).clientSecretSealed).toBe(before.clientSecretSealed);
+
+    // Left blank, the box is the administrator's choice: only pasted metadata turns signing on.
+    expect((await updateConnection(admin, c.id, samlInput({ metadataXml: "", name: "Renamed", requireEncryptedAssertions: true }), ctx)).settings).toMatchObject({ signAuthnRequests: false });
+
+    const replaced = await updateConnection(admin, c.id, samlInput({ metadataXml: entraIdMetadata([certs.current, certs.next]), name: "Renamed", requireEncryptedAssertions: true }), ctx);
+    expect(replaced.settings).toMatchObject({
+      idpEntityId: `https://sts.windows.net/${ENTRA_TENANT}/`,
+      ssoUrl: `https://login.microsoftonline.com/${ENTRA_TENANT}/saml2`,
+      idpCertificates: [certs.current, certs.next],
+      spCertificate,
+    });
+    expect((await rowOf(c.id)).clientSecretSealed).toBe(before.clientSecretSealed);
+
+    const updates = (await listAuditEvents({ targetId: c.id, action: "connection.updated" })).map((e) => e.details);
+    expect(updates).toContainEqual({ slug: c.slug, changed: ["name", "settings"], settingsChanged: ["requireEncryptedAssertions"] });
+    expect(updates).toContainEqual({ slug: c.slug, changed: ["settings"], settingsChanged: ["signAuthnRequests"] });
+    expect(updates).toContainEqual({ slug: c.slug, changed: ["settings"], settingsChanged: ["idpCertificates", "idpEntityId", "ssoUrl"] });
+    // The same metadata again changes nothing, and audits nothing.
+    await updateConnection(admin, c.id, samlInput({ metadataXml: entraIdMetadata([certs.current, certs.next]), name: "Renamed", requireEncryptedAssertions: true }), ctx);
+    expect(await listAuditEvents({ targetId: c.id, action: "connection.updated" })).toHaveLength(3);
+  });
+
+  it("refuses a posted client secret or certificate, and a change to or from SAML", async () => {
+    const admin = await anAdmin();
+    const c = await createConnection(admin, samlInput(), ctx);
+    const oidc = await createConnection(admin, inputFrom(), ctx);
+    const before = await rowOf(c.id);
+    await expect(updateConnection(admin, c.id, { ...samlInput(), clientSecret: "-----BEGIN PRIVATE KEY-----" }, ctx)).rejects.toMatchObject({ code: "invalid_input", fieldErrors: { form: expect.stringMatching(/no client secret/) } });
+    const input = samlInput();
+    await expect(updateConnection(admin, c.id, { ...input, settings: { ...input.settings, spCertificate: certs.other } }, ctx)).rejects.toMatchObject({ code: "invalid_input", fieldErrors: { form: expect.stringMatching(/Portico's own/) } });
+    await expect(createConnection(admin, { ...samlInput(), clientSecret: "s" }, ctx)).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(updateConnection(admin, c.id, inputFrom(), ctx)).rejects.toMatchObject({ fieldErrors: { protocol: expect.stringMatching(/cannot change to or from SAML/) } });
+    await expect(updateConnection(admin, oidc.id, samlInput(), ctx)).rejects.toMatchObject({ fieldErrors: { protocol: expect.stringMatching(/cannot change to or from SAML/) } });
+    const after = await rowOf(c.id);
+    expect([after.settings, after.clientSecretSealed, after.protocol]).toEqual([before.settings, before.clientSecretSealed, "saml"]);
+    expect((await rowOf(oidc.id)).protocol).toBe("oidc");
+  });
+
+  it("metadata problems land on the metadata's field; nothing is created", async () => {
+    const admin = await anAdmin();
+    const slug = `saml-${suffix()}`;
+    await expect(createConnection(admin, samlInput({ slug, metadataXml: oktaMetadata(certs.current, { redirect: false }) }), ctx)).rejects.toMatchObject({
+      code: "invalid_input",
+      fieldErrors: { metadataXml: expect.stringMatching(/HTTP-POST only/) },
+    });
+    await expect(createConnection(admin, samlInput({ slug, metadataXml: "<!DOCTYPE x []><x/>" }), ctx)).rejects.toMatchObject({ fieldErrors: { metadataXml: expect.stringMatching(/DOCTYPE/) } });
+    // The form's check passes a change without metadata: the server asks for it when nothing is stored.
+    await expect(createConnection(admin, samlInput({ slug, metadataXml: "" }), ctx)).rejects.toMatchObject({ fieldErrors: { metadataXml: METADATA_REQUIRED } });
+    // Another field's problem and the metadata's, together.
+    const both = { ...samlInput({ metadataXml: "<md:EntitiesDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\"/>" }), slug: "Not A Slug" };
+    await expect(createConnection(admin, both, ctx)).rejects.toMatchObject({ fieldErrors: { slug: expect.any(String), metadataXml: expect.stringMatching(/paste one identity provider's metadata/) } });
+    expect(await t.db().connection.count({ where: { slug } })).toBe(0);
+
+    const c = await createConnection(admin, samlInput(), ctx);
+    await expect(updateConnection(admin, c.id, samlInput({ metadataXml: "<oops" }), ctx)).rejects.toMatchObject({ fieldErrors: { metadataXml: expect.stringMatching(/^The metadata is not well-formed XML|^This is not/) } });
+    expect((await getConnectionFor(admin, c.id))?.settings).toMatchObject({ idpEntityId: OKTA_ENTITY_ID });
+  });
+
+  it("only the super administrator creates or changes one", async () => {
+    const admin = await anAdmin();
+    const c = await createConnection(admin, samlInput(), ctx);
+    for (const roles of [["user_admin"], ["help_desk"], ["security_analyst"], ["auditor"], []]) {
+      const actor = { id: admin.id, roles };
+      await expect(createConnection(actor, samlInput(), ctx), roles.join()).rejects.toBeInstanceOf(PermissionError);
+      await expect(updateConnection(actor, c.id, samlInput({ metadataXml: "" }), ctx), roles.join()).rejects.toBeInstanceOf(PermissionError);
+    }
+    expect(await t.db().connection.count({ where: { name: "Corp IdP", protocol: "saml", id: { not: c.id }, createdAt: { gt: c.createdAt } } })).toBe(0);
+  });
+
+  it("a stored SAML connection without a key (written by hand) is given one when saved; its IdP settings may be given without metadata", async () => {
+    const admin = await anAdmin();
+    const idp = { idpEntityId: "urn:example:idp", ssoUrl: "https://idp.example.com/sso", idpCertificates: [certs.current] };
+    const direct = await createConnection(admin, { slug: `direct-${suffix()}`, name: "Direct", settings: { protocol: "saml", ...idp } }, ctx);
+    expect(direct.settings).toMatchObject({ ...idp, signAuthnRequests: false, spCertificate: expect.any(String) });
+
+    const row = await t.db().connection.create({ data: { slug: `hand-${suffix()}`, name: "By hand", protocol: "saml", settings: { protocol: "saml", ...idp } } });
+    const saved = await updateConnection(admin, row.id, samlInput({ metadataXml: "", name: "By hand" }), ctx);
+    expect(saved).toMatchObject({ hasClientSecret: true, settings: { ...idp, spCertificate: expect.any(String) } });
+    const pem = decryptAtRest((await rowOf(row.id)).clientSecretSealed!, CLIENT_SECRET_PURPOSE);
+    expect(spki(crypto.createPublicKey(pem))).toBe(spki(der((saved.settings as { spCertificate: string }).spCertificate).publicKey));
+    expect((await listAuditEvents({ targetId: row.id, action: "connection.updated" }))[0]!.details).toMatchObject({ changed: ["settings", "spKey"] });
+  });
+
+  it("its page's details: Portico's entity ID (the metadata URL), Assertion Consumer Service and certificate; the identity provider's certificates with their expiry", async () => {
+    const admin = await anAdmin();
+    const c = await createConnection(admin, samlInput({ metadataXml: entraIdMetadata([certs.current, certs.expiring]) }), ctx);
+    const now = new Date();
+    const details = samlConnectionDetails(c, { publicUrl: "https://id.example.com", now })!;
+    const spCertificate = (c.settings as { spCertificate: string }).spCertificate;
+    expect(details.serviceProvider).toMatchObject({
+      entityId: `https://id.example.com/federation/${c.slug}/metadata`,
+      acsUrl: `https://id.example.com/federation/${c.slug}/callback`,
+      acsBinding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
+      certificate: { sha256Fingerprint: der(spCertificate).fingerprint256, status: "valid" },
+    });
+    expect(der(details.serviceProvider.certificatePem!.replace(/-----[^-]+-----|\s/g, "")).fingerprint256).toBe(der(spCertificate).fingerprint256);
+    expect(details.identityProvider).toMatchObject({ entityId: `https://sts.windows.net/${ENTRA_TENANT}/`, nameIdFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified" });
+    expect(details.identityProvider.certificates.map((x) => [x?.sha256Fingerprint, x?.status])).toEqual([
+      [der(certs.current).fingerprint256, "valid"],
+      [der(certs.expiring).fingerprint256, "expiring"],
+    ]);
+    expect(JSON.stringify(details)).not.toContain("PRIVATE KEY");
+    expect(samlConnectionDetails(await createConnection(admin, inputFrom(), ctx))).toBeNull();
   });
 });

@@ -2,14 +2,15 @@
 // (connections:write), map email domains to them for home realm discovery, and each application's
 // administrator chooses which connections its login page offers, in order (applications:write for
 // that application). Permissions are checked here; each change is audited in its transaction,
-// never with the client secret, which is sealed at rest and never leaves this module.
+// never with the client secret, which is sealed at rest and never leaves this module. A SAML
+// connection's client secret column holds the private key Portico makes for it (saml-connection.ts).
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { encryptAtRest } from "@/lib/crypto";
 import { isUuid } from "@/lib/formats";
 import { assertApplicationPermission, assertPermission, type Actor } from "@/lib/users";
-import { connectionInputSchema, connectionSettingsSchema, type ConnectionSettings, type PresetName, type Protocol } from "./connection.schema";
-import { connectionFormField, connectionRuleProblems, invalidDomain, MAX_CONNECTION_DOMAINS, type ParsedConnectionInput } from "./connection-form.schema";
+import { connectionSettingsSchema, samlSettingsSchema, type ConnectionSettings, type PresetName, type Protocol } from "./connection.schema";
+import { invalidDomain, isSamlInput, MAX_CONNECTION_DOMAINS, parseConnectionInput, type ParsedConnectionInput, type ParsedSamlConnectionInput } from "./connection-form.schema";
 import { CLIENT_SECRET_PURPOSE } from "./connections";
 import {
   deleteConnectionRow,
@@ -30,6 +31,8 @@ import {
   type ConnectionWrite,
 } from "./connections.repo";
 import { FederationError } from "./federation.errors";
+import { newServiceProviderKey, samlIdpSettings, samlSettingsOf, storedSpCertificate } from "./saml-connection";
+import { certificateSummary, parseIdpMetadata, type IdpMetadata } from "./saml-metadata";
 
 /** A connection as the console shows it: the secret only as whether one is stored. */
 export interface ConnectionAdminView {
@@ -101,14 +104,28 @@ function sameJson(a: unknown, b: unknown): boolean {
 const adminActor = (actor: Actor) => ({ type: "admin" as const, id: actor.id });
 const notFound = () => new FederationError("not_found", "This connection does not exist.");
 
-/** The input, parsed by the server's schema and the rules across its fields; problems by the console form's field names. */
-function parseInput(input: unknown): ParsedConnectionInput {
-  const parsed = connectionInputSchema.safeParse(input);
-  const fieldErrors: Record<string, string> = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) fieldErrors[connectionFormField(issue.path)] ??= issue.message;
-  else Object.assign(fieldErrors, connectionRuleProblems(parsed.data));
-  if (!parsed.success || Object.keys(fieldErrors).length) throw new FederationError("invalid_input", "Check the highlighted fields.", { fieldErrors });
-  return parsed.data;
+const invalid = (fieldErrors: Record<string, string>) => new FederationError("invalid_input", "Check the highlighted fields.", { fieldErrors });
+
+type CheckedInput = { saml: false; c: ParsedConnectionInput } | { saml: true; c: ParsedSamlConnectionInput; idp: IdpMetadata };
+
+/**
+ * The input, parsed by the server's schema and the rules across its fields; a SAML connection's
+ * identity provider read from its metadata (or kept from `before`, the row changed). Problems by
+ * the console form's field names, the metadata's on metadataXml.
+ */
+function checkedInput(input: unknown, before: ConnectionAdminRow | null): CheckedInput {
+  const parsed = parseConnectionInput(input);
+  if (!parsed.ok) {
+    // The metadata's own problem too, so one round trip shows them all.
+    const xml = input && typeof input === "object" ? (input as Record<string, unknown>).metadataXml : undefined;
+    const metadata = typeof xml === "string" && xml.trim() !== "" ? parseIdpMetadata(xml) : null;
+    throw invalid(metadata && !metadata.ok ? { metadataXml: metadata.message, ...parsed.fieldErrors } : parsed.fieldErrors);
+  }
+  if (!isSamlInput(parsed.input)) return { saml: false, c: parsed.input };
+  const stored = before ? samlSettingsSchema.safeParse(before.settings) : null;
+  const idp = samlIdpSettings(parsed.input, stored?.success ? stored.data : null);
+  if (!idp.ok) throw invalid({ metadataXml: idp.message });
+  return { saml: true, c: parsed.input, idp: idp.idp };
 }
 
 function columns(c: ParsedConnectionInput): ConnectionWrite {
@@ -125,6 +142,23 @@ function columns(c: ParsedConnectionInput): ConnectionWrite {
   };
 }
 
+/** A SAML connection's columns: its key is sealed in the client secret's column only when new (`key.clientSecretSealed`). */
+function samlColumns(c: ParsedSamlConnectionInput, idp: IdpMetadata, key: { spCertificate: string; clientSecretSealed?: string }): ConnectionWrite {
+  return {
+    name: c.name,
+    protocol: "saml",
+    preset: c.preset,
+    enabled: c.enabled,
+    settings: samlSettingsOf(c, idp, key.spCertificate),
+    trustEmailVerified: c.trustEmailVerified,
+    storeTokens: false,
+    ...(key.clientSecretSealed ? { clientSecretSealed: key.clientSecretSealed } : {}),
+  };
+}
+
+/** What the audit keeps of a connection's certificate: its fingerprint (the certificate is public; the key never leaves the sealed column). */
+const certificateFingerprint = (base64: string) => certificateSummary(base64)?.sha256Fingerprint ?? null;
+
 export async function listConnectionsFor(actor: Actor): Promise<ConnectionAdminView[]> {
   assertPermission(actor, "connections:read");
   return (await listConnectionAdminRows()).map(toView);
@@ -139,10 +173,15 @@ export async function getConnectionFor(actor: Actor, id: string): Promise<Connec
 
 export async function createConnection(actor: Actor, input: unknown, ctx: RequestContext): Promise<ConnectionAdminView> {
   assertPermission(actor, "connections:write");
-  const c = parseInput(input);
+  const checked = checkedInput(input, null);
+  const c = checked.c;
+  // Made before the transaction: RSA key generation takes a moment.
+  const key = checked.saml ? newServiceProviderKey(c.slug) : null;
+  const write = checked.saml ? samlColumns(checked.c, checked.idp, key!) : columns(checked.c);
   return withTransaction(async (tx) => {
-    const row = await insertConnectionRow({ slug: c.slug, ...columns(c) }, tx);
+    const row = await insertConnectionRow({ slug: c.slug, ...write }, tx);
     if (!row) throw new FederationError("invalid_input", "A connection with this name in its URL exists.", { field: "slug", fieldErrors: { slug: "A connection with this name in its URL exists." } });
+    const common = { slug: c.slug, name: c.name, protocol: c.settings.protocol, preset: c.preset, enabled: c.enabled };
     await recordAudit(
       {
         actor: adminActor(actor),
@@ -150,7 +189,9 @@ export async function createConnection(actor: Actor, input: unknown, ctx: Reques
         target: { type: "connection", id: row.id },
         result: "success",
         context: ctx,
-        details: { slug: c.slug, name: c.name, protocol: c.settings.protocol, preset: c.preset, enabled: c.enabled, clientSecretSet: Boolean(c.clientSecret) },
+        details: checked.saml
+          ? { ...common, idpEntityId: checked.idp.idpEntityId, spCertificateSha256: certificateFingerprint(key!.spCertificate) }
+          : { ...common, clientSecretSet: Boolean(checked.c.clientSecret) },
       },
       tx,
     );
@@ -158,23 +199,31 @@ export async function createConnection(actor: Actor, input: unknown, ctx: Reques
   });
 }
 
-/** Changes everything but the slug (the callback URL registered upstream) and the preset. */
+/**
+ * Changes everything but the slug (the callback URL registered upstream), the preset and whether it
+ * is SAML (its key would become an OAuth client secret, or the reverse). A SAML connection keeps its
+ * key and certificate; one stored without them (written by hand) is given new ones.
+ */
 export async function updateConnection(actor: Actor, id: string, input: unknown, ctx: RequestContext): Promise<ConnectionAdminView> {
   assertPermission(actor, "connections:write");
   if (!isUuid(id)) throw notFound();
   return withTransaction(async (tx) => {
     const before = await lockConnectionRow(id, tx);
     if (!before) throw notFound();
-    const c = parseInput({ ...(input && typeof input === "object" ? input : {}), slug: before.slug, preset: before.preset });
-    const write = columns(c);
+    const checked = checkedInput({ ...(input && typeof input === "object" ? input : {}), slug: before.slug, preset: before.preset }, before);
+    if ((before.protocol === "saml") !== checked.saml) throw invalid({ protocol: "A connection cannot change to or from SAML: add a new connection instead." });
+    const spCertificate = storedSpCertificate(before.settings);
+    const write = checked.saml
+      ? samlColumns(checked.c, checked.idp, spCertificate && before.clientSecretSealed ? { spCertificate } : newServiceProviderKey(before.slug))
+      : columns(checked.c);
     await updateConnectionRow(id, write, tx);
     const fields = ["name", "enabled", "settings", "trustEmailVerified", "storeTokens"] as const;
     const changed: string[] = fields.filter((k) => !sameJson(before[k], write[k]));
     // The settings changed, by name (the settings hold no secret; the secret only as changed or not).
     const stored = (before.settings ?? {}) as Record<string, unknown>;
-    const next = c.settings as Record<string, unknown>;
+    const next = write.settings as Record<string, unknown>;
     const settingsChanged = Object.keys({ ...stored, ...next }).filter((k) => !sameJson(stored[k], next[k])).sort();
-    if (write.clientSecretSealed) changed.push("clientSecret");
+    if (write.clientSecretSealed) changed.push(checked.saml ? "spKey" : "clientSecret");
     if (changed.length) {
       await recordAudit(
         { actor: adminActor(actor), action: "connection.updated", target: { type: "connection", id }, result: "success", context: ctx, details: { slug: before.slug, changed, settingsChanged } },

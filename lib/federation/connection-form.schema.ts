@@ -2,9 +2,23 @@
 // rows) and the one function that turns it into a connection input and checks it with the server's
 // own schema (connectionInputSchema): the form checks itself with it before sending, the server
 // action checks the posted form with it again, and the problems land on the form's fields.
-// Browser-safe: no server-only imports.
+// Browser-safe: no server-only imports. A SAML connection's identity provider metadata is read by
+// the server alone (saml-metadata.ts); here only its presence and size are checked.
 import { z } from "zod";
-import { claimMappingSchema, connectionInputSchema, DOMAIN, PRESET_NAMES, PRESETS, PROTOCOLS, type ClaimMapping, type ConnectionSettings, type PresetName, type Protocol } from "./connection.schema";
+import {
+  claimMappingSchema,
+  connectionInputSchema,
+  DOMAIN,
+  NAME_ID_FORMATS,
+  PRESET_NAMES,
+  PRESETS,
+  PROTOCOLS,
+  samlSettingsSchema,
+  type ClaimMapping,
+  type ConnectionSettings,
+  type PresetName,
+  type Protocol,
+} from "./connection.schema";
 
 export type ClaimRow = { field: string; claim: string };
 
@@ -30,6 +44,12 @@ export type ConnectionFormValues = {
   trustEmailVerified: boolean;
   storeTokens: boolean;
   claims: ClaimRow[];
+  /** SAML: the identity provider's metadata as pasted; blank on a change keeps the stored IdP settings. */
+  metadataXml: string;
+  /** SAML: a key of NAME_ID_FORMATS. */
+  nameIdFormat: string;
+  signAuthnRequests: boolean;
+  requireEncryptedAssertions: boolean;
 };
 
 /** The form's text fields, as posted and echoed (the secret is posted but never echoed). */
@@ -47,8 +67,9 @@ export const CONNECTION_TEXT_FIELDS = [
   "tokenEndpointAuthMethod",
   "clientId",
   "scopes",
+  "nameIdFormat",
 ] as const;
-const CONNECTION_BOXES = ["enabled", "trustEmailVerified", "storeTokens"] as const;
+const CONNECTION_BOXES = ["enabled", "trustEmailVerified", "storeTokens", "signAuthnRequests", "requireEncryptedAssertions"] as const;
 
 /** claimMappingSchema's bound; one row more is posted only by a form tampered with. */
 export const MAX_CLAIM_ROWS = 40;
@@ -62,7 +83,42 @@ export const CONNECTION_KINDS: readonly { kind: ConnectionKind; label: string }[
   ...PRESET_NAMES.map((p) => ({ kind: p, label: PRESETS[p].label })),
   { kind: "oidc", label: "Another OpenID Connect provider" },
   { kind: "oauth2", label: "Another OAuth 2.0 provider" },
+  { kind: "saml", label: "A SAML 2.0 identity provider" },
 ];
+
+export const PROTOCOL_LABELS: Record<Protocol, string> = { oidc: "OpenID Connect", oauth2: "OAuth 2.0", saml: "SAML 2.0" };
+
+/** The NameID formats a SAML connection may ask for, by the names its form posts. */
+export const NAME_ID_FORMAT_NAMES = Object.keys(NAME_ID_FORMATS) as (keyof typeof NAME_ID_FORMATS)[];
+
+// ---- SAML metadata, as far as the browser can check it (lib/federation/saml-metadata.ts reads it) ----
+
+/** One identity provider's metadata is a few kilobytes; a federation's aggregate runs to megabytes. */
+export const MAX_METADATA_BYTES = 512 * 1024;
+export const METADATA_TOO_LARGE = "The metadata is larger than 512 KB: paste one identity provider's metadata, not a federation's.";
+export const METADATA_REQUIRED = "Paste the identity provider's metadata XML.";
+const byteLength = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * What the console sends for a SAML connection. The identity provider's own settings come from
+ * `metadataXml`, which only the server reads; given directly instead (a script, a test), they are
+ * checked as stored. Never a client secret nor the connection's certificate: Portico makes its own key.
+ */
+export const samlConnectionInputSchema = z
+  .object({
+    slug: connectionInputSchema.shape.slug,
+    name: connectionInputSchema.shape.name,
+    preset: connectionInputSchema.shape.preset,
+    enabled: connectionInputSchema.shape.enabled,
+    trustEmailVerified: connectionInputSchema.shape.trustEmailVerified,
+    settings: samlSettingsSchema.omit({ spCertificate: true }).partial({ idpEntityId: true, ssoUrl: true, idpCertificates: true }),
+    /** Absent: the IdP settings as given, else the stored ones. */
+    metadataXml: z
+      .string()
+      .refine((s) => byteLength(s) <= MAX_METADATA_BYTES, METADATA_TOO_LARGE)
+      .optional(),
+  })
+  .strict();
 
 const rowsOf = (mapping: ClaimMapping): ClaimRow[] => Object.entries(mapping).map(([field, claim]) => ({ field, claim }));
 
@@ -87,15 +143,25 @@ export function connectionFormDefaults(kind: ConnectionKind): ConnectionFormValu
     trustEmailVerified: false,
     storeTokens: false,
     claims: [],
+    metadataXml: "",
+    nameIdFormat: "unspecified",
+    signAuthnRequests: false,
+    requireEncryptedAssertions: false,
   };
   if (kind === "oidc") return blank;
+  if (kind === "saml") return { ...blank, protocol: "saml", scopes: "" };
   if (kind === "oauth2") return { ...blank, protocol: "oauth2", scopes: "", claims: [{ field: "subject", claim: "id" }, { field: "email", claim: "email" }, { field: "name", claim: "name" }] };
   const preset = PRESETS[kind];
   return { ...blank, ...settingsValues({ ...preset.settings, clientId: "" } as ConnectionSettings), slug: kind, name: preset.label, preset: kind, trustEmailVerified: preset.trustEmailVerified };
 }
 
 function settingsValues(s: ConnectionSettings): Partial<ConnectionFormValues> {
-  const common = { protocol: s.protocol, clientId: s.clientId, scopes: (s.scopes ?? []).join(" "), claims: rowsOf(s.claimMapping ?? {}) };
+  const claims = rowsOf(s.claimMapping ?? {});
+  // The metadata is never filled in: blank keeps the stored IdP settings (the page shows them).
+  if (s.protocol === "saml") {
+    return { protocol: s.protocol, scopes: "", claims, nameIdFormat: s.nameIdFormat ?? "unspecified", signAuthnRequests: s.signAuthnRequests ?? false, requireEncryptedAssertions: s.requireEncryptedAssertions ?? false };
+  }
+  const common = { protocol: s.protocol, clientId: s.clientId, scopes: (s.scopes ?? []).join(" "), claims };
   if (s.protocol === "oidc") return { ...common, issuer: s.issuer, issuerTemplate: s.issuerTemplate ?? "" };
   return {
     ...common,
@@ -118,7 +184,7 @@ export function connectionFormValuesOf(c: {
   trustEmailVerified: boolean;
   storeTokens: boolean;
 }): ConnectionFormValues {
-  const base = connectionFormDefaults(c.preset && isConnectionKind(c.preset) ? c.preset : c.protocol === "oauth2" ? "oauth2" : "oidc");
+  const base = connectionFormDefaults(c.preset && isConnectionKind(c.preset) ? c.preset : c.protocol === "oauth2" || c.protocol === "saml" ? c.protocol : "oidc");
   return {
     ...base,
     ...(c.settings ? settingsValues(c.settings) : {}),
@@ -166,12 +232,21 @@ export function claimMappingFromRows(rows: readonly ClaimRow[]): { ok: true; map
   return Object.keys(fieldErrors).length ? { ok: false, fieldErrors } : { ok: true, mapping };
 }
 
-/** The form's values as a connection input (what connectionInputSchema parses); the claim rows as given. */
+/**
+ * The form's values as a connection input (what connectionInputSchema parses, or for SAML
+ * samlConnectionInputSchema); the claim rows as given. Only the chosen protocol's fields are read.
+ */
 export function connectionInputFromValues(v: ConnectionFormValues, mapping: ClaimMapping): Record<string, unknown> {
   const t = (s: string) => s.trim();
   const optional = (s: string) => (t(s) === "" ? undefined : t(s));
   const scopes = t(v.scopes) === "" ? undefined : t(v.scopes).split(/\s+/);
   const protocol = t(v.protocol);
+  const common = { slug: t(v.slug), name: t(v.name), preset: optional(v.preset) ?? null, enabled: v.enabled, trustEmailVerified: v.trustEmailVerified };
+  if (protocol === "saml") {
+    // No client secret, no tokens to keep: a secret typed into a tampered form is not sent on.
+    const settings = { protocol, nameIdFormat: optional(v.nameIdFormat), signAuthnRequests: v.signAuthnRequests, requireEncryptedAssertions: v.requireEncryptedAssertions, claimMapping: mapping };
+    return { ...common, settings: withoutUndefined(settings), ...(t(v.metadataXml) === "" ? {} : { metadataXml: v.metadataXml }) };
+  }
   const settings =
     protocol === "oauth2"
       ? {
@@ -187,50 +262,73 @@ export function connectionInputFromValues(v: ConnectionFormValues, mapping: Clai
         }
       : { protocol, issuer: t(v.issuer), clientId: t(v.clientId), scopes, claimMapping: mapping, issuerTemplate: optional(v.issuerTemplate) };
   return {
-    slug: t(v.slug),
-    name: t(v.name),
-    preset: optional(v.preset) ?? null,
-    enabled: v.enabled,
-    settings: Object.fromEntries(Object.entries(settings).filter(([, x]) => x !== undefined)),
+    ...common,
+    settings: withoutUndefined(settings),
     // Never trimmed: a secret is what the provider issued, spaces and all.
     clientSecret: v.clientSecret === "" ? undefined : v.clientSecret,
-    trustEmailVerified: v.trustEmailVerified,
     storeTokens: v.storeTokens,
   };
 }
 
-/** The form field a connection input's issue belongs to (`settings.issuer` → issuer; the mapping → claims). */
+const withoutUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
+
+/** The SAML IdP settings are read from the metadata: their problems belong to its field. */
+const FROM_METADATA = new Set(["idpEntityId", "ssoUrl", "idpCertificates"]);
+
+/** The form field a connection input's issue belongs to (`settings.issuer` → issuer; the mapping → claims; the IdP's SAML settings → metadataXml). */
 export function connectionFormField(path: readonly PropertyKey[]): string {
   const [head, key] = path.map(String);
   if (head !== "settings") return head ?? "form";
   if (key === undefined) return "protocol";
+  if (FROM_METADATA.has(key)) return "metadataXml";
   return key === "claimMapping" ? CLAIM_ROW_PREFIX : key;
 }
 
 export type ParsedConnectionInput = z.output<typeof connectionInputSchema>;
+export type ParsedSamlConnectionInput = z.output<typeof samlConnectionInputSchema>;
+/** A checked connection input of either shape: OpenID Connect and OAuth 2.0, or SAML. */
+export type ConnectionFormInput = ParsedConnectionInput | ParsedSamlConnectionInput;
+
+export const isSamlInput = (input: ConnectionFormInput): input is ParsedSamlConnectionInput => input.settings.protocol === "saml";
+
+const PROTOCOL_PROBLEM = "Choose OpenID Connect, OAuth 2.0 or SAML 2.0.";
 
 /**
  * Rules across fields the schema does not hold: a preset's protocol is the preset's; an OAuth 2.0
  * provider (no ID token) must say which profile claim is its user's id.
  */
-export function connectionRuleProblems(input: ParsedConnectionInput): Record<string, string> {
+export function connectionRuleProblems(input: ConnectionFormInput): Record<string, string> {
   const problems: Record<string, string> = {};
-  if (input.preset && PRESETS[input.preset].protocol !== input.settings.protocol) problems.protocol = `${PRESETS[input.preset].label} uses ${PRESETS[input.preset].protocol === "oidc" ? "OpenID Connect" : "OAuth 2.0"}.`;
+  if (input.preset && PRESETS[input.preset].protocol !== input.settings.protocol) problems.protocol = `${PRESETS[input.preset].label} uses ${PROTOCOL_LABELS[PRESETS[input.preset].protocol]}.`;
   if (input.settings.protocol === "oauth2" && !input.settings.claimMapping.subject) problems[CLAIM_ROW_PREFIX] = "Map subject to the claim holding the user's id at the provider (GitHub: id).";
   return problems;
 }
 
-/** The form, checked as the server checks it: the connection input, or the problems by form field. */
-export function checkConnectionForm(v: ConnectionFormValues): { ok: true; input: ParsedConnectionInput } | { ok: false; fieldErrors: Record<string, string> } {
-  const rows = claimMappingFromRows(v.claims);
-  const parsed = connectionInputSchema.safeParse(connectionInputFromValues(v, rows.ok ? rows.mapping : {}));
-  const fieldErrors: Record<string, string> = rows.ok ? {} : { ...rows.fieldErrors };
+/**
+ * A connection input (the console form's, or any caller's) checked by the server's schema for its
+ * protocol and the rules across its fields: the input, or the problems by form field. A SAML input
+ * carrying a client secret, tokens to keep or the connection's certificate is refused: Portico
+ * makes and keeps the connection's key itself.
+ */
+export function parseConnectionInput(input: unknown): { ok: true; input: ConnectionFormInput } | { ok: false; fieldErrors: Record<string, string> } {
+  const record = input && typeof input === "object" ? (input as Record<string, unknown>) : {};
+  const settings = record.settings && typeof record.settings === "object" ? (record.settings as Record<string, unknown>) : {};
+  const fieldErrors: Record<string, string> = {};
+  let parsed: z.ZodSafeParseResult<ConnectionFormInput>;
+  if (settings.protocol === "saml") {
+    const { clientSecret, storeTokens, ...rest } = record;
+    const { spCertificate, ...samlSettings } = settings;
+    if (clientSecret !== undefined && clientSecret !== "") fieldErrors.form = "A SAML connection has no client secret: Portico signs and decrypts with a key of its own.";
+    else if (spCertificate !== undefined) fieldErrors.form = "A SAML connection's certificate is Portico's own: it cannot be set.";
+    else if (storeTokens !== undefined && storeTokens !== false) fieldErrors.form = "A SAML identity provider issues no tokens to keep.";
+    parsed = samlConnectionInputSchema.safeParse({ ...rest, settings: samlSettings });
+  } else {
+    parsed = connectionInputSchema.safeParse(input);
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = connectionFormField(issue.path);
-      // The rows' own problems say more than the mapping's.
-      if (field === CLAIM_ROW_PREFIX && !rows.ok) continue;
-      fieldErrors[field] ??= field === "protocol" ? "Choose OpenID Connect or OAuth 2.0." : issue.message;
+      fieldErrors[field] ??= field === "protocol" ? PROTOCOL_PROBLEM : issue.message;
     }
   } else {
     for (const [field, message] of Object.entries(connectionRuleProblems(parsed.data))) fieldErrors[field] ??= message;
@@ -238,34 +336,65 @@ export function checkConnectionForm(v: ConnectionFormValues): { ok: true; input:
   return Object.keys(fieldErrors).length || !parsed.success ? { ok: false, fieldErrors } : { ok: true, input: parsed.data };
 }
 
+/** Creating a connection, or changing one: a new SAML connection needs its identity provider's metadata. */
+export type ConnectionFormMode = "create" | "update";
+
+/** The form, checked as the server checks it: the connection input, or the problems by form field. */
+export function checkConnectionForm(v: ConnectionFormValues, mode: ConnectionFormMode = "update"): { ok: true; input: ConnectionFormInput } | { ok: false; fieldErrors: Record<string, string> } {
+  const rows = claimMappingFromRows(v.claims);
+  const parsed = parseConnectionInput(connectionInputFromValues(v, rows.ok ? rows.mapping : {}));
+  const fieldErrors: Record<string, string> = rows.ok ? {} : { ...rows.fieldErrors };
+  if (!parsed.ok) {
+    for (const [field, message] of Object.entries(parsed.fieldErrors)) {
+      // The rows' own problems say more than the mapping's.
+      if (field === CLAIM_ROW_PREFIX && !rows.ok) continue;
+      fieldErrors[field] ??= message;
+    }
+  }
+  if (mode === "create" && v.protocol.trim() === "saml" && v.metadataXml.trim() === "") fieldErrors.metadataXml ??= METADATA_REQUIRED;
+  return Object.keys(fieldErrors).length || !parsed.ok ? { ok: false, fieldErrors } : { ok: true, input: parsed.input };
+}
+
 const formText = z.string().max(4000);
 
 /** The browser's check of the form: checkConnectionForm's problems as issues on the form's fields (rows by their dotted path). */
-export const connectionFormSchema = z
-  .object({
-    slug: formText,
-    name: formText,
-    preset: formText,
-    protocol: formText,
-    enabled: z.boolean(),
-    issuer: formText,
-    issuerTemplate: formText,
-    authorizationEndpoint: formText,
-    tokenEndpoint: formText,
-    userinfoEndpoint: formText,
-    emailsEndpoint: formText,
-    tokenEndpointAuthMethod: formText,
-    clientId: formText,
-    clientSecret: formText,
-    scopes: formText,
-    trustEmailVerified: z.boolean(),
-    storeTokens: z.boolean(),
-    claims: z.array(z.object({ field: formText, claim: formText })),
-  })
-  .superRefine((v, ctx) => {
-    const checked = checkConnectionForm(v);
-    if (!checked.ok) for (const [field, message] of Object.entries(checked.fieldErrors)) ctx.addIssue({ code: "custom", path: field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message });
-  });
+function connectionFormSchemaFor(mode: ConnectionFormMode) {
+  return z
+    .object({
+      slug: formText,
+      name: formText,
+      preset: formText,
+      protocol: formText,
+      enabled: z.boolean(),
+      issuer: formText,
+      issuerTemplate: formText,
+      authorizationEndpoint: formText,
+      tokenEndpoint: formText,
+      userinfoEndpoint: formText,
+      emailsEndpoint: formText,
+      tokenEndpointAuthMethod: formText,
+      clientId: formText,
+      clientSecret: formText,
+      scopes: formText,
+      trustEmailVerified: z.boolean(),
+      storeTokens: z.boolean(),
+      claims: z.array(z.object({ field: formText, claim: formText })),
+      // Its size is checkConnectionForm's (in bytes, as the server counts).
+      metadataXml: z.string(),
+      nameIdFormat: formText,
+      signAuthnRequests: z.boolean(),
+      requireEncryptedAssertions: z.boolean(),
+    })
+    .superRefine((v, ctx) => {
+      const checked = checkConnectionForm(v, mode);
+      if (!checked.ok) for (const [field, message] of Object.entries(checked.fieldErrors)) ctx.addIssue({ code: "custom", path: field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message });
+    });
+}
+
+/** A connection's form when changing it. */
+export const connectionFormSchema = connectionFormSchemaFor("update");
+/** The form that adds a connection. */
+export const newConnectionFormSchema = connectionFormSchemaFor("create");
 
 type FormLike = { get(name: string): FormDataEntryValue | null };
 
@@ -284,13 +413,16 @@ export function connectionValuesFromForm(form: FormLike): ConnectionFormValues {
     ...(Object.fromEntries(CONNECTION_BOXES.map((k) => [k, form.get(k) === "on"])) as Record<(typeof CONNECTION_BOXES)[number], boolean>),
     clientSecret: text("clientSecret", 4001),
     claims,
+    // One character more than the bound: a longer paste is refused as too large, never cut to fit.
+    metadataXml: text("metadataXml", MAX_METADATA_BYTES + 1),
   };
 }
 
-/** A refused form's values as the action echoes them (strings only; never the secret), and back. */
+/** A refused form's values as the action echoes them (strings only; never the secret; the metadata, so it need not be pasted again), and back. */
 export function connectionFormEcho(v: ConnectionFormValues): Record<string, string> {
   return {
     ...Object.fromEntries(CONNECTION_TEXT_FIELDS.map((k) => [k, v[k]])),
+    metadataXml: v.metadataXml,
     ...Object.fromEntries(CONNECTION_BOXES.map((k) => [k, v[k] ? "on" : ""])),
     ...Object.fromEntries(v.claims.flatMap((r, i) => [[`${CLAIM_ROW_PREFIX}.${i}.field`, r.field], [`${CLAIM_ROW_PREFIX}.${i}.claim`, r.claim]])),
   };

@@ -34,3 +34,5 @@ export {
   type ConnectionAdminView,
   type ConnectionSummary,
 } from "./connection-admin";
+export { samlConnectionDetails, type SamlConnectionDetails } from "./saml-connection";
+export { parseIdpMetadata, EXPIRY_WARNING_DAYS, type CertificateSummary, type IdpMetadata, type IdpMetadataResult } from "./saml-metadata";

@@ -1,12 +1,13 @@
 "use server";
 // Server actions of the connections console: the console's wrapper checks the administrator (strong
 // second factor, recent sign-in, connections:write); the form is checked with the same function
-// the browser used (checkConnectionForm), and the domain checks the permission and parses again.
+// the browser used (checkConnectionForm), and the domain checks the permission and parses again
+// (a SAML identity provider's metadata only there: its problems come back on the metadata's field).
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { createConnection, deleteConnection, FederationError, setConnectionDomains, updateConnection } from "@/lib/federation";
-import { checkConnectionForm, connectionFormEcho, connectionValuesFromForm, domainListFromText, type ConnectionFormValues } from "@/lib/federation/connection-form.schema";
+import { checkConnectionForm, connectionFormEcho, connectionValuesFromForm, domainListFromText, type ConnectionFormMode, type ConnectionFormValues } from "@/lib/federation/connection-form.schema";
 import { adminAction, formValues, requestContext, type FormState } from "@/lib/http";
 
 const LIST = "/admin/connections";
@@ -27,23 +28,25 @@ const connectionForm = {
 };
 
 /** The form's values as the connection input, or its problems by field (the browser's own check, run again). */
-function checked(values: ConnectionFormValues) {
-  const result = checkConnectionForm(values);
+function checked(values: ConnectionFormValues, mode: ConnectionFormMode) {
+  const result = checkConnectionForm(values, mode);
   if (!result.ok) throw new FederationError("invalid_input", "Check the highlighted fields.", { fieldErrors: result.fieldErrors });
   return result.input;
 }
 
 export const createConnectionAction = adminAction({ ...connectionForm, permission: "connections:write", returnTo: `${LIST}/new` }, async ({ values }, actor): Promise<FormState> => {
-  const connection = await createConnection(actor, checked(values), await requestContext());
+  const connection = await createConnection(actor, checked(values, "create"), await requestContext());
   revalidatePath(LIST);
   redirect(`${LIST}/${connection.id}?created=1`);
 });
 
 export const updateConnectionAction = adminAction({ ...connectionForm, ...aConnection }, async ({ id, values }, actor): Promise<FormState> => {
-  const connection = await updateConnection(actor, id, checked(values), await requestContext());
+  const connection = await updateConnection(actor, id, checked(values, "update"), await requestContext());
   revalidatePath(LIST);
   revalidatePath(`${LIST}/${id}`);
-  return { ok: true, message: `${connection.name} is saved.` };
+  // The form still shows the box as ticked or not: say when the metadata turned signing on.
+  const signingForced = connection.settings?.protocol === "saml" && connection.settings.signAuthnRequests && !values.signAuthnRequests;
+  return { ok: true, message: `${connection.name} is saved.${signingForced ? " Its metadata asks for signed requests: Portico signs them." : ""}` };
 });
 
 export const setConnectionDomainsAction = adminAction(

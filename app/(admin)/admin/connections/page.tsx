@@ -5,13 +5,11 @@ import { secondaryButton, tableFrame } from "@/components/ui/styles";
 import { requireAdmin } from "@/lib/http";
 import { listConnectionsFor } from "@/lib/federation";
 import { PRESETS } from "@/lib/federation/connection.schema";
-import { CONNECTION_KINDS } from "@/lib/federation/connection-form.schema";
+import { CONNECTION_KINDS, PROTOCOL_LABELS } from "@/lib/federation/connection-form.schema";
 import { hasPermission } from "@/lib/users";
 
 export const metadata: Metadata = { title: "Connections" };
 export const dynamic = "force-dynamic";
-
-const PROTOCOL_LABELS: Record<string, string> = { oidc: "OpenID Connect", oauth2: "OAuth 2.0" };
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const session = await requireAdmin("/admin/connections", { permission: "connections:read" });
@@ -23,7 +21,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
     <>
       <h1 className="text-2xl font-semibold tracking-tight">Connections</h1>
       <p className="mt-1 max-w-3xl text-slate-600 dark:text-slate-400">
-        Identity providers customers may sign in with instead of a password: Google, Microsoft, GitHub, a company&apos;s own OpenID Connect provider. Each application chooses which
+        Identity providers customers may sign in with instead of a password: Google, Microsoft, GitHub, a company&apos;s own OpenID Connect or SAML 2.0 identity provider. Each application chooses which
         ones its login page offers (on its page, Sign-in connections); an email domain can send its customers straight to one.
       </p>
       {deleted !== null ? (
