@@ -28,7 +28,7 @@ describe("ConnectionForm", () => {
       preset: null,
       protocol: "oidc",
       enabled: true,
-      settings: { protocol: "oidc", issuer: "https://idp.acme.example", clientId: "portico", scopes: ["openid"], claimMapping: {} },
+      settings: { protocol: "oidc", issuer: "https://idp.acme.example", clientId: "portico", scopes: ["openid"], claimMapping: {}, responseMode: "query" },
       trustEmailVerified: false,
       storeTokens: false,
     });

@@ -42,6 +42,10 @@ const AUTH_METHOD_OPTIONS = [
   { value: "client_secret_basic", label: "client_secret_basic (HTTP Basic)" },
   { value: "client_secret_post", label: "client_secret_post (in the body)" },
 ];
+const RESPONSE_MODE_OPTIONS = [
+  { value: "query", label: "Redirect with the code in the query (usual)" },
+  { value: "form_post", label: "Form post (Apple)" },
+];
 const NAME_ID_LABELS: Record<(typeof NAME_ID_FORMAT_NAMES)[number], string> = {
   unspecified: "Unspecified (the identity provider chooses)",
   emailAddress: "Email address",
@@ -90,6 +94,7 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
       <div className="grid gap-4" hidden={otherProtocol("oidc")}>
         {text("issuer", "Issuer", { placeholder: "https://idp.example.com", hint: "OpenID Connect: the rest comes from its discovery document (/.well-known/openid-configuration)." })}
         {text("issuerTemplate", "Issuer template (multi-tenant providers)", { hint: "Optional: {tenantid} stands for the ID token's tid claim (Microsoft's common and organizations endpoints)." })}
+        <SelectField id={`${prefix}responseMode`} label="How the provider answers" defaultValue={d.responseMode} error={errorOf("responseMode")} options={RESPONSE_MODE_OPTIONS} {...form.register("responseMode")} />
       </div>
       <div className="grid gap-4 sm:grid-cols-2" hidden={otherProtocol("oauth2")}>
         {text("authorizationEndpoint", "Authorization endpoint", { placeholder: "https://idp.example.com/authorize" })}
@@ -125,6 +130,12 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
           hint: id && hasClientSecret ? "A secret is stored (never shown). Leave blank to keep it; enter a new one to replace it." : "Issued by the provider with the client ID. Stored encrypted; never shown again.",
         })}
       </div>
+      {preset === "apple" ? (
+        <div className="grid gap-4 sm:grid-cols-2">
+          {text("appleTeamId", "Team ID", { autoComplete: "off", maxLength: 10, hint: "Apple Developer account > Membership: 10 letters and digits." })}
+          {text("appleKeyId", "Key ID", { autoComplete: "off", maxLength: 10, hint: "The Sign in with Apple key's ID. Paste the key's .p8 file as the client secret." })}
+        </div>
+      ) : null}
       {text("scopes", "Scopes", { hint: "Separated by spaces (RFC 6749 §3.3). Empty: the protocol's defaults." })}
     </>
   );

@@ -32,11 +32,28 @@ const form = (entries: [string, string][]) => {
 const generic = (over: Partial<ConnectionFormValues> = {}): ConnectionFormValues => ({ ...connectionFormDefaults("oidc"), slug: "acme", name: "Acme", issuer: "https://idp.acme.example", clientId: "portico", ...over });
 
 describe("the connection form, checked as the server checks it", () => {
-  it.each(PRESET_NAMES)("%s: the preset's form needs only the client ID; its settings are the preset's", (preset) => {
+  it.each(PRESET_NAMES)("%s: the preset's form needs only the client ID (Apple: and its team and key); its settings are the preset's", (preset) => {
     expect(checkConnectionForm(connectionFormDefaults(preset))).toMatchObject({ ok: false, fieldErrors: { clientId: "Enter the client ID." } });
-    const checked = checkConnectionForm({ ...connectionFormDefaults(preset), clientId: "id-from-console", clientSecret: "s" });
+    const apple = preset === "apple" ? { appleTeamId: "TEAM123456", appleKeyId: "KEY1234567" } : {};
+    const checked = checkConnectionForm({ ...connectionFormDefaults(preset), ...apple, clientId: "id-from-console", clientSecret: "s" });
     expect(checked.ok).toBe(true);
     if (checked.ok) expect(checked.input).toMatchObject({ slug: preset, preset, clientSecret: "s", settings: { clientId: "id-from-console" } });
+  });
+
+  it("Apple: answers by form_post, and its team and key ids are asked for and checked on their own fields", () => {
+    const apple = connectionFormDefaults("apple");
+    expect(apple).toMatchObject({ responseMode: "form_post", scopes: "openid email name", trustEmailVerified: true });
+    expect(checkConnectionForm({ ...apple, clientId: "com.example.web" })).toMatchObject({ ok: false, fieldErrors: { appleTeamId: "Enter your Apple Team ID and the key's Key ID." } });
+    expect(checkConnectionForm({ ...apple, clientId: "com.example.web", appleTeamId: "team", appleKeyId: "KEY1234567" })).toMatchObject({
+      ok: false,
+      fieldErrors: { appleTeamId: "Apple's Team ID: 10 letters and digits." },
+    });
+    const checked = checkConnectionForm({ ...apple, clientId: "com.example.web", appleTeamId: "TEAM123456", appleKeyId: "KEY1234567" });
+    expect(checked.ok && checked.input.settings).toMatchObject({ protocol: "oidc", responseMode: "form_post", appleClientSecret: { teamId: "TEAM123456", keyId: "KEY1234567" } });
+    // A stored Apple connection's form shows them again.
+    if (!checked.ok) throw new Error("expected the form to check");
+    const again = connectionFormValuesOf({ ...checked.input, protocol: "oidc", settings: checked.input.settings as never, trustEmailVerified: true, storeTokens: false, enabled: true });
+    expect(again).toMatchObject({ responseMode: "form_post", appleTeamId: "TEAM123456", appleKeyId: "KEY1234567" });
   });
 
   it("a generic provider's problems land on the form's fields, the mapping's on the row at fault", () => {
@@ -74,7 +91,7 @@ describe("the connection form, checked as the server checks it", () => {
         name: "Acme",
         preset: null,
         enabled: true,
-        settings: { protocol: "oidc", issuer: "https://idp.acme.example", clientId: "portico", scopes: ["openid", "email"], claimMapping: { "attr.tier": "custom.tier" } },
+        settings: { protocol: "oidc", issuer: "https://idp.acme.example", clientId: "portico", scopes: ["openid", "email"], claimMapping: { "attr.tier": "custom.tier" }, responseMode: "query" },
         trustEmailVerified: false,
         storeTokens: false,
       },

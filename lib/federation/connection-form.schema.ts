@@ -31,6 +31,11 @@ export type ConnectionFormValues = {
   enabled: boolean;
   issuer: string;
   issuerTemplate: string;
+  /** OpenID Connect: "query" or "form_post" (Apple). */
+  responseMode: string;
+  /** Apple: the team and key the client secret JWT names; both blank for any other provider. */
+  appleTeamId: string;
+  appleKeyId: string;
   authorizationEndpoint: string;
   tokenEndpoint: string;
   userinfoEndpoint: string;
@@ -60,6 +65,9 @@ export const CONNECTION_TEXT_FIELDS = [
   "protocol",
   "issuer",
   "issuerTemplate",
+  "responseMode",
+  "appleTeamId",
+  "appleKeyId",
   "authorizationEndpoint",
   "tokenEndpoint",
   "userinfoEndpoint",
@@ -132,6 +140,9 @@ export function connectionFormDefaults(kind: ConnectionKind): ConnectionFormValu
     enabled: true,
     issuer: "",
     issuerTemplate: "",
+    responseMode: "query",
+    appleTeamId: "",
+    appleKeyId: "",
     authorizationEndpoint: "",
     tokenEndpoint: "",
     userinfoEndpoint: "",
@@ -162,7 +173,16 @@ function settingsValues(s: ConnectionSettings): Partial<ConnectionFormValues> {
     return { protocol: s.protocol, scopes: "", claims, nameIdFormat: s.nameIdFormat ?? "unspecified", signAuthnRequests: s.signAuthnRequests ?? false, requireEncryptedAssertions: s.requireEncryptedAssertions ?? false };
   }
   const common = { protocol: s.protocol, clientId: s.clientId, scopes: (s.scopes ?? []).join(" "), claims };
-  if (s.protocol === "oidc") return { ...common, issuer: s.issuer, issuerTemplate: s.issuerTemplate ?? "" };
+  if (s.protocol === "oidc") {
+    return {
+      ...common,
+      issuer: s.issuer,
+      issuerTemplate: s.issuerTemplate ?? "",
+      responseMode: s.responseMode ?? "query",
+      appleTeamId: s.appleClientSecret?.teamId ?? "",
+      appleKeyId: s.appleClientSecret?.keyId ?? "",
+    };
+  }
   return {
     ...common,
     authorizationEndpoint: s.authorizationEndpoint,
@@ -260,7 +280,16 @@ export function connectionInputFromValues(v: ConnectionFormValues, mapping: Clai
           tokenEndpointAuthMethod: optional(v.tokenEndpointAuthMethod),
           claimMapping: mapping,
         }
-      : { protocol, issuer: t(v.issuer), clientId: t(v.clientId), scopes, claimMapping: mapping, issuerTemplate: optional(v.issuerTemplate) };
+      : {
+          protocol,
+          issuer: t(v.issuer),
+          clientId: t(v.clientId),
+          scopes,
+          claimMapping: mapping,
+          issuerTemplate: optional(v.issuerTemplate),
+          responseMode: optional(v.responseMode),
+          appleClientSecret: t(v.appleTeamId) || t(v.appleKeyId) ? { teamId: t(v.appleTeamId), keyId: t(v.appleKeyId) } : undefined,
+        };
   return {
     ...common,
     settings: withoutUndefined(settings),
@@ -281,6 +310,7 @@ export function connectionFormField(path: readonly PropertyKey[]): string {
   if (head !== "settings") return head ?? "form";
   if (key === undefined) return "protocol";
   if (FROM_METADATA.has(key)) return "metadataXml";
+  if (key === "appleClientSecret") return path[2] === "keyId" ? "appleKeyId" : "appleTeamId";
   return key === "claimMapping" ? CLAIM_ROW_PREFIX : key;
 }
 
@@ -301,6 +331,7 @@ export function connectionRuleProblems(input: ConnectionFormInput): Record<strin
   const problems: Record<string, string> = {};
   if (input.preset && PRESETS[input.preset].protocol !== input.settings.protocol) problems.protocol = `${PRESETS[input.preset].label} uses ${PROTOCOL_LABELS[PRESETS[input.preset].protocol]}.`;
   if (input.settings.protocol === "oauth2" && !input.settings.claimMapping.subject) problems[CLAIM_ROW_PREFIX] = "Map subject to the claim holding the user's id at the provider (GitHub: id).";
+  if (input.preset === "apple" && input.settings.protocol === "oidc" && !input.settings.appleClientSecret) problems.appleTeamId = "Enter your Apple Team ID and the key's Key ID.";
   return problems;
 }
 
@@ -368,6 +399,9 @@ function connectionFormSchemaFor(mode: ConnectionFormMode) {
       enabled: z.boolean(),
       issuer: formText,
       issuerTemplate: formText,
+      responseMode: formText,
+      appleTeamId: formText,
+      appleKeyId: formText,
       authorizationEndpoint: formText,
       tokenEndpoint: formText,
       userinfoEndpoint: formText,

@@ -189,7 +189,7 @@ export const PRESETS: Record<PresetName, Preset> = {
     settings: { protocol: "oidc", issuer: "https://appleid.apple.com", scopes: ["openid", "email", "name"], responseMode: "form_post", claimMapping: {} },
     trustEmailVerified: true,
     setup:
-      "Apple Developer > Certificates, Identifiers & Profiles: under Identifiers create a Services ID with Sign in with Apple (its identifier is the client ID) and add the callback URL as a Return URL; under Keys create a key with Sign in with Apple and paste its .p8 file as the client secret, with its Key ID and your Team ID.",
+      "Apple Developer > Certificates, Identifiers & Profiles: under Identifiers create a Services ID with Sign in with Apple (its identifier is the client ID) and add the callback URL as a Return URL; under Keys create a key with Sign in with Apple. Paste the key's `.p8` file as the client secret and enter its Key ID and your Team ID: Portico signs the short-lived client secret Apple wants with it. Apple sends the customer's name only the first time.",
   },
   microsoft: {
     label: "Microsoft",

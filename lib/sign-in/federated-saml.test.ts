@@ -73,7 +73,8 @@ async function refusalCode(p: Promise<unknown>): Promise<string> {
 }
 
 /** The IdP's honest answer to this request, with `overrides`. */
-const honest = (requestId: string, overrides: Partial<SamlResponseOptions> = {}) => idp.responseFor({ acsUrl: sp().acsUrl, audience: sp().entityId, inResponseTo: requestId }, overrides);
+const honest = (requestId: string, overrides: Partial<SamlResponseOptions> = {}, slug = "acme-saml") =>
+  idp.responseFor({ acsUrl: serviceProviderOf(slug).acsUrl, audience: serviceProviderOf(slug).entityId, inResponseTo: requestId }, overrides);
 
 beforeAll(async () => {
   allowLoopback(true, reloadConfig);
@@ -140,16 +141,13 @@ describe("SAML sign-in", () => {
     const spCertificate = (acme.settings as { spCertificate?: string }).spCertificate;
     expect(spCertificate).toBeTruthy();
     const plain = await requestUnderWay("acme-encrypted");
-    expect(await refusalCode(answered(await honest(plain.requestId), plain.relayState, "acme-encrypted"))).toBe("invalid_response");
+    expect(await refusalCode(answered(await honest(plain.requestId, {}, "acme-encrypted"), plain.relayState, "acme-encrypted"))).toBe("invalid_response");
 
     // Each SAML connection has its own key: the encrypted connection's certificate, from its metadata.
     const metadata = (await samlMetadataOf("acme-encrypted"))!;
     const certificate = /<(?:ds:)?X509Certificate>([^<]+)</.exec(metadata)![1]!.replace(/\s+/g, "");
     const enc = await requestUnderWay("acme-encrypted");
-    const encrypted = await idp.responseFor(
-      { acsUrl: serviceProviderOf("acme-encrypted").acsUrl, audience: serviceProviderOf("acme-encrypted").entityId, inResponseTo: enc.requestId },
-      { encryptFor: certificate },
-    );
+    const encrypted = await honest(enc.requestId, { encryptFor: certificate }, "acme-encrypted");
     expect(Buffer.from(encrypted, "base64").toString()).toContain("EncryptedAssertion");
     await expect(answered(encrypted, enc.relayState, "acme-encrypted")).resolves.toMatchObject({ continueAt: expect.stringContaining("/federation/acme-encrypted/callback?state=") });
   });

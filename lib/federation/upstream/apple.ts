@@ -10,7 +10,7 @@ import { FederationError } from "../federation.errors";
 export async function appleClientSecret(privateKeyPem: string | null, apple: { teamId: string; keyId: string }, clientId: string, audience: string, upstreamName: string): Promise<string> {
   let key: CryptoKey;
   try {
-    key = await importPKCS8(privateKeyPem ?? "", "ES256");
+    key = await importPKCS8(pkcs8Pem(privateKeyPem ?? ""), "ES256");
   } catch {
     throw new FederationError("invalid_response", `${upstreamName} is not set up right: its private key could not be used. An administrator must paste the .p8 key again.`);
   }
@@ -33,4 +33,13 @@ export function appleUserName(user: string | null): { given_name?: string; famil
   const family = part((name as { lastName?: unknown }).lastName);
   const full = [given, family].filter(Boolean).join(" ");
   return { ...(given ? { given_name: given } : {}), ...(family ? { family_name: family } : {}), ...(full ? { name: full } : {}) };
+}
+
+/**
+ * The .p8 file as PEM again, whatever a form did to its lines (a password field drops line breaks):
+ * its base64 body, wrapped at 64 characters between the PKCS #8 markers.
+ */
+export function pkcs8Pem(pasted: string): string {
+  const body = pasted.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, "").replace(/\s+/g, "");
+  return `-----BEGIN PRIVATE KEY-----\n${body.replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END PRIVATE KEY-----`;
 }
