@@ -260,10 +260,10 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
       {saml ? (
         <CheckboxField
           id={`${prefix}trustEmailVerified`}
-          label="Link an existing account when this identity provider asserts the address"
+          label="Trust the addresses it asserts"
           defaultChecked={d.trustEmailVerified}
           error={errorOf("trustEmailVerified")}
-          hint="SAML has no email_verified: ticking this trusts the identity provider's directory to own every address it asserts (a company's own directory does), so an asserted address links to the existing account with that address without asking the customer to prove it. Leave it unticked when its users can set their own address."
+          hint="SAML has no email_verified: ticking this trusts the identity provider's directory to own every address it asserts (a company's own directory does). Its users then get an account at their first sign-in, and an asserted address links to the existing account with that address without asking for its password. Unticked, every sign-in through it must prove an existing account first. Leave it unticked when its users can set their own address."
           {...form.register("trustEmailVerified")}
         />
       ) : (

@@ -1,0 +1,106 @@
+// SAML 2.0 sign-in in a real browser against a SAML identity provider stand-in on this machine
+// (test/upstreams/saml-idp.ts: real signed assertions, answered by an auto-posting form as Web
+// Browser SSO does). The administrator adds the connection by pasting the IdP's metadata and reads
+// what to give the IdP; a customer registers and signs in through it; an answer for another service
+// and a replayed answer are refused with a clear message on the sign-in page, and nobody is signed in.
+import crypto from "node:crypto";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { E2E_BASE_URL } from "./env";
+import { adminPage } from "./helpers";
+import { NAME_ID_FORMAT, startSamlIdp, type SamlIdp } from "../test/upstreams/saml-idp";
+
+const tag = crypto.randomBytes(3).toString("hex");
+const SLUG = `sso-${tag}`;
+const NAME = `Acme SSO ${tag}`;
+const email = `amelia-${tag}@acme.example`;
+
+let idp: SamlIdp;
+
+test.beforeAll(async () => {
+  idp = await startSamlIdp({ user: { nameId: email, nameIdFormat: NAME_ID_FORMAT.emailAddress, attributes: { email, givenName: "Amelia", sn: "Earhart" } } });
+});
+test.afterAll(async () => {
+  await idp?.close();
+});
+
+async function freshPage(browser: Browser): Promise<Page> {
+  return (await browser.newContext({ baseURL: E2E_BASE_URL })).newPage();
+}
+
+test.describe.serial("SAML", () => {
+  test("the administrator adds a SAML identity provider from its metadata and reads what to give it", async ({ browser, request }) => {
+    test.setTimeout(120_000);
+    const admin = await adminPage(browser);
+    await admin.goto("/admin/connections/new?preset=saml");
+    const form = admin.getByRole("form", { name: "Add a connection" });
+    await form.getByLabel("Name", { exact: true }).fill(NAME);
+    await form.getByLabel("Name in Portico's URLs").fill(SLUG);
+    await form.getByLabel("Identity provider metadata (XML)").fill(idp.metadataXml());
+    await form.getByLabel("Trust the addresses it asserts").check();
+    await form.getByRole("button", { name: "Add connection" }).click();
+    await expect(admin).toHaveURL(/\/admin\/connections\/[0-9a-f-]{36}/);
+    // What the IdP's administrator needs: Portico's entity ID, its ACS and its certificate.
+    const entityId = `${E2E_BASE_URL}/federation/${SLUG}/metadata`;
+    await expect(admin.getByText(entityId).first()).toBeVisible();
+    await expect(admin.getByText(`${E2E_BASE_URL}/federation/${SLUG}/callback`).first()).toBeVisible();
+    await expect(admin.getByText(idp.entityId).first()).toBeVisible();
+    await admin.context().close();
+
+    const metadata = await request.get(`/federation/${SLUG}/metadata`);
+    expect(metadata.status()).toBe(200);
+    expect(metadata.headers()["content-type"]).toContain("application/samlmetadata+xml");
+    const xml = await metadata.text();
+    expect(xml).toContain(`entityID="${entityId}"`);
+    expect(xml).toContain(`Location="${E2E_BASE_URL}/federation/${SLUG}/callback"`);
+  });
+
+  test("a customer registers through the identity provider, then signs in again straight away", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const page = await freshPage(browser);
+    await page.goto("/login");
+    await page.getByRole("link", { name: `Continue with ${NAME}` }).click();
+    // The IdP's page posts the signed Response to Portico's callback; the customer sees what it shared.
+    await expect(page).toHaveURL(/\/federation\/register\?token=/);
+    const imported = page.getByTestId("imported-profile");
+    await expect(imported).toContainText(email);
+    await expect(imported).toContainText("Earhart");
+    await page.getByLabel(/I accept the/).check();
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/account/);
+    expect(idp.requests.at(-1)).toMatchObject({ binding: "HTTP-Redirect", issuer: `${E2E_BASE_URL}/federation/${SLUG}/metadata` });
+    await page.context().close();
+
+    const again = await freshPage(browser);
+    await again.goto("/login");
+    await again.getByRole("link", { name: `Continue with ${NAME}` }).click();
+    await expect(again).toHaveURL(/\/account/);
+    await again.context().close();
+  });
+
+  test("an answer meant for another service is refused with a clear page, and so is a replayed one", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const page = await freshPage(browser);
+    idp.responseOverrides = { audience: "https://another-service.example/metadata" };
+    await page.goto("/login");
+    await page.getByRole("link", { name: `Continue with ${NAME}` }).click();
+    await expect(page).toHaveURL(/\/login\?federation_error=saml_audience/);
+    await expect(page.getByText("The identity provider's answer was meant for another service. Nothing was signed in.")).toBeVisible();
+    idp.responseOverrides = {};
+
+    // An honest answer, kept as it was posted, then posted a second time.
+    let posted: string | null = null;
+    await page.route(`**/federation/${SLUG}/callback`, async (route) => {
+      if (route.request().method() === "POST") posted = route.request().postData();
+      await route.continue();
+    });
+    await page.getByRole("link", { name: `Continue with ${NAME}` }).click();
+    await expect(page).toHaveURL(/\/account/);
+    expect(posted).toContain("SAMLResponse=");
+    const replay = await page.request.post(`/federation/${SLUG}/callback`, { headers: { "content-type": "application/x-www-form-urlencoded", origin: idp.url }, data: posted!, maxRedirects: 0 });
+    expect(replay.status()).toBe(303);
+    expect(replay.headers().location).toBe("/login?federation_error=saml_replayed");
+    await page.goto(replay.headers().location!);
+    await expect(page.getByText("This answer from the identity provider was already used, or belongs to another sign-in. Start again.")).toBeVisible();
+    await page.context().close();
+  });
+});
