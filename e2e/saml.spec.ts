@@ -41,9 +41,9 @@ test.describe.serial("SAML", () => {
     await expect(admin).toHaveURL(/\/admin\/connections\/[0-9a-f-]{36}/);
     // What the IdP's administrator needs: Portico's entity ID, its ACS and its certificate.
     const entityId = `${E2E_BASE_URL}/federation/${SLUG}/metadata`;
-    await expect(admin.getByText(entityId).first()).toBeVisible();
-    await expect(admin.getByText(`${E2E_BASE_URL}/federation/${SLUG}/callback`).first()).toBeVisible();
-    await expect(admin.getByText(idp.entityId).first()).toBeVisible();
+    await expect(admin.getByRole("textbox", { name: /^Entity ID \(Identifier, Audience URI\)/ })).toHaveValue(entityId);
+    await expect(admin.getByRole("textbox", { name: /^Assertion Consumer Service URL/ })).toHaveValue(`${E2E_BASE_URL}/federation/${SLUG}/callback`);
+    await expect(admin.getByRole("region", { name: "The identity provider, from its metadata" })).toContainText(idp.entityId);
     await admin.context().close();
 
     const metadata = await request.get(`/federation/${SLUG}/metadata`);
@@ -96,11 +96,16 @@ test.describe.serial("SAML", () => {
     await page.getByRole("link", { name: `Continue with ${NAME}` }).click();
     await expect(page).toHaveURL(/\/account/);
     expect(posted).toContain("SAMLResponse=");
-    const replay = await page.request.post(`/federation/${SLUG}/callback`, { headers: { "content-type": "application/x-www-form-urlencoded", origin: idp.url }, data: posted!, maxRedirects: 0 });
+    await page.context().close();
+    // Someone who captured it posts it again, from another browser.
+    const attacker = await freshPage(browser);
+    const replay = await attacker.request.post(`/federation/${SLUG}/callback`, { headers: { "content-type": "application/x-www-form-urlencoded", origin: idp.url }, data: posted!, maxRedirects: 0 });
     expect(replay.status()).toBe(303);
     expect(replay.headers().location).toBe("/login?federation_error=saml_replayed");
-    await page.goto(replay.headers().location!);
-    await expect(page.getByText("This answer from the identity provider was already used, or belongs to another sign-in. Start again.")).toBeVisible();
-    await page.context().close();
+    await attacker.goto(replay.headers().location!);
+    await expect(attacker.getByText("This answer from the identity provider was already used, or belongs to another sign-in. Start again.")).toBeVisible();
+    await attacker.goto("/account");
+    await expect(attacker).toHaveURL(/\/login/);
+    await attacker.context().close();
   });
 });
