@@ -12,7 +12,8 @@ import { NAME_ID_FORMAT, startSamlIdp, type SamlIdp } from "../test/upstreams/sa
 const tag = crypto.randomBytes(3).toString("hex");
 const SLUG = `sso-${tag}`;
 const NAME = `Acme SSO ${tag}`;
-const email = `amelia-${tag}@acme.example`;
+const DOMAIN = `acme-${tag}.example`;
+const email = `amelia@${DOMAIN}`;
 
 let idp: SamlIdp;
 
@@ -44,6 +45,10 @@ test.describe.serial("SAML", () => {
     await expect(admin.getByRole("textbox", { name: /^Entity ID \(Identifier, Audience URI\)/ })).toHaveValue(entityId);
     await expect(admin.getByRole("textbox", { name: /^Assertion Consumer Service URL/ })).toHaveValue(`${E2E_BASE_URL}/federation/${SLUG}/callback`);
     await expect(admin.getByRole("region", { name: "The identity provider, from its metadata" })).toContainText(idp.entityId);
+    // A SAML provider is trusted only for the email domains mapped to it.
+    await admin.getByRole("form", { name: "Home realm domains" }).getByLabel("Email domains").fill(DOMAIN);
+    await admin.getByRole("button", { name: "Save domains" }).click();
+    await expect(admin.getByRole("form", { name: "Home realm domains" }).getByLabel("Email domains")).toHaveValue(DOMAIN);
     await admin.context().close();
 
     const metadata = await request.get(`/federation/${SLUG}/metadata`);

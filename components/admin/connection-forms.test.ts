@@ -65,7 +65,7 @@ describe("ConnectionForm for SAML", () => {
         ssoUrl: "https://idp.example.com/sso",
         idpCertificates: ["A".repeat(120)],
         signAuthnRequests: true,
-        requireEncryptedAssertions: false,
+        requireEncryptedAssertions: false, allowCbcEncryption: false,
         nameIdFormat: "persistent",
         claimMapping: {},
       },

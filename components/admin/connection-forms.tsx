@@ -85,7 +85,7 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
   const preset = d.preset ? (d.preset as PresetName) : null;
   // Fixed for the form's life: a connection cannot change to or from SAML.
   const saml = d.protocol === "saml";
-  const text = (name: Exclude<keyof ConnectionFormValues, "claims" | "enabled" | "trustEmailVerified" | "storeTokens" | "signAuthnRequests" | "requireEncryptedAssertions">, label: string, props: Record<string, unknown> = {}) => (
+  const text = (name: Exclude<keyof ConnectionFormValues, "claims" | "enabled" | "trustEmailVerified" | "storeTokens" | "signAuthnRequests" | "requireEncryptedAssertions" | "allowCbcEncryption">, label: string, props: Record<string, unknown> = {}) => (
     <Field id={`${prefix}${name}`} label={label} defaultValue={String(d[name] ?? "")} error={errorOf(name)} {...props} {...form.register(name)} />
   );
   const shownSlug = slug || d.slug || "<name>";
@@ -175,6 +175,14 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
         hint="Refuses an assertion sent in the clear. Give the identity provider this connection's certificate to encrypt to first."
         {...form.register("requireEncryptedAssertions")}
       />
+      <CheckboxField
+        id={`${prefix}allowCbcEncryption`}
+        label="Also accept AES-CBC encryption"
+        defaultChecked={d.allowCbcEncryption}
+        error={errorOf("allowCbcEncryption")}
+        hint="Only for an identity provider that cannot encrypt with AES-GCM. Assertions encrypted with CBC are otherwise refused before they are decrypted (CBC is open to padding-oracle attacks)."
+        {...form.register("allowCbcEncryption")}
+      />
     </>
   );
   return (
@@ -263,7 +271,7 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
           label="Trust the addresses it asserts"
           defaultChecked={d.trustEmailVerified}
           error={errorOf("trustEmailVerified")}
-          hint="SAML has no email_verified: ticking this trusts the identity provider's directory to own every address it asserts (a company's own directory does). Its users then get an account at their first sign-in, and an asserted address links to the existing account with that address without asking for its password. Unticked, every sign-in through it must prove an existing account first. Leave it unticked when its users can set their own address."
+          hint="SAML has no email_verified: ticking this trusts the identity provider's directory to own the addresses it asserts at the email domains mapped to this connection (map them on its page once added); an address at any other domain is never trusted. Its users then get an account at their first sign-in, and an asserted address links to the existing account with that address without asking for its password. Unticked, every sign-in through it must prove an existing account first. Leave it unticked when its users can set their own address."
           {...form.register("trustEmailVerified")}
         />
       ) : (

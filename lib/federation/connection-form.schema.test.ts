@@ -154,7 +154,7 @@ const samlForm = (over: Partial<ConnectionFormValues> = {}): ConnectionFormValue
 describe("a SAML connection's form", () => {
   it("is offered as a kind of its own, with no preset and no client", () => {
     expect(CONNECTION_KINDS).toContainEqual({ kind: "saml", label: "A SAML 2.0 identity provider" });
-    expect(connectionFormDefaults("saml")).toMatchObject({ protocol: "saml", preset: "", clientId: "", scopes: "", metadataXml: "", nameIdFormat: "unspecified", signAuthnRequests: false, requireEncryptedAssertions: false, claims: [] });
+    expect(connectionFormDefaults("saml")).toMatchObject({ protocol: "saml", preset: "", clientId: "", scopes: "", metadataXml: "", nameIdFormat: "unspecified", signAuthnRequests: false, requireEncryptedAssertions: false, allowCbcEncryption: false, claims: [] });
   });
 
   it("sends its choices and the metadata as pasted; the identity provider's settings are the server's to read from it", () => {
@@ -167,7 +167,7 @@ describe("a SAML connection's form", () => {
         preset: null,
         enabled: true,
         trustEmailVerified: true,
-        settings: { protocol: "saml", nameIdFormat: "persistent", signAuthnRequests: true, requireEncryptedAssertions: false, claimMapping: { email: EMAIL_ATTRIBUTE } },
+        settings: { protocol: "saml", nameIdFormat: "persistent", signAuthnRequests: true, requireEncryptedAssertions: false, allowCbcEncryption: false, claimMapping: { email: EMAIL_ATTRIBUTE } },
         metadataXml: METADATA,
       },
     });
@@ -212,7 +212,7 @@ describe("a SAML connection's form", () => {
         ["clientSecret", "should not come back"],
       ]),
     );
-    expect(values).toMatchObject({ protocol: "saml", metadataXml: xml, nameIdFormat: "emailAddress", requireEncryptedAssertions: true, signAuthnRequests: false });
+    expect(values).toMatchObject({ protocol: "saml", metadataXml: xml, nameIdFormat: "emailAddress", requireEncryptedAssertions: true, allowCbcEncryption: false, signAuthnRequests: false });
     const echo = connectionFormEcho(values);
     expect(JSON.stringify(echo)).not.toContain("should not come back");
     expect(connectionValuesFromEcho(echo)).toEqual({ ...values, clientSecret: "" });
@@ -234,7 +234,7 @@ describe("a SAML connection's form", () => {
         ssoUrl: "https://idp.example.com/sso",
         idpCertificates: ["A".repeat(120)],
         signAuthnRequests: true,
-        requireEncryptedAssertions: true,
+        requireEncryptedAssertions: true, allowCbcEncryption: false,
         nameIdFormat: "emailAddress",
         claimMapping: { name: "displayName" },
         spCertificate: "B".repeat(120),
@@ -242,10 +242,10 @@ describe("a SAML connection's form", () => {
       trustEmailVerified: true,
       storeTokens: false,
     });
-    expect(values).toMatchObject({ protocol: "saml", metadataXml: "", nameIdFormat: "emailAddress", signAuthnRequests: true, requireEncryptedAssertions: true, enabled: false, claims: [{ field: "name", claim: "displayName" }] });
+    expect(values).toMatchObject({ protocol: "saml", metadataXml: "", nameIdFormat: "emailAddress", signAuthnRequests: true, requireEncryptedAssertions: true, allowCbcEncryption: false, enabled: false, claims: [{ field: "name", claim: "displayName" }] });
     expect(JSON.stringify(values)).not.toContain("AAAAAAAAAA");
     const checked = checkConnectionForm(values);
-    expect(checked.ok && checked.input.settings).toEqual({ protocol: "saml", nameIdFormat: "emailAddress", signAuthnRequests: true, requireEncryptedAssertions: true, claimMapping: { name: "displayName" } });
+    expect(checked.ok && checked.input.settings).toEqual({ protocol: "saml", nameIdFormat: "emailAddress", signAuthnRequests: true, requireEncryptedAssertions: true, allowCbcEncryption: false, claimMapping: { name: "displayName" } });
   });
 });
 

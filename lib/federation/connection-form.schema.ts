@@ -55,6 +55,7 @@ export type ConnectionFormValues = {
   nameIdFormat: string;
   signAuthnRequests: boolean;
   requireEncryptedAssertions: boolean;
+  allowCbcEncryption: boolean;
 };
 
 /** The form's text fields, as posted and echoed (the secret is posted but never echoed). */
@@ -77,7 +78,7 @@ export const CONNECTION_TEXT_FIELDS = [
   "scopes",
   "nameIdFormat",
 ] as const;
-const CONNECTION_BOXES = ["enabled", "trustEmailVerified", "storeTokens", "signAuthnRequests", "requireEncryptedAssertions"] as const;
+const CONNECTION_BOXES = ["enabled", "trustEmailVerified", "storeTokens", "signAuthnRequests", "requireEncryptedAssertions", "allowCbcEncryption"] as const;
 
 /** claimMappingSchema's bound; one row more is posted only by a form tampered with. */
 export const MAX_CLAIM_ROWS = 40;
@@ -158,6 +159,7 @@ export function connectionFormDefaults(kind: ConnectionKind): ConnectionFormValu
     nameIdFormat: "unspecified",
     signAuthnRequests: false,
     requireEncryptedAssertions: false,
+    allowCbcEncryption: false,
   };
   if (kind === "oidc") return blank;
   if (kind === "saml") return { ...blank, protocol: "saml", scopes: "" };
@@ -170,7 +172,7 @@ function settingsValues(s: ConnectionSettings): Partial<ConnectionFormValues> {
   const claims = rowsOf(s.claimMapping ?? {});
   // The metadata is never filled in: blank keeps the stored IdP settings (the page shows them).
   if (s.protocol === "saml") {
-    return { protocol: s.protocol, scopes: "", claims, nameIdFormat: s.nameIdFormat ?? "unspecified", signAuthnRequests: s.signAuthnRequests ?? false, requireEncryptedAssertions: s.requireEncryptedAssertions ?? false };
+    return { protocol: s.protocol, scopes: "", claims, nameIdFormat: s.nameIdFormat ?? "unspecified", signAuthnRequests: s.signAuthnRequests ?? false, requireEncryptedAssertions: s.requireEncryptedAssertions ?? false, allowCbcEncryption: s.allowCbcEncryption ?? false };
   }
   const common = { protocol: s.protocol, clientId: s.clientId, scopes: (s.scopes ?? []).join(" "), claims };
   if (s.protocol === "oidc") {
@@ -264,7 +266,7 @@ export function connectionInputFromValues(v: ConnectionFormValues, mapping: Clai
   const common = { slug: t(v.slug), name: t(v.name), preset: optional(v.preset) ?? null, enabled: v.enabled, trustEmailVerified: v.trustEmailVerified };
   if (protocol === "saml") {
     // No client secret, no tokens to keep: a secret typed into a tampered form is not sent on.
-    const settings = { protocol, nameIdFormat: optional(v.nameIdFormat), signAuthnRequests: v.signAuthnRequests, requireEncryptedAssertions: v.requireEncryptedAssertions, claimMapping: mapping };
+    const settings = { protocol, nameIdFormat: optional(v.nameIdFormat), signAuthnRequests: v.signAuthnRequests, requireEncryptedAssertions: v.requireEncryptedAssertions, allowCbcEncryption: v.allowCbcEncryption, claimMapping: mapping };
     return { ...common, settings: withoutUndefined(settings), ...(t(v.metadataXml) === "" ? {} : { metadataXml: v.metadataXml }) };
   }
   const settings =
@@ -418,6 +420,7 @@ function connectionFormSchemaFor(mode: ConnectionFormMode) {
       nameIdFormat: formText,
       signAuthnRequests: z.boolean(),
       requireEncryptedAssertions: z.boolean(),
+      allowCbcEncryption: z.boolean(),
     })
     .superRefine((v, ctx) => {
       const checked = checkConnectionForm(v, mode);

@@ -125,6 +125,12 @@ export const samlSettingsSchema = z
     signAuthnRequests: z.boolean().default(false),
     /** Refuse assertions sent in the clear: only encrypted ones (to the connection's key) are accepted. */
     requireEncryptedAssertions: z.boolean().default(false),
+    /**
+     * Accept assertions encrypted with AES-CBC (some identity providers encrypt no other way).
+     * Off by default: CBC without the signature checked first is open to padding-oracle attacks
+     * on the ciphertext; AES-GCM is always accepted.
+     */
+    allowCbcEncryption: z.boolean().default(false),
     nameIdFormat: z.enum(Object.keys(NAME_ID_FORMATS) as [keyof typeof NAME_ID_FORMATS]).default("unspecified"),
     /** Attribute names per profile field; unmapped fields are looked for under their common names. */
     claimMapping: claimMappingSchema.default({}),

@@ -82,3 +82,14 @@ export async function connectionForEmail(email: string): Promise<Connection | nu
   const row = await findConnectionRowByDomain(email.slice(at + 1).toLowerCase());
   return row && toConnection(row);
 }
+
+/**
+ * Whether the connection may vouch for this address it asserted. A SAML identity provider has no
+ * `email_verified`: its directory is trusted only at the email domains mapped to its connection,
+ * so a trusted connection cannot assert an address at another company's domain and be linked to
+ * (or register) that account. The other protocols' providers say per address whether they verified it.
+ */
+export async function vouchesForAddress(connection: Pick<Connection, "id" | "protocol">, email: string | null): Promise<boolean> {
+  if (connection.protocol !== "saml") return true;
+  return email !== null && (await connectionForEmail(email))?.id === connection.id;
+}

@@ -121,6 +121,11 @@ export async function answerFederationRequest(stateHash: string, upstream: objec
   return answered.count === 1;
 }
 
+/** Ends a request no answer was kept for yet (its expiry set to now). */
+export async function expireUnansweredRequest(stateHash: string): Promise<void> {
+  await (await getDb()).federationRequest.updateMany({ where: { stateHash, usedAt: null, upstream: { equals: Prisma.DbNull } }, data: { expiresAt: new Date() } });
+}
+
 /** Records an assertion as used; false when it was already (the primary key holds under concurrency). */
 export async function insertUsedSamlAssertion(key: string, expiresAt: Date, tx: Tx): Promise<boolean> {
   const inserted = await tx.$executeRaw`INSERT INTO "UsedSamlAssertion" ("key", "expiresAt") VALUES (${key}, ${expiresAt}) ON CONFLICT ("key") DO NOTHING`;

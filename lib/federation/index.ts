@@ -2,7 +2,7 @@
 // home realm discovery, the identities linked to accounts.
 import "server-only";
 export { FederationError, type FederationErrorCode } from "./federation.errors";
-export { CLIENT_SECRET_PURPOSE, connectionForEmail, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, listEnabledConnections, type Connection, type ConnectionWithSecret } from "./connections";
+export { CLIENT_SECRET_PURPOSE, connectionForEmail, vouchesForAddress, connectionsForApplication, findConnectionWithSecret, findEnabledConnection, listEnabledConnections, type Connection, type ConnectionWithSecret } from "./connections";
 export { completeLinksWaitingForSignIn, decideAccount, linkedIdentityOf, linkIdentity, recordLinkedSignIn, type AccountDecision, type AccountFacts } from "./linking";
 export {
   answerFormPost,

@@ -14,6 +14,7 @@ import {
   answerFederationRequest,
   claimBrowserRequests,
   claimFederationRequest,
+  expireUnansweredRequest,
   findFederationRequest,
   findLiveFederationRequest,
   insertFederationRequest,
@@ -98,7 +99,15 @@ export async function answerSamlRequest(slug: string, form: URLSearchParams): Pr
   const row = await findFederationRequest(sha256Hex(relayState), ["sign-in", "link"]);
   const connection = row?.nonce ? await findConnectionWithSecret(row.connectionId) : null;
   if (!row?.nonce || !connection || connection.slug !== slug || !connection.enabled || connection.settings.protocol !== "saml") throw invalidState();
-  const { identity, assertion } = await redeemSamlResponse(connection, serviceProviderOf(slug), { samlResponse: form.get("SAMLResponse") ?? "", requestId: row.nonce });
+  let redeemed: Awaited<ReturnType<typeof redeemSamlResponse>>;
+  try {
+    redeemed = await redeemSamlResponse(connection, serviceProviderOf(slug), { samlResponse: form.get("SAMLResponse") ?? "", requestId: row.nonce });
+  } catch (e) {
+    // A refused answer ends a request not yet answered: each try at a forged or altered answer costs a new one.
+    await expireUnansweredRequest(row.stateHash);
+    throw e;
+  }
+  const { identity, assertion } = redeemed;
   await withTransaction(async (tx) => {
     // Profiles §4.1.4.5: one use per assertion, whichever request it is presented for.
     if (!(await insertUsedSamlAssertion(sha256Hex(`${assertion.issuer}\n${assertion.id}`), assertion.notOnOrAfter, tx))) throw samlError("saml_replayed", connection.name);

@@ -22,6 +22,7 @@ import { currentSession } from "./session-cookie";
 import { safeNextPath } from "./safe-redirect";
 import { isRecentSignIn } from "./admin-access";
 import { isCrossSiteRequest } from "./request-origin";
+import { readCapped } from "./read-capped";
 
 async function federationBrowser(): Promise<FederationBrowser> {
   const binding = await ensureInteractionBinding();
@@ -71,12 +72,9 @@ const MAX_POSTED_ANSWER_BYTES = 300_000;
  */
 export async function postedAnswerTarget(slug: string, request: Request): Promise<string> {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  const unreadable = () => new FederationError("invalid_response", "The identity provider's answer could not be read.");
-  if (type !== "application/x-www-form-urlencoded" || !(declared <= MAX_POSTED_ANSWER_BYTES)) throw unreadable();
-  const text = await request.text();
-  if (text.length > MAX_POSTED_ANSWER_BYTES) throw unreadable();
-  const form = new URLSearchParams(text);
+  const body = type === "application/x-www-form-urlencoded" ? await readCapped(request, MAX_POSTED_ANSWER_BYTES) : null;
+  if (!body) throw new FederationError("invalid_response", "The identity provider's answer could not be read.");
+  const form = new URLSearchParams(body.toString("utf8"));
   return (form.has("SAMLResponse") ? await answerSamlRequest(slug, form) : await answerFormPost(slug, form)).continueAt;
 }
 

@@ -122,6 +122,8 @@ export interface ImportedAttribute {
   name: string;
   label: string;
   value: AttributeValue;
+  /** Whether the customer may see it in the portal (the registration page shows only those). */
+  customerReadable: boolean;
 }
 
 /**
@@ -138,7 +140,7 @@ export async function importableAttributes(values: Record<string, string | boole
     const parsed = schema.safeParse({ [name]: typeof raw === "boolean" ? String(raw) : raw });
     const value = parsed.success ? parsed.data[name] : undefined;
     const definition = definitions.find((d) => d.name === name);
-    if (value !== undefined && value !== null && definition) imported.push({ name, label: definition.label, value });
+    if (value !== undefined && value !== null && definition) imported.push({ name, label: definition.label, value, customerReadable: definition.customerAccess !== "none" });
   }
   return imported;
 }

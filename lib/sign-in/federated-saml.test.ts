@@ -4,11 +4,12 @@
 // then the browser back at the callback by GET (finishFederation). Every tampered answer is refused
 // with its own code, which the sign-in page turns into a clear message.
 import crypto from "node:crypto";
+import xmlenc from "xml-encryption";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { reloadConfig } from "@/lib/config";
-import { selfSignedCertificate } from "@/lib/crypto/self-signed-certificate";
-import { answerSamlRequest, createConnection, FederationError, samlMetadataOf, serviceProviderOf, type ConnectionAdminView } from "@/lib/federation";
+import { certificatePem, selfSignedCertificate } from "@/lib/crypto/self-signed-certificate";
+import { answerSamlRequest, createConnection, FederationError, samlMetadataOf, serviceProviderOf, setConnectionDomains, type ConnectionAdminView } from "@/lib/federation";
 import { createAttributeDefinition } from "@/lib/profile";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import { validateSession } from "@/lib/sessions";
@@ -25,7 +26,7 @@ import {
   type SamlIdp,
   type SamlResponseOptions,
 } from "@/test/upstreams/saml-idp";
-import { completeFederatedRegistration, finishFederation, pendingFederatedStep, startFederation, type FederationBrowser } from "./index";
+import { completeFederatedRegistration, finishFederation, importedAttributesOf, pendingFederatedStep, startFederation, type FederationBrowser } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.73", userAgent: "vitest" };
@@ -88,6 +89,8 @@ beforeAll(async () => {
   await createAttributeDefinition(admin, { name: "department", label: "Department", type: "string", required: false, rules: {}, customerAccess: "read", appReadScope: null }, {});
   const settings = { protocol: "saml", idpEntityId: idp.entityId, ssoUrl: idp.ssoUrl, idpCertificates: [idp.certificateBase64], claimMapping: { "attr.department": "department" } };
   acme = await createConnection(admin, { slug: "acme-saml", name: "Acme SSO", settings, trustEmailVerified: true }, ctx);
+  // A SAML directory is trusted for the domains mapped to its connection only.
+  await setConnectionDomains(admin, acme.id, ["acme.example"], ctx);
   await createConnection(admin, { slug: "acme-encrypted", name: "Acme SSO (encrypted)", settings: { ...settings, requireEncryptedAssertions: true }, trustEmailVerified: true }, ctx);
 });
 afterAll(async () => {
@@ -128,6 +131,30 @@ describe("SAML sign-in", () => {
     const again = await (await roundTrip(browser())).outcome();
     expect(again).toMatchObject({ kind: "continue" });
     expect(await t.db().user.count({ where: { email: "amelia@acme.example" } })).toBe(1);
+  });
+
+  it("imports the mapped attributes that fit their definitions; the page may show only those the customer may see", async () => {
+    await createAttributeDefinition(admin, { name: "fraud_score", label: "Fraud score", type: "number", required: false, rules: {}, customerAccess: "none", appReadScope: null }, {});
+    const imported = await importedAttributesOf({ profile: { "attr.department": "Flight", "attr.fraud_score": "7", "attr.unknown": "x", given_name: "Amelia" } });
+    expect(imported).toEqual([
+      { name: "department", label: "Department", value: "Flight", customerReadable: true },
+      { name: "fraud_score", label: "Fraud score", value: 7, customerReadable: false },
+    ]);
+  });
+
+  it("never vouches for an address outside the connection's domains: another company's account is not linked, nor registered", async () => {
+    const other = await t.db().user.create({ data: { email: "ceo@othercorp.example", emailVerifiedAt: new Date() } });
+    idp.user = { ...idp.user, nameId: "ceo@othercorp.example", attributes: { email: "ceo@othercorp.example" } };
+    try {
+      const outcome = await (await roundTrip(browser())).outcome();
+      expect(outcome).toMatchObject({ kind: "redirect", redirectTo: expect.stringMatching(/^\/federation\/link\?token=/) });
+      idp.user = { ...idp.user, nameId: "new@elsewhere.example", attributes: { email: "new@elsewhere.example" } };
+      expect(await (await roundTrip(browser())).outcome()).toMatchObject({ kind: "redirect", redirectTo: expect.stringMatching(/^\/federation\/link\?token=/) });
+    } finally {
+      idp.user = { nameId: "amelia@acme.example", nameIdFormat: NAME_ID_FORMAT.emailAddress, attributes: { email: "amelia@acme.example", givenName: "Amelia", sn: "Earhart", department: "Flight" } };
+    }
+    expect(await t.db().linkedIdentity.count({ where: { userId: other.id } })).toBe(0);
+    expect(await t.db().user.count({ where: { email: "new@elsewhere.example" } })).toBe(0);
   });
 
   it("redeems the answer only in the browser that started the request", async () => {
@@ -203,6 +230,49 @@ describe("tampered and misdirected SAML answers", () => {
       const r = await requestUnderWay();
       expect([name, await refusalCode(answered(await honest(r.requestId, overrides), r.relayState))]).toEqual([name, code]);
     }
+  });
+
+  it("refuses an unsolicited assertion given our request's ID on the unsigned Response around it", async () => {
+    // What an IdP posts for a sign-in started on its own portal: no InResponseTo, assertion signed.
+    const unsolicited = Buffer.from(await idp.responseFor({ acsUrl: sp().acsUrl, audience: sp().entityId }), "base64").toString();
+    expect(unsolicited).not.toContain("InResponseTo");
+    const r = await requestUnderWay();
+    const wrapped = unsolicited.replace("<samlp:Response ", `<samlp:Response InResponseTo="${r.requestId}" `);
+    expect(await refusalCode(answered(Buffer.from(wrapped).toString("base64"), r.relayState))).toBe("saml_replayed");
+  });
+
+  it("gives one answer for every encrypted assertion that does not decrypt to a signed one, refuses CBC unless allowed, and spends the request", async () => {
+    const slug = "acme-encrypted";
+    const certificate = /<(?:ds:)?X509Certificate>([^<]+)</.exec((await samlMetadataOf(slug))!)![1]!.replace(/\s+/g, "");
+    const encrypt = (plain: string, algorithm: xmlenc.EncryptionAlgorithm) =>
+      new Promise<string>((resolve, reject) =>
+        xmlenc.encrypt(plain, { rsa_pub: certificatePem(certificate), pem: certificatePem(certificate), encryptionAlgorithm: algorithm, keyEncryptionAlgorithm: "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p" }, (e, out) => (e ? reject(e) : resolve(out))),
+      );
+    const envelope = (encrypted: string, requestId: string) =>
+      Buffer.from(
+        `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${crypto.randomBytes(8).toString("hex")}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${serviceProviderOf(slug).acsUrl}" InResponseTo="${requestId}"><saml:Issuer>${idp.entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion></samlp:Response>`,
+      ).toString("base64");
+    const gcm: xmlenc.EncryptionAlgorithm = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
+    const codes: string[] = [];
+    for (const plain of ["<x>well formed, not an assertion</x>", "<x>broken<</x>"]) {
+      const r = await requestUnderWay(slug);
+      codes.push(await refusalCode(answered(envelope(await encrypt(plain, gcm), r.requestId), r.relayState, slug)));
+      // The request is spent: the next try needs a new one.
+      expect(await refusalCode(answered(envelope(await encrypt(plain, gcm), r.requestId), r.relayState, slug))).toBe("invalid_state");
+    }
+    expect(codes).toEqual(["saml_signature", "saml_signature"]);
+    // AES-CBC (a padding oracle's mode) is refused before decryption on a connection that did not allow it.
+    const cbc = await requestUnderWay(slug);
+    const honestCbc = await honest(cbc.requestId, { encryptFor: certificate, encryption: "aes256-cbc" }, slug);
+    expect(await refusalCode(answered(honestCbc, cbc.relayState, slug))).toBe("saml_signature");
+  });
+
+  it("refuses a transient NameID even when the subject is mapped to the NameID by name", async () => {
+    const settings = { protocol: "saml", idpEntityId: idp.entityId, ssoUrl: idp.ssoUrl, idpCertificates: [idp.certificateBase64], claimMapping: { subject: "nameID" } };
+    await createConnection(admin, { slug: "acme-transient", name: "Acme transient", settings, trustEmailVerified: true }, ctx);
+    const r = await requestUnderWay("acme-transient");
+    const response = await honest(r.requestId, { nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient", nameId: "_t1" }, "acme-transient");
+    expect(await refusalCode(answered(response, r.relayState, "acme-transient"))).toBe("invalid_response");
   });
 
   it("refuses a replayed assertion, an answer to another request, an IdP-initiated answer and a DTD", async () => {

@@ -26,6 +26,7 @@ import {
   type Connection,
   type PendingStep,
   type RedeemedRequest,
+  vouchesForAddress,
 } from "@/lib/federation";
 import { applicationOfSignIn } from "@/lib/oidc";
 import { accountForEmail, accountForFederatedSignIn, authenticateWithPassword, createFederatedAccount, recordFederatedSignIn, UserError } from "@/lib/users";
@@ -68,7 +69,10 @@ export type CallbackOutcome = { kind: "continue"; outcome: SignInOutcome } | { k
  * any (linking from the portal is done only for the account that started it).
  */
 export async function finishFederation(slug: string, params: URLSearchParams, ctx: RequestContext, browser: FederationBrowser, signedInUserId: string | null): Promise<CallbackOutcome> {
-  const redeemed = await redeemUpstreamRequest(slug, params, browser.binding);
+  const answer = await redeemUpstreamRequest(slug, params, browser.binding);
+  // An address the connection may not vouch for (a SAML IdP's outside its mapped domains) counts as unverified.
+  const vouched = answer.identity.emailVerified && (await vouchesForAddress(answer.connection, answer.identity.email));
+  const redeemed: RedeemedRequest = { ...answer, identity: { ...answer.identity, emailVerified: vouched } };
   const { connection, identity } = redeemed;
   if (redeemed.purpose === "link") {
     if (!redeemed.userId || redeemed.userId !== signedInUserId) throw new FederationError("invalid_state", "Sign in again, then link the account from your account page.");

@@ -115,24 +115,30 @@ export async function redeemSamlResponse(
   if (destination && destination !== sp.acsUrl) throw samlError("saml_audience", c.name);
   const encrypted = (select("count(/samlp:Response/saml:EncryptedAssertion)", response) as number) > 0;
   if (s.requireEncryptedAssertions && !encrypted) throw samlError("invalid_response", c.name);
+  if (encrypted && !encryptionAccepted(response, s)) throw samlError("saml_signature", c.name);
 
   let profile: Profile | null;
   try {
     profile = (await samlClient(c, s, sp, input.requestId).validatePostResponseAsync({ SAMLResponse: input.samlResponse })).profile;
   } catch (e) {
-    throw samlError(classify(e), c.name);
+    // Before its signature is checked, an encrypted assertion that fails for any reason fails with
+    // one answer: telling a padding or parse failure from a missing signature would be an oracle
+    // on the ciphertext (Jager and Somorovsky, "How to break XML Encryption").
+    const code = classify(e);
+    throw samlError(encrypted && !SIGNED_FAILURES.has(code) ? "saml_signature" : code, c.name);
   }
   if (!profile) throw samlError("invalid_response", c.name);
 
   // What was verified (the signed, decrypted assertion), not the envelope around it.
   const assertion = parseXml(profile.getAssertionXml?.() ?? "", c.name);
-  const facts = assertionFacts(assertion, sp, c.name);
+  const facts = assertionFacts(assertion, sp, input.requestId, c.name);
   if (facts.issuer !== s.idpEntityId) throw samlError("saml_issuer", c.name);
 
   const claims = claimsOf(profile);
   const mapped = mapUpstreamClaims(claims, s.claimMapping, "saml");
   // A transient NameID changes at every sign-in: it cannot name an account unless an attribute does.
-  if (!mapped.subject || (!s.claimMapping.subject && profile.nameIDFormat === "urn:oasis:names:tc:SAML:2.0:nameid-format:transient")) {
+  const subjectIsNameId = (s.claimMapping.subject ?? "nameID") === "nameID";
+  if (!mapped.subject || (subjectIsNameId && profile.nameIDFormat === "urn:oasis:names:tc:SAML:2.0:nameid-format:transient")) {
     throw new FederationError("invalid_response", `${c.name} did not send a lasting identifier for you. Ask its administrator to send a persistent NameID.`);
   }
   return {
@@ -167,21 +173,50 @@ function parseXml(xml: string, name: string): Document {
   return doc as unknown as Document;
 }
 
-/** ID, Issuer, and the bearer confirmation's Recipient (Profiles §4.1.4.2: this ACS) and NotOnOrAfter. */
-function assertionFacts(doc: Document, sp: ServiceProvider, name: string): SamlAssertionFacts {
+/**
+ * ID and Issuer, and a bearer confirmation for this exchange, read from the signed assertion
+ * (Profiles §4.1.4.2): its Recipient is this ACS, its InResponseTo our request's ID (the Response's
+ * own InResponseTo is outside the signature when only the assertion is signed: an unsolicited
+ * assertion must not be able to borrow it) and its NotOnOrAfter still ahead.
+ */
+function assertionFacts(doc: Document, sp: ServiceProvider, requestId: string, name: string): SamlAssertionFacts {
   const root = doc.documentElement;
   const id = root.getAttribute("ID");
   const issuer = (select("string(/saml:Assertion/saml:Issuer)", doc) as string).trim();
-  const confirmation = select("/saml:Assertion/saml:Subject/saml:SubjectConfirmation[@Method='urn:oasis:names:tc:SAML:2.0:cm:bearer']/saml:SubjectConfirmationData", doc) as Element[];
-  const recipients = confirmation.map((e) => e.getAttribute("Recipient"));
   if (!id || id.length > 256 || !issuer) throw samlError("invalid_response", name);
-  if (!recipients.includes(sp.acsUrl)) throw samlError("saml_audience", name);
+  const confirmations = select("/saml:Assertion/saml:Subject/saml:SubjectConfirmation[@Method='urn:oasis:names:tc:SAML:2.0:cm:bearer']/saml:SubjectConfirmationData", doc) as Element[];
+  const forThisAcs = confirmations.filter((e) => e.getAttribute("Recipient") === sp.acsUrl);
+  if (forThisAcs.length === 0) throw samlError("saml_audience", name);
+  const answering = forThisAcs.filter((e) => e.getAttribute("InResponseTo") === requestId);
+  if (answering.length === 0) throw samlError("saml_replayed", name);
+  const now = Date.now();
+  if (!answering.some((e) => Date.parse(e.getAttribute("NotOnOrAfter") ?? "") + CLOCK_SKEW_MS > now)) throw samlError("saml_expired", name);
+  // The replay record outlives every moment the assertion could still be accepted.
   const ends = [
-    ...confirmation.map((e) => e.getAttribute("NotOnOrAfter")),
+    ...confirmations.map((e) => e.getAttribute("NotOnOrAfter")),
     select("string(/saml:Assertion/saml:Conditions/@NotOnOrAfter)", doc) as string,
   ].flatMap((v) => (v ? [Date.parse(v)] : [])).filter(Number.isFinite);
-  const notOnOrAfter = new Date(Math.min(...ends, Date.now() + MAX_ASSERTION_AGE_MS) + CLOCK_SKEW_MS);
+  const issued = Date.parse(root.getAttribute("IssueInstant") ?? "");
+  const notOnOrAfter = new Date(Math.max(...ends, Number.isFinite(issued) ? issued + MAX_ASSERTION_AGE_MS : 0, now + MAX_ASSERTION_AGE_MS) + CLOCK_SKEW_MS);
   return { id, issuer, notOnOrAfter };
+}
+
+const XMLENC = "http://www.w3.org/2001/04/xmlenc#";
+const XMLENC11 = "http://www.w3.org/2009/xmlenc11#";
+const GCM = new Set([`${XMLENC11}aes128-gcm`, `${XMLENC11}aes256-gcm`]);
+const CBC = new Set([`${XMLENC}aes128-cbc`, `${XMLENC}aes256-cbc`]);
+const KEY_TRANSPORT = new Set([`${XMLENC}rsa-oaep-mgf1p`, `${XMLENC11}rsa-oaep`]);
+
+/** Every EncryptedData's algorithm GCM (or CBC where the connection allows it), every key wrapped with RSA-OAEP (never PKCS #1 v1.5). */
+function encryptionAccepted(response: Document, s: SamlSettings): boolean {
+  const data = xpath.select("//*[local-name()='EncryptedData']/*[local-name()='EncryptionMethod']/@Algorithm", response) as Attr[];
+  const keys = xpath.select("//*[local-name()='EncryptedKey']/*[local-name()='EncryptionMethod']/@Algorithm", response) as Attr[];
+  return (
+    data.length > 0 &&
+    keys.length > 0 &&
+    data.every((a) => GCM.has(a.value) || (s.allowCbcEncryption && CBC.has(a.value))) &&
+    keys.every((a) => KEY_TRANSPORT.has(a.value))
+  );
 }
 
 /** The NameID and the attributes, one value each (the first), for the claim mapping. */
@@ -210,14 +245,26 @@ const ATTRIBUTE_ALIASES: Record<string, string[]> = {
   family_name: ["sn", "surname", "lastName", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "urn:oid:2.5.4.4"],
 };
 
-/** RFC 8176 values for the authentication context the identity provider reports (Authn Context §3.4). */
+/** RFC 8176 values for the authentication context classes the identity provider may report (SAML Authn Context §3.4); any other class gives none. */
+const AMR_BY_CONTEXT_CLASS: Record<string, string[]> = {
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:Password": ["pwd"],
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport": ["pwd"],
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken": ["otp"],
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract": ["mfa"],
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered": ["mfa"],
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard": ["sc"],
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI": ["sc", "mfa"],
+  "urn:oasis:names:tc:SAML:2.0:ac:classes:X509": ["swk"],
+  "http://schemas.microsoft.com/claims/multipleauthn": ["mfa"],
+};
+
 function amrOf(doc: Document): string[] {
   const ref = (select("string(/saml:Assertion/saml:AuthnStatement/saml:AuthnContext/saml:AuthnContextClassRef)", doc) as string).trim();
-  if (/multipleauthn|MobileTwoFactor|TimeSyncToken|mfa/i.test(ref)) return ["mfa"];
-  if (/PasswordProtectedTransport|:Password$/.test(ref)) return ["pwd"];
-  if (/X509|Smartcard|TLSClient/.test(ref)) return ["sc"];
-  return [];
+  return AMR_BY_CONTEXT_CLASS[ref] ?? [];
 }
+
+/** Failures node-saml reaches only after the assertion's signature verified (not an oracle on a ciphertext). */
+const SIGNED_FAILURES: ReadonlySet<string> = new Set(["saml_issuer", "saml_audience", "saml_expired", "saml_replayed", "upstream_error"]);
 
 type SamlErrorCode = "saml_signature" | "saml_issuer" | "saml_audience" | "saml_expired" | "saml_replayed" | "invalid_response" | "upstream_error";
 

@@ -15,6 +15,7 @@ import { PermissionError } from "@/lib/errors";
 import { adminRouteActor } from "../guards";
 import { contextFromHeaders } from "../request-context";
 import { NO_STORE } from "./result";
+import { readCapped } from "../read-capped";
 
 const PAGE = "/admin/users/import";
 /** Room for the multipart framing and the two small fields around the file. */
@@ -33,27 +34,6 @@ function refusal(status: number, message: string): Response {
 }
 
 const redirect = (location: string) => new Response(null, { status: 303, headers: { Location: location, ...NO_STORE } });
-
-/** The request body, or null when it is larger than `limit` bytes (read no further than that). */
-async function readCapped(request: Request, limit: number): Promise<Buffer | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 export async function POST(request: Request): Promise<Response> {
   if (!isSameOriginPost(request)) return refusal(403, "The form was not sent from this console.");

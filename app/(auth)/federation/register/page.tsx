@@ -52,7 +52,7 @@ export default async function FederatedRegisterPage({ searchParams }: { searchPa
           name: str("name"),
           givenName: str("given_name"),
           familyName: str("family_name"),
-          attributes: pending.importedAttributes.map((a) => ({ label: a.label, value: formValueOf(a.value) })),
+          attributes: pending.importedAttributes.filter((a) => a.customerReadable).map((a) => ({ label: a.label, value: formValueOf(a.value) })),
         }}
         documents={documents}
         purposes={purposes}
