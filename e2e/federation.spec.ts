@@ -21,6 +21,7 @@ const GH = `gh-${tag}`;
 const DOMAIN = `acme-${tag}.example`;
 const SECRET = `upstream-secret-${tag}`;
 const callbackOf = (slug: string) => `${E2E_BASE_URL}/federation/${slug}/callback`;
+const signedOutOf = (slug: string) => `${E2E_BASE_URL}/federation/${slug}/signed-out`;
 
 const alice = { sub: `alice-${tag}`, email: `alice-${tag}@example.test`, email_verified: true, name: "Alice Liddell", given_name: "Alice", family_name: "Liddell" };
 const victimEmail = uniqueEmail("victim");
@@ -32,7 +33,10 @@ let github: GitHubLike;
 
 test.beforeAll(async () => {
   await rps.listen();
-  oidc = await startOidcUpstream({ clients: [{ clientId: "portico", clientSecret: SECRET, redirectUris: [callbackOf(ACME)] }], accounts: [alice, mallory, worker] });
+  oidc = await startOidcUpstream({
+    clients: [{ clientId: "portico", clientSecret: SECRET, redirectUris: [callbackOf(ACME)], postLogoutRedirectUris: [signedOutOf(ACME)] }],
+    accounts: [alice, mallory, worker],
+  });
   github = await startGitHubLike({
     redirectUri: callbackOf(GH),
     clientId: "portico-gh",
@@ -203,6 +207,32 @@ test.describe.serial("federation", () => {
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/federation\/register\?token=/);
     await expect(page.getByTestId("imported-profile")).toContainText(worker.email);
+    await page.context().close();
+  });
+
+  test("signing out of the portal signs out at the provider too, when the connection says so", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const admin = await adminPage(browser);
+    await admin.goto("/admin/connections");
+    await admin.getByRole("link", { name: "Acme ID" }).click();
+    const settings = admin.getByRole("form", { name: "Change Acme ID" });
+    await settings.getByLabel("Sign out at the provider too").check();
+    await settings.getByRole("button", { name: "Save connection" }).click();
+    await expect(admin.getByRole("textbox", { name: /post-logout redirect URI/ })).toHaveValue(signedOutOf(ACME));
+    await admin.context().close();
+
+    const page = await freshPage(browser);
+    oidc.next = alice.sub;
+    await page.goto("/login");
+    await continueWith(page, "Acme ID");
+    await expect(page).toHaveURL(/\/account/);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    // The provider's own page asks; the customer confirms, and comes back to Portico signed out.
+    await page.getByRole("button", { name: /Yes, sign me out/ }).click();
+    await expect(page).toHaveURL(/\/login\?signedOut=1/);
+    expect(oidc.requests.some((r) => r.method === "POST" && r.path.startsWith("/session/end/confirm"))).toBe(true);
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/login/);
     await page.context().close();
   });
 });

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { smallButton } from "@/components/ui/styles";
 import type { FormState } from "@/lib/http/form-action";
-import { callbackPath, PRESETS, PROFILE_FIELDS, samlMetadataPath, type PresetName } from "@/lib/federation/connection.schema";
+import { callbackPath, PRESETS, PROFILE_FIELDS, samlMetadataPath, signedOutPath, type PresetName } from "@/lib/federation/connection.schema";
 import {
   connectionFormSchema,
   connectionValuesFromEcho,
@@ -85,7 +85,7 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
   const preset = d.preset ? (d.preset as PresetName) : null;
   // Fixed for the form's life: a connection cannot change to or from SAML.
   const saml = d.protocol === "saml";
-  const text = (name: Exclude<keyof ConnectionFormValues, "claims" | "enabled" | "trustEmailVerified" | "storeTokens" | "signAuthnRequests" | "requireEncryptedAssertions" | "allowCbcEncryption">, label: string, props: Record<string, unknown> = {}) => (
+  const text = (name: Exclude<keyof ConnectionFormValues, "claims" | "enabled" | "trustEmailVerified" | "storeTokens" | "signOutUpstream" | "signAuthnRequests" | "requireEncryptedAssertions" | "allowCbcEncryption">, label: string, props: Record<string, unknown> = {}) => (
     <Field id={`${prefix}${name}`} label={label} defaultValue={String(d[name] ?? "")} error={errorOf(name)} {...props} {...form.register(name)} />
   );
   const shownSlug = slug || d.slug || "<name>";
@@ -95,6 +95,14 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
         {text("issuer", "Issuer", { placeholder: "https://idp.example.com", hint: "OpenID Connect: the rest comes from its discovery document (/.well-known/openid-configuration)." })}
         {text("issuerTemplate", "Issuer template (multi-tenant providers)", { hint: "Optional: {tenantid} stands for the ID token's tid claim (Microsoft's common and organizations endpoints)." })}
         <SelectField id={`${prefix}responseMode`} label="How the provider answers" defaultValue={d.responseMode} error={errorOf("responseMode")} options={RESPONSE_MODE_OPTIONS} {...form.register("responseMode")} />
+        <CheckboxField
+          id={`${prefix}signOutUpstream`}
+          label="Sign out at the provider too"
+          defaultChecked={d.signOutUpstream}
+          error={errorOf("signOutUpstream")}
+          hint={`When a customer who signed in through it signs out of Portico, the browser goes on to the provider's end_session_endpoint (OpenID Connect RP-Initiated Logout) and comes back. Register ${publicUrl}${signedOutPath(shownSlug)} at the provider as a post-logout redirect URI.`}
+          {...form.register("signOutUpstream")}
+        />
       </div>
       <div className="grid gap-4 sm:grid-cols-2" hidden={otherProtocol("oauth2")}>
         {text("authorizationEndpoint", "Authorization endpoint", { placeholder: "https://idp.example.com/authorize" })}

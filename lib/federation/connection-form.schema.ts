@@ -48,6 +48,8 @@ export type ConnectionFormValues = {
   scopes: string;
   trustEmailVerified: boolean;
   storeTokens: boolean;
+  /** OpenID Connect: signing out of Portico signs out at the provider too. */
+  signOutUpstream: boolean;
   claims: ClaimRow[];
   /** SAML: the identity provider's metadata as pasted; blank on a change keeps the stored IdP settings. */
   metadataXml: string;
@@ -78,7 +80,7 @@ export const CONNECTION_TEXT_FIELDS = [
   "scopes",
   "nameIdFormat",
 ] as const;
-const CONNECTION_BOXES = ["enabled", "trustEmailVerified", "storeTokens", "signAuthnRequests", "requireEncryptedAssertions", "allowCbcEncryption"] as const;
+const CONNECTION_BOXES = ["enabled", "trustEmailVerified", "storeTokens", "signOutUpstream", "signAuthnRequests", "requireEncryptedAssertions", "allowCbcEncryption"] as const;
 
 /** claimMappingSchema's bound; one row more is posted only by a form tampered with. */
 export const MAX_CLAIM_ROWS = 40;
@@ -154,6 +156,7 @@ export function connectionFormDefaults(kind: ConnectionKind): ConnectionFormValu
     scopes: "openid email profile",
     trustEmailVerified: false,
     storeTokens: false,
+    signOutUpstream: false,
     claims: [],
     metadataXml: "",
     nameIdFormat: "unspecified",
@@ -181,6 +184,7 @@ function settingsValues(s: ConnectionSettings): Partial<ConnectionFormValues> {
       issuer: s.issuer,
       issuerTemplate: s.issuerTemplate ?? "",
       responseMode: s.responseMode ?? "query",
+      signOutUpstream: s.signOutUpstream ?? false,
       appleTeamId: s.appleClientSecret?.teamId ?? "",
       appleKeyId: s.appleClientSecret?.keyId ?? "",
     };
@@ -290,6 +294,7 @@ export function connectionInputFromValues(v: ConnectionFormValues, mapping: Clai
           claimMapping: mapping,
           issuerTemplate: optional(v.issuerTemplate),
           responseMode: optional(v.responseMode),
+          signOutUpstream: v.signOutUpstream || undefined,
           appleClientSecret: t(v.appleTeamId) || t(v.appleKeyId) ? { teamId: t(v.appleTeamId), keyId: t(v.appleKeyId) } : undefined,
         };
   return {
@@ -414,6 +419,7 @@ function connectionFormSchemaFor(mode: ConnectionFormMode) {
       scopes: formText,
       trustEmailVerified: z.boolean(),
       storeTokens: z.boolean(),
+      signOutUpstream: z.boolean(),
       claims: z.array(z.object({ field: formText, claim: formText })),
       // Its size is checkConnectionForm's (in bytes, as the server counts).
       metadataXml: z.string(),

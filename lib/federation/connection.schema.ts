@@ -64,6 +64,12 @@ export const oidcSettingsSchema = z
      */
     responseMode: z.enum(["query", "form_post"]).default("query"),
     /**
+     * OpenID Connect RP-Initiated Logout 1.0: signing out of Portico after signing in through this
+     * provider also ends the customer's session there (its end_session_endpoint), which sends the
+     * browser back to Portico. The provider's ID token is kept (encrypted) for the id_token_hint.
+     */
+    signOutUpstream: z.boolean().optional(),
+    /**
      * Apple: the client secret is a JWT Portico signs (ES256) with the private key stored as the
      * connection's secret (the .p8 file), naming this team and key.
      */
@@ -255,3 +261,6 @@ export const callbackPath = (slug: string) => `/federation/${slug}/callback`;
 
 /** A SAML connection's service provider metadata, whose URL is also its entityID. */
 export const samlMetadataPath = (slug: string) => `/federation/${slug}/metadata`;
+
+/** Where the provider sends the browser back after signing it out (its post_logout_redirect_uri). */
+export const signedOutPath = (slug: string) => `/federation/${slug}/signed-out`;

@@ -83,6 +83,11 @@ export async function connectionForEmail(email: string): Promise<Connection | nu
   return row && toConnection(row);
 }
 
+/** Whether signing out of Portico signs out at this provider too (OpenID Connect RP-Initiated Logout). */
+export function signsOutUpstream(connection: Pick<Connection, "settings">): boolean {
+  return connection.settings.protocol === "oidc" && connection.settings.signOutUpstream === true;
+}
+
 /**
  * Whether the connection may vouch for this address it asserted. A SAML identity provider has no
  * `email_verified`: its directory is trusted only at the email domains mapped to its connection,

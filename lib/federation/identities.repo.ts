@@ -22,17 +22,22 @@ export async function findLinkedIdentity(connectionId: string, subject: string, 
 }
 
 export async function insertLinkedIdentity(
-  row: { userId: string; connectionId: string; subject: string; email: string | null; profile: object; tokens?: TokenColumns },
+  row: { userId: string; connectionId: string; subject: string; email: string | null; profile: object; tokens?: Partial<TokenColumns> },
   tx: Tx,
 ): Promise<LinkedIdentityRow> {
   const { tokens, ...rest } = row;
   return tx.linkedIdentity.create({ data: { ...rest, ...(tokens ?? {}), lastUsedAt: new Date() }, select: IDENTITY });
 }
 
+/** The identity a session was signed in through, with the ID token kept for signing out upstream. */
+export async function findIdentityForSignOut(id: string): Promise<{ connectionId: string; idTokenSealed: string | null } | null> {
+  return (await getDb()).linkedIdentity.findUnique({ where: { id }, select: { connectionId: true, idTokenSealed: true } });
+}
+
 export type TokenColumns = { accessTokenSealed: string | null; refreshTokenSealed: string | null; idTokenSealed: string | null; tokenExpiresAt: Date | null };
 
 /** A sign-in with the identity: what the upstream said this time, and when. */
-export async function recordIdentityUse(id: string, update: { email: string | null; profile: object; tokens?: TokenColumns }, tx?: Tx): Promise<void> {
+export async function recordIdentityUse(id: string, update: { email: string | null; profile: object; tokens?: Partial<TokenColumns> }, tx?: Tx): Promise<void> {
   await (tx ?? (await getDb())).linkedIdentity.update({ where: { id }, data: { email: update.email, profile: update.profile, lastUsedAt: new Date(), ...(update.tokens ?? {}) } });
 }
 

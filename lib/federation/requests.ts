@@ -8,7 +8,7 @@ import { config } from "@/lib/config";
 import { decryptAtRest, encryptAtRest, randomToken, safeEqual, sha256Hex } from "@/lib/crypto";
 import type { Tx } from "@/lib/db";
 import { callbackPath } from "./connection.schema";
-import { findConnectionWithSecret, type ConnectionWithSecret } from "./connections";
+import { findConnectionWithSecret, signsOutUpstream, type ConnectionWithSecret } from "./connections";
 import { FederationError } from "./federation.errors";
 import {
   answerFederationRequest,
@@ -177,7 +177,7 @@ export async function redeemUpstreamRequest(slug: string, params: URLSearchParam
   return { purpose: row.purpose as UpstreamPurpose, userId: row.userId, next: row.next, connection, identity };
 }
 
-/** What a pending step keeps of the upstream's answer (the tokens sealed, and only when the connection keeps them). */
+/** What a pending step keeps of the upstream's answer (the tokens sealed, and only when the connection keeps some: linking.ts tokenColumns). */
 type StoredIdentity = Omit<UpstreamIdentity, "tokens"> & { tokensSealed: string | null };
 
 /**
@@ -220,9 +220,10 @@ async function pendingFrom(row: FederationRequestRow | null, browserBinding: str
   return { purpose: row.purpose as PendingPurpose, userId: row.userId, next: row.next, connection, identity: identityOf(row.upstream as StoredIdentity) };
 }
 
-function storedIdentityOf(identity: UpstreamIdentity, connection: Pick<ConnectionWithSecret, "storeTokens">): StoredIdentity {
+function storedIdentityOf(identity: UpstreamIdentity, connection: Pick<ConnectionWithSecret, "storeTokens" | "settings">): StoredIdentity {
   const { tokens, ...rest } = identity;
-  return { ...rest, tokensSealed: connection.storeTokens ? encryptAtRest(JSON.stringify(tokens), PENDING_TOKENS_PURPOSE) : null };
+  const keeps = connection.storeTokens || signsOutUpstream(connection);
+  return { ...rest, tokensSealed: keeps ? encryptAtRest(JSON.stringify(tokens), PENDING_TOKENS_PURPOSE) : null };
 }
 
 function identityOf(stored: StoredIdentity): UpstreamIdentity {

@@ -38,8 +38,8 @@ export async function signInWithPasskey(response: unknown, next: string, ctx: Re
  * or, when new terms await acceptance, a pending sign-in does. Returns where the browser goes next.
  * The caller clears the second step's pending cookie first.
  */
-export async function startSignedInSession(userId: string, amr: string[], riskAssessmentId: string | null, next: string, ctx: RequestContext): Promise<string> {
-  return followThrough(await completeSignIn(userId, amr, riskAssessmentId, next, ctx, await browserCookies()));
+export async function startSignedInSession(userId: string, amr: string[], riskAssessmentId: string | null, next: string, ctx: RequestContext, linkedIdentityId: string | null = null): Promise<string> {
+  return followThrough(await completeSignIn(userId, amr, riskAssessmentId, next, ctx, await browserCookies(), linkedIdentityId));
 }
 
 /** The terms interrupt (/login/terms): what to accept, for the pending sign-in in this browser. */

@@ -13,7 +13,7 @@ export { issuer, endpoint } from "./issuer";
 export { atHash } from "./tokens";
 export type { TokenResponse } from "./types";
 export { startDeviceAuthorization, enterUserCode, lookupUserCode, approveDevice, denyDevice, type DeviceRequestView, type UserCodeEntry, type DeviceDecision } from "./device";
-export { backchannelLogout, backchannelLogoutUser, cutOffApplicationsIn, prepareApplicationsCutOff, type ApplicationsCutOff, prepareSessionLogout, endSessionApplicationsIn, type SessionLogout, endUserSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
+export { backchannelLogout, backchannelLogoutUser, cutOffApplicationsIn, prepareApplicationsCutOff, type ApplicationsCutOff, prepareSessionLogout, endSessionApplicationsIn, type SessionLogout, endUserSession, type EndedSession, validateRpLogout, postLogoutRedirect, sealRpLogoutRequest, openRpLogoutRequest, sealRpLogoutParams, openRpLogoutParams, completeRpLogout, type RpLogoutOutcome, type RpLogoutRequest, type RpLogoutErrorReason } from "./logout";
 export { purgeExpiredProtocolState, eraseProtocolDataOf } from "./housekeeping";
 export { ACR_ONE_FACTOR, ACR_MULTI_FACTOR, ACR_VALUES_SUPPORTED, achievedAcr } from "./acr";
 export { emailCodeWithStrongFactorFor } from "./mfa-policy";

@@ -170,9 +170,10 @@ async function recordSessionLogout(logout: SessionLogout, ctx: RequestContext, t
 /**
  * Portico's own sign-out and the end of RP-initiated logout: ends the session behind the cookie
  * token, then notifies its clients. A failing notification never undoes or blocks the sign-out.
- * Returns the session that ended (null when the token named no live session).
+ * Returns the session that ended (null when the token named no live session), with the upstream
+ * identity it was signed in through, if any.
  */
-export async function endUserSession(sessionToken: string, ctx: RequestContext): Promise<{ id: string; userId: string } | null> {
+export async function endUserSession(sessionToken: string, ctx: RequestContext): Promise<EndedSession | null> {
   const session = await validateSession(sessionToken);
   await endSession(sessionToken, ctx);
   if (!session) return null;
@@ -181,7 +182,13 @@ export async function endUserSession(sessionToken: string, ctx: RequestContext):
   } catch (e) {
     console.error(`[oidc] back-channel logout for session ${session.id} failed`, e);
   }
-  return { id: session.id, userId: session.user.id };
+  return { id: session.id, userId: session.user.id, linkedIdentityId: session.linkedIdentityId };
+}
+
+export interface EndedSession {
+  id: string;
+  userId: string;
+  linkedIdentityId: string | null;
 }
 
 // --- RP-initiated logout -------------------------------------------------------------------------
@@ -357,10 +364,11 @@ export async function openRpLogoutRequest(sealed: string, now = new Date()): Pro
   return request;
 }
 
-/** Ends the browser's session for an RP-initiated logout and records which client asked. */
-export async function completeRpLogout(sessionToken: string | null, request: RpLogoutRequest, ctx: RequestContext): Promise<void> {
+/** Ends the browser's session for an RP-initiated logout and records which client asked; returns the session ended. */
+export async function completeRpLogout(sessionToken: string | null, request: RpLogoutRequest, ctx: RequestContext): Promise<EndedSession | null> {
   const ended = sessionToken ? await endUserSession(sessionToken, ctx) : null;
   if (ended) {
     await recordAudit({ actor: { type: "user", id: ended.userId }, action: "oauth.rp_logout", target: { type: "session", id: ended.id }, result: "success", context: ctx, details: { clientId: request.clientId ?? null } });
   }
+  return ended;
 }

@@ -42,19 +42,24 @@ export interface ActiveSession {
   /** When the user last authenticated in this session (OIDC auth_time), and how (RFC 8176 amr). */
   authTime: Date;
   amr: string[];
+  /** The upstream identity of a federated sign-in (null for any other). */
+  linkedIdentityId: string | null;
 }
 
-/** `amr`: how the user proved who they are (RFC 8176 values; the ID token's amr), "pwd" by default. */
+/**
+ * `amr`: how the user proved who they are (RFC 8176 values; the ID token's amr), "pwd" by default.
+ * `linkedIdentityId`: the upstream identity a federated sign-in came through.
+ */
 export async function createSession(
   userId: string,
   ctx: RequestContext,
   tx?: Tx,
-  opts: { amr?: string[] } = {},
+  opts: { amr?: string[]; linkedIdentityId?: string | null } = {},
 ): Promise<{ token: string; id: string; expiresAt: Date }> {
   const token = crypto.randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + config().SESSION_MAX_MINUTES * 60_000);
   const s = await insertSession(
-    { tokenHash: hash(token), userId, expiresAt, ip: ctx.ip?.slice(0, 64), userAgent: ctx.userAgent?.slice(0, 512), ...(opts.amr ? { amr: opts.amr } : {}) },
+    { tokenHash: hash(token), userId, expiresAt, ip: ctx.ip?.slice(0, 64), userAgent: ctx.userAgent?.slice(0, 512), ...(opts.amr ? { amr: opts.amr } : {}), linkedIdentityId: opts.linkedIdentityId ?? null },
     tx,
   );
   return { token, id: s.id, expiresAt };
@@ -74,6 +79,7 @@ export async function validateSession(token: string, now = new Date()): Promise<
     expiresAt: s.expiresAt,
     authTime: s.authTime,
     amr: s.amr,
+    linkedIdentityId: s.linkedIdentityId,
     user: {
       id: s.userId,
       email: s.email,

@@ -5,16 +5,16 @@ import crypto from "node:crypto";
 import { getDb, getSql, type Tx } from "@/lib/db";
 
 export async function insertSession(
-  data: { tokenHash: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string; amr?: string[] },
+  data: { tokenHash: string; userId: string; expiresAt: Date; ip?: string; userAgent?: string; amr?: string[]; linkedIdentityId?: string | null },
   tx?: Tx,
 ): Promise<{ id: string }> {
   if (tx) return tx.session.create({ data, select: { id: true } });
   // Every sign-in starts one: the direct path (lib/db/sql.ts). Times are sent, never defaulted (UTC).
   const now = new Date();
   const [row] = await (await getSql())<{ id: string }>(
-    `INSERT INTO "Session" ("id", "tokenHash", "userId", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent", "authTime", "amr")
-     VALUES ($1::uuid, $2, $3::uuid, $4, $4, $5, $6, $7, $4, $8::text[]) RETURNING "id"`,
-    [crypto.randomUUID(), data.tokenHash, data.userId, now, data.expiresAt, data.ip ?? null, data.userAgent ?? null, data.amr ?? ["pwd"]],
+    `INSERT INTO "Session" ("id", "tokenHash", "userId", "createdAt", "lastSeenAt", "expiresAt", "ip", "userAgent", "authTime", "amr", "linkedIdentityId")
+     VALUES ($1::uuid, $2, $3::uuid, $4, $4, $5, $6, $7, $4, $8::text[], $9::uuid) RETURNING "id"`,
+    [crypto.randomUUID(), data.tokenHash, data.userId, now, data.expiresAt, data.ip ?? null, data.userAgent ?? null, data.amr ?? ["pwd"], data.linkedIdentityId ?? null],
   );
   return row!;
 }
@@ -37,6 +37,7 @@ export interface SessionView {
   authTime: Date;
   amr: string[];
   userId: string;
+  linkedIdentityId: string | null;
   email: string;
   displayName: string | null;
   emailVerifiedAt: Date | null;
@@ -46,7 +47,7 @@ export interface SessionView {
 
 export async function findSessionView(tokenHash: string): Promise<SessionView | null> {
   const rows = await (await getSql())<SessionView>(
-    `SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."revokedAt", s."authTime", s."amr", s."userId",
+    `SELECT s."id", s."createdAt", s."lastSeenAt", s."expiresAt", s."revokedAt", s."authTime", s."amr", s."userId", s."linkedIdentityId",
             u."email", u."displayName", u."emailVerifiedAt", u."disabledAt",
             COALESCE((SELECT array_agg(r."role" || COALESCE(':' || r."scope", '') ORDER BY r."role", r."scope") FROM "UserRole" r WHERE r."userId" = u."id"), '{}'::text[]) AS "roles"
      FROM "Session" s JOIN "User" u ON u."id" = s."userId"

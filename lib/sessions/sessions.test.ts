@@ -39,6 +39,7 @@ describe(`sessions on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
       createdAt: row.createdAt,
       authTime: row.authTime,
       amr: ["pwd"],
+      linkedIdentityId: null,
       expiresAt: row.expiresAt,
       user: { id: u.id, email: u.email, displayName: u.displayName, emailVerified: true, roles: ["admin"] },
     });

@@ -97,10 +97,11 @@ export async function finishFederation(slug: string, params: URLSearchParams, ct
       // The account may sign in (not disabled, not locked) before anything is recorded against it.
       await accountForFederatedSignIn(decision.userId, ctx);
       await recordLinkedSignIn(linked!.id, connection, identity);
-      return { kind: "continue", outcome: await signInFederated(decision.userId, redeemed, ctx, browser) };
-    case "link_and_sign_in":
-      await withTransaction((tx) => linkIdentity(decision.userId, connection, identity, "verified_email", ctx, tx));
-      return { kind: "continue", outcome: await signInFederated(decision.userId, redeemed, ctx, browser) };
+      return { kind: "continue", outcome: await signInFederated(decision.userId, linked!.id, redeemed, ctx, browser) };
+    case "link_and_sign_in": {
+      const made = await withTransaction((tx) => linkIdentity(decision.userId, connection, identity, "verified_email", ctx, tx));
+      return { kind: "continue", outcome: await signInFederated(decision.userId, made.id, redeemed, ctx, browser) };
+    }
     case "prove_existing":
       return { kind: "redirect", redirectTo: `${FEDERATED_LINK_PATH}?token=${await storePendingStep("link_existing", redeemed, decision.userId, browser.binding)}` };
     case "register":
@@ -123,11 +124,11 @@ function upstreamAmrOf(redeemed: Pick<RedeemedRequest, "connection" | "identity"
   return ["fed", ...new Set(asserted)];
 }
 
-async function signInFederated(userId: string, redeemed: Pick<RedeemedRequest, "connection" | "identity" | "next">, ctx: RequestContext, browser: FederationBrowser): Promise<SignInOutcome> {
+async function signInFederated(userId: string, linkedIdentityId: string, redeemed: Pick<RedeemedRequest, "connection" | "identity" | "next">, ctx: RequestContext, browser: FederationBrowser): Promise<SignInOutcome> {
   const user = await accountForFederatedSignIn(userId, ctx);
   const application = await applicationOfSignIn(redeemed.next, browser.interactionBinding);
   await recordFederatedSignIn(user.id, ctx, { connection: redeemed.connection.slug, clientId: application?.clientId });
-  return continueAfterFirstFactor({ user, method: "federated", upstreamAmr: upstreamAmrOf(redeemed), next: redeemed.next, application }, ctx, browser);
+  return continueAfterFirstFactor({ user, method: "federated", upstreamAmr: upstreamAmrOf(redeemed), linkedIdentityId, next: redeemed.next, application }, ctx, browser);
 }
 
 /** What the confirmation page shows: the connection and what the upstream said. */
@@ -173,11 +174,11 @@ export async function completeFederatedRegistration(
       ctx,
       tx,
     );
-    await linkIdentity(user.id, connection, identity, "registration", ctx, tx);
+    const linked = await linkIdentity(user.id, connection, identity, "registration", ctx, tx);
     await giveRegistrationConsents(user.id, consents, { context: ctx }, tx);
-    return { ...pending, userId: user.id };
+    return { ...pending, userId: user.id, linkedIdentityId: linked.id };
   });
-  return signInFederated(step.userId, step, ctx, browser);
+  return signInFederated(step.userId, step.linkedIdentityId, step, ctx, browser);
 }
 
 /**

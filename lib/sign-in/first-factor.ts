@@ -17,6 +17,8 @@ export interface FirstFactor {
   method: "password" | "passkey" | "federated";
   /** federated: the sign-in's `amr` so far ("fed", and what a trusted upstream asserted). */
   upstreamAmr?: readonly string[];
+  /** federated: the upstream identity it came through (kept with the session). */
+  linkedIdentityId?: string;
   /** The password typed, for the compromised-password check. */
   password?: string;
   /** Where the sign-in continues once complete. */
@@ -106,13 +108,13 @@ export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestC
       if (step.via === "trusted_device") {
         await recordAudit({ actor: { type: "user", id: user.id }, action: "login.trusted_device", target: { type: "user", id: user.id }, result: "success", context: ctx });
       }
-      return completeSignIn(user.id, step.amr, risk.id, first.next, ctx, browser);
+      return completeSignIn(user.id, step.amr, risk.id, first.next, ctx, browser, first.linkedIdentityId ?? null);
     case "second_step":
     case "emailed_code": {
       // An emailed code only for accounts without a stronger factor, unless the application widened it.
       const emailCodeWithStrongFactor = await emailCodeWithStrongFactorFor(first.next);
       const methods = step.kind === "second_step" ? step.methods : [];
-      const token = await beginPendingSignIn(user.id, first.next, step.amr, new Date(), { riskAssessmentId: risk.id, methods, emailCodeWithStrongFactor });
+      const token = await beginPendingSignIn(user.id, first.next, step.amr, new Date(), { riskAssessmentId: risk.id, methods, emailCodeWithStrongFactor, linkedIdentityId: first.linkedIdentityId });
       return { redirectTo: SECOND_STEP_PATH, cookies: { pendingSignIn: { token, maxAgeSeconds: PENDING_LIFETIME_MINUTES * 60 } } };
     }
   }

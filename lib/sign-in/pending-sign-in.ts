@@ -18,7 +18,7 @@ export async function beginPendingSignIn(
   next: string,
   amr: string[],
   now = new Date(),
-  opts: { riskAssessmentId?: string; methods?: readonly SecondFactorMethod[]; emailCodeWithStrongFactor?: boolean; awaitingAcceptance?: boolean } = {},
+  opts: { riskAssessmentId?: string; methods?: readonly SecondFactorMethod[]; emailCodeWithStrongFactor?: boolean; awaitingAcceptance?: boolean; linkedIdentityId?: string | null } = {},
 ): Promise<string> {
   const token = randomToken(32);
   await insertPendingSignIn({
@@ -31,6 +31,7 @@ export async function beginPendingSignIn(
     methods: [...(opts.methods ?? [])],
     emailCodeWithStrongFactor: opts.emailCodeWithStrongFactor ?? false,
     awaitingAcceptance: opts.awaitingAcceptance ?? false,
+    linkedIdentityId: opts.linkedIdentityId ?? null,
   });
   return token;
 }
@@ -49,6 +50,7 @@ export async function findPendingSecondStep(token: string | undefined | null, no
     /** The application offers an emailed code even to people with a stronger factor. */
     emailCodeWithStrongFactor: pending.emailCodeWithStrongFactor,
     riskAssessmentId: pending.riskAssessmentId,
+    linkedIdentityId: pending.linkedIdentityId,
     attemptsLeft: MAX_ATTEMPTS - pending.attempts,
     sentCode:
       pending.codeHash && pending.codeExpiresAt && pending.codeChannel

@@ -19,7 +19,7 @@ describe("second step of a sign-in", () => {
     const { user, secret } = await enrolled();
     const token = await beginPendingSignIn(user.id, "/account", ["pwd"], now);
     const done = await completeSecondStep(token, { method: "totp", code: await codeAt(secret, now) }, {}, now);
-    expect(done).toEqual({ userId: user.id, next: "/account", amr: ["pwd", "otp", "mfa"], riskAssessmentId: null });
+    expect(done).toEqual({ userId: user.id, next: "/account", amr: ["pwd", "otp", "mfa"], riskAssessmentId: null, linkedIdentityId: null });
     expect(await findPendingSecondStep(token, now)).toBeNull();
     // The same code in a new sign-in is refused (RFC 6238 §5.2).
     const again = await beginPendingSignIn(user.id, "/account", ["pwd"], now);

@@ -33,6 +33,8 @@ export interface CompletedSecondStep {
   next: string;
   amr: string[];
   riskAssessmentId: string | null;
+  /** The upstream identity of a federated first factor. */
+  linkedIdentityId: string | null;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function completeSecondStep(token: string | undefined | null, input
   const amr = [...new Set([...pending.amr, ...SECOND_STEP_AMR[input.method], "mfa"])];
   await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_succeeded", target: { type: "user", id: pending.userId }, result: "success", context: ctx, details: { method: input.method } });
   if (input.method === "recovery") await reportRecoveryCodeUse(pending.userId, await signInOwner(pending.userId), ctx);
-  return { userId: pending.userId, next: pending.next, amr, riskAssessmentId: pending.riskAssessmentId };
+  return { userId: pending.userId, next: pending.next, amr, riskAssessmentId: pending.riskAssessmentId, linkedIdentityId: pending.linkedIdentityId };
 }
 
 /** The code sent for this sign-in, by the channel the user says it came through. */

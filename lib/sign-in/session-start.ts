@@ -11,9 +11,10 @@ import { createSession } from "@/lib/sessions";
 import { notifyNewDeviceSignIn } from "@/lib/users";
 import type { BrowserCookies, CookieChanges } from "./cookies";
 
-export async function startSession(userId: string, amr: string[], ctx: RequestContext, browser: BrowserCookies): Promise<Required<Pick<CookieChanges, "session">>> {
+/** `linkedIdentityId`: the upstream identity of a federated sign-in, kept with the session (signing out may sign out there too). */
+export async function startSession(userId: string, amr: string[], ctx: RequestContext, browser: BrowserCookies, linkedIdentityId: string | null = null): Promise<Required<Pick<CookieChanges, "session">>> {
   if (browser.sessionToken) await endUserSession(browser.sessionToken, ctx);
-  const session = await createSession(userId, ctx, undefined, { amr });
+  const session = await createSession(userId, ctx, undefined, { amr, linkedIdentityId });
   return { session: { token: session.token, userId, expiresAt: session.expiresAt } };
 }
 
@@ -37,8 +38,8 @@ export async function finishSignIn(riskAssessmentId: string | null, userId: stri
 }
 
 /** Starts the session and finishes the sign-in: every cookie the browser gets. */
-export async function signIn(userId: string, amr: string[], riskAssessmentId: string | null, ctx: RequestContext, browser: BrowserCookies): Promise<CookieChanges> {
-  const started = await startSession(userId, amr, ctx, browser);
+export async function signIn(userId: string, amr: string[], riskAssessmentId: string | null, ctx: RequestContext, browser: BrowserCookies, linkedIdentityId: string | null = null): Promise<CookieChanges> {
+  const started = await startSession(userId, amr, ctx, browser, linkedIdentityId);
   // An upstream identity proved by this account's password waited for the sign-in to complete.
   await completeLinksWaitingForSignIn(userId, browser.interactionBinding, ctx);
   return { ...started, ...(await finishSignIn(riskAssessmentId, userId, ctx, browser)) };

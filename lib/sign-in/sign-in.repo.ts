@@ -21,6 +21,7 @@ export async function insertPendingSignIn(data: {
   methods: string[];
   emailCodeWithStrongFactor: boolean;
   awaitingAcceptance?: boolean;
+  linkedIdentityId?: string | null;
 }) {
   await (await client()).pendingSignIn.create({ data });
 }

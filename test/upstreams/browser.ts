@@ -56,3 +56,32 @@ function autoPostedForm(html: string, action: string): URLSearchParams | null {
   }
   return params;
 }
+
+/**
+ * A provider's RP-initiated logout as a browser goes through it: its end_session_endpoint's "sign
+ * out?" page (oidc-provider's form, with its xsrf field) answered yes, then its redirect followed
+ * until it reaches `postLogoutRedirectUri`; that redirect's query parameters.
+ */
+export async function followUpstreamSignOut(endSessionUrl: string, postLogoutRedirectUri: string): Promise<URLSearchParams> {
+  const first = await fetch(endSessionUrl, { redirect: "manual" });
+  const html = await first.text();
+  if (first.status !== 200) throw new Error(`the provider refused the sign-out with HTTP ${first.status}: ${html.slice(0, 300)}`);
+  const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1];
+  const xsrf = /name="xsrf" value="([^"]+)"/i.exec(html)?.[1];
+  if (!action || !xsrf) throw new Error("the provider's sign-out page has no confirmation form");
+  const cookie = first.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const confirmed = await fetch(new URL(action, endSessionUrl), {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    body: new URLSearchParams({ xsrf, logout: "yes" }),
+  });
+  const location = confirmed.headers.get("location");
+  if (!location) throw new Error(`the provider did not send the browser back (HTTP ${confirmed.status}): ${(await confirmed.text()).slice(0, 300)}`);
+  const back = new URL(location, endSessionUrl);
+  if (`${back.origin}${back.pathname}` !== postLogoutRedirectUri) throw new Error(`the provider sent the browser to ${back.origin}${back.pathname}`);
+  return back.searchParams;
+}

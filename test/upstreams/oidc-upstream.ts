@@ -31,6 +31,8 @@ export interface UpstreamClient {
   redirectUris: string[];
   /** Default client_secret_basic. */
   authMethod?: "client_secret_basic" | "client_secret_post";
+  /** RP-Initiated Logout 1.0: where the provider may send the browser after signing it out. */
+  postLogoutRedirectUris?: string[];
 }
 
 export interface OidcUpstreamOptions {
@@ -78,6 +80,7 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
       client_id: c.clientId,
       client_secret: c.clientSecret,
       redirect_uris: c.redirectUris,
+      post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
       token_endpoint_auth_method: c.authMethod ?? "client_secret_basic",
       grant_types: ["authorization_code"],
       response_types: ["code"],
@@ -94,7 +97,7 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
     conformIdTokenClaims: opts.conformIdTokenClaims ?? true,
     pkce: { required: () => true },
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
-    features: { devInteractions: { enabled: false }, userinfo: { enabled: !opts.apple } },
+    features: { devInteractions: { enabled: false }, userinfo: { enabled: !opts.apple }, rpInitiatedLogout: { enabled: true } },
     // Apple's discovery lists client_secret_post only.
     ...(opts.apple ? { clientAuthMethods: ["client_secret_post"] } : {}),
     async findAccount(_ctx: unknown, id: string) {

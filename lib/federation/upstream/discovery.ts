@@ -15,6 +15,8 @@ const metadataSchema = z.object({
   token_endpoint: endpoint,
   jwks_uri: endpoint,
   userinfo_endpoint: endpoint.optional(),
+  // RP-Initiated Logout 1.0 §2.1.
+  end_session_endpoint: endpoint.optional(),
   token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
   id_token_signing_alg_values_supported: z.array(z.string()).optional(),
   code_challenge_methods_supported: z.array(z.string()).optional(),

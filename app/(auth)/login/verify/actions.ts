@@ -40,7 +40,7 @@ async function finishSecondStep(input: SecondStepInput, trust: boolean): Promise
     const done = await completeSecondStep(await pendingSignInToken(), input, ctx);
     // The second step's pending sign-in is spent; the session (or the terms interrupt's own pending sign-in) follows.
     await clearPendingSignInCookie();
-    const next = await startSignedInSession(done.userId, done.amr, done.riskAssessmentId, done.next, ctx);
+    const next = await startSignedInSession(done.userId, done.amr, done.riskAssessmentId, done.next, ctx, done.linkedIdentityId);
     // The next sign-in opens on the same method (a recovery code is a last resort, not a habit).
     if (input.method !== "recovery") await rememberSecondFactorMethod(input.method);
     if (trust) {

@@ -9,7 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { config } from "@/lib/config";
 import { requireAdmin } from "@/lib/http";
 import { EXPIRY_WARNING_DAYS, getConnectionFor, samlConnectionDetails, type CertificateSummary, type ConnectionAdminView, type SamlConnectionDetails } from "@/lib/federation";
-import { callbackPath, PRESETS } from "@/lib/federation/connection.schema";
+import { callbackPath, PRESETS, signedOutPath } from "@/lib/federation/connection.schema";
 import { connectionFormValuesOf, PROTOCOL_LABELS } from "@/lib/federation/connection-form.schema";
 import { hasPermission } from "@/lib/users";
 import { deleteConnectionAction, setConnectionDomainsAction, updateConnectionAction } from "../actions";
@@ -203,6 +203,9 @@ export default async function ConnectionPage({ params, searchParams }: { params:
             <p className="text-sm text-slate-600 dark:text-slate-400">
               {c.preset ? PRESETS[c.preset].setup : "Register it as the redirect URI (callback) of Portico's client at the provider: the authorization code comes back there."}
             </p>
+            {c.settings?.protocol === "oidc" && c.settings.signOutUpstream ? (
+              <CopyableValue label="Register this post-logout redirect URI at the provider" value={`${config().publicUrl}${signedOutPath(c.slug)}`} id="signed-out-url" />
+            ) : null}
           </div>
         </Section>
       )}
