@@ -1,13 +1,15 @@
 // SAML 2.0 sign-in in a real browser against a SAML identity provider stand-in on this machine
 // (test/upstreams/saml-idp.ts: real signed assertions, answered by an auto-posting form as Web
 // Browser SSO does). The administrator adds the connection by pasting the IdP's metadata and reads
-// what to give the IdP; a customer registers and signs in through it; an answer for another service
-// and a replayed answer are refused with a clear message on the sign-in page, and nobody is signed in.
+// what to give the IdP; a customer registers and signs in through it; an answer for another service,
+// a replayed one, one whose signed assertion was wrapped away and an expired one are refused with a
+// clear message on the sign-in page, and nobody is signed in.
 import crypto from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { E2E_BASE_URL } from "./env";
 import { adminPage } from "./helpers";
 import { NAME_ID_FORMAT, startSamlIdp, type SamlIdp } from "../test/upstreams/saml-idp";
+import { xswWrappedAssertion } from "../test/upstreams/saml-tamper";
 
 const tag = crypto.randomBytes(3).toString("hex");
 const SLUG = `sso-${tag}`;
@@ -112,5 +114,35 @@ test.describe.serial("SAML", () => {
     await attacker.goto("/account");
     await expect(attacker).toHaveURL(/\/login/);
     await attacker.context().close();
+  });
+
+  test("a wrapped signature and an expired assertion are refused with a clear page", async ({ browser }) => {
+    test.setTimeout(120_000);
+    const page = await freshPage(browser);
+    await page.goto("/login");
+    // The customer's own honest answer, with the signed assertion wrapped away and an unsigned one naming someone else in its place.
+    await page.route(`**/federation/${SLUG}/callback`, async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      const form = new URLSearchParams(route.request().postData() ?? "");
+      form.set("SAMLResponse", xswWrappedAssertion(form.get("SAMLResponse")!, `ceo@${DOMAIN}`, "evil-assertion"));
+      await route.continue({ postData: form.toString() });
+    });
+    await page.getByRole("link", { name: `Continue with ${NAME}` }).click();
+    await expect(page).toHaveURL(/\/login\?federation_error=saml_signature/);
+    await expect(page.getByText("The identity provider's answer was not signed by a key we trust, or was changed on the way. Nothing was signed in.")).toBeVisible();
+    await page.unroute(`**/federation/${SLUG}/callback`);
+
+    const hour = 60 * 60_000;
+    idp.responseOverrides = { now: new Date(Date.now() - 2 * hour), notOnOrAfter: new Date(Date.now() - hour), subjectNotOnOrAfter: new Date(Date.now() - hour) };
+    try {
+      await page.getByRole("link", { name: `Continue with ${NAME}` }).click();
+      await expect(page).toHaveURL(/\/login\?federation_error=saml_expired/);
+      await expect(page.getByText("The identity provider's answer has expired. Start again.")).toBeVisible();
+    } finally {
+      idp.responseOverrides = {};
+    }
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/login/);
+    await page.context().close();
   });
 });
