@@ -59,6 +59,11 @@ export async function storeIdentityTokens(id: string, tokens: Partial<TokenColum
   await tx.linkedIdentity.update({ where: { id }, data: tokens });
 }
 
+/** Replaces the tokens only if the access token is still the one sealed as `expected` (no refresh came between). */
+export async function replaceIdentityTokens(id: string, expected: string, tokens: TokenColumns): Promise<boolean> {
+  return (await (await getDb()).linkedIdentity.updateMany({ where: { id, accessTokenSealed: expected }, data: tokens })).count === 1;
+}
+
 export async function listLinkedIdentityRows(userId: string) {
   return (await getDb()).linkedIdentity.findMany({
     where: { userId },

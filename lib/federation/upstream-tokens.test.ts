@@ -2,6 +2,7 @@
 // real stand-in's token endpoint (RFC 6749 §6) and stored sealed again, concurrent readers
 // refreshing once, and a refresh token the upstream refuses (invalid_grant) clearing them all.
 import crypto from "node:crypto";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
@@ -79,6 +80,8 @@ describe("upstreamTokensFor", () => {
   it("refreshes a token that expires within a minute at the upstream's token endpoint, and stores the new ones sealed", async () => {
     const { userId, identityId, tokens } = await linkedCustomer();
     await expire(identityId);
+    // A second later: the refreshed ID token's iat differs, so it cannot equal the first byte for byte.
+    await new Promise((r) => setTimeout(r, 1100));
     const got = await upstreamTokensFor(userId, "keeper", reader);
     expect(tokenCalls()).toBe(1);
     expect(got.accessToken).not.toBe(tokens.accessToken);
@@ -91,8 +94,12 @@ describe("upstreamTokensFor", () => {
     expect(stored).not.toContain(got.accessToken);
     expect(stored).not.toContain(tokens.refreshToken!);
     expect(row.tokenExpiresAt).toEqual(got.expiresAt);
+    // The refreshed ID token validated and names the same subject (Core §12.2): kept, sealed.
+    expect(got.idToken).not.toBe(tokens.idToken);
+    expect(decodeJwt(got.idToken!).sub).toBe(decodeJwt(tokens.idToken!).sub);
+    expect(stored).not.toContain(got.idToken);
     // The next read is the stored one: no second refresh.
-    expect((await upstreamTokensFor(userId, "keeper", reader)).accessToken).toBe(got.accessToken);
+    expect(await upstreamTokensFor(userId, "keeper", reader)).toEqual(got);
     expect(tokenCalls()).toBe(1);
     const refreshedEvent = (await listAuditEvents({ targetId: userId })).find((e) => e.action === "federation.tokens_refreshed");
     expect(refreshedEvent?.details).toMatchObject({ connection: "keeper", refreshTokenRotated: true });

@@ -7,9 +7,9 @@ import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { findEnabledConnection, type ConnectionWithSecret } from "./connections";
 import { FederationError } from "./federation.errors";
-import { findIdentityTokens, lockIdentityTokens, storeIdentityTokens, withTransaction, type IdentityTokensRow } from "./identities.repo";
+import { findIdentityTokens, lockIdentityTokens, replaceIdentityTokens, storeIdentityTokens, withTransaction, type IdentityTokensRow } from "./identities.repo";
 import { NO_TOKENS, openTokens, sealTokens, type OpenTokens } from "./token-sealing";
-import { refreshUpstreamTokens } from "./upstream";
+import { refreshClient } from "./upstream";
 
 /** Refreshed when it expires within this margin: an application gets a token it can still use. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -49,9 +49,11 @@ export async function upstreamTokensFor(userId: string, connectionSlug: string, 
 }
 
 /** gone: unlinked or cleared meanwhile; expired: stale with no refresh token, or refused now (cleared). */
-type Refresh = { kind: "tokens"; tokens: OpenTokens } | { kind: "gone" } | { kind: "expired" };
+type Refresh = { kind: "tokens"; tokens: OpenTokens; sealedAccess?: string; newIdToken?: string } | { kind: "gone" } | { kind: "expired" };
 
 async function refreshed(connection: ConnectionWithSecret, row: IdentityTokensRow, userId: string, ctx: RequestContext): Promise<OpenTokens> {
+  // Discovery and Apple's secret first: the lock (and the transaction's time limit) covers the token endpoint call only.
+  const client = await refreshClient(connection);
   // The upstream is called with the row locked: a concurrent caller waits, then finds the new token.
   const outcome = await withTransaction(async (tx): Promise<Refresh> => {
     const locked = await lockIdentityTokens(row.id, tx);
@@ -61,7 +63,7 @@ async function refreshed(connection: ConnectionWithSecret, row: IdentityTokensRo
     if (!current.refreshToken) return { kind: "expired" };
     let fresh;
     try {
-      fresh = await refreshUpstreamTokens(connection, current.refreshToken, current.idToken);
+      fresh = await client.refresh(current.refreshToken);
     } catch (e) {
       if (!(e instanceof FederationError && e.code === "upstream_error" && e.details.upstreamError === "invalid_grant")) throw e;
       await storeIdentityTokens(row.id, NO_TOKENS, tx);
@@ -69,15 +71,24 @@ async function refreshed(connection: ConnectionWithSecret, row: IdentityTokensRo
       return { kind: "expired" };
     }
     // RFC 6749 §6: a new refresh token replaces the old one; without one the old one stays valid.
-    const tokens: OpenTokens = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? current.refreshToken, idToken: fresh.idToken ?? current.idToken, expiresAt: fresh.expiresAt };
-    await storeIdentityTokens(row.id, sealTokens(tokens), tx);
+    const tokens: OpenTokens = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? current.refreshToken, idToken: current.idToken, expiresAt: fresh.expiresAt };
+    const sealed = sealTokens(tokens);
+    await storeIdentityTokens(row.id, sealed, tx);
     await recordAudit(
       { actor: { type: "system" }, action: "federation.tokens_refreshed", target: { type: "user", id: userId }, result: "success", context: ctx, details: { connection: connection.slug, refreshTokenRotated: fresh.refreshToken !== null } },
       tx,
     );
-    return { kind: "tokens", tokens };
+    return { kind: "tokens", tokens, sealedAccess: sealed.accessTokenSealed!, newIdToken: fresh.idToken ?? undefined };
   });
-  if (outcome.kind === "tokens") return outcome.tokens;
   if (outcome.kind === "gone") throw notFound();
-  throw new FederationError("sign_in_required", `The tokens from ${connection.name} have expired and cannot be renewed. The customer must sign in with ${connection.name} again.`);
+  if (outcome.kind === "expired") {
+    throw new FederationError("sign_in_required", `The tokens from ${connection.name} have expired and cannot be renewed. The customer must sign in with ${connection.name} again.`);
+  }
+  const { tokens, sealedAccess, newIdToken } = outcome;
+  // A new ID token is checked after the lock (its keys may need fetching), and kept unless another refresh came since.
+  if (sealedAccess && newIdToken && (await client.keepsIdToken(newIdToken, tokens.idToken))) {
+    const withId = { ...tokens, idToken: newIdToken };
+    if (await replaceIdentityTokens(row.id, sealedAccess, sealTokens(withId))) return withId;
+  }
+  return tokens;
 }
