@@ -105,6 +105,17 @@ describe("upstreamTokensFor", () => {
     expect(refreshedEvent?.details).toMatchObject({ connection: "keeper", refreshTokenRotated: true });
   });
 
+  it("keeps the old ID token when the refreshed one names another subject (OIDC Core §12.2)", async () => {
+    const a = await linkedCustomer();
+    const b = await linkedCustomer();
+    const bRow = await t.db().linkedIdentity.findUniqueOrThrow({ where: { id: b.identityId } });
+    await t.db().linkedIdentity.update({ where: { id: a.identityId }, data: { idTokenSealed: bRow.idTokenSealed, tokenExpiresAt: new Date(Date.now() - 1000) } });
+    const got = await upstreamTokensFor(a.userId, "keeper", reader);
+    expect(tokenCalls()).toBe(1);
+    expect(got.accessToken).not.toBe(a.tokens.accessToken);
+    expect(got.idToken).toBe(b.tokens.idToken);
+  });
+
   it("refreshes once for concurrent readers: the second reuses the first's new token", async () => {
     const { userId, identityId } = await linkedCustomer();
     await expire(identityId);
