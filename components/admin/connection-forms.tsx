@@ -292,7 +292,7 @@ export function ConnectionForm({ action, id, initial, publicUrl, hasClientSecret
             hint="An address the provider asserts verified links to the existing account with that address without asking the customer to prove it. Only for providers that verify addresses they own."
             {...form.register("trustEmailVerified")}
           />
-          <CheckboxField id={`${prefix}storeTokens`} label="Keep the provider's tokens (encrypted)" defaultChecked={d.storeTokens} error={errorOf("storeTokens")} hint="For applications that call the provider's API on the customer's behalf." {...form.register("storeTokens")} />
+          <CheckboxField id={`${prefix}storeTokens`} label="Keep the provider's tokens (encrypted)" defaultChecked={d.storeTokens} error={errorOf("storeTokens")} hint="For applications that call the provider's API on the customer's behalf: they read them at /api/federation/v1/tokens/<slug> with the federation:tokens scope." {...form.register("storeTokens")} />
         </>
       )}
       {errorOf("form") ? <Alert tone="error">{errorOf("form")}</Alert> : null}

@@ -29,7 +29,9 @@ export type FederationErrorCode =
   /** The identity is linked to another account. */
   | "already_linked"
   /** Unlinking it would leave the account no way to sign in. */
-  | "last_sign_in_method";
+  | "last_sign_in_method"
+  /** The kept upstream tokens expired and cannot be refreshed (RFC 6749 §5.2 invalid_grant, or no refresh token): the customer signs in through the connection again. */
+  | "sign_in_required";
 
 export class FederationError extends DomainError<FederationErrorCode> {
   override readonly name = "FederationError";

@@ -41,6 +41,29 @@ export async function recordIdentityUse(id: string, update: { email: string | nu
   await (tx ?? (await getDb())).linkedIdentity.update({ where: { id }, data: { email: update.email, profile: update.profile, lastUsedAt: new Date(), ...(update.tokens ?? {}) } });
 }
 
+export type IdentityTokensRow = TokenColumns & { id: string; subject: string };
+const TOKENS = { id: true, subject: true, accessTokenSealed: true, refreshTokenSealed: true, idTokenSealed: true, tokenExpiresAt: true } as const;
+
+/** The account's identity at the connection, with its kept tokens (the most recently used, should there be two). */
+export async function findIdentityTokens(userId: string, connectionId: string): Promise<IdentityTokensRow | null> {
+  return (await getDb()).linkedIdentity.findFirst({ where: { userId, connectionId }, orderBy: { lastUsedAt: { sort: "desc", nulls: "last" } }, select: TOKENS });
+}
+
+/** Locks the identity's row (FOR UPDATE) and reads its tokens again: one refresh at a time. */
+export async function lockIdentityTokens(id: string, tx: Tx): Promise<IdentityTokensRow | null> {
+  await tx.$queryRaw`SELECT "id" FROM "LinkedIdentity" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  return tx.linkedIdentity.findUnique({ where: { id }, select: TOKENS });
+}
+
+export async function storeIdentityTokens(id: string, tokens: Partial<TokenColumns>, tx: Tx): Promise<void> {
+  await tx.linkedIdentity.update({ where: { id }, data: tokens });
+}
+
+/** Replaces the tokens only if the access token is still the one sealed as `expected` (no refresh came between). */
+export async function replaceIdentityTokens(id: string, expected: string, tokens: TokenColumns): Promise<boolean> {
+  return (await (await getDb()).linkedIdentity.updateMany({ where: { id, accessTokenSealed: expected }, data: tokens })).count === 1;
+}
+
 export async function listLinkedIdentityRows(userId: string) {
   return (await getDb()).linkedIdentity.findMany({
     where: { userId },

@@ -37,3 +37,4 @@ export {
 } from "./connection-admin";
 export { samlConnectionDetails, type SamlConnectionDetails } from "./saml-connection";
 export { parseIdpMetadata, EXPIRY_WARNING_DAYS, type CertificateSummary, type IdpMetadata, type IdpMetadataResult } from "./saml-metadata";
+export { upstreamTokensFor, REFRESH_MARGIN_MS, type UpstreamTokens, type TokenReader } from "./upstream-tokens";

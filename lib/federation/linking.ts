@@ -9,7 +9,6 @@
 // address, no account: one would be needed to create one or to match one.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { decryptAtRest, encryptAtRest } from "@/lib/crypto";
 import { enqueueMail } from "@/lib/mail";
 import { accountContact, publicLink } from "@/lib/users";
 import type { Tx } from "@/lib/db";
@@ -17,6 +16,7 @@ import { FederationError } from "./federation.errors";
 import { findLinkedIdentity, insertLinkedIdentity, recordIdentityUse, withTransaction, type LinkedIdentityRow, type TokenColumns } from "./identities.repo";
 import { claimLinksWaitingForSignIn } from "./requests";
 import { signsOutUpstream, type ConnectionWithSecret } from "./connections";
+import { sealIdToken, sealTokens } from "./token-sealing";
 import type { UpstreamIdentity } from "./upstream";
 
 export type AccountDecision =
@@ -48,28 +48,15 @@ export function linkedIdentityOf(connectionId: string, subject: string): Promise
   return findLinkedIdentity(connectionId, subject);
 }
 
-/** The purposes the upstream's tokens are sealed under (lib/crypto binds them). */
-const TOKEN_PURPOSE = { access: "linked_identity.access_token", refresh: "linked_identity.refresh_token", id: "linked_identity.id_token" } as const;
-
 /**
  * The upstream's tokens as stored, encrypted: all of them when the connection keeps them; only the
  * ID token when it signs out upstream (the id_token_hint of RP-Initiated Logout 1.0 §2).
  */
 export function tokenColumns(connection: Pick<ConnectionWithSecret, "storeTokens" | "settings">, tokens: UpstreamIdentity["tokens"]): Partial<TokenColumns> | undefined {
   if (!connection.storeTokens || !tokens.accessToken) {
-    return signsOutUpstream(connection) && tokens.idToken ? { idTokenSealed: encryptAtRest(tokens.idToken, TOKEN_PURPOSE.id) } : undefined;
+    return signsOutUpstream(connection) && tokens.idToken ? { idTokenSealed: sealIdToken(tokens.idToken) } : undefined;
   }
-  return {
-    accessTokenSealed: encryptAtRest(tokens.accessToken, TOKEN_PURPOSE.access),
-    refreshTokenSealed: tokens.refreshToken ? encryptAtRest(tokens.refreshToken, TOKEN_PURPOSE.refresh) : null,
-    idTokenSealed: tokens.idToken ? encryptAtRest(tokens.idToken, TOKEN_PURPOSE.id) : null,
-    tokenExpiresAt: tokens.expiresAt,
-  };
-}
-
-/** The upstream ID token kept for an identity, or null. */
-export function openIdToken(sealed: string | null): string | null {
-  return sealed ? decryptAtRest(sealed, TOKEN_PURPOSE.id) : null;
+  return sealTokens(tokens);
 }
 
 /** Links the identity to the account (audited `identity.linked`); refused when it is another account's. */

@@ -11,7 +11,7 @@ import { decryptAtRest, encryptAtRest } from "@/lib/crypto";
 import { signedOutPath } from "./connection.schema";
 import { findConnectionWithSecret, signsOutUpstream } from "./connections";
 import { findIdentityForSignOut } from "./identities.repo";
-import { openIdToken } from "./linking";
+import { openIdToken } from "./token-sealing";
 import { providerMetadata } from "./upstream/discovery";
 
 const STATE_PURPOSE = "federation.sign_out_state";

@@ -8,7 +8,7 @@ export { providerMetadata } from "./discovery";
 export { grantConsent, withdrawApplicationConsent, revokeApplicationAccessByAdmin, listConsents, connectedApplications, type ConnectedApplication } from "./consent";
 export { consentsForExport, liveGrantsForExport, profilingForExport, type ConsentView, type GrantView, type ProfilingView } from "./export-view";
 export { OAuthError, UnsafeRedirectError, type OAuthErrorCode } from "./oidc.errors";
-export { SCOPE_DESCRIPTIONS, isKnownScope, CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE } from "./scopes.schema";
+export { SCOPE_DESCRIPTIONS, isKnownScope, CONSENT_READ_SCOPE, CONSENT_WRITE_SCOPE, FEDERATION_TOKENS_SCOPE } from "./scopes.schema";
 export { issuer, endpoint } from "./issuer";
 export { atHash } from "./tokens";
 export type { TokenResponse } from "./types";

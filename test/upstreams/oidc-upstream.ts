@@ -42,6 +42,11 @@ export interface OidcUpstreamOptions {
   conformIdTokenClaims?: boolean;
   /** Sign in with Apple's shape (see AppleQuirks). */
   apple?: AppleQuirks;
+  /**
+   * Refresh tokens with every code (Google's access_type=offline shape: no offline_access scope
+   * needed), each used one replaced by a new one (`rotate`) or kept valid.
+   */
+  refreshTokens?: { rotate: boolean };
 }
 
 /**
@@ -82,7 +87,7 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
       token_endpoint_auth_method: c.authMethod ?? "client_secret_basic",
-      grant_types: ["authorization_code"],
+      grant_types: opts.refreshTokens ? ["authorization_code", "refresh_token"] : ["authorization_code"],
       response_types: ["code"],
     })),
     jwks: { keys: [jwk] },
@@ -96,6 +101,7 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
     },
     conformIdTokenClaims: opts.conformIdTokenClaims ?? true,
     pkce: { required: () => true },
+    ...(opts.refreshTokens ? { issueRefreshToken: async () => true, rotateRefreshToken: () => opts.refreshTokens!.rotate } : {}),
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     features: { devInteractions: { enabled: false }, userinfo: { enabled: !opts.apple }, rpInitiatedLogout: { enabled: true } },
     // Apple's discovery lists client_secret_post only.

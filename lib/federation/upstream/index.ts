@@ -6,3 +6,5 @@ export { upstreamAuthorizationUrl } from "./authorization";
 export { redeemUpstreamCallback } from "./callback";
 export { mapUpstreamClaims, type MappedClaims } from "./claims";
 export type { ExpectedCallback, UpstreamAuthorization, UpstreamIdentity } from "./types";
+export { refreshClient, type RefreshClient } from "./refresh";
+export type { TokenResponse } from "./token-request";

@@ -4,7 +4,7 @@ import "server-only";
 import type { OAuth2Settings } from "../connection.schema";
 import type { ConnectionWithSecret } from "../connections";
 import { emailValue, mapUpstreamClaims } from "./claims";
-import { bearerGet, redeemCode } from "./token-request";
+import { bearerGet, redeemCode, type TokenClient } from "./token-request";
 import { invalidResponse } from "./upstream-http";
 import type { ExpectedCallback, UpstreamIdentity } from "./types";
 
@@ -16,17 +16,13 @@ export function verifiedEmailFrom(list: unknown): string | null {
   return pick ? emailValue(pick.email) : null;
 }
 
+/** The configured token endpoint and the client's authentication there. */
+export function oauth2TokenClient(c: ConnectionWithSecret, settings: OAuth2Settings): TokenClient {
+  return { tokenEndpoint: settings.tokenEndpoint, clientId: settings.clientId, clientSecret: c.clientSecret, authMethod: settings.tokenEndpointAuthMethod, upstreamName: c.name };
+}
+
 export async function redeemOAuth2(c: ConnectionWithSecret, settings: OAuth2Settings, callback: { code: string; redirectUri: string; expected: ExpectedCallback }): Promise<UpstreamIdentity> {
-  const tokens = await redeemCode({
-    tokenEndpoint: settings.tokenEndpoint,
-    clientId: settings.clientId,
-    clientSecret: c.clientSecret,
-    authMethod: settings.tokenEndpointAuthMethod,
-    code: callback.code,
-    redirectUri: callback.redirectUri,
-    codeVerifier: callback.expected.codeVerifier,
-    upstreamName: c.name,
-  });
+  const tokens = await redeemCode({ ...oauth2TokenClient(c, settings), code: callback.code, redirectUri: callback.redirectUri, codeVerifier: callback.expected.codeVerifier });
   const profile = await bearerGet(settings.userinfoEndpoint, tokens.accessToken, c.name);
   if (typeof profile !== "object" || profile === null || Array.isArray(profile)) throw invalidResponse(c.name);
   const mapped = mapUpstreamClaims(profile as Record<string, unknown>, settings.claimMapping, "oauth2");

@@ -9,7 +9,7 @@ import { appleClientSecret, appleUserName } from "./apple";
 import { mapUpstreamClaims } from "./claims";
 import { providerMetadata, type ProviderMetadata } from "./discovery";
 import { validateIdToken } from "./id-token";
-import { bearerGet, redeemCode, type ClientAuthMethod } from "./token-request";
+import { bearerGet, redeemCode, type ClientAuthMethod, type TokenClient } from "./token-request";
 import { invalidResponse } from "./upstream-http";
 import type { ExpectedCallback, UpstreamIdentity } from "./types";
 
@@ -19,24 +19,25 @@ export function clientAuthMethod(metadata: Pick<ProviderMetadata, "token_endpoin
   return supported && !supported.includes("client_secret_basic") && supported.includes("client_secret_post") ? "client_secret_post" : "client_secret_basic";
 }
 
+/** The discovered token endpoint and the client's authentication there (Apple: a fresh JWT secret). */
+export async function oidcTokenClient(c: ConnectionWithSecret, settings: OidcSettings, metadata: ProviderMetadata): Promise<TokenClient> {
+  return {
+    tokenEndpoint: metadata.token_endpoint,
+    clientId: settings.clientId,
+    clientSecret: settings.appleClientSecret ? await appleClientSecret(c.clientSecret, settings.appleClientSecret, settings.clientId, settings.issuer, c.name) : c.clientSecret,
+    // Apple reads its JWT client secret from the body only.
+    authMethod: settings.appleClientSecret ? "client_secret_post" : clientAuthMethod(metadata),
+    upstreamName: c.name,
+  };
+}
+
 export async function redeemOidc(
   c: ConnectionWithSecret,
   settings: OidcSettings,
   callback: { code: string; redirectUri: string; expected: ExpectedCallback; issuerParam: string | null; appleUser: string | null },
 ): Promise<UpstreamIdentity> {
   const metadata = await providerMetadata(settings, c.name);
-  const clientSecret = settings.appleClientSecret ? await appleClientSecret(c.clientSecret, settings.appleClientSecret, settings.clientId, settings.issuer, c.name) : c.clientSecret;
-  const tokens = await redeemCode({
-    tokenEndpoint: metadata.token_endpoint,
-    clientId: settings.clientId,
-    clientSecret,
-    // Apple reads its JWT client secret from the body only.
-    authMethod: settings.appleClientSecret ? "client_secret_post" : clientAuthMethod(metadata),
-    code: callback.code,
-    redirectUri: callback.redirectUri,
-    codeVerifier: callback.expected.codeVerifier,
-    upstreamName: c.name,
-  });
+  const tokens = await redeemCode({ ...(await oidcTokenClient(c, settings, metadata)), code: callback.code, redirectUri: callback.redirectUri, codeVerifier: callback.expected.codeVerifier });
   // Core §3.1.3.3: the token response of an OpenID request has an ID token.
   if (!tokens.idToken) throw invalidResponse(c.name);
   const idClaims = await validateIdToken(tokens.idToken, { settings, jwksUri: metadata.jwks_uri, nonce: callback.expected.nonce, upstreamName: c.name });

@@ -1,20 +1,25 @@
-// The authorization code's redemption at the token endpoint (RFC 6749 §4.1.3 with the PKCE
-// verifier, RFC 7636 §4.5), the client authenticated as the connection says (RFC 6749 §2.3.1).
+// The token endpoint: the authorization code's redemption (RFC 6749 §4.1.3 with the PKCE verifier,
+// RFC 7636 §4.5) and a kept refresh token's use (§6), the client authenticated as the connection
+// says (RFC 6749 §2.3.1).
 import "server-only";
 import { FederationError } from "../federation.errors";
 import { errorCode, invalidResponse, jsonObject, parseJson, upstreamFetch } from "./upstream-http";
 
 export type ClientAuthMethod = "client_secret_basic" | "client_secret_post";
 
-export interface TokenRequest {
+/** Where the connection's client calls the token endpoint, and how it authenticates. */
+export interface TokenClient {
   tokenEndpoint: string;
   clientId: string;
   clientSecret: string | null;
   authMethod: ClientAuthMethod;
+  upstreamName: string;
+}
+
+export interface TokenRequest extends TokenClient {
   code: string;
   redirectUri: string;
   codeVerifier: string;
-  upstreamName: string;
 }
 
 export interface TokenResponse {
@@ -30,8 +35,16 @@ function basicCredentials(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString("base64")}`;
 }
 
-export async function redeemCode(req: TokenRequest): Promise<TokenResponse> {
-  const form = new URLSearchParams({ grant_type: "authorization_code", code: req.code, redirect_uri: req.redirectUri, code_verifier: req.codeVerifier });
+export function redeemCode(req: TokenRequest): Promise<TokenResponse> {
+  return requestTokens(req, new URLSearchParams({ grant_type: "authorization_code", code: req.code, redirect_uri: req.redirectUri, code_verifier: req.codeVerifier }));
+}
+
+/** RFC 6749 §6: a new access token for the refresh token; an `invalid_grant` refusal is `upstream_error` with that detail. */
+export function refreshTokens(client: TokenClient, refreshToken: string): Promise<TokenResponse> {
+  return requestTokens(client, new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }));
+}
+
+async function requestTokens(req: TokenClient, form: URLSearchParams): Promise<TokenResponse> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (req.clientSecret !== null && req.authMethod === "client_secret_basic") {
     headers.authorization = basicCredentials(req.clientId, req.clientSecret);
@@ -42,7 +55,7 @@ export async function redeemCode(req: TokenRequest): Promise<TokenResponse> {
   const res = await upstreamFetch(req.tokenEndpoint, { method: "POST", headers, form }, req.upstreamName);
   if (res.status >= 500) throw new FederationError("upstream_unreachable", `${req.upstreamName} could not be reached. Try again in a moment.`);
 
-  // RFC 6749 §5.2 (a 400 or 401), or GitHub's 200 with an `error` member: the upstream refused the code.
+  // RFC 6749 §5.2 (a 400 or 401), or GitHub's 200 with an `error` member: the upstream refused the grant.
   const body = parseJson(res.body);
   const refused = typeof body === "object" && body !== null ? errorCode((body as Record<string, unknown>).error) : undefined;
   if (refused) {
