@@ -11,13 +11,16 @@ import { withTransaction } from "@/lib/db";
 import { followToCallback } from "@/test/upstreams/browser";
 import { allowLoopback } from "@/test/upstreams/connection";
 import { startOidcUpstream, type OidcUpstream } from "@/test/upstreams/oidc-upstream";
-import { createConnection, findEnabledConnection, FederationError, linkIdentity, redeemUpstreamCallback, redirectUriOf, upstreamAuthorizationUrl, upstreamTokensFor } from "./index";
+import { createApplication } from "@/lib/applications";
+import { createConnection, findEnabledConnection, FederationError, linkIdentity, redeemUpstreamCallback, redirectUriOf, setApplicationConnections, upstreamAuthorizationUrl, upstreamTokensFor } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.80", userAgent: "vitest" };
 const admin = { id: "00000000-0000-4000-8000-00000000f001", roles: ["admin"] };
 const SECRET = "upstream-client-secret-for-portico";
-const reader = { clientId: "reporting-app", ctx };
+/** An application that offers both connections; `other` offers none. */
+const reader = { clientId: "", ctx };
+let other = "";
 let up: OidcUpstream;
 let accounts = 0;
 
@@ -55,8 +58,12 @@ beforeAll(async () => {
     refreshTokens: { rotate: true },
   });
   const settings = { protocol: "oidc", issuer: up.issuer, clientId: "portico", scopes: ["openid", "email"], claimMapping: {} };
-  await createConnection(admin, { slug: "keeper", name: "Keeper ID", settings, clientSecret: SECRET, storeTokens: true }, ctx);
-  await createConnection(admin, { slug: "forgetful", name: "Forgetful ID", settings, clientSecret: SECRET, storeTokens: false }, ctx);
+  const keeper = await createConnection(admin, { slug: "keeper", name: "Keeper ID", settings, clientSecret: SECRET, storeTokens: true }, ctx);
+  const forgetful = await createConnection(admin, { slug: "forgetful", name: "Forgetful ID", settings, clientSecret: SECRET, storeTokens: false }, ctx);
+  const app = (await createApplication(admin, { name: "Reporting", type: "confidential", redirectUris: ["https://reports.example.com/cb"] }, {})).application;
+  await setApplicationConnections(admin, app.id, [keeper.id, forgetful.id], ctx);
+  reader.clientId = app.clientId;
+  other = (await createApplication(admin, { name: "Elsewhere", type: "confidential", redirectUris: ["https://elsewhere.example.com/cb"] }, {})).application.clientId;
 });
 afterAll(async () => {
   allowLoopback(false, reloadConfig);
@@ -74,7 +81,7 @@ describe("upstreamTokensFor", () => {
     expect(got).toEqual({ accessToken: tokens.accessToken, idToken: tokens.idToken, expiresAt: tokens.expiresAt });
     expect(tokenCalls()).toBe(0);
     const read = (await listAuditEvents({ targetId: userId })).find((e) => e.action === "federation.tokens_read");
-    expect(read?.details).toMatchObject({ connection: "keeper", clientId: "reporting-app" });
+    expect(read?.details).toMatchObject({ connection: "keeper", clientId: reader.clientId });
   });
 
   it("refreshes a token that expires within a minute at the upstream's token endpoint, and stores the new ones sealed", async () => {
@@ -155,5 +162,11 @@ describe("upstreamTokensFor", () => {
     expect((await refusal(upstreamTokensFor(userId, "forgetful", reader))).code).toBe("not_found");
     expect((await refusal(upstreamTokensFor(userId, "keeper", reader))).code).toBe("not_found");
     expect((await refusal(upstreamTokensFor(userId, "nowhere", reader))).code).toBe("not_found");
+  });
+
+  it("is refused to an application that does not offer the connection on its sign-in page", async () => {
+    const { userId } = await linkedCustomer();
+    expect((await refusal(upstreamTokensFor(userId, "keeper", { clientId: other, ctx }))).code).toBe("forbidden");
+    expect((await listAuditEvents({ targetId: userId })).some((e) => e.action === "federation.tokens_read")).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
 // refresh token (invalid_grant, §5.2) clears the tokens: only a new sign-in brings them back.
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { findEnabledConnection, type ConnectionWithSecret } from "./connections";
+import { connectionsForApplication, findEnabledConnection, type ConnectionWithSecret } from "./connections";
 import { FederationError } from "./federation.errors";
 import { findIdentityTokens, lockIdentityTokens, replaceIdentityTokens, storeIdentityTokens, withTransaction, type IdentityTokensRow } from "./identities.repo";
 import { NO_TOKENS, openTokens, sealTokens, type OpenTokens } from "./token-sealing";
@@ -34,11 +34,16 @@ const handed = (t: OpenTokens): UpstreamTokens => ({ accessToken: t.accessToken,
 /**
  * The customer's upstream tokens at the connection, refreshed when stale; audited
  * `federation.tokens_read`. `not_found` when the connection keeps no tokens (or is SAML, or
- * disabled) or the customer has none there; `sign_in_required` when they can no longer be renewed.
+ * disabled) or the customer has none there; `forbidden` when the reading application does not
+ * offer that connection on its sign-in page; `sign_in_required` when they can no longer be renewed.
  */
 export async function upstreamTokensFor(userId: string, connectionSlug: string, reader: TokenReader): Promise<UpstreamTokens> {
   const connection = await findEnabledConnection(connectionSlug);
   if (!connection || connection.protocol === "saml" || !connection.storeTokens) throw notFound();
+  // Least privilege: the customer's credential at a provider goes only to an application that signs in with that provider.
+  if (!(await connectionsForApplication(reader.clientId)).some((c) => c.id === connection.id)) {
+    throw new FederationError("forbidden", `This application does not offer sign-in with ${connection.name}, so it cannot use its tokens.`);
+  }
   const row = await findIdentityTokens(userId, connection.id);
   const kept = row && openTokens(row);
   if (!row || !kept) throw notFound();

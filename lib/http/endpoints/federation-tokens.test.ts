@@ -9,7 +9,7 @@ import { createApplication, type ApplicationDto } from "@/lib/applications";
 import { listAuditEvents } from "@/lib/audit";
 import { reloadConfig } from "@/lib/config";
 import { withTransaction } from "@/lib/db";
-import { createConnection, findEnabledConnection, linkIdentity, redeemUpstreamCallback, redirectUriOf, upstreamAuthorizationUrl } from "@/lib/federation";
+import { createConnection, findEnabledConnection, linkIdentity, redeemUpstreamCallback, redirectUriOf, setApplicationConnections, upstreamAuthorizationUrl } from "@/lib/federation";
 import { ensureSigningKeys } from "@/lib/keys";
 import { authorize, grantConsent, handleTokenRequest, SCOPE_DESCRIPTIONS } from "@/lib/oidc";
 import { providerMetadata } from "@/lib/oidc/discovery";
@@ -43,8 +43,10 @@ beforeAll(async () => {
     refreshTokens: { rotate: true },
   });
   const settings = { protocol: "oidc", issuer: up.issuer, clientId: "portico", scopes: ["openid", "email"], claimMapping: {} };
-  await createConnection(admin, { slug: "keeper", name: "Keeper ID", settings, clientSecret: SECRET, storeTokens: true }, ctx);
-  await createConnection(admin, { slug: "forgetful", name: "Forgetful ID", settings, clientSecret: SECRET, storeTokens: false }, ctx);
+  const keeper = await createConnection(admin, { slug: "keeper", name: "Keeper ID", settings, clientSecret: SECRET, storeTokens: true }, ctx);
+  const forgetful = await createConnection(admin, { slug: "forgetful", name: "Forgetful ID", settings, clientSecret: SECRET, storeTokens: false }, ctx);
+  // The application offers both on its sign-in page (only then may it read their tokens).
+  await setApplicationConnections(admin, app.id, [keeper.id, forgetful.id], ctx);
 });
 afterAll(async () => {
   allowLoopback(false, reloadConfig);

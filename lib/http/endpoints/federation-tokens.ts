@@ -26,8 +26,8 @@ function challenge(e: OAuthError): string {
   return e.error === "insufficient_scope" ? `${base}, scope="${SCOPES.join(" ")}"` : base;
 }
 
-/** not_found: nothing kept there; sign_in_required: the customer signs in at the connection again; the upstream failing is a gateway's fault. */
-const FEDERATION_STATUS: Partial<Record<FederationError["code"], number>> = { not_found: 404, sign_in_required: 409, upstream_unreachable: 502, upstream_error: 502, invalid_response: 502 };
+/** forbidden: the application does not offer that connection; not_found: nothing kept there; sign_in_required: the customer signs in at the connection again; the upstream failing is a gateway's fault. */
+const FEDERATION_STATUS: Partial<Record<FederationError["code"], number>> = { forbidden: 403, not_found: 404, sign_in_required: 409, upstream_unreachable: 502, upstream_error: 502, invalid_response: 502 };
 
 function errorResult(e: unknown): EndpointResult {
   if (e instanceof OAuthError) {
