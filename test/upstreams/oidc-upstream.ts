@@ -47,6 +47,10 @@ export interface OidcUpstreamOptions {
    * needed), each used one replaced by a new one (`rotate`) or kept valid.
    */
   refreshTokens?: { rotate: boolean };
+  /** The issuer's path (a tenant's, "/<tid>/v2.0", in Microsoft's shape): the provider is mounted under it (interactions stay at /interaction/:uid). Default none. */
+  issuerPath?: string;
+  /** Answers a request itself (returns true) before the provider sees it: another document on the same server. */
+  serve?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 /**
@@ -73,7 +77,7 @@ export interface OidcUpstream {
 export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<OidcUpstream> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${opts.issuerPath ?? ""}`;
   const accounts = new Map(opts.accounts.map((a) => [a.sub, a]));
   const up: OidcUpstream = { issuer, next: opts.accounts[0]?.sub ?? "deny", requests: [], close: async () => {} };
 
@@ -190,6 +194,17 @@ export async function startOidcUpstream(opts: OidcUpstreamOptions): Promise<Oidc
         (e: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(e.message),
       );
       return;
+    }
+    if (opts.serve?.(req, res)) return;
+    if (opts.issuerPath) {
+      // Mounted under the issuer's path: oidc-provider reads the mount from originalUrl minus url.
+      if (path !== opts.issuerPath && !path.startsWith(`${opts.issuerPath}/`)) {
+        res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+        return;
+      }
+      (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
+      const rest = req.url!.slice(opts.issuerPath.length);
+      req.url = rest.startsWith("/") ? rest : `/${rest}`;
     }
     callback(req, res);
   });
