@@ -21,7 +21,7 @@ export {
 export { linkableConnections, listLinkedIdentities, unlinkIdentity, type LinkedIdentityView } from "./linked-accounts";
 export { deleteExpiredFederationRequests, deleteExpiredSamlAssertions } from "./identities.repo";
 export { samlMetadataOf, serviceProviderOf } from "./saml-service-provider";
-export { afterUpstreamSignOut, upstreamSignOutUrl } from "./upstream-sign-out";
+export { afterUpstreamSignOut, signOutDestination, upstreamSignOutUrl } from "./upstream-sign-out";
 export { mapUpstreamClaims, redeemUpstreamCallback, upstreamAuthorizationUrl, type ExpectedCallback, type MappedClaims, type UpstreamAuthorization, type UpstreamIdentity } from "./upstream";
 export {
   createConnection,

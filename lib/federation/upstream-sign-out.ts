@@ -48,6 +48,11 @@ export async function upstreamSignOutUrl(linkedIdentityId: string | null, return
   return url.toString();
 }
 
+/** Where a signing-out browser goes: by way of the provider when the session came through one that signs out too, else straight to `returnTo`. */
+export async function signOutDestination(linkedIdentityId: string | null, returnTo: string): Promise<string> {
+  return (await upstreamSignOutUrl(linkedIdentityId, returnTo)) ?? returnTo;
+}
+
 /** Where the browser goes once the provider sent it back (§3: with the state given): the sealed destination, or null. */
 export function afterUpstreamSignOut(slug: string, state: string | null, now = new Date()): string | null {
   if (!state || state.length > 8192) return null;

@@ -4,6 +4,7 @@
 import crypto from "node:crypto";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { refusal } from "@/test/upstreams/refusal";
 import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
 import { reloadConfig } from "@/lib/config";
@@ -12,7 +13,7 @@ import { followToCallback } from "@/test/upstreams/browser";
 import { allowLoopback } from "@/test/upstreams/connection";
 import { startOidcUpstream, type OidcUpstream } from "@/test/upstreams/oidc-upstream";
 import { createApplication } from "@/lib/applications";
-import { createConnection, findEnabledConnection, FederationError, linkIdentity, redeemUpstreamCallback, redirectUriOf, setApplicationConnections, upstreamAuthorizationUrl, upstreamTokensFor } from "./index";
+import { createConnection, findEnabledConnection, linkIdentity, redeemUpstreamCallback, redirectUriOf, setApplicationConnections, upstreamAuthorizationUrl, upstreamTokensFor } from "./index";
 
 const t = useTestDatabase();
 const ctx = { ip: "192.0.2.80", userAgent: "vitest" };
@@ -25,15 +26,6 @@ let up: OidcUpstream;
 let accounts = 0;
 
 const tokenCalls = () => up.requests.filter((r) => r.method === "POST" && r.path === "/token").length;
-
-async function refusal(p: Promise<unknown>): Promise<FederationError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FederationError);
-  return e as FederationError;
-}
 
 /** A customer linked at the connection through a real round trip to the stand-in (its tokens kept as the sign-in keeps them). */
 async function linkedCustomer(slug = "keeper") {

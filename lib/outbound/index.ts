@@ -11,7 +11,7 @@ import { OutboundError } from "./outbound.errors";
 import { DEFAULT_RETRY_POLICY, httpDeliveryQueue, type HttpQueueOptions } from "./delivery-queue";
 
 export { OutboundError, type OutboundErrorCode } from "./outbound.errors";
-export { OutboundRequestError, checkOutboundUrl, safeFetch, type OutboundRequestErrorCode, type Resolver, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
+export { OutboundRequestError, checkOutboundUrl, readUpTo, safeFetch, type OutboundRequestErrorCode, type Resolver, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
 export { classifyAddress, refusedHostReason, type AddressClass, type AddressPolicy } from "./address-policy";
 export { DEFAULT_RETRY_POLICY, REQUEST_TIMEOUT_MS, retryPolicyFor, httpDeliveryQueue, type HttpQueueOptions } from "./delivery-queue";
 export type { RetryPolicy } from "@/lib/outbox";

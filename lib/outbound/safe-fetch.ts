@@ -154,14 +154,9 @@ function asRequestError(e: unknown, timeoutMs: number): OutboundRequestError {
   return new OutboundRequestError("outbound.network", `request failed: ${detail}`, false);
 }
 
-async function readCapped(res: Response, max: number): Promise<string> {
-  if (!res.body) return "";
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body.cancel().catch(() => {});
-    throw new OutboundRequestError("outbound.response_too_large", `response larger than ${max} bytes`, true);
-  }
-  const reader = res.body.getReader();
+/** A body read no further than `max` bytes: the bytes, or null as soon as it passes them (the rest is cancelled). */
+export async function readUpTo(body: ReadableStream<Uint8Array>, max: number): Promise<Buffer | null> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -170,11 +165,24 @@ async function readCapped(res: Response, max: number): Promise<string> {
     size += value.byteLength;
     if (size > max) {
       await reader.cancel().catch(() => {});
-      throw new OutboundRequestError("outbound.response_too_large", `response larger than ${max} bytes`, true);
+      return null;
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return "";
+  const tooLarge = () => new OutboundRequestError("outbound.response_too_large", `response larger than ${max} bytes`, true);
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const body = await readUpTo(res.body, max);
+  if (!body) throw tooLarge();
+  return body.toString("utf8");
 }
 
 /**

@@ -6,11 +6,12 @@
 import crypto from "node:crypto";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { refusal } from "@/test/upstreams/refusal";
 import { useTestDatabase } from "@/test/db";
 import { reloadConfig } from "@/lib/config";
 import { decryptAtRest } from "@/lib/crypto";
 import { PRESETS, type OidcSettings } from "@/lib/federation/connection.schema";
-import { createConnection, FederationError, redirectUriOf } from "@/lib/federation";
+import { createConnection, redirectUriOf } from "@/lib/federation";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import { followToCallback } from "@/test/upstreams/browser";
 import { allowLoopback } from "@/test/upstreams/connection";
@@ -46,15 +47,6 @@ function microsoftSettings(up: MicrosoftLike): OidcSettings {
 async function answer(slug: string, b: FederationBrowser): Promise<URLSearchParams> {
   const { redirectTo } = await startFederation(slug, { next: "/account" }, ctx, b);
   return followToCallback(redirectTo, redirectUriOf(slug));
-}
-
-async function refusal(p: Promise<unknown>): Promise<FederationError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FederationError);
-  return e as FederationError;
 }
 
 /** Whom a sign-in outcome is for: its session, or its pending second step (a new browser may be asked for one). */

@@ -4,11 +4,12 @@
 // (a session's cookies, or the page that asks the customer) checked against the database.
 import crypto from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { refusal } from "@/test/upstreams/refusal";
 import { useTestDatabase } from "@/test/db";
 import { listAuditEvents } from "@/lib/audit";
 import { reloadConfig } from "@/lib/config";
 import { hashPassword } from "@/lib/credentials";
-import { createConnection, FederationError, redirectUriOf, unlinkIdentity, type ConnectionAdminView } from "@/lib/federation";
+import { createConnection, redirectUriOf, unlinkIdentity, type ConnectionAdminView } from "@/lib/federation";
 import { resetFixedWindowLimitsForTests } from "@/lib/ratelimit";
 import { validateSession } from "@/lib/sessions";
 import { followToCallback } from "@/test/upstreams/browser";
@@ -47,15 +48,6 @@ async function roundTrip(slug: string, b: FederationBrowser, opts: { next?: stri
 }
 
 const tokenOf = (redirectTo: string) => new URL(redirectTo, "http://x").searchParams.get("token");
-
-async function refusal(p: Promise<unknown>): Promise<FederationError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FederationError);
-  return e as FederationError;
-}
 
 async function customer(email: string, opts: { verified?: boolean; password?: boolean } = {}) {
   return t.db().user.create({ data: { email, emailVerifiedAt: opts.verified === false ? null : new Date(), passwordHash: opts.password === false ? null : await hashPassword(PASSWORD) } });

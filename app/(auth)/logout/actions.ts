@@ -1,7 +1,7 @@
 "use server";
 import { redirect } from "next/navigation";
 import { endUserSession } from "@/lib/oidc";
-import { upstreamSignOutUrl } from "@/lib/federation";
+import { signOutDestination } from "@/lib/federation";
 import { clearSessionCookie, requestContext, sessionTokenFromCookie } from "@/lib/http";
 
 /** POST only (a server action, origin-checked by Next): a cross-site GET cannot sign anyone out. */
@@ -11,5 +11,5 @@ export async function logoutAction(): Promise<void> {
   const ended = token ? await endUserSession(token, await requestContext()) : null;
   await clearSessionCookie();
   // Signed in through a provider that signs out too: by way of it, back to the same page.
-  redirect((await upstreamSignOutUrl(ended?.linkedIdentityId ?? null, "/login?signedOut=1")) ?? "/login?signedOut=1");
+  redirect(await signOutDestination(ended?.linkedIdentityId ?? null, "/login?signedOut=1"));
 }

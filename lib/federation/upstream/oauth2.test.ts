@@ -1,9 +1,9 @@
 // OAuth 2.0 round trips against a GitHub-like server on localhost: the authorization request, the
 // redirect back, the code redeemed, the profile and the verified address read; and refusals.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { refusal } from "@/test/upstreams/refusal";
 import { reloadConfig } from "@/lib/config";
 import { PRESETS } from "@/lib/federation/connection.schema";
-import { FederationError } from "@/lib/federation";
 import { followToCallback } from "@/test/upstreams/browser";
 import { allowLoopback, testConnection } from "@/test/upstreams/connection";
 import { startGitHubLike, type GitHubLike, type GitHubUser } from "@/test/upstreams/github-like";
@@ -42,15 +42,6 @@ const connection = (over: Record<string, unknown> = {}, secret?: string | null) 
 async function signInAt(c = connection()) {
   const auth = await upstreamAuthorizationUrl(c, REDIRECT, { loginHint: "octocat" });
   return { auth, params: await followToCallback(auth.url, REDIRECT) };
-}
-
-async function refusal(p: Promise<unknown>): Promise<FederationError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FederationError);
-  return e as FederationError;
 }
 
 beforeAll(async () => {

@@ -3,8 +3,8 @@
 // and the callbacks that must be refused.
 import crypto from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { refusal } from "@/test/upstreams/refusal";
 import { reloadConfig } from "@/lib/config";
-import { FederationError } from "@/lib/federation";
 import { followToCallback } from "@/test/upstreams/browser";
 import { allowLoopback, testConnection } from "@/test/upstreams/connection";
 import { startOidcUpstream, type OidcUpstream } from "@/test/upstreams/oidc-upstream";
@@ -18,15 +18,6 @@ let up: OidcUpstream;
 
 const connection = (over: Record<string, unknown> = {}, secret: string | null = SECRET) =>
   testConnection({ protocol: "oidc", issuer: up.issuer, clientId: "portico", ...over }, { clientSecret: secret, name: "Acme ID" });
-
-async function refusal(p: Promise<unknown>): Promise<FederationError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FederationError);
-  return e as FederationError;
-}
 
 /** Authorization request -> the upstream -> the callback's parameters. */
 async function signInAt(c = connection()): Promise<{ auth: UpstreamAuthorization; params: URLSearchParams }> {

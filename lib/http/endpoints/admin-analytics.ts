@@ -7,31 +7,15 @@ import crypto from "node:crypto";
 import { AnalyticsError, ANALYTICS_API_SCOPE, getAnalyticsForClient } from "@/lib/analytics";
 import { PermissionError } from "@/lib/errors";
 import { authenticateClientBearer, bearerToken, OAuthError } from "@/lib/oidc";
-import { NO_STORE, aboutBlankProblem, type EndpointRequest, type EndpointResult } from "./result";
+import { bearerProblem, statusProblem as problem } from "./bearer-problem";
+import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
 
 const SCOPES = [ANALYTICS_API_SCOPE] as const;
 const PARAMETERS = ["range", "from", "to", "tz", "granularity", "application"] as const;
 
 const HEADERS = { ...NO_STORE, "X-Content-Type-Options": "nosniff" };
-const STATUS_TITLES: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
-
-/** RFC 9457 §4.2.1: "about:blank", the status's phrase as title; extension members beside. */
-function problem(status: number, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EndpointResult {
-  return aboutBlankProblem(status, STATUS_TITLES[status] ?? "Error", detail, extra, headers);
-}
-
-/** RFC 6750 §3: no token at all gets the bare challenge; otherwise the error, and for insufficient_scope the scope. */
-function challenge(e: OAuthError): string {
-  if (e.status === 401 && e.error === "invalid_request") return 'Bearer realm="portico"';
-  const base = `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
-  return e.error === "insufficient_scope" ? `${base}, scope="${SCOPES.join(" ")}"` : base;
-}
-
 function errorResult(e: unknown): EndpointResult {
-  if (e instanceof OAuthError) {
-    const status = e.error === "insufficient_scope" ? 403 : 401;
-    return problem(status, e.description, { error: e.error }, { "WWW-Authenticate": challenge(e) });
-  }
+  if (e instanceof OAuthError) return bearerProblem(e, SCOPES);
   if (e instanceof AnalyticsError) return problem(400, e.message, { parameter: e.field ?? null });
   if (e instanceof PermissionError) return problem(403, `the ${ANALYTICS_API_SCOPE} scope is required`, { error: "insufficient_scope" });
   const id = crypto.randomUUID();

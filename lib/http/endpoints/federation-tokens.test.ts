@@ -28,6 +28,8 @@ const VERIFIER = "w".repeat(43);
 const SECRET = "upstream-client-secret-for-portico";
 const BASE = "http://localhost/api/federation/v1/tokens";
 let app: ApplicationDto;
+let keeper: { id: string };
+let forgetful: { id: string };
 let up: OidcUpstream;
 
 beforeAll(async () => {
@@ -43,8 +45,8 @@ beforeAll(async () => {
     refreshTokens: { rotate: true },
   });
   const settings = { protocol: "oidc", issuer: up.issuer, clientId: "portico", scopes: ["openid", "email"], claimMapping: {} };
-  const keeper = await createConnection(admin, { slug: "keeper", name: "Keeper ID", settings, clientSecret: SECRET, storeTokens: true }, ctx);
-  const forgetful = await createConnection(admin, { slug: "forgetful", name: "Forgetful ID", settings, clientSecret: SECRET, storeTokens: false }, ctx);
+  keeper = await createConnection(admin, { slug: "keeper", name: "Keeper ID", settings, clientSecret: SECRET, storeTokens: true }, ctx);
+  forgetful = await createConnection(admin, { slug: "forgetful", name: "Forgetful ID", settings, clientSecret: SECRET, storeTokens: false }, ctx);
   // The application offers both on its sign-in page (only then may it read their tokens).
   await setApplicationConnections(admin, app.id, [keeper.id, forgetful.id], ctx);
 });
@@ -122,6 +124,17 @@ describe("GET /api/federation/v1/tokens/{connection}", () => {
     const res = await get("keeper", bob.token);
     expect(problemOf(res, 403).error).toBe("insufficient_scope");
     expect(res.headers["WWW-Authenticate"]).toMatch(/error="insufficient_scope".*scope="federation:tokens"/);
+  });
+
+  it("403 for an application that does not offer the connection on its sign-in page", async () => {
+    await setApplicationConnections(admin, app.id, [forgetful.id], ctx);
+    try {
+      const res = await get("keeper", ada.token);
+      expect(problemOf(res, 403).error).toBe("forbidden");
+      expect(res.body).not.toContain("access_token");
+    } finally {
+      await setApplicationConnections(admin, app.id, [keeper.id, forgetful.id], ctx);
+    }
   });
 
   it("404 at a connection that keeps no tokens, and where the user has no identity", async () => {

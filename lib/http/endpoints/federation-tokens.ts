@@ -8,32 +8,17 @@ import crypto from "node:crypto";
 import { FederationError, upstreamTokensFor } from "@/lib/federation";
 import { authenticateBearer, bearerToken, FEDERATION_TOKENS_SCOPE, OAuthError } from "@/lib/oidc";
 import { contextFromHeaders } from "../request-context";
-import { NO_STORE, aboutBlankProblem, type EndpointRequest, type EndpointResult } from "./result";
+import { bearerProblem, statusProblem as problem } from "./bearer-problem";
+import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
 
 const SCOPES = [FEDERATION_TOKENS_SCOPE] as const;
 const HEADERS = { ...NO_STORE, "X-Content-Type-Options": "nosniff" };
-const STATUS_TITLES: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 502: "Bad Gateway", 500: "Internal Server Error" };
-
-/** RFC 9457 §4.2.1: "about:blank", the status's phrase as title; the error code as an extension member. */
-function problem(status: number, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): EndpointResult {
-  return aboutBlankProblem(status, STATUS_TITLES[status] ?? "Error", detail, extra, headers);
-}
-
-/** RFC 6750 §3: no token at all gets the bare challenge; otherwise the error, and for insufficient_scope the scope. */
-function challenge(e: OAuthError): string {
-  if (e.status === 401 && e.error === "invalid_request") return 'Bearer realm="portico"';
-  const base = `Bearer realm="portico", error="${e.error}", error_description="${e.description.replace(/"/g, "'")}"`;
-  return e.error === "insufficient_scope" ? `${base}, scope="${SCOPES.join(" ")}"` : base;
-}
 
 /** forbidden: the application does not offer that connection; not_found: nothing kept there; sign_in_required: the customer signs in at the connection again; the upstream failing is a gateway's fault. */
 const FEDERATION_STATUS: Partial<Record<FederationError["code"], number>> = { forbidden: 403, not_found: 404, sign_in_required: 409, upstream_unreachable: 502, upstream_error: 502, invalid_response: 502 };
 
 function errorResult(e: unknown): EndpointResult {
-  if (e instanceof OAuthError) {
-    const status = e.error === "insufficient_scope" ? 403 : 401;
-    return problem(status, e.description, { error: e.error }, { "WWW-Authenticate": challenge(e) });
-  }
+  if (e instanceof OAuthError) return bearerProblem(e, SCOPES);
   if (e instanceof FederationError) return problem(FEDERATION_STATUS[e.code] ?? 400, e.message, { error: e.code });
   const id = crypto.randomUUID();
   console.error(`[portico] federation tokens API error ${id}`, e);

@@ -5,7 +5,7 @@
 import "server-only";
 import { completeRpLogout, OAuthError, openRpLogoutParams, postLogoutRedirect, sealRpLogoutParams, sealRpLogoutRequest, validateRpLogout } from "@/lib/oidc";
 import { validateSession } from "@/lib/sessions";
-import { upstreamSignOutUrl } from "@/lib/federation";
+import { signOutDestination } from "@/lib/federation";
 import { contextFromHeaders } from "../request-context";
 import { singleValued } from "../oauth";
 import { clearedSessionCookie, sessionTokenFromCookieHeader } from "../session-cookie";
@@ -42,9 +42,9 @@ export async function GET(request: EndpointRequest): Promise<EndpointResult> {
       return see(`/logout/confirm?request=${encodeURIComponent(sealRpLogoutRequest(outcome.request))}`);
     case "logout": {
       const ended = await completeRpLogout(sessionToken, outcome.request, contextFromHeaders(request.headers));
-      const returnTo = postLogoutRedirect(outcome.request) ?? "/logout/done";
       // Signed in through a provider that signs out too: by way of it (lib/federation upstream-sign-out).
-      return see((await upstreamSignOutUrl(ended?.linkedIdentityId ?? null, returnTo)) ?? returnTo, { "Set-Cookie": clearedSessionCookie() });
+      const to = await signOutDestination(ended?.linkedIdentityId ?? null, postLogoutRedirect(outcome.request) ?? "/logout/done");
+      return see(to, { "Set-Cookie": clearedSessionCookie() });
     }
     case "signed_out":
       return see(postLogoutRedirect(outcome.request) ?? "/logout/done");

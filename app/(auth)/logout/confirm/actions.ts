@@ -1,7 +1,7 @@
 "use server";
 import { redirect } from "next/navigation";
 import { completeRpLogout, openRpLogoutRequest, postLogoutRedirect } from "@/lib/oidc";
-import { upstreamSignOutUrl } from "@/lib/federation";
+import { signOutDestination } from "@/lib/federation";
 import { clearSessionCookie, requestContext, sessionTokenFromCookie, type FormState } from "@/lib/http";
 
 /** The confirmed RP-initiated logout: a server action, so Next checks its Origin (no logout CSRF). */
@@ -11,6 +11,5 @@ export async function confirmRpLogoutAction(_prev: FormState, form: FormData): P
   if (!request) return { message: "This sign-out request has expired. Return to the application and sign out again, or sign out of Portico from your account." };
   const ended = await completeRpLogout(await sessionTokenFromCookie(), request, await requestContext());
   await clearSessionCookie();
-  const returnTo = postLogoutRedirect(request) ?? "/logout/done";
-  redirect((await upstreamSignOutUrl(ended?.linkedIdentityId ?? null, returnTo)) ?? returnTo);
+  redirect(await signOutDestination(ended?.linkedIdentityId ?? null, postLogoutRedirect(request) ?? "/logout/done"));
 }
