@@ -9,7 +9,7 @@ export function factorFixtures(t: { db: () => Db }) {
 
   async function newUser(): Promise<MfaUser> {
     const u = await t.db().user.create({ data: { email: `mfa-${++n}-${Date.now()}@example.com`, emailVerifiedAt: new Date() } });
-    return { id: u.id, email: u.email };
+    return { id: u.id, email: u.email! };
   }
 
   const codeAt = (secret: string, date: Date) => currentTotp(secret, Math.floor(date.getTime() / 1000));

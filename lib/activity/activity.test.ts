@@ -77,7 +77,7 @@ describe("secureAccountFromActivity", () => {
     expect(await validateSession(here.token)).toBeNull();
     const user = await t.db().user.findUniqueOrThrow({ where: { id: me.id } });
     expect(user.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + 365 * 24 * 3600_000);
-    expect(await t.db().mailMessage.count({ where: { to: user.email, template: "reset-password" } })).toBe(1);
+    expect(await t.db().mailMessage.count({ where: { to: user.email!, template: "reset-password" } })).toBe(1);
     const [report] = await listAuditEvents({ targetId: me.id, action: "user.reported_not_me" });
     expect(report!.details).toMatchObject({ via: "activity", eventId: entry!.id });
   });

@@ -60,7 +60,7 @@ describe("filters", () => {
     ]);
     const ids = async (f: Record<string, string>) => (await browseAuditLog(analyst, filter(f))).events.map((e) => e.id);
     expect(await ids({ actor: user.id })).toEqual([failed, byUser]);
-    expect(await ids({ actor: user.email.toUpperCase() })).toEqual([failed, byUser]);
+    expect(await ids({ actor: user.email!.toUpperCase() })).toEqual([failed, byUser]);
     expect(await ids({ actor: "nobody@example.com" })).toEqual([]);
     expect(await ids({ targetType: "user", targetId: target })).toEqual([other, byUser]);
     expect(await ids({ action: "zeta.", actor: user.id })).toEqual([failed, byUser]);

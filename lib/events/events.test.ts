@@ -81,7 +81,7 @@ describe("the domains emit", () => {
     const exported = await requestDataExport(user, user.id, {});
     const now = new Date();
     await requestAccountDeletion(user, user.id, {}, now);
-    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: user.email, template: "account-deletion-scheduled" } });
+    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: user.email!, template: "account-deletion-scheduled" } });
     await cancelAccountDeletion(/cancel-deletion\?token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!, {}, now);
     const events = await identityEventsOf(user.id);
     expect(events.map((e) => e.type)).toEqual(["user.export_requested", "user.deletion_requested", "user.deletion_cancelled"]);

@@ -26,7 +26,7 @@ let n = 0;
 
 async function newUser(verified = true): Promise<MfaUser> {
   const u = await t.db().user.create({ data: { email: `safety-${++n}-${Date.now()}@example.com`, emailVerifiedAt: verified ? new Date() : null } });
-  return { id: u.id, email: u.email };
+  return { id: u.id, email: u.email! };
 }
 
 const mails = (u: MfaUser) => t.db().mailMessage.findMany({ where: { to: u.email }, orderBy: { createdAt: "asc" } });

@@ -23,7 +23,7 @@ let n = 0;
 
 async function newUser(): Promise<MfaUser> {
   const u = await t.db().user.create({ data: { email: `passkey-${++n}-${Date.now()}@example.com`, emailVerifiedAt: new Date() } });
-  return { id: u.id, email: u.email };
+  return { id: u.id, email: u.email! };
 }
 
 function authenticator() {

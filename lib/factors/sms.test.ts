@@ -23,7 +23,7 @@ let n = 0;
 
 async function newUser(): Promise<MfaUser> {
   const u = await t.db().user.create({ data: { email: `sms-${++n}-${Date.now()}@example.com`, emailVerifiedAt: new Date() } });
-  return { id: u.id, email: u.email };
+  return { id: u.id, email: u.email! };
 }
 const nextNumber = () => `+336${String(10_000_000 + ++n).padStart(8, "0")}`;
 /** Typed as a person would, with spaces. */

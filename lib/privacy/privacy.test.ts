@@ -207,7 +207,7 @@ describe("the archive", () => {
   it("is mailed to the owner with the same link the page shows", async () => {
     const me = await customer();
     const { ready } = await preparedExport(me);
-    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: me.email, template: "data-export-ready" } });
+    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: me.email!, template: "data-export-ready" } });
     expect(mail.text).toContain(ready.downloadPath!);
   });
 });
@@ -297,7 +297,7 @@ describe("limits", () => {
     await t.db().user.update({ where: { id: me.id }, data: { disabledAt: new Date() } });
     await runDueDataExports();
     expect(await t.db().dataExport.findFirstOrThrow({ where: { userId: me.id } })).toMatchObject({ status: "failed", archive: null });
-    expect(await t.db().mailMessage.count({ where: { to: me.email, template: "data-export-ready" } })).toBe(0);
+    expect(await t.db().mailMessage.count({ where: { to: me.email!, template: "data-export-ready" } })).toBe(0);
     expect((await exportError(requestDataExport(me, me.id, {}))).code).toBe("account_unavailable");
   });
 });

@@ -109,7 +109,7 @@ describe("a scripted sequence of sign-ins", () => {
     // The high-risk sign-in was audited with its reasons and alerted by mail.
     const audit = await t.db().auditEvent.findFirstOrThrow({ where: { action: "risk.assessed", targetId: user.id, details: { path: ["assessmentId"], equals: tokyo.id } } });
     expect(audit.details).toMatchObject({ band: "high", signals: ["impossible_travel", "new_device"] });
-    expect(await t.db().mailMessage.count({ where: { to: "security@example.com", template: "risk-alert", subject: { contains: user.email } } })).toBe(1);
+    expect(await t.db().mailMessage.count({ where: { to: "security@example.com", template: "risk-alert", subject: { contains: user.email! } } })).toBe(1);
     // ... and queued for the webhook, signed the Standard Webhooks way (a receiver can check it).
     const delivery = (await t.db().httpDelivery.findMany({ where: { kind: "risk_alert" } })).find((d) => d.body.includes(tokyo.id))!;
     const headers = delivery.headers as Record<string, string>;
@@ -172,12 +172,12 @@ describe("a scripted sequence of sign-ins", () => {
 
   it("a locked account stays locked until the unlock link is used", async () => {
     const user = await newUser();
-    await lockAccount({ ...user, roles: [] }, {}, "risk");
-    await expect(authenticateWithPassword({ email: user.email, password: "lantern orchard violet 42" }, {})).rejects.toMatchObject({ code: "locked" });
-    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: user.email, template: "account-locked" } });
+    await lockAccount({ ...user, email: user.email!, roles: [] }, {}, "risk");
+    await expect(authenticateWithPassword({ email: user.email!, password: "lantern orchard violet 42" }, {})).rejects.toMatchObject({ code: "locked" });
+    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: user.email!, template: "account-locked" } });
     const token = mail.text.match(/unlock\?token=([A-Za-z0-9_-]{43})/)![1]!;
     await unlockWithToken(token, {});
-    expect((await authenticateWithPassword({ email: user.email, password: "lantern orchard violet 42" }, {})).id).toBe(user.id);
+    expect((await authenticateWithPassword({ email: user.email!, password: "lantern orchard violet 42" }, {})).id).toBe(user.id);
     expect(await t.db().auditEvent.count({ where: { action: "user.locked", targetId: user.id, details: { path: ["reason"], equals: "risk" } } })).toBe(1);
   });
 });

@@ -46,7 +46,7 @@ async function customerWithData() {
     await handleTokenRequest(client, { grant_type: "authorization_code", code: outcome.response.params.code, redirect_uri: REDIRECT, code_verifier: VERIFIER }, {});
   }
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.email_verified", target: { type: "user", id: user.id }, result: "success", context: { ip: "81.45.3.1", userAgent: "Firefox" }, details: { email: user.email } });
-  await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "email", id: user.email }, result: "failure", context: { ip: "203.0.113.9" } });
+  await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "email", id: user.email! }, result: "failure", context: { ip: "203.0.113.9" } });
   return { user, session, me: { id: user.id, roles: [] as string[] } };
 }
 
@@ -64,7 +64,7 @@ describe("requestAccountDeletion", () => {
     expect(await validateSession(session.token)).toBeNull();
     expect(await t.db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ disabledAt: now, deletionDueAt: erasureDueAt });
     expect(await t.db().oAuthGrant.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
-    expect(await cancelTokenMailedTo(user.email)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await cancelTokenMailedTo(user.email!)).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await listAuditEvents({ targetId: user.id, action: "user.deletion_requested" })).toHaveLength(1);
     expect((await listAuditEvents({ targetId: user.id, action: "user.signed_out_everywhere" }))[0]!.details).toMatchObject({ reason: "account_deletion" });
     // Asking again changes nothing.
@@ -84,7 +84,7 @@ describe("cancelAccountDeletion", () => {
     const { user, me } = await customerWithData();
     const now = new Date();
     await requestAccountDeletion(me, user.id, {}, now);
-    const token = await cancelTokenMailedTo(user.email);
+    const token = await cancelTokenMailedTo(user.email!);
     await expect(cancelAccountDeletion(token, {}, new Date(now.getTime() + 31 * DAY))).rejects.toMatchObject({ code: "invalid_token" });
     expect(await cancelAccountDeletion(token, {}, new Date(now.getTime() + 29 * DAY))).toEqual({ userId: user.id, stillDisabled: false });
     expect(await t.db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ disabledAt: null, deletionDueAt: null, deletionRequestedAt: null });
@@ -99,7 +99,7 @@ describe("cancelAccountDeletion", () => {
     const disabledAt = new Date(Date.now() - DAY);
     await t.db().user.update({ where: { id: user.id }, data: { disabledAt } });
     await requestAccountDeletion(admin, user.id, {});
-    expect(await cancelAccountDeletion(await cancelTokenMailedTo(user.email), {})).toMatchObject({ stillDisabled: true });
+    expect(await cancelAccountDeletion(await cancelTokenMailedTo(user.email!), {})).toMatchObject({ stillDisabled: true });
     expect((await t.db().user.findUniqueOrThrow({ where: { id: user.id } })).disabledAt).toEqual(disabledAt);
   });
 });
@@ -124,7 +124,7 @@ describe("eraseAccountsDue", () => {
     expect(await t.db().purposeConsent.count({ where: { userId: user.id } })).toBe(0);
     expect(await t.db().consentReceipt.count({ where: { userId: user.id } })).toBe(0);
     expect(await t.db().consentReceipt.count({ where: { userId: keep.user.id } })).toBe(1);
-    expect((await t.db().mailMessage.findMany({ where: { to: user.email } })).map((m) => m.template)).toEqual(["account-erased"]);
+    expect((await t.db().mailMessage.findMany({ where: { to: user.email! } })).map((m) => m.template)).toEqual(["account-erased"]);
 
     // What happened stays, under the id alone: no address, no IP, no browser.
     const trail = await t.db().auditEvent.findMany({ where: { OR: [{ targetId: user.id }, { actorId: user.id }, { targetId: user.email }] } });

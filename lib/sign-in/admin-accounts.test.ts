@@ -82,7 +82,7 @@ describe("sign out everywhere", () => {
     expect(await validateSession(session.token)).toBeNull();
     expect(await liveGrants(user.id)).toBe(0);
     expect(await audit(user.id, "user.signed_out_everywhere")).toMatchObject({ actorType: "admin", actorId: userAdmin.id, details: { reason: "administrator" } });
-    expect((await mailTo(user.email, "account-changed-by-admin"))?.text).toMatch(/signed your account out/);
+    expect((await mailTo(user.email!, "account-changed-by-admin"))?.text).toMatch(/signed your account out/);
   });
 
   it("is refused to help desk, the auditor and the analyst, and for one's own account", async () => {
@@ -101,7 +101,7 @@ describe("remove one application's access", () => {
     expect(await revokeApplicationAccessByAdmin(userAdmin, user.id, client.clientId, ctx)).toEqual({ grantsRevoked: 1 });
     expect(await liveGrants(user.id)).toBe(0);
     expect(await audit(user.id, "consent.withdrawn_by_admin")).toMatchObject({ actorType: "admin", actorId: userAdmin.id, details: { clientId: client.clientId } });
-    expect((await mailTo(user.email, "account-changed-by-admin"))?.text).toMatch(/Application: Shop/);
+    expect((await mailTo(user.email!, "account-changed-by-admin"))?.text).toMatch(/Application: Shop/);
     await expect(revokeApplicationAccessByAdmin(userAdmin, user.id, client.clientId, ctx)).rejects.toMatchObject({ code: "no_change" });
   });
 });
@@ -111,21 +111,21 @@ describe("delete", () => {
     const { user, session } = await signedInCustomer();
     await expect(deleteAccountNow(userAdmin, user.id, "someone@else.example", ctx)).rejects.toMatchObject({ code: "confirmation_mismatch", details: { field: "confirmation" } });
     expect(await t.db().user.count({ where: { id: user.id } })).toBe(1);
-    await deleteAccountNow(userAdmin, user.id, user.email.toUpperCase(), ctx);
+    await deleteAccountNow(userAdmin, user.id, user.email!.toUpperCase(), ctx);
     expect(await t.db().user.count({ where: { id: user.id } })).toBe(0);
     expect(await validateSession(session.token)).toBeNull();
     expect(await t.db().auditEvent.findFirst({ where: { action: "user.deleted_by_admin", actorId: userAdmin.id } })).not.toBeNull();
-    expect((await mailTo(user.email, "account-erased"))?.text).toMatch(/An administrator deleted your account/);
+    expect((await mailTo(user.email!, "account-erased"))?.text).toMatch(/An administrator deleted your account/);
   });
 
   it("help desk, the auditor and the analyst may not delete, at once or later; nor anyone their own account", async () => {
     const { user } = await signedInCustomer();
     for (const actor of [helpDesk, auditor, analyst]) {
-      await expect(deleteAccountNow(actor, user.id, user.email, ctx)).rejects.toMatchObject(forbidden);
+      await expect(deleteAccountNow(actor, user.id, user.email!, ctx)).rejects.toMatchObject(forbidden);
       await expect(scheduleDeletionByAdmin(actor, user.id, ctx)).rejects.toMatchObject(forbidden);
     }
     const me = { id: user.id, roles: ["admin"] };
-    await expect(deleteAccountNow(me, user.id, user.email, ctx)).rejects.toMatchObject({ code: "own_account" });
+    await expect(deleteAccountNow(me, user.id, user.email!, ctx)).rejects.toMatchObject({ code: "own_account" });
     await expect(scheduleDeletionByAdmin(me, user.id, ctx)).rejects.toMatchObject({ code: "own_account" });
     expect(await t.db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ disabledAt: null, deletionDueAt: null });
   });
@@ -142,9 +142,9 @@ describe("a new password required by an administrator", () => {
   it("refuses the sign-in after the right password and mails a reset link", async () => {
     const { user } = await signedInCustomer();
     await requirePasswordReset(userAdmin, user.id, ctx);
-    const before = await t.db().mailMessage.count({ where: { to: user.email, template: "reset-password" } });
-    const first = await authenticateWithPassword({ email: user.email, password: PASSWORD }, ctx);
+    const before = await t.db().mailMessage.count({ where: { to: user.email!, template: "reset-password" } });
+    const first = await authenticateWithPassword({ email: user.email!, password: PASSWORD }, ctx);
     await expect(continueAfterFirstFactor({ user: first, method: "password", password: PASSWORD, next: "/account" }, ctx, {})).rejects.toMatchObject({ code: "password_reset_required" });
-    expect(await t.db().mailMessage.count({ where: { to: user.email, template: "reset-password" } })).toBe(before + 1);
+    expect(await t.db().mailMessage.count({ where: { to: user.email!, template: "reset-password" } })).toBe(before + 1);
   });
 });

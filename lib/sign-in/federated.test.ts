@@ -250,7 +250,7 @@ describe("linking from the portal", () => {
     await expect(unlinkIdentity(other.id, identities[0]!.id, ctx)).rejects.toMatchObject({ code: "not_found" });
     expect((await listAuditEvents({ targetId: ada.id, action: "identity.unlinked" })).length).toBe(1);
     // The owner is told of each: the link from the portal and the unlink (not the registration's own link).
-    const mailed = await t.db().mailMessage.findMany({ where: { to: ada.email, template: "sign-in-method-changed" }, orderBy: { createdAt: "asc" } });
+    const mailed = await t.db().mailMessage.findMany({ where: { to: ada.email!, template: "sign-in-method-changed" }, orderBy: { createdAt: "asc" } });
     expect(mailed.map((m) => m.subject)).toEqual([expect.stringMatching(/was added/), expect.stringMatching(/was removed/)]);
     expect(mailed[0]!.text).toContain("GitHub (linked account)");
   });

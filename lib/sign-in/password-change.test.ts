@@ -55,10 +55,10 @@ describe(`changing the password while signed in, on ${usingPostgres ? "PostgreSQ
     const hash = (await hashOf(a.user.id))!;
     expect(hash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(hash, NEW_PASSWORD)).toBe(true);
-    await expect(authenticateWithPassword({ email: a.user.email, password: NEW_PASSWORD }, {})).resolves.toMatchObject({ id: a.user.id });
-    await expect(authenticateWithPassword({ email: a.user.email, password: ACCOUNT_PASSWORD }, {})).rejects.toMatchObject({ code: "invalid_credentials" });
+    await expect(authenticateWithPassword({ email: a.user.email!, password: NEW_PASSWORD }, {})).resolves.toMatchObject({ id: a.user.id });
+    await expect(authenticateWithPassword({ email: a.user.email!, password: ACCOUNT_PASSWORD }, {})).rejects.toMatchObject({ code: "invalid_credentials" });
 
-    const [mail] = await listOutbox({ to: a.user.email });
+    const [mail] = await listOutbox({ to: a.user.email! });
     expect(mail).toMatchObject({ template: "password-changed", subject: "Your Portico password was changed" });
     expect(mail!.text).toContain("from Chrome on macOS, near ");
     expect(mail!.text).toMatch(/at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
@@ -77,12 +77,12 @@ describe(`changing the password while signed in, on ${usingPostgres ? "PostgreSQ
     expect(await codeOf(changePassword(here, { currentPassword: ACCOUNT_PASSWORD, newPassword: "password1234567890" }, {}))).toEqual({ code: "password_policy", field: "newPassword" });
     expect(await codeOf(changePassword(here, { currentPassword: ACCOUNT_PASSWORD, newPassword: "short one" }, {}))).toEqual({ code: "password_policy", field: "newPassword" });
     // Context words: the account's own email.
-    const local = a.user.email.split("@")[0]!;
+    const local = a.user.email!.split("@")[0]!;
     expect(await codeOf(changePassword(here, { currentPassword: ACCOUNT_PASSWORD, newPassword: `${local} harbour maple` }, {}))).toEqual({ code: "password_policy", field: "newPassword" });
     expect(await codeOf(changePassword(here, { currentPassword: ACCOUNT_PASSWORD, newPassword: ACCOUNT_PASSWORD }, {}))).toEqual({ code: "password_reused", field: "newPassword" });
     expect(await hashOf(a.user.id)).toBe(before);
     expect(await validateSession(a.sessions[1]!.token)).not.toBeNull();
-    expect(await listOutbox({ to: a.user.email })).toHaveLength(0);
+    expect(await listOutbox({ to: a.user.email! })).toHaveLength(0);
   });
 
   it("refuses a wrong current password beside its field and counts it on the sign-in throttle, as a failed sign-in", async () => {
@@ -101,7 +101,7 @@ describe(`changing the password while signed in, on ${usingPostgres ? "PostgreSQ
     // LOGIN_DELAY_AFTER (3) failures: the next try waits, even with the right password, and so does a sign-in (one counter).
     for (let i = 0; i < 2; i++) expect(await attempt(`wrong guess number ${i}`)).toMatchObject({ code: "invalid_credentials" });
     expect(await attempt(ACCOUNT_PASSWORD)).toEqual({ code: "throttled", field: "currentPassword" });
-    await expect(authenticateWithPassword({ email: a.user.email, password: ACCOUNT_PASSWORD }, ctx)).rejects.toMatchObject({ code: "throttled" });
+    await expect(authenticateWithPassword({ email: a.user.email!, password: ACCOUNT_PASSWORD }, ctx)).rejects.toMatchObject({ code: "throttled" });
 
     // Up to LOGIN_LOCK_AFTER (10): the account locks and its owner is mailed, as at sign-in.
     for (let i = 3; i < 10; i++) {
@@ -110,7 +110,7 @@ describe(`changing the password while signed in, on ${usingPostgres ? "PostgreSQ
     }
     expect(await attempt(ACCOUNT_PASSWORD)).toMatchObject({ code: "locked" });
     expect((await t.db().user.findUniqueOrThrow({ where: { id: a.user.id } })).lockedUntil).toBeInstanceOf(Date);
-    expect((await listOutbox({ to: a.user.email })).map((m) => m.template)).toEqual(["account-locked"]);
+    expect((await listOutbox({ to: a.user.email! })).map((m) => m.template)).toEqual(["account-locked"]);
     expect(await hashOf(a.user.id)).toBe(before);
   });
 

@@ -9,7 +9,7 @@ const t = useTestDatabase();
 
 async function userWithTwoStep() {
   const u = await t.db().user.create({ data: { email: `reset-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`, emailVerifiedAt: new Date() } });
-  const user = { id: u.id, email: u.email };
+  const user = { id: u.id, email: u.email! };
   const enrolment = await beginTotpEnrolment(user);
   await confirmTotpEnrolment(user, enrolment.factorId, await currentTotp(enrolment.secret, Math.floor(Date.now() / 1000)), {});
   const device = await trustDevice(user.id, {});
@@ -29,7 +29,7 @@ describe("administrator reset of two-step verification", () => {
     expect(await isTrustedDevice(user.id, device.token)).toBe(false);
     const [event] = await t.db().auditEvent.findMany({ where: { action: "mfa.reset_by_admin", targetId: user.id } });
     expect(event).toMatchObject({ actorType: "user", actorId: admin.id, ip: "192.0.2.9", details: { factorsRemoved: 1 } });
-    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: user.email, template: "two-step-changed" }, orderBy: { createdAt: "desc" } });
+    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: user.email!, template: "two-step-changed" }, orderBy: { createdAt: "desc" } });
     expect(mail.text).toMatch(/An administrator removed/);
   });
 

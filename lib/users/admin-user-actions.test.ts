@@ -62,15 +62,15 @@ describe("users:write actions", () => {
     const c = await customer();
     await disableAccount(userAdmin, c.id, ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: c.id } })).disabledAt).not.toBeNull();
-    await expect(authenticateWithPassword({ email: c.email, password: PASSWORD }, ctx)).rejects.toMatchObject({ code: "invalid_credentials" });
+    await expect(authenticateWithPassword({ email: c.email!, password: PASSWORD }, ctx)).rejects.toMatchObject({ code: "invalid_credentials" });
     expect(await auditOf(c.id, "user.disabled")).toMatchObject({ actorType: "admin", actorId: userAdmin.id, ip: ctx.ip });
-    expect((await mailTo(c.email, "account-changed-by-admin"))?.text).toMatch(/disabled your account/);
+    expect((await mailTo(c.email!, "account-changed-by-admin"))?.text).toMatch(/disabled your account/);
     await expect(disableAccount(userAdmin, c.id, ctx)).rejects.toMatchObject({ code: "no_change" });
 
     await enableAccount(superAdmin, c.id, ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: c.id } })).disabledAt).toBeNull();
     expect(await auditOf(c.id, "user.enabled")).toMatchObject({ actorType: "admin", actorId: superAdmin.id });
-    expect((await mailTo(c.email, "account-changed-by-admin"))?.text).toMatch(/enabled your account again/);
+    expect((await mailTo(c.email!, "account-changed-by-admin"))?.text).toMatch(/enabled your account again/);
   });
 
   it.each(refused.map((a) => [a.roles[0], a]))("disable and enable are refused to %s", async (_name, actor) => {
@@ -86,7 +86,7 @@ describe("users:write actions", () => {
     await setEmailVerified(userAdmin, c.id, true, ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: c.id } })).emailVerifiedAt).not.toBeNull();
     expect(await auditOf(c.id, "user.email_verified_by_admin")).toMatchObject({ actorType: "admin", actorId: userAdmin.id });
-    expect((await mailTo(c.email, "account-changed-by-admin"))?.text).toMatch(/marked your email address as verified/);
+    expect((await mailTo(c.email!, "account-changed-by-admin"))?.text).toMatch(/marked your email address as verified/);
     await setEmailVerified(userAdmin, c.id, false, ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: c.id } })).emailVerifiedAt).toBeNull();
     expect(await auditOf(c.id, "user.email_unverified_by_admin")).toMatchObject({ actorId: userAdmin.id });
@@ -97,9 +97,9 @@ describe("users:write actions", () => {
     const c = await customer();
     const { lockedUntil } = await lockAccountByAdmin(userAdmin, c.id, 60, ctx);
     expect(lockedUntil.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
-    await expect(authenticateWithPassword({ email: c.email, password: PASSWORD }, ctx)).rejects.toMatchObject({ code: "locked" });
+    await expect(authenticateWithPassword({ email: c.email!, password: PASSWORD }, ctx)).rejects.toMatchObject({ code: "locked" });
     expect(await auditOf(c.id, "user.locked_by_admin")).toMatchObject({ actorType: "admin", actorId: userAdmin.id, details: { minutes: 60 } });
-    expect((await mailTo(c.email, "account-changed-by-admin"))?.text).toMatch(/locked sign-in/);
+    expect((await mailTo(c.email!, "account-changed-by-admin"))?.text).toMatch(/locked sign-in/);
     await expect(lockAccountByAdmin(userAdmin, c.id, 5, ctx)).rejects.toMatchObject({ code: "no_change" });
     for (const actor of refused) await expectForbidden(lockAccountByAdmin(actor, c.id, 60, ctx));
   });
@@ -109,9 +109,9 @@ describe("users:write actions", () => {
     await requirePasswordReset(userAdmin, c.id, ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: c.id } })).passwordResetRequiredAt).not.toBeNull();
     expect(await auditOf(c.id, "password.reset_forced")).toMatchObject({ actorType: "admin", actorId: userAdmin.id, details: { reason: "administrator" } });
-    const reset = await mailTo(c.email, "reset-password");
+    const reset = await mailTo(c.email!, "reset-password");
     const token = /token=([A-Za-z0-9_-]+)/.exec(reset!.text)![1]!;
-    expect((await mailTo(c.email, "account-changed-by-admin"))?.text).toMatch(/choose a new password/);
+    expect((await mailTo(c.email!, "account-changed-by-admin"))?.text).toMatch(/choose a new password/);
     await resetPassword(token, "silver-canyon-whistle-58-ferns", ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: c.id } })).passwordResetRequiredAt).toBeNull();
     for (const actor of refused) await expectForbidden(requirePasswordReset(actor, c.id, ctx));
@@ -138,8 +138,8 @@ describe("users:unlock", () => {
     await unlockAccountByAdmin(helpDesk, c.id, ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: c.id } })).lockedUntil).toBeNull();
     expect(await auditOf(c.id, "user.unlocked")).toMatchObject({ actorType: "admin", actorId: helpDesk.id, details: { via: "administrator" } });
-    expect((await mailTo(c.email, "account-changed-by-admin"))?.text).toMatch(/unlocked your account/);
-    await expect(authenticateWithPassword({ email: c.email, password: PASSWORD }, ctx)).resolves.toMatchObject({ id: c.id });
+    expect((await mailTo(c.email!, "account-changed-by-admin"))?.text).toMatch(/unlocked your account/);
+    await expect(authenticateWithPassword({ email: c.email!, password: PASSWORD }, ctx)).resolves.toMatchObject({ id: c.id });
   });
 
   it("a help desk scoped to region=EU unlocks an EU customer but not a US one", async () => {
@@ -161,7 +161,7 @@ describe("users:send_reset", () => {
   it("help desk sends the reset mail, audited as theirs", async () => {
     const c = await customer();
     await sendPasswordResetLink(helpDesk, c.id, ctx);
-    expect((await mailTo(c.email, "reset-password"))?.text).toMatch(/reset-password\?token=/);
+    expect((await mailTo(c.email!, "reset-password"))?.text).toMatch(/reset-password\?token=/);
     expect(await auditOf(c.id, "password.reset_requested")).toMatchObject({ actorType: "admin", actorId: helpDesk.id, result: "success" });
     await expectForbidden(sendPasswordResetLink(analyst, c.id, ctx));
     await expectForbidden(sendPasswordResetLink(auditor, c.id, ctx));
@@ -187,7 +187,7 @@ describe("users:delete with the grace period", () => {
     const { erasureDueAt } = await scheduleAccountDeletion(userAdmin, c.id, ctx);
     expect(erasureDueAt.getTime()).toBeGreaterThan(Date.now());
     expect(await auditOf(c.id, "user.deletion_requested")).toMatchObject({ actorType: "admin", actorId: userAdmin.id });
-    expect(await mailTo(c.email, "account-deletion-scheduled")).not.toBeNull();
+    expect(await mailTo(c.email!, "account-deletion-scheduled")).not.toBeNull();
   });
 });
 

@@ -38,7 +38,7 @@ async function createUser(opts: { verifiedDaysAgo: number | null }) {
       emailVerifiedAt: opts.verifiedDaysAgo === null ? null : new Date(Date.now() - opts.verifiedDaysAgo * DAY),
     },
   });
-  return { id: u.id, email: u.email } satisfies MfaUser;
+  return { id: u.id, email: u.email! } satisfies MfaUser;
 }
 
 /** The recovery codes the last first factor issued (shown once to the owner). */
@@ -113,7 +113,7 @@ describe("pre-account hijack", () => {
     expect(await t.db().recoveryCode.count({ where: { userId: squatted.id } })).toBe(0);
     const row = await t.db().user.findUniqueOrThrow({ where: { id: squatted.id } });
     expect(row.emailVerifiedAt).not.toBeNull();
-    expect((await thrown(authenticateWithPassword({ email: squatted.email, password: PASSWORD }, ctx), UserError)).code).toBe("invalid_credentials");
+    expect((await thrown(authenticateWithPassword({ email: squatted.email!, password: PASSWORD }, ctx), UserError)).code).toBe("invalid_credentials");
   });
 });
 
@@ -137,7 +137,7 @@ describe("password reset", () => {
     const audit = await t.db().auditEvent.findMany({ where: { action: "mfa.factor_removed", targetId: owner.id } });
     expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ factorId: intruders, type: "passkey", reason: "password_reset" })]);
     expect((await t.db().auditEvent.findFirstOrThrow({ where: { action: "password.reset", targetId: owner.id } })).details).toMatchObject({ methodsRemoved: 1 });
-    const notice = (await listOutbox({ to: owner.email })).find((m) => m.template === "sign-in-method-changed" && m.subject.includes("removed"));
+    const notice = (await listOutbox({ to: owner.email! })).find((m) => m.template === "sign-in-method-changed" && m.subject.includes("removed"));
     expect(notice?.text).toContain("Passkey “Intruder”");
   });
 
@@ -151,7 +151,7 @@ describe("password reset", () => {
     expect(await factorIds(owner.id)).toEqual([]);
     expect(await t.db().recoveryCode.count({ where: { userId: owner.id } })).toBe(0);
     expect(await t.db().auditEvent.count({ where: { action: "mfa.factor_removed", targetId: owner.id } })).toBe(2);
-    expect((await listOutbox({ to: owner.email })).some((m) => m.template === "two-step-changed" && m.subject.includes("turned off"))).toBe(true);
+    expect((await listOutbox({ to: owner.email! })).some((m) => m.template === "two-step-changed" && m.subject.includes("turned off"))).toBe(true);
   });
 
   it("does not let the mailbox alone strip long-standing methods: 'remove all' without a valid recovery code changes nothing", async () => {

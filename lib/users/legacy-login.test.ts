@@ -13,22 +13,22 @@ describe("password sign-in with an imported (legacy) hash", () => {
     const legacy = "$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG";
     const user = await t.db().user.create({ data: { email: "legacy@example.com", passwordHash: legacy, emailVerifiedAt: new Date() } });
 
-    await expect(authenticateWithPassword({ email: user.email, password: "Password" }, ctx)).rejects.toBeInstanceOf(UserError);
+    await expect(authenticateWithPassword({ email: user.email!, password: "Password" }, ctx)).rejects.toBeInstanceOf(UserError);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(legacy);
 
-    await authenticateWithPassword({ email: user.email, password: "password" }, ctx);
+    await authenticateWithPassword({ email: user.email!, password: "password" }, ctx);
     const upgraded = (await t.db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!;
     expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(needsRehash(upgraded)).toBe(false);
 
-    await authenticateWithPassword({ email: user.email, password: "password" }, ctx);
+    await authenticateWithPassword({ email: user.email!, password: "password" }, ctx);
     expect((await t.db().user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(upgraded);
   });
 
   it("refuses a stored hash above the ceilings like a wrong password", async () => {
     const hostile = (await bcrypt.hash("password", 4)).replace(/^\$2b\$04\$/, "$2b$31$");
     const user = await t.db().user.create({ data: { email: "hostile@example.com", passwordHash: hostile } });
-    const err = await authenticateWithPassword({ email: user.email, password: "password" }, ctx).catch((e: unknown) => e);
+    const err = await authenticateWithPassword({ email: user.email!, password: "password" }, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).code).toBe("invalid_credentials");
   });

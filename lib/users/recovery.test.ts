@@ -184,7 +184,7 @@ describe(`password recovery on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () =
     expect((await userError(resetPassword(older, NEW_PASSWORD, ctx))).code).toBe("invalid_token");
     expect((await userError(resetPassword("", NEW_PASSWORD, ctx))).code).toBe("invalid_token");
 
-    const verify = await issueUserToken(u.id, "verify_email", { email: u.email });
+    const verify = await issueUserToken(u.id, "verify_email", { email: u.email! });
     expect((await userError(resetPassword(verify, NEW_PASSWORD, ctx))).code).toBe("invalid_token");
     expect((await signIn("tamper@example.com", OLD_PASSWORD)).id).toBe(u.id);
 

@@ -11,8 +11,12 @@ export interface RoleHolderRow {
 
 /** Everyone holding an administrative role, by email (a few dozen people, not the customer base). */
 export async function listRoleHolders(): Promise<RoleHolderRow[]> {
+  return (await listRoleHolderRows()) as RoleHolderRow[];
+}
+
+async function listRoleHolderRows() {
   return (await getDb()).user.findMany({
-    where: { roles: { some: {} } },
+    where: { roles: { some: {} }, email: { not: null } },
     orderBy: { email: "asc" },
     select: { id: true, email: true, displayName: true, roles: { select: { role: true, scope: true, createdAt: true }, orderBy: [{ role: "asc" }, { scope: "asc" }] } },
     take: 1000,
@@ -21,7 +25,9 @@ export async function listRoleHolders(): Promise<RoleHolderRow[]> {
 
 /** By id or by (normalised) email. */
 export async function findRoleTarget(user: { id: string } | { email: string }, tx: Tx) {
-  return tx.user.findUnique({ where: "id" in user ? { id: user.id } : { email: user.email }, select: { id: true, email: true, displayName: true, emailVerifiedAt: true, disabledAt: true } });
+  const row = await tx.user.findUnique({ where: "id" in user ? { id: user.id } : { email: user.email }, select: { id: true, email: true, displayName: true, emailVerifiedAt: true, disabledAt: true } });
+  // Only an account with a sign-in address can sign in to the console.
+  return row && row.email !== null ? { ...row, email: row.email } : null;
 }
 
 /** A person's grants as sessions carry them ("role" or "role:scope"); none once their account is disabled. */

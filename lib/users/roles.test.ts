@@ -27,7 +27,7 @@ describe("granting roles", () => {
     expect(await grantsOf(staff.id)).toEqual(["help_desk:region=EU"]);
     const event = await t.db().auditEvent.findFirstOrThrow({ where: { action: "role.granted", targetId: staff.id } });
     expect(event).toMatchObject({ actorId: admin.id, ip: "192.0.2.1", details: { role: "help_desk", scope: "region=EU" } });
-    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: staff.email, template: "role-changed" } });
+    const mail = await t.db().mailMessage.findFirstOrThrow({ where: { to: staff.email!, template: "role-changed" } });
     expect(mail.subject).toMatch(/Help desk \(region=EU\)/);
     // Granting again changes nothing and writes nothing.
     expect(await grantRole(admin, { user: staff.id, role: "help_desk", scope: "region=EU" }, {})).toBe(false);
@@ -82,7 +82,7 @@ describe("taking roles away", () => {
     expect(await revokeRole(ua, { user: staff.id, role: "help_desk" }, {})).toBe(true);
     expect(await grantsOf(staff.id)).toEqual([]);
     expect(await t.db().auditEvent.count({ where: { action: "role.revoked", targetId: staff.id, actorId: ua.id } })).toBe(1);
-    expect(await t.db().mailMessage.count({ where: { to: staff.email, template: "role-changed" } })).toBe(1);
+    expect(await t.db().mailMessage.count({ where: { to: staff.email!, template: "role-changed" } })).toBe(1);
     expect(await revokeRole(ua, { user: staff.id, role: "help_desk" }, {})).toBe(false);
   });
 

@@ -109,7 +109,8 @@ const containsOneOf = (group: string[]) => Prisma.sql`(${Prisma.join(group.map((
 
 /** The other conditions: status, dates, the actor's segments. */
 function restOf(filter: UserListFilter, now: Date): Prisma.Sql[] {
-  const c: Prisma.Sql[] = [];
+  // Accounts provisioned without a sign-in address are SCIM's to manage (lib/scim).
+  const c: Prisma.Sql[] = [Prisma.sql`u."email" IS NOT NULL`];
   if (filter.status) c.push(Prisma.sql`(${statusCondition(filter.status, now)})`);
   if (filter.createdFrom) c.push(Prisma.sql`u."createdAt" >= ${filter.createdFrom.toISOString()}::timestamp`);
   if (filter.createdBefore) c.push(Prisma.sql`u."createdAt" < ${filter.createdBefore.toISOString()}::timestamp`);

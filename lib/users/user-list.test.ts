@@ -40,7 +40,7 @@ beforeAll(async () => {
   }));
   await t.db().user.createMany({ data: rows });
   rowsSeeded = rows;
-  seeded = await t.db().user.findMany({ select: { id: true, email: true, createdAt: true, lastLoginAt: true } });
+  seeded = (await t.db().user.findMany({ select: { id: true, email: true, createdAt: true, lastLoginAt: true } })).map((u) => ({ ...u, email: u.email! }));
 });
 
 type Sort = "createdAt" | "lastLoginAt" | "email";

@@ -33,8 +33,17 @@ async function client(tx?: Tx) {
   return tx ?? (await getDb());
 }
 
+/**
+ * An account the sign-in, recovery and portal paths can act on has a sign-in address. One
+ * provisioned (SCIM) without a usable address of its own has none until its provisioning system
+ * or an administrator gives it one: to these paths it is no account (lib/scim reads it directly).
+ */
+function withSignInAddress<T extends { email: string | null }>(row: T | null): (T & { email: string }) | null {
+  return row && row.email !== null ? (row as T & { email: string }) : null;
+}
+
 export async function findUserByEmail(email: string, tx?: Tx): Promise<UserRecord | null> {
-  if (tx) return tx.user.findUnique({ where: { email }, include: withRoles });
+  if (tx) return withSignInAddress(await tx.user.findUnique({ where: { email }, include: withRoles }));
   // One statement, roles included (Prisma takes two).
   const [row] = await (await getSql())<Omit<UserRecord, "roles"> & { roles: UserRecord["roles"] | null }>(
     `SELECT u."id", u."email", u."emailVerifiedAt", u."displayName", u."passwordHash", u."passwordChangedAt", u."lockedUntil", u."disabledAt",
@@ -52,7 +61,7 @@ export async function recordSignInTime(id: string, now: Date): Promise<void> {
 }
 
 export async function findUserById(id: string, tx?: Tx): Promise<UserRecord | null> {
-  return (await client(tx)).user.findUnique({ where: { id }, include: withRoles });
+  return withSignInAddress(await (await client(tx)).user.findUnique({ where: { id }, include: withRoles }));
 }
 
 
@@ -60,7 +69,7 @@ export async function findUserById(id: string, tx?: Tx): Promise<UserRecord | nu
 export async function findUserClaimsRow(id: string) {
   if (!isUuid(id)) return null;
   const rows = await (await getSql())<{ id: string; email: string; emailVerifiedAt: Date | null; displayName: string | null; updatedAt: Date; disabledAt: Date | null }>(
-    `SELECT "id", "email", "emailVerifiedAt", "displayName", "updatedAt", "disabledAt" FROM "User" WHERE "id" = $1::uuid`,
+    `SELECT "id", "email", "emailVerifiedAt", "displayName", "updatedAt", "disabledAt" FROM "User" WHERE "id" = $1::uuid AND "email" IS NOT NULL`,
     [id],
   );
   return rows[0] ?? null;
@@ -81,10 +90,11 @@ export async function insertUser(
   tx?: Tx,
 ): Promise<UserRecord> {
   const { roles, pendingConsents, attributes, ...fields } = data;
-  return (await client(tx)).user.create({
+  const created = await (await client(tx)).user.create({
     data: { ...fields, attributes: (attributes ?? {}) as Prisma.InputJsonObject, pendingConsents: pendingConsents ? (pendingConsents as unknown as Prisma.InputJsonObject) : undefined, passwordChangedAt: fields.passwordHash ? new Date() : null, roles: roles ? { create: roles.map((role) => ({ role })) } : undefined },
     include: withRoles,
   });
+  return { ...created, email: data.email };
 }
 
 /** The purposes ticked on the registration form, waiting for the address to be verified (schema.prisma User.pendingConsents). */
@@ -132,7 +142,7 @@ export interface DeletionState {
 const deletionColumns = { id: true, email: true, displayName: true, disabledAt: true, deletionRequestedAt: true, deletionDueAt: true } as const;
 
 export async function findDeletionState(id: string, tx?: Tx): Promise<DeletionState | null> {
-  return (await client(tx)).user.findUnique({ where: { id }, select: deletionColumns });
+  return withSignInAddress(await (await client(tx)).user.findUnique({ where: { id }, select: deletionColumns }));
 }
 
 /** Accounts whose erasure is due, oldest first. */
@@ -188,9 +198,9 @@ export async function findAccountSummaryRow(id: string) {
     where: { id },
     select: { id: true, email: true, emailVerifiedAt: true, displayName: true, createdAt: true, lastLoginAt: true, lockedUntil: true, disabledAt: true, passwordChangedAt: true, pendingConsents: true },
   });
-  if (!row) return null;
+  if (!row || row.email === null) return null;
   const passwordSet = (await db.user.count({ where: { id, passwordHash: { not: null } } })) === 1;
-  return { ...row, pendingConsents: (jsonColumn(row.pendingConsents) as PendingConsents | null | undefined) ?? null, passwordSet };
+  return { ...row, email: row.email, pendingConsents: (jsonColumn(row.pendingConsents) as PendingConsents | null | undefined) ?? null, passwordSet };
 }
 
 // The console (admin-user-actions.ts, admin-user-read.ts) ---------------------------------------------
@@ -198,10 +208,12 @@ export async function findAccountSummaryRow(id: string) {
 /** What an administrator's action needs to know of its target: who, which segment, which state. */
 export async function findAdminTarget(id: string, tx?: Tx) {
   if (!isUuid(id)) return null;
-  return (await client(tx)).user.findUnique({
-    where: { id },
-    select: { id: true, email: true, displayName: true, attributes: true, emailVerifiedAt: true, lockedUntil: true, disabledAt: true, deletionDueAt: true, passwordResetRequiredAt: true, roles: { select: { role: true, scope: true } } },
-  });
+  return withSignInAddress(
+    await (await client(tx)).user.findUnique({
+      where: { id },
+      select: { id: true, email: true, displayName: true, attributes: true, emailVerifiedAt: true, lockedUntil: true, disabledAt: true, deletionDueAt: true, passwordResetRequiredAt: true, roles: { select: { role: true, scope: true } } },
+    }),
+  );
 }
 
 /** The console's user page: every column but secrets (no password hash; whether one is set is asked of the database). */
@@ -213,7 +225,7 @@ export async function findUserDetailRow(id: string) {
     omit: { passwordHash: true, pendingConsents: true },
     include: withRoles,
   });
-  if (!row) return null;
+  if (!row || row.email === null) return null;
   const passwordSet = (await db.user.count({ where: { id, passwordHash: { not: null } } })) === 1;
-  return { ...row, passwordSet };
+  return { ...row, email: row.email, passwordSet };
 }

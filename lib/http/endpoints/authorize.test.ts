@@ -160,7 +160,7 @@ describe("risk context in OIDC sign-ins (the application and acr_values reach th
     jar.clear();
     if (name) jar.set(name, value);
     const ctx = { ip: "192.0.2.1", userAgent: "vitest" };
-    const goesTo = await signInWithPassword({ email: user.email, password: "correct horse battery staple", next }, ctx);
+    const goesTo = await signInWithPassword({ email: user.email!, password: "correct horse battery staple", next }, ctx);
     // No factor enrolled, and still not signed in on the password alone: the emailed second step.
     expect(goesTo).toBe("/login/verify");
     expect(await t.db().riskAssessment.findFirst({ where: { userId: user.id, method: "password" }, orderBy: { createdAt: "desc" } })).toMatchObject({ clientId, action: "mfa" });
