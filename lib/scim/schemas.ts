@@ -368,3 +368,31 @@ export function schemasListResponse(baseUrl: string, ext: ScimExtensions): Recor
 export function resourceTypesListResponse(baseUrl: string): Record<string, unknown> {
   return discoveryListResponse(resourceTypes(baseUrl));
 }
+
+/** Where an attribute path (RFC 7644 §3.10) points: an attribute of the core schema or of an extension, and maybe a sub-attribute. */
+export interface ResolvedPath {
+  /** The extension holding the attribute; none for the core schema and the common attributes. */
+  extension?: SchemaDef;
+  def: AttributeDef;
+  sub?: AttributeDef;
+}
+
+/**
+ * Resolves `{ schema?, attr, sub? }` against a resource's schemas, ignoring case; undefined when
+ * it names nothing (an unknown schema, attribute or sub-attribute, or a sub of a simple attribute).
+ */
+export function resolveAttrPath(schema: ResourceSchema, path: { schema?: string; attr: string; sub?: string }): ResolvedPath | undefined {
+  let extension: SchemaDef | undefined;
+  let attributes: readonly AttributeDef[] = schema.coreAttributes;
+  if (path.schema !== undefined && path.schema.toLowerCase() !== schema.core.id.toLowerCase()) {
+    extension = findExtension(schema, path.schema);
+    if (!extension) return undefined;
+    attributes = extension.attributes;
+  }
+  const def = findAttribute(attributes, path.attr);
+  if (!def) return undefined;
+  if (path.sub === undefined) return extension ? { extension, def } : { def };
+  const sub = findAttribute(def.subAttributes, path.sub);
+  if (!sub) return undefined;
+  return extension ? { extension, def, sub } : { def, sub };
+}
