@@ -44,6 +44,8 @@ export const PERMISSIONS = [
   "audit:export",
   "audit:retention",
   "analytics:read",
+  "provisioning:read",
+  "provisioning:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -27,6 +27,7 @@ CREATE INDEX "Group_externalId_idx" ON "Group" ("externalId");
 CREATE TABLE "GroupMember" (
     "groupId" UUID NOT NULL,
     "userId" UUID NOT NULL,
+    "display" VARCHAR(256),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "GroupMember_pkey" PRIMARY KEY ("groupId","userId")
 );

@@ -1,0 +1,186 @@
+// SCIM's reads and writes of users and groups. Staff (anyone holding a console role) are outside
+// SCIM's reach: a provisioning token must never be a way to change who administers Portico.
+import "server-only";
+import { getDb, Prisma, type Tx } from "@/lib/db";
+
+export type { Tx };
+
+/** The columns a SCIM User is made of (user-resource.ts). */
+export interface ScimUserRow {
+  id: string;
+  email: string | null;
+  userName: string | null;
+  externalId: string | null;
+  displayName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  middleName: string | null;
+  nickname: string | null;
+  websiteUrl: string | null;
+  locale: string | null;
+  zoneinfo: string | null;
+  disabledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  scimAttributes: Record<string, unknown>;
+  attributes: Record<string, unknown>;
+  groups: { id: string; displayName: string }[];
+}
+
+export interface ScimGroupRow {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  members: { id: string; display: string | null }[];
+}
+
+const NOT_STAFF = Prisma.sql`NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u."id")`;
+
+const USER_COLUMNS = Prisma.sql`u."id", u."email", u."userName", u."externalId", u."displayName", u."givenName", u."familyName", u."middleName",
+  u."nickname", u."websiteUrl", u."locale", u."zoneinfo", u."disabledAt", u."createdAt", u."updatedAt", u."scimAttributes", u."attributes",
+  COALESCE((SELECT json_agg(json_build_object('id', g."id", 'displayName', g."displayName") ORDER BY g."displayName")
+              FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."userId" = u."id"), '[]'::json) AS "groups"`;
+
+const GROUP_COLUMNS = Prisma.sql`g."id", g."displayName", g."externalId", g."createdAt", g."updatedAt",
+  COALESCE((SELECT json_agg(json_build_object('id', m."userId", 'display', COALESCE(m."display", mu."displayName", mu."userName", mu."email")) ORDER BY m."createdAt", m."userId")
+              FROM "GroupMember" m JOIN "User" mu ON mu."id" = m."userId" WHERE m."groupId" = g."id"), '[]'::json) AS "members"`;
+
+const GROUP_COLUMNS_WITHOUT_MEMBERS = Prisma.sql`g."id", g."displayName", g."externalId", g."createdAt", g."updatedAt", '[]'::json AS "members"`;
+
+export interface ListWindow {
+  where: Prisma.Sql | null;
+  orderBy: Prisma.Sql | null;
+  descending: boolean;
+  /** 0-based (startIndex - 1). */
+  offset: number;
+  limit: number;
+}
+
+const whereOf = (base: Prisma.Sql[], extra: Prisma.Sql | null) => Prisma.join(extra ? [...base, Prisma.sql`(${extra})`] : base, " AND ");
+
+export async function listScimUsers(window: ListWindow): Promise<{ total: number; rows: ScimUserRow[] }> {
+  const db = await getDb();
+  const where = whereOf([NOT_STAFF], window.where);
+  const dir = window.descending ? Prisma.raw("DESC") : Prisma.raw("ASC");
+  const order = window.orderBy ? Prisma.sql`${window.orderBy} ${dir} NULLS LAST, u."id" ${dir}` : Prisma.sql`u."createdAt", u."id"`;
+  const [count] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM "User" u WHERE ${where}`);
+  const rows =
+    window.limit === 0
+      ? []
+      : await db.$queryRaw<ScimUserRow[]>(Prisma.sql`SELECT ${USER_COLUMNS} FROM "User" u WHERE ${where} ORDER BY ${order} LIMIT ${window.limit} OFFSET ${window.offset}`);
+  return { total: count?.n ?? 0, rows };
+}
+
+export async function findScimUser(id: string, tx?: Tx, opts: { lock?: boolean } = {}): Promise<ScimUserRow | null> {
+  const db = tx ?? (await getDb());
+  const lock = opts.lock ? Prisma.sql`FOR UPDATE OF u` : Prisma.empty;
+  const [row] = await db.$queryRaw<ScimUserRow[]>(Prisma.sql`SELECT ${USER_COLUMNS} FROM "User" u WHERE u."id" = ${id}::uuid AND ${NOT_STAFF} ${lock}`);
+  return row ?? null;
+}
+
+export interface ScimUserWrite {
+  userName: string;
+  externalId: string | null;
+  displayName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  middleName: string | null;
+  nickname: string | null;
+  websiteUrl: string | null;
+  locale: string | null;
+  zoneinfo: string | null;
+  disabledAt: Date | null;
+  scimAttributes: Record<string, unknown>;
+  attributes: Record<string, unknown>;
+}
+
+export async function insertScimUser(data: ScimUserWrite & { email: string | null; passwordHash: string | null }, tx: Tx): Promise<string> {
+  const { scimAttributes, attributes, ...columns } = data;
+  const row = await tx.user.create({
+    data: { ...columns, scimAttributes: scimAttributes as Prisma.InputJsonObject, attributes: attributes as Prisma.InputJsonObject, passwordChangedAt: data.passwordHash ? new Date() : null },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export async function updateScimUser(id: string, data: ScimUserWrite & { email?: string; emailVerifiedAt?: null; passwordHash?: string }, tx: Tx): Promise<void> {
+  const { scimAttributes, attributes, ...columns } = data;
+  await tx.user.update({
+    where: { id },
+    data: { ...columns, scimAttributes: scimAttributes as Prisma.InputJsonObject, attributes: attributes as Prisma.InputJsonObject, ...(data.passwordHash ? { passwordChangedAt: new Date() } : {}) },
+  });
+}
+
+/** Whether another account holds `email` as its sign-in address. */
+export async function signInAddressHeld(email: string, exceptUserId: string | null, tx: Tx): Promise<boolean> {
+  const row = await tx.user.findUnique({ where: { email }, select: { id: true } });
+  return row !== null && row.id !== exceptUserId;
+}
+
+/** Whether another account holds `userName` (ignoring case, as the unique index does). */
+export async function userNameHeld(userName: string, exceptUserId: string | null, tx: Tx): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("userName") COLLATE "C" = lower(${userName}) LIMIT 1`;
+  return row !== undefined && row.id !== exceptUserId;
+}
+
+/** Ids among `ids` that are users SCIM may reference (existing, not staff). */
+export async function existingScimUserIds(ids: string[], tx: Tx): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT u."id" FROM "User" u WHERE u."id" = ANY(${ids}::uuid[]) AND ${NOT_STAFF}`;
+  return new Set(rows.map((r) => r.id));
+}
+
+// Groups ------------------------------------------------------------------------------------------
+
+export async function listScimGroups(window: ListWindow, withMembers: boolean): Promise<{ total: number; rows: ScimGroupRow[] }> {
+  const db = await getDb();
+  const where = window.where ? window.where : Prisma.sql`TRUE`;
+  const dir = window.descending ? Prisma.raw("DESC") : Prisma.raw("ASC");
+  const order = window.orderBy ? Prisma.sql`${window.orderBy} ${dir} NULLS LAST, g."id" ${dir}` : Prisma.sql`g."createdAt", g."id"`;
+  const [count] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM "Group" g WHERE ${where}`);
+  const columns = withMembers ? GROUP_COLUMNS : GROUP_COLUMNS_WITHOUT_MEMBERS;
+  const rows =
+    window.limit === 0 ? [] : await db.$queryRaw<ScimGroupRow[]>(Prisma.sql`SELECT ${columns} FROM "Group" g WHERE ${where} ORDER BY ${order} LIMIT ${window.limit} OFFSET ${window.offset}`);
+  return { total: count?.n ?? 0, rows };
+}
+
+export async function findScimGroup(id: string, tx?: Tx, opts: { lock?: boolean } = {}): Promise<ScimGroupRow | null> {
+  const db = tx ?? (await getDb());
+  const lock = opts.lock ? Prisma.sql`FOR UPDATE OF g` : Prisma.empty;
+  const [row] = await db.$queryRaw<ScimGroupRow[]>(Prisma.sql`SELECT ${GROUP_COLUMNS} FROM "Group" g WHERE g."id" = ${id}::uuid ${lock}`);
+  return row ?? null;
+}
+
+export async function groupNameHeld(displayName: string, exceptGroupId: string | null, tx: Tx): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Group" WHERE lower("displayName") COLLATE "C" = lower(${displayName}) LIMIT 1`;
+  return row !== undefined && row.id !== exceptGroupId;
+}
+
+export async function insertScimGroup(data: { displayName: string; externalId: string | null }, tx: Tx): Promise<string> {
+  return (await tx.group.create({ data, select: { id: true } })).id;
+}
+
+export async function updateScimGroup(id: string, data: { displayName: string; externalId: string | null }, tx: Tx): Promise<void> {
+  await tx.group.update({ where: { id }, data });
+}
+
+/** Makes the group's members exactly `members`; returns who was added and who removed. */
+export async function setGroupMembers(groupId: string, members: { userId: string; display: string | null }[], tx: Tx): Promise<{ added: string[]; removed: string[] }> {
+  const current = new Map((await tx.groupMember.findMany({ where: { groupId }, select: { userId: true, display: true } })).map((m) => [m.userId, m.display]));
+  const wanted = new Map(members.map((m) => [m.userId, m.display]));
+  const added = [...wanted.keys()].filter((id) => !current.has(id));
+  const removed = [...current.keys()].filter((id) => !wanted.has(id));
+  const renamed = [...wanted].filter(([id, display]) => current.has(id) && current.get(id) !== display);
+  if (removed.length) await tx.groupMember.deleteMany({ where: { groupId, userId: { in: removed } } });
+  if (added.length) await tx.groupMember.createMany({ data: added.map((userId) => ({ groupId, userId, display: wanted.get(userId) ?? null })), skipDuplicates: true });
+  for (const [userId, display] of renamed) await tx.groupMember.update({ where: { groupId_userId: { groupId, userId } }, data: { display } });
+  if (added.length || removed.length || renamed.length) await tx.group.update({ where: { id: groupId }, data: { updatedAt: new Date() } });
+  return { added, removed };
+}
+
+export async function deleteScimGroup(id: string, tx: Tx): Promise<boolean> {
+  const { count } = await tx.group.deleteMany({ where: { id } });
+  return count === 1;
+}
