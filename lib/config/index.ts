@@ -31,6 +31,8 @@ const envSchema = z.object({
   LOGIN_DELAY_AFTER: z.coerce.number().int().min(1).default(3),
   LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).default(10),
   REGISTRATIONS_PER_IP_HOUR: z.coerce.number().int().min(1).default(20),
+  // Requests per minute per SCIM provisioning token (lib/http/endpoints/scim.ts).
+  SCIM_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   LOGIN_LOCK_MINUTES: minutes(15),
   LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(100),
   ALTCHA_MAX_NUMBER: z.coerce.number().int().min(1000).default(50_000),

@@ -43,3 +43,4 @@ export * as adminAnalyticsEndpoint from "./endpoints/admin-analytics";
 export * as federationTokensEndpoint from "./endpoints/federation-tokens";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
 export { otherMethods } from "./endpoints/methods";
+export * as scimEndpoint from "./endpoints/scim";

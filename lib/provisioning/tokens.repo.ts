@@ -1,6 +1,8 @@
 import "server-only";
 import { getDb, type Tx } from "@/lib/db";
 
+export { withTransaction } from "@/lib/db";
+
 export interface ProvisioningTokenRow {
   id: string;
   name: string;

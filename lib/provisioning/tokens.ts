@@ -5,11 +5,10 @@ import "server-only";
 import { z } from "zod";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
-import { withTransaction } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { isUuid } from "@/lib/formats";
 import { assertPermission, type Actor } from "@/lib/users";
-import { findProvisioningTokenByHash, insertProvisioningToken, listProvisioningTokenRows, revokeProvisioningTokenRow, touchProvisioningToken, type ProvisioningTokenRow } from "./tokens.repo";
+import { withTransaction, findProvisioningTokenByHash, insertProvisioningToken, listProvisioningTokenRows, revokeProvisioningTokenRow, touchProvisioningToken, type ProvisioningTokenRow } from "./tokens.repo";
 
 export const PROVISIONING_SCOPES = ["scim:read", "scim:write"] as const;
 export type ProvisioningScope = (typeof PROVISIONING_SCOPES)[number];

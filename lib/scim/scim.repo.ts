@@ -4,6 +4,7 @@ import "server-only";
 import { getDb, Prisma, type Tx } from "@/lib/db";
 
 export type { Tx };
+export { withTransaction, isUniqueViolation } from "@/lib/db";
 
 /** The columns a SCIM User is made of (user-resource.ts). */
 export interface ScimUserRow {

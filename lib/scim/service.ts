@@ -4,7 +4,6 @@
 import "server-only";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
-import { isUniqueViolation, withTransaction } from "@/lib/db";
 import { isUuid } from "@/lib/formats";
 import { listAttributeDefinitions, parseAttributesForNewAccount, ProfileError } from "@/lib/profile";
 import type { ProvisioningClient } from "@/lib/provisioning";
@@ -24,6 +23,8 @@ import {
   groupNameHeld,
   insertScimGroup,
   insertScimUser,
+  isUniqueViolation,
+  withTransaction,
   listScimGroups,
   listScimUsers,
   setGroupMembers,

@@ -14,7 +14,7 @@ import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
 import { eraseSmsTo } from "@/lib/sms";
 import { kickOutbox } from "@/lib/outbox";
-import { accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, adminTarget, refuseOwnAccount, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
+import { accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, markProvisionedAccountForErasure, adminTarget, refuseOwnAccount, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
 import { signOutEverywhere } from "./sign-out-everywhere";
 import { withTransaction } from "./sign-in.repo";
 
@@ -38,19 +38,21 @@ export async function eraseAccountsDue(now = new Date()): Promise<number> {
 }
 
 /** One account's erasure, in one transaction; false when it is no longer due (cancelled meanwhile). The caller kicks the outbox. */
-async function eraseAccount(userId: string, now: Date, opts: { byAdministrator?: boolean } = {}): Promise<boolean> {
+async function eraseAccount(userId: string, now: Date, opts: { byAdministrator?: boolean; byProvisioning?: string } = {}): Promise<boolean> {
   return withTransaction(async (tx) => {
     const account = await eraseAccountRecord(userId, now, tx);
     if (!account) return false; // cancelled since the list was read
     await eraseProtocolDataOf(userId, tx);
-    await eraseMailTo([account.email], tx);
+    const addresses = account.email ? [account.email] : [];
+    await eraseMailTo(addresses, tx);
     await eraseSmsTo(account.unsharedPhoneNumbers, tx);
     await eraseConsentReceiptsOf(userId, tx);
-    await pseudonymiseSubject(userId, [account.email], tx);
-    await recordAudit({ actor: { type: "system" }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
+    await pseudonymiseSubject(userId, addresses, tx);
+    await recordAudit({ actor: { type: "system", id: opts.byProvisioning }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
     await eraseEventsOf(userId, tx);
     await emitIdentityEvent({ type: "user.deleted", userId, data: {} }, tx);
-    await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined, byAdministrator: opts.byAdministrator } }, tx);
+    // A provisioning system's deletion is the end of a relationship it manages (a leaver): no mail.
+    if (account.email && !opts.byProvisioning) await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined, byAdministrator: opts.byAdministrator } }, tx);
     return true;
   });
 }
@@ -63,6 +65,17 @@ export async function deleteAccountNow(actor: Actor, userId: string, confirmatio
   await markForImmediateErasure(actor, userId, confirmation, ctx, now);
   await signOutEverywhere(userId, "account_deletion", ctx, now);
   await eraseAccount(userId, now, { byAdministrator: true });
+  kickOutbox();
+}
+
+/**
+ * A provisioning client deletes a user (SCIM DELETE, RFC 7644 §3.6, checked by lib/scim): due now,
+ * signed out everywhere (the applications told over the back channel), erased like any account.
+ */
+export async function eraseProvisionedAccount(userId: string, provisioningActor: string, ctx: RequestContext, now = new Date()): Promise<void> {
+  await markProvisionedAccountForErasure(userId, now);
+  await signOutEverywhere(userId, "account_deletion", ctx, now, { actor: { type: "system", id: provisioningActor } });
+  await eraseAccount(userId, now, { byProvisioning: provisioningActor });
   kickOutbox();
 }
 

@@ -18,7 +18,7 @@ export { changePassword, type OwnerSession } from "./password-change";
 export { listAccountSessions, signOutSession, type AccountSessionView } from "./account-sessions";
 export { completePasswordReset, secureAccountNotMe, secureAccountFromActivity, cancelOrRevertEmailChange } from "./account-recovery";
 export { deleteExpiredPendingSignIns } from "./sign-in.repo";
-export { requestAccountDeletion, eraseAccountsDue, deleteAccountNow, scheduleDeletionByAdmin } from "./account-deletion";
+export { requestAccountDeletion, eraseAccountsDue, deleteAccountNow, scheduleDeletionByAdmin, eraseProvisionedAccount } from "./account-deletion";
 export { disableAndSignOut, signOutEverywhereByAdmin } from "./admin-accounts";
 export { adminUserOverview, ADMIN_USER_AUDIT_EVENTS, type AdminUserOverview } from "./admin-user-overview";
 export { startFederation, connectionsForSignIn, finishFederation, pendingFederatedStep, importedAttributesOf, completeFederatedRegistration, completeFederatedLink, FEDERATED_LINK_PATH, FEDERATED_REGISTER_PATH, LINKED_ACCOUNTS_PATH, type FederationBrowser, type CallbackOutcome } from "./federated";

@@ -14,7 +14,7 @@ import { adminTarget, refuseOwnAccount } from "./admin-target";
 import { adminActor } from "./admin-user-actions";
 import { issueUserToken, redeemToken } from "./user-tokens";
 import { UserError } from "./users.errors";
-import { deleteUserRow, findDeletionState, listAccountsDueForErasure, lockAccountDueForErasure, phoneNumbersHeld, phoneNumbersOfUser, updateUser, withTransaction, type Tx } from "./users.repo";
+import { deleteUserRow, findDeletionState, findDeletionStateForUpdate, listAccountsDueForErasure, lockAccountDueForErasure, phoneNumbersHeld, phoneNumbersOfUser, updateUser, withTransaction, type Tx } from "./users.repo";
 
 export interface ScheduledDeletion {
   userId: string;
@@ -92,6 +92,15 @@ export async function markForImmediateErasure(actor: Actor, userId: string, conf
   });
 }
 
+/** A provisioning client deletes the account (lib/scim checked it may): disabled and due now. */
+export async function markProvisionedAccountForErasure(userId: string, now: Date): Promise<void> {
+  await withTransaction(async (tx) => {
+    const user = await findDeletionStateForUpdate(userId, tx);
+    if (!user) return;
+    await updateUser(userId, { disabledAt: user.disabledAt ?? now, deletionRequestedAt: now, deletionDueAt: now }, tx);
+  });
+}
+
 /**
  * The users domain's part of an erasure, in the caller's transaction: the account row goes, with
  * everything that hangs off it. Null when the erasure is no longer due (cancelled meanwhile).
@@ -99,7 +108,7 @@ export async function markForImmediateErasure(actor: Actor, userId: string, conf
  * as a confirmed SMS factor, whose texts the caller erases too (GDPR art. 17); a number another
  * account proved it holds keeps its texts, which may be that account's.
  */
-export async function eraseAccountRecord(userId: string, now: Date, tx: Tx): Promise<{ email: string; displayName: string | null; unsharedPhoneNumbers: string[] } | null> {
+export async function eraseAccountRecord(userId: string, now: Date, tx: Tx): Promise<{ email: string | null; displayName: string | null; unsharedPhoneNumbers: string[] } | null> {
   const user = await lockAccountDueForErasure(userId, now, tx);
   if (!user) return null;
   const numbers = await phoneNumbersOfUser(userId, tx);

@@ -74,7 +74,7 @@ export { listAdministrators, grantRole, revokeRole, currentActor, type RoleHolde
 export { addressHeldForSwitchBack } from "./user-tokens";
 export { publicLink } from "./links";
 export { accountContact, accountForEmail, accountForFederatedSignIn, createFederatedAccount, recordFederatedSignIn, type FederatedAccountInput } from "./federated-account";
-export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, type ScheduledDeletion } from "./deletion";
+export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, markProvisionedAccountForErasure, type ScheduledDeletion } from "./deletion";
 export { adminTarget, refuseOwnAccount, type AdminTarget } from "./admin-target";
 export {
   setEmailVerified,

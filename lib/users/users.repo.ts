@@ -132,7 +132,8 @@ export function isUniqueViolation(e: unknown): boolean {
 
 export interface DeletionState {
   id: string;
-  email: string;
+  /** None for an account provisioned without a sign-in address (only the erasure reads those). */
+  email: string | null;
   displayName: string | null;
   disabledAt: Date | null;
   deletionRequestedAt: Date | null;
@@ -141,8 +142,15 @@ export interface DeletionState {
 
 const deletionColumns = { id: true, email: true, displayName: true, disabledAt: true, deletionRequestedAt: true, deletionDueAt: true } as const;
 
-export async function findDeletionState(id: string, tx?: Tx): Promise<DeletionState | null> {
+export async function findDeletionState(id: string, tx?: Tx): Promise<(DeletionState & { email: string }) | null> {
   return withSignInAddress(await (await client(tx)).user.findUnique({ where: { id }, select: deletionColumns }));
+}
+
+/** The row's deletion state under a row lock, whether or not it has a sign-in address. */
+export async function findDeletionStateForUpdate(id: string, tx: Tx): Promise<DeletionState | null> {
+  const [row] = await tx.$queryRaw<DeletionState[]>`
+    SELECT "id", "email", "displayName", "disabledAt", "deletionRequestedAt", "deletionDueAt" FROM "User" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  return row ?? null;
 }
 
 /** Accounts whose erasure is due, oldest first. */
