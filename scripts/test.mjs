@@ -45,6 +45,8 @@ if (only === "unit") process.exit(0);
 buildIfStale();
 // The container image's layout (about 20 s on a build that exists): the traced server starts and answers.
 step("standalone server", "node", ["scripts/test-standalone.mjs"]);
+// Microsoft's Entra SCIM collection with newman against the production server on a fresh database.
+step("SCIM conformance", "node", ["scripts/test-scim-conformance.mjs"]);
 const e2eEnv = { CHROMIUM_PATH: chromium, E2E_SECRET: crypto.randomBytes(32).toString("hex") };
 let dropDatabase = async () => {};
 if (process.env.DATABASE_URL) {
