@@ -1,0 +1,514 @@
+// The SCIM 2.0 API (RFC 7644) below HTTP: the framework-free `handle` driven with web Requests and
+// real provisioning tokens on a fresh database. Authentication and scopes, the User and Group
+// resources with their ETags, PATCH, filters and pagination, staff kept out of reach, the sign-in
+// address and password rules, the audit trail and the discovery resources.
+import crypto from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "@/test/db";
+import { createProvisioningToken, revokeProvisioningToken } from "@/lib/provisioning";
+import { handle } from "./scim";
+import type { EndpointResult } from "./result";
+
+const t = useTestDatabase();
+const admin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
+const BASE = "http://localhost/scim/v2";
+const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+type Json = Record<string, unknown>;
+
+let writer: { token: string; id: string };
+let reader: { token: string; id: string };
+
+beforeAll(async () => {
+  writer = await createProvisioningToken({ operator: "test" }, { name: "Entra", write: true, lifetimeDays: 30 }, {});
+  reader = await createProvisioningToken({ operator: "test" }, { name: "Reader", write: false, lifetimeDays: 30 }, {});
+});
+
+interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+function call(method: string, path: string, opts: CallOptions = {}): Promise<EndpointResult> {
+  const token = opts.token === undefined ? writer.token : opts.token;
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined) headers["content-type"] = "application/scim+json";
+  return handle(new Request(`${BASE}${path}`, { method, headers, body }));
+}
+
+const bodyOf = (res: EndpointResult): Json => JSON.parse(res.body!) as Json;
+
+function scimErrorOf(res: EndpointResult, status: number, scimType?: string): Json {
+  expect(res.status).toBe(status);
+  expect(res.headers["Content-Type"]).toBe("application/scim+json");
+  const body = bodyOf(res);
+  expect(body.schemas).toEqual([ERROR_SCHEMA]);
+  expect(body.status).toBe(String(status));
+  expect(typeof body.detail).toBe("string");
+  if (scimType) expect(body.scimType).toBe(scimType);
+  return body;
+}
+
+const unique = (prefix: string) => `${prefix}-${crypto.randomBytes(4).toString("hex")}`;
+
+async function createUser(resource: Json): Promise<Json> {
+  const res = await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], ...resource } });
+  expect(res.status, res.body ?? "").toBe(201);
+  return bodyOf(res);
+}
+
+const listUsers = async (query: Record<string, string>, token?: string) => {
+  const res = await call("GET", `/Users?${new URLSearchParams(query).toString()}`, { token });
+  return { res, body: res.status === 200 ? bodyOf(res) : ({} as Json) };
+};
+
+const idsOf = (list: Json) => (list.Resources as Json[]).map((r) => r.id as string);
+const userNamesOf = (list: Json) => (list.Resources as Json[]).map((r) => r.userName as string);
+
+const patchOp = (...Operations: Json[]) => ({ schemas: [PATCH_SCHEMA], Operations });
+
+describe("authentication", () => {
+  function unauthorized(res: EndpointResult) {
+    scimErrorOf(res, 401);
+    expect(res.headers["WWW-Authenticate"]).toMatch(/^Bearer\b/);
+  }
+
+  it("401 with a Bearer challenge and the SCIM error schema without a token", async () => {
+    unauthorized(await call("GET", "/Users", { token: null }));
+  });
+
+  it("401 for a token that is not ours, in and out of the token's shape", async () => {
+    unauthorized(await call("GET", "/Users", { token: "not-a-token" }));
+    unauthorized(await call("GET", "/Users", { token: `portico_scim_${"A".repeat(43)}` }));
+  });
+
+  it("401 for a revoked token (which worked before the revocation)", async () => {
+    const revoked = await createProvisioningToken({ operator: "test" }, { name: "Soon revoked", write: true, lifetimeDays: 30 }, {});
+    expect((await call("GET", "/Users", { token: revoked.token })).status).toBe(200);
+    await revokeProvisioningToken(admin, revoked.id, {});
+    unauthorized(await call("GET", "/Users", { token: revoked.token }));
+  });
+
+  it("401 for an expired token, made in the past or expired afterwards", async () => {
+    const past = await createProvisioningToken({ operator: "test" }, { name: "Old", write: true, lifetimeDays: 1 }, {}, new Date(Date.now() - 2 * 86_400_000));
+    unauthorized(await call("GET", "/Users", { token: past.token }));
+    const later = await createProvisioningToken({ operator: "test" }, { name: "Expires", write: true, lifetimeDays: 30 }, {});
+    expect((await call("GET", "/Users", { token: later.token })).status).toBe(200);
+    await t.db().provisioningToken.update({ where: { id: later.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    unauthorized(await call("GET", "/Users", { token: later.token }));
+  });
+
+  it("a read-only token reads (200) but may not create (403, nothing created)", async () => {
+    expect((await call("GET", "/Users", { token: reader.token })).status).toBe(200);
+    const userName = unique("readonly");
+    scimErrorOf(await call("POST", "/Users", { token: reader.token, body: { schemas: [USER_SCHEMA], userName } }), 403);
+    expect(await t.db().user.count({ where: { userName } })).toBe(0);
+  });
+});
+
+describe("Users: create and read", () => {
+  it("POST answers 201 with Location and ETag equal to meta.location and meta.version; GET by id reads it back", async () => {
+    const userName = unique("ada");
+    const res = await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName, displayName: "Ada Lovelace", name: { givenName: "Ada", familyName: "Lovelace" } } });
+    expect(res.status).toBe(201);
+    const created = bodyOf(res);
+    const meta = created.meta as Json;
+    expect(created.userName).toBe(userName);
+    expect(created.active).toBe(true);
+    expect(meta.location).toBe(`http://localhost:3000/scim/v2/Users/${String(created.id)}`);
+    expect(res.headers.Location).toBe(meta.location);
+    expect(res.headers.ETag).toBe(meta.version);
+    expect(String(meta.version)).toMatch(/^W\/"/);
+
+    const got = await call("GET", `/Users/${String(created.id)}`);
+    expect(got.status).toBe(200);
+    expect(bodyOf(got)).toMatchObject({ id: created.id, userName, displayName: "Ada Lovelace", name: { givenName: "Ada", familyName: "Lovelace" } });
+    expect(got.headers.ETag).toBe(meta.version);
+  });
+
+  it("userName is unique ignoring case: 409 uniqueness", async () => {
+    const userName = unique("Grace");
+    await createUser({ userName });
+    scimErrorOf(await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: userName.toUpperCase() } }), 409, "uniqueness");
+    expect(await t.db().user.count({ where: { userName: { equals: userName, mode: "insensitive" } } })).toBe(1);
+  });
+
+  it("broken JSON is 400 invalidSyntax", async () => {
+    scimErrorOf(await call("POST", "/Users", { raw: '{"userName": "broken"' }), 400, "invalidSyntax");
+  });
+
+  it("a body over 1 MiB is 413 and creates nothing", async () => {
+    const userName = unique("huge");
+    const raw = JSON.stringify({ schemas: [USER_SCHEMA], userName, displayName: "x", title: "t".repeat(1_100_000) });
+    scimErrorOf(await call("POST", "/Users", { raw }), 413);
+    expect(await t.db().user.count({ where: { userName } })).toBe(0);
+  });
+
+  it("a body over 1 MiB through the fast path (a plain request, text() only) is 413 too", async () => {
+    const userName = unique("hugefast");
+    const raw = JSON.stringify({ schemas: [USER_SCHEMA], userName, title: "t".repeat(1_100_000) });
+    const headers = new Headers({ authorization: `Bearer ${writer.token}`, "content-type": "application/scim+json" });
+    const res = await handle({ method: "POST", url: "/scim/v2/Users", headers: { get: (name: string) => headers.get(name) }, text: () => Promise.resolve(raw) });
+    scimErrorOf(res, 413);
+    expect(await t.db().user.count({ where: { userName } })).toBe(0);
+  });
+
+  it("an attribute of the wrong type is 400 invalidValue", async () => {
+    scimErrorOf(await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: 5 } }), 400, "invalidValue");
+  });
+
+  it("unknown attributes are ignored", async () => {
+    const userName = unique("unknown");
+    const created = await createUser({ userName, favouriteColour: "teal", "urn:example:nothing:2.0:User": { a: 1 } });
+    expect(created.userName).toBe(userName);
+    expect(created).not.toHaveProperty("favouriteColour");
+    expect(JSON.stringify(created)).not.toContain("teal");
+  });
+});
+
+describe("Users: ETags", () => {
+  it("PUT with If-Match of the current version is 200 with a new ETag", async () => {
+    const created = await createUser({ userName: unique("etag"), displayName: "Before" });
+    const version = (created.meta as Json).version as string;
+    const res = await call("PUT", `/Users/${String(created.id)}`, { headers: { "If-Match": version }, body: { schemas: [USER_SCHEMA], userName: created.userName, displayName: "After" } });
+    expect(res.status).toBe(200);
+    const body = bodyOf(res);
+    expect(body.displayName).toBe("After");
+    expect(res.headers.ETag).toBe((body.meta as Json).version);
+    expect(res.headers.ETag).not.toBe(version);
+  });
+
+  it("PUT, PATCH and DELETE with a stale If-Match are 412 and leave the resource unchanged", async () => {
+    const created = await createUser({ userName: unique("stale"), displayName: "One" });
+    const id = String(created.id);
+    const stale = (created.meta as Json).version as string;
+    const moved = await call("PATCH", `/Users/${id}`, { body: patchOp({ op: "replace", path: "displayName", value: "Two" }) });
+    expect(moved.status).toBe(204);
+    const current = moved.headers.ETag;
+    expect(current).toBeDefined();
+    expect(current).not.toBe(stale);
+
+    scimErrorOf(await call("PUT", `/Users/${id}`, { headers: { "If-Match": stale }, body: { schemas: [USER_SCHEMA], userName: created.userName, displayName: "Three" } }), 412);
+    scimErrorOf(await call("PATCH", `/Users/${id}`, { headers: { "If-Match": stale }, body: patchOp({ op: "replace", path: "displayName", value: "Four" }) }), 412);
+    scimErrorOf(await call("DELETE", `/Users/${id}`, { headers: { "If-Match": stale } }), 412);
+
+    const got = await call("GET", `/Users/${id}`);
+    expect(got.status).toBe(200);
+    expect(bodyOf(got).displayName).toBe("Two");
+    expect(got.headers.ETag).toBe(current);
+  });
+});
+
+describe("Users: PATCH", () => {
+  it("replace userName answers 204 with an ETag and no body", async () => {
+    const created = await createUser({ userName: unique("patchme") });
+    const renamed = unique("renamed");
+    const res = await call("PATCH", `/Users/${String(created.id)}`, { body: patchOp({ op: "replace", path: "userName", value: renamed }) });
+    expect(res.status).toBe(204);
+    expect(res.body).toBeNull();
+    expect(res.headers.ETag).toMatch(/^W\/"/);
+    const got = await call("GET", `/Users/${String(created.id)}`);
+    expect(bodyOf(got).userName).toBe(renamed);
+    expect(got.headers.ETag).toBe(res.headers.ETag);
+  });
+
+  it("with ?attributes=userName answers 200 with the resource", async () => {
+    const created = await createUser({ userName: unique("attrs"), displayName: "Shown" });
+    const renamed = unique("attrs2");
+    const res = await call("PATCH", `/Users/${String(created.id)}?attributes=userName`, { body: patchOp({ op: "replace", path: "userName", value: renamed }) });
+    expect(res.status).toBe(200);
+    const body = bodyOf(res);
+    expect(body.id).toBe(created.id);
+    expect(body.userName).toBe(renamed);
+    expect(res.headers.ETag).toMatch(/^W\/"/);
+    expect((await call("GET", `/Users/${String(created.id)}`)).headers.ETag).toBe(res.headers.ETag);
+  });
+
+  it("with ?attributes=userName the resource answered is projected to userName (RFC 7644 §3.5.2, §3.9)", async () => {
+    const created = await createUser({ userName: unique("proj"), displayName: "Not asked for" });
+    const res = await call("PATCH", `/Users/${String(created.id)}?attributes=userName`, { body: patchOp({ op: "replace", path: "displayName", value: "Still not asked for" }) });
+    expect(res.status).toBe(200);
+    const body = bodyOf(res);
+    expect(body.id).toBe(created.id);
+    expect(body.userName).toBe(created.userName);
+    expect(body).not.toHaveProperty("displayName");
+    expect(body).not.toHaveProperty("name");
+  });
+
+  it("active: false deactivates the account", async () => {
+    const created = await createUser({ userName: unique("deactivate") });
+    const id = String(created.id);
+    expect((await call("PATCH", `/Users/${id}`, { body: patchOp({ op: "replace", value: { active: false } }) })).status).toBe(204);
+    expect(bodyOf(await call("GET", `/Users/${id}`)).active).toBe(false);
+    expect((await t.db().user.findUniqueOrThrow({ where: { id } })).disabledAt).not.toBeNull();
+  });
+
+  it("replaces through a value-filter path: emails[type eq \"work\"].value", async () => {
+    const created = await createUser({
+      userName: unique("vpath"),
+      emails: [
+        { value: "home@vpath.example.org", type: "home" },
+        { value: "old@vpath.example.org", type: "work" },
+      ],
+    });
+    const id = String(created.id);
+    const res = await call("PATCH", `/Users/${id}`, { body: patchOp({ op: "replace", path: 'emails[type eq "work"].value', value: "new@vpath.example.org" }) });
+    expect(res.status).toBe(204);
+    const emails = bodyOf(await call("GET", `/Users/${id}`)).emails as Json[];
+    expect(emails).toHaveLength(2);
+    expect(emails.find((e) => e.type === "work")?.value).toBe("new@vpath.example.org");
+    expect(emails.find((e) => e.type === "home")?.value).toBe("home@vpath.example.org");
+  });
+});
+
+describe("Users: filters and pagination", () => {
+  const tag = crypto.randomBytes(3).toString("hex");
+  const names = [`flt-${tag}-a`, `flt-${tag}-b`, `flt-${tag}-c`];
+  const ids: string[] = [];
+  beforeAll(async () => {
+    ids.push(String((await createUser({ userName: names[0], emails: [{ value: `a.${tag}@example.com`, type: "work" }] })).id));
+    ids.push(String((await createUser({ userName: names[1], emails: [{ value: `b.${tag}@example.net`, type: "work" }] })).id));
+    ids.push(String((await createUser({ userName: names[2], emails: [{ value: `c.${tag}@example.com`, type: "home" }] })).id));
+  });
+
+  it('userName eq "..." finds exactly that user, ignoring case', async () => {
+    const { res, body } = await listUsers({ filter: `userName eq "${names[1]!.toUpperCase()}"` });
+    expect(res.status).toBe(200);
+    expect(body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:ListResponse"]);
+    expect(body.totalResults).toBe(1);
+    expect(idsOf(body)).toEqual([ids[1]]);
+  });
+
+  it("a complex value filter on emails", async () => {
+    const { res, body } = await listUsers({ filter: `emails[type eq "work" and value co "@example.com"] and userName sw "flt-${tag}"` });
+    expect(res.status).toBe(200);
+    expect(idsOf(body)).toEqual([ids[0]]);
+  });
+
+  it("an injection attempt matches nothing and is not an error", async () => {
+    const { res, body } = await listUsers({ filter: 'userName eq "x\\" or \\"1\\"=\\"1"' });
+    expect(res.status).toBe(200);
+    expect(body.totalResults).toBe(0);
+    expect(body.Resources).toEqual([]);
+  });
+
+  it("an invalid filter is 400 invalidFilter", async () => {
+    const { res } = await listUsers({ filter: "userName eq" });
+    scimErrorOf(res, 400, "invalidFilter");
+    scimErrorOf((await listUsers({ filter: 'userName zz "a"' })).res, 400, "invalidFilter");
+  });
+
+  it("startIndex and count page the results", async () => {
+    const { res, body } = await listUsers({ filter: `userName sw "flt-${tag}"`, startIndex: "2", count: "1" });
+    expect(res.status).toBe(200);
+    expect(body.totalResults).toBe(3);
+    expect(body.itemsPerPage).toBe(1);
+    expect(body.startIndex).toBe(2);
+    expect(idsOf(body)).toHaveLength(1);
+    const zero = (await listUsers({ filter: `userName sw "flt-${tag}"`, count: "0" })).body;
+    expect(zero.totalResults).toBe(3);
+    expect(zero.itemsPerPage).toBe(0);
+  });
+
+  it("sortBy userName descending", async () => {
+    const { body } = await listUsers({ filter: `userName sw "flt-${tag}"`, sortBy: "userName", sortOrder: "descending" });
+    expect(userNamesOf(body)).toEqual([...names].reverse());
+    const asc = (await listUsers({ filter: `userName sw "flt-${tag}"`, sortBy: "userName" })).body;
+    expect(userNamesOf(asc)).toEqual(names);
+  });
+});
+
+describe("staff are out of SCIM's reach", () => {
+  let staffId: string;
+  const staffName = unique("staff.member");
+  beforeAll(async () => {
+    const staff = await t.db().user.create({ data: { email: `${staffName}@example.com`, userName: staffName, displayName: "Staff Member" } });
+    await t.db().userRole.create({ data: { userId: staff.id, role: "admin" } });
+    staffId = staff.id;
+  });
+
+  it("is not listed, filtered or unfiltered", async () => {
+    expect((await listUsers({ filter: `userName eq "${staffName}"` })).body.totalResults).toBe(0);
+    const all = (await listUsers({ count: "200" })).body;
+    expect(idsOf(all)).not.toContain(staffId);
+  });
+
+  it("GET, PUT, PATCH and DELETE by id are 404, and the account is untouched", async () => {
+    scimErrorOf(await call("GET", `/Users/${staffId}`), 404);
+    scimErrorOf(await call("PUT", `/Users/${staffId}`, { body: { schemas: [USER_SCHEMA], userName: staffName, active: false } }), 404);
+    scimErrorOf(await call("PATCH", `/Users/${staffId}`, { body: patchOp({ op: "replace", path: "active", value: false }) }), 404);
+    scimErrorOf(await call("DELETE", `/Users/${staffId}`), 404);
+    const row = await t.db().user.findUniqueOrThrow({ where: { id: staffId } });
+    expect(row.disabledAt).toBeNull();
+    expect(row.displayName).toBe("Staff Member");
+  });
+
+  it("cannot be added to a group", async () => {
+    const res = await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: unique("staffgroup"), members: [{ value: staffId }] } });
+    expect(res.status).toBe(201);
+    expect(bodyOf(res).members ?? []).toEqual([]);
+  });
+});
+
+describe("the sign-in address", () => {
+  it("a primary email no one holds becomes User.email (normalised); the next user with it gets none", async () => {
+    const local = unique("Signin");
+    const address = `${local}@Example.COM`;
+    const first = await createUser({ userName: unique("addr1"), emails: [{ value: "other@example.org", type: "home" }, { value: address, type: "work", primary: true }] });
+    expect((await t.db().user.findUniqueOrThrow({ where: { id: String(first.id) } })).email).toBe(`${local.toLowerCase()}@example.com`);
+
+    const second = await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: unique("addr2"), emails: [{ value: address, type: "work", primary: true }] } });
+    expect(second.status).toBe(201);
+    const row = await t.db().user.findUniqueOrThrow({ where: { id: String(bodyOf(second).id) } });
+    expect(row.email).toBeNull();
+    // The SCIM emails stay as sent: contact data.
+    expect((bodyOf(second).emails as Json[])[0]?.value).toBe(address);
+  });
+
+  it("an email value that is not an address is kept but is no sign-in address", async () => {
+    const created = await createUser({ userName: unique("emailname"), emails: [{ value: "emailName357", type: "work", primary: true }] });
+    expect((await t.db().user.findUniqueOrThrow({ where: { id: String(created.id) } })).email).toBeNull();
+    expect((created.emails as Json[])[0]?.value).toBe("emailName357");
+  });
+});
+
+describe("passwords", () => {
+  it("a weak password is 400 invalidValue and creates nothing", async () => {
+    const userName = unique("weakpw");
+    scimErrorOf(await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName, password: "password" } }), 400, "invalidValue");
+    expect(await t.db().user.count({ where: { userName } })).toBe(0);
+  });
+
+  it("a strong password is stored as an argon2id hash and never returned", async () => {
+    const password = "Quartz-Meadow-Lantern-74-Vivid";
+    const created = await createUser({ userName: unique("strongpw"), password });
+    expect(created).not.toHaveProperty("password");
+    expect(JSON.stringify(created)).not.toContain(password);
+    const row = await t.db().user.findUniqueOrThrow({ where: { id: String(created.id) } });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+});
+
+describe("Groups", () => {
+  let alice: Json;
+  let bob: Json;
+  beforeAll(async () => {
+    alice = await createUser({ userName: unique("alice"), displayName: "Alice" });
+    bob = await createUser({ userName: unique("bob"), displayName: "Bob" });
+  });
+
+  const memberIds = (group: Json) => ((group.members as Json[] | undefined) ?? []).map((m) => m.value as string).sort();
+
+  it("create with members, PATCH add and remove, GET shows them, excludedAttributes drops them, DELETE then 404", async () => {
+    const displayName = unique("Engineering");
+    const res = await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName, members: [{ value: alice.id }] } });
+    expect(res.status).toBe(201);
+    const group = bodyOf(res);
+    const id = String(group.id);
+    expect(res.headers.Location).toBe((group.meta as Json).location);
+    expect(res.headers.ETag).toBe((group.meta as Json).version);
+    expect(memberIds(group)).toEqual([alice.id]);
+
+    expect((await call("PATCH", `/Groups/${id}`, { body: patchOp({ op: "add", path: "members", value: [{ value: bob.id }] }) })).status).toBe(204);
+    expect(memberIds(bodyOf(await call("GET", `/Groups/${id}`)))).toEqual([alice.id, bob.id].sort());
+    // The user shows the group too.
+    expect(((bodyOf(await call("GET", `/Users/${String(bob.id)}`)).groups as Json[]) ?? []).map((g) => g.value)).toContain(id);
+
+    expect((await call("PATCH", `/Groups/${id}`, { body: patchOp({ op: "remove", path: `members[value eq "${String(alice.id)}"]` }) })).status).toBe(204);
+    expect(memberIds(bodyOf(await call("GET", `/Groups/${id}`)))).toEqual([bob.id]);
+
+    const slim = await call("GET", `/Groups/${id}?excludedAttributes=members`);
+    expect(slim.status).toBe(200);
+    expect(bodyOf(slim)).not.toHaveProperty("members");
+    expect(bodyOf(slim).displayName).toBe(displayName);
+    const slimList = bodyOf(await call("GET", `/Groups?${new URLSearchParams({ filter: `displayName eq "${displayName}"`, excludedAttributes: "members" }).toString()}`));
+    expect(slimList.totalResults).toBe(1);
+    expect((slimList.Resources as Json[])[0]).not.toHaveProperty("members");
+
+    const del = await call("DELETE", `/Groups/${id}`);
+    expect(del.status).toBe(204);
+    expect(del.body).toBeNull();
+    scimErrorOf(await call("GET", `/Groups/${id}`), 404);
+    // Its members are still there.
+    expect((await call("GET", `/Users/${String(bob.id)}`)).status).toBe(200);
+  });
+
+  it("displayName is unique: 409 uniqueness on create and on rename", async () => {
+    const displayName = unique("Sales");
+    expect((await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName } })).status).toBe(201);
+    scimErrorOf(await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName } }), 409, "uniqueness");
+    const other = bodyOf(await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: unique("Marketing") } }));
+    scimErrorOf(await call("PATCH", `/Groups/${String(other.id)}`, { body: patchOp({ op: "replace", path: "displayName", value: displayName }) }), 409, "uniqueness");
+  });
+});
+
+describe("DELETE /Users and the audit trail", () => {
+  it("204, then 404, and the User row is gone", async () => {
+    const created = await createUser({ userName: unique("leaver"), emails: [{ value: `${unique("leaver")}@example.com`, primary: true }] });
+    const id = String(created.id);
+    const res = await call("DELETE", `/Users/${id}`);
+    expect(res.status).toBe(204);
+    expect(res.body).toBeNull();
+    scimErrorOf(await call("GET", `/Users/${id}`), 404);
+    expect(await t.db().user.findUnique({ where: { id } })).toBeNull();
+    scimErrorOf(await call("DELETE", `/Users/${id}`), 404);
+  });
+
+  it("every authenticated request is audited as scim.request, with the client, method, path and status", async () => {
+    const token = await createProvisioningToken({ operator: "test" }, { name: "Audited", write: true, lifetimeDays: 30 }, {});
+    const actorId = `provisioning:${token.id}`;
+    await call("GET", "/Users", { token: token.token });
+    await call("POST", "/Users", { token: token.token, body: { schemas: [USER_SCHEMA], userName: unique("audited") } });
+    await call("GET", "/Users/not-a-uuid", { token: token.token });
+    const events = await t.db().auditEvent.findMany({ where: { action: "scim.request", actorId }, orderBy: { id: "asc" } });
+    expect(events).toHaveLength(3);
+    expect(events.map((e) => [(e.details as Json).method, (e.details as Json).status, e.result])).toEqual([
+      ["GET", 200, "success"],
+      ["POST", 201, "success"],
+      ["GET", 404, "failure"],
+    ]);
+    expect(events[0]!.details).toMatchObject({ client: "Audited", path: "/scim/v2/Users" });
+  });
+});
+
+describe("discovery", () => {
+  it("ServiceProviderConfig says PATCH and ETags are supported; /serviceConfiguration is the same", async () => {
+    const res = await call("GET", "/ServiceProviderConfig");
+    expect(res.status).toBe(200);
+    const body = bodyOf(res);
+    expect((body.patch as Json).supported).toBe(true);
+    expect((body.etag as Json).supported).toBe(true);
+    const alias = await call("GET", "/serviceConfiguration");
+    expect(alias.status).toBe(200);
+    expect(bodyOf(alias)).toEqual(body);
+  });
+
+  it("ResourceTypes lists Users first", async () => {
+    const res = await call("GET", "/ResourceTypes");
+    expect(res.status).toBe(200);
+    const resources = bodyOf(res).Resources as Json[];
+    expect(resources[0]?.endpoint).toBe("/Users");
+    expect(resources.map((r) => r.endpoint)).toContain("/Groups");
+  });
+
+  it("Schemas describes the User Account", async () => {
+    const res = await call("GET", "/Schemas");
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("User Account");
+    expect(((bodyOf(res).Resources as Json[]) ?? []).map((s) => s.id)).toContain(USER_SCHEMA);
+  });
+
+  it("/Bulk and /Me are 501", async () => {
+    scimErrorOf(await call("POST", "/Bulk", { body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], Operations: [] } }), 501);
+    scimErrorOf(await call("GET", "/Me"), 501);
+  });
+});
