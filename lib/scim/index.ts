@@ -14,6 +14,8 @@ export {
   patchGroup,
   deleteGroup,
   scimExtensions,
+  getOwnUser,
+  projectResource,
   MAX_RESULTS,
   type ScimCaller,
   type ListQuery,

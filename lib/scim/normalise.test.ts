@@ -204,7 +204,7 @@ describe("discovery resources", () => {
     const config = serviceProviderConfig(base, { maxResults: 200, maxPayloadBytes: 1_048_576, maxOperations: 1000 });
     expect(config).toMatchObject({
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 1000, maxPayloadSize: 1_048_576 },
+      bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 1_048_576 },
       filter: { supported: true, maxResults: 200 },
       changePassword: { supported: true },
       sort: { supported: true },

@@ -322,12 +322,12 @@ export interface ServiceProviderLimits {
   maxOperations: number;
 }
 
-/** RFC 7643 §5. Bulk is not offered yet; its limits are still given, the RFC requires them. */
+/** RFC 7643 §5. */
 export function serviceProviderConfig(baseUrl: string, limits: ServiceProviderLimits): Record<string, unknown> {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: limits.maxOperations, maxPayloadSize: limits.maxPayloadBytes },
+    bulk: { supported: true, maxOperations: limits.maxOperations, maxPayloadSize: limits.maxPayloadBytes },
     filter: { supported: true, maxResults: limits.maxResults },
     changePassword: { supported: true },
     sort: { supported: true },

@@ -254,6 +254,19 @@ export async function checkUserDeletion(caller: ScimCaller, id: string, ifMatch:
   checkVersion(toScimUser(row, caller.baseUrl), ifMatch);
 }
 
+/** RFC 7644 §3.11 /Me: the signed-in person's own User (authenticated by lib/http with an access token). */
+export async function getOwnUser(userId: string, baseUrl: string, query: Pick<ListQuery, "attributes" | "excludedAttributes">): Promise<Json> {
+  const row = isUuid(userId) ? await findScimUser(userId) : null;
+  if (!row) throw new ScimError(404, "notFound", "Your account is not a SCIM resource (staff accounts are outside SCIM).");
+  return project(toScimUser(row, baseUrl), query, resourceSchema("User", await scimExtensions()));
+}
+
+/** A resource a write answered, as `attributes` / `excludedAttributes` ask (RFC 7644 §3.9). */
+export async function projectResource(kind: ResourceKind, resource: Json, query: Pick<ListQuery, "attributes" | "excludedAttributes">): Promise<Json> {
+  const ext = kind === "User" ? await scimExtensions() : { custom: [] };
+  return project(resource, query, resourceSchema(kind, ext));
+}
+
 // Groups -----------------------------------------------------------------------------------------
 
 export async function listGroups(caller: ScimCaller, query: ListQuery): Promise<Json> {

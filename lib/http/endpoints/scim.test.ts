@@ -4,6 +4,11 @@
 // address and password rules, the audit trail and the discovery resources.
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createApplication } from "@/lib/applications";
+import { ensureSigningKeys } from "@/lib/keys";
+import { authorize, grantConsent, handleTokenRequest } from "@/lib/oidc";
+import { s256 } from "@/lib/oidc/pkce";
+import { createSession, validateSession } from "@/lib/sessions";
 import { useTestDatabase } from "@/test/db";
 import { createProvisioningToken, revokeProvisioningToken } from "@/lib/provisioning";
 import { handle } from "./scim";
@@ -15,6 +20,7 @@ const BASE = "http://localhost/scim/v2";
 const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 type Json = Record<string, unknown>;
@@ -507,8 +513,140 @@ describe("discovery", () => {
     expect(((bodyOf(res).Resources as Json[]) ?? []).map((s) => s.id)).toContain(USER_SCHEMA);
   });
 
-  it("/Bulk and /Me are 501", async () => {
-    scimErrorOf(await call("POST", "/Bulk", { body: { schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], Operations: [] } }), 501);
-    scimErrorOf(await call("GET", "/Me"), 501);
+});
+
+const BULK = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+
+describe("SCIM /Bulk (RFC 7644 §3.7)", () => {
+  it("creates a user and a group whose member is that user, by bulkId, in any order", async () => {
+    const name = unique("bulk-user");
+    const group = unique("bulk-group");
+    const res = await call("POST", "/Bulk", {
+      body: {
+        schemas: [BULK],
+        Operations: [
+          // The group comes first and refers to the user created after it: it waits for it.
+          { method: "POST", path: "/Groups", bulkId: "g1", data: { schemas: [GROUP_SCHEMA], displayName: group, members: [{ value: "bulkId:u1" }] } },
+          { method: "POST", path: "/Users", bulkId: "u1", data: { schemas: [USER_SCHEMA], userName: name } },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const ops = bodyOf(res).Operations as Json[];
+    // Answered in the request's order, whatever order they ran in.
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ["g1", "201"],
+      ["u1", "201"],
+    ]);
+    const groupLocation = ops.find((o) => o.bulkId === "g1")!.location as string;
+    const userLocation = ops.find((o) => o.bulkId === "u1")!.location as string;
+    const userId = userLocation.slice(userLocation.lastIndexOf("/") + 1);
+    const groupRes = await call("GET", `/Groups/${groupLocation.slice(groupLocation.lastIndexOf("/") + 1)}`);
+    expect((bodyOf(groupRes).members as Json[]).map((m) => m.value)).toEqual([userId]);
+  });
+
+  it("reports each failure in its operation, and stops after failOnErrors", async () => {
+    const taken = unique("bulk-taken");
+    await createUser({ schemas: [USER_SCHEMA], userName: taken });
+    const res = await call("POST", "/Bulk", {
+      body: {
+        schemas: [BULK],
+        failOnErrors: 1,
+        Operations: [
+          { method: "POST", path: "/Users", bulkId: "a", data: { schemas: [USER_SCHEMA], userName: taken } },
+          { method: "POST", path: "/Users", bulkId: "b", data: { schemas: [USER_SCHEMA], userName: unique("never-made") } },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const ops = bodyOf(res).Operations as Json[];
+    expect(ops).toHaveLength(1);
+    expect(ops[0]!.status).toBe("409");
+    expect((ops[0]!.response as Json).scimType).toBe("uniqueness");
+    const after = await listUsers({ filter: `userName sw "never-made"` });
+    expect(after.body.totalResults).toBe(0);
+  });
+
+  it("a reference to a bulkId that failed, or to none, is that operation's error; circular references too", async () => {
+    const res = await call("POST", "/Bulk", {
+      body: {
+        schemas: [BULK],
+        Operations: [
+          { method: "POST", path: "/Users", bulkId: "bad", data: { schemas: [USER_SCHEMA], userName: 5 } },
+          { method: "POST", path: "/Groups", bulkId: "g", data: { schemas: [GROUP_SCHEMA], displayName: unique("g"), members: [{ value: "bulkId:bad" }] } },
+          { method: "POST", path: "/Groups", bulkId: "x", data: { schemas: [GROUP_SCHEMA], displayName: unique("x"), members: [{ value: "bulkId:y" }] } },
+          { method: "POST", path: "/Groups", bulkId: "y", data: { schemas: [GROUP_SCHEMA], displayName: unique("y"), members: [{ value: "bulkId:x" }] } },
+        ],
+      },
+    });
+    const ops = bodyOf(res).Operations as Json[];
+    expect(Object.fromEntries(ops.map((o) => [o.bulkId, o.status]))).toEqual({ bad: "400", g: "409", x: "409", y: "409" });
+  });
+
+  it("a PATCH and a DELETE with a version: a stale one is 412 in its operation", async () => {
+    const user = await createUser({ schemas: [USER_SCHEMA], userName: unique("bulk-version") });
+    const version = (user.meta as Json).version as string;
+    const res = await call("POST", "/Bulk", {
+      body: {
+        schemas: [BULK],
+        Operations: [
+          { method: "PATCH", path: `/Users/${user.id}`, version, data: { schemas: [PATCH_OP], Operations: [{ op: "replace", path: "displayName", value: "Bulk Patched" }] } },
+          { method: "DELETE", path: `/Users/${user.id}`, version },
+        ],
+      },
+    });
+    const ops = bodyOf(res).Operations as Json[];
+    expect(ops.map((o) => o.status)).toEqual(["204", "412"]);
+    expect(bodyOf(await call("GET", `/Users/${user.id}`)).displayName).toBe("Bulk Patched");
+  });
+
+  it("a malformed BulkRequest changes nothing: 400; too many operations: 413", async () => {
+    scimErrorOf(await call("POST", "/Bulk", { body: { schemas: [BULK], Operations: [] } }), 400, "invalidSyntax");
+    scimErrorOf(await call("POST", "/Bulk", { body: { Operations: [{ method: "POST", path: "/Users", bulkId: "a", data: {} }] } }), 400, "invalidSyntax");
+    scimErrorOf(await call("POST", "/Bulk", { body: { schemas: [BULK], Operations: [{ method: "POST", path: "/Users", data: {} }] } }), 400, "invalidValue");
+    const many = Array.from({ length: 1001 }, (_, i) => ({ method: "DELETE", path: `/Users/${crypto.randomUUID()}`, bulkId: `d${i}` }));
+    scimErrorOf(await call("POST", "/Bulk", { body: { schemas: [BULK], Operations: many } }), 413);
+    const readOnly = await call("POST", "/Bulk", { token: reader.token, body: { schemas: [BULK], Operations: [{ method: "POST", path: "/Users", bulkId: "r", data: { schemas: [USER_SCHEMA], userName: unique("ro") } }] } });
+    expect((bodyOf(readOnly).Operations as Json[]).map((o) => o.status)).toEqual(["403"]);
+  });
+});
+
+describe("SCIM /Me (RFC 7644 §3.11)", () => {
+  const REDIRECT = "https://app.example.com/callback";
+  const VERIFIER = "m".repeat(43);
+
+  /** A person's own access token from a real authorization code flow, with `scope`. */
+  async function accessTokenFor(userId: string, scope: string): Promise<string> {
+    await ensureSigningKeys();
+    const app = (await createApplication(meAdmin, { name: unique("Me App"), type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: false }, {})).application;
+    const session = (await validateSession((await createSession(userId, {})).token))!;
+    await grantConsent(userId, app.clientId, scope.split(" "), {});
+    const outcome = await authorize(
+      { params: { client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope, state: "s", nonce: "n", code_challenge: s256(VERIFIER), code_challenge_method: "S256" } },
+      { id: session.id, userId, authTime: session.authTime, amr: session.amr },
+      {},
+    );
+    if (outcome.kind !== "respond" || !outcome.response.params.code) throw new Error(`no code: ${JSON.stringify(outcome)}`);
+    return (await handleTokenRequest(app, { grant_type: "authorization_code", code: outcome.response.params.code, redirect_uri: REDIRECT, code_verifier: VERIFIER }, {})).access_token;
+  }
+  const meAdmin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
+
+  it("answers the signed-in person's own User for their access token with profile; not for a provisioning token", async () => {
+    const user = await createUser({ schemas: [USER_SCHEMA], userName: unique("me"), emails: [{ value: `${unique("me")}@example.com`, primary: true }] });
+    const token = await accessTokenFor(user.id as string, "openid profile");
+    const res = await call("GET", "/Me", { token });
+    expect(res.status).toBe(200);
+    expect(bodyOf(res).id).toBe(user.id);
+    expect(res.headers.ETag).toBe((bodyOf(res).meta as Json).version);
+    scimErrorOf(await call("GET", "/Me", { token: writer.token }), 401);
+    scimErrorOf(await call("GET", "/Me", { token: null }), 401);
+    scimErrorOf(await call("PATCH", "/Me", { token, body: { schemas: [PATCH_OP], Operations: [] } }), 501);
+  });
+
+  it("without the profile scope: 403 insufficient_scope", async () => {
+    const user = await createUser({ schemas: [USER_SCHEMA], userName: unique("me-scope"), emails: [{ value: `${unique("me")}@example.com`, primary: true }] });
+    const res = await call("GET", "/Me", { token: await accessTokenFor(user.id as string, "openid") });
+    scimErrorOf(res, 403);
+    expect(res.headers["WWW-Authenticate"]).toContain("insufficient_scope");
   });
 });

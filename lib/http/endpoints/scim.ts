@@ -5,6 +5,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { recordAudit } from "@/lib/audit";
 import { config } from "@/lib/config";
+import { authenticateBearer, OAuthError } from "@/lib/oidc";
 import { authenticateProvisioningToken, type ProvisioningClient } from "@/lib/provisioning";
 import { consumeLimit } from "@/lib/ratelimit";
 import * as scim from "@/lib/scim";
@@ -12,6 +13,7 @@ import { eraseProvisionedAccount, signOutEverywhere } from "@/lib/sign-in";
 import { contextFromHeaders } from "../request-context";
 import { readCapped } from "../read-capped";
 import { NO_STORE, type EndpointRequest, type EndpointResult } from "./result";
+import { BulkRequestError, MAX_BULK_OPERATIONS, runBulk } from "./scim-bulk";
 
 const SCIM_JSON = "application/scim+json";
 const ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -127,7 +129,7 @@ const methodNotAllowed = (allowed: string) => scimError(405, `Use ${allowed}.`, 
 async function discovery(route: Route, rest: string[], method: string, baseUrl: string): Promise<EndpointResult> {
   if (method !== "GET") return methodNotAllowed("GET");
   if (route.kind === "ServiceProviderConfig") {
-    return json(200, scim.serviceProviderConfig(baseUrl, { maxResults: scim.MAX_RESULTS, maxPayloadBytes: MAX_BODY_BYTES, maxOperations: 0 }));
+    return json(200, scim.serviceProviderConfig(baseUrl, { maxResults: scim.MAX_RESULTS, maxPayloadBytes: MAX_BODY_BYTES, maxOperations: MAX_BULK_OPERATIONS }));
   }
   if (route.kind === "ResourceTypes") {
     if (rest.length === 0) return json(200, scim.resourceTypesListResponse(baseUrl));
@@ -167,7 +169,7 @@ async function users(route: { id?: string; search?: boolean }, request: Endpoint
       const change = method === "PUT" ? await scim.replaceUser(caller, id, body, ifMatch) : await scim.patchUser(caller, id, body, ifMatch);
       // A deactivated account is signed out everywhere, its applications told (like the console's disable).
       if (change.deactivated || change.passwordSet) await signOutEverywhere(id, change.deactivated ? "account_disabled" : "password_changed", caller.ctx, new Date(), { actor: { type: "system", id: `provisioning:${client.tokenId}` } });
-      return patchOrPutResult(method, change.resource, url);
+      return patchOrPutResult(method, "User", change.resource, url);
     }
     case "DELETE":
       await scim.checkUserDeletion(caller, id, ifMatch);
@@ -182,9 +184,9 @@ async function users(route: { id?: string; search?: boolean }, request: Endpoint
  * RFC 7644 §3.5.2: a PATCH answers 204 without a body unless `attributes` asks for the resource
  * (then 200 with it); Entra's collection expects the 204. PUT answers 200 with the resource (§3.5.1).
  */
-function patchOrPutResult(method: string, resource: Record<string, unknown>, url: URL): EndpointResult {
+async function patchOrPutResult(method: string, kind: "User" | "Group", resource: Record<string, unknown>, url: URL): Promise<EndpointResult> {
   if (method === "PATCH" && !url.searchParams.has("attributes") && !url.searchParams.has("excludedAttributes")) return { status: 204, headers: { ...HEADERS, ...versionHeader(resource) }, body: null };
-  return json(200, resource, versionHeader(resource));
+  return json(200, await scim.projectResource(kind, resource, listQueryOf(searchParamsOf(url))), versionHeader(resource));
 }
 
 async function groups(route: { id?: string; search?: boolean }, request: EndpointRequest, caller: scim.ScimCaller, url: URL): Promise<EndpointResult> {
@@ -209,9 +211,9 @@ async function groups(route: { id?: string; search?: boolean }, request: Endpoin
       return json(200, resource, versionHeader(resource));
     }
     case "PUT":
-      return patchOrPutResult("PUT", await scim.replaceGroup(caller, id, await readJson(request), ifMatch), url);
+      return patchOrPutResult("PUT", "Group", await scim.replaceGroup(caller, id, await readJson(request), ifMatch), url);
     case "PATCH":
-      return patchOrPutResult("PATCH", await scim.patchGroup(caller, id, await readJson(request), ifMatch), url);
+      return patchOrPutResult("PATCH", "Group", await scim.patchGroup(caller, id, await readJson(request), ifMatch), url);
     case "DELETE":
       await scim.deleteGroup(caller, id, ifMatch);
       return { status: 204, headers: { ...HEADERS }, body: null };
@@ -228,43 +230,72 @@ function bearerOf(request: EndpointRequest): string | null {
 
 const UNAUTHORIZED = () => scimError(401, "A valid provisioning bearer token is required.", undefined, { "WWW-Authenticate": 'Bearer realm="scim"' });
 
+/** One request of an authenticated provisioning client: routed, answered, errors in the SCIM schema. */
+async function serve(request: EndpointRequest, caller: scim.ScimCaller, client: ProvisioningClient, inBulk: boolean): Promise<EndpointResult> {
+  const url = new URL(request.url, "http://portico.invalid");
+  try {
+    const { route, rest } = routeOf(url.pathname);
+    switch (route.kind) {
+      case "ServiceProviderConfig":
+      case "ResourceTypes":
+      case "Schemas":
+        return await discovery(route, rest, request.method, caller.baseUrl);
+      case "Users":
+        return await users(route, request, caller, url, client);
+      case "Groups":
+        return await groups(route, request, caller, url);
+      case "Bulk":
+        if (inBulk) return scimError(400, "A bulk operation cannot be a bulk request.", "invalidPath");
+        if (request.method !== "POST") return methodNotAllowed("POST");
+        return json(200, await runBulk(await readJson(request), (op) => serve(operationRequest(op), caller, client, true)));
+      case "Me":
+        return scimError(400, "/Me answers the signed-in person's own access token, not a provisioning token.", "invalidPath");
+      default:
+        return scimError(404, "No such SCIM endpoint.");
+    }
+  } catch (e) {
+    if (e instanceof BulkRequestError) return scimError(e.status, e.message, e.scimType);
+    return errorResult(e);
+  }
+}
+
+/** A bulk operation as a request of its own (its path is relative to /scim/v2). */
+function operationRequest(op: { method: string; path: string; body: unknown; ifMatch: string | null }): EndpointRequest {
+  const body = op.body === undefined ? "" : JSON.stringify(op.body);
+  return { method: op.method, url: `${BASE_PATH}${op.path}`, headers: { get: (name: string) => (name.toLowerCase() === "if-match" ? op.ifMatch : null) }, text: async () => body };
+}
+
+/**
+ * RFC 7644 §3.11: /Me is the person the request is authenticated as. That is a person's own
+ * Portico access token (RFC 6750) with the profile scope, read-only here: a customer changes
+ * their account in the portal, where every change has its checks and its mail.
+ */
+async function me(request: EndpointRequest, url: URL): Promise<EndpointResult> {
+  if (request.method !== "GET") return scimError(501, "/Me is read-only here: change your account in the portal.");
+  try {
+    const principal = await authenticateBearer(bearerOf(request), ["profile"]);
+    const resource = await scim.getOwnUser(principal.userId, `${config().publicUrl}${BASE_PATH}`, listQueryOf(searchParamsOf(url)));
+    return json(200, resource, versionHeader(resource));
+  } catch (e) {
+    if (e instanceof OAuthError) {
+      const status = e.status === 403 ? 403 : 401;
+      return scimError(status, e.message, undefined, { "WWW-Authenticate": `Bearer realm="scim", error="${e.code}", scope="profile"` });
+    }
+    return errorResult(e);
+  }
+}
+
 export async function handle(request: EndpointRequest): Promise<EndpointResult> {
   const url = new URL(request.url, "http://portico.invalid");
+  if (/^\/scim\/v2\/me\/?$/i.test(url.pathname)) return me(request, url);
   const client = await authenticateProvisioningToken(bearerOf(request));
   if (!client) return UNAUTHORIZED();
   const ctx = contextFromHeaders(request.headers);
-  let result: EndpointResult;
   const wait = await consumeLimit(rateSpec(), client.tokenId);
-  if (wait > 0) {
-    result = scimError(429, `Too many requests: retry in ${wait} s.`, undefined, { "Retry-After": String(wait) });
-  } else {
-    try {
-      const caller: scim.ScimCaller = { client, ctx, baseUrl: `${config().publicUrl}${BASE_PATH}` };
-      const { route, rest } = routeOf(url.pathname);
-      switch (route.kind) {
-        case "ServiceProviderConfig":
-        case "ResourceTypes":
-        case "Schemas":
-          result = await discovery(route, rest, request.method, caller.baseUrl);
-          break;
-        case "Users":
-          result = await users(route, request, caller, url, client);
-          break;
-        case "Groups":
-          result = await groups(route, request, caller, url);
-          break;
-        case "Bulk":
-        case "Me":
-          // RFC 7644 §3.7, §3.11: a provider that does not offer them answers 501.
-          result = scimError(501, `${route.kind} is not offered by this server.`);
-          break;
-        default:
-          result = scimError(404, "No such SCIM endpoint.");
-      }
-    } catch (e) {
-      result = errorResult(e);
-    }
-  }
+  const result =
+    wait > 0
+      ? scimError(429, `Too many requests: retry in ${wait} s.`, undefined, { "Retry-After": String(wait) })
+      : await serve(request, { client, ctx, baseUrl: `${config().publicUrl}${BASE_PATH}` }, client, false);
   // Every request a provisioning client makes is on the audit log, with its outcome.
   await recordAudit({
     actor: { type: "system", id: `provisioning:${client.tokenId}` },
