@@ -7,6 +7,7 @@ export interface ProvisioningTokenRow {
   id: string;
   name: string;
   scopes: string[];
+  sendInvitations: boolean;
   expiresAt: Date;
   createdAt: Date;
   createdBy: string | null;
@@ -14,9 +15,9 @@ export interface ProvisioningTokenRow {
   revokedAt: Date | null;
 }
 
-const columns = { id: true, name: true, scopes: true, expiresAt: true, createdAt: true, createdBy: true, lastUsedAt: true, revokedAt: true } as const;
+const columns = { id: true, name: true, scopes: true, sendInvitations: true, expiresAt: true, createdAt: true, createdBy: true, lastUsedAt: true, revokedAt: true } as const;
 
-export async function insertProvisioningToken(data: { name: string; tokenHash: string; scopes: string[]; expiresAt: Date; createdBy: string | null }, tx: Tx): Promise<ProvisioningTokenRow> {
+export async function insertProvisioningToken(data: { name: string; tokenHash: string; scopes: string[]; sendInvitations: boolean; expiresAt: Date; createdBy: string | null }, tx: Tx): Promise<ProvisioningTokenRow> {
   return tx.provisioningToken.create({ data, select: columns });
 }
 

@@ -25,6 +25,8 @@ export const provisioningTokenInputSchema = z.object({
   name: z.string().trim().min(1, "Name the provisioning client.").max(100),
   /** Write implies read: a client that changes users must read them to match them. */
   write: z.boolean(),
+  /** Users it creates with a sign-in address and no password get the invitation mail. */
+  sendInvitations: z.boolean().default(false),
   lifetimeDays: z.coerce.number().int().min(1).max(730),
 });
 export type ProvisioningTokenInput = z.input<typeof provisioningTokenInputSchema>;
@@ -48,14 +50,14 @@ export async function createProvisioningToken(issuer: TokenIssuer, input: Provis
     const issue = parsed.error.issues[0]!;
     throw new ProvisioningError("invalid_input", issue.message, String(issue.path[0] ?? ""));
   }
-  const { name, write, lifetimeDays } = parsed.data;
+  const { name, write, sendInvitations, lifetimeDays } = parsed.data;
   const token = `${TOKEN_PREFIX}${randomToken()}`;
   const scopes: ProvisioningScope[] = write ? ["scim:read", "scim:write"] : ["scim:read"];
   const expiresAt = new Date(now.getTime() + lifetimeDays * 86_400_000);
   const actor = "admin" in issuer ? ({ type: "admin", id: issuer.admin.id } as const) : ({ type: "system", id: issuer.operator } as const);
   const row = await withTransaction(async (tx) => {
-    const created = await insertProvisioningToken({ name, tokenHash: sha256Hex(token), scopes, expiresAt, createdBy: actor.id }, tx);
-    await recordAudit({ actor, action: "provisioning_token.created", target: { type: "provisioning_token", id: created.id }, result: "success", context: ctx, details: { name, scopes, expiresAt: expiresAt.toISOString() } }, tx);
+    const created = await insertProvisioningToken({ name, tokenHash: sha256Hex(token), scopes, sendInvitations, expiresAt, createdBy: actor.id }, tx);
+    await recordAudit({ actor, action: "provisioning_token.created", target: { type: "provisioning_token", id: created.id }, result: "success", context: ctx, details: { name, scopes, sendInvitations, expiresAt: expiresAt.toISOString() } }, tx);
     return created;
   });
   return { token, id: row.id, name: row.name, scopes: row.scopes, expiresAt: row.expiresAt };
@@ -66,6 +68,7 @@ export interface ProvisioningClient {
   tokenId: string;
   name: string;
   scopes: string[];
+  sendInvitations: boolean;
 }
 
 export async function authenticateProvisioningToken(bearer: string | null, now = new Date()): Promise<ProvisioningClient | null> {
@@ -75,7 +78,7 @@ export async function authenticateProvisioningToken(bearer: string | null, now =
   const row = await findProvisioningTokenByHash(sha256Hex(bearer));
   if (!row || row.revokedAt || row.expiresAt <= now) return null;
   await touchProvisioningToken(row.id, now);
-  return { tokenId: row.id, name: row.name, scopes: row.scopes };
+  return { tokenId: row.id, name: row.name, scopes: row.scopes, sendInvitations: row.sendInvitations };
 }
 
 export async function listProvisioningTokens(actor: Actor): Promise<ProvisioningTokenRow[]> {

@@ -7,6 +7,8 @@ import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { isUuid } from "@/lib/formats";
 import { listAttributeDefinitions, parseAttributesForNewAccount, ProfileError } from "@/lib/profile";
 import type { ProvisioningClient } from "@/lib/provisioning";
+import { mailInvitation } from "@/lib/users";
+import { kickOutbox } from "@/lib/outbox";
 import { normalizedEmailIfValid } from "./addresses";
 import type { AttrPath } from "./filter-ast";
 import { parseFilter } from "./filter";
@@ -175,10 +177,14 @@ export async function createUser(caller: ScimCaller, body: unknown, now = new Da
         // 7643 sets no uniqueness on them), the sign-in address is unique.
         const email = address && !(await signInAddressHeld(address, null, tx)) ? address : null;
         const userId = await insertScimUser({ ...write.columns, attributes: custom ?? {}, email, passwordHash }, tx);
-        await recordAudit({ actor: actorOf(caller), action: "scim.user_created", target: { type: "user", id: userId }, result: "success", context: caller.ctx, details: { client: caller.client.name, signInAddress: email !== null, password: passwordHash !== null } }, tx);
+        // Without a password the owner sets one through the invitation (which proves the address too).
+        const invited = caller.client.sendInvitations && email !== null && passwordHash === null;
+        if (invited) await mailInvitation({ id: userId, email, displayName: write.columns.displayName }, tx, now);
+        await recordAudit({ actor: actorOf(caller), action: "scim.user_created", target: { type: "user", id: userId }, result: "success", context: caller.ctx, details: { client: caller.client.name, signInAddress: email !== null, password: passwordHash !== null, invited } }, tx);
         return userId;
       }),
   );
+  kickOutbox();
   return toScimUser((await findScimUser(id))!, caller.baseUrl);
 }
 

@@ -12,7 +12,7 @@ import { adminActor, mailAdminChange } from "./admin-user-actions";
 import { publicLink } from "./links";
 import { addressHeldForSwitchBack, issueUserToken, peekToken, redeemToken, TOKEN_LIFETIME_SECONDS } from "./user-tokens";
 import { UserError } from "./users.errors";
-import { findUserByEmail, findUserById, insertUser, isUniqueViolation, updateUser, withTransaction } from "./users.repo";
+import { findUserByEmail, findUserById, insertUser, isUniqueViolation, updateUser, withTransaction, type Tx } from "./users.repo";
 
 export type NewAccount = {
   email: string;
@@ -47,9 +47,7 @@ export async function createUserByAdmin(actor: Actor, input: NewAccount, ctx: Re
     const verified = input.method === "password" && input.emailVerified;
     const user = await insertUser({ email: input.email, displayName: input.displayName, passwordHash, attributes: input.attributes, emailVerifiedAt: verified ? now : undefined }, tx);
     if (input.method === "invitation") {
-      const token = await issueUserToken(user.id, "invitation", { email: user.email, tx, now });
-      const hours = TOKEN_LIFETIME_SECONDS.invitation / 3600;
-      await enqueueMail({ to: user.email, template: "invitation", data: { link: publicLink("/accept-invitation", { token }), hours, name: input.displayName } }, tx);
+      await mailInvitation({ id: user.id, email: user.email, displayName: input.displayName ?? null }, tx, now);
     } else {
       await mailAdminChange(user, "created", tx);
       if (!verified) {
@@ -64,6 +62,17 @@ export async function createUserByAdmin(actor: Actor, input: NewAccount, ctx: Re
   });
   kickOutbox();
   return { userId };
+}
+
+/**
+ * The invitation mail: a single-use link to set a password, which also proves the address. For
+ * an administrator's new account, and for one a provisioning client (SCIM) created when it asks
+ * for invitations; in the caller's transaction (the caller kicks the outbox).
+ */
+export async function mailInvitation(user: { id: string; email: string; displayName: string | null }, tx: Tx, now = new Date()): Promise<void> {
+  const token = await issueUserToken(user.id, "invitation", { email: user.email, tx, now });
+  const hours = TOKEN_LIFETIME_SECONDS.invitation / 3600;
+  await enqueueMail({ to: user.email, template: "invitation", data: { link: publicLink("/accept-invitation", { token }), hours, name: user.displayName ?? undefined } }, tx);
 }
 
 /** For the invitation page: whether the link still works, and for which address. */

@@ -89,5 +89,5 @@ export {
   mailAdminChange,
   ADMIN_LOCK_MINUTES,
 } from "./admin-user-actions";
-export { createUserByAdmin, previewInvitation, acceptInvitation, type NewAccount } from "./admin-user-create";
+export { createUserByAdmin, previewInvitation, acceptInvitation, mailInvitation, type NewAccount } from "./admin-user-create";
 export { getUserForAdmin, type AdminUserDetail, type AdminUserStatus } from "./admin-user-read";

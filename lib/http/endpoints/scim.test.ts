@@ -650,3 +650,21 @@ describe("SCIM /Me (RFC 7644 §3.11)", () => {
     expect(res.headers["WWW-Authenticate"]).toContain("insufficient_scope");
   });
 });
+
+describe("invitations for provisioned users", () => {
+  it("a client that asks for them: a user created with a sign-in address and no password is mailed one; otherwise none", async () => {
+    const inviting = await createProvisioningToken({ operator: "test" }, { name: "Inviting HR", write: true, sendInvitations: true, lifetimeDays: 1 }, {});
+    const invitedAddress = `${unique("invited")}@example.com`;
+    const quietAddress = `${unique("quiet")}@example.com`;
+    const withPassword = `${unique("pw")}@example.com`;
+    expect((await call("POST", "/Users", { token: inviting.token, body: { schemas: [USER_SCHEMA], userName: unique("inv"), emails: [{ value: invitedAddress, primary: true }] } })).status).toBe(201);
+    expect((await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: unique("quiet"), emails: [{ value: quietAddress, primary: true }] } })).status).toBe(201);
+    expect((await call("POST", "/Users", { token: inviting.token, body: { schemas: [USER_SCHEMA], userName: unique("pw"), password: "correct horse battery staple 1907", emails: [{ value: withPassword, primary: true }] } })).status).toBe(201);
+    const mailTo = (to: string) => t.db().mailMessage.findMany({ where: { to, template: "invitation" } });
+    const invitation = await mailTo(invitedAddress);
+    expect(invitation).toHaveLength(1);
+    expect(JSON.stringify(invitation[0])).toContain("/accept-invitation");
+    expect(await mailTo(quietAddress)).toHaveLength(0);
+    expect(await mailTo(withPassword)).toHaveLength(0);
+  });
+});

@@ -40,6 +40,7 @@ CREATE TABLE "ProvisioningToken" (
     "name" VARCHAR(100) NOT NULL,
     "tokenHash" VARCHAR(64) NOT NULL,
     "scopes" TEXT[],
+    "sendInvitations" BOOLEAN NOT NULL DEFAULT false,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "createdBy" VARCHAR(64),
