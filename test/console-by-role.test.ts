@@ -161,3 +161,26 @@ describe("connections console", () => {
     expect(ROLES.filter((r) => holds(r, permission))).toEqual(permission === "connections:write" ? ["admin"] : ["admin", "app_admin"]);
   });
 });
+
+// Provisioning (SCIM tokens): named here for the same reason. Reading the tokens is provisioning:read
+// (the super administrator and the auditor), making and revoking them provisioning:write (the super
+// administrator alone: a write token creates and deletes accounts).
+describe("provisioning console", () => {
+  it("its page is walked above with provisioning:read", () => {
+    expect(pages.filter((p) => p.name.startsWith("provisioning")).map((p) => [p.name, p.permission])).toEqual([["provisioning/page.tsx", "provisioning:read"]]);
+    expect(ROLES.filter((r) => holds(r, "provisioning:read"))).toEqual(["admin", "auditor"]);
+  });
+
+  it.each(["createProvisioningTokenAction", "revokeProvisioningTokenAction"])("%s asks for provisioning:write; refused to every role but the super administrator", async (exported) => {
+    const found = actions.find((a) => a.name === `provisioning/actions.ts ${exported}`);
+    expect(found, exported).toBeDefined();
+    for (const role of ROLES) {
+      roles = [role];
+      asked = [];
+      const action = (await import(found!.file))[found!.exported] as (...args: unknown[]) => Promise<unknown>;
+      const result = await run(() => action({}, new FormData()));
+      expect(asked, role).toEqual(["provisioning:write"]);
+      expect(result, role).toBe(role === "admin" ? "redirect" : "403");
+    }
+  });
+});

@@ -29,6 +29,7 @@ export const CONSOLE_GROUPS: readonly ConsoleGroup[] = [
     links: [
       { href: "/admin/applications", label: "Applications", permission: "applications:read" },
       { href: "/admin/connections", label: "Connections", permission: "connections:read" },
+      { href: "/admin/provisioning", label: "Provisioning", permission: "provisioning:read" },
     ],
   },
   {

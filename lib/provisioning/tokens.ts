@@ -22,12 +22,12 @@ export class ProvisioningError extends DomainError<"invalid_input" | "not_found"
 }
 
 export const provisioningTokenInputSchema = z.object({
-  name: z.string().trim().min(1, "Name the provisioning client.").max(100),
+  name: z.string({ error: "Name the provisioning client." }).trim().min(1, "Name the provisioning client.").max(100, "Use at most 100 characters."),
   /** Write implies read: a client that changes users must read them to match them. */
   write: z.boolean(),
   /** Users it creates with a sign-in address and no password get the invitation mail. */
   sendInvitations: z.boolean().default(false),
-  lifetimeDays: z.coerce.number().int().min(1).max(730),
+  lifetimeDays: z.coerce.number({ error: "Enter a number of days." }).int("Enter a whole number of days.").min(1, "Enter 1 to 730 days.").max(730, "Enter 1 to 730 days."),
 });
 export type ProvisioningTokenInput = z.input<typeof provisioningTokenInputSchema>;
 

@@ -39,6 +39,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     "audit:read",
     "audit:export",
     "analytics:read",
+    "provisioning:read",
   ],
 };
 
@@ -52,7 +53,7 @@ describe("permission table (role × permission → allowed)", () => {
   });
 
   it("the help desk may not delete, edit, change roles, applications or policy", () => {
-    for (const p of ["users:delete", "users:write", "roles:write", "applications:write", "connections:write", "risk:write", "keys:write", "legal:write"] as const) {
+    for (const p of ["users:delete", "users:write", "roles:write", "applications:write", "connections:write", "risk:write", "keys:write", "legal:write", "provisioning:write"] as const) {
       expect(hasPermission(as("help_desk"), p), p).toBe(false);
     }
   });
