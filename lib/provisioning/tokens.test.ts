@@ -84,7 +84,7 @@ describe("creating a token", () => {
 describe("authenticating a token", () => {
   it("gives the client with its scopes, and records when it was last used", async () => {
     const issued = await createProvisioningToken({ admin }, { name: "Okta", write: false, lifetimeDays: 10 }, ctx);
-    expect(await authenticateProvisioningToken(issued.token)).toEqual({ tokenId: issued.id, name: "Okta", scopes: ["scim:read"] });
+    expect(await authenticateProvisioningToken(issued.token)).toEqual({ tokenId: issued.id, name: "Okta", scopes: ["scim:read"], sendInvitations: false });
     expect((await t.db().provisioningToken.findUniqueOrThrow({ where: { id: issued.id } })).lastUsedAt).not.toBeNull();
   });
 
