@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/applications";
+import { reloadConfig } from "@/lib/config";
 import { ensureSigningKeys } from "@/lib/keys";
 import { authorize, grantConsent, handleTokenRequest } from "@/lib/oidc";
 import { s256 } from "@/lib/oidc/pkce";
@@ -666,5 +667,28 @@ describe("invitations for provisioned users", () => {
     expect(JSON.stringify(invitation[0])).toContain("/accept-invitation");
     expect(await mailTo(quietAddress)).toHaveLength(0);
     expect(await mailTo(withPassword)).toHaveLength(0);
+  });
+});
+
+describe("rate limit", () => {
+  it("a token over SCIM_REQUESTS_PER_MINUTE gets 429 with Retry-After; another token is not slowed", async () => {
+    const before = process.env.SCIM_REQUESTS_PER_MINUTE;
+    process.env.SCIM_REQUESTS_PER_MINUTE = "3";
+    reloadConfig();
+    try {
+      const busy = await createProvisioningToken({ operator: "test" }, { name: "Busy", write: false, lifetimeDays: 1 }, {});
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call("GET", "/ServiceProviderConfig", { token: busy.token })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await call("GET", "/ServiceProviderConfig", { token: busy.token });
+      scimErrorOf(limited, 429);
+      expect(Number(limited.headers["Retry-After"])).toBeGreaterThan(0);
+      const calm = await createProvisioningToken({ operator: "test" }, { name: "Calm", write: false, lifetimeDays: 1 }, {});
+      expect((await call("GET", "/ServiceProviderConfig", { token: calm.token })).status).toBe(200);
+    } finally {
+      if (before === undefined) delete process.env.SCIM_REQUESTS_PER_MINUTE;
+      else process.env.SCIM_REQUESTS_PER_MINUTE = before;
+      reloadConfig();
+    }
   });
 });
