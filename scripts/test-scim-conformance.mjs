@@ -8,8 +8,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { buildIfStale } from "./build-if-stale.mjs";
+import { freshDatabase } from "./fresh-database.mjs";
 
 const root = process.cwd();
 const COLLECTION = path.join(root, "test", "conformance", "scim-entra-postman.json");
@@ -27,27 +27,10 @@ const port = await new Promise((resolve) => {
 const env = { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", PORTICO_URL: `http://127.0.0.1:${port}`, PORTICO_SECRET: crypto.randomBytes(32).toString("hex"), NEXT_TELEMETRY_DISABLED: "1" };
 delete env.PORTICO_ADMIN_EMAIL;
 delete env.PORTICO_ADMIN_PASSWORD;
-let cleanup = async () => {};
-if (process.env.DATABASE_URL) {
-  const name = `portico_scim_${crypto.randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  env.DATABASE_URL = url.toString();
-  cleanup = async () => {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
-} else {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-scim-"));
-  env.PORTICO_DATA_DIR = dir;
-  cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-}
+const database = await freshDatabase("portico_scim", path.join(os.tmpdir(), `portico-scim-${crypto.randomBytes(4).toString("hex")}`));
+if (database.databaseUrl) env.DATABASE_URL = database.databaseUrl;
+else env.PORTICO_DATA_DIR = database.dataDir;
+const cleanup = database.drop;
 
 // The token before the server starts (the embedded database is single-process); it migrates the new database.
 const token = execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/scim-token.ts", "--name", "conformance", "--days", "1"], { env, stdio: ["ignore", "pipe", "inherit"] })

@@ -5,8 +5,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { buildIfStale } from "./build-if-stale.mjs";
+import { freshDatabase } from "./fresh-database.mjs";
 
 const step = (name, cmd, args, env = {}) => {
   console.log(`\n=== ${name}: ${[cmd, ...args].join(" ")}`);
@@ -48,27 +48,10 @@ step("standalone server", "node", ["scripts/test-standalone.mjs"]);
 // Microsoft's Entra SCIM collection with newman against the production server on a fresh database.
 step("SCIM conformance", "node", ["scripts/test-scim-conformance.mjs"]);
 const e2eEnv = { CHROMIUM_PATH: chromium, E2E_SECRET: crypto.randomBytes(32).toString("hex") };
-let dropDatabase = async () => {};
-if (process.env.DATABASE_URL) {
-  const name = `portico_e2e_${crypto.randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  e2eEnv.E2E_DATABASE_URL = url.toString();
-  dropDatabase = async () => {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
-} else {
-  const dir = path.join(".data", `e2e-${crypto.randomBytes(4).toString("hex")}`);
-  e2eEnv.E2E_DATA_DIR = dir;
-  dropDatabase = async () => fs.rmSync(dir, { recursive: true, force: true });
-}
+const e2eDatabase = await freshDatabase("portico_e2e", path.join(".data", `e2e-${crypto.randomBytes(4).toString("hex")}`));
+if (e2eDatabase.databaseUrl) e2eEnv.E2E_DATABASE_URL = e2eDatabase.databaseUrl;
+else e2eEnv.E2E_DATA_DIR = e2eDatabase.dataDir;
+const dropDatabase = e2eDatabase.drop;
 console.log(`\n=== browser e2e: npx playwright test`);
 const r = spawnSync("npx", ["playwright", "test"], { stdio: "inherit", env: { ...process.env, ...e2eEnv } });
 await dropDatabase().catch((e) => console.warn("could not drop the e2e database:", e.message));
