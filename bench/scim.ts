@@ -263,7 +263,7 @@ async function main(): Promise<void> {
           }
         }
       }
-      planNotes.push(`- ${c.name}: ${[...shapes].map(([k, v]) => `${k}: ${[...v].join("; ")}`).join(" | ")}`);
+      if (shapes.size) planNotes.push(`- ${c.name}: ${[...shapes].map(([k, v]) => `${k}: ${[...v].join("; ")}`).join(" | ")}`);
     }
 
     // Writes: creates (one caller, then several), then PATCH replace displayName on existing users.
