@@ -36,7 +36,6 @@ export const groupNameSchema = z
   .trim()
   .min(1, "Enter a name.")
   .max(256, "At most 256 characters.")
-  // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "A name cannot contain control characters.");
 
 const adminOf = (actor: Actor) => ({ type: "admin" as const, id: actor.id });
