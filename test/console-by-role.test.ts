@@ -184,3 +184,30 @@ describe("provisioning console", () => {
     }
   });
 });
+
+// Groups: named here for the same reason. Reading them is groups:read (the super administrator, the
+// user administrator, the help desk and the auditor); every change groups:write (the super and the
+// user administrator; lib/groups then asks users:write over a member).
+describe("groups console", () => {
+  it("its pages are walked above with groups:read", () => {
+    const named = pages.filter((p) => p.name.startsWith("groups")).map((p) => [p.name, p.permission]);
+    expect(named.sort()).toEqual([
+      ["groups/[id]/page.tsx", "groups:read"],
+      ["groups/page.tsx", "groups:read"],
+    ]);
+    expect(ROLES.filter((r) => holds(r, "groups:read"))).toEqual(["admin", "user_admin", "help_desk", "auditor"]);
+  });
+
+  it.each(["createGroupAction", "renameGroupAction", "deleteGroupAction", "addMemberAction", "removeMemberAction"])("%s asks for groups:write; refused to every role without it", async (exported) => {
+    const found = actions.find((a) => a.name === `groups/actions.ts ${exported}`);
+    expect(found, exported).toBeDefined();
+    for (const role of ROLES) {
+      roles = [role];
+      asked = [];
+      const action = (await import(found!.file))[found!.exported] as (...args: unknown[]) => Promise<unknown>;
+      const result = await run(() => action({}, new FormData()));
+      expect(asked, role).toEqual(["groups:write"]);
+      expect(result, role).toBe(role === "admin" || role === "user_admin" ? "redirect" : "403");
+    }
+  });
+});

@@ -21,6 +21,7 @@ export const CONSOLE_GROUPS: readonly ConsoleGroup[] = [
       { href: "/admin/users", label: "Users", permission: "users:read" },
       { href: "/admin/users/import", label: "Import", permission: "users:import" },
       { href: "/admin/users/export", label: "Export", permission: "users:export" },
+      { href: "/admin/groups", label: "Groups", permission: "groups:read" },
       { href: "/admin/administrators", label: "Administrators", permission: "roles:read" },
     ],
   },

@@ -6,7 +6,8 @@ import { isUuid } from "@/lib/formats";
 import { PermissionError } from "@/lib/errors";
 import { assertPermission, assertUserPermission, isRole, mayGrant, type Actor, type Permission } from "./permissions";
 import { UserError } from "./users.errors";
-import { findAdminTarget, type Tx } from "./users.repo";
+import { findAdminTarget, findAdminTargetByEmail, type Tx } from "./users.repo";
+import { normalizedEmail } from "./users.schema";
 
 export type AdminTarget = NonNullable<Awaited<ReturnType<typeof findAdminTarget>>>;
 
@@ -32,4 +33,20 @@ export async function adminTarget(actor: Actor, permission: Permission, userId: 
 /** The console may not be used against one's own account for what would lock its user out (disable, lock, delete, strip). */
 export function refuseOwnAccount(actor: Actor, userId: string, what: string): void {
   if (actor.id === userId) throw new UserError("own_account", `You cannot ${what} your own account from the console. Ask another administrator.`);
+}
+
+/**
+ * The customer whose sign-in address is `email`, for a console change that never reaches staff
+ * (group membership: staff are not members, as SCIM keeps them out): null when no account has the
+ * address, "staff" when it holds an administrative role; otherwise the customer, after checking
+ * `actor` holds `permission` for them (PermissionError, "forbidden").
+ */
+export async function customerTargetByEmail(actor: Actor, permission: Permission, email: string, tx?: Tx): Promise<AdminTarget | "staff" | null> {
+  assertPermission(actor, permission);
+  const parsed = normalizedEmail(email);
+  const user = parsed ? await findAdminTargetByEmail(parsed, tx) : null;
+  if (!user) return null;
+  if (user.roles.length > 0) return "staff";
+  assertUserPermission(actor, permission, user);
+  return user;
 }

@@ -75,7 +75,7 @@ export { addressHeldForSwitchBack } from "./user-tokens";
 export { publicLink } from "./links";
 export { accountContact, accountForEmail, accountForFederatedSignIn, createFederatedAccount, recordFederatedSignIn, type FederatedAccountInput } from "./federated-account";
 export { scheduleAccountDeletion, cancelAccountDeletion, accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, markProvisionedAccountForErasure, type ScheduledDeletion } from "./deletion";
-export { adminTarget, refuseOwnAccount, type AdminTarget } from "./admin-target";
+export { adminTarget, customerTargetByEmail, refuseOwnAccount, type AdminTarget } from "./admin-target";
 export {
   setEmailVerified,
   disableAccount,

@@ -21,8 +21,8 @@ const as = (...roles: string[]) => ({ id: "a", roles });
 // role → the permissions it must hold; every other permission must be refused.
 const EXPECTED: Record<Role, Permission[]> = {
   admin: [...PERMISSIONS],
-  user_admin: ["users:read", "users:write", "users:delete", "users:unlock", "users:send_reset", "users:reset_factors", "users:import", "users:export", "roles:read", "roles:write", "attributes:read", "consents:read", "topics:read"],
-  help_desk: ["users:read", "users:unlock", "users:send_reset", "users:reset_factors"],
+  user_admin: ["users:read", "users:write", "users:delete", "users:unlock", "users:send_reset", "users:reset_factors", "users:import", "users:export", "roles:read", "roles:write", "attributes:read", "consents:read", "topics:read", "groups:read", "groups:write"],
+  help_desk: ["users:read", "users:unlock", "users:send_reset", "users:reset_factors", "groups:read"],
   app_admin: ["applications:read", "applications:write"],
   security_analyst: ["risk:read", "risk:write", "audit:read", "users:read", "analytics:read", "connections:read"],
   auditor: [
@@ -40,6 +40,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     "audit:export",
     "analytics:read",
     "provisioning:read",
+    "groups:read",
   ],
 };
 

@@ -46,6 +46,8 @@ export const PERMISSIONS = [
   "analytics:read",
   "provisioning:read",
   "provisioning:write",
+  "groups:read",
+  "groups:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -75,9 +77,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "attributes:read",
     "consents:read",
     "topics:read",
+    "groups:read",
+    "groups:write",
   ],
   // Support: find a customer and get them back in; never delete, never change roles, applications or policy.
-  help_desk: ["users:read", "users:unlock", "users:send_reset", "users:reset_factors"],
+  help_desk: ["users:read", "users:unlock", "users:send_reset", "users:reset_factors", "groups:read"],
   // Only with a scope naming the application (app_admin:<id>); the application functions check the scope.
   // Not connections: they choose which existing ones their application offers (applications:write).
   app_admin: ["applications:read", "applications:write"],

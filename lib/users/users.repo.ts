@@ -224,6 +224,16 @@ export async function findAdminTarget(id: string, tx?: Tx) {
   );
 }
 
+/** findAdminTarget by the sign-in address (already normalised). */
+export async function findAdminTargetByEmail(email: string, tx?: Tx) {
+  return withSignInAddress(
+    await (await client(tx)).user.findUnique({
+      where: { email },
+      select: { id: true, email: true, displayName: true, attributes: true, emailVerifiedAt: true, lockedUntil: true, disabledAt: true, deletionDueAt: true, passwordResetRequiredAt: true, roles: { select: { role: true, scope: true } } },
+    }),
+  );
+}
+
 /** The console's user page: every column but secrets (no password hash; whether one is set is asked of the database). */
 export async function findUserDetailRow(id: string) {
   if (!isUuid(id)) return null;
