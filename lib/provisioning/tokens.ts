@@ -13,6 +13,8 @@ import { withTransaction, findProvisioningTokenByHash, insertProvisioningToken, 
 export const PROVISIONING_SCOPES = ["scim:read", "scim:write"] as const;
 export type ProvisioningScope = (typeof PROVISIONING_SCOPES)[number];
 
+const LAST_USED_PRECISION_MS = 60_000;
+
 /** Tokens carry their kind, so one pasted into the wrong place (or found in a log) says what it is. */
 const TOKEN_PREFIX = "portico_scim_";
 
@@ -77,7 +79,8 @@ export async function authenticateProvisioningToken(bearer: string | null, now =
   if (!bearer || !bearer.startsWith(TOKEN_PREFIX) || bearer.length !== TOKEN_PREFIX.length + 43) return null;
   const row = await findProvisioningTokenByHash(sha256Hex(bearer));
   if (!row || row.revokedAt || row.expiresAt <= now) return null;
-  await touchProvisioningToken(row.id, now);
+  // "Last used" to the minute: most requests of a provisioning run write nothing.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) await touchProvisioningToken(row.id, now);
   return { tokenId: row.id, name: row.name, scopes: row.scopes, sendInvitations: row.sendInvitations };
 }
 

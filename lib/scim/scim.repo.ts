@@ -61,17 +61,32 @@ export interface ListWindow {
 
 const whereOf = (base: Prisma.Sql[], extra: Prisma.Sql | null) => Prisma.join(extra ? [...base, Prisma.sql`(${extra})`] : base, " AND ");
 
+/**
+ * totalResults without a count when the page itself tells it: a page that is not full ends the
+ * list (most filtered lookups: one statement instead of two).
+ */
+async function totalOf(rows: unknown[], window: ListWindow, count: () => Promise<number>): Promise<number> {
+  if (window.limit > 0 && rows.length > 0 && rows.length < window.limit) return window.offset + rows.length;
+  if (window.limit > 0 && rows.length === 0 && window.offset === 0) return 0;
+  return count();
+}
+
 export async function listScimUsers(window: ListWindow): Promise<{ total: number; rows: ScimUserRow[] }> {
   const db = await getDb();
   const where = whereOf([NOT_STAFF], window.where);
   const dir = window.descending ? Prisma.raw("DESC") : Prisma.raw("ASC");
   const order = window.orderBy ? Prisma.sql`${window.orderBy} ${dir} NULLS LAST, u."id" ${dir}` : Prisma.sql`u."createdAt", u."id"`;
-  const [count] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM "User" u WHERE ${where}`);
+  // The page's ids first (OFFSET walks only the sort's index and the filter), then the columns
+  // and groups of those rows alone: a deep page does not read every skipped row's groups.
   const rows =
     window.limit === 0
       ? []
-      : await db.$queryRaw<ScimUserRow[]>(Prisma.sql`SELECT ${USER_COLUMNS} FROM "User" u WHERE ${where} ORDER BY ${order} LIMIT ${window.limit} OFFSET ${window.offset}`);
-  return { total: count?.n ?? 0, rows };
+      : await db.$queryRaw<ScimUserRow[]>(
+          Prisma.sql`WITH page AS MATERIALIZED (SELECT u."id" FROM "User" u WHERE ${where} ORDER BY ${order} LIMIT ${window.limit} OFFSET ${window.offset})
+                     SELECT ${USER_COLUMNS} FROM page p JOIN "User" u ON u."id" = p."id" ORDER BY ${order}`,
+        );
+  const total = await totalOf(rows, window, async () => (await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM "User" u WHERE ${where}`))[0]?.n ?? 0);
+  return { total, rows };
 }
 
 export async function findScimUser(id: string, tx?: Tx, opts: { lock?: boolean } = {}): Promise<ScimUserRow | null> {
@@ -140,11 +155,11 @@ export async function listScimGroups(window: ListWindow, withMembers: boolean): 
   const where = window.where ? window.where : Prisma.sql`TRUE`;
   const dir = window.descending ? Prisma.raw("DESC") : Prisma.raw("ASC");
   const order = window.orderBy ? Prisma.sql`${window.orderBy} ${dir} NULLS LAST, g."id" ${dir}` : Prisma.sql`g."createdAt", g."id"`;
-  const [count] = await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM "Group" g WHERE ${where}`);
   const columns = withMembers ? GROUP_COLUMNS : GROUP_COLUMNS_WITHOUT_MEMBERS;
   const rows =
     window.limit === 0 ? [] : await db.$queryRaw<ScimGroupRow[]>(Prisma.sql`SELECT ${columns} FROM "Group" g WHERE ${where} ORDER BY ${order} LIMIT ${window.limit} OFFSET ${window.offset}`);
-  return { total: count?.n ?? 0, rows };
+  const total = await totalOf(rows, window, async () => (await db.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n FROM "Group" g WHERE ${where}`))[0]?.n ?? 0);
+  return { total, rows };
 }
 
 export async function findScimGroup(id: string, tx?: Tx, opts: { lock?: boolean } = {}): Promise<ScimGroupRow | null> {

@@ -324,6 +324,11 @@ describe("Users: filters and pagination", () => {
     const zero = (await listUsers({ filter: `userName sw "flt-${tag}"`, count: "0" })).body;
     expect(zero.totalResults).toBe(3);
     expect(zero.itemsPerPage).toBe(0);
+    // The last, partial page and a page past the end still tell the whole total.
+    const last = (await listUsers({ filter: `userName sw "flt-${tag}"`, startIndex: "3", count: "2" })).body;
+    expect([last.totalResults, last.itemsPerPage]).toEqual([3, 1]);
+    const past = (await listUsers({ filter: `userName sw "flt-${tag}"`, startIndex: "9", count: "2" })).body;
+    expect([past.totalResults, past.itemsPerPage]).toEqual([3, 0]);
   });
 
   it("sortBy userName descending", async () => {
