@@ -147,8 +147,13 @@ function normaliseSingle(def: AttributeDef, value: unknown, where: string): unkn
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function capped(value: string, max: number, where: string): string {
   if (value.length > max) throw invalidValue(`${where} is longer than ${max} characters.`);
+  // PostgreSQL stores neither a NUL nor half a surrogate pair (text and jsonb alike): refused here,
+  // as the client's error, rather than failing the write.
+  if (value.includes("\u0000") || LONE_SURROGATE.test(value)) throw invalidValue(`${where} holds a NUL character or a broken UTF-16 sequence.`);
   return value;
 }
 

@@ -697,3 +697,15 @@ describe("rate limit", () => {
     }
   });
 });
+
+describe("strings PostgreSQL cannot store", () => {
+  it("a NUL or a lone surrogate in any string is 400 invalidValue and writes nothing, never a 500", async () => {
+    const bad = ["a\u0000b", "x\uD800y", "\uDC00"];
+    for (const value of bad) {
+      scimErrorOf(await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: value } }), 400, "invalidValue");
+      scimErrorOf(await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: unique("nul"), displayName: value, emails: [{ value }] } }), 400, "invalidValue");
+      scimErrorOf(await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: value } }), 400, "invalidValue");
+    }
+    expect((await listUsers({ filter: 'userName sw "nul-"' })).body.totalResults).toBe(0);
+  });
+});
