@@ -339,7 +339,7 @@ async function main(): Promise<void> {
     "",
     ...analyseNotes.map((n) => `- ${n}`),
     "",
-    `- Every list answer counts its matches (totalResults, RFC 7644 §3.4.2): \`count(*)\` over all users with the NOT EXISTS on "UserRole" (staff are outside SCIM), a full scan of the table or of an index at every page, however small the page. The middle page adds OFFSET: the rows before it are read in "createdAt" order and thrown away, and the page's select list, including the user's groups (a correlated subquery), is computed for each of them.`,
+    `- A full page cannot tell the total, so it is counted (totalResults, RFC 7644 §3.4.2): \`count(*)\` over all users with the NOT EXISTS on "UserRole" (staff are outside SCIM), a scan of an index of every user, however small the page (a page that is not full, like a lookup's, tells the total itself: no count). The middle page adds OFFSET: the ids before it are read in "createdAt" order from the index and thrown away; only the page's own 100 rows are read with their groups.`,
     "",
     `Plans at ${sizeLabel(big)} (node types, top down; lookups over 20 variations; ${failures.length ? `**${failures.length} lookup plans with a Seq Scan on "User"**` : 'no lookup reads "User" sequentially'}):`,
     "",
