@@ -457,3 +457,16 @@ export async function enabledClientClaimMappings(clientId: string): Promise<Clai
   const row = await findApplicationForAuthentication(clientId);
   return row && !row.disabledAt ? toApplicationDto(row).claimMappings : null;
 }
+
+/**
+ * UserInfo's view of the token's application (the cached row, as enabledClientClaimMappings): what
+ * it releases besides the standard claims, its mapped attributes and its roles and groups claims;
+ * null when gone or disabled.
+ */
+export async function enabledClientReleases(clientId: string): Promise<Pick<ApplicationDto, "id" | "claimMappings" | "rolesClaim" | "groupsClaim"> | null> {
+  if (!isWellFormedClientId(clientId)) return null;
+  const row = await findApplicationForAuthentication(clientId);
+  if (!row || row.disabledAt) return null;
+  const dto = toApplicationDto(row);
+  return { id: dto.id, claimMappings: dto.claimMappings, rolesClaim: dto.rolesClaim, groupsClaim: dto.groupsClaim };
+}
