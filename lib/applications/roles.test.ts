@@ -144,7 +144,9 @@ describe("entitlementsFor", () => {
     const staff = await group("Staff", [user, nobody]);
     await group("Book club", [user]); // holds no role: never shown
     const otherApp = await group("Other team", [user]);
-    const [reader, writer, owner] = await Promise.all(["reader", "writer", "owner"].map((name) => createApplicationRole(admin, a.id, { name }, ctx)));
+    const reader = await createApplicationRole(admin, a.id, { name: "reader" }, ctx);
+    const writer = await createApplicationRole(admin, a.id, { name: "writer" }, ctx);
+    const owner = await createApplicationRole(admin, a.id, { name: "owner" }, ctx);
     const foreign = await createApplicationRole(admin, b.id, { name: "foreign" }, ctx);
 
     expect(await entitlementsFor(a.id, user)).toEqual({ roles: [], groups: [] });

@@ -28,8 +28,8 @@ const ctx = {};
 const REDIRECT = "https://rp.example.com/callback";
 
 /** The protocol endpoints, called in process: what a relying party's HTTP requests would reach. */
-async function inProcessFetch(url: string, options: RequestInit): Promise<Response> {
-  const request = new Request(url, options);
+const inProcessFetch: oidcClient.CustomFetch = async (url, options) => {
+  const request = new Request(url, { method: options.method, headers: options.headers, body: options.body as BodyInit | null | undefined, redirect: options.redirect });
   const path = new URL(url).pathname;
   let result: EndpointResult;
   if (path === "/.well-known/openid-configuration") result = discoveryEndpoint.GET();
@@ -38,7 +38,7 @@ async function inProcessFetch(url: string, options: RequestInit): Promise<Respon
   else if (path === "/oauth2/userinfo") result = await (request.method === "POST" ? userinfoEndpoint.POST(request) : userinfoEndpoint.GET(request));
   else throw new Error(`unexpected request to ${url}`);
   return new Response(result.body, { status: result.status, headers: result.headers });
-}
+};
 
 interface RelyingParty {
   app: ApplicationDto;
@@ -111,7 +111,8 @@ describe("roles and groups in tokens", () => {
   it("releases the application's roles (direct and through groups) and its groups in the ID token, the access token and UserInfo", async () => {
     const rp = await relyingParty("Roles RP");
     const { userId, session } = await signedIn("roles-rp@example.com");
-    const [admins, viewers] = await Promise.all(["admin", "viewer"].map((name) => createApplicationRole(admin, rp.app.id, { name }, ctx)));
+    const admins = await createApplicationRole(admin, rp.app.id, { name: "admin" }, ctx);
+    const viewers = await createApplicationRole(admin, rp.app.id, { name: "viewer" }, ctx);
     const team = await t.db().group.create({ data: { displayName: "Editors", members: { create: [{ userId }] } } });
     await t.db().group.create({ data: { displayName: "Hikers", members: { create: [{ userId }] } } }); // no role here: never released
     await assignApplicationRole(admin, rp.app.id, viewers.id, { userId }, ctx);
