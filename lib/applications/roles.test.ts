@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "@/test/db";
 import { PermissionError } from "@/lib/errors";
+import { createAttributeDefinition } from "@/lib/profile";
 import {
   assignApplicationRole,
   assignApplicationRoleByName,
@@ -13,6 +14,7 @@ import {
   entitlementClaimProblem,
   entitlementsFor,
   listApplicationRoles,
+  setClaimMappings,
   setRoleClaims,
   unassignApplicationRole,
   updateApplicationRole,
@@ -60,6 +62,17 @@ describe("claim names", () => {
     expect(events.at(-1)!.details).toMatchObject({ changed: ["rolesClaim", "groupsClaim", "requireRole"], rolesClaim: "https://example.com/roles" });
     const cleared = await setRoleClaims(admin, app.id, { rolesClaim: "", groupsClaim: null }, ctx);
     expect(cleared).toMatchObject({ rolesClaim: null, groupsClaim: null, requireRole: false });
+  });
+});
+
+describe("claims of mapped attributes", () => {
+  it("keeps a mapped attribute's claim and the roles and groups claims apart, both ways", async () => {
+    const app2 = (await createApplication(admin, { name: "Mapped app", type: "confidential", redirectUris: ["https://m.example.com/cb"] }, ctx)).application;
+    await createAttributeDefinition(admin, { name: "tier", label: "Tier", type: "string", required: false, rules: {}, customerAccess: "none", appReadScope: "profile" }, ctx);
+    await setClaimMappings(admin, app2.id, [{ attribute: "tier", claim: "tier", targets: ["id_token"] }], ctx);
+    await expect(setRoleClaims(admin, app2.id, { rolesClaim: "tier" }, ctx)).rejects.toMatchObject({ code: "invalid_input", fieldErrors: { rolesClaim: expect.stringMatching(/already released/) } });
+    await setRoleClaims(admin, app2.id, { rolesClaim: "https://example.com/roles", groupsClaim: "teams" }, ctx);
+    await expect(setClaimMappings(admin, app2.id, [{ attribute: "tier", claim: "teams", targets: ["id_token"] }], ctx)).rejects.toMatchObject({ fieldErrors: { "mappings.0.claim": expect.stringMatching(/roles or groups/) } });
   });
 });
 

@@ -21,6 +21,8 @@ import { createSession, validateSession } from "@/lib/sessions";
 import { discoveryEndpoint, jwksEndpoint, tokenEndpoint, userinfoEndpoint } from "@/lib/http";
 import type { EndpointResult } from "@/lib/http/endpoints/result";
 import { authorize, issuer, type AuthorizeSession } from "./index";
+import { approveDevice, enterUserCode, exchangeDeviceCode, startDeviceAuthorization } from "./device";
+import { DEVICE_CODE_GRANT } from "./token-endpoint";
 
 const t = useTestDatabase();
 const admin = { id: crypto.randomUUID(), roles: ["admin"] };
@@ -195,5 +197,36 @@ describe("roles and groups in tokens", () => {
     await assignApplicationRole(admin, rp.app.id, role.id, { userId }, ctx);
     const again = await oidcClient.refreshTokenGrant(rp.config, refreshed.refresh_token!);
     expect(again.claims()!.roles).toEqual(["user"]);
+  });
+
+  it("refuses the device flow to a user holding no role (approval refused; a role gone before the exchange: access_denied)", async () => {
+    const { application: created } = await createApplication(admin, { name: "Roles TV", type: "public", grantTypes: [DEVICE_CODE_GRANT], firstParty: true }, ctx);
+    const { userId, session } = await signedIn("device-roles@example.com");
+    const approver = { id: session.id, userId, amr: session.amr };
+    const role = await createApplicationRole(admin, created.id, { name: "viewer" }, ctx);
+    // The application as the token endpoint's client authentication reads it: with its role settings.
+    const tv = await setRoleClaims(admin, created.id, { rolesClaim: "roles", requireRole: true }, ctx);
+
+    const first = await startDeviceAuthorization(tv, "openid", ctx);
+    const entry = await enterUserCode(first.user_code, userId, ctx);
+    if (!entry.ok) throw new Error("the code was not found");
+    expect(await approveDevice(entry.request.requestId, approver, ctx)).toMatchObject({ ok: false, reason: "refused" });
+
+    await assignApplicationRole(admin, tv.id, role.id, { userId }, ctx);
+    const second = await startDeviceAuthorization(tv, "openid", ctx);
+    const entry2 = await enterUserCode(second.user_code, userId, ctx);
+    if (!entry2.ok) throw new Error("the code was not found");
+    expect(await approveDevice(entry2.request.requestId, approver, ctx)).toMatchObject({ ok: true });
+    const third = await startDeviceAuthorization(tv, "openid", ctx);
+    const entry3 = await enterUserCode(third.user_code, userId, ctx);
+    if (!entry3.ok) throw new Error("the code was not found");
+    expect(await approveDevice(entry3.request.requestId, approver, ctx)).toMatchObject({ ok: true });
+
+    const tokens = await exchangeDeviceCode(tv, { grant_type: DEVICE_CODE_GRANT, device_code: second.device_code }, ctx);
+    const { payload } = await jwtVerify(tokens.id_token!, createLocalJWKSet(await publicJwks()), { issuer: issuer(), audience: tv.clientId });
+    expect(payload.roles).toEqual(["viewer"]);
+
+    await unassignApplicationRole(admin, tv.id, role.id, { userId }, ctx);
+    await expect(exchangeDeviceCode(tv, { grant_type: DEVICE_CODE_GRANT, device_code: third.device_code }, ctx)).rejects.toMatchObject({ error: "access_denied" });
   });
 });
