@@ -162,6 +162,24 @@ describe("connections console", () => {
   });
 });
 
+// Application roles: named here for the same reason; each is that application's applications:write,
+// held by the super administrator and the application administrator.
+describe("application roles console", () => {
+  it.each(["setRoleClaimsAction", "createRoleAction", "deleteRoleAction", "assignRoleAction", "unassignRoleAction"])("%s asks for applications:write", async (exported) => {
+    const found = actions.find((a) => a.name === `applications/actions.ts ${exported}`);
+    expect(found, exported).toBeDefined();
+    for (const role of ROLES) {
+      roles = [role];
+      asked = [];
+      const action = (await import(found!.file))[found!.exported] as (...args: unknown[]) => Promise<unknown>;
+      const result = await run(() => action({}, new FormData()));
+      expect(asked, role).toEqual(["applications:write"]);
+      expect(result, role).toBe(holds(role, "applications:write") ? "redirect" : "403");
+    }
+    expect(ROLES.filter((r) => holds(r, "applications:write"))).toEqual(["admin", "app_admin"]);
+  });
+});
+
 // Provisioning (SCIM tokens): named here for the same reason. Reading the tokens is provisioning:read
 // (the super administrator and the auditor), making and revoking them provisioning:write (the super
 // administrator alone: a write token creates and deletes accounts).

@@ -408,6 +408,11 @@ export const applicationDtoSchema = z.object({
   claimMappings: claimMappingsSchema,
   /** Progressive profiling: the custom attributes this application asks for during sign-in (lib/oidc/profiling.ts). */
   profilingPolicy: profilingPolicySchema.nullable(),
+  /** The claims its roles and its groups are released in (lib/applications roles.ts); null: not released. */
+  rolesClaim: z.string().nullable(),
+  groupsClaim: z.string().nullable(),
+  /** Only users holding one of its roles may sign in to it. */
+  requireRole: z.boolean(),
   /** A secret is set (confidential clients using client_secret_basic or client_secret_post). */
   hasSecret: z.boolean(),
   secretRotatedAt: z.date().nullable(),

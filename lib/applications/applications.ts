@@ -335,6 +335,13 @@ export async function setClaimMappings(actor: Actor, id: string, rows: readonly 
   const mappings = checked.mappings;
   return withTransaction(async (tx) => {
     const before = await loadForChange(id, tx);
+    // The roles and groups claims (roles.ts) are taken: a mapped attribute may not hide them.
+    const taken = mappings.findIndex((m) => m.claim === before.rolesClaim || m.claim === before.groupsClaim);
+    if (taken >= 0) {
+      const field = `${MAPPING_FIELD_PREFIX}.${taken}.claim`;
+      const message = `The application receives its roles or groups in ${mappings[taken]!.claim}.`;
+      throw new ApplicationError("invalid_input", message, { field, fieldErrors: { [field]: message } });
+    }
     const after = await updateApplicationRow(id, { claimMappings: mappings as unknown as ApplicationWrite["claimMappings"] }, tx);
     if (JSON.stringify(before.claimMappings) !== JSON.stringify(after.claimMappings)) {
       await recordAudit(
@@ -456,4 +463,17 @@ export async function enabledClientClaimMappings(clientId: string): Promise<Clai
   if (!isWellFormedClientId(clientId)) return null;
   const row = await findApplicationForAuthentication(clientId);
   return row && !row.disabledAt ? toApplicationDto(row).claimMappings : null;
+}
+
+/**
+ * UserInfo's view of the token's application (the cached row, as enabledClientClaimMappings): what
+ * it releases besides the standard claims, its mapped attributes and its roles and groups claims;
+ * null when gone or disabled.
+ */
+export async function enabledClientReleases(clientId: string): Promise<Pick<ApplicationDto, "id" | "claimMappings" | "rolesClaim" | "groupsClaim"> | null> {
+  if (!isWellFormedClientId(clientId)) return null;
+  const row = await findApplicationForAuthentication(clientId);
+  if (!row || row.disabledAt) return null;
+  const dto = toApplicationDto(row);
+  return { id: dto.id, claimMappings: dto.claimMappings, rolesClaim: dto.rolesClaim, groupsClaim: dto.groupsClaim };
 }

@@ -15,8 +15,24 @@ export {
   setProfilingPolicy,
   setApplicationAdminScopes,
   enabledClientClaimMappings,
+  enabledClientReleases,
   type ApplicationWithSecret,
 } from "./applications";
+export {
+  listApplicationRoles,
+  createApplicationRole,
+  updateApplicationRole,
+  deleteApplicationRole,
+  assignApplicationRole,
+  assignApplicationRoleByName,
+  unassignApplicationRole,
+  setRoleClaims,
+  entitlementsFor,
+  usesEntitlements,
+  entitlementClaims,
+  type RoleHolder,
+} from "./roles";
+export { entitlementClaimProblem, type ApplicationRoleDto, type Entitlements } from "./roles.schema";
 export {
   authenticateClient,
   authenticateClientWithMethod,

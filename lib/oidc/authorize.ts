@@ -29,6 +29,7 @@ import { effectiveMfaPolicy } from "./mfa-policy";
 import type { ApplicationDto } from "@/lib/applications";
 import { countsSignIns } from "@/lib/profile/profiling.schema";
 import { profilingOutcome } from "./profiling-policy";
+import { entitlementsOfUser, lacksRequiredRole } from "./tokens";
 
 export const CODE_LIFETIME_SECONDS = 60;
 const INTERACTION_LIFETIME_SECONDS = 30 * 60;
@@ -173,6 +174,14 @@ export async function authorize(input: AuthorizeInput, session: AuthorizeSession
       if (request.prompts.includes("none")) return respondError("interaction_required", "the user must sign in again");
       return { kind: "login", interactionId: await save(session.userId), loginHint: params.login_hint, force: true };
     }
+  }
+
+  // requireRole: a user holding none of the application's roles is refused, to the application
+  // (RFC 6749 §4.1.2.1 access_denied), before any second factor, profile question or consent.
+  if (client.requireRole && lacksRequiredRole(client, await entitlementsOfUser(client, session.userId))) {
+    await recordAudit({ actor: { type: "user", id: session.userId }, action: "oauth.role_required", target: { type: "client", id: client.clientId }, result: "failure", context: ctx, details: { grant: "authorization_code" } });
+    if (interaction) await deleteInteraction(interaction.id);
+    return respondError("access_denied", "the user holds no role of this application");
   }
 
   // A second factor is needed (step-up through acr_values, or the application's MFA policy) and the

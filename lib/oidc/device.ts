@@ -34,7 +34,7 @@ import { achievedAcr, multiFactorRequired } from "./acr";
 import { effectiveMfaPolicy } from "./mfa-policy";
 import { isKnownScope, parseScope, SCOPE_DESCRIPTIONS } from "./scopes.schema";
 import type { TokenRequestBody } from "./token-endpoint";
-import { issueTokens, mayIssueRefreshToken } from "./tokens";
+import { entitlementsOfUser, issueTokens, lacksRequiredRole, mayIssueRefreshToken } from "./tokens";
 import type { ApplicationDto } from "@/lib/applications";
 import type { TokenResponse } from "./types";
 
@@ -153,8 +153,12 @@ export async function exchangeDeviceCode(client: ApplicationDto, body: TokenRequ
   }
   // approved
   const userId = row.userId!;
-  const user = await getClaimSource(userId);
+  const [user, entitlements] = await Promise.all([getClaimSource(userId), entitlementsOfUser(client, userId)]);
   if (!user) throw new OAuthError("invalid_grant", "the user is no longer active");
+  if (lacksRequiredRole(client, entitlements)) {
+    await recordAudit({ actor: { type: "user", id: userId }, action: "oauth.role_required", target: { type: "client", id: client.clientId }, result: "failure", context: ctx, details: { grant: "device_code", deviceAuthorizationId: row.id } });
+    throw new OAuthError("access_denied", "the user holds no role of this application");
+  }
   // The grant belongs to the browser session that approved it (its auth_time, amr; logout ends it).
   const session = row.sessionId ? (await listSessions(userId)).find((s) => s.id === row.sessionId) : undefined;
   if (!session) throw new OAuthError("access_denied", "the session that approved the request has ended");
@@ -167,6 +171,7 @@ export async function exchangeDeviceCode(client: ApplicationDto, body: TokenRequ
       grant,
       scopes,
       user,
+      entitlements,
       withIdToken: scopes.includes("openid"),
       withRefreshToken: mayIssueRefreshToken(client, scopes),
       now,
@@ -284,6 +289,7 @@ export async function approveDevice(requestId: string, session: DeviceApprover, 
  * rules, a transaction value) may ask for one too, or refuse. Null when the session may approve.
  */
 async function unmetSignInRequirement(client: ApplicationDto, acrValues: string | undefined, session: DeviceApprover, ctx: RequestContext, now: Date): Promise<DeviceRefusal | null> {
+  if (lacksRequiredRole(client, await entitlementsOfUser(client, session.userId))) return "refused";
   const policy = effectiveMfaPolicy(client);
   const risk = await assessAuthorization({ userId: session.userId, clientId: client.clientId, acrValues, ctx, now });
   if (risk.action === "deny" || risk.action === "lock" || risk.action === "reset_password") return "refused";

@@ -5,7 +5,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { decodeJwt } from "jose";
 import { safeEqual, sha256Hex } from "@/lib/crypto";
 import { verifyJwt } from "@/lib/keys";
-import { enabledClientClaimMappings, findClientByClientId, isAdminApiScope } from "@/lib/applications";
+import { enabledClientClaimMappings, enabledClientReleases, entitlementClaims, entitlementsFor, findClientByClientId, isAdminApiScope } from "@/lib/applications";
 import { claimsForScopes, getClaimSource, mappedClaims } from "@/lib/profile";
 import { OAuthError } from "./oidc.errors";
 import { parseScope } from "./scopes.schema";
@@ -99,20 +99,22 @@ export async function userInfo(token: string | null, requiredScopes: readonly st
   if (!isWellFormedToken(token)) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   const unverified = unverifiedClaims(token);
   // The reads at once (on PostgreSQL, pooled connections); user and client count only if the token is ours.
-  const [claims, user, mappings] = await Promise.all([
+  const [claims, user, releases] = await Promise.all([
     activeAccessToken(token, unverified),
     unverified ? getClaimSource(unverified.sub) : null,
-    unverified ? enabledClientClaimMappings(unverified.client_id) : null,
+    unverified ? enabledClientReleases(unverified.client_id) : null,
   ]);
   if (!claims) throw new OAuthError("invalid_token", "the access token is invalid, expired or revoked");
   // A disabled or deleted application's tokens stop working here at once, not at their expiry.
-  if (!mappings) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
+  if (!releases) throw new OAuthError("invalid_token", "the application that holds this token is disabled");
   const scopes = parseScope(claims.scope);
   const missing = requiredScopes.find((scope) => !scopes.includes(scope));
   if (missing) throw new OAuthError("insufficient_scope", `the ${missing} scope is required`, 403);
   if (!user) throw new OAuthError("invalid_token", "the user is no longer active");
+  // The application's roles and groups, as now (one more query, only for an application that releases them).
+  const entitlements = releases.rolesClaim || releases.groupsClaim ? await entitlementsFor(releases.id, user.id) : null;
   // The application's mapped custom attributes (its cached client row: no extra query), then the standard claims over them.
-  return { ...mappedClaims(user, scopes, mappings, "userinfo"), ...claimsForScopes(user, scopes) };
+  return { ...mappedClaims(user, scopes, releases.claimMappings, "userinfo"), ...entitlementClaims(releases, entitlements), ...claimsForScopes(user, scopes) };
 }
 
 /** Who a bearer token of ours speaks for: the user (its subject) and the application that holds it. */

@@ -8,7 +8,7 @@ import { sha256Hex } from "@/lib/crypto";
 import { OAuthError } from "./oidc.errors";
 import { verifyPkce } from "./pkce";
 import { isKnownScope, parseScope } from "./scopes.schema";
-import { issueClientCredentialsToken, issueTokens, mayIssueRefreshToken, mintTokens } from "./tokens";
+import { entitlementsOfUser, issueClientCredentialsToken, issueTokens, lacksRequiredRole, mayIssueRefreshToken, mintTokens } from "./tokens";
 import {
   findCodeWithGrant,
   findRefreshTokenWithGrant,
@@ -75,7 +75,7 @@ async function exchangeAuthorizationCode(client: ApplicationDto, body: TokenRequ
   } else if (body.code_verifier) {
     throw new OAuthError("invalid_grant", "code_verifier given but the authorization request had no code_challenge");
   }
-  const user = grant.userId ? await getClaimSource(grant.userId) : null;
+  const [user, entitlements] = await Promise.all([grant.userId ? getClaimSource(grant.userId) : null, entitlementsOfUser(client, grant.userId)]);
   if (!user) throw new OAuthError("invalid_grant", "the user is no longer active");
   const scopes = parseScope(grant.scope);
   const { response, records } = await mintTokens({
@@ -84,6 +84,7 @@ async function exchangeAuthorizationCode(client: ApplicationDto, body: TokenRequ
     scopes,
     nonce: code.nonce,
     user,
+    entitlements,
     withIdToken: scopes.includes("openid"),
     withRefreshToken: mayIssueRefreshToken(client, scopes),
     now,
@@ -116,8 +117,14 @@ async function exchangeRefreshToken(client: ApplicationDto, body: TokenRequestBo
     // RFC 6749 §6: a refresh may narrow the scope, never widen it.
     if (scopes.some((s) => !granted.includes(s))) throw new OAuthError("invalid_scope", "the requested scope exceeds the original grant");
   }
-  const user = grant.userId ? await getClaimSource(grant.userId) : null;
+  const [user, entitlements] = await Promise.all([grant.userId ? getClaimSource(grant.userId) : null, entitlementsOfUser(client, grant.userId)]);
   if (grant.userId && !user) throw new OAuthError("invalid_grant", "the user is no longer active");
+  if (grant.userId && lacksRequiredRole(client, entitlements)) {
+    // requireRole: a user who lost every role of the application is sent to sign in again (where
+    // authorize refuses them). The refresh token stays unused: a role given back makes it work again.
+    await recordAudit({ actor: { type: "user", id: grant.userId }, action: "oauth.role_required", target: { type: "client", id: client.clientId }, result: "failure", context: ctx, details: { grant: "refresh_token", grantId: grant.id } });
+    throw new OAuthError("invalid_grant", "the user holds no role of this application");
+  }
   if (grant.userId) {
     // High-value scopes go through the risk engine (lib/risk): nobody is there to answer a second
     // factor, so a risky refresh is refused and the application sends the user to sign in again.
@@ -127,7 +134,7 @@ async function exchangeRefreshToken(client: ApplicationDto, body: TokenRequestBo
   }
   return withTransaction(async (tx) => {
     if (!(await markRefreshTokenUsed(tokenHash, now, tx))) throw new OAuthError("invalid_grant", "the refresh token was already used");
-    const tokens = await issueTokens({ client, grant, scopes, user, withIdToken: scopes.includes("openid"), withRefreshToken: true, now, tx });
+    const tokens = await issueTokens({ client, grant, scopes, user, entitlements, withIdToken: scopes.includes("openid"), withRefreshToken: true, now, tx });
     await recordAudit({ actor: { type: "user", id: grant.userId ?? client.clientId }, action: "oauth.tokens_refreshed", target: { type: "client", id: client.clientId }, result: "success", context: ctx, details: { grantId: grant.id } }, tx);
     return tokens;
   });

@@ -7,7 +7,7 @@ import { signJwt } from "@/lib/keys";
 import { claimsForScopes, mappedClaims, type ClaimSource } from "@/lib/profile";
 import { insertAccessTokenRecord, insertRefreshToken, type Tx } from "./oidc.repo";
 import { issuer } from "./issuer";
-import type { ApplicationDto } from "@/lib/applications";
+import { entitlementClaims, entitlementsFor, usesEntitlements, type ApplicationDto, type Entitlements } from "@/lib/applications";
 import type { GrantRecord, TokenResponse } from "./types";
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -26,10 +26,25 @@ export interface IssueOptions {
   nonce?: string | null;
   /** The user, loaded before any transaction (on PGlite a read outside an open transaction waits for it). */
   user?: ClaimSource | null;
+  /** The user's roles and groups for this application (entitlementsOfUser), read before any transaction too. */
+  entitlements?: Entitlements | null;
   withIdToken: boolean;
   withRefreshToken: boolean;
   now?: Date;
   tx?: Tx;
+}
+
+/**
+ * The user's roles and groups for the application (lib/applications entitlementsFor, one query),
+ * read only when the application releases them or requires a role: null otherwise.
+ */
+export async function entitlementsOfUser(client: ApplicationDto, userId: string | null): Promise<Entitlements | null> {
+  return userId && usesEntitlements(client) ? entitlementsFor(client.id, userId) : null;
+}
+
+/** requireRole: the user holds none of the application's roles. */
+export function lacksRequiredRole(client: ApplicationDto, entitlements: Entitlements | null): boolean {
+  return client.requireRole && (entitlements?.roles.length ?? 0) === 0;
 }
 
 /** Marks a self-contained client_credentials token: `gty`, a private claim (the name Auth0 uses for it). */
@@ -73,6 +88,7 @@ export async function mintTokens(o: IssueOptions): Promise<{ response: TokenResp
     {
       // The application's mapped custom attributes first: the registered claims below always win.
       ...(o.grant.userId && o.user ? mappedClaims(o.user, o.scopes, o.client.claimMappings, "access_token") : {}),
+      ...(o.grant.userId ? entitlementClaims(o.client, o.entitlements) : {}),
       iss: issuer(),
       sub,
       aud: issuer(),
@@ -97,6 +113,7 @@ export async function mintTokens(o: IssueOptions): Promise<{ response: TokenResp
     response.id_token = await signJwt(
       {
         ...mappedClaims(o.user, o.scopes, o.client.claimMappings, "id_token"),
+        ...entitlementClaims(o.client, o.entitlements),
         ...claimsForScopes(o.user, o.scopes),
         iss: issuer(),
         sub: o.user.id,

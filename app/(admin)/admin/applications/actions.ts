@@ -7,6 +7,11 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import {
+  assignApplicationRoleByName,
+  createApplicationRole,
+  deleteApplicationRole,
+  setRoleClaims,
+  unassignApplicationRole,
   createApplication,
   createInitialAccessToken,
   deleteApplication,
@@ -17,6 +22,7 @@ import {
   setClaimMappings,
   setProfilingPolicy,
   updateApplication,
+  ApplicationError,
 } from "@/lib/applications";
 import { applicationInputFromForm, applicationInputSchema, initialAccessTokenFormSchema } from "@/lib/applications/applications.schema";
 import { claimMappingEcho, claimMappingRowsFromForm, MAX_CLAIM_MAPPINGS } from "@/lib/profile/attributes.schema";
@@ -178,5 +184,87 @@ export const setApplicationConnectionsAction = adminAction(
     const offered = await setApplicationConnections(actor, id, connectionIds, await requestContext());
     revalidatePath(`${LIST}/${id}`);
     return { ok: true, message: offered.length ? `Sign-in connections saved: ${offered.map((c) => c.name).join(", ")}.` : "The login page offers no other connection now." };
+  },
+);
+
+// ---- Roles (lib/applications roles.ts) ----------------------------------------------------------
+
+const field = (form: FormData, name: string, max: number) => {
+  const v = form.get(name);
+  return typeof v === "string" ? v.slice(0, max) : "";
+};
+
+/** The claims the application receives roles and groups in, and whether signing in needs a role; the domain checks the names. */
+export const setRoleClaimsAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), rolesClaim: z.string(), groupsClaim: z.string(), requireRole: z.boolean() }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), rolesClaim: field(form, "rolesClaim", 300), groupsClaim: field(form, "groupsClaim", 300), requireRole: form.get("requireRole") === "on" }),
+    echo: (_prev: AdminFormState, form: FormData) => ({ rolesClaim: field(form, "rolesClaim", 300), groupsClaim: field(form, "groupsClaim", 300), requireRole: form.get("requireRole") === "on" ? "on" : "" }),
+  },
+  async ({ id, ...claims }, actor): Promise<AdminFormState> => {
+    await setRoleClaims(actor, id, claims, await requestContext());
+    revalidatePath(`${LIST}/${id}`);
+    return { ok: true, message: "Role claims saved." };
+  },
+);
+
+export const createRoleAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), name: z.string(), description: z.string() }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), name: field(form, "name", 200), description: field(form, "description", 1000) }),
+    echo: (_prev: AdminFormState, form: FormData) => ({ name: field(form, "name", 200), description: field(form, "description", 1000) }),
+  },
+  async ({ id, name, description }, actor): Promise<AdminFormState> => {
+    const role = await createApplicationRole(actor, id, { name, description }, await requestContext());
+    revalidatePath(`${LIST}/${id}`);
+    return { ok: true, message: `Role ${role.name} added.` };
+  },
+);
+
+const aRole = {
+  schema: z.object({ id: z.string(), roleId: z.string().max(64) }),
+  input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), roleId: field(form, "roleId", 64) }),
+};
+
+export const deleteRoleAction = adminAction({ ...anApplication, ...aRole }, async ({ id, roleId }, actor): Promise<AdminFormState> => {
+  await deleteApplicationRole(actor, id, roleId, await requestContext());
+  revalidatePath(`${LIST}/${id}`);
+  return { ok: true, message: "Role deleted." };
+});
+
+/** Gives a role to an account (by its address) or a group (by its name). */
+export const assignRoleAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), roleId: z.string().max(64), holderType: z.enum(["user", "group"], { error: "Choose a user or a group." }), holder: z.string().trim().min(1, "Enter an address or a group name.") }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), roleId: field(form, "roleId", 64), holderType: field(form, "holderType", 10), holder: field(form, "holder", 300) }),
+    echo: (_prev: AdminFormState, form: FormData) => ({ holderType: field(form, "holderType", 10), holder: field(form, "holder", 300) }),
+  },
+  async ({ id, roleId, holderType, holder }, actor): Promise<AdminFormState> => {
+    const to = holderType === "user" ? { email: holder } : { groupName: holder };
+    try {
+      const added = await assignApplicationRoleByName(actor, id, roleId, to, await requestContext());
+      revalidatePath(`${LIST}/${id}`);
+      return { ok: true, message: added ? `Role given to ${holder}.` : `${holder} already holds this role.` };
+    } catch (e) {
+      // The domain names the field it checked (email, groupName): this form has one, holder.
+      if (e instanceof ApplicationError && e.code === "invalid_input") return { message: e.message, fieldErrors: { holder: e.message }, values: { holderType, holder } };
+      throw e;
+    }
+  },
+);
+
+export const unassignRoleAction = adminAction(
+  {
+    ...anApplication,
+    schema: z.object({ id: z.string(), roleId: z.string().max(64), userId: z.string().max(64), groupId: z.string().max(64) }),
+    input: (_prev: AdminFormState, form: FormData) => ({ id: idOf(form), roleId: field(form, "roleId", 64), userId: field(form, "userId", 64), groupId: field(form, "groupId", 64) }),
+  },
+  async ({ id, roleId, userId, groupId }, actor): Promise<AdminFormState> => {
+    await unassignApplicationRole(actor, id, roleId, userId ? { userId } : { groupId }, await requestContext());
+    revalidatePath(`${LIST}/${id}`);
+    return { ok: true, message: "Role taken back." };
   },
 );

@@ -6,7 +6,8 @@ import { ApplicationForm, type ApplicationFormValues } from "@/components/admin/
 import { DeleteApplicationForm, RotateSecretForm, StatusForm } from "@/components/admin/application-controls";
 import { CopyableValue } from "@/components/admin/secret-box";
 import { requireAdmin } from "@/lib/http";
-import { getApplication, usesClientSecret, type ApplicationDto } from "@/lib/applications";
+import { getApplication, listApplicationRoles, usesClientSecret, type ApplicationDto } from "@/lib/applications";
+import { NewRoleForm, RoleClaimsForm, RoleList } from "@/components/admin/application-roles";
 import { ClaimMappingForm, ProfilingPolicyForm } from "@/components/admin/attribute-forms";
 import { DEFAULT_REMIND_AFTER_DAYS, profilingLines } from "@/lib/profile/profiling.schema";
 import { listAttributeDefinitions } from "@/lib/profile";
@@ -18,6 +19,11 @@ import {
   rotateClientSecretAction,
   setAdminScopesAction,
   setApplicationConnectionsAction,
+  assignRoleAction,
+  createRoleAction,
+  deleteRoleAction,
+  setRoleClaimsAction,
+  unassignRoleAction,
   setApplicationDisabledAction,
   setClaimMappingsAction,
   setProfilingPolicyAction,
@@ -59,6 +65,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
   // Every existing connection to choose from: an application administrator chooses without connections:read.
   const connections = await listApplicationConnectionsFor(actor, a.id);
   // The attributes an application may be given: those with a read scope (an application administrator maps them without attributes:read).
+  const roles = await listApplicationRoles(actor, a.id);
   const readable = (await listAttributeDefinitions()).filter((d) => d.appReadScope).map((d) => ({ name: d.name, label: d.label }));
   return (
     <>
@@ -103,6 +110,14 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
 
       <Section id="claims" title="Claim mapping">
         <ClaimMappingForm action={setClaimMappingsAction} applicationId={a.id} initial={a.claimMappings} attributes={readable} />
+      </Section>
+
+      <Section id="roles" title="Roles">
+        <div className="space-y-6">
+          <RoleClaimsForm action={setRoleClaimsAction} applicationId={a.id} initial={{ rolesClaim: a.rolesClaim, groupsClaim: a.groupsClaim, requireRole: a.requireRole }} />
+          <RoleList applicationId={a.id} roles={roles} actions={{ remove: deleteRoleAction, assign: assignRoleAction, unassign: unassignRoleAction }} />
+          <NewRoleForm action={createRoleAction} applicationId={a.id} />
+        </div>
       </Section>
 
       <Section id="profiling" title="Progressive profiling">
