@@ -173,6 +173,19 @@ describe("roles and groups in tokens", () => {
     expect(tokens.claims()!.roles).toEqual(["member"]);
   });
 
+  it("refuses the code exchange (invalid_grant) when the role was taken back while the code waited", async () => {
+    const rp = await relyingParty("Code RP");
+    const { userId, session } = await signedIn("code-roles@example.com");
+    const role = await createApplicationRole(admin, rp.app.id, { name: "member" }, ctx);
+    await assignApplicationRole(admin, rp.app.id, role.id, { userId }, ctx);
+    await setRoleClaims(admin, rp.app.id, { rolesClaim: "roles", requireRole: true }, ctx);
+    const r = await authorizationResponse(rp, session, "openid");
+    expect(r.params.code).toBeTruthy();
+    await unassignApplicationRole(admin, rp.app.id, role.id, { userId }, ctx);
+    await expect(oidcClient.authorizationCodeGrant(rp.config, r.callback, { pkceCodeVerifier: r.verifier, expectedNonce: r.nonce, expectedState: r.state })).rejects.toMatchObject({ error: "invalid_grant" });
+    expect(await t.db().auditEvent.count({ where: { action: "oauth.role_required", actorId: userId } })).toBe(1);
+  });
+
   it("refuses a refresh (invalid_grant) once the user holds no role of an application that requires one, and refreshes again with a role back", async () => {
     const rp = await relyingParty("Refresh RP", ["authorization_code", "refresh_token"]);
     const { userId, session } = await signedIn("refresh-roles@example.com");

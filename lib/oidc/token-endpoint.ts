@@ -77,6 +77,11 @@ async function exchangeAuthorizationCode(client: ApplicationDto, body: TokenRequ
   }
   const [user, entitlements] = await Promise.all([grant.userId ? getClaimSource(grant.userId) : null, entitlementsOfUser(client, grant.userId)]);
   if (!user) throw new OAuthError("invalid_grant", "the user is no longer active");
+  // requireRole again: a role taken back while the code was waiting gets no tokens.
+  if (grant.userId && lacksRequiredRole(client, entitlements)) {
+    await recordAudit({ actor: { type: "user", id: grant.userId }, action: "oauth.role_required", target: { type: "client", id: client.clientId }, result: "failure", context: ctx, details: { grant: "authorization_code", grantId: grant.id } });
+    throw new OAuthError("invalid_grant", "the user holds no role of this application");
+  }
   const scopes = parseScope(grant.scope);
   const { response, records } = await mintTokens({
     client,

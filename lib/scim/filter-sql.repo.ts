@@ -206,10 +206,11 @@ export const groupCatalog: ScimAttributeCatalog = {
         members: {
           kind: "multi",
           // The member's display is its user's display name: joined only when the filter reads it.
+          // Staff are never members to SCIM (lib/scim/scim.repo.ts).
           exists: (cond, used) =>
             used.has("display")
-              ? Prisma.sql`EXISTS (SELECT 1 FROM "GroupMember" m JOIN "User" mu ON mu."id" = m."userId" WHERE m."groupId" = g."id" AND ${cond})`
-              : Prisma.sql`EXISTS (SELECT 1 FROM "GroupMember" m WHERE m."groupId" = g."id" AND ${cond})`,
+              ? Prisma.sql`EXISTS (SELECT 1 FROM "GroupMember" m JOIN "User" mu ON mu."id" = m."userId" WHERE m."groupId" = g."id" AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = m."userId") AND ${cond})`
+              : Prisma.sql`EXISTS (SELECT 1 FROM "GroupMember" m WHERE m."groupId" = g."id" AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = m."userId") AND ${cond})`,
           subs: lowerKeys({ value: scalar(Prisma.sql`m."userId"`, "uuid", { caseExact: true }), display: scalar(Prisma.sql`mu."displayName"`, "string") }),
         },
       }),

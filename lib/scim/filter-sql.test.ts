@@ -73,9 +73,9 @@ describe("compileFilter: SQL", () => {
 
   it.each<[string, string, unknown[]]>([
     ['displayName eq "Admins"', `lower(g."displayName") COLLATE "C" = lower(?)`, ["Admins"]],
-    [`members.value eq "${UUID}"`, `EXISTS (SELECT 1 FROM "GroupMember" m WHERE m."groupId" = g."id" AND m."userId" = ?::uuid)`, [UUID]],
-    ['members.value eq "x"', `EXISTS (SELECT 1 FROM "GroupMember" m WHERE m."groupId" = g."id" AND FALSE)`, []],
-    ['members[display eq "Bob"]', `EXISTS (SELECT 1 FROM "GroupMember" m JOIN "User" mu ON mu."id" = m."userId" WHERE m."groupId" = g."id" AND lower(mu."displayName") = lower(?))`, ["Bob"]],
+    [`members.value eq "${UUID}"`, `EXISTS (SELECT 1 FROM "GroupMember" m WHERE m."groupId" = g."id" AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = m."userId") AND m."userId" = ?::uuid)`, [UUID]],
+    ['members.value eq "x"', `EXISTS (SELECT 1 FROM "GroupMember" m WHERE m."groupId" = g."id" AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = m."userId") AND FALSE)`, []],
+    ['members[display eq "Bob"]', `EXISTS (SELECT 1 FROM "GroupMember" m JOIN "User" mu ON mu."id" = m."userId" WHERE m."groupId" = g."id" AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = m."userId") AND lower(mu."displayName") = lower(?))`, ["Bob"]],
     ['externalId eq "x"', `g."externalId" = ?`, ["x"]],
   ])("group: %s", (filter, sql, values) => {
     expect(sqlOf(filter, groupCatalog)).toEqual({ sql, values });

@@ -204,13 +204,19 @@ class Parser {
     while (i < this.text.length && this.text[i] !== '"') i += this.text[i] === "\\" ? 2 : 1;
     if (i >= this.text.length) throw this.fail(`unterminated string starting at character ${start + 1}`);
     this.pos = i + 1;
+    let value: string;
     try {
-      return JSON.parse(this.text.slice(start, i + 1)) as string;
+      value = JSON.parse(this.text.slice(start, i + 1)) as string;
     } catch {
       throw this.fail(`invalid string at character ${start + 1}: ${this.text.slice(start, Math.min(i + 1, start + 40))}`);
     }
+    // An escaped NUL or half a surrogate pair: no stored value holds one, and PostgreSQL refuses it as a parameter.
+    if (value.includes("\u0000") || LONE_SURROGATE.test(value)) throw this.fail(`the string at character ${start + 1} holds a NUL or a broken UTF-16 sequence`);
+    return value;
   }
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkLength(text: string, fail: (detail: string) => ScimError) {
   if (text.length > MAX_FILTER_LENGTH) throw fail(`longer than ${MAX_FILTER_LENGTH} characters`);

@@ -6,7 +6,7 @@ export {
   createUser,
   replaceUser,
   patchUser,
-  checkUserDeletion,
+  markUserForDeletion,
   listGroups,
   getGroup,
   createGroup,

@@ -21,6 +21,8 @@ export interface ScimUserRow {
   locale: string | null;
   zoneinfo: string | null;
   disabledAt: Date | null;
+  /** The owner asked for the account's deletion (GDPR art. 17): it stays disabled. */
+  deletionRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   scimAttributes: Record<string, unknown>;
@@ -34,19 +36,21 @@ export interface ScimGroupRow {
   externalId: string | null;
   createdAt: Date;
   updatedAt: Date;
-  members: { id: string; display: string | null }[];
+  /** `display`: as shown (the client's name for the member, else the user's); `given`: the client's, if any. */
+  members: { id: string; display: string | null; given: string | null }[];
 }
 
 const NOT_STAFF = Prisma.sql`NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u."id")`;
 
 const USER_COLUMNS = Prisma.sql`u."id", u."email", u."userName", u."externalId", u."displayName", u."givenName", u."familyName", u."middleName",
-  u."nickname", u."websiteUrl", u."locale", u."zoneinfo", u."disabledAt", u."createdAt", u."updatedAt", u."scimAttributes", u."attributes",
+  u."nickname", u."websiteUrl", u."locale", u."zoneinfo", u."disabledAt", u."deletionRequestedAt", u."createdAt", u."updatedAt", u."scimAttributes", u."attributes",
   COALESCE((SELECT json_agg(json_build_object('id', g."id", 'displayName', g."displayName") ORDER BY g."displayName")
               FROM "GroupMember" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."userId" = u."id"), '[]'::json) AS "groups"`;
 
 const GROUP_COLUMNS = Prisma.sql`g."id", g."displayName", g."externalId", g."createdAt", g."updatedAt",
-  COALESCE((SELECT json_agg(json_build_object('id', m."userId", 'display', COALESCE(m."display", mu."displayName", mu."userName", mu."email")) ORDER BY m."createdAt", m."userId")
-              FROM "GroupMember" m JOIN "User" mu ON mu."id" = m."userId" WHERE m."groupId" = g."id"), '[]'::json) AS "members"`;
+  COALESCE((SELECT json_agg(json_build_object('id', m."userId", 'display', COALESCE(m."display", mu."displayName", mu."userName", mu."email"), 'given', m."display") ORDER BY m."createdAt", m."userId")
+              FROM "GroupMember" m JOIN "User" mu ON mu."id" = m."userId"
+             WHERE m."groupId" = g."id" AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = m."userId")), '[]'::json) AS "members"`;
 
 const GROUP_COLUMNS_WITHOUT_MEMBERS = Prisma.sql`g."id", g."displayName", g."externalId", g."createdAt", g."updatedAt", '[]'::json AS "members"`;
 
@@ -184,7 +188,8 @@ export async function updateScimGroup(id: string, data: { displayName: string; e
 
 /** Makes the group's members exactly `members`; returns who was added and who removed. */
 export async function setGroupMembers(groupId: string, members: { userId: string; display: string | null }[], tx: Tx): Promise<{ added: string[]; removed: string[] }> {
-  const current = new Map((await tx.groupMember.findMany({ where: { groupId }, select: { userId: true, display: true } })).map((m) => [m.userId, m.display]));
+  // Staff are outside SCIM: a member who became staff is neither shown nor removed by a recompute.
+  const current = new Map((await tx.groupMember.findMany({ where: { groupId, user: { roles: { none: {} } } }, select: { userId: true, display: true } })).map((m) => [m.userId, m.display]));
   const wanted = new Map(members.map((m) => [m.userId, m.display]));
   const added = [...wanted.keys()].filter((id) => !current.has(id));
   const removed = [...current.keys()].filter((id) => !wanted.has(id));

@@ -7,7 +7,7 @@ import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { isUuid } from "@/lib/formats";
 import { listAttributeDefinitions, parseAttributesForNewAccount, ProfileError } from "@/lib/profile";
 import type { ProvisioningClient } from "@/lib/provisioning";
-import { mailInvitation } from "@/lib/users";
+import { addressHeldForSwitchBack, mailInvitation, markProvisionedAccountForErasure } from "@/lib/users";
 import { kickOutbox } from "@/lib/outbox";
 import { normalizedEmailIfValid } from "./addresses";
 import type { AttrPath } from "./filter-ast";
@@ -38,7 +38,7 @@ import {
   type Tx,
 } from "./scim.repo";
 import { ScimError, invalidValue } from "./scim.errors";
-import { fromScimUser, toScimUser, versionOf } from "./user-resource";
+import { CORE_USER, fromScimUser, toScimUser, versionOf } from "./user-resource";
 import { toScimGroup, fromScimGroup } from "./group-resource";
 
 type Json = Record<string, unknown>;
@@ -63,6 +63,7 @@ export interface ListQuery {
 /** RFC 7644 §3.4.2.4: the most a page holds (ServiceProviderConfig filter.maxResults). */
 export const MAX_RESULTS = 200;
 const DEFAULT_COUNT = 100;
+const MAX_START_INDEX = 2_000_000_000;
 
 const actorOf = (caller: ScimCaller) => ({ type: "system", id: `provisioning:${caller.client.tokenId}` }) as const;
 
@@ -85,7 +86,8 @@ export async function scimExtensions(): Promise<ScimExtensions> {
 
 function windowOf(query: ListQuery) {
   // §3.4.2.4: startIndex below 1 is 1; a negative count is 0.
-  const startIndex = Math.max(1, Math.trunc(query.startIndex ?? 1) || 1);
+  // Past any list there is: an empty page, not a number PostgreSQL cannot hold.
+  const startIndex = Math.min(MAX_START_INDEX, Math.max(1, Math.trunc(query.startIndex ?? 1) || 1));
   const count = Math.min(MAX_RESULTS, Math.max(0, Math.trunc(query.count ?? DEFAULT_COUNT)));
   const descending = (query.sortOrder ?? "ascending").toLowerCase() === "descending";
   return { startIndex, count, descending };
@@ -175,7 +177,7 @@ export async function createUser(caller: ScimCaller, body: unknown, now = new Da
         if (await userNameHeld(write.columns.userName, null, tx)) throw userNameTaken(write.columns.userName);
         // The sign-in address only if no other account holds it: SCIM emails are contact data (RFC
         // 7643 sets no uniqueness on them), the sign-in address is unique.
-        const email = address && !(await signInAddressHeld(address, null, tx)) ? address : null;
+        const email = address && (await signInAddressFree(address, null, tx)) ? address : null;
         const userId = await insertScimUser({ ...write.columns, attributes: custom ?? {}, email, passwordHash }, tx);
         // Without a password the owner sets one through the invitation (which proves the address too).
         const invited = caller.client.sendInvitations && email !== null && passwordHash === null;
@@ -235,8 +237,17 @@ async function writeUser(caller: ScimCaller, id: string, ifMatch: string | null,
  */
 async function signInAddressChange(row: ScimUserRow, preferred: string | null, tx: Tx): Promise<{ email: string; emailVerifiedAt: null } | undefined> {
   const address = normalizedEmailIfValid(preferred);
-  if (!address || address === row.email || (await signInAddressHeld(address, row.id, tx))) return undefined;
+  if (!address || address === row.email || !(await signInAddressFree(address, row.id, tx))) return undefined;
   return { email: address, emailVerifiedAt: null };
+}
+
+/**
+ * No other account holds the address, and none may switch back to it (an email change its owner
+ * can still undo keeps the old address theirs: lib/users), so SCIM never takes it from them.
+ */
+async function signInAddressFree(address: string, exceptUserId: string | null, tx: Tx): Promise<boolean> {
+  if (await signInAddressHeld(address, exceptUserId, tx)) return false;
+  return !(await addressHeldForSwitchBack(address, { exceptUserId: exceptUserId ?? undefined, tx }));
 }
 
 const withoutReadOnly = (resource: Json): Json => {
@@ -252,19 +263,38 @@ export function patchUser(caller: ScimCaller, id: string, body: unknown, ifMatch
   return writeUser(caller, id, ifMatch, "scim.user_patched", (current, ext) => applyPatch(withoutReadOnly(current), body, "User", ext), now);
 }
 
-/** Before a DELETE (RFC 7644 §3.6): the user exists for this client and is at the version named; the caller erases it. */
-export async function checkUserDeletion(caller: ScimCaller, id: string, ifMatch: string | null): Promise<void> {
+/**
+ * A DELETE (RFC 7644 §3.6): under the row lock, the user is one SCIM may see (not staff) at the
+ * version named, and is made due for erasure now; the caller (lib/http) signs it out and erases it.
+ */
+export async function markUserForDeletion(caller: ScimCaller, id: string, ifMatch: string | null, now = new Date()): Promise<void> {
   requireScope(caller, "scim:write");
-  const row = isUuid(id) ? await findScimUser(id) : null;
-  if (!row) throw notFound("User", id);
-  checkVersion(toScimUser(row, caller.baseUrl), ifMatch);
+  if (!isUuid(id)) throw notFound("User", id);
+  await withTransaction(async (tx) => {
+    const row = await findScimUser(id, tx, { lock: true });
+    if (!row) throw notFound("User", id);
+    checkVersion(toScimUser(row, caller.baseUrl), ifMatch);
+    await markProvisionedAccountForErasure(id, now, tx);
+    await recordAudit({ actor: actorOf(caller), action: "scim.user_deleted", target: { type: "user", id }, result: "success", context: caller.ctx, details: { client: caller.client.name } }, tx);
+  });
 }
 
-/** RFC 7644 §3.11 /Me: the signed-in person's own User (authenticated by lib/http with an access token). */
-export async function getOwnUser(userId: string, baseUrl: string, query: Pick<ListQuery, "attributes" | "excludedAttributes">): Promise<Json> {
+/** What /Me releases: the profile's attributes, and each contact list only with its scope (as UserInfo, OIDC Core §5.4). */
+const OWN_PROFILE = ["schemas", "id", "userName", "name", "displayName", "nickName", "profileUrl", "preferredLanguage", "locale", "timezone", "active", "meta"];
+const OWN_BY_SCOPE: Record<string, string> = { emails: "email", phoneNumbers: "phone", addresses: "address" };
+
+/**
+ * RFC 7644 §3.11 /Me: the signed-in person's own User, for an application holding their access
+ * token (authenticated by lib/http): never what the token's scopes do not cover (the enterprise
+ * data, custom attributes, groups).
+ */
+export async function getOwnUser(userId: string, scopes: readonly string[], baseUrl: string, query: Pick<ListQuery, "attributes" | "excludedAttributes">): Promise<Json> {
   const row = isUuid(userId) ? await findScimUser(userId) : null;
   if (!row) throw new ScimError(404, "notFound", "Your account is not a SCIM resource (staff accounts are outside SCIM).");
-  return project(toScimUser(row, baseUrl), query, resourceSchema("User", await scimExtensions()));
+  const full = toScimUser(row, baseUrl);
+  const released = Object.fromEntries(Object.entries(full).filter(([key]) => OWN_PROFILE.includes(key) || (OWN_BY_SCOPE[key] !== undefined && scopes.includes(OWN_BY_SCOPE[key]))));
+  released.schemas = [CORE_USER];
+  return project(released, query, resourceSchema("User", { custom: [] }));
 }
 
 /** A resource a write answered, as `attributes` / `excludedAttributes` ask (RFC 7644 §3.9). */
@@ -343,7 +373,10 @@ async function writeGroup(caller: ScimCaller, id: string, ifMatch: string | null
         const write = fromScimGroup(next(current));
         if (await groupNameHeld(write.displayName, id, tx)) throw groupNameTaken(write.displayName);
         await updateScimGroup(id, { displayName: write.displayName, externalId: write.externalId }, tx);
-        const { added, removed } = await setGroupMembers(id, await knownMembers(write.members, tx), tx);
+        // A member's display sent back as it was shown (the user's own name) is not the client's name for them.
+        const shown = new Map(row.members.map((m) => [m.id, m]));
+        const members = write.members.map((m) => (shown.get(m.value)?.given === null && shown.get(m.value)?.display === m.display ? { ...m, display: null } : m));
+        const { added, removed } = await setGroupMembers(id, await knownMembers(members, tx), tx);
         await recordAudit({ actor: actorOf(caller), action, target: { type: "group", id }, result: "success", context: caller.ctx, details: { client: caller.client.name, added, removed } }, tx);
       }),
   );

@@ -4,7 +4,7 @@
 // as the provisioning system sent them.
 import { createHash } from "node:crypto";
 import type { ScimUserRow, ScimUserWrite } from "./scim.repo";
-import { invalidValue } from "./scim.errors";
+import { invalidValue, mutability } from "./scim.errors";
 
 export const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 export const ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -96,8 +96,12 @@ export interface UserWrite {
   password: string | undefined;
 }
 
-/** A normalised SCIM User (normalise.ts) as the columns to write. `current` keeps the disable time of an account already disabled. */
-export function fromScimUser(resource: Json, current: { disabledAt: Date | null } | null, now: Date): UserWrite {
+/**
+ * A normalised SCIM User (normalise.ts) as the columns to write. `current`: the account as it is,
+ * which keeps its disable time, and its state when `active` is left out (a PUT that does not name
+ * it does not switch the account on); an account whose owner asked for its deletion stays off.
+ */
+export function fromScimUser(resource: Json, current: { disabledAt: Date | null; deletionRequestedAt: Date | null } | null, now: Date): UserWrite {
   const name = isObject(resource.name) ? resource.name : {};
   const userName = text(resource.userName, "userName", COLUMN_LIMITS.userName);
   if (!userName) throw invalidValue("userName is required.");
@@ -107,7 +111,8 @@ export function fromScimUser(resource: Json, current: { disabledAt: Date | null 
   if (Object.keys(keptName).length) kept.name = keptName;
   const enterprise = resource[ENTERPRISE_USER];
   if (isObject(enterprise) && Object.keys(enterprise).length) kept.enterprise = enterprise;
-  const active = resource.active === undefined ? true : resource.active === true;
+  const active = resource.active === undefined ? !current?.disabledAt : resource.active === true;
+  if (active && current?.deletionRequestedAt) throw mutability("The account's owner asked for its deletion: it cannot be made active.");
   const password = resource.password;
   if (password !== undefined && typeof password !== "string") throw invalidValue("password must be a string.");
   return {

@@ -14,7 +14,7 @@ import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
 import { eraseSmsTo } from "@/lib/sms";
 import { kickOutbox } from "@/lib/outbox";
-import { accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, markProvisionedAccountForErasure, adminTarget, refuseOwnAccount, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
+import { accountsDueForErasure, eraseAccountRecord, markForImmediateErasure, adminTarget, refuseOwnAccount, scheduleAccountDeletion, type Actor, type ScheduledDeletion } from "@/lib/users";
 import { signOutEverywhere } from "./sign-out-everywhere";
 import { withTransaction } from "./sign-in.repo";
 
@@ -40,7 +40,7 @@ export async function eraseAccountsDue(now = new Date()): Promise<number> {
 /** One account's erasure, in one transaction; false when it is no longer due (cancelled meanwhile). The caller kicks the outbox. */
 async function eraseAccount(userId: string, now: Date, opts: { byAdministrator?: boolean; byProvisioning?: string } = {}): Promise<boolean> {
   return withTransaction(async (tx) => {
-    const account = await eraseAccountRecord(userId, now, tx);
+    const account = await eraseAccountRecord(userId, now, tx, { unlessStaff: opts.byProvisioning !== undefined });
     if (!account) return false; // cancelled since the list was read
     await eraseProtocolDataOf(userId, tx);
     const addresses = account.email ? [account.email] : [];
@@ -69,11 +69,10 @@ export async function deleteAccountNow(actor: Actor, userId: string, confirmatio
 }
 
 /**
- * A provisioning client deletes a user (SCIM DELETE, RFC 7644 §3.6, checked by lib/scim): due now,
- * signed out everywhere (the applications told over the back channel), erased like any account.
+ * A provisioning client deletes a user (SCIM DELETE, RFC 7644 §3.6): lib/scim checked it and made
+ * it due now (markUserForDeletion, under the row lock), then here it is signed out everywhere (the applications told over the back channel), erased like any account.
  */
 export async function eraseProvisionedAccount(userId: string, provisioningActor: string, ctx: RequestContext, now = new Date()): Promise<void> {
-  await markProvisionedAccountForErasure(userId, now);
   await signOutEverywhere(userId, "account_deletion", ctx, now, { actor: { type: "system", id: provisioningActor } });
   await eraseAccount(userId, now, { byProvisioning: provisioningActor });
   kickOutbox();

@@ -14,6 +14,7 @@ import { adminTarget, refuseOwnAccount } from "./admin-target";
 import { adminActor } from "./admin-user-actions";
 import { issueUserToken, redeemToken } from "./user-tokens";
 import { UserError } from "./users.errors";
+import { holdsConsoleRole } from "./roles.repo";
 import { deleteUserRow, findDeletionState, findDeletionStateForUpdate, listAccountsDueForErasure, lockAccountDueForErasure, phoneNumbersHeld, phoneNumbersOfUser, updateUser, withTransaction, type Tx } from "./users.repo";
 
 export interface ScheduledDeletion {
@@ -93,12 +94,10 @@ export async function markForImmediateErasure(actor: Actor, userId: string, conf
 }
 
 /** A provisioning client deletes the account (lib/scim checked it may): disabled and due now. */
-export async function markProvisionedAccountForErasure(userId: string, now: Date): Promise<void> {
-  await withTransaction(async (tx) => {
-    const user = await findDeletionStateForUpdate(userId, tx);
-    if (!user) return;
-    await updateUser(userId, { disabledAt: user.disabledAt ?? now, deletionRequestedAt: now, deletionDueAt: now }, tx);
-  });
+export async function markProvisionedAccountForErasure(userId: string, now: Date, tx: Tx): Promise<void> {
+  const user = await findDeletionStateForUpdate(userId, tx);
+  if (!user) return;
+  await updateUser(userId, { disabledAt: user.disabledAt ?? now, deletionRequestedAt: now, deletionDueAt: now }, tx);
 }
 
 /**
@@ -108,9 +107,12 @@ export async function markProvisionedAccountForErasure(userId: string, now: Date
  * as a confirmed SMS factor, whose texts the caller erases too (GDPR art. 17); a number another
  * account proved it holds keeps its texts, which may be that account's.
  */
-export async function eraseAccountRecord(userId: string, now: Date, tx: Tx): Promise<{ email: string | null; displayName: string | null; unsharedPhoneNumbers: string[] } | null> {
+export async function eraseAccountRecord(userId: string, now: Date, tx: Tx, opts: { unlessStaff?: boolean } = {}): Promise<{ email: string | null; displayName: string | null; unsharedPhoneNumbers: string[] } | null> {
   const user = await lockAccountDueForErasure(userId, now, tx);
   if (!user) return null;
+  // A provisioning client's erasure never takes an account that became staff meanwhile (a role
+  // is granted under the same row lock: lib/users roles.ts).
+  if (opts.unlessStaff && (await holdsConsoleRole(userId, tx))) return null;
   const numbers = await phoneNumbersOfUser(userId, tx);
   await deleteUserRow(userId, tx);
   const held = await phoneNumbersHeld(numbers, tx);

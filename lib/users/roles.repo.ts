@@ -72,3 +72,8 @@ export async function lockSuperAdministrators(role: string, tx: Tx): Promise<str
 export async function lockUser(userId: string, tx: Tx): Promise<void> {
   await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
 }
+
+/** Whether the account holds any console role (staff), in the caller's transaction. */
+export async function holdsConsoleRole(userId: string, tx: Tx): Promise<boolean> {
+  return (await tx.userRole.count({ where: { userId } })) > 0;
+}

@@ -35,6 +35,22 @@ export class BulkRequestError extends Error {
   }
 }
 
+const MAX_DATA_NESTING = 32;
+
+/** How deep arrays and objects nest in `value`, counted without recursion (a hostile body may nest thousands deep). */
+function nestingOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_DATA_NESTING) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const BULK_REF = /^bulkId:(.+)$/;
 
@@ -62,6 +78,8 @@ export function parseBulkRequest(body: unknown): { failOnErrors: number; operati
       if (seen.has(bulkId)) throw new BulkRequestError(400, "invalidValue", `bulkId "${bulkId}" is used twice.`);
       seen.add(bulkId);
     }
+    // The references are looked for through the whole of data: a bound on its nesting bounds that walk.
+    if (nestingOf(op.data) > MAX_DATA_NESTING) throw new BulkRequestError(400, "invalidValue", `Operation ${i + 1}: data is nested deeper than ${MAX_DATA_NESTING} levels.`);
     return { method, path: op.path, bulkId, version: typeof op.version === "string" ? op.version : undefined, data: op.data };
   });
   return { failOnErrors, operations };

@@ -12,6 +12,8 @@ import { s256 } from "@/lib/oidc/pkce";
 import { createSession, validateSession } from "@/lib/sessions";
 import { useTestDatabase } from "@/test/db";
 import { createProvisioningToken, revokeProvisioningToken } from "@/lib/provisioning";
+import { markUserForDeletion } from "@/lib/scim";
+import { eraseProvisionedAccount } from "@/lib/sign-in";
 import { handle } from "./scim";
 import type { EndpointResult } from "./result";
 
@@ -369,6 +371,20 @@ describe("staff are out of SCIM's reach", () => {
     expect(res.status).toBe(201);
     expect(bodyOf(res).members ?? []).toEqual([]);
   });
+
+  it("a member who became staff is not shown, not found by a members filter, and not removed by a PATCH", async () => {
+    const customer = await createUser({ schemas: [USER_SCHEMA], userName: unique("will-be-staff") });
+    const other = await createUser({ schemas: [USER_SCHEMA], userName: unique("plain-member") });
+    const group = bodyOf(await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: unique("promoted"), members: [{ value: customer.id }] } }));
+    await t.db().userRole.create({ data: { userId: String(customer.id), role: "help_desk" } });
+    const read = bodyOf(await call("GET", `/Groups/${group.id}`));
+    expect(read.members ?? []).toEqual([]);
+    const found = bodyOf(await call("GET", `/Groups?${new URLSearchParams({ filter: `members.value eq "${customer.id}"` }).toString()}`));
+    expect(found.totalResults).toBe(0);
+    expect((await call("PATCH", `/Groups/${group.id}`, { body: patchOp({ op: "add", path: "members", value: [{ value: other.id }] }) })).status).toBe(204);
+    const rows = await t.db().groupMember.findMany({ where: { groupId: String(group.id) }, select: { userId: true } });
+    expect(rows.map((r) => r.userId).sort()).toEqual([String(customer.id), String(other.id)].sort());
+  });
 });
 
 describe("the sign-in address", () => {
@@ -617,29 +633,30 @@ describe("SCIM /Bulk (RFC 7644 §3.7)", () => {
   });
 });
 
-describe("SCIM /Me (RFC 7644 §3.11)", () => {
-  const REDIRECT = "https://app.example.com/callback";
-  const VERIFIER = "m".repeat(43);
+const ME_REDIRECT = "https://app.example.com/callback";
+const ME_VERIFIER = "m".repeat(43);
+const meAdmin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
 
-  /** A person's own access token from a real authorization code flow, with `scope`. */
-  async function accessTokenFor(userId: string, scope: string): Promise<string> {
-    await ensureSigningKeys();
-    const app = (await createApplication(meAdmin, { name: unique("Me App"), type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code"], firstParty: false }, {})).application;
-    const session = (await validateSession((await createSession(userId, {})).token))!;
-    await grantConsent(userId, app.clientId, scope.split(" "), {});
-    const outcome = await authorize(
-      { params: { client_id: app.clientId, redirect_uri: REDIRECT, response_type: "code", scope, state: "s", nonce: "n", code_challenge: s256(VERIFIER), code_challenge_method: "S256" } },
-      { id: session.id, userId, authTime: session.authTime, amr: session.amr },
-      {},
-    );
-    if (outcome.kind !== "respond" || !outcome.response.params.code) throw new Error(`no code: ${JSON.stringify(outcome)}`);
-    return (await handleTokenRequest(app, { grant_type: "authorization_code", code: outcome.response.params.code, redirect_uri: REDIRECT, code_verifier: VERIFIER }, {})).access_token;
-  }
-  const meAdmin = { id: "00000000-0000-4000-8000-000000000001", roles: ["admin"] };
+/** A person's own access token from a real authorization code flow, with `scope` (for /Me). */
+async function meToken(userId: string, scope: string): Promise<string> {
+  await ensureSigningKeys();
+  const app = (await createApplication(meAdmin, { name: unique("Me App"), type: "confidential", redirectUris: [ME_REDIRECT], grantTypes: ["authorization_code"], firstParty: false }, {})).application;
+  const session = (await validateSession((await createSession(userId, {})).token))!;
+  await grantConsent(userId, app.clientId, scope.split(" "), {});
+  const outcome = await authorize(
+    { params: { client_id: app.clientId, redirect_uri: ME_REDIRECT, response_type: "code", scope, state: "s", nonce: "n", code_challenge: s256(ME_VERIFIER), code_challenge_method: "S256" } },
+    { id: session.id, userId, authTime: session.authTime, amr: session.amr },
+    {},
+  );
+  if (outcome.kind !== "respond" || !outcome.response.params.code) throw new Error(`no code: ${JSON.stringify(outcome)}`);
+  return (await handleTokenRequest(app, { grant_type: "authorization_code", code: outcome.response.params.code, redirect_uri: ME_REDIRECT, code_verifier: ME_VERIFIER }, {})).access_token;
+}
+
+describe("SCIM /Me (RFC 7644 §3.11)", () => {
 
   it("answers the signed-in person's own User for their access token with profile; not for a provisioning token", async () => {
     const user = await createUser({ schemas: [USER_SCHEMA], userName: unique("me"), emails: [{ value: `${unique("me")}@example.com`, primary: true }] });
-    const token = await accessTokenFor(user.id as string, "openid profile");
+    const token = await meToken(user.id as string, "openid profile");
     const res = await call("GET", "/Me", { token });
     expect(res.status).toBe(200);
     expect(bodyOf(res).id).toBe(user.id);
@@ -651,7 +668,7 @@ describe("SCIM /Me (RFC 7644 §3.11)", () => {
 
   it("without the profile scope: 403 insufficient_scope", async () => {
     const user = await createUser({ schemas: [USER_SCHEMA], userName: unique("me-scope"), emails: [{ value: `${unique("me")}@example.com`, primary: true }] });
-    const res = await call("GET", "/Me", { token: await accessTokenFor(user.id as string, "openid") });
+    const res = await call("GET", "/Me", { token: await meToken(user.id as string, "openid") });
     scimErrorOf(res, 403);
     expect(res.headers["WWW-Authenticate"]).toContain("insufficient_scope");
   });
@@ -707,5 +724,66 @@ describe("strings PostgreSQL cannot store", () => {
       scimErrorOf(await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: value } }), 400, "invalidValue");
     }
     expect((await listUsers({ filter: 'userName sw "nul-"' })).body.totalResults).toBe(0);
+  });
+});
+
+describe("what the review found", () => {
+  it("a PUT that leaves out active keeps a disabled account disabled; an account whose owner asked for deletion cannot be made active", async () => {
+    const off = await createUser({ schemas: [USER_SCHEMA], userName: unique("stays-off"), active: false });
+    const put = await call("PUT", `/Users/${off.id}`, { body: { schemas: [USER_SCHEMA], userName: off.userName, displayName: "Renamed" } });
+    expect(put.status).toBe(200);
+    expect(bodyOf(put).active).toBe(false);
+    const leaving = await createUser({ schemas: [USER_SCHEMA], userName: unique("leaving") });
+    await t.db().user.update({ where: { id: String(leaving.id) }, data: { disabledAt: new Date(), deletionRequestedAt: new Date(), deletionDueAt: new Date(Date.now() + 86_400_000) } });
+    scimErrorOf(await call("PATCH", `/Users/${leaving.id}`, { body: patchOp({ op: "replace", path: "active", value: true }) }), 400, "mutability");
+    expect((await t.db().user.findUniqueOrThrow({ where: { id: String(leaving.id) } })).disabledAt).not.toBeNull();
+  });
+
+  it("an erasure never takes an account that became staff after SCIM marked it", async () => {
+    const user = await createUser({ schemas: [USER_SCHEMA], userName: unique("promoted-late") });
+    const caller = { client: { tokenId: writer.id, name: "Entra", scopes: ["scim:read", "scim:write"], sendInvitations: false }, ctx: {}, baseUrl: "http://localhost/scim/v2" };
+    await markUserForDeletion(caller, String(user.id), null);
+    await t.db().userRole.create({ data: { userId: String(user.id), role: "help_desk" } });
+    await eraseProvisionedAccount(String(user.id), "provisioning:test", {});
+    expect(await t.db().user.count({ where: { id: String(user.id) } })).toBe(1);
+  });
+
+  it("an address its owner may still switch back to is not given to a SCIM user", async () => {
+    const owner = await t.db().user.create({ data: { email: `${unique("moved")}@example.com`, emailVerifiedAt: new Date() } });
+    const old = `${unique("old")}@example.com`;
+    await t.db().userToken.create({ data: { userId: owner.id, purpose: "cancel_email_change", tokenHash: crypto.randomBytes(32).toString("hex"), email: old, expiresAt: new Date(Date.now() + 86_400_000) } });
+    const created = await createUser({ schemas: [USER_SCHEMA], userName: unique("taker"), emails: [{ value: old, primary: true }] });
+    expect((await t.db().user.findUniqueOrThrow({ where: { id: String(created.id) } })).email).toBeNull();
+  });
+
+  it("bad input the fuzz did not reach: a huge startIndex, an escaped NUL in a filter, a null SearchRequest, a broken percent-encoding, deep Bulk data", async () => {
+    const huge = await call("GET", "/Users?startIndex=1e300&count=5");
+    expect(huge.status).toBe(200);
+    expect(bodyOf(huge).Resources).toEqual([]);
+    scimErrorOf(await call("GET", `/Users?${new URLSearchParams({ filter: 'displayName co "a\\u0000b"' }).toString()}`), 400, "invalidFilter");
+    scimErrorOf(await call("POST", "/Users/.search", { raw: "null" }), 400, "invalidSyntax");
+    scimErrorOf(await call("GET", "/Users/%E0%A4%A"), 404);
+    const nested = (depth: number) => `{"schemas":["${BULK}"],"Operations":[{"method":"POST","path":"/Users","bulkId":"d","data":{"userName":"deep","x":${"[".repeat(depth)}"bulkId:x"${"]".repeat(depth)}}}]}`;
+    scimErrorOf(await call("POST", "/Bulk", { raw: nested(100) }), 400, "invalidValue");
+    expect((await call("POST", "/Bulk", { raw: nested(50_000) })).status).toBe(400);
+  });
+
+  it("a PATCH that renames a group does not copy its members' own names into the group", async () => {
+    const member = await createUser({ schemas: [USER_SCHEMA], userName: unique("named"), displayName: "Old Name" });
+    const group = bodyOf(await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: unique("rename-me"), members: [{ value: member.id }] } }));
+    expect((await call("PATCH", `/Groups/${group.id}`, { body: patchOp({ op: "replace", path: "displayName", value: unique("renamed") }) })).status).toBe(204);
+    expect((await t.db().groupMember.findFirstOrThrow({ where: { groupId: String(group.id) } })).display).toBeNull();
+    await call("PATCH", `/Users/${member.id}`, { body: patchOp({ op: "replace", path: "displayName", value: "New Name" }) });
+    expect((bodyOf(await call("GET", `/Groups/${group.id}`)).members as Json[])[0]!.display).toBe("New Name");
+  });
+
+  it("/Me releases only what the token's scopes cover", async () => {
+    const user = await createUser({ schemas: [USER_SCHEMA], userName: unique("me-scopes"), title: "Engineer", emails: [{ value: `${unique("me")}@example.com`, primary: true }], "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "R&D" } });
+    await call("POST", "/Groups", { body: { schemas: [GROUP_SCHEMA], displayName: unique("me-group"), members: [{ value: user.id }] } });
+    const me = bodyOf(await call("GET", "/Me", { token: await meToken(String(user.id), "openid profile") }));
+    expect(me.userName).toBe(user.userName);
+    for (const key of ["emails", "title", "groups", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]) expect(me).not.toHaveProperty([key]);
+    const withEmail = bodyOf(await call("GET", "/Me", { token: await meToken(String(user.id), "openid profile email") }));
+    expect(withEmail.emails).toEqual(user.emails);
   });
 });

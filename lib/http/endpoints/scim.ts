@@ -91,12 +91,24 @@ function listQueryOf(params: Record<string, unknown>): scim.ListQuery {
   };
 }
 
+/** §3.4.3: a SearchRequest is a JSON object. */
+async function searchRequestOf(request: EndpointRequest): Promise<Record<string, unknown>> {
+  const body = await readJson(request);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw scim.invalidSyntax("A SearchRequest must be a JSON object.");
+  return body as Record<string, unknown>;
+}
+
 const searchParamsOf = (url: URL): Record<string, unknown> => Object.fromEntries(url.searchParams.entries());
 
 type Route = { kind: "ServiceProviderConfig" | "ResourceTypes" | "Schemas" | "Bulk" | "Me" } | { kind: "Users" | "Groups"; id?: string; search?: boolean } | { kind: "unknown" };
 
 function routeOf(pathname: string): { route: Route; rest: string[] } {
-  const segments = pathname.slice(BASE_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = pathname.slice(BASE_PATH.length).split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { route: { kind: "unknown" }, rest: [] }; // a broken percent-encoding names nothing
+  }
   const [first, ...rest] = segments;
   switch ((first ?? "").toLowerCase()) {
     // Entra's collection asks /serviceConfiguration; the RFC's name is ServiceProviderConfig.
@@ -147,7 +159,7 @@ async function users(route: { id?: string; search?: boolean }, request: Endpoint
   const ifMatch = request.headers.get("if-match");
   if (route.search) {
     if (method !== "POST") return methodNotAllowed("POST");
-    return json(200, await scim.listUsers(caller, listQueryOf((await readJson(request)) as Record<string, unknown>)));
+    return json(200, await scim.listUsers(caller, listQueryOf(await searchRequestOf(request))));
   }
   if (!route.id) {
     if (method === "GET") return json(200, await scim.listUsers(caller, listQueryOf(searchParamsOf(url))));
@@ -172,7 +184,7 @@ async function users(route: { id?: string; search?: boolean }, request: Endpoint
       return patchOrPutResult(method, "User", change.resource, url);
     }
     case "DELETE":
-      await scim.checkUserDeletion(caller, id, ifMatch);
+      await scim.markUserForDeletion(caller, id, ifMatch);
       await eraseProvisionedAccount(id, `provisioning:${client.tokenId}`, caller.ctx);
       return { status: 204, headers: { ...HEADERS }, body: null };
     default:
@@ -194,7 +206,7 @@ async function groups(route: { id?: string; search?: boolean }, request: Endpoin
   const ifMatch = request.headers.get("if-match");
   if (route.search) {
     if (method !== "POST") return methodNotAllowed("POST");
-    return json(200, await scim.listGroups(caller, listQueryOf((await readJson(request)) as Record<string, unknown>)));
+    return json(200, await scim.listGroups(caller, listQueryOf(await searchRequestOf(request))));
   }
   if (!route.id) {
     if (method === "GET") return json(200, await scim.listGroups(caller, listQueryOf(searchParamsOf(url))));
@@ -247,7 +259,15 @@ async function serve(request: EndpointRequest, caller: scim.ScimCaller, client: 
       case "Bulk":
         if (inBulk) return scimError(400, "A bulk operation cannot be a bulk request.", "invalidPath");
         if (request.method !== "POST") return methodNotAllowed("POST");
-        return json(200, await runBulk(await readJson(request), (op) => serve(operationRequest(op), caller, client, true)));
+        // Each operation counts against the token's rate limit, as it would alone.
+        return json(
+          200,
+          await runBulk(await readJson(request), async (op) => {
+            const wait = await consumeLimit(rateSpec(), client.tokenId);
+            if (wait > 0) return scimError(429, `Too many requests: retry in ${wait} s.`, undefined, { "Retry-After": String(wait) });
+            return serve(operationRequest(op), caller, client, true);
+          }),
+        );
       case "Me":
         return scimError(400, "/Me answers the signed-in person's own access token, not a provisioning token.", "invalidPath");
       default:
@@ -274,7 +294,7 @@ async function me(request: EndpointRequest, url: URL): Promise<EndpointResult> {
   if (request.method !== "GET") return scimError(501, "/Me is read-only here: change your account in the portal.");
   try {
     const principal = await authenticateBearer(bearerOf(request), ["profile"]);
-    const resource = await scim.getOwnUser(principal.userId, `${config().publicUrl}${BASE_PATH}`, listQueryOf(searchParamsOf(url)));
+    const resource = await scim.getOwnUser(principal.userId, principal.scopes, `${config().publicUrl}${BASE_PATH}`, listQueryOf(searchParamsOf(url)));
     return json(200, resource, versionHeader(resource));
   } catch (e) {
     if (e instanceof OAuthError) {
