@@ -6,27 +6,16 @@ import { getDb, Prisma, type Tx } from "@/lib/db";
 export type { Tx };
 export { withTransaction, isUniqueViolation } from "@/lib/db";
 
-/** The columns a SCIM User is made of (user-resource.ts). */
-export interface ScimUserRow {
+/** The columns a SCIM User is made of (user-resource.ts): what a write sets, and what only reads see. */
+export interface ScimUserRow extends Omit<ScimUserWrite, "userName"> {
   id: string;
   email: string | null;
+  /** None for a customer who registered (they sign in with their address). */
   userName: string | null;
-  externalId: string | null;
-  displayName: string | null;
-  givenName: string | null;
-  familyName: string | null;
-  middleName: string | null;
-  nickname: string | null;
-  websiteUrl: string | null;
-  locale: string | null;
-  zoneinfo: string | null;
-  disabledAt: Date | null;
   /** The owner asked for the account's deletion (GDPR art. 17): it stays disabled. */
   deletionRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
-  scimAttributes: Record<string, unknown>;
-  attributes: Record<string, unknown>;
   groups: { id: string; displayName: string }[];
 }
 
@@ -100,6 +89,7 @@ export async function findScimUser(id: string, tx?: Tx, opts: { lock?: boolean }
   return row ?? null;
 }
 
+/** The columns SCIM writes (user-resource.ts fromScimUser). */
 export interface ScimUserWrite {
   userName: string;
   externalId: string | null;
