@@ -13,6 +13,7 @@ import { Prisma } from "@/lib/db";
 import type { AttrPath, CompareOp, Filter, FilterValue } from "./filter-ast";
 import { parseDateTime } from "./filter-match";
 import { invalidFilter, invalidValue } from "./scim.errors";
+import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, PORTICO_USER_SCHEMA, USER_SCHEMA } from "./schemas";
 
 export type ScalarType = "string" | "boolean" | "dateTime" | "number" | "uuid";
 
@@ -54,10 +55,7 @@ export interface ScimAttributeCatalog {
   schemas: CatalogSchema[];
 }
 
-export const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
-export const ENTERPRISE_USER_SCHEMA = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-export const PORTICO_USER_SCHEMA = "urn:portico:scim:schemas:extension:2.0:User";
+export { USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA, PORTICO_USER_SCHEMA };
 
 // ---------------------------------------------------------------------------------------------
 // Building catalogs

@@ -7,6 +7,7 @@
 // is taken as that string. Bare words end at whitespace, ")" or "]", so they cannot swallow syntax.
 import type { AttrPath, CompareOp, Filter, FilterValue } from "./filter-ast";
 import { invalidFilter, invalidPath, invalidValue, type ScimError } from "./scim.errors";
+import { unstorable } from "./storable";
 
 export const MAX_FILTER_LENGTH = 2_000;
 /** Parentheses, `not`s and brackets nested deeper than this are refused: the parser recurses. */
@@ -211,12 +212,10 @@ class Parser {
       throw this.fail(`invalid string at character ${start + 1}: ${this.text.slice(start, Math.min(i + 1, start + 40))}`);
     }
     // An escaped NUL or half a surrogate pair: no stored value holds one, and PostgreSQL refuses it as a parameter.
-    if (value.includes("\u0000") || LONE_SURROGATE.test(value)) throw this.fail(`the string at character ${start + 1} holds a NUL or a broken UTF-16 sequence`);
+    if (unstorable(value)) throw this.fail(`the string at character ${start + 1} holds a NUL or a broken UTF-16 sequence`);
     return value;
   }
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkLength(text: string, fail: (detail: string) => ScimError) {
   if (text.length > MAX_FILTER_LENGTH) throw fail(`longer than ${MAX_FILTER_LENGTH} characters`);

@@ -1,7 +1,8 @@
 // A group as a SCIM Group (RFC 7643 §4.2), and back.
 import type { ScimGroupRow } from "./scim.repo";
 import { invalidValue } from "./scim.errors";
-import { CORE_GROUP, versionOf } from "./user-resource";
+import { GROUP_SCHEMA as CORE_GROUP } from "./schemas";
+import { versionOf } from "./user-resource";
 
 type Json = Record<string, unknown>;
 

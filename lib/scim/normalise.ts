@@ -2,6 +2,7 @@
 // attribute names as the schema spells them (RFC 7643 §2.1: names are case-insensitive; Entra
 // sends "Primary", "Department", "Manager": {"Value": …}), values of the schema's types.
 import { invalidSyntax, invalidValue } from "./scim.errors";
+import { unstorable } from "./storable";
 import { findAttribute, findExtension, resourceSchema, type AttributeDef, type ResourceKind, type ResourceSchema, type ScimExtensions } from "./schemas";
 
 export interface NormaliseOptions {
@@ -147,13 +148,9 @@ function normaliseSingle(def: AttributeDef, value: unknown, where: string): unkn
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function capped(value: string, max: number, where: string): string {
   if (value.length > max) throw invalidValue(`${where} is longer than ${max} characters.`);
-  // PostgreSQL stores neither a NUL nor half a surrogate pair (text and jsonb alike): refused here,
-  // as the client's error, rather than failing the write.
-  if (value.includes("\u0000") || LONE_SURROGATE.test(value)) throw invalidValue(`${where} holds a NUL character or a broken UTF-16 sequence.`);
+  if (unstorable(value)) throw invalidValue(`${where} holds a NUL character or a broken UTF-16 sequence.`);
   return value;
 }
 

@@ -16,7 +16,7 @@ import { compileFilter, groupCatalog, sortKey, userCatalog } from "./filter-sql.
 import { normaliseInput } from "./normalise";
 import { applyPatch } from "./patch";
 import { project } from "./projection";
-import { resourceSchema, type CustomAttributeDef, type ResourceKind, type ScimExtensions } from "./schemas";
+import { PORTICO_USER_SCHEMA, USER_SCHEMA, resourceSchema, type CustomAttributeDef, type ResourceKind, type ScimExtensions } from "./schemas";
 import {
   deleteScimGroup,
   existingScimUserIds,
@@ -38,7 +38,7 @@ import {
   type Tx,
 } from "./scim.repo";
 import { ScimError, invalidValue } from "./scim.errors";
-import { CORE_USER, fromScimUser, toScimUser, versionOf } from "./user-resource";
+import { fromScimUser, toScimUser, versionOf } from "./user-resource";
 import { toScimGroup, fromScimGroup } from "./group-resource";
 
 type Json = Record<string, unknown>;
@@ -146,7 +146,7 @@ async function customValues(values: Json | undefined): Promise<Json | undefined>
   try {
     return await parseAttributesForNewAccount(values, "json");
   } catch (e) {
-    if (e instanceof ProfileError) throw invalidValue(`urn:portico:scim:schemas:extension:2.0:User: ${e.message}`);
+    if (e instanceof ProfileError) throw invalidValue(`${PORTICO_USER_SCHEMA}: ${e.message}`);
     throw e;
   }
 }
@@ -293,7 +293,7 @@ export async function getOwnUser(userId: string, scopes: readonly string[], base
   if (!row) throw new ScimError(404, "notFound", "Your account is not a SCIM resource (staff accounts are outside SCIM).");
   const full = toScimUser(row, baseUrl);
   const released = Object.fromEntries(Object.entries(full).filter(([key]) => OWN_PROFILE.includes(key) || (OWN_BY_SCOPE[key] !== undefined && scopes.includes(OWN_BY_SCOPE[key]))));
-  released.schemas = [CORE_USER];
+  released.schemas = [USER_SCHEMA];
   return project(released, query, resourceSchema("User", { custom: [] }));
 }
 

@@ -5,11 +5,9 @@
 import { createHash } from "node:crypto";
 import type { ScimUserRow, ScimUserWrite } from "./scim.repo";
 import { invalidValue, mutability } from "./scim.errors";
+import { isObject } from "./normalise";
+import { ENTERPRISE_USER_SCHEMA as ENTERPRISE_USER, PORTICO_USER_SCHEMA as PORTICO_USER, USER_SCHEMA as CORE_USER } from "./schemas";
 
-export const CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-export const PORTICO_USER = "urn:portico:scim:schemas:extension:2.0:User";
-export const CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
 type Json = Record<string, unknown>;
 
@@ -17,7 +15,6 @@ type Json = Record<string, unknown>;
 const KEPT_AS_SENT = ["title", "userType", "preferredLanguage", "emails", "phoneNumbers", "addresses", "ims", "photos", "entitlements", "roles", "x509Certificates"] as const;
 const NAME_KEPT_AS_SENT = ["formatted", "honorificPrefix", "honorificSuffix"] as const;
 
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const dropEmpty = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
 
 /** RFC 7644 §3.14: a weak version of what the resource says, so any change changes it. */
