@@ -32,6 +32,7 @@ export {
   entitlementClaims,
   type RoleHolder,
 } from "./roles";
+export { heldRolesForExport, type HeldRole } from "./roles-export.repo";
 export { entitlementClaimProblem, type ApplicationRoleDto, type Entitlements } from "./roles.schema";
 export {
   authenticateClient,

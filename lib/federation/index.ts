@@ -18,7 +18,7 @@ export {
   type PendingStep,
   type RedeemedRequest,
 } from "./requests";
-export { linkableConnections, listLinkedIdentities, unlinkIdentity, type LinkedIdentityView } from "./linked-accounts";
+export { linkableConnections, linkedAccountsForExport, listLinkedIdentities, unlinkIdentity, type LinkedIdentityView } from "./linked-accounts";
 export { deleteExpiredFederationRequests, deleteExpiredSamlAssertions } from "./identities.repo";
 export { samlMetadataOf, serviceProviderOf } from "./saml-service-provider";
 export { afterUpstreamSignOut, signOutDestination, upstreamSignOutUrl } from "./upstream-sign-out";

@@ -53,3 +53,16 @@ export async function unlinkIdentity(userId: string, identityId: string, ctx: Re
     await mailSignInMethodChange(userId, "removed", connection?.name ?? "A provider", tx);
   });
 }
+
+/** The person's data export (lib/privacy): each linked account with what its provider last sent; never its tokens. */
+export async function linkedAccountsForExport(userId: string): Promise<{ provider: string; providerName: string; subject: string; email: string | null; claims: unknown; linkedAt: Date; lastUsedAt: Date | null }[]> {
+  return (await listLinkedIdentityRows(userId)).map((r) => ({
+    provider: r.connection.slug,
+    providerName: r.connection.name,
+    subject: r.subject,
+    email: r.email,
+    claims: r.profile,
+    linkedAt: r.createdAt,
+    lastUsedAt: r.lastUsedAt,
+  }));
+}

@@ -18,4 +18,5 @@ export {
   type GroupDetail,
   type GroupMemberView,
 } from "./groups";
+export { membershipsForExport } from "./export.repo";
 export { GroupError, type GroupErrorCode } from "./groups.errors";

@@ -6,13 +6,16 @@
 // format adds them and says so in `format`.
 import "server-only";
 import { listActivity, MAX_ACTIVITY_PAGE_SIZE } from "@/lib/activity";
-import { findClientByClientId } from "@/lib/applications";
+import { findClientByClientId, heldRolesForExport } from "@/lib/applications";
 import { signInMethodsForExport, trustedBrowsersForExport } from "@/lib/factors";
 import { purposeConsentsForExport } from "@/lib/consents";
+import { linkedAccountsForExport } from "@/lib/federation";
+import { membershipsForExport } from "@/lib/groups";
 import { consentsForExport, liveGrantsForExport, profilingForExport } from "@/lib/oidc";
 import { acceptancesForExport } from "@/lib/legal";
 import { preferencesForExport } from "@/lib/preferences";
 import { customAttributesForExport, getProfileClaims, type ProfileClaims } from "@/lib/profile";
+import { directoryRecordForExport } from "@/lib/scim";
 import { EXPORTED_ASSESSMENT_DAYS, recentAssessmentsForExport, type AssessmentView } from "@/lib/risk";
 import { sessionsForExport, type SessionRecordView } from "@/lib/sessions";
 import { getAccountSummary, type AccountSummary } from "@/lib/users";
@@ -54,6 +57,16 @@ export interface ExportDocument {
     decisions: { purpose: string; status: string; version: number; at: Date; collectionMethod: string; collectorClientId: string | null; receiptId: string | null }[];
     receipts: { id: string; purpose: string; version: number; action: string; at: Date; jws: string }[];
   };
+  /** Accounts at identity providers the person signs in with (social and enterprise), with what each provider last sent. */
+  linkedAccounts: { provider: string; providerName: string; subject: string; email: string | null; claims: unknown; linkedAt: Date; lastUsedAt: Date | null }[];
+  /** What the organisation's directory holds: the provisioning client's record (SCIM), groups, and application roles. */
+  directory: {
+    userName: string | null;
+    externalId: string | null;
+    provisionedAttributes: Record<string, unknown>;
+    groups: { groupId: string; name: string; joinedAt: Date }[];
+    applicationRoles: { clientId: string; application: string; role: string; throughGroupId: string | null; since: Date }[];
+  };
 }
 
 /** A safety bound on one history (200 × 1000 events); no real account comes near it. */
@@ -87,7 +100,7 @@ async function applicationNames(clientIds: string[]): Promise<Map<string, string
 export async function collectPersonalData(userId: string, now = new Date()): Promise<ExportDocument | null> {
   const account = await getAccountSummary(userId, now);
   if (!account) return null;
-  const [profile, customAttributes, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, profiling, activity, assessments, purposeConsents] = await Promise.all([
+  const [profile, customAttributes, preferences, legalAcceptances, methods, sessions, trustedBrowsers, consents, grants, profiling, activity, assessments, purposeConsents, directoryRecord, groups, applicationRoles, linkedAccounts] = await Promise.all([
     getProfileClaims(userId),
     customAttributesForExport(userId),
     preferencesForExport(userId),
@@ -101,6 +114,10 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     wholeActivity(userId),
     recentAssessmentsForExport(userId, now),
     purposeConsentsForExport(userId),
+    directoryRecordForExport(userId),
+    membershipsForExport(userId),
+    heldRolesForExport(userId),
+    linkedAccountsForExport(userId),
   ]);
   const names = await applicationNames([...consents, ...grants, ...profiling.signIns, ...profiling.skippedQuestions].map((r) => r.clientId));
   const { password, ...facts } = account;
@@ -124,6 +141,14 @@ export async function collectPersonalData(userId: string, now = new Date()): Pro
     activity,
     riskAssessments: { periodDays: EXPORTED_ASSESSMENT_DAYS, entries: assessments },
     purposeConsents,
+    linkedAccounts,
+    directory: {
+      userName: directoryRecord?.userName ?? null,
+      externalId: directoryRecord?.externalId ?? null,
+      provisionedAttributes: directoryRecord?.attributes ?? {},
+      groups,
+      applicationRoles,
+    },
   };
 }
 

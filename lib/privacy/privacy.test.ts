@@ -166,12 +166,45 @@ describe("the archive", () => {
       ],
     });
     expect(doc.legalAcceptances).toEqual([{ document: "terms", version: terms.version, title: "Terms", acceptedAt: expect.any(String) }]);
-    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "communicationPreferences", "customAttributes", "format", "generatedAt", "legalAcceptances", "profile", "purposeConsents", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
+    expect(Object.keys(doc).sort()).toEqual(["account", "activity", "applications", "communicationPreferences", "customAttributes", "directory", "format", "generatedAt", "legalAcceptances", "linkedAccounts", "profile", "purposeConsents", "riskAssessments", "sessions", "signInMethods", "trustedBrowsers"]);
 
     expect(json).not.toContain(other.email);
     expect(json).not.toContain(other.id);
     expect(json).not.toContain("Mallory");
     expect(json).not.toContain("192.0.2.77");
+  });
+
+  it("includes linked accounts (never their tokens) and what the directory holds: the SCIM record, groups and application roles (direct and through a group), and nobody else's", async () => {
+    const me = await customer("directory");
+    const other = await customer("directory-other");
+    const db = t.db();
+    await db.user.update({ where: { id: me.id }, data: { userName: "ada.l", externalId: "hr-4711", scimAttributes: { title: "Engineer", enterprise: { department: "Analytics" } } } });
+    const app = (await createApplication({ id: crypto.randomUUID(), roles: ["admin"] }, { name: "Payroll", type: "confidential", redirectUris: ["https://payroll.example.com/cb"] }, {})).application;
+    const editor = await db.applicationRole.create({ data: { applicationId: app.id, name: "editor" } });
+    const viewer = await db.applicationRole.create({ data: { applicationId: app.id, name: "viewer" } });
+    const auditor = await db.applicationRole.create({ data: { applicationId: app.id, name: "auditor" } });
+    const team = await db.group.create({ data: { displayName: "Analytics team" } });
+    const others = await db.group.create({ data: { displayName: "Not mine" } });
+    await db.groupMember.createMany({ data: [{ groupId: team.id, userId: me.id }, { groupId: others.id, userId: other.id }] });
+    await db.roleAssignment.createMany({ data: [{ roleId: editor.id, userId: me.id }, { roleId: viewer.id, groupId: team.id }, { roleId: auditor.id, groupId: others.id }, { roleId: auditor.id, userId: other.id }] });
+
+    const slug = `google-${crypto.randomBytes(3).toString("hex")}`;
+    const connection = await db.connection.create({ data: { slug, name: "Google", protocol: "oidc", settings: {} } });
+    await db.linkedIdentity.create({ data: { userId: me.id, connectionId: connection.id, subject: "g-123", email: "ada@gmail.example", profile: { given_name: "Ada" }, accessTokenSealed: "sealed-access-token-value" } });
+    await db.linkedIdentity.create({ data: { userId: other.id, connectionId: connection.id, subject: "g-mallory" } });
+
+    const { exportId, token } = await preparedExport(me);
+    const { json } = await openDataExport(me, exportId, token, {});
+    const doc = JSON.parse(json) as ExportDocument;
+    expect(doc.linkedAccounts).toEqual([{ provider: slug, providerName: "Google", subject: "g-123", email: "ada@gmail.example", claims: { given_name: "Ada" }, linkedAt: expect.any(String), lastUsedAt: null }]);
+    expect(json).not.toContain("sealed-access-token-value");
+    expect(json).not.toContain("g-mallory");
+    expect(doc.directory).toMatchObject({ userName: "ada.l", externalId: "hr-4711", provisionedAttributes: { title: "Engineer", enterprise: { department: "Analytics" } } });
+    expect(doc.directory.groups).toEqual([{ groupId: team.id, name: "Analytics team", joinedAt: expect.any(String) }]);
+    expect(doc.directory.applicationRoles.map((r) => [r.clientId, r.application, r.role, r.throughGroupId]).sort()).toEqual([
+      [app.clientId, "Payroll", "editor", null],
+      [app.clientId, "Payroll", "viewer", team.id],
+    ]);
   });
 
   it("holds no secret: no password hash, seed, key, credential id, code or token hash, no rule id or score", async () => {

@@ -21,6 +21,7 @@ export {
   type ListQuery,
   type UserChange,
 } from "./service";
+export { directoryRecordForExport, type DirectoryRecord } from "./export.repo";
 export { ScimError, invalidSyntax, invalidValue } from "./scim.errors";
 export { parseAttributeList } from "./filter";
 export { serviceProviderConfig, schemasListResponse, resourceTypesListResponse, resourceTypes, allSchemas, schemaResource } from "./schemas";
