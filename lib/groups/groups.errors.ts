@@ -12,6 +12,8 @@ export type GroupErrorCode =
   | "staff_account"
   | "already_member"
   | "not_member"
+  /** The group holds roles of an application the administrator may not give roles of. */
+  | "roles_not_yours"
   | "invalid_cursor";
 
 export class GroupError extends DomainError<GroupErrorCode> {

@@ -213,4 +213,28 @@ describe("addMember and removeMember", () => {
     await removeMember(userAdminEu, group.id, eu.id, ctx);
     expect((await t.db().groupMember.findMany({ where: { groupId: group.id } })).map((m) => m.userId)).toEqual([us.id]);
   });
+
+  it("a group holding application roles: changing its members or deleting it needs applications:write over those applications", async () => {
+    const group = await createGroup(superAdmin, `Payroll users ${unique()}`, ctx);
+    const app = await t.db().application.create({ data: { clientId: `payroll-${unique()}`, name: "Payroll", redirectUris: ["https://payroll.example.com/cb"] } });
+    const role = await t.db().applicationRole.create({ data: { applicationId: app.id, name: "approver" } });
+    await t.db().roleAssignment.create({ data: { roleId: role.id, groupId: group.id } });
+    const member = await customer({ region: "EU" });
+    const joiner = await customer({ region: "EU" });
+    await addMember(superAdmin, group.id, member.email!, ctx);
+
+    for (const actor of [userAdmin, userAdminEu]) {
+      await groupError(addMember(actor, group.id, joiner.email!, ctx), "roles_not_yours", "email");
+      await groupError(removeMember(actor, group.id, member.id, ctx), "roles_not_yours");
+    }
+    await groupError(deleteGroup(userAdmin, group.id, ctx), "roles_not_yours");
+    expect((await t.db().groupMember.findMany({ where: { groupId: group.id } })).map((m) => m.userId)).toEqual([member.id]);
+    expect(await audits(group.id, "group.member_removed")).toEqual([]);
+
+    // With the right to manage the application as well, the same administrator may.
+    const both = as("user_admin", "app_admin");
+    await addMember(both, group.id, joiner.email!, ctx);
+    await removeMember(both, group.id, member.id, ctx);
+    expect((await t.db().groupMember.findMany({ where: { groupId: group.id } })).map((m) => m.userId)).toEqual([joiner.id]);
+  });
 });

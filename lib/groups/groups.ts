@@ -7,8 +7,10 @@
 import "server-only";
 import { z } from "zod";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import type { Tx } from "@/lib/db";
 import { isUuid } from "@/lib/formats";
-import { assertPermission, assertTenantWidePermission, assertUserPermission, canActOnUser, customerTargetByEmail, type Actor } from "@/lib/users";
+import { assertPermission, assertTenantWidePermission, assertUserPermission, canActOnApplication, canActOnUser, customerTargetByEmail, type Actor } from "@/lib/users";
+import { applicationsWithRolesHeldBy } from "./entitlements.repo";
 import { GroupError } from "./groups.errors";
 import {
   deleteGroupMember,
@@ -175,10 +177,23 @@ export async function deleteGroup(actor: Actor, id: string, ctx: RequestContext 
   return withTransaction(async (tx) => {
     const group = await lockGroupRow(id, tx);
     if (!group) throw noSuchGroup();
+    await assertMayChangeRolesOf(actor, id, tx);
     const membersRemoved = await deleteGroupRow(id, tx);
     await recordAudit({ actor: adminOf(actor), action: "group.deleted", target: { type: "group", id }, result: "success", context: ctx, details: { displayName: group.displayName, membersRemoved } }, tx);
     return { displayName: group.displayName, membersRemoved };
   });
+}
+
+/**
+ * A member of a group holds the application roles given to the group, so changing who is in it
+ * gives or takes those roles: that needs applications:write over each of those applications, as
+ * giving the role directly does (lib/applications/roles.ts).
+ */
+async function assertMayChangeRolesOf(actor: Actor, groupId: string, tx: Tx, field?: "email"): Promise<void> {
+  const refused = (await applicationsWithRolesHeldBy(groupId, tx)).filter((app) => !canActOnApplication(actor, "applications:write", app.id));
+  if (refused.length > 0) {
+    throw new GroupError("roles_not_yours", `This group holds roles of ${refused.map((a) => a.name).join(", ")}: changing its members needs the right to manage ${refused.length === 1 ? "that application" : "those applications"}.`, field);
+  }
 }
 
 export const NO_ACCOUNT_MESSAGE = "No account has this email address.";
@@ -196,6 +211,7 @@ export async function addMember(actor: Actor, groupId: string, email: string, ct
   return withTransaction(async (tx) => {
     const group = await lockGroupRow(groupId, tx);
     if (!group) throw noSuchGroup();
+    await assertMayChangeRolesOf(actor, groupId, tx, "email");
     const user = await customerTargetByEmail(actor, "users:write", email.slice(0, 320), tx);
     if (user === null) throw new GroupError("no_account", NO_ACCOUNT_MESSAGE, "email");
     if (user === "staff") throw new GroupError("staff_account", STAFF_MEMBER_MESSAGE, "email");
@@ -216,6 +232,7 @@ export async function removeMember(actor: Actor, groupId: string, userId: string
     const member = isUuid(userId) ? await findMemberAccount(groupId, userId, tx) : null;
     if (!member) throw new GroupError("not_member", "This account is not a member of the group.");
     assertUserPermission(actor, "users:write", member);
+    await assertMayChangeRolesOf(actor, groupId, tx);
     await deleteGroupMember(groupId, userId, tx);
     await recordAudit({ actor: adminOf(actor), action: "group.member_removed", target: { type: "group", id: groupId }, result: "success", context: ctx, details: { userId, email: member.email } }, tx);
   });

@@ -30,6 +30,7 @@ export {
   hasPermission,
   assertPermission,
   assertApplicationPermission,
+  canActOnApplication,
   assertTenantWidePermission,
   hasTenantWidePermission,
   assertUserPermission,

@@ -186,8 +186,13 @@ export function assertTenantWidePermission(actor: Actor | null | undefined, perm
 
 /** For an application's functions: the permission, tenant-wide or for this application. */
 export function assertApplicationPermission(actor: Actor | null | undefined, permission: Permission, applicationId: string): void {
+  if (!canActOnApplication(actor, permission, applicationId)) throw new PermissionError(permission);
+}
+
+/** Whether the permission covers this application: tenant-wide, or the application is in its scope. */
+export function canActOnApplication(actor: Actor | null | undefined, permission: Permission, applicationId: string): boolean {
   const scope = permissionScope(actor, permission);
-  if (scope !== "all" && !scope.includes(applicationId)) throw new PermissionError(permission);
+  return scope === "all" || scope.includes(applicationId);
 }
 
 /**
