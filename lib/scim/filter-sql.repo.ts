@@ -2,9 +2,11 @@
 // query. Values are always parameters; attribute names reach SQL only through a catalog of
 // expressions written here (an unknown name is invalidFilter), and LIKE patterns escape % _ \.
 //
-// userName and a group's displayName compare as lower(column) COLLATE "C", the expression of their
-// unique indexes (migration 20261217090000_scim): `eq` is one index lookup and `sw` one range of it
-// (the prefix range of lib/users/user-list.repo.ts). `ne` and `not` hold for NULLs (a user without a
+// userName and a group's displayName compare as lower(…) COLLATE "C", the expression of an index
+// each: `eq` is one index lookup and `sw` one range of it (the prefix range of
+// lib/users/user-list.repo.ts). A user's userName is the one a provisioning client set, else the
+// sign-in address (what the resource shows), so a registered customer is found by it: the index on
+// lower(COALESCE("userName", "email")) (migration 20261218085000_scim_user_name). `ne` and `not` hold for NULLs (a user without a
 // title is one whose title is not "x"): IS DISTINCT FROM and NOT COALESCE(…, false).
 //
 // A *.repo.ts: it builds SQL (Prisma.sql), which only repositories may (the dependency rule).
@@ -112,7 +114,7 @@ export function userCatalog(customAttributes: CustomAttributeDefinition[]): Scim
   const arrayOf = (name: string) => Prisma.sql`u."scimAttributes"->${jsonKey(name)}`;
   const core: Record<string, CatalogAttribute> = {
     id: scalar(Prisma.sql`u."id"`, "uuid", { caseExact: true }),
-    userName: scalar(Prisma.sql`lower(u."userName") COLLATE "C"`, "string", { lowered: true }),
+    userName: scalar(Prisma.sql`lower(COALESCE(u."userName", u."email")) COLLATE "C"`, "string", { lowered: true }),
     externalId: scalar(Prisma.sql`u."externalId"`, "string", { caseExact: true }),
     displayName: scalar(Prisma.sql`u."displayName"`, "string"),
     name: complex({

@@ -23,12 +23,12 @@ const UUID = "6b1e3f2a-4c5d-4e6f-8a9b-0c1d2e3f4a5b";
 describe("compileFilter: SQL", () => {
   it.each<[string, string, unknown[]]>([
     // The unique index's expression, exactly: an index lookup, and a range of it for a prefix.
-    ['userName eq "Bjensen"', `lower(u."userName") COLLATE "C" = lower(?)`, ["Bjensen"]],
-    ['USERNAME sw "O"', `(lower(u."userName") COLLATE "C" >= lower(?) COLLATE "C" AND lower(u."userName") COLLATE "C" < (lower(?) || chr(1114111)) COLLATE "C")`, ["O", "O"]],
-    ['userName ne "x"', `lower(u."userName") COLLATE "C" IS DISTINCT FROM lower(?)`, ["x"]],
-    ['userName co "a%b_c\\\\"', `lower(u."userName") COLLATE "C" LIKE lower(?) ESCAPE '\\'`, ["%a\\%b\\_c\\\\%"]],
-    ['userName ew "x"', `lower(u."userName") COLLATE "C" LIKE lower(?) ESCAPE '\\'`, ["%x"]],
-    ['userName gt "m"', `lower(u."userName") COLLATE "C" > lower(?)`, ["m"]],
+    ['userName eq "Bjensen"', `lower(COALESCE(u."userName", u."email")) COLLATE "C" = lower(?)`, ["Bjensen"]],
+    ['USERNAME sw "O"', `(lower(COALESCE(u."userName", u."email")) COLLATE "C" >= lower(?) COLLATE "C" AND lower(COALESCE(u."userName", u."email")) COLLATE "C" < (lower(?) || chr(1114111)) COLLATE "C")`, ["O", "O"]],
+    ['userName ne "x"', `lower(COALESCE(u."userName", u."email")) COLLATE "C" IS DISTINCT FROM lower(?)`, ["x"]],
+    ['userName co "a%b_c\\\\"', `lower(COALESCE(u."userName", u."email")) COLLATE "C" LIKE lower(?) ESCAPE '\\'`, ["%a\\%b\\_c\\\\%"]],
+    ['userName ew "x"', `lower(COALESCE(u."userName", u."email")) COLLATE "C" LIKE lower(?) ESCAPE '\\'`, ["%x"]],
+    ['userName gt "m"', `lower(COALESCE(u."userName", u."email")) COLLATE "C" > lower(?)`, ["m"]],
     ['externalId eq "Ab"', `u."externalId" = ?`, ["Ab"]],
     ['externalId sw "A"', `u."externalId" LIKE ? ESCAPE '\\'`, ["A%"]],
     [`id eq "${UUID}"`, `u."id" = ?::uuid`, [UUID]],
@@ -48,7 +48,7 @@ describe("compileFilter: SQL", () => {
     ["meta.created lt 2015-10-10T14:38:21.8617979-07:00", `u."createdAt" < ?::timestamp`, ["2015-10-10T21:38:21.862Z"]],
     ['meta.lastModified le "2011-05-13T04:42:34Z"', `u."updatedAt" <= ?::timestamp`, ["2011-05-13T04:42:34.000Z"]],
     ['not (title eq "x")', `NOT COALESCE(lower((u."scimAttributes"->>'title')) = lower(?), false)`, ["x"]],
-    ['name.familyName eq "x" or userName eq "y"', `(lower(u."familyName") = lower(?) OR lower(u."userName") COLLATE "C" = lower(?))`, ["x", "y"]],
+    ['name.familyName eq "x" or userName eq "y"', `(lower(u."familyName") = lower(?) OR lower(COALESCE(u."userName", u."email")) COLLATE "C" = lower(?))`, ["x", "y"]],
     ['emails co "x"', `EXISTS (SELECT 1 FROM ${EMAIL_ROWS} WHERE lower((e->>'value')) LIKE lower(?) ESCAPE '\\')`, ["%x%"]],
     ['emails.type ne "work"', `NOT EXISTS (SELECT 1 FROM ${EMAIL_ROWS} WHERE lower((e->>'type')) = lower(?))`, ["work"]],
     [
@@ -87,7 +87,7 @@ describe("compileFilter: SQL", () => {
       ['userName eq "\'; DROP TABLE \\"User\\"; --"', `'; DROP TABLE "User"; --`],
     ] as const) {
       const { sql, values } = sqlOf(filter);
-      expect(sql).toBe(`lower(u."userName") COLLATE "C" = lower(?)`);
+      expect(sql).toBe(`lower(COALESCE(u."userName", u."email")) COLLATE "C" = lower(?)`);
       expect(values).toEqual([value]);
     }
   });
@@ -122,7 +122,7 @@ describe("compileFilter: SQL", () => {
   });
 
   it("sortKey: singular attributes only", () => {
-    expect(sortKey({ attr: "userName" }, users).sql).toBe(`lower(u."userName") COLLATE "C"`);
+    expect(sortKey({ attr: "userName" }, users).sql).toBe(`lower(COALESCE(u."userName", u."email")) COLLATE "C"`);
     expect(sortKey({ attr: "name", sub: "familyName" }, users).sql).toBe(`lower(u."familyName")`);
     expect(sortKey({ attr: "meta", sub: "Created" }, users).sql).toBe(`u."createdAt"`);
     expect(sortKey({ attr: "externalId" }, users).sql).toBe(`u."externalId"`);
@@ -219,7 +219,7 @@ describe("compileFilter against the database", () => {
   });
 
   // Last: it adds thousands of rows. The plan is the planner's own choice (no enable_seqscan = off).
-  it("EXPLAIN: userName eq and sw use User_userName_key, externalId eq uses User_externalId_idx", async () => {
+  it("EXPLAIN: userName eq and sw use User_scimUserName_idx, externalId eq uses User_externalId_idx", async () => {
     const db = t.db();
     await db.user.createMany({
       data: Array.from({ length: 5000 }, (_, i) => ({ userName: `bulk${i}`, email: `bulk${i}@example.com`, externalId: `bulk-ext-${i}` })),
@@ -227,8 +227,8 @@ describe("compileFilter against the database", () => {
     await db.$executeRawUnsafe(`ANALYZE "User"`);
     const plan = async (filter: string) =>
       (await db.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN SELECT u."id" FROM "User" u WHERE ${compileFilter(parseFilter(filter), users)}`)).map((r) => r["QUERY PLAN"]).join("\n");
-    expect(await plan('userName eq "Bulk42"')).toContain("User_userName_key");
-    expect(await plan('userName sw "bulk42"')).toContain("User_userName_key");
+    expect(await plan('userName eq "Bulk42"')).toContain("User_scimUserName_idx");
+    expect(await plan('userName sw "bulk42"')).toContain("User_scimUserName_idx");
     expect(await plan('externalId eq "bulk-ext-42"')).toContain("User_externalId_idx");
     expect(await usersMatching('userName eq "BULK42"')).toEqual(["bulk42"]);
   });

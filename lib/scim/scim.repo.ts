@@ -129,10 +129,14 @@ export async function signInAddressHeld(email: string, exceptUserId: string | nu
   return row !== null && row.id !== exceptUserId;
 }
 
-/** Whether another account holds `userName` (ignoring case, as the unique index does). */
+/**
+ * Whether another account is known by `userName`, ignoring case: as its userName, or as its sign-in
+ * address when it has none (the userName its resource shows and filters find).
+ */
 export async function userNameHeld(userName: string, exceptUserId: string | null, tx: Tx): Promise<boolean> {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower("userName") COLLATE "C" = lower(${userName}) LIMIT 1`;
-  return row !== undefined && row.id !== exceptUserId;
+  const except = exceptUserId ? Prisma.sql`AND "id" <> ${exceptUserId}::uuid` : Prisma.empty;
+  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower(COALESCE("userName", "email")) COLLATE "C" = lower(${userName}) ${except} LIMIT 1`;
+  return row !== undefined;
 }
 
 /** Ids among `ids` that are users SCIM may reference (existing, not staff). */

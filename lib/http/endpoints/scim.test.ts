@@ -787,3 +787,24 @@ describe("what the review found", () => {
     expect(withEmail.emails).toEqual(user.emails);
   });
 });
+
+describe("a registered customer's userName", () => {
+  it("is their sign-in address: a userName filter finds them (any case), and a new user may not take it (409 uniqueness)", async () => {
+    const address = `${unique("registered")}@example.com`;
+    const customer = await t.db().user.create({ data: { email: address, emailVerifiedAt: new Date(), displayName: "Reg Istered" } });
+    const found = await listUsers({ filter: `userName eq "${address.toUpperCase()}"` });
+    expect(found.res.status).toBe(200);
+    expect(idsOf(found.body)).toEqual([customer.id]);
+    expect(userNamesOf(found.body)).toEqual([address]);
+    expect(idsOf((await listUsers({ filter: `userName sw "${address.slice(0, 14)}"` })).body)).toContain(customer.id);
+
+    const taken = await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: address, emails: [{ value: address, primary: true }] } });
+    expect(scimErrorOf(taken, 409).scimType).toBe("uniqueness");
+    expect(await t.db().user.count({ where: { OR: [{ email: address }, { userName: { equals: address, mode: "insensitive" } }] } })).toBe(1);
+
+    // The customer may take their own address as userName (a client linking them).
+    const linked = await call("PATCH", `/Users/${customer.id}`, { body: patchOp({ op: "replace", path: "userName", value: address }) });
+    expect(linked.status, linked.body ?? "").toBe(204);
+    expect((await t.db().user.findUniqueOrThrow({ where: { id: customer.id } })).userName).toBe(address);
+  });
+});
