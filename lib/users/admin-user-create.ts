@@ -3,6 +3,7 @@
 // gives (a migration from another system), checked against the password policy like any other.
 // A segment's administrator (user_admin:region=EU) may only create accounts inside the segment.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail } from "@/lib/mail";
@@ -55,6 +56,7 @@ export async function createUserByAdmin(actor: Actor, input: NewAccount, ctx: Re
         await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: input.displayName } }, tx);
       }
     }
+    await emitIdentityEvent({ type: "user.created", userId: user.id, data: { source: input.method === "invitation" ? "invitation" : "admin" } }, tx);
     await recordAudit({ actor: adminActor(actor), action: "user.created_by_admin", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: input.method, attributes: Object.keys(input.attributes) } }, tx);
     return user.id;
   }).catch((e: unknown) => {
