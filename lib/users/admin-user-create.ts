@@ -102,6 +102,9 @@ export async function acceptInvitation(token: string, password: string, ctx: Req
     if (!user || user.email !== t?.email || user.disabledAt) return null;
     await updateUser(user.id, { passwordHash, passwordChangedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now }, tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.invitation_accepted", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+    // Set through a mailed single-use link, as a reset is; the link proves the mailbox.
+    await emitIdentityEvent({ type: "user.password_changed", userId: user.id, data: { method: "reset" } }, tx);
+    if (!user.emailVerifiedAt) await emitIdentityEvent({ type: "user.email_verified", userId: user.id, data: {} }, tx);
     return { userId: user.id, email: user.email };
   });
   if (!done) throw new UserError("invalid_token", INVALID_INVITATION);
