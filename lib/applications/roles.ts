@@ -111,6 +111,12 @@ export async function updateApplicationRole(actor: Actor, applicationId: string,
       if (before.name !== role.name && (await listRoleNames(applicationId, tx)).includes(role.name)) throw taken(role.name);
       const after = await updateRoleRow(roleId, role, tx);
       await audited(actor, applicationId, "application.role_updated", ctx, { clientId: app.clientId, roleId, role: after.name, ...(before.name !== after.name ? { previousName: before.name } : {}) }, tx);
+      // Subscribers know roles by name: a rename is the old name gone and the new one held.
+      if (before.name !== after.name) {
+        const holders = await holdersOf({ roleId }, tx);
+        await emitRoleEvents("role.unassigned", app.clientId, before.name, holders, tx);
+        await emitRoleEvents("role.assigned", app.clientId, after.name, holders, tx);
+      }
       return { id: after.id, name: after.name };
     });
   } catch (e) {

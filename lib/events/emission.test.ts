@@ -20,6 +20,7 @@ import {
   setApplicationDisabled,
   unassignApplicationRole,
   updateApplication,
+  updateApplicationRole,
 } from "@/lib/applications";
 import { createCaptchaChallenge } from "@/lib/captcha";
 import { hashPassword } from "@/lib/credentials";
@@ -303,7 +304,7 @@ describe("groups and application roles", () => {
     ]);
   });
 
-  it("a role given to a person, and to a group's members (one event each, with the group); taken back; the role deleted", async () => {
+  it("a role given to a person, and to a group's members (one event each, with the group); taken back; renamed; deleted", async () => {
     const { application } = await createApplication(admin, { name: `App ${hex()}`, type: "confidential", redirectUris: ["https://app.example.com/cb"], grantTypes: ["authorization_code"] }, ctx);
     const role = await createApplicationRole(admin, application.id, { name: "editor" }, ctx);
     const [direct, member] = [await customer(), await customer()];
@@ -313,17 +314,23 @@ describe("groups and application roles", () => {
     await assignApplicationRole(admin, application.id, role.id, { groupId: group.id }, ctx);
     await unassignApplicationRole(admin, application.id, role.id, { userId: direct.id }, ctx);
     await assignApplicationRole(admin, application.id, role.id, { userId: direct.id }, ctx);
+    await updateApplicationRole(admin, application.id, role.id, { name: "writer" }, ctx);
     await deleteApplicationRole(admin, application.id, role.id, ctx);
     const on = { clientId: application.clientId, role: "editor" };
+    const renamed = { ...on, role: "writer" };
     expect(brief(await eventsOf(direct.id))).toEqual([
       { type: "role.assigned", data: on },
       { type: "role.unassigned", data: on },
       { type: "role.assigned", data: on },
       { type: "role.unassigned", data: on },
+      { type: "role.assigned", data: renamed },
+      { type: "role.unassigned", data: renamed },
     ]);
     expect(brief(await eventsOf(member.id, ["role.assigned", "role.unassigned"]))).toEqual([
       { type: "role.assigned", data: { ...on, groupId: group.id } },
       { type: "role.unassigned", data: { ...on, groupId: group.id } },
+      { type: "role.assigned", data: { ...renamed, groupId: group.id } },
+      { type: "role.unassigned", data: { ...renamed, groupId: group.id } },
     ]);
   });
 });
