@@ -2,6 +2,7 @@
 // action cannot forget the check); every change writes an audit event without secrets. Client
 // secrets are 256 random bits, stored as SHA-256 and shown once (RFC 6749 §2.3.1 leaves the format to us).
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit";
 import { randomToken, sha256Hex } from "@/lib/crypto";
@@ -136,9 +137,15 @@ export async function insertNewApplication(
       },
       tx,
     );
+    await emitIdentityEvent({ type: "application.created", userId: null, data: { clientId: created.clientId } }, tx);
     return created;
   });
   return { application: toApplicationDto(row), clientSecret: secret?.secret };
+}
+
+/** application.updated: about no person (userId null), naming the settings that changed (never their values: a secret, a key). */
+export function applicationUpdated(clientId: string, fields: string[], tx: Tx): Promise<{ id: string }> {
+  return emitIdentityEvent({ type: "application.updated", userId: null, data: { clientId, fields } }, tx);
 }
 
 export async function createApplication(actor: Actor, input: unknown, ctx: RequestContext): Promise<ApplicationWithSecret> {
@@ -199,6 +206,8 @@ export async function updateApplication(actor: Actor, id: string, input: unknown
     if (!needsSecret) Object.assign(data, { clientSecretHash: null, clientSecretRotatedAt: null });
     const after = await updateApplicationRow(id, data, tx);
     const changed = COMPARED_FIELDS.filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null));
+    const secretChanged = Boolean(secret) || Boolean(before.clientSecretHash && !needsSecret);
+    if (changed.length || secretChanged) await applicationUpdated(after.clientId, [...changed, ...(secretChanged ? ["clientSecret"] : [])], tx);
     await recordAudit(
       {
         actor: adminActor(actor),
@@ -232,6 +241,7 @@ export async function setApplicationDisabled(actor: Actor, id: string, disabled:
       },
       tx,
     );
+    await applicationUpdated(after.clientId, ["disabled"], tx);
     return toApplicationDto(after);
   });
 }
@@ -282,6 +292,7 @@ export async function rotateClientSecret(actor: Actor, id: string, ctx: RequestC
       },
       tx,
     );
+    await applicationUpdated(after.clientId, ["clientSecret"], tx);
     return { application: toApplicationDto(after), clientSecret: secret.secret };
   });
 }
@@ -355,6 +366,7 @@ export async function setClaimMappings(actor: Actor, id: string, rows: readonly 
         },
         tx,
       );
+      await applicationUpdated(after.clientId, ["claimMappings"], tx);
     }
     return toApplicationDto(after);
   });
@@ -385,6 +397,7 @@ export async function setApplicationAdminScopes(actor: Actor, id: string, scopes
       { actor: adminActor(actor), action: "application.admin_scopes_changed", target: { type: "application", id }, result: "success", context: ctx, details: { clientId: after.clientId, added, removed } },
       tx,
     );
+    await applicationUpdated(after.clientId, ["adminScopes"], tx);
     return toApplicationDto(after);
   });
 }
@@ -453,6 +466,7 @@ export async function setProfilingPolicy(actor: Actor, id: string, lines: string
         },
         tx,
       );
+      await applicationUpdated(after.clientId, ["profilingPolicy"], tx);
     }
     return toApplicationDto(after);
   });

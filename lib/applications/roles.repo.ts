@@ -65,6 +65,21 @@ export async function deleteAssignment(where: { roleId: string; userId?: string;
   return r.count > 0;
 }
 
+/**
+ * Who holds a role through these assignments (all of the role's when neither userId nor groupId is
+ * given): each account assigned directly, and each current member of each group assigned (with the
+ * group's id). For the identity events, which are about people.
+ */
+export async function holdersOf(where: { roleId: string; userId?: string; groupId?: string }, tx: Tx): Promise<{ userId: string; groupId?: string }[]> {
+  const direct = where.groupId ? [] : await tx.roleAssignment.findMany({ where: { roleId: where.roleId, userId: where.userId ?? { not: null } }, select: { userId: true } });
+  const groups = where.userId
+    ? []
+    : await tx.roleAssignment.findMany({ where: { roleId: where.roleId, groupId: where.groupId ?? { not: null } }, select: { groupId: true } });
+  const groupIds = groups.map((g) => g.groupId!).filter(Boolean);
+  const members = groupIds.length ? await tx.groupMember.findMany({ where: { groupId: { in: groupIds } }, select: { groupId: true, userId: true }, orderBy: [{ groupId: "asc" }, { userId: "asc" }] }) : [];
+  return [...direct.map((d) => ({ userId: d.userId! })), ...members.map((m) => ({ userId: m.userId, groupId: m.groupId }))];
+}
+
 export async function userExists(id: string, tx?: Tx): Promise<{ id: string; email: string | null } | null> {
   return (await client(tx)).user.findUnique({ where: { id }, select: { id: true, email: true } });
 }

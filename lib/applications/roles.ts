@@ -4,6 +4,7 @@
 // setting (applications:read / applications:write, an application administrator for theirs only);
 // every change is audited in its transaction.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { fieldErrorsOf } from "@/lib/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { isUuid } from "@/lib/formats";
@@ -20,6 +21,7 @@ import {
   findRole,
   findUserIdByEmail,
   groupExists,
+  holdersOf,
   insertAssignment,
   insertRole,
   listRoleNames,
@@ -109,6 +111,12 @@ export async function updateApplicationRole(actor: Actor, applicationId: string,
       if (before.name !== role.name && (await listRoleNames(applicationId, tx)).includes(role.name)) throw taken(role.name);
       const after = await updateRoleRow(roleId, role, tx);
       await audited(actor, applicationId, "application.role_updated", ctx, { clientId: app.clientId, roleId, role: after.name, ...(before.name !== after.name ? { previousName: before.name } : {}) }, tx);
+      // Subscribers know roles by name: a rename is the old name gone and the new one held.
+      if (before.name !== after.name) {
+        const holders = await holdersOf({ roleId }, tx);
+        await emitRoleEvents("role.unassigned", app.clientId, before.name, holders, tx);
+        await emitRoleEvents("role.assigned", app.clientId, after.name, holders, tx);
+      }
       return { id: after.id, name: after.name };
     });
   } catch (e) {
@@ -123,9 +131,21 @@ export async function deleteApplicationRole(actor: Actor, applicationId: string,
   await withTransaction(async (tx) => {
     const app = await applicationFor(applicationId, tx);
     const role = await roleOf(applicationId, roleId, tx);
+    const holders = await holdersOf({ roleId: role.id }, tx);
     await deleteRoleRow(role.id, tx);
     await audited(actor, applicationId, "application.role_deleted", ctx, { clientId: app.clientId, roleId, role: role.name }, tx);
+    // Its assignments went with it: each holder lost the role.
+    await emitRoleEvents("role.unassigned", app.clientId, role.name, holders, tx);
   });
+}
+
+/**
+ * One event per person: an account's own assignment (no groupId), or each current member of a
+ * group the role was given to or taken from (groupId set). Events are about people, so a group
+ * with no members emits none.
+ */
+async function emitRoleEvents(type: "role.assigned" | "role.unassigned", clientId: string, role: string, holders: { userId: string; groupId?: string }[], tx: Tx): Promise<void> {
+  for (const h of holders) await emitIdentityEvent({ type, userId: h.userId, data: { clientId, role, ...(h.groupId ? { groupId: h.groupId } : {}) } }, tx);
 }
 
 function holderOf(holder: RoleHolder): { userId?: string; groupId?: string } {
@@ -149,6 +169,7 @@ export async function assignApplicationRole(actor: Actor, applicationId: string,
     if (h.groupId && !group) throw invalid("groupName", "There is no such group.");
     if (!(await insertAssignment({ roleId: role.id, ...h }, tx))) return false;
     await audited(actor, applicationId, "application.role_assigned", ctx, { clientId: app.clientId, roleId, role: role.name, ...h, ...(group ? { group: group.displayName } : {}) }, tx);
+    await emitRoleEvents("role.assigned", app.clientId, role.name, await holdersOf({ roleId: role.id, ...h }, tx), tx);
     return true;
   });
 }
@@ -175,7 +196,9 @@ export async function unassignApplicationRole(actor: Actor, applicationId: strin
   return withTransaction(async (tx) => {
     const app = await applicationFor(applicationId, tx);
     const role = await roleOf(applicationId, roleId, tx);
+    const holders = await holdersOf({ roleId: role.id, ...h }, tx);
     if (!(await deleteAssignment({ roleId: role.id, ...h }, tx))) return false;
+    await emitRoleEvents("role.unassigned", app.clientId, role.name, holders, tx);
     await audited(actor, applicationId, "application.role_unassigned", ctx, { clientId: app.clientId, roleId, role: role.name, ...h }, tx);
     return true;
   });
@@ -205,6 +228,7 @@ export async function setRoleClaims(actor: Actor, applicationId: string, input: 
     if (!changed.length) return toApplicationDto(before);
     const after = await updateApplicationRow(applicationId, { rolesClaim: wanted.rolesClaim, groupsClaim: wanted.groupsClaim, requireRole: wanted.requireRole }, tx);
     await audited(actor, applicationId, "application.updated", ctx, { clientId: after.clientId, changed, rolesClaim: after.rolesClaim, groupsClaim: after.groupsClaim, requireRole: after.requireRole }, tx);
+    await emitIdentityEvent({ type: "application.updated", userId: null, data: { clientId: after.clientId, fields: [...changed] } }, tx);
     return toApplicationDto(after);
   });
 }

@@ -13,6 +13,7 @@ import { toIdentityEvent } from "./queue";
 
 export { IDENTITY_EVENT_TYPES, EVENT_VERSIONS, EVENTS_WITHOUT_PERSON, eventEnvelope, isIdentityEventType, type EventEnvelope, type IdentityEvent, type IdentityEventData, type IdentityEventType } from "./catalog";
 export { registerEventSink, unregisterEventSink, type EventSink } from "./sinks";
+export { EVENT_DATA_SCHEMAS, eventSchema, eventSchemaId, eventSchemaIndex, type EventSchemaEntry, type JsonSchema } from "./schemas";
 export { runDueIdentityEvents } from "./queue";
 
 export interface NewIdentityEvent<T extends IdentityEventType> {

@@ -4,6 +4,7 @@
 // factor of an account turns two-step verification on (recovery codes, returned once); and the
 // owner is mailed about every factor added, not only the first.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { enqueueMail } from "@/lib/mail";
@@ -45,8 +46,8 @@ export async function mailMethodChange(user: MfaUser, change: "added" | "removed
   await enqueueMail({ to: user.email, template: "sign-in-method-changed", data: { change, methods, securityLink: securityLink(), resetLink: resetLink(), name: user.displayName ?? undefined } }, tx);
 }
 
-/** `activate` makes the factor active in `tx` and returns its id; `method` names it to the owner. */
-export async function activateFactor(user: MfaUser, action: string, method: string, ctx: RequestContext, activate: (tx: Tx) => Promise<string>): Promise<{ recoveryCodes: string[] | null }> {
+/** `activate` makes the factor active in `tx` and returns its id; `method` names it to the owner, `kind` to subscribers (user.factor_added). */
+export async function activateFactor(user: MfaUser, action: string, kind: "totp" | "passkey" | "sms", method: string, ctx: RequestContext, activate: (tx: Tx) => Promise<string>): Promise<{ recoveryCodes: string[] | null }> {
   await requireVerifiedEmail(user.id);
   const firstFactor = (await countConfirmedFactors(user.id)) === 0;
   const codes = firstFactor ? Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode) : null;
@@ -54,6 +55,8 @@ export async function activateFactor(user: MfaUser, action: string, method: stri
     const factorId = await activate(tx);
     if (codes) await replaceRecoveryCodes(user.id, codes.map(recoveryCodeHash), tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action, target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, recoveryCodesIssued: Boolean(codes) } }, tx);
+    await emitIdentityEvent({ type: "user.factor_added", userId: user.id, data: { kind, factorId } }, tx);
+    if (codes) await emitIdentityEvent({ type: "user.factor_added", userId: user.id, data: { kind: "recovery_codes" } }, tx);
     if (firstFactor) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     else await mailMethodChange(user, "added", [method], tx);
   });

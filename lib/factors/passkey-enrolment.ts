@@ -22,5 +22,5 @@ export async function registerPasskey(user: MfaUser, response: unknown, name: st
   if (!label.success) throw new MfaError("invalid_code", label.error.issues[0]!.message, "name");
   await requireVerifiedEmail(user.id);
   const passkey = await verifyPasskeyRegistration(user.id, response, label.data, ctx, now);
-  return activateFactor(user, "mfa.passkey_registered", describeFactor({ type: "passkey", label: passkey.label }), ctx, async (tx) => (await insertPasskey(user.id, passkey, now, tx)).id);
+  return activateFactor(user, "mfa.passkey_registered", "passkey", describeFactor({ type: "passkey", label: passkey.label }), ctx, async (tx) => (await insertPasskey(user.id, passkey, now, tx)).id);
 }

@@ -3,6 +3,7 @@
 // wasn't me") reviews every method and removes the ones it decided on inside its own transaction;
 // an administrator's reset for an owner who lost every factor.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail } from "@/lib/mail";
 import { kickOutbox } from "@/lib/outbox";
@@ -34,11 +35,15 @@ export async function removeSecondFactor(user: MfaUser, factorId: string, ctx: R
   await withTransaction(async (tx) => {
     if (!(await deleteFactor(factorId, user.id, tx))) throw new MfaError("not_found", "This method no longer exists.");
     const remaining = await countConfirmedFactors(user.id, tx);
+    const hadCodes = remaining === 0 && (await recoveryCodesCreatedAt(user.id, tx)) !== null;
     if (remaining === 0) {
       await deleteRecoveryCodes(user.id, tx);
       await revokeTrustedDevices(user.id, new Date(), tx);
     }
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.factor_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId, type: factor.type, remaining } }, tx);
+    // An unfinished enrolment was never added, so its removal is no event.
+    if (factor.confirmedAt) await emitIdentityEvent({ type: "user.factor_removed", userId: user.id, data: { kind: factor.type, factorId } }, tx);
+    if (hadCodes) await emitIdentityEvent({ type: "user.factor_removed", userId: user.id, data: { kind: "recovery_codes" } }, tx);
     if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
     else if (factor.confirmedAt) await mailMethodChange(user, "removed", [describeFactor(factor)], tx);
   });
@@ -55,6 +60,8 @@ export interface SignInMethod {
   /** As the owner knows it: "Passkey “Work laptop”", "Authenticator app", "Recovery codes". */
   label: string;
   createdAt: Date;
+  /** False for an unfinished enrolment. */
+  confirmed: boolean;
 }
 
 export const RECOVERY_CODES_ID = "recovery-codes";
@@ -62,8 +69,8 @@ export const RECOVERY_CODES_ID = "recovery-codes";
 /** Every sign-in method of the account besides the password, oldest first (unfinished enrolments included). */
 export async function signInMethodsOf(userId: string, tx?: Tx): Promise<SignInMethod[]> {
   const [factors, codesAt] = await Promise.all([listAllFactors(userId, tx), recoveryCodesCreatedAt(userId, tx)]);
-  const methods: SignInMethod[] = factors.map((f) => ({ id: f.id, kind: "factor", type: f.type, label: describeFactor(f), createdAt: f.createdAt }));
-  if (codesAt) methods.push({ id: RECOVERY_CODES_ID, kind: "recovery_codes", type: "recovery", label: RECOVERY_CODES_LABEL, createdAt: codesAt });
+  const methods: SignInMethod[] = factors.map((f) => ({ id: f.id, kind: "factor", type: f.type, label: describeFactor(f), createdAt: f.createdAt, confirmed: f.confirmedAt !== null }));
+  if (codesAt) methods.push({ id: RECOVERY_CODES_ID, kind: "recovery_codes", type: "recovery", label: RECOVERY_CODES_LABEL, createdAt: codesAt, confirmed: true });
   return methods;
 }
 
@@ -78,12 +85,14 @@ export async function removeSignInMethods(user: MfaUser, methods: readonly SignI
     if (m.kind !== "factor" || !(await deleteFactor(m.id, user.id, tx))) continue;
     removed.push(m.label);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.factor_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorId: m.id, type: m.type, reason } }, tx);
+    if (m.confirmed) await emitIdentityEvent({ type: "user.factor_removed", userId: user.id, data: { kind: m.type, factorId: m.id } }, tx);
   }
   const remaining = await countConfirmedFactors(user.id, tx);
   if ((remaining === 0 || methods.some((m) => m.kind === "recovery_codes")) && (await recoveryCodesCreatedAt(user.id, tx))) {
     await deleteRecoveryCodes(user.id, tx);
     removed.push(RECOVERY_CODES_LABEL);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "mfa.recovery_codes_removed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { reason } }, tx);
+    await emitIdentityEvent({ type: "user.factor_removed", userId: user.id, data: { kind: "recovery_codes" } }, tx);
   }
   if (removed.length === 0) return removed;
   if (remaining === 0) await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);
@@ -108,8 +117,12 @@ export async function spendRecoveryCodeInRecovery(userId: string, code: string |
  */
 export async function resetSecondFactors(user: MfaUser, by: { type: "user"; id: string }, ctx: RequestContext, now = new Date()): Promise<{ removed: number }> {
   const removed = await withTransaction(async (tx) => {
+    const factors = (await listAllFactors(user.id, tx)).filter((f) => f.confirmedAt !== null);
+    const hadCodes = (await recoveryCodesCreatedAt(user.id, tx)) !== null;
     const count = await deleteAllFactors(user.id, tx);
     await deleteRecoveryCodes(user.id, tx);
+    for (const f of factors) await emitIdentityEvent({ type: "user.factor_removed", userId: user.id, data: { kind: f.type, factorId: f.id } }, tx);
+    if (hadCodes) await emitIdentityEvent({ type: "user.factor_removed", userId: user.id, data: { kind: "recovery_codes" } }, tx);
     await revokeTrustedDevices(user.id, now, tx);
     await recordAudit({ actor: by, action: "mfa.reset_by_admin", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { factorsRemoved: count } }, tx);
     await enqueueMail({ to: user.email, template: "two-step-changed", data: { enabled: false, byAdministrator: true, securityLink: securityLink(), name: user.displayName ?? undefined } }, tx);

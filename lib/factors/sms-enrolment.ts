@@ -106,7 +106,7 @@ export async function confirmSmsEnrolment(user: MfaUser, factorId: string, code:
     const left = SMS_CODE_ATTEMPTS - attempts;
     throw new MfaError("invalid_code", `That code is not right. ${left} attempt${left === 1 ? "" : "s"} left.`, "code");
   }
-  return activateFactor(user, "mfa.sms_enrolled", describeFactor(factor), ctx, async (tx) => {
+  return activateFactor(user, "mfa.sms_enrolled", "sms", describeFactor(factor), ctx, async (tx) => {
     if (!(await confirmSmsFactor(factor.id, now, tx))) throw new MfaError("not_found", EXPIRED);
     await deleteOtherSmsFactors(user.id, factor.id, tx);
     return factor.id;

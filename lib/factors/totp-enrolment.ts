@@ -60,7 +60,7 @@ export async function confirmTotpEnrolment(user: MfaUser, factorId: string, code
   if (!factor || factor.confirmedAt || !factor.secretSealed) throw new MfaError("not_found", "This setup has expired. Start again.");
   const step = await verifyTotp(openTotpSecret(factor.secretSealed), code.trim(), { now });
   if (step === null) throw new MfaError("invalid_code", "That code is not right. Check the time on your phone and enter the current code.", "code");
-  return activateFactor(user, "mfa.totp_enrolled", describeFactor(factor), ctx, async (tx) => {
+  return activateFactor(user, "mfa.totp_enrolled", "totp", describeFactor(factor), ctx, async (tx) => {
     if (!(await confirmFactor(factor.id, step, now, tx))) throw new MfaError("not_found", "This setup has expired. Start again.");
     return factor.id;
   });

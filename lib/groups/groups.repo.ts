@@ -89,10 +89,11 @@ export async function renameGroupRow(id: string, displayName: string, tx: Tx): P
   await tx.group.update({ where: { id }, data: { displayName } });
 }
 
-export async function deleteGroupRow(id: string, tx: Tx): Promise<number> {
-  const members = await tx.groupMember.count({ where: { groupId: id } });
+/** Deletes the group; returns the ids of the members its memberships took with it. */
+export async function deleteGroupRow(id: string, tx: Tx): Promise<string[]> {
+  const members = await tx.groupMember.findMany({ where: { groupId: id }, select: { userId: true } });
   await tx.group.delete({ where: { id } });
-  return members;
+  return members.map((m) => m.userId);
 }
 
 /** Adds the member; false when they already are one. Bumps the group's updatedAt (SCIM's meta.version). */

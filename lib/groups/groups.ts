@@ -5,6 +5,7 @@
 // member is a customer, so adding or removing one needs groups:write and users:write over that
 // customer (a segment's administrator, user_admin:region=EU, changes only the segment's customers).
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { z } from "zod";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import type { Tx } from "@/lib/db";
@@ -178,7 +179,9 @@ export async function deleteGroup(actor: Actor, id: string, ctx: RequestContext 
     const group = await lockGroupRow(id, tx);
     if (!group) throw noSuchGroup();
     await assertMayChangeRolesOf(actor, id, tx);
-    const membersRemoved = await deleteGroupRow(id, tx);
+    const members = await deleteGroupRow(id, tx);
+    const membersRemoved = members.length;
+    for (const userId of members) await emitIdentityEvent({ type: "group.membership_changed", userId, data: { groupId: id, change: "removed" } }, tx);
     await recordAudit({ actor: adminOf(actor), action: "group.deleted", target: { type: "group", id }, result: "success", context: ctx, details: { displayName: group.displayName, membersRemoved } }, tx);
     return { displayName: group.displayName, membersRemoved };
   });
@@ -217,6 +220,7 @@ export async function addMember(actor: Actor, groupId: string, email: string, ct
     if (user === "staff") throw new GroupError("staff_account", STAFF_MEMBER_MESSAGE, "email");
     if (!(await insertGroupMember(groupId, user.id, tx))) throw new GroupError("already_member", `${user.email} is already a member of ${group.displayName}.`, "email");
     await recordAudit({ actor: adminOf(actor), action: "group.member_added", target: { type: "group", id: groupId }, result: "success", context: ctx, details: { userId: user.id, email: user.email } }, tx);
+    await emitIdentityEvent({ type: "group.membership_changed", userId: user.id, data: { groupId, change: "added" } }, tx);
     return { userId: user.id, email: user.email };
   });
 }
@@ -235,5 +239,6 @@ export async function removeMember(actor: Actor, groupId: string, userId: string
     await assertMayChangeRolesOf(actor, groupId, tx);
     await deleteGroupMember(groupId, userId, tx);
     await recordAudit({ actor: adminOf(actor), action: "group.member_removed", target: { type: "group", id: groupId }, result: "success", context: ctx, details: { userId, email: member.email } }, tx);
+    await emitIdentityEvent({ type: "group.membership_changed", userId, data: { groupId, change: "removed" } }, tx);
   });
 }

@@ -41,6 +41,7 @@ export * as userImportUploadEndpoint from "./endpoints/user-import-upload";
 export * as consentApi from "./endpoints/consent";
 export * as adminAnalyticsEndpoint from "./endpoints/admin-analytics";
 export * as federationTokensEndpoint from "./endpoints/federation-tokens";
+export * as eventSchemasEndpoint from "./endpoints/event-schemas";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";
 export { otherMethods } from "./endpoints/methods";
 export * as scimEndpoint from "./endpoints/scim";

@@ -195,7 +195,9 @@ export async function setGroupMembers(groupId: string, members: { userId: string
   return { added, removed };
 }
 
-export async function deleteScimGroup(id: string, tx: Tx): Promise<boolean> {
+/** Deletes the group; `members` are everyone it had (staff too: their membership goes with it). */
+export async function deleteScimGroup(id: string, tx: Tx): Promise<{ deleted: boolean; members: string[] }> {
+  const members = (await tx.groupMember.findMany({ where: { groupId: id }, select: { userId: true } })).map((m) => m.userId);
   const { count } = await tx.group.deleteMany({ where: { id } });
-  return count === 1;
+  return { deleted: count === 1, members };
 }

@@ -2,6 +2,7 @@
 // for a provisioning client. Scopes are checked here, not only at the endpoint; every change is
 // audited in its own transaction with the client as the actor.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { isUuid } from "@/lib/formats";
@@ -35,6 +36,7 @@ import {
   updateScimUser,
   userNameHeld,
   type ScimUserRow,
+  type ScimUserWrite,
   type Tx,
 } from "./scim.repo";
 import { ScimError, invalidValue } from "./scim.errors";
@@ -183,6 +185,7 @@ export async function createUser(caller: ScimCaller, body: unknown, now = new Da
         const invited = caller.client.sendInvitations && email !== null && passwordHash === null;
         if (invited) await mailInvitation({ id: userId, email, displayName: write.columns.displayName }, tx, now);
         await recordAudit({ actor: actorOf(caller), action: "scim.user_created", target: { type: "user", id: userId }, result: "success", context: caller.ctx, details: { client: caller.client.name, signInAddress: email !== null, password: passwordHash !== null, invited } }, tx);
+        await emitIdentityEvent({ type: "user.created", userId, data: { source: "scim" } }, tx);
         return userId;
       }),
   );
@@ -226,9 +229,33 @@ async function writeUser(caller: ScimCaller, id: string, ifMatch: string | null,
       { actor: actorOf(caller), action, target: { type: "user", id }, result: "success", context: caller.ctx, details: { client: caller.client.name, signInAddressChanged: signIn !== undefined, password: passwordHash !== undefined, active: write.columns.disabledAt === null } },
       tx,
     );
+    const fields = changedFields(row, { ...write.columns, attributes: custom }, signIn !== undefined);
+    if (fields.length) await emitIdentityEvent({ type: "user.profile_updated", userId: id, data: { fields } }, tx);
+    if ((row.disabledAt === null) !== (write.columns.disabledAt === null)) {
+      await emitIdentityEvent({ type: write.columns.disabledAt === null ? "user.enabled" : "user.disabled", userId: id, data: { by: "scim" } }, tx);
+    }
+    if (passwordHash !== undefined) await emitIdentityEvent({ type: "user.password_changed", userId: id, data: { method: "scim" } }, tx);
     return { deactivated: row.disabledAt === null && write.columns.disabledAt !== null, passwordSet: passwordHash !== undefined };
   });
   return { resource: toScimUser((await findScimUser(id))!, caller.baseUrl), ...change };
+}
+
+const PROFILE_COLUMNS = ["userName", "externalId", "displayName", "givenName", "familyName", "middleName", "nickname", "websiteUrl", "locale", "zoneinfo"] as const;
+
+/**
+ * The names of what a write changed, for user.profile_updated (never the values): the columns,
+ * `scim.<attribute>` for the stored SCIM attributes, `attr.<key>` for the custom ones (as lib/profile
+ * names them), and `email` when the sign-in address moved.
+ */
+function changedFields(row: ScimUserRow, next: Omit<ScimUserWrite, "disabledAt">, emailChanged: boolean): string[] {
+  const differs = (a: unknown, b: unknown) => JSON.stringify(a ?? null) !== JSON.stringify(b ?? null);
+  const keysChanged = (before: Record<string, unknown>, after: Record<string, unknown>) => [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => differs(before[k], after[k])).sort();
+  return [
+    ...PROFILE_COLUMNS.filter((c) => differs(row[c], next[c])),
+    ...keysChanged(row.scimAttributes ?? {}, next.scimAttributes ?? {}).map((k) => `scim.${k}`),
+    ...keysChanged(row.attributes ?? {}, next.attributes ?? {}).map((k) => `attr.${k}`),
+    ...(emailChanged ? ["email"] : []),
+  ];
 }
 
 /**
@@ -342,6 +369,12 @@ async function knownMembers(members: { value: string; display: string | null }[]
   return members.filter((m) => known.has(m.value)).map((m) => ({ userId: m.value, display: m.display }));
 }
 
+/** One group.membership_changed per member who joined or left (ids only). */
+async function emitMembershipChanges(groupId: string, added: string[], removed: string[], tx: Tx): Promise<void> {
+  for (const userId of added) await emitIdentityEvent({ type: "group.membership_changed", userId, data: { groupId, change: "added" } }, tx);
+  for (const userId of removed) await emitIdentityEvent({ type: "group.membership_changed", userId, data: { groupId, change: "removed" } }, tx);
+}
+
 export async function createGroup(caller: ScimCaller, body: unknown): Promise<Json> {
   requireScope(caller, "scim:write");
   const write = fromScimGroup(normaliseInput(body, "Group", { custom: [] }));
@@ -352,6 +385,7 @@ export async function createGroup(caller: ScimCaller, body: unknown): Promise<Js
         if (await groupNameHeld(write.displayName, null, tx)) throw groupNameTaken(write.displayName);
         const groupId = await insertScimGroup({ displayName: write.displayName, externalId: write.externalId }, tx);
         const { added } = await setGroupMembers(groupId, await knownMembers(write.members, tx), tx);
+        await emitMembershipChanges(groupId, added, [], tx);
         await recordAudit({ actor: actorOf(caller), action: "scim.group_created", target: { type: "group", id: groupId }, result: "success", context: caller.ctx, details: { client: caller.client.name, displayName: write.displayName, added } }, tx);
         return groupId;
       }),
@@ -377,6 +411,7 @@ async function writeGroup(caller: ScimCaller, id: string, ifMatch: string | null
         const shown = new Map(row.members.map((m) => [m.id, m]));
         const members = write.members.map((m) => (shown.get(m.value)?.given === null && shown.get(m.value)?.display === m.display ? { ...m, display: null } : m));
         const { added, removed } = await setGroupMembers(id, await knownMembers(members, tx), tx);
+        await emitMembershipChanges(id, added, removed, tx);
         await recordAudit({ actor: actorOf(caller), action, target: { type: "group", id }, result: "success", context: caller.ctx, details: { client: caller.client.name, added, removed } }, tx);
       }),
   );
@@ -398,7 +433,8 @@ export async function deleteGroup(caller: ScimCaller, id: string, ifMatch: strin
     const row = await findScimGroup(id, tx, { lock: true });
     if (!row) throw notFound("Group", id);
     checkVersion(toScimGroup(row, caller.baseUrl), ifMatch);
-    await deleteScimGroup(id, tx);
+    const { members } = await deleteScimGroup(id, tx);
+    await emitMembershipChanges(id, [], members, tx);
     await recordAudit({ actor: actorOf(caller), action: "scim.group_deleted", target: { type: "group", id }, result: "success", context: caller.ctx, details: { client: caller.client.name, displayName: row.displayName } }, tx);
   });
 }

@@ -1,6 +1,7 @@
 // Between the first factor and the session: the facts gathered (risk assessment, the account's
 // factors, this browser's trusted-device token), the next step decided (decision.ts), and carried out.
 import "server-only";
+import { recordIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { config } from "@/lib/config";
 import { hasSecondFactor, isTrustedDevice, secondStepMethods, STRONG_METHODS } from "@/lib/factors";
@@ -96,12 +97,14 @@ export async function continueAfterFirstFactor(first: FirstFactor, ctx: RequestC
   switch (step.kind) {
     case "deny":
       if (step.risky) await refuseAssessment(risk.id);
+      await recordIdentityEvent({ type: "user.sign_in_failed", userId: user.id, data: { reason: "risk_denied" } });
       throw new RiskError("denied", DENIED_MESSAGE);
     case "lock":
       await lockAccount(user, ctx, "risk");
       throw new UserError("locked", lockedMessage(config().LOGIN_LOCK_MINUTES));
     case "reset_password":
       await refuseAssessment(risk.id);
+      await recordIdentityEvent({ type: "user.sign_in_failed", userId: user.id, data: { reason: "compromised_password" } });
       await forcePasswordReset(user.id, ctx);
       throw new RiskError("denied", COMPROMISED_PASSWORD_MESSAGE);
     case "allow":

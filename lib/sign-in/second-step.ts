@@ -2,6 +2,7 @@
 // Per user at most ATTEMPTS_PER_USER wrong codes per quarter hour however many fresh sign-ins an
 // attacker who knows the password starts (5 guesses per sign-in would otherwise be unlimited).
 import "server-only";
+import { recordIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { sha256Hex } from "@/lib/crypto";
 import {
@@ -69,6 +70,7 @@ export async function completeSecondStep(token: string | undefined | null, input
   if (!ok) {
     const attempts = await addPendingAttempt(tokenHash);
     await recordAudit({ actor: { type: "user", id: pending.userId }, action: "login.second_factor_failed", target: { type: "user", id: pending.userId }, result: "failure", context: ctx, details: { method: input.method, attempts } });
+    await recordIdentityEvent({ type: "user.sign_in_failed", userId: pending.userId, data: { reason: "second_factor_failed" } });
     if (attempts === null || attempts >= MAX_ATTEMPTS) {
       await deletePendingSignIn(tokenHash);
       throw new MfaError("too_many_attempts", "Too many failed attempts. Sign in again.");

@@ -5,7 +5,8 @@
 import "server-only";
 import { completeLinksWaitingForSignIn } from "@/lib/federation";
 import type { RequestContext } from "@/lib/audit";
-import { endUserSession } from "@/lib/oidc";
+import { recordIdentityEvent } from "@/lib/events";
+import { applicationOfSignIn, endUserSession } from "@/lib/oidc";
 import { completeAssessment, deviceHashOf, newDeviceCookieValue } from "@/lib/risk";
 import { createSession } from "@/lib/sessions";
 import { notifyNewDeviceSignIn } from "@/lib/users";
@@ -37,10 +38,26 @@ export async function finishSignIn(riskAssessmentId: string | null, userId: stri
   return changes;
 }
 
-/** Starts the session and finishes the sign-in: every cookie the browser gets. */
-export async function signIn(userId: string, amr: string[], riskAssessmentId: string | null, ctx: RequestContext, browser: BrowserCookies, linkedIdentityId: string | null = null): Promise<CookieChanges> {
+/**
+ * Starts the session and finishes the sign-in: every cookie the browser gets. Every completed
+ * sign-in passes here once, so here is its user.signed_in event (`next`: where the browser goes,
+ * which names the application of an OIDC sign-in).
+ */
+export async function signIn(
+  userId: string,
+  amr: string[],
+  riskAssessmentId: string | null,
+  ctx: RequestContext,
+  browser: BrowserCookies,
+  linkedIdentityId: string | null = null,
+  next: string | null = null,
+): Promise<CookieChanges> {
   const started = await startSession(userId, amr, ctx, browser, linkedIdentityId);
   // An upstream identity proved by this account's password waited for the sign-in to complete.
   await completeLinksWaitingForSignIn(userId, browser.interactionBinding, ctx);
-  return { ...started, ...(await finishSignIn(riskAssessmentId, userId, ctx, browser)) };
+  const cookies = { ...started, ...(await finishSignIn(riskAssessmentId, userId, ctx, browser)) };
+  // Only an OIDC sign-in's next (/oauth2/authorize?interaction=…) costs a lookup.
+  const application = next ? await applicationOfSignIn(next, browser.interactionBinding) : undefined;
+  await recordIdentityEvent({ type: "user.signed_in", userId, data: { amr: [...amr], ...(application?.clientId ? { clientId: application.clientId } : {}) } });
+  return cookies;
 }

@@ -29,7 +29,7 @@ export async function completeSignIn(
   browser: BrowserCookies,
   linkedIdentityId: string | null = null,
 ): Promise<{ redirectTo: string; cookies: CookieChanges }> {
-  if ((await pendingAcceptances(userId)).length === 0) return { redirectTo: next, cookies: await signIn(userId, amr, riskAssessmentId, ctx, browser, linkedIdentityId) };
+  if ((await pendingAcceptances(userId)).length === 0) return { redirectTo: next, cookies: await signIn(userId, amr, riskAssessmentId, ctx, browser, linkedIdentityId, next) };
   const token = await beginPendingSignIn(userId, next, amr, new Date(), { riskAssessmentId: riskAssessmentId ?? undefined, awaitingAcceptance: true, linkedIdentityId });
   return { redirectTo: TERMS_PATH, cookies: { pendingSignIn: { token, maxAgeSeconds: PENDING_LIFETIME_MINUTES * 60 } } };
 }
@@ -59,7 +59,7 @@ export async function acceptAndSignIn(token: string | null | undefined, document
   if (required.some((v) => !documentIds.includes(v.id))) throw new LegalError("not_current", "Our terms changed while this page was open. Read the current version and accept it.");
   if (required.length) await acceptDocuments(pending.userId, required.map((v) => v.id), ctx);
   if (!(await deletePendingSignIn(pending.tokenHash))) throw new LegalError("not_found", EXPIRED_MESSAGE);
-  return { redirectTo: pending.next, cookies: await signIn(pending.userId, pending.amr, pending.riskAssessmentId, ctx, browser, pending.linkedIdentityId) };
+  return { redirectTo: pending.next, cookies: await signIn(pending.userId, pending.amr, pending.riskAssessmentId, ctx, browser, pending.linkedIdentityId, pending.next) };
 }
 
 /** The customer declines: the pending sign-in ends and no session starts. */

@@ -6,6 +6,7 @@
 // administrator), each updated one "user.import_updated"; the start and the end of the job are
 // audited with its counts.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { kickOutbox, markDoneInTransaction } from "@/lib/outbox";
 import { listAttributeDefinitions } from "@/lib/profile";
@@ -140,6 +141,7 @@ async function importOne(job: UserImportRow, actor: JobActor, user: ImportedUser
       tx,
     );
     await audit("user.imported", id, { password: user.passwordHash ? "imported_hash" : "none" });
+    await emitIdentityEvent({ type: "user.created", userId: id, data: { source: "import" } }, tx);
     return { kind: "created" };
   }
   if ((job.onConflict as ConflictMode) === "skip") return { kind: "rejected", reason: "an account with this email exists (skipped)" };
@@ -161,6 +163,10 @@ async function importOne(job: UserImportRow, actor: JobActor, user: ImportedUser
   );
   const fields = [...Object.keys(user.profile), ...Object.keys(user.attributes).map((k) => `attr.${k}`), ...(user.emailVerified ? ["emailVerified"] : [])];
   await audit("user.import_updated", existing.id, { fields });
+  // The row's members, as written (an import rewrites what its columns carry).
+  const profileFields = fields.filter((f) => f !== "emailVerified");
+  if (profileFields.length) await emitIdentityEvent({ type: "user.profile_updated", userId: existing.id, data: { fields: profileFields } }, tx);
+  if (user.emailVerified && !existing.emailVerifiedAt) await emitIdentityEvent({ type: "user.email_verified", userId: existing.id, data: {} }, tx);
   return { kind: "updated" };
 }
 

@@ -4,6 +4,7 @@
 // event with the administrator as actor in the transaction of the change, and mails the customer.
 // Signing out (disable, sign out everywhere) is lib/sign-in's, which calls these first.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail, type AdminChange } from "@/lib/mail";
 import { kickOutbox } from "@/lib/outbox";
@@ -39,6 +40,7 @@ export async function setEmailVerified(actor: Actor, userId: string, verified: b
     // Un-verified: the next verification link must be a new one.
     if (!verified) await retireTokens(user.id, "verify_email", { tx, now });
     await audited(actor, user, verified ? "user.email_verified_by_admin" : "user.email_unverified_by_admin", ctx, tx, { email: user.email });
+    if (verified) await emitIdentityEvent({ type: "user.email_verified", userId: user.id, data: {} }, tx);
     await mailAdminChange(user, verified ? "email_verified" : "email_unverified", tx);
   });
   kickOutbox();
@@ -55,6 +57,7 @@ export async function disableAccount(actor: Actor, userId: string, ctx: RequestC
     if (user.disabledAt) throw new UserError("no_change", "The account is already disabled.");
     await updateUser(user.id, { disabledAt: now }, tx);
     await audited(actor, user, "user.disabled", ctx, tx);
+    await emitIdentityEvent({ type: "user.disabled", userId: user.id, data: { by: "admin" } }, tx);
     await mailAdminChange(user, "disabled", tx);
   });
   kickOutbox();
@@ -68,6 +71,7 @@ export async function enableAccount(actor: Actor, userId: string, ctx: RequestCo
     if (user.deletionDueAt) throw new UserError("deletion_scheduled", "This account is being deleted. Its owner can cancel the deletion with the link they were mailed.");
     await updateUser(user.id, { disabledAt: null }, tx);
     await audited(actor, user, "user.enabled", ctx, tx);
+    await emitIdentityEvent({ type: "user.enabled", userId: user.id, data: { by: "admin" } }, tx);
     await mailAdminChange(user, "enabled", tx);
   });
   kickOutbox();
@@ -85,6 +89,7 @@ export async function lockAccountByAdmin(actor: Actor, userId: string, minutes: 
     refuseOwnAccount(actor, user.id, "lock");
     await updateUser(user.id, { lockedUntil }, tx);
     await audited(actor, user, "user.locked_by_admin", ctx, tx, { minutes });
+    await emitIdentityEvent({ type: "user.locked", userId: user.id, data: { reason: "admin", until: lockedUntil.toISOString() } }, tx);
     await mailAdminChange(user, "locked", tx);
   });
   kickOutbox();

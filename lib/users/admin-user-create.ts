@@ -3,6 +3,7 @@
 // gives (a migration from another system), checked against the password policy like any other.
 // A segment's administrator (user_admin:region=EU) may only create accounts inside the segment.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail } from "@/lib/mail";
@@ -55,6 +56,7 @@ export async function createUserByAdmin(actor: Actor, input: NewAccount, ctx: Re
         await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: input.displayName } }, tx);
       }
     }
+    await emitIdentityEvent({ type: "user.created", userId: user.id, data: { source: input.method === "invitation" ? "invitation" : "admin" } }, tx);
     await recordAudit({ actor: adminActor(actor), action: "user.created_by_admin", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: input.method, attributes: Object.keys(input.attributes) } }, tx);
     return user.id;
   }).catch((e: unknown) => {
@@ -100,6 +102,9 @@ export async function acceptInvitation(token: string, password: string, ctx: Req
     if (!user || user.email !== t?.email || user.disabledAt) return null;
     await updateUser(user.id, { passwordHash, passwordChangedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now }, tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.invitation_accepted", target: { type: "user", id: user.id }, result: "success", context: ctx }, tx);
+    // Set through a mailed single-use link, as a reset is; the link proves the mailbox.
+    await emitIdentityEvent({ type: "user.password_changed", userId: user.id, data: { method: "reset" } }, tx);
+    if (!user.emailVerifiedAt) await emitIdentityEvent({ type: "user.email_verified", userId: user.id, data: {} }, tx);
     return { userId: user.id, email: user.email };
   });
   if (!done) throw new UserError("invalid_token", INVALID_INVITATION);

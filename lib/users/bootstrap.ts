@@ -1,6 +1,7 @@
 // First administrator from PORTICO_ADMIN_EMAIL / PORTICO_ADMIN_PASSWORD: created at start when no
 // administrator exists; an existing account or administrator is never overwritten.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword } from "@/lib/credentials";
 import { countUsersWithRole, findUserByEmail, insertUser, withTransaction } from "./users.repo";
@@ -21,6 +22,7 @@ export async function ensureBootstrapAdmin(email: string | undefined, password: 
       tx,
     );
     await recordAudit({ actor: { type: "system" }, action: "admin.bootstrapped", target: { type: "user", id: user.id }, result: "success" }, tx);
+    await emitIdentityEvent({ type: "user.created", userId: user.id, data: { source: "admin" } }, tx);
   });
   return "created";
 }

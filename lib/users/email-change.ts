@@ -13,6 +13,7 @@
 // superseded by the next request), and the old address's way back is a link of its own, one per
 // change, so several can be alive at once.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail } from "@/lib/mail";
 import { kickOutbox } from "@/lib/outbox";
@@ -98,6 +99,9 @@ export async function confirmEmailChange(token: string, ctx: RequestContext, now
       const revert = await issueUserToken(user.id, "cancel_email_change", { email: user.email, tx, now });
       await enqueueMail({ to: user.email, template: "email-changed-notice", data: { newEmail: t.email, revertLink: publicLink("/cancel-email-change", { token: revert }), days: REVERT_WINDOW_DAYS, name: user.displayName ?? undefined } }, tx);
       await audit(user.id, "user.email_changed", "success", ctx, { from: user.email, to: t.email }, tx);
+      // The link went to the new address: confirming it changes the sign-in address and proves it.
+      await emitIdentityEvent({ type: "user.profile_updated", userId: user.id, data: { fields: ["email"] } }, tx);
+      await emitIdentityEvent({ type: "user.email_verified", userId: user.id, data: {} }, tx);
       return { userId: user.id, email: t.email };
     });
     if (!result) throw new UserError("invalid_token", INVALID_LINK);
@@ -154,5 +158,6 @@ async function revertEmailChange(user: UserRecord, restore: string, linkIssuedAt
   // by the verification the intruder's confirmation just stamped.
   const evicted = await evictIntruder({ ...user, email: restore, emailVerifiedAt: now }, "email_change_reverted", ctx, tx, now, { emailVerifiedAt: new Date(0) });
   await audit(user.id, "user.email_change_reverted", "success", ctx, { from: user.email, to: restore, methodsRemoved: evicted.methodsRemoved.length }, tx);
+  await emitIdentityEvent({ type: "user.profile_updated", userId: user.id, data: { fields: ["email"] } }, tx);
   return { userId: user.id, outcome: "reverted", email: restore, methodsRemoved: evicted.methodsRemoved };
 }

@@ -4,6 +4,7 @@
 // back in. Whoever got in may know the password, so anything less lets them sign in again. The
 // caller then signs the account out everywhere (lib/sign-in: sessions, trusted browsers, grants).
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import type { RequestContext } from "@/lib/audit";
 import { enqueueMail } from "@/lib/mail";
 import { removeSignInMethods, signInMethodsOf } from "@/lib/factors";
@@ -24,7 +25,9 @@ export interface Eviction {
  * date the recent-methods review judges by, when the stored one says nothing about the intrusion.
  */
 export async function evictIntruder(user: UserRecord, reason: string, ctx: RequestContext, tx: Tx, now: Date, verifiedBaseline: { emailVerifiedAt: Date | null } = user): Promise<Eviction> {
-  await updateUser(user.id, { lockedUntil: new Date(now.getTime() + UNTIL_PASSWORD_RESET_MS) }, tx);
+  const lockedUntil = new Date(now.getTime() + UNTIL_PASSWORD_RESET_MS);
+  await updateUser(user.id, { lockedUntil }, tx);
+  await emitIdentityEvent({ type: "user.locked", userId: user.id, data: { reason, until: lockedUntil.toISOString() } }, tx);
   const methodsRemoved = await removeSignInMethods(user, reviewSignInMethods(await signInMethodsOf(user.id, tx), verifiedBaseline, now).recent, reason, ctx, tx);
   await retireTokens(user.id, "change_email", { now, tx });
   const reset = await issueUserToken(user.id, "reset_password", { tx });

@@ -3,6 +3,7 @@
 // created just in time from what the upstream said (no password: it signs in through the upstream,
 // and may set a password later by a reset).
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { recordRegistrationAcceptances } from "@/lib/legal";
 import { UserError } from "./users.errors";
@@ -91,6 +92,7 @@ export async function createFederatedAccount(input: FederatedAccountInput, ctx: 
   const profile = { givenName: text(input.givenName, 100), familyName: text(input.familyName, 100), pictureUrl: picture, locale };
   if (Object.values(profile).some((v) => v !== undefined)) await updateUser(user.id, profile, tx);
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.registered", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { method: "federated", connection: input.connection } }, tx);
+  await emitIdentityEvent({ type: "user.created", userId: user.id, data: { source: "federation" } }, tx);
   if (input.emailVerified) {
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.email_verified", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { via: "upstream", connection: input.connection } }, tx);
   } else {

@@ -3,6 +3,7 @@
 // dummy hash for unknown emails). Throttling is keyed by the submitted email, existing or not, and
 // each attempt is reserved on the throttle before its password is verified (lib/ratelimit).
 import "server-only";
+import { emitIdentityEvent, recordIdentityEvent } from "@/lib/events";
 import { recordAudit, type AuditEventInput, type RequestContext } from "@/lib/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "@/lib/credentials";
 import { config } from "@/lib/config";
@@ -35,6 +36,8 @@ export async function authenticateWithPassword(
   if (!ok || !user || user.disabledAt) {
     const reason = ok ? "disabled" : user ? "wrong_password" : "unknown_email";
     await countFailedPassword(attempt, user, ctx, { actor: { type: "anonymous" }, action: "login.failed", target: user ? { type: "user", id: user.id } : { type: "email", id: input.email }, result: "failure", context: ctx, details: { reason, ...forApp } });
+    // Only about an account that exists (an unknown address is nobody's event).
+    if (user) await recordIdentityEvent({ type: "user.sign_in_failed", userId: user.id, data: { reason } });
     throw new UserError("invalid_credentials", INVALID_CREDENTIALS_MESSAGE);
   }
 
@@ -44,6 +47,7 @@ export async function authenticateWithPassword(
   if (user.lockedUntil && user.lockedUntil > now) {
     await cancelLoginAttempt(attempt); // not a wrong guess, and no sign-in either
     await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "account_locked", ...forApp } });
+    await recordIdentityEvent({ type: "user.sign_in_failed", userId: user.id, data: { reason: "account_locked" } });
     throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
   }
   await loginAttemptSucceeded(attempt);
@@ -95,8 +99,9 @@ async function countFailedPassword(attempt: LoginAttempt, user: UserRecord | nul
 /** Locks sign-in for LOGIN_LOCK_MINUTES and mails the owner an unlock link (too many failures, or a risk rule). */
 export async function lockAccount(user: UserRecord, ctx: RequestContext, reason = "failures") {
   const minutes = config().LOGIN_LOCK_MINUTES;
+  const lockedUntil = new Date(Date.now() + minutes * 60_000);
   await withTransaction(async (tx) => {
-    await updateUser(user.id, { lockedUntil: new Date(Date.now() + minutes * 60_000) }, tx);
+    await updateUser(user.id, { lockedUntil }, tx);
     const token = await issueUserToken(user.id, "unlock", { tx });
     await enqueueMail(
       {
@@ -107,6 +112,7 @@ export async function lockAccount(user: UserRecord, ctx: RequestContext, reason 
       tx,
     );
     await recordAudit({ actor: { type: "system" }, action: "user.locked", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { minutes, reason } }, tx);
+    await emitIdentityEvent({ type: "user.locked", userId: user.id, data: { reason, until: lockedUntil.toISOString() } }, tx);
   });
   kickOutbox();
 }

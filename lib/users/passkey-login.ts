@@ -4,6 +4,7 @@
 // unverified one cannot (whoever registered the address never proved it: a passkey planted on
 // someone else's address must not open the account the owner later takes back).
 import "server-only";
+import { recordIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { verifyPasskeyAssertion } from "@/lib/factors";
 import { lockedUntilMessage } from "./login";
@@ -18,14 +19,17 @@ export async function authenticateWithPasskey(response: unknown, ctx: RequestCon
   const user = await findUserById(userId);
   if (!user || user.disabledAt) {
     await recordAudit({ actor: { type: "anonymous" }, action: "login.failed", target: { type: "user", id: userId }, result: "failure", context: ctx, details: { reason: "disabled", method: "passkey", ...forApp } });
+    if (user) await recordIdentityEvent({ type: "user.sign_in_failed", userId: user.id, data: { reason: "disabled" } });
     throw new UserError("invalid_credentials", "This passkey cannot sign you in. Sign in another way.");
   }
   if (!user.emailVerifiedAt) {
     await recordAudit({ actor: { type: "anonymous" }, action: "login.failed", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "email_unverified", method: "passkey", factorId, ...forApp } });
+    await recordIdentityEvent({ type: "user.sign_in_failed", userId: user.id, data: { reason: "email_unverified" } });
     throw new UserError("email_unverified", "Verify your email address first: open the link we emailed you, then sign in with your password. Passkeys work once the address is verified.");
   }
   if (user.lockedUntil && user.lockedUntil > now) {
     await recordAudit({ actor: { type: "anonymous" }, action: "login.throttled", target: { type: "user", id: user.id }, result: "failure", context: ctx, details: { reason: "locked", method: "passkey", ...forApp } });
+    await recordIdentityEvent({ type: "user.sign_in_failed", userId: user.id, data: { reason: "account_locked" } });
     throw new UserError("locked", lockedUntilMessage(user.lockedUntil, now));
   }
   await recordSignInTime(user.id, now);

@@ -11,6 +11,7 @@
 // stolen session add a way in. The way to get one is the reset link from "Forgot your password?",
 // which proves the mailbox.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword, normalizePassword } from "@/lib/credentials";
 import { safeEqual } from "@/lib/crypto";
@@ -98,4 +99,5 @@ export async function recordPasswordChange(prepared: PreparedPasswordChange, not
     tx,
   );
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.password_changed", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { device: notice.device } }, tx);
+  await emitIdentityEvent({ type: "user.password_changed", userId: user.id, data: { method: "change" } }, tx);
 }

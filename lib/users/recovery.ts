@@ -1,5 +1,6 @@
 // Email verification, password reset and unlock links: all single use, all expiring, all audited.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail } from "@/lib/mail";
@@ -32,6 +33,7 @@ export async function verifyEmail(token: string, ctx: RequestContext): Promise<{
     if (!user || user.email !== t.email) return null;
     await updateUser(user.id, { emailVerifiedAt: new Date() }, tx);
     await recordAudit({ actor: { type: "user", id: user.id }, action: "user.email_verified", target: { type: "user", id: user.id }, result: "success", context: ctx, details: { email: user.email } }, tx);
+    await emitIdentityEvent({ type: "user.email_verified", userId: user.id, data: {} }, tx);
     // The purposes ticked on the registration form, given now that the mailbox's owner confirmed
     // it, dated when the form was sent: a signed receipt each (lib/consents).
     const pending = await takePendingConsents(user.id, tx);
@@ -154,6 +156,9 @@ export async function resetPassword(
     await retireTokens(u.id, "change_email", { tx, now });
     await enqueueMail({ to: u.email, template: "password-changed", data: { name: u.displayName ?? undefined, resetLink: publicLink("/forgot-password") } }, tx);
     await recordAudit({ actor: { type: "user", id: u.id }, action: "password.reset", target: { type: "user", id: u.id }, result: "success", context: ctx, details: { methodsRemoved: methodsRemoved.length } }, tx);
+    await emitIdentityEvent({ type: "user.password_changed", userId: u.id, data: { method: "reset" } }, tx);
+    // The link was mailed to the address: following it proves it.
+    if (!u.emailVerifiedAt) await emitIdentityEvent({ type: "user.email_verified", userId: u.id, data: {} }, tx);
     return { user: u, methodsRemoved };
   }).catch(async (e: unknown) => {
     if (e instanceof UserError && e.code === "invalid_recovery_code") await resetFailed(e.code);

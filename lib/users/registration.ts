@@ -2,6 +2,7 @@
 // the request does the same work either way (no enumeration by message or by time): an existing
 // owner gets a mail instead of a second account, from the background worker.
 import "server-only";
+import { emitIdentityEvent } from "@/lib/events";
 import { recordAudit, type RequestContext } from "@/lib/audit";
 import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { enqueueMail } from "@/lib/mail";
@@ -83,6 +84,7 @@ export async function completeRegistration(job: AccountJob<"registration">, tx: 
   const token = await issueUserToken(user.id, "verify_email", { email: user.email, tx });
   await enqueueMail({ to: user.email, template: "verify-email", data: { link: publicLink("/verify-email", { token }), name: displayName } }, tx);
   await recordAudit({ actor: { type: "user", id: user.id }, action: "user.registered", target: { type: "user", id: user.id }, result: "success", context: job.context }, tx);
+  await emitIdentityEvent({ type: "user.created", userId: user.id, data: { source: "registration" } }, tx);
   // The versions of the terms and privacy notice the form showed (lib/legal checked them then).
   await recordRegistrationAcceptances(user.id, acceptedDocuments ?? [], new Date(termsAcceptedAt), job.context, tx);
 }
