@@ -1,8 +1,7 @@
 // Identity events (docs/architecture.md, "Identity events"; the catalogue in docs/events.md): what
 // changed about a person (or an application), written in the same transaction as the change (so an
 // event exists exactly when its change committed) and published afterwards by the outbox to the
-// sinks registered in the process (webhooks and provisioning plug in there). The caller kicks the
-// outbox once its transaction has committed.
+// sinks registered in the process (webhooks and provisioning plug in there).
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { isUuid } from "@/lib/formats";
@@ -25,6 +24,10 @@ export interface NewIdentityEvent<T extends IdentityEventType> {
 
 export async function emitIdentityEvent<T extends IdentityEventType>(event: NewIdentityEvent<T>, tx: Tx): Promise<{ id: string }> {
   const row = await insertEvent(event, tx);
+  // Publication soon, without each emitter having to remember it: without a poller (serverless)
+  // the drain runs after the response, when the change has committed; a woken poller that runs
+  // before the commit finds nothing new, and its next pass (2 s) publishes the event.
+  kickOutbox();
   return { id: row.id };
 }
 
