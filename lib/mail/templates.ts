@@ -58,10 +58,11 @@ export interface TemplateData {
 export type TemplateName = keyof TemplateData;
 
 /** What an administrator did to an account, as its owner is told (template "account-changed-by-admin"). */
-export type AdminChange = "created" | "disabled" | "enabled" | "locked" | "unlocked" | "email_verified" | "email_unverified" | "reset_required" | "signed_out" | "application_removed";
+export type AdminChange = "created" | "email_changed" | "disabled" | "enabled" | "locked" | "unlocked" | "email_verified" | "email_unverified" | "reset_required" | "signed_out" | "application_removed";
 
 const ADMIN_CHANGES: Record<AdminChange, [subject: string, what: string]> = {
   created: ["An account was created for you", "An administrator created an account for you with this email address. Ask them for the password, or choose your own:"],
+  email_changed: ["Your sign-in address was changed", "Your organisation's directory changed the email address your account signs in with: this address no longer signs in, and mail about the account goes to the new one."],
   disabled: ["Your account was disabled", "An administrator disabled your account: you cannot sign in, and every session and application was signed out. Contact support if you think this is a mistake."],
   enabled: ["Your account was enabled again", "An administrator enabled your account again: you can sign in."],
   locked: ["Your account was locked", "An administrator locked sign-in to your account. Contact support to have it unlocked."],

@@ -8,7 +8,7 @@ import { evaluatePassword, hashPassword } from "@/lib/credentials";
 import { isUuid } from "@/lib/formats";
 import { listAttributeDefinitions, parseAttributesForNewAccount, ProfileError } from "@/lib/profile";
 import type { ProvisioningClient } from "@/lib/provisioning";
-import { addressHeldForSwitchBack, mailInvitation, markProvisionedAccountForErasure } from "@/lib/users";
+import { addressHeldForSwitchBack, mailAdminChange, mailInvitation, markProvisionedAccountForErasure } from "@/lib/users";
 import { kickOutbox } from "@/lib/outbox";
 import { normalizedEmailIfValid } from "./addresses";
 import type { AttrPath } from "./filter-ast";
@@ -229,6 +229,9 @@ async function writeUser(caller: ScimCaller, id: string, ifMatch: string | null,
       { actor: actorOf(caller), action, target: { type: "user", id }, result: "success", context: caller.ctx, details: { client: caller.client.name, signInAddressChanged: signIn !== undefined, password: passwordHash !== undefined, active: write.columns.disabledAt === null } },
       tx,
     );
+    // The old address is told, as after an administrator's change: a provisioning token that moved
+    // an account to an address its holder controls must not go unnoticed by the account's owner.
+    if (signIn && row.email) await mailAdminChange({ email: row.email, displayName: write.columns.displayName }, "email_changed", tx);
     const fields = changedFields(row, { ...write.columns, attributes: custom }, signIn !== undefined);
     if (fields.length) await emitIdentityEvent({ type: "user.profile_updated", userId: id, data: { fields } }, tx);
     if ((row.disabledAt === null) !== (write.columns.disabledAt === null)) {

@@ -808,3 +808,23 @@ describe("a registered customer's userName", () => {
     expect((await t.db().user.findUniqueOrThrow({ where: { id: customer.id } })).userName).toBe(address);
   });
 });
+
+describe("a sign-in address moved by SCIM", () => {
+  it("tells the old address; other changes mail nobody", async () => {
+    const before = `${unique("moved-from")}@example.com`;
+    const after = `${unique("moved-to")}@example.com`;
+    const created = await createUser({ userName: unique("mover"), emails: [{ value: before, primary: true }] });
+    const id = String(created.id);
+    const mails = (to: string) => t.db().mailMessage.findMany({ where: { to } });
+
+    expect((await call("PATCH", `/Users/${id}`, { body: patchOp({ op: "replace", path: "displayName", value: "Renamed" }) })).status).toBe(204);
+    expect(await mails(before)).toEqual([]);
+
+    const res = await call("PATCH", `/Users/${id}`, { body: patchOp({ op: "replace", path: "emails", value: [{ value: after, primary: true }] }) });
+    expect(res.status, res.body ?? "").toBe(204);
+    expect((await t.db().user.findUniqueOrThrow({ where: { id } })).email).toBe(after);
+    const told = await mails(before);
+    expect(told.map((m) => [m.template, m.subject])).toEqual([["account-changed-by-admin", expect.stringContaining("sign-in address was changed")]]);
+    expect(await mails(after)).toEqual([]);
+  });
+});
