@@ -328,6 +328,25 @@ describe("against a fake SCIM server", () => {
     expect([...fake.users.values()].some((r) => r.externalId === u.id)).toBe(true);
   });
 
+  it("the SSRF guard applies again when sending: a target saved under a policy that no longer allows its address is refused, logged, given up", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const u = await customer();
+    const g = await group();
+    await join(g.id, u.id);
+    const { id } = await fakeTarget({ scope: "group", scopeGroup: g.displayName });
+    process.env.OUTBOUND_ALLOW_LOOPBACK = "0";
+    reloadConfig();
+    try {
+      expect(await runDueProvisioningJobs(10)).toEqual({ done: 0, failed: 1 });
+    } finally {
+      process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
+      reloadConfig();
+    }
+    expect(fake.calls).toEqual([]);
+    expect(await t.db().provisioningJob.findFirstOrThrow({ where: { targetId: id, userId: u.id } })).toMatchObject({ status: "failed", attempts: 1 });
+    expect((await listTargetLog(admin, id)).map((l) => [l.action, l.outcome, l.error])).toEqual([["create", "failed", expect.stringContaining("loopback address 127.0.0.1")]]);
+  });
+
   it("adopts the resource a 409 points at (found by userName), then updates it", async () => {
     const u = await customer({ displayName: "New name" });
     fake.users.set("existing-1", { id: "existing-1", userName: u.email, displayName: "Old name", active: false });
