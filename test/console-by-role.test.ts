@@ -185,12 +185,20 @@ describe("application roles console", () => {
 // administrator alone: a write token creates and deletes accounts).
 describe("provisioning console", () => {
   it("its page is walked above with provisioning:read", () => {
-    expect(pages.filter((p) => p.name.startsWith("provisioning")).map((p) => [p.name, p.permission])).toEqual([["provisioning/page.tsx", "provisioning:read"]]);
+    expect(pages.filter((p) => p.name.startsWith("provisioning")).map((p) => [p.name, p.permission]).sort()).toEqual([
+      ["provisioning/page.tsx", "provisioning:read"],
+      ["provisioning/targets/[id]/page.tsx", "provisioning:read"],
+      ["provisioning/targets/page.tsx", "provisioning:read"],
+    ]);
     expect(ROLES.filter((r) => holds(r, "provisioning:read"))).toEqual(["admin", "auditor"]);
   });
 
-  it.each(["createProvisioningTokenAction", "revokeProvisioningTokenAction"])("%s asks for provisioning:write; refused to every role but the super administrator", async (exported) => {
-    const found = actions.find((a) => a.name === `provisioning/actions.ts ${exported}`);
+  it.each([
+    "actions.ts createProvisioningTokenAction",
+    "actions.ts revokeProvisioningTokenAction",
+    ...["createTargetAction", "updateTargetAction", "replaceTargetTokenAction", "setTargetEnabledAction", "syncTargetNowAction", "reconcileTargetNowAction", "deleteTargetAction"].map((a) => `targets/actions.ts ${a}`),
+  ])("%s asks for provisioning:write; refused to every role but the super administrator", async (exported) => {
+    const found = actions.find((a) => a.name === `provisioning/${exported}`);
     expect(found, exported).toBeDefined();
     for (const role of ROLES) {
       roles = [role];

@@ -26,6 +26,7 @@ vi.mock("next/headers", async (original) => ({
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const { createProvisioningTokenAction, revokeProvisioningTokenAction } = await import("@/app/(admin)/admin/provisioning/actions");
+const targets = await import("@/app/(admin)/admin/provisioning/targets/actions");
 
 function form(fields: Record<string, string>): FormData {
   const f = new FormData();
@@ -88,5 +89,42 @@ describe("revokeProvisioningTokenAction", () => {
   it("a missing or malformed id is not found", async () => {
     expect(await revokeProvisioningTokenAction({}, new FormData())).toEqual({ message: "No such token." });
     expect(await revokeProvisioningTokenAction({}, form({ id: "x".repeat(65) }))).toMatchObject({ fieldErrors: { id: expect.any(String) } });
+  });
+});
+
+// Outbound provisioning targets: the domain's refusals come back beside their field (never a 500),
+// what was typed echoed except the token; the one-button actions answer in words.
+describe("provisioning target actions", () => {
+  const fields = { name: "HR system", baseUrl: "https://hr.example.com/scim/v2", token: "hr-secret", scope: "all", onLeave: "deactivate", mapping: "" };
+
+  it.each([
+    [{ baseUrl: "http://localhost:3000/scim/v2" }, "baseUrl"],
+    [{ baseUrl: "not a url" }, "baseUrl"],
+    [{ mapping: "id = userId" }, "mapping"],
+    [{ scope: "group", scopeGroup: "Nobody's group" }, "scopeGroup"],
+    [{ token: "" }, "token"],
+    [{ name: "" }, "name"],
+    [{ onLeave: "explode" }, "onLeave"],
+  ] as [Record<string, string>, string][])("refuses %j beside the field %s, echoing all but the token", async (change, field) => {
+    const state = await targets.createTargetAction({}, form({ ...fields, ...change }));
+    expect(state.ok).toBeFalsy();
+    expect(Object.keys(state.fieldErrors ?? {})).toEqual([field]);
+    expect(state.values).toMatchObject({ name: change.name ?? fields.name, baseUrl: change.baseUrl ?? fields.baseUrl });
+    expect(JSON.stringify(state)).not.toContain("hr-secret");
+    expect(await t.db().provisioningTarget.count()).toBe(0);
+  });
+
+  it("creates (then redirects to the target), enables, syncs and deletes", async () => {
+    await expect(targets.createTargetAction({}, form(fields))).rejects.toMatchObject({ digest: expect.stringContaining("NEXT_REDIRECT") });
+    const row = await t.db().provisioningTarget.findFirstOrThrow({ where: { name: "HR system" } });
+    expect(row.enabled).toBe(false);
+    expect(await targets.syncTargetNowAction({}, form({ id: row.id }))).toEqual({ message: "Enable the target first." });
+    expect(await targets.setTargetEnabledAction({}, form({ id: row.id, enabled: "1" }))).toMatchObject({ ok: true, message: expect.stringContaining("queued for the initial sync") });
+    expect(await targets.syncTargetNowAction({}, form({ id: row.id }))).toMatchObject({ ok: true });
+    expect(await targets.updateTargetAction({}, form({ ...fields, id: row.id, baseUrl: "https://x.example.com/scim/v2/?q=1" }))).toMatchObject({ fieldErrors: { baseUrl: expect.any(String) } });
+    expect(await targets.deleteTargetAction({}, form({ id: row.id }))).toMatchObject({ fieldErrors: { confirm: "Tick the box to confirm." } });
+    await expect(targets.deleteTargetAction({}, form({ id: row.id, confirm: "on" }))).rejects.toMatchObject({ digest: expect.stringContaining("NEXT_REDIRECT") });
+    expect(await t.db().provisioningTarget.count()).toBe(0);
+    expect(asked.every((p) => p === "provisioning:write")).toBe(true);
   });
 });

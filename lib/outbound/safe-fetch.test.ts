@@ -176,6 +176,34 @@ describe("safeFetch", () => {
     expect(hits).toEqual(["/a", "/b"]);
   });
 
+  it("sends PUT, PATCH and DELETE (SCIM provisioning) under the same guard; a DELETE carries no body", async () => {
+    const seen: { method: string; body: string; type?: string }[] = [];
+    handler = (req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        seen.push({ method: req.method!, body, type: req.headers["content-type"] });
+        res.writeHead(req.method === "DELETE" ? 204 : 200).end(req.method === "DELETE" ? undefined : "done");
+      });
+    };
+    const json = { "content-type": "application/scim+json" };
+    await expect(safeFetch(`http://127.0.0.1:${port}/Users/1`, { method: "PUT", headers: json, body: '{"a":1}' }, { policy: LOOPBACK })).resolves.toMatchObject({ status: 200, body: "done" });
+    await expect(safeFetch(`http://127.0.0.1:${port}/Users/1`, { method: "PATCH", headers: json, body: '{"b":2}' }, { policy: LOOPBACK })).resolves.toMatchObject({ status: 200 });
+    await expect(safeFetch(`http://127.0.0.1:${port}/Users/1`, { method: "DELETE", body: "ignored" }, { policy: LOOPBACK })).resolves.toMatchObject({ status: 204, body: "" });
+    expect(seen).toEqual([
+      { method: "PUT", body: '{"a":1}', type: "application/scim+json" },
+      { method: "PATCH", body: '{"b":2}', type: "application/scim+json" },
+      { method: "DELETE", body: "", type: undefined },
+    ]);
+    // The guard does not depend on the method.
+    for (const method of ["PUT", "PATCH", "DELETE"] as const) {
+      await expect(safeFetch(`http://127.0.0.1:${port}/Users/1`, { method, body: "x" }, { policy: STRICT }), method).rejects.toMatchObject({ code: "outbound.forbidden_address" });
+      const dns = fakeDns({ "scim.example.test": ["127.0.0.1"] });
+      await expect(safeFetch(`http://scim.example.test:${port}/Users/1`, { method }, { policy: STRICT, resolver: dns }), method).rejects.toMatchObject({ code: "outbound.forbidden_address" });
+    }
+    expect(seen).toHaveLength(3);
+  });
+
   it("never follows a redirect (to an internal address or anywhere)", async () => {
     handler = (req, res) => {
       if (req.url === "/start") res.writeHead(302, { location: `http://127.0.0.1:${port}/internal` }).end();

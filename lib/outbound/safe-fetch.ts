@@ -51,7 +51,8 @@ export interface SafeFetchOptions {
 }
 
 export interface SafeRequest {
-  method: "GET" | "POST";
+  /** PUT, PATCH and DELETE for SCIM provisioning (RFC 7644 §3.5, §3.6); the guard is the same for every method. */
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   headers?: Record<string, string>;
   body?: string;
 }
@@ -200,7 +201,8 @@ export async function safeFetch(rawUrl: string, req: SafeRequest, opts: SafeFetc
     const res = (await undiciFetch(url, {
       method: req.method,
       headers: { "user-agent": "Portico", ...req.headers },
-      body: req.body,
+      // A GET or DELETE carries no body (RFC 9110 §9.3.1, §9.3.5: it has no defined meaning).
+      body: req.method === "GET" || req.method === "DELETE" ? undefined : req.body,
       redirect: "manual",
       signal,
       dispatcher: ownAgent ?? pooledAgent(policy),

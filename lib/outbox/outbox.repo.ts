@@ -1,12 +1,12 @@
 // Storage for every outbox queue. A queue's rows live in its own table (MailMessage, HttpDelivery,
-// AccountJob, DataExport, IdentityEvent, UserImport, UserExport), all with the same bookkeeping columns: status ('pending' until done or given up),
+// AccountJob, DataExport, IdentityEvent, UserImport, UserExport, ProvisioningJob), all with the same bookkeeping columns: status ('pending' until done or given up),
 // attempts, nextAttemptAt, lockedUntil, lastError, createdAt. The statements here are the only
 // place that claims, finishes, fails or deletes such rows. Times are compared in SQL on the
 // database clock, so several nodes agree on "due".
 import "server-only";
 import { getDb, Prisma, type Tx } from "@/lib/db";
 
-export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent" | "UserImport" | "UserExport";
+export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent" | "UserImport" | "UserExport" | "ProvisioningJob";
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
 // be converted through the session's TimeZone, which is only right when that happens to be UTC.
@@ -25,9 +25,11 @@ const DONE: Record<OutboxTable, Prisma.Sql | null> = {
   UserImport: Prisma.sql`status = 'done', "finishedAt" = ${NOW_UTC}, content = ''`,
   // A finished export stays, downloadable, until its retention ends (lib/user-import).
   UserExport: Prisma.sql`status = 'done', "finishedAt" = ${NOW_UTC}`,
+  // A provisioning job removes itself once the user converged (lib/provisioning/sync.ts).
+  ProvisioningJob: null,
 };
 
-const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent", UserImport: "userImport", UserExport: "userExport" } as const;
+const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent", UserImport: "userImport", UserExport: "userExport", ProvisioningJob: "provisioningJob" } as const;
 
 // The delegate calls below, typed once: every outbox table has id and createdAt.
 interface RowDelegate {

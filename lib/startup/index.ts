@@ -1,7 +1,8 @@
 // Process start-up: fail fast on bad configuration, migrate, bootstrap the first admin, and, where
 // the process lives long (a container), start the poller. The outbox's queues register themselves
 // when their domains load: mail (lib/mail), account jobs (lib/users), HTTP deliveries (lib/outbound),
-// data exports (lib/privacy), identity events (lib/events), user imports and exports (lib/user-import).
+// data exports (lib/privacy), identity events (lib/events), user imports and exports (lib/user-import),
+// outbound provisioning jobs (lib/provisioning, also the identity events' sink that queues them).
 import "server-only";
 import { config } from "@/lib/config";
 import { administratorExists, ensureBootstrapAdmin } from "@/lib/users";
@@ -10,6 +11,7 @@ import "@/lib/outbound";
 import "@/lib/privacy";
 import "@/lib/events";
 import "@/lib/user-import";
+import "@/lib/provisioning";
 import { drainOutbox, startOutboxWorker, type DrainSummary } from "@/lib/outbox";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";

@@ -5,7 +5,8 @@
 // erases the accounts whose deletion grace period is over (lib/sign-in/account-deletion.ts), deletes
 // sessions ended (revoked, or past their absolute end) more than 7 days ago (lib/sessions), deletes
 // copies of customers' data past their download window (lib/privacy), deletes audit events past
-// the retention an administrator set (lib/audit-admin; kept forever until one is set), and rolls the
+// the retention an administrator set (lib/audit-admin; kept forever until one is set), queues the
+// next batch of each outbound provisioning target's reconciliation (lib/provisioning), and rolls the
 // audit events since the last pass into the analytics counters (lib/analytics: exactly once, whatever
 // the number of nodes, since runs queue on its watermark). The poller runs it every 10 minutes on each node
 // that polls; the cron route runs it on serverless platforms. The deletes are idempotent, so
@@ -24,6 +25,7 @@ import { purgeExpiredAuditEvents } from "@/lib/audit-admin";
 import { processSingleton } from "@/lib/process";
 import { runAnalyticsRollup } from "@/lib/analytics";
 import { deleteExpiredFederationRequests, deleteExpiredSamlAssertions } from "@/lib/federation";
+import { reconcileProvisioningTargets } from "@/lib/provisioning";
 
 const INTERVAL_MS = 10 * 60_000;
 const janitor = processSingleton("janitor", () => ({ timer: undefined as NodeJS.Timeout | undefined }));
@@ -54,6 +56,8 @@ export async function sweepExpiredState(now = new Date()): Promise<Record<string
     // Rolled up before any purge could take events it has not counted yet.
     analyticsEvents: (await runAnalyticsRollup({ now })).events,
     auditEvents: await purgeExpiredAuditEvents(now),
+    // Outbound provisioning: one bounded batch of reconcile jobs per target that is due.
+    provisioningReconcileJobs: await reconcileProvisioningTargets(now),
   };
 }
 

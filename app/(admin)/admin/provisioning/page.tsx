@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { CreateProvisioningTokenForm, RevokeProvisioningTokenForm } from "@/components/admin/provisioning-tokens";
 import { CopyableValue } from "@/components/admin/secret-box";
 import { requireAdmin } from "@/lib/http";
@@ -40,6 +41,14 @@ export default async function ProvisioningPage() {
       <div className="mt-6 max-w-2xl">
         <CopyableValue label="SCIM base URL" value={scimBaseUrl} id="scim-base-url" />
       </div>
+
+      <p className="mt-6 max-w-2xl text-sm">
+        Portico can also push its customers out to other services through SCIM:{" "}
+        <Link href="/admin/provisioning/targets" className="text-indigo-600 hover:underline dark:text-indigo-400">
+          provisioning targets
+        </Link>
+        .
+      </p>
 
       {mayWrite ? (
         <section aria-labelledby="new-token" className="mt-10">
