@@ -191,8 +191,7 @@ export function runDueProvisioningJobs(limit?: number): Promise<{ done: number; 
 // enabled target (one statement; a pending job coalesces). Idempotent by event id: the same event
 // again only finds the job pending. An event about no person is not ours.
 export async function provisioningEventSink(event: IdentityEvent): Promise<void> {
-  const userId = (event as { userId: string | null }).userId;
-  if (!userId) return;
-  if (await enqueueForUser(userId)) kickOutbox();
+  if (!event.userId) return;
+  if (await enqueueForUser(event.userId)) kickOutbox();
 }
 registerEventSink("provisioning", provisioningEventSink);
