@@ -1,12 +1,12 @@
 // Storage for every outbox queue. A queue's rows live in its own table (MailMessage, HttpDelivery,
-// AccountJob, DataExport, IdentityEvent, UserImport, UserExport), all with the same bookkeeping columns: status ('pending' until done or given up),
+// AccountJob, DataExport, IdentityEvent, UserImport, UserExport, WebhookDelivery), all with the same bookkeeping columns: status ('pending' until done or given up),
 // attempts, nextAttemptAt, lockedUntil, lastError, createdAt. The statements here are the only
 // place that claims, finishes, fails or deletes such rows. Times are compared in SQL on the
 // database clock, so several nodes agree on "due".
 import "server-only";
 import { getDb, Prisma, type Tx } from "@/lib/db";
 
-export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent" | "UserImport" | "UserExport";
+export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent" | "UserImport" | "UserExport" | "WebhookDelivery";
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
 // be converted through the session's TimeZone, which is only right when that happens to be UTC.
@@ -25,9 +25,10 @@ const DONE: Record<OutboxTable, Prisma.Sql | null> = {
   UserImport: Prisma.sql`status = 'done', "finishedAt" = ${NOW_UTC}, content = ''`,
   // A finished export stays, downloadable, until its retention ends (lib/user-import).
   UserExport: Prisma.sql`status = 'done', "finishedAt" = ${NOW_UTC}`,
+  WebhookDelivery: Prisma.sql`status = 'delivered', "deliveredAt" = ${NOW_UTC}`,
 };
 
-const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent", UserImport: "userImport", UserExport: "userExport" } as const;
+const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent", UserImport: "userImport", UserExport: "userExport", WebhookDelivery: "webhookDelivery" } as const;
 
 // The delegate calls below, typed once: every outbox table has id and createdAt.
 interface RowDelegate {
@@ -102,6 +103,8 @@ export interface AttemptFailure {
   permanent: boolean;
   /** Columns the queue clears when the row gives up (a dead letter keeps no secrets). */
   deadLetterColumns?: (givesUp: Prisma.Sql) => Prisma.Sql;
+  /** The queue's own columns about this attempt (a webhook delivery: status code, duration). */
+  attemptColumns?: Prisma.Sql;
 }
 
 /**
@@ -119,6 +122,7 @@ export async function markRowAttemptFailed(table: OutboxTable, id: string, f: At
         "nextAttemptAt" = ${NOW_UTC} + (${f.retryInSeconds}::double precision * interval '1 second'),
         "lockedUntil" = NULL
         ${f.deadLetterColumns ? Prisma.sql`, ${f.deadLetterColumns(givesUp)}` : Prisma.empty}
+        ${f.attemptColumns ? Prisma.sql`, ${f.attemptColumns}` : Prisma.empty}
     WHERE id = ${id}::uuid AND status = 'pending'
     RETURNING status`;
   return rows[0]?.status === "failed";
