@@ -38,6 +38,8 @@ export const WEBHOOK_RETRY_POLICY: RetryPolicy = { baseSeconds: 5, maxBackoffSec
 /** A subscription is disabled only after at least this many failed attempts in its run, however long it lasted. */
 export const MIN_FAILURES_BEFORE_DISABLE = 5;
 
+const DISABLED = "subscription disabled";
+
 class AttemptFailure extends Error {
   constructor(
     message: string,
@@ -68,7 +70,7 @@ export interface WebhookQueueOptions {
 
 async function send(d: WebhookDelivery, opts: WebhookQueueOptions): Promise<OutboxColumns> {
   const sub = await subscriptionForDelivery(d.subscriptionId);
-  if (!sub || !sub.enabled) throw new AttemptFailure("subscription disabled", true, null, 0);
+  if (!sub || !sub.enabled) throw new AttemptFailure(DISABLED, true, null, 0);
   const now = opts.now?.() ?? new Date();
   const timestamp = Math.floor(now.getTime() / 1000);
   const headers = {
@@ -82,39 +84,42 @@ async function send(d: WebhookDelivery, opts: WebhookQueueOptions): Promise<Outb
   try {
     res = await safeFetch(sub.url, { method: "POST", headers, body: d.body }, { maxResponseBytes: 64 * 1024, ...opts.fetchOptions, timeoutMs: opts.timeoutMs ?? REQUEST_TIMEOUT_MS });
   } catch (e) {
-    const failure = e instanceof OutboundRequestError ? new AttemptFailure(e.message, e.permanent, e.status ?? null, Date.now() - started) : new AttemptFailure(e instanceof Error ? e.message : String(e), false, null, Date.now() - started);
-    await noteFailure(d);
-    throw failure;
+    const message = e instanceof Error ? e.message : String(e);
+    const disabled = await noteFailure(d);
+    throw new AttemptFailure(message + (disabled ? " (subscription disabled)" : ""), disabled || (e instanceof OutboundRequestError && e.permanent), e instanceof OutboundRequestError ? (e.status ?? null) : null, Date.now() - started);
   }
   const durationMs = Date.now() - started;
   if (res.status >= 200 && res.status < 300) {
     await recordSubscriptionSuccess(sub.id);
     return attemptColumnsSql(res.status, durationMs);
   }
-  await noteFailure(d);
-  throw new AttemptFailure(`HTTP ${res.status}${res.statusText ? " " + res.statusText : ""}`.slice(0, 200), isPermanentStatus(res.status), res.status, durationMs);
+  // The attempt that disabled the subscription is its last.
+  const disabled = await noteFailure(d);
+  throw new AttemptFailure(`HTTP ${res.status}${res.statusText ? " " + res.statusText : ""}`.slice(0, 200) + (disabled ? " (subscription disabled)" : ""), disabled || isPermanentStatus(res.status), res.status, durationMs);
 }
 
-/** Extends the subscription's failing run; disables it once the run is long enough. */
-async function noteFailure(d: WebhookDelivery): Promise<void> {
+/** Extends the subscription's failing run; disables it once the run is long enough (true: it did now). */
+async function noteFailure(d: WebhookDelivery): Promise<boolean> {
   const run = await recordSubscriptionFailure(d.subscriptionId);
-  if (!run?.enabled || run.consecutiveFailures < MIN_FAILURES_BEFORE_DISABLE) return;
+  if (!run?.enabled || run.consecutiveFailures < MIN_FAILURES_BEFORE_DISABLE) return false;
   const hours = config().WEBHOOK_DISABLE_AFTER_HOURS;
   const cutoff = new Date(Date.now() - hours * 3600_000);
-  if (run.failingSince >= cutoff) return;
+  if (run.failingSince >= cutoff) return false;
   const reason = `Every delivery failed for more than ${hours} hours (${run.consecutiveFailures} attempts in a row).`;
   const recipients = await tenantWideHoldersOf("webhooks:write");
-  await withTransaction(async (tx) => {
+  const done = await withTransaction(async (tx) => {
     const disabled = await disableIfFailingSince(d.subscriptionId, cutoff, MIN_FAILURES_BEFORE_DISABLE, reason, tx);
-    if (!disabled) return; // another worker did it
+    if (!disabled) return false; // another worker did it
     await failPendingDeliveries(disabled.id, "subscription disabled", tx, d.id);
     await recordAudit({ actor: { type: "system" }, action: "webhook.disabled", target: { type: "webhook", id: disabled.id }, result: "success", details: { reason: "failing", failingSince: run.failingSince.toISOString(), consecutiveFailures: run.consecutiveFailures } }, tx);
     const consoleLink = new URL(`/admin/webhooks/${disabled.id}`, config().publicUrl).toString();
     for (const r of recipients) {
       await enqueueMail({ to: r.email, template: "webhook-disabled", data: { url: disabled.url, hours, failures: run.consecutiveFailures, since: run.failingSince.toISOString(), consoleLink, name: r.displayName ?? undefined } }, tx);
     }
+    return true;
   });
-  kickOutbox();
+  if (done) kickOutbox();
+  return done;
 }
 
 export function webhookDeliveryQueue(opts: WebhookQueueOptions = {}): OutboxQueue<WebhookDelivery> {
@@ -127,7 +132,7 @@ export function webhookDeliveryQueue(opts: WebhookQueueOptions = {}): OutboxQueu
     retryPolicy: () => WEBHOOK_RETRY_POLICY,
     deliver: (d) => send(d, opts),
     isPermanent: (e) => e instanceof AttemptFailure && e.permanent,
-    failureColumns: (_d, e) => (e instanceof AttemptFailure && e.message !== "subscription disabled" ? attemptColumnsSql(e.statusCode, e.durationMs) : undefined),
+    failureColumns: (_d, e) => (e instanceof AttemptFailure && e.message !== DISABLED ? attemptColumnsSql(e.statusCode, e.durationMs) : undefined),
     describe: (d) => `webhook delivery ${d.id} (${d.eventType}) of subscription ${d.subscriptionId}`,
     retentionDays: () => RETENTION_DAYS,
   };
