@@ -1,4 +1,4 @@
-// Standard Webhooks signatures (standardwebhooks.com, "Signature scheme"): the secret is
+// Standard Webhooks signatures (the specification's "Signature scheme"): the secret is
 // `whsec_` + base64 of the key; a signature is `v1,` + base64 HMAC-SHA256 over
 // "<webhook-id>.<webhook-timestamp>.<body>" with that key; several signatures are sent
 // space-separated (the spec's way to carry the old and the new key during a rotation).
