@@ -237,3 +237,40 @@ describe("groups console", () => {
     }
   });
 });
+
+// Webhooks: named here for the same reason. Reading subscriptions and their delivery logs is
+// webhooks:read (the super administrator and the auditor), every change webhooks:write (the super
+// administrator alone: a subscription sends identity events out of Portico).
+describe("webhooks console", () => {
+  it("its pages are walked above with webhooks:read", () => {
+    expect(pages.filter((p) => p.name.startsWith("webhooks")).map((p) => [p.name, p.permission]).sort()).toEqual([
+      ["webhooks/[id]/page.tsx", "webhooks:read"],
+      ["webhooks/page.tsx", "webhooks:read"],
+    ]);
+    expect(ROLES.filter((r) => holds(r, "webhooks:read"))).toEqual(["admin", "auditor"]);
+  });
+
+  it("every action asks for webhooks:write, refused to every role but the super administrator", async () => {
+    const found = actions.filter((a) => a.name.startsWith("webhooks/actions.ts "));
+    expect(found.map((a) => a.exported).sort()).toEqual([
+      "createWebhookAction",
+      "deleteWebhookAction",
+      "replayWebhookDeliveryAction",
+      "replayWebhookSinceAction",
+      "rotateWebhookSecretAction",
+      "sendWebhookTestAction",
+      "setWebhookEnabledAction",
+      "updateWebhookAction",
+    ]);
+    for (const a of found) {
+      for (const role of ROLES) {
+        roles = [role];
+        asked = [];
+        const action = (await import(a.file))[a.exported] as (...args: unknown[]) => Promise<unknown>;
+        const result = await run(() => action({}, new FormData()));
+        expect(asked, `${a.exported} ${role}`).toEqual(["webhooks:write"]);
+        expect(result, `${a.exported} ${role}`).toBe(role === "admin" ? "redirect" : "403");
+      }
+    }
+  });
+});

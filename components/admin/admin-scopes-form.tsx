@@ -9,6 +9,7 @@ import type { AdminAction, AdminFormState } from "./types";
 
 const DESCRIPTIONS: Record<keyof typeof ADMIN_API_SCOPES, string> = {
   "portico:analytics": "Read the analytics figures (GET /api/admin/v1/analytics), as the analytics:read permission does in the console.",
+  "portico:webhooks": "Manage webhook subscriptions and replay their deliveries (/api/admin/v1/webhooks), as the webhooks:write permission does in the console.",
 };
 
 export function AdminScopesForm({ action, applicationId, current }: { action: AdminAction; applicationId: string; current: string[] }) {

@@ -31,6 +31,7 @@ export const CONSOLE_GROUPS: readonly ConsoleGroup[] = [
       { href: "/admin/applications", label: "Applications", permission: "applications:read" },
       { href: "/admin/connections", label: "Connections", permission: "connections:read" },
       { href: "/admin/provisioning", label: "Provisioning", permission: "provisioning:read" },
+      { href: "/admin/webhooks", label: "Webhooks", permission: "webhooks:read" },
     ],
   },
   {

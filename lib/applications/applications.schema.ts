@@ -72,7 +72,7 @@ export const MAX_ALLOWED_SCOPES = 50;
  * (setApplicationAdminScopes): they are refused in allowedScopes, which application
  * administrators and dynamic registration set.
  */
-export const ADMIN_API_SCOPES = { "portico:analytics": "analytics:read" } as const;
+export const ADMIN_API_SCOPES = { "portico:analytics": "analytics:read", "portico:webhooks": "webhooks:write" } as const;
 export type AdminApiScope = keyof typeof ADMIN_API_SCOPES;
 export const RESERVED_SCOPE_PREFIX = "portico:";
 export function isAdminApiScope(scope: string): scope is AdminApiScope {

@@ -67,6 +67,8 @@ const envSchema = z.object({
   RISK_ALERT_EMAIL: z.email("RISK_ALERT_EMAIL must be an email address").optional(),
   RISK_ALERT_WEBHOOK_URL: z.url("RISK_ALERT_WEBHOOK_URL must be a URL").optional(),
   RISK_ALERT_WEBHOOK_SECRET: z.string().trim().min(32, "RISK_ALERT_WEBHOOK_SECRET must be at least 32 characters").optional(),
+  // Webhook subscriptions (lib/webhooks) failing without a break for longer than this are disabled (and the administrators mailed).
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number({ error: "WEBHOOK_DISABLE_AFTER_HOURS must be a number of hours" }).int("WEBHOOK_DISABLE_AFTER_HOURS must be a whole number of hours").min(1, "WEBHOOK_DISABLE_AFTER_HOURS must be at least 1").default(120),
   // Outbound requests to supplied URLs (lib/outbound/safe-fetch.ts) refuse loopback and private
   // addresses; development and tests with local stand-in servers opt in. Metadata/link-local: never.
   OUTBOUND_ALLOW_LOOPBACK: z.enum(["0", "1", "false", "true"]).default("0").transform((v) => v === "1" || v === "true"),

@@ -40,6 +40,7 @@ export * as userJobDownloadEndpoints from "./endpoints/user-jobs";
 export * as userImportUploadEndpoint from "./endpoints/user-import-upload";
 export * as consentApi from "./endpoints/consent";
 export * as adminAnalyticsEndpoint from "./endpoints/admin-analytics";
+export * as adminWebhooksEndpoint from "./endpoints/admin-webhooks";
 export * as federationTokensEndpoint from "./endpoints/federation-tokens";
 export * as eventSchemasEndpoint from "./endpoints/event-schemas";
 export { nextRoute, toResponse, type EndpointRequest, type EndpointResult } from "./endpoints/result";

@@ -26,6 +26,7 @@ const samples: { [K in TemplateName]: TemplateData[K] } = {
   "account-erased": { name: "Ada" },
   "role-changed": { change: "granted", role: "Help desk (region=EU)", consoleLink: "https://id.example.com/admin" },
   invitation: { link: "https://id.example.com/accept-invitation?token=abc", hours: 72, name: "Ada" },
+  "webhook-disabled": { url: "https://hooks.example.com/portico", hours: 120, failures: 42, since: "2026-11-30T12:00:00.000Z", consoleLink: "https://id.example.com/admin/webhooks/00000000-0000-4000-8000-000000000000" },
   "account-changed-by-admin": { change: "application_removed", application: "Shop", securityLink: "https://id.example.com/account/security", resetLink: "https://id.example.com/forgot-password", name: "Ada" },
 };
 

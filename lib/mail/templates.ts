@@ -54,6 +54,8 @@ export interface TemplateData {
   "account-changed-by-admin": { change: AdminChange; securityLink: string; resetLink: string; application?: string; name?: string };
   /** To the security team: a high-risk sign-in and why. */
   "risk-alert": { account: string; action: string; score: number; explanation: string; place: string; at: string; consoleLink: string; name?: string };
+  /** To the administrators who manage webhooks: a subscription failing for too long was disabled. */
+  "webhook-disabled": { url: string; hours: number; failures: number; since: string; consoleLink: string; name?: string };
 }
 export type TemplateName = keyof TemplateData;
 
@@ -94,6 +96,7 @@ export const templateNames = [
   "role-changed",
   "invitation",
   "account-changed-by-admin",
+  "webhook-disabled",
 ] as const satisfies readonly TemplateName[];
 
 export interface RenderedMail {
@@ -287,6 +290,12 @@ const renderers: { [K in TemplateName]: (d: TemplateData[K]) => RenderedMail } =
       `A sign-in to ${d.account} from ${d.place} at ${d.at} scored ${d.score} and was answered with: ${d.action}.`,
       `Why: ${d.explanation}.`,
       { label: "Open the risk alerts", link: httpUrl(d.consoleLink) },
+    ]),
+  "webhook-disabled": (d) =>
+    layout(`${PRODUCT}: a webhook subscription was disabled`, d.name, [
+      `Every delivery to ${d.url} has failed since ${d.since} (${d.failures} attempts in a row, more than ${d.hours} hours), so ${PRODUCT} stopped sending to it.`,
+      "Fix the receiver, enable the subscription again, and replay the events it missed (they are kept for 30 days).",
+      { label: "Open the subscription", link: httpUrl(d.consoleLink) },
     ]),
   "sign-in-code": (d) =>
     layout(`${d.code} is your ${PRODUCT} sign-in code`, d.name, [

@@ -17,12 +17,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseSeconds: 30, maxBackoffSe
  * Kinds whose payload goes stale. A logout token should expire within two minutes (Back-Channel
  * Logout 1.0 §4), so its retries are packed into that window: waits of 2+4+8+16+32 s, plus at
  * most 10 s per request, end about when the token does. Later attempts could only be refused.
- * A new kind of delivery (event webhooks, provisioning calls) adds its policy here.
+ * A new kind of delivery adds its policy here (event webhooks have their own queue: lib/webhooks).
  */
 const RETRY_POLICIES: Record<string, RetryPolicy> = {
   backchannel_logout: { baseSeconds: 2, maxBackoffSeconds: 60, maxAttempts: 6 },
-  // Signed when queued (Standard Webhooks): retries stay within a receiver's 5-minute timestamp tolerance.
-  risk_alert: { baseSeconds: 5, maxBackoffSeconds: 60, maxAttempts: 6 },
 };
 
 export function retryPolicyFor(kind: string): RetryPolicy {

@@ -1,12 +1,12 @@
 // Storage for every outbox queue. A queue's rows live in its own table (MailMessage, HttpDelivery,
-// AccountJob, DataExport, IdentityEvent, UserImport, UserExport, ProvisioningJob), all with the same bookkeeping columns: status ('pending' until done or given up),
+// AccountJob, DataExport, IdentityEvent, UserImport, UserExport, ProvisioningJob, WebhookDelivery), all with the same bookkeeping columns: status ('pending' until done or given up),
 // attempts, nextAttemptAt, lockedUntil, lastError, createdAt. The statements here are the only
 // place that claims, finishes, fails or deletes such rows. Times are compared in SQL on the
 // database clock, so several nodes agree on "due".
 import "server-only";
 import { getDb, Prisma, type Tx } from "@/lib/db";
 
-export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent" | "UserImport" | "UserExport" | "ProvisioningJob";
+export type OutboxTable = "MailMessage" | "HttpDelivery" | "AccountJob" | "DataExport" | "IdentityEvent" | "UserImport" | "UserExport" | "ProvisioningJob" | "WebhookDelivery";
 
 // Columns are `timestamp without time zone` holding UTC (Prisma's convention). A bare now() would
 // be converted through the session's TimeZone, which is only right when that happens to be UTC.
@@ -27,9 +27,10 @@ const DONE: Record<OutboxTable, Prisma.Sql | null> = {
   UserExport: Prisma.sql`status = 'done', "finishedAt" = ${NOW_UTC}`,
   // A provisioning job removes itself once the user converged (lib/provisioning/sync.ts).
   ProvisioningJob: null,
+  WebhookDelivery: Prisma.sql`status = 'delivered', "deliveredAt" = ${NOW_UTC}`,
 };
 
-const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent", UserImport: "userImport", UserExport: "userExport", ProvisioningJob: "provisioningJob" } as const;
+const DELEGATES = { MailMessage: "mailMessage", HttpDelivery: "httpDelivery", AccountJob: "accountJob", DataExport: "dataExport", IdentityEvent: "identityEvent", UserImport: "userImport", UserExport: "userExport", ProvisioningJob: "provisioningJob", WebhookDelivery: "webhookDelivery" } as const;
 
 // The delegate calls below, typed once: every outbox table has id and createdAt.
 interface RowDelegate {
@@ -104,6 +105,8 @@ export interface AttemptFailure {
   permanent: boolean;
   /** Columns the queue clears when the row gives up (a dead letter keeps no secrets). */
   deadLetterColumns?: (givesUp: Prisma.Sql) => Prisma.Sql;
+  /** The queue's own columns about this attempt (a webhook delivery: status code, duration). */
+  attemptColumns?: Prisma.Sql;
 }
 
 /**
@@ -121,6 +124,7 @@ export async function markRowAttemptFailed(table: OutboxTable, id: string, f: At
         "nextAttemptAt" = ${NOW_UTC} + (${f.retryInSeconds}::double precision * interval '1 second'),
         "lockedUntil" = NULL
         ${f.deadLetterColumns ? Prisma.sql`, ${f.deadLetterColumns(givesUp)}` : Prisma.empty}
+        ${f.attemptColumns ? Prisma.sql`, ${f.attemptColumns}` : Prisma.empty}
     WHERE id = ${id}::uuid AND status = 'pending'
     RETURNING status`;
   return rows[0]?.status === "failed";

@@ -44,6 +44,8 @@ export interface OutboxQueue<Row extends OutboxRow = OutboxRow> {
   isPermanent?(error: unknown): boolean;
   /** Columns to clear when a row gives up (`givesUp` is an SQL condition): a dead letter keeps no secrets. */
   deadLetterColumns?(givesUp: OutboxColumns): OutboxColumns;
+  /** Columns of the queue's own to set with a failed attempt (what the receiver answered, how long it took). */
+  failureColumns?(row: Row, error: unknown): OutboxColumns | undefined;
   /** What a log line calls the row: never its body, address or payload. */
   describe(row: Row): string;
   /** Rows are deleted this many days after they were created, whatever their status. */
@@ -78,6 +80,7 @@ async function deliverOne<Row extends OutboxRow>(queue: OutboxQueue<Row>, row: R
       maxAttempts: policy.maxAttempts,
       permanent,
       deadLetterColumns: queue.deadLetterColumns?.bind(queue),
+      attemptColumns: queue.failureColumns?.(row, e),
     });
     console.warn(
       `[${queue.name}] ${queue.describe(row)} failed, attempt ${attempts}/${policy.maxAttempts}` +

@@ -25,9 +25,11 @@ import {
   saveRiskSettings,
   simulateRiskRule,
   forgetPolicyCache,
-  signWebhook,
   listRecentAlerts,
 } from "./index";
+import nodeCrypto from "node:crypto";
+import { runDueIdentityEvents } from "@/lib/events";
+import { syncConfiguredWebhook, signatureOf, secretFromTextKey } from "@/lib/webhooks";
 
 const t = useTestDatabase();
 const admin = { id: crypto.randomUUID(), roles: [ADMIN_ROLE] };
@@ -51,11 +53,13 @@ async function signIn(userId: string, ip: string, device: string | null, at: Dat
 }
 
 const WEBHOOK_SECRET = "risk-webhook-secret-0123456789abcdef";
-beforeAll(() => {
+beforeAll(async () => {
   process.env.RISK_ALERT_EMAIL = "security@example.com";
   process.env.RISK_ALERT_WEBHOOK_URL = "https://siem.example.com/hooks/portico";
   process.env.RISK_ALERT_WEBHOOK_SECRET = WEBHOOK_SECRET;
   reloadConfig();
+  // What start-up does: the configured webhook becomes a subscription to risk.alert events.
+  await syncConfiguredWebhook();
 });
 afterAll(() => {
   delete process.env.RISK_ALERT_EMAIL;
@@ -110,13 +114,18 @@ describe("a scripted sequence of sign-ins", () => {
     const audit = await t.db().auditEvent.findFirstOrThrow({ where: { action: "risk.assessed", targetId: user.id, details: { path: ["assessmentId"], equals: tokyo.id } } });
     expect(audit.details).toMatchObject({ band: "high", signals: ["impossible_travel", "new_device"] });
     expect(await t.db().mailMessage.count({ where: { to: "security@example.com", template: "risk-alert", subject: { contains: user.email! } } })).toBe(1);
-    // ... and queued for the webhook, signed the Standard Webhooks way (a receiver can check it).
-    const delivery = (await t.db().httpDelivery.findMany({ where: { kind: "risk_alert" } })).find((d) => d.body.includes(tokyo.id))!;
-    const headers = delivery.headers as Record<string, string>;
-    expect(headers["webhook-id"]).toBe(`risk_${tokyo.id}`);
-    expect(headers["webhook-signature"]).toBe(signWebhook(WEBHOOK_SECRET, headers["webhook-id"]!, Number(headers["webhook-timestamp"]), delivery.body));
-    expect(headers["webhook-signature"]).not.toBe(signWebhook("another secret of the same length!!", headers["webhook-id"]!, Number(headers["webhook-timestamp"]), delivery.body));
-    expect(JSON.parse(delivery.body)).toMatchObject({ type: "risk.high", data: { userId: user.id, band: "high", action: "strong_mfa" } });
+    // ... and recorded as a risk.alert identity event (ids and figures, no address or place), which
+    // the configured webhook's subscription receives as the event's envelope.
+    const event = await t.db().identityEvent.findFirstOrThrow({ where: { type: "risk.alert", userId: user.id, data: { path: ["assessmentId"], equals: tokyo.id } } });
+    expect(event.data).toEqual({ assessmentId: tokyo.id, score: tokyo.score, band: "high", action: "strong_mfa" });
+    await runDueIdentityEvents(100);
+    const delivery = await t.db().webhookDelivery.findFirstOrThrow({ where: { eventId: event.id }, include: { subscription: true } });
+    expect(delivery.subscription).toMatchObject({ source: "config", url: "https://siem.example.com/hooks/portico", eventTypes: ["risk.alert"] });
+    expect(JSON.parse(delivery.body)).toEqual({ id: event.id, type: "risk.alert", version: 1, timestamp: event.occurredAt.toISOString(), userId: user.id, data: { assessmentId: tokyo.id, score: tokyo.score, band: "high", action: "strong_mfa" } });
+    // The subscription's key is RISK_ALERT_WEBHOOK_SECRET's text, as before: an existing receiver keeps verifying.
+    const ts = Math.floor(Date.now() / 1000);
+    const before = `v1,${nodeCrypto.createHmac("sha256", WEBHOOK_SECRET).update(`${event.id}.${ts}.${delivery.body}`).digest("base64")}`;
+    expect(signatureOf(secretFromTextKey(WEBHOOK_SECRET), event.id, ts, delivery.body)).toBe(before);
     // From a deny-listed range (added in the previous test): denied whatever else.
     const denied = await signIn(user.id, "203.0.113.9", laptop, later(5 * 24 * 60));
     expect(denied.action).toBe("deny");

@@ -10,7 +10,6 @@ export { addIpListEntries, removeIpListEntry, ipListEntries, importCompromisedPa
 export { newDeviceCookieValue, deviceHashOf } from "./device";
 export { locateIp, placeOfIp } from "./geoip";
 export { ipListOf } from "./ip-lists";
-export { signWebhook } from "./alerts";
 export { RiskError, DENIED_MESSAGE, type RiskErrorCode } from "./risk.errors";
 export { DEFAULT_RISK_SETTINGS, riskSettingsSchema, type RiskSettings } from "./risk-settings";
 export { riskRuleSchema, FEATURE_TYPES, type RiskRule, type FeatureName } from "./risk-rules.schema";

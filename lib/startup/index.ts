@@ -2,7 +2,8 @@
 // the process lives long (a container), start the poller. The outbox's queues register themselves
 // when their domains load: mail (lib/mail), account jobs (lib/users), HTTP deliveries (lib/outbound),
 // data exports (lib/privacy), identity events (lib/events), user imports and exports (lib/user-import),
-// outbound provisioning jobs (lib/provisioning, also the identity events' sink that queues them).
+// outbound provisioning jobs (lib/provisioning, also the identity events' sink that queues them),
+// webhook deliveries (lib/webhooks, which also syncs the risk-alert webhook of the configuration).
 import "server-only";
 import { config } from "@/lib/config";
 import { administratorExists, ensureBootstrapAdmin } from "@/lib/users";
@@ -12,6 +13,7 @@ import "@/lib/privacy";
 import "@/lib/events";
 import "@/lib/user-import";
 import "@/lib/provisioning";
+import { syncConfiguredWebhook } from "@/lib/webhooks";
 import { drainOutbox, startOutboxWorker, type DrainSummary } from "@/lib/outbox";
 import { ensureDatabase } from "@/lib/health";
 import { ensureSigningKeys } from "@/lib/keys";
@@ -30,6 +32,8 @@ export async function onServerStart(): Promise<void> {
   const admin = await ensureBootstrapAdmin(c.PORTICO_ADMIN_EMAIL, c.PORTICO_ADMIN_PASSWORD);
   if (admin === "created") console.log(`[portico] created the bootstrap administrator ${c.PORTICO_ADMIN_EMAIL}`);
   if (admin === "email_taken") console.warn(`[portico] PORTICO_ADMIN_EMAIL belongs to an existing non-admin account; not changed`);
+  const webhook = await syncConfiguredWebhook(); // RISK_ALERT_WEBHOOK_* as a subscription to risk.alert
+  if (webhook !== "unchanged" && webhook !== "none") console.log(`[portico] risk-alert webhook subscription ${webhook} from the configuration`);
   for (const { name, problem } of await definitionsWithUnusablePatterns()) {
     console.warn(`[portico] !!! Custom attribute "${name}" has a pattern that cannot be used, so every value is refused until an administrator edits it (Admin → Attributes): ${problem}`);
   }

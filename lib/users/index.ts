@@ -71,7 +71,7 @@ export async function getUserClaims(userId: string) {
   if (!u || u.disabledAt) return null;
   return { id: u.id, email: u.email, emailVerified: Boolean(u.emailVerifiedAt), displayName: u.displayName, updatedAt: u.updatedAt };
 }
-export { listAdministrators, grantRole, revokeRole, currentActor, type RoleHolder } from "./roles";
+export { listAdministrators, tenantWideHoldersOf, grantRole, revokeRole, currentActor, type RoleHolder } from "./roles";
 export { addressHeldForSwitchBack } from "./user-tokens";
 export { publicLink } from "./links";
 export { accountContact, accountForEmail, accountForFederatedSignIn, createFederatedAccount, recordFederatedSignIn, type FederatedAccountInput } from "./federated-account";

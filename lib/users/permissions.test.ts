@@ -41,6 +41,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     "analytics:read",
     "provisioning:read",
     "groups:read",
+    "webhooks:read",
   ],
 };
 
@@ -54,7 +55,7 @@ describe("permission table (role × permission → allowed)", () => {
   });
 
   it("the help desk may not delete, edit, change roles, applications or policy", () => {
-    for (const p of ["users:delete", "users:write", "roles:write", "applications:write", "connections:write", "risk:write", "keys:write", "legal:write", "provisioning:write"] as const) {
+    for (const p of ["users:delete", "users:write", "roles:write", "applications:write", "connections:write", "risk:write", "keys:write", "legal:write", "provisioning:write", "webhooks:write"] as const) {
       expect(hasPermission(as("help_desk"), p), p).toBe(false);
     }
   });

@@ -48,6 +48,8 @@ export const PERMISSIONS = [
   "provisioning:write",
   "groups:read",
   "groups:write",
+  "webhooks:read",
+  "webhooks:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -23,6 +23,16 @@ async function listRoleHolderRows() {
   });
 }
 
+/** Enabled accounts holding an administrative role, with their grants (the people to tell about a console matter). */
+export async function listActiveRoleHolders(): Promise<RoleHolderRow[]> {
+  return (await (await getDb()).user.findMany({
+    where: { roles: { some: {} }, email: { not: null }, disabledAt: null },
+    orderBy: { email: "asc" },
+    select: { id: true, email: true, displayName: true, roles: { select: { role: true, scope: true, createdAt: true } } },
+    take: 1000,
+  })) as RoleHolderRow[];
+}
+
 /** By id or by (normalised) email. */
 export async function findRoleTarget(user: { id: string } | { email: string }, tx: Tx) {
   const row = await tx.user.findUnique({ where: "id" in user ? { id: user.id } : { email: user.email }, select: { id: true, email: true, displayName: true, emailVerifiedAt: true, disabledAt: true } });

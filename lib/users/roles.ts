@@ -7,11 +7,11 @@ import { recordAudit, type RequestContext } from "@/lib/audit";
 import { enqueueMail } from "@/lib/mail";
 import { fieldErrorsOf } from "@/lib/errors";
 import { isUuid } from "@/lib/formats";
-import { ADMIN_ROLE, ROLE_LABELS, assertPermission, mayGrant, type Actor, type Grant, type Role } from "./permissions";
+import { ADMIN_ROLE, ROLE_LABELS, assertPermission, hasTenantWidePermission, mayGrant, type Actor, type Grant, type Permission, type Role } from "./permissions";
 import { grantInputSchema } from "./roles.schema";
 import { UserError } from "./users.errors";
 import { publicLink } from "./links";
-import { applicationExists, deleteGrant, findGrants, findRoleTarget, insertGrant, listRoleHolders, lockSuperAdministrators, lockUser } from "./roles.repo";
+import { applicationExists, deleteGrant, findGrants, findRoleTarget, insertGrant, listActiveRoleHolders, listRoleHolders, lockSuperAdministrators, lockUser } from "./roles.repo";
 import { withTransaction, type Tx } from "./users.repo";
 
 export interface RoleHolder {
@@ -30,6 +30,13 @@ export async function listAdministrators(actor: Actor): Promise<RoleHolder[]> {
     displayName: u.displayName,
     grants: u.roles.map((r) => ({ role: r.role as Role, scope: r.scope, grantedAt: r.createdAt })),
   }));
+}
+
+/** The enabled accounts holding `permission` tenant-wide: whom a system notice about that area goes to (a webhook disabled). */
+export async function tenantWideHoldersOf(permission: Permission): Promise<{ id: string; email: string; displayName: string | null }[]> {
+  return (await listActiveRoleHolders())
+    .filter((u) => hasTenantWidePermission({ id: u.id, roles: u.roles.map((r) => (r.scope ? `${r.role}:${r.scope}` : r.role)) }, permission))
+    .map((u) => ({ id: u.id, email: u.email, displayName: u.displayName }));
 }
 
 function parseGrant(input: unknown): Grant & { user: { id: string } | { email: string } } {
