@@ -58,7 +58,11 @@ export function TargetForm({ action, initial, sources }: { action: Action; initi
         error={state.fieldErrors?.baseUrl}
         hint="The URL under which the service serves /Users, e.g. https://hr.example.com/scim/v2."
       />
-      {isNew ? <Field id={`${prefix}-token`} name="token" label="Bearer token" type="password" autoComplete="off" required error={state.fieldErrors?.token} hint="Sent as Authorization: Bearer …; kept encrypted and never shown again." /> : null}
+      {isNew ? (
+        <Field id={`${prefix}-token`} name="token" label="Bearer token" type="password" autoComplete="off" required error={state.fieldErrors?.token} hint="Sent as Authorization: Bearer …; kept encrypted and never shown again." />
+      ) : (
+        <Field id={`${prefix}-token`} name="token" label="Bearer token (only with a new host)" type="password" autoComplete="off" error={state.fieldErrors?.token} hint="Leave empty to keep the current token; an address on another host needs that service's token." />
+      )}
       <TextAreaField
         id={`${prefix}-mapping`}
         name="mapping"

@@ -117,3 +117,16 @@ export function refusedHostReason(hostname: string, policy: AddressPolicy): stri
   if (!host) return "empty host";
   return null;
 }
+
+/**
+ * Whether a URL's host is this machine or a private network: `localhost` (RFC 6761 §6.3) or a
+ * loopback or private address literal. Plain http is accepted only to such a host, where the
+ * outbound policy lets Portico reach it (development, a receiver inside the deployment).
+ */
+export function isLocalHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (net.isIP(host) === 0) return false;
+  const kind = classifyAddress(host);
+  return kind === "loopback" || kind === "private";
+}

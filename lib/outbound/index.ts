@@ -12,7 +12,7 @@ import { DEFAULT_RETRY_POLICY, httpDeliveryQueue, type HttpQueueOptions } from "
 
 export { OutboundError, type OutboundErrorCode } from "./outbound.errors";
 export { OutboundRequestError, checkOutboundUrl, readUpTo, safeFetch, type OutboundRequestErrorCode, type Resolver, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
-export { classifyAddress, refusedHostReason, type AddressClass, type AddressPolicy } from "./address-policy";
+export { classifyAddress, isLocalHost, refusedHostReason, type AddressClass, type AddressPolicy } from "./address-policy";
 export { DEFAULT_RETRY_POLICY, REQUEST_TIMEOUT_MS, retryPolicyFor, httpDeliveryQueue, type HttpQueueOptions } from "./delivery-queue";
 export type { RetryPolicy } from "@/lib/outbox";
 export type { HttpDelivery };

@@ -10,6 +10,7 @@ import {
   httpRetryDelaySeconds,
   retryPolicyFor,
   DEFAULT_RETRY_POLICY,
+  isLocalHost,
 } from "./index";
 import { kickOutbox, startOutboxWorker, stopOutboxWorker } from "@/lib/outbox";
 
@@ -257,5 +258,12 @@ describe(`outbound HTTP outbox on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, (
     await expect(enqueueHttpDelivery({ ...form("x"), contentType: "text/plain\r\nX-Evil: 1" })).rejects.toMatchObject({ code: "outbound.invalid_content_type" });
     await expect(enqueueHttpDelivery({ ...form("x"), kind: "Bad Kind" })).rejects.toMatchObject({ code: "outbound.invalid_kind" });
     expect(await t.db().httpDelivery.count()).toBe(0);
+  });
+});
+
+describe("isLocalHost", () => {
+  it("is localhost and loopback or private literals, never a public name or address", () => {
+    for (const host of ["localhost", "api.localhost", "127.0.0.1", "[::1]", "10.1.2.3", "192.168.0.9", "172.20.0.1", "[fd00::1]"]) expect(isLocalHost(host), host).toBe(true);
+    for (const host of ["example.com", "localhost.example.com", "8.8.8.8", "[2001:db8::1]", "169.254.169.254", "172.32.0.1"]) expect(isLocalHost(host), host).toBe(false);
   });
 });

@@ -365,6 +365,42 @@ describe("against a fake SCIM server", () => {
     expect((await listTargetLog(admin, id)).map((l) => l.action)).toEqual(["update", "adopt", "create"]);
   });
 
+  it("adopts nothing that says it is someone else's: another externalId, or another Portico user's copy; an unproved address is never pushed", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const victim = await customer();
+    fake.users.set("theirs-1", { id: "theirs-1", userName: victim.email, externalId: "hr-0001", displayName: "The Real One", active: false });
+    const g = await group();
+    await join(g.id, victim.id);
+    const { id } = await fakeTarget({ scope: "group", scopeGroup: g.displayName });
+    await runDueProvisioningJobs(10);
+    expect(fake.users.get("theirs-1")).toMatchObject({ externalId: "hr-0001", displayName: "The Real One", active: false });
+    expect(fake.calls.filter((c) => c.startsWith("PUT"))).toEqual([]);
+    expect(await t.db().provisioningMapping.count({ where: { targetId: id } })).toBe(0);
+    expect((await listTargetLog(admin, id)).map((l) => [l.action, l.outcome])).toEqual([["adopt", "failed"], ["create", "ok"]]);
+
+    // Someone registers an address without proving it: it is not pushed, so it cannot even try.
+    const unproved = await t.db().user.create({ data: { email: `${unique("unproved")}@example.com`, givenName: "Mallory" } });
+    await join(g.id, unproved.id);
+    await syncTargetNow(admin, id, ctx);
+    await runDueProvisioningJobs(10);
+    expect([...fake.users.values()].map((u) => u.userName)).not.toContain(unproved.email);
+    expect(await t.db().provisioningMapping.count({ where: { targetId: id, userId: unproved.id } })).toBe(0);
+  });
+
+  it("a base URL on another host needs that service's token with it: the stored one is never sent there", async () => {
+    const { id } = await createTarget(admin, targetInput("https://scim.example.com/v2", { token: "token-for-example" }), ctx);
+    const sealed = (await t.db().provisioningTarget.findUniqueOrThrow({ where: { id } })).tokenSealed;
+    await expect(updateTarget(admin, id, { ...targetInput("https://collector.example.net/v2"), token: "" }, ctx)).rejects.toMatchObject({ name: "ProvisioningTargetError", field: "token" });
+    expect(await t.db().provisioningTarget.findUniqueOrThrow({ where: { id } })).toMatchObject({ baseUrl: "https://scim.example.com/v2", tokenSealed: sealed });
+    // The same host, another path: the token stays.
+    await updateTarget(admin, id, { ...targetInput("https://scim.example.com/scim/v2"), token: "" }, ctx);
+    expect((await t.db().provisioningTarget.findUniqueOrThrow({ where: { id } })).tokenSealed).toBe(sealed);
+    await updateTarget(admin, id, { ...targetInput("https://collector.example.net/v2"), token: "token-for-net" }, ctx);
+    const moved = await t.db().provisioningTarget.findUniqueOrThrow({ where: { id } });
+    expect(moved.baseUrl).toBe("https://collector.example.net/v2");
+    expect(moved.tokenSealed).not.toBe(sealed);
+  });
+
   it("creates the user again when an update finds it gone (404)", async () => {
     const u = await customer();
     const g = await group();
@@ -497,11 +533,14 @@ describe("targets: checks and permissions", () => {
     await expect(createTarget(admin, targetInput("https://scim.example.com", { name: " " }), ctx)).rejects.toBeInstanceOf(ProvisioningTargetError);
     expect(await t.db().provisioningTarget.count()).toBe(0);
 
+    // Plain http carries the bearer token in clear: never to a public host, whatever the policy.
+    await expect(createTarget(admin, targetInput("http://scim.example.com/v2"), ctx)).rejects.toMatchObject({ field: "baseUrl", message: expect.stringMatching(/^Use https/) });
+
     // Without OUTBOUND_ALLOW_LOOPBACK/PRIVATE: https only, and no loopback.
     process.env.OUTBOUND_ALLOW_LOOPBACK = "0";
     reloadConfig();
     try {
-      await expect(createTarget(admin, targetInput("http://scim.example.com/v2"), ctx)).rejects.toMatchObject({ field: "baseUrl", message: "Use https." });
+      await expect(createTarget(admin, targetInput("http://scim.example.com/v2"), ctx)).rejects.toMatchObject({ field: "baseUrl", message: expect.stringMatching(/^Use https/) });
       await expect(createTarget(admin, targetInput("https://127.0.0.1:8443/scim"), ctx)).rejects.toMatchObject({ field: "baseUrl" });
     } finally {
       process.env.OUTBOUND_ALLOW_LOOPBACK = "1";
@@ -517,7 +556,7 @@ describe("targets: checks and permissions", () => {
     expect(JSON.stringify(await getTarget(admin, id))).not.toContain(row.tokenSealed);
     expect(JSON.stringify(await listTargets(admin))).not.toContain("tokenSealed");
 
-    await updateTarget(admin, id, { ...targetInput("https://scim.example.com/v2"), name: "Renamed" }, ctx);
+    await updateTarget(admin, id, { ...targetInput("https://scim.example.com/v2"), name: "Renamed", token: "" }, ctx);
     await replaceTargetToken(admin, id, "another-secret", ctx);
     await setTargetEnabled(admin, id, true, ctx);
     await syncTargetNow(admin, id, ctx);

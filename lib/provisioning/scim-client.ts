@@ -113,7 +113,7 @@ export async function getUser(conn: ScimConnection, id: string): Promise<Json | 
 }
 
 /** §3.4.2.2: the one user whose userName equals `userName` (a string literal per RFC 8259 §7). */
-export async function findUserByUserName(conn: ScimConnection, userName: string): Promise<string | null> {
+export async function findUserByUserName(conn: ScimConnection, userName: string): Promise<{ id: string; externalId: string | null } | null> {
   const filter = `userName eq ${JSON.stringify(userName)}`;
   const answer = expectStatus(await call(conn, "GET", `/Users?${new URLSearchParams({ filter, count: "2" }).toString()}`), [200], "search");
   const body = answer.body ?? {};
@@ -121,7 +121,8 @@ export async function findUserByUserName(conn: ScimConnection, userName: string)
   const resources = Array.isArray(body.Resources) ? (body.Resources as Json[]) : [];
   if (schemas.length && !schemas.includes(LIST_RESPONSE)) throw new ScimCallError("search: not a ListResponse", answer.status, false);
   if (resources.length !== 1) return null;
-  return idOf(resources[0]!, "search", answer.status);
+  const externalId = resources[0]!.externalId;
+  return { id: idOf(resources[0]!, "search", answer.status), externalId: typeof externalId === "string" && externalId !== "" ? externalId : null };
 }
 
 /** §3.5.1: PUT /Users/{id} with the whole resource; "gone" on 404. */

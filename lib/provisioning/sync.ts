@@ -22,6 +22,7 @@ import {
   insertLog,
   readSyncSource,
   releaseJob,
+  remoteIdMappedToOther,
   saveMapping,
   startRound,
   type JobRow,
@@ -120,16 +121,22 @@ export async function syncUser(job: Pick<JobRow, "targetId" | "userId" | "reconc
   const create = async () => {
     const created = await step(target, userId, "create", () => createUser(conn, desired), (x) => x.status);
     if (!created.conflict) return record(created.id);
-    // §3.3: 409 uniqueness — the target already has this userName: adopt that resource and make it ours.
+    // §3.3: 409 uniqueness — the target already has this userName: adopt that resource and make it
+    // ours, only when nothing says it is someone else's: its externalId is none or the one we would
+    // write, and no other Portico user is mapped to it. Otherwise a person who registered another's
+    // address would take over (and, erased, delete) that person's account at the target.
     const userName = typeof desired.userName === "string" ? desired.userName : "";
+    const ours = typeof desired.externalId === "string" ? desired.externalId : null;
     const found = await step(
       target,
       userId,
       "adopt",
       async () => {
-        const id = userName ? await findUserByUserName(conn, userName) : null;
-        if (!id) throw new ScimCallError("409 on create, and no single user with that userName to adopt", 409, false);
-        return id;
+        const remote = userName ? await findUserByUserName(conn, userName) : null;
+        if (!remote) throw new ScimCallError("409 on create, and no single user with that userName to adopt", 409, true);
+        if (remote.externalId !== null && remote.externalId !== ours) throw new ScimCallError("409 on create: the user with that userName has another externalId, so it is not adopted", 409, true);
+        if (await remoteIdMappedToOther(target.id, remote.id, userId)) throw new ScimCallError("409 on create: the user with that userName is another Portico user's copy", 409, true);
+        return remote.id;
       },
       () => 200,
     );

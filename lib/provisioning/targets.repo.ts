@@ -93,11 +93,12 @@ type ScopeOf = Pick<TargetRow, "scope" | "scopeGroupId" | "scopeApplicationId">;
 
 /**
  * Whether the user `u` is pushed to the target: a customer (no console role, like lib/scim's
- * NOT_STAFF) with a sign-in address, in the target's scope (everyone, a group's members, or the
+ * NOT_STAFF) with a proved sign-in address (an address anyone may type at registration must not
+ * reach a directory that trusts it), in the target's scope (everyone, a group's members, or the
  * holders of a role of an application, directly or through a group: lib/applications' RoleAssignment).
  */
 function eligible(t: ScopeOf): Prisma.Sql {
-  const base = Prisma.sql`u.email IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u.id)`;
+  const base = Prisma.sql`u.email IS NOT NULL AND u."emailVerifiedAt" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u.id)`;
   if (t.scope === "all") return base;
   if (t.scope === "group") {
     if (!t.scopeGroupId) return Prisma.sql`FALSE`;
@@ -149,6 +150,11 @@ export interface MappingRow {
 
 export async function findMapping(targetId: string, userId: string): Promise<MappingRow | null> {
   return (await getDb()).provisioningMapping.findUnique({ where: { targetId_userId: { targetId, userId } } });
+}
+
+/** Whether another Portico user is mapped to `remoteId` at the target. */
+export async function remoteIdMappedToOther(targetId: string, remoteId: string, userId: string): Promise<boolean> {
+  return (await (await getDb()).provisioningMapping.count({ where: { targetId, remoteId, userId: { not: userId } } })) > 0;
 }
 
 export async function saveMapping(row: MappingRow): Promise<void> {

@@ -11,7 +11,7 @@ import { encryptAtRest } from "@/lib/crypto";
 import { DomainError } from "@/lib/errors";
 import { isUuid } from "@/lib/formats";
 import { kickOutbox } from "@/lib/outbox";
-import { checkOutboundUrl, OutboundRequestError } from "@/lib/outbound";
+import { checkOutboundUrl, isLocalHost, OutboundRequestError } from "@/lib/outbound";
 import { assertPermission, type Actor } from "@/lib/users";
 import { mappingOf, TOKEN_PURPOSE } from "./sync";
 import { checkMapping, DEFAULT_MAPPING, mappingFromText, mappingToText, targetInputSchema, tokenInputSchema, type MappingEntry, type TargetInput } from "./targets.schema";
@@ -93,7 +93,9 @@ export function checkTargetUrl(raw: string): string {
     throw e;
   }
   const policy = config();
-  if (url.protocol === "http:" && !policy.OUTBOUND_ALLOW_LOOPBACK && !policy.OUTBOUND_ALLOW_PRIVATE) throw invalid("baseUrl", "Use https.");
+  // Plain http only to this machine or a private network the policy lets Portico reach: the bearer
+  // token must not cross the internet in clear.
+  if (url.protocol === "http:" && (!(policy.OUTBOUND_ALLOW_LOOPBACK || policy.OUTBOUND_ALLOW_PRIVATE) || !isLocalHost(url.hostname))) throw invalid("baseUrl", "Use https (plain http only to this machine or a private address the outbound policy allows).");
   if (url.search || url.hash) throw invalid("baseUrl", "Enter the base URL without a query or fragment.");
   // The loop guard: this Portico's own SCIM server would receive its own users back.
   const own = new URL(config().publicUrl);
@@ -183,13 +185,25 @@ export async function createTarget(actor: Actor, input: TargetInput & { token: s
   return result;
 }
 
-export async function updateTarget(actor: Actor, id: string, input: TargetInput, ctx: RequestContext): Promise<{ queued: number }> {
+/**
+ * Saves a target's settings. A base URL on another origin needs `token` with it: the stored token
+ * is the old service's and is never sent to a host the administrator has just typed.
+ */
+export async function updateTarget(actor: Actor, id: string, input: TargetInput & { token?: string }, ctx: RequestContext): Promise<{ queued: number }> {
   assertPermission(actor, "provisioning:write");
   if (!isUuid(id)) throw notFound();
   const data = await targetData(input);
+  const newToken = input.token?.trim() ? sealToken(input.token) : undefined;
   const queued = await withTransaction(async (tx) => {
     const before = await lockTarget(id, tx);
     if (!before) throw notFound();
+    if (new URL(data.baseUrl).origin !== new URL(before.baseUrl).origin && !newToken) {
+      throw invalid("token", "The address is on another host: enter the token for that service (the stored token is never sent to a new host).");
+    }
+    if (newToken) {
+      await updateTargetRow(id, { tokenSealed: newToken }, tx);
+      await recordAudit({ actor: adminActor(actor), action: "provisioning_target.token_replaced", target: auditTarget(id), result: "success", context: ctx, details: { name: data.name } }, tx);
+    }
     // The stored mapping is JSONB (its keys come back reordered): compare it as the console's text.
     const comparable = (k: keyof TargetData, v: unknown) => (k === "mapping" ? mappingToText(Array.isArray(v) ? (v as MappingEntry[]) : []) : v);
     const changed = (Object.keys(data) as (keyof TargetData)[]).filter((k) => comparable(k, data[k]) !== comparable(k, before[k]));

@@ -9,7 +9,7 @@ import { decryptAtRest, encryptAtRest } from "@/lib/crypto";
 import { fieldErrorsOf, PermissionError } from "@/lib/errors";
 import { IDENTITY_EVENT_TYPES, isIdentityEventType, type IdentityEventType } from "@/lib/events";
 import { isUuid } from "@/lib/formats";
-import { checkOutboundUrl, OutboundRequestError } from "@/lib/outbound";
+import { checkOutboundUrl, isLocalHost, OutboundRequestError } from "@/lib/outbound";
 import { assertPermission, type Actor } from "@/lib/users";
 import { generateWebhookSecret } from "./signing";
 import { WebhookError } from "./webhooks.errors";
@@ -85,9 +85,7 @@ export function checkWebhookUrl(raw: string): string {
   }
   if (url.protocol === "http:") {
     // Plain http is for a receiver on this machine or the deployment's own network (development, tests).
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    const local = /^(localhost|.*\.localhost|127\.[\d.]+|::1|10\.[\d.]+|192\.168\.[\d.]+|172\.(1[6-9]|2\d|3[01])\.[\d.]+|f[cd][0-9a-f]{2}:.*)$/i.test(host);
-    if (!local) throw new WebhookError("invalid_input", "Use an https:// URL (plain http only for a receiver the outbound policy lets Portico reach on a loopback or private address).", "url");
+    if (!isLocalHost(url.hostname)) throw new WebhookError("invalid_input", "Use an https:// URL (plain http only for a receiver the outbound policy lets Portico reach on a loopback or private address).", "url");
   }
   if (url.hash) throw new WebhookError("invalid_input", "The URL may not have a #fragment.", "url");
   return url.toString();

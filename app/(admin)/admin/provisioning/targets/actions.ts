@@ -52,11 +52,11 @@ export const updateTargetAction = adminAction(
   {
     ...aTarget,
     schema: anyStrings,
-    input: (_prev: FormState, form: FormData) => ({ id: idOf(form), ...targetFields(form) }),
+    input: (_prev: FormState, form: FormData) => ({ id: idOf(form), ...targetFields(form), token: field(form, "token", 8000) }),
     echo: (_prev: FormState, form: FormData) => formValues(form, [...TARGET_FIELDS]),
   },
-  async ({ id, ...input }, actor): Promise<FormState> => {
-    const { queued } = await updateTarget(actor, id ?? "", input as ReturnType<typeof targetFields>, await requestContext());
+  async ({ id, token, ...input }, actor): Promise<FormState> => {
+    const { queued } = await updateTarget(actor, id ?? "", { ...(input as ReturnType<typeof targetFields>), token: token ?? "" }, await requestContext());
     revalidatePath(`${LIST}/${id}`);
     return { ok: true, message: queued ? `Saved. ${queued} ${queued === 1 ? "user is" : "users are"} being synchronised.` : "Saved." };
   },
