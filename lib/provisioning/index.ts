@@ -38,4 +38,5 @@ export {
 } from "./targets";
 export { runDueProvisioningJobs, provisioningEventSink, syncUser, provisioningQueue, LOG_RETENTION_DAYS, type PushAction } from "./sync";
 export type { LogRow as ProvisioningLogRow } from "./targets.repo";
+export { deleteProvisioningTracesOf as eraseProvisioningTracesOf } from "./targets.repo";
 export { DEFAULT_MAPPING, MAPPING_SOURCES, mappingToText, type MappingEntry, type TargetInput } from "./targets.schema";

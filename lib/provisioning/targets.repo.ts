@@ -282,3 +282,14 @@ export async function listLogRows(targetId: string, take: number): Promise<LogRo
 export async function deleteLogsBefore(cutoff: Date): Promise<number> {
   return (await (await getDb()).provisioningLog.deleteMany({ where: { at: { lt: cutoff } } })).count;
 }
+
+/**
+ * Account erasure, in its transaction: the person's push log (a target's error text may repeat
+ * their userName or address) and given-up jobs. Pending jobs and the mappings stay: they are what
+ * deletes the copies at the targets.
+ */
+export async function deleteProvisioningTracesOf(userId: string, tx: Tx): Promise<number> {
+  const logs = await tx.provisioningLog.deleteMany({ where: { userId } });
+  const jobs = await tx.provisioningJob.deleteMany({ where: { userId, status: "failed" } });
+  return logs.count + jobs.count;
+}

@@ -10,6 +10,8 @@ import "server-only";
 import { pseudonymiseSubject, recordAudit, type RequestContext } from "@/lib/audit";
 import { eraseConsentReceiptsOf } from "@/lib/consents";
 import { emitIdentityEvent, eraseEventsOf } from "@/lib/events";
+import { eraseProvisioningTracesOf } from "@/lib/provisioning";
+import { eraseWebhookDeliveriesOf } from "@/lib/webhooks";
 import { enqueueMail, eraseMailTo } from "@/lib/mail";
 import { eraseProtocolDataOf } from "@/lib/oidc";
 import { eraseSmsTo } from "@/lib/sms";
@@ -49,7 +51,9 @@ async function eraseAccount(userId: string, now: Date, opts: { byAdministrator?:
     await eraseConsentReceiptsOf(userId, tx);
     await pseudonymiseSubject(userId, addresses, tx);
     await recordAudit({ actor: { type: "system", id: opts.byProvisioning }, action: "user.erased", target: { type: "user", id: userId }, result: "success" }, tx);
+    await eraseWebhookDeliveriesOf(userId, tx); // before the events they were made from
     await eraseEventsOf(userId, tx);
+    await eraseProvisioningTracesOf(userId, tx);
     await emitIdentityEvent({ type: "user.deleted", userId, data: {} }, tx);
     // A provisioning system's deletion is the end of a relationship it manages (a leaver): no mail.
     if (account.email && !opts.byProvisioning) await enqueueMail({ to: account.email, template: "account-erased", data: { name: account.displayName ?? undefined, byAdministrator: opts.byAdministrator } }, tx);

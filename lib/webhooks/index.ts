@@ -26,3 +26,4 @@ export { deliverDueWebhooks, fanOut, webhookDeliveryQueue, MIN_FAILURES_BEFORE_D
 export { syncConfiguredWebhook, CONFIG_SOURCE, type ConfigSyncOutcome } from "./config-subscription";
 export { SECRET_PREFIX, generateWebhookSecret, secretFromTextKey, signatureHeader, signatureOf } from "./signing";
 export { IDENTITY_EVENT_TYPES } from "@/lib/events";
+export { deleteDeliveriesOfPerson as eraseWebhookDeliveriesOf } from "./webhooks.repo";

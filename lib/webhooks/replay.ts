@@ -5,7 +5,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
-import { identityEventsSince, eventEnvelope, type IdentityEventType } from "@/lib/events";
+import { findIdentityEvent, identityEventsSince, eventEnvelope, type IdentityEventType } from "@/lib/events";
 import { isUuid } from "@/lib/formats";
 import { kickOutbox } from "@/lib/outbox";
 import { assertCan, auditActorOf, loadSubscriptionRow, type WebhookPrincipal } from "./subscriptions";
@@ -82,6 +82,8 @@ export async function replayDelivery(principal: WebhookPrincipal, subscriptionId
   await enabledSubscription(subscriptionId);
   const original = isUuid(deliveryId) ? await findDeliveryOf(subscriptionId, deliveryId) : null;
   if (!original) throw new WebhookError("not_found", "There is no such delivery of this subscription.", "deliveryId");
+  // Only an event still kept is sent again: not one past retention, nor one whose person was erased.
+  if (original.trigger !== "test" && !(await findIdentityEvent(original.eventId))) throw new WebhookError("not_found", "This event is no longer kept (events are kept 30 days, and go with an erased account): it cannot be sent again.", "deliveryId");
   const created = await withTransaction(async (tx) => {
     const row = await insertDelivery({ subscriptionId, eventId: original.eventId, eventType: original.eventType, body: original.body, trigger: "replay", replayOfId: original.id }, tx);
     await recordAudit({ actor: auditActorOf(principal), action: "webhook.replayed", target: { type: "webhook", id: subscriptionId }, result: "success", context: ctx, details: { deliveryId: row.id, replayOf: original.id, eventId: original.eventId, ...("client" in principal ? { clientId: principal.client.clientId } : {}) } }, tx);

@@ -133,3 +133,11 @@ export async function lockConfigSync(tx: Tx): Promise<void> {
 export function attemptColumnsSql(statusCode: number | null, durationMs: number): Prisma.Sql {
   return Prisma.sql`"lastStatusCode" = ${statusCode}::int, "lastDurationMs" = ${durationMs}::int, "lastAttemptAt" = ${NOW_UTC}`;
 }
+
+/**
+ * Account erasure, in its transaction and before the person's events go: the deliveries of those
+ * events (their bodies name the person), sent or not, so nothing about them is sent or replayed after.
+ */
+export async function deleteDeliveriesOfPerson(userId: string, tx: Tx): Promise<number> {
+  return tx.$executeRaw`DELETE FROM "WebhookDelivery" WHERE "eventId" IN (SELECT "id" FROM "IdentityEvent" WHERE "userId" = ${userId}::uuid)`;
+}

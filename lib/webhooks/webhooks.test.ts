@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useTestDatabase, usingPostgres } from "@/test/db";
 import { reloadConfig } from "@/lib/config";
 import { eventEnvelope, findIdentityEvent, recordIdentityEvent, runDueIdentityEvents } from "@/lib/events";
+import { eraseAccountsDue, requestAccountDeletion } from "@/lib/sign-in";
 import {
   createSubscription,
   deleteSubscription,
@@ -213,6 +214,28 @@ describe(`webhooks on ${usingPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     expect(log.next).not.toBeNull();
     const test = await sendTestEvent(admin, sub.id, ctx);
     expect(test).toMatchObject({ eventType: "webhook.test", trigger: "test" });
+  });
+
+  it("an erased person's deliveries go with their events: none is sent or replayed afterwards; the user.deleted event is sent", async () => {
+    const sub = await subscribe(["user.profile_updated", "user.deleted"]);
+    const person = await t.db().user.create({ data: { email: `erased-${crypto.randomBytes(4).toString("hex")}@example.com`, emailVerifiedAt: new Date() } });
+    await recordIdentityEvent({ type: "user.profile_updated", userId: person.id, data: { fields: ["locale"] } });
+    await runDueIdentityEvents(100);
+    script.set(`/hook-${counter}`, [500]);
+    await deliverDueWebhooks();
+    const [failed] = await deliveriesOf(sub.id);
+    expect(failed).toMatchObject({ status: "pending", attempts: 1 });
+
+    await requestAccountDeletion({ id: person.id, roles: [] }, person.id, {}, new Date());
+    await eraseAccountsDue(new Date(Date.now() + 31 * 86_400_000));
+    await runDueIdentityEvents(100);
+    const left = await deliveriesOf(sub.id);
+    expect(left.map((d) => d.eventType).filter((type) => type !== "user.deletion_requested")).toEqual(["user.deleted"]);
+    await expect(replayDelivery(admin, sub.id, failed!.id, ctx)).rejects.toMatchObject({ code: "not_found" });
+    received.length = 0;
+    await due();
+    await deliverDueWebhooks();
+    expect(received.map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(["user.deleted"]);
   });
 
   it("disables a subscription failing for longer than WEBHOOK_DISABLE_AFTER_HOURS, audits it and mails the administrators once", async () => {
