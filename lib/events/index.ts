@@ -26,10 +26,16 @@ export async function emitIdentityEvent<T extends IdentityEventType>(event: NewI
   const row = await insertEvent(event, tx);
   // Publication soon, without each emitter having to remember it: without a poller (serverless)
   // the drain runs after the response, when the change has committed; a woken poller that runs
-  // before the commit finds nothing new, and its next pass (2 s) publishes the event.
-  kickOutbox();
+  // before the commit finds nothing new, and its next pass (2 s) publishes the event. Once per
+  // transaction: a change that emits one event per member of a large group wakes one drain.
+  if (!kickedTransactions.has(tx)) {
+    kickedTransactions.add(tx);
+    kickOutbox();
+  }
   return { id: row.id };
 }
+
+const kickedTransactions = new WeakSet<Tx>();
 
 /**
  * For a change that has no transaction of its own to join (a sign-in, a risk alert): writes the

@@ -131,11 +131,12 @@ export async function signInAddressHeld(email: string, exceptUserId: string | nu
 
 /**
  * Whether another account is known by `userName`, ignoring case: as its userName, or as its sign-in
- * address when it has none (the userName its resource shows and filters find).
+ * address when it has none (the userName its resource shows and filters find). Staff are outside
+ * SCIM: their address is not "taken" here, or a 409 would tell a client that a staff account exists.
  */
 export async function userNameHeld(userName: string, exceptUserId: string | null, tx: Tx): Promise<boolean> {
-  const except = exceptUserId ? Prisma.sql`AND "id" <> ${exceptUserId}::uuid` : Prisma.empty;
-  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE lower(COALESCE("userName", "email")) COLLATE "C" = lower(${userName}) ${except} LIMIT 1`;
+  const except = exceptUserId ? Prisma.sql`AND u."id" <> ${exceptUserId}::uuid` : Prisma.empty;
+  const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT u."id" FROM "User" u WHERE lower(COALESCE(u."userName", u."email")) COLLATE "C" = lower(${userName}) AND ${NOT_STAFF} ${except} LIMIT 1`;
   return row !== undefined;
 }
 

@@ -802,6 +802,12 @@ describe("a registered customer's userName", () => {
     expect(scimErrorOf(taken, 409).scimType).toBe("uniqueness");
     expect(await t.db().user.count({ where: { OR: [{ email: address }, { userName: { equals: address, mode: "insensitive" } }] } })).toBe(1);
 
+    // A staff account's address is not "taken" to SCIM: a 409 would reveal that it exists.
+    const staffAddress = `${unique("staff-held")}@example.com`;
+    const staff = await t.db().user.create({ data: { email: staffAddress, emailVerifiedAt: new Date() } });
+    await t.db().userRole.create({ data: { userId: staff.id, role: "help_desk" } });
+    expect((await call("POST", "/Users", { body: { schemas: [USER_SCHEMA], userName: staffAddress } })).status).toBe(201);
+
     // The customer may take their own address as userName (a client linking them).
     const linked = await call("PATCH", `/Users/${customer.id}`, { body: patchOp({ op: "replace", path: "userName", value: address }) });
     expect(linked.status, linked.body ?? "").toBe(204);
