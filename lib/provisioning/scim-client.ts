@@ -56,7 +56,9 @@ function reasonOf(res: SafeResponse, body: Json | null): string {
   return `HTTP ${res.status}${type}${detail ? `: ${detail}` : ""}`.slice(0, 280);
 }
 
+/** A redirect is never followed (safeFetch), so it repeats; so does a 4xx but 408, 425 and 429. */
 function isPermanentStatus(status: number): boolean {
+  if (status >= 300 && status < 400) return true;
   return status >= 400 && status < 500 && ![408, 425, 429].includes(status);
 }
 

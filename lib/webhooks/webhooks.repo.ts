@@ -42,7 +42,7 @@ export async function deleteSubscriptionRow(id: string, tx: Tx): Promise<void> {
 
 /** Failed deliveries per subscription in the last `hours` (the console's list). */
 export async function recentFailureCounts(since: Date): Promise<Map<string, number>> {
-  const rows = await (await getDb()).webhookDelivery.groupBy({ by: ["subscriptionId"], where: { lastAttemptAt: { gte: since }, lastError: { not: null }, status: { not: "delivered" } }, _count: { _all: true } });
+  const rows = await (await getDb()).webhookDelivery.groupBy({ by: ["subscriptionId"], where: { createdAt: { gte: since }, lastError: { not: null }, status: { not: "delivered" } }, _count: { _all: true } });
   return new Map(rows.map((r) => [r.subscriptionId, r._count._all]));
 }
 
