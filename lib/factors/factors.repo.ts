@@ -212,8 +212,11 @@ export async function confirmSmsFactor(id: string, now: Date, tx: Tx): Promise<b
 }
 
 /** An account has one number for text messages: a newly proved one replaces the old. */
-export async function deleteOtherSmsFactors(userId: string, keepId: string, tx: Tx): Promise<number> {
-  return (await tx.mfaFactor.deleteMany({ where: { userId, type: "sms", id: { not: keepId } } })).count;
+/** Deletes the account's other text-message factors; returns the ids of those that were confirmed (in use). */
+export async function deleteOtherSmsFactors(userId: string, keepId: string, tx: Tx): Promise<string[]> {
+  const others = await tx.mfaFactor.findMany({ where: { userId, type: "sms", id: { not: keepId } }, select: { id: true, confirmedAt: true } });
+  await tx.mfaFactor.deleteMany({ where: { id: { in: others.map((f) => f.id) } } });
+  return others.filter((f) => f.confirmedAt !== null).map((f) => f.id);
 }
 
 export async function markFactorUsed(id: string, now: Date): Promise<void> {

@@ -6,6 +6,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { recordAudit, type RequestContext } from "@/lib/audit";
+import { emitIdentityEvent } from "@/lib/events";
 import { consumeLimit } from "@/lib/ratelimit";
 import { maskPhone, phoneNumberSchema } from "@/lib/sms";
 import { activateFactor, describeFactor, requireVerifiedEmail, type MfaUser } from "./activation";
@@ -108,7 +109,8 @@ export async function confirmSmsEnrolment(user: MfaUser, factorId: string, code:
   }
   return activateFactor(user, "mfa.sms_enrolled", "sms", describeFactor(factor), ctx, async (tx) => {
     if (!(await confirmSmsFactor(factor.id, now, tx))) throw new MfaError("not_found", EXPIRED);
-    await deleteOtherSmsFactors(user.id, factor.id, tx);
+    // The number it replaces is a factor removed, for subscribers as for the person.
+    for (const replaced of await deleteOtherSmsFactors(user.id, factor.id, tx)) await emitIdentityEvent({ type: "user.factor_removed", userId: user.id, data: { kind: "sms", factorId: replaced } }, tx);
     return factor.id;
   });
 }

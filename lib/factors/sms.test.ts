@@ -1,6 +1,7 @@
 // A phone number as a factor, end to end through the HTTP gateway (a local server): enrolment
 // with a texted code, the second step by text message, and the limits on both.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { identityEventsOf } from "@/lib/events";
 import { useTestDatabase } from "@/test/db";
 import { FakeSmsGateway } from "@/test/sms-gateway";
 import { reloadConfig } from "@/lib/config";
@@ -120,6 +121,14 @@ describe("SMS enrolment", () => {
     const phones = await t.db().mfaFactor.findMany({ where: { userId: user.id, type: "sms" } });
     expect(phones.map((p) => p.phone)).toEqual([newPhone]);
     expect(phones[0]!.phone).not.toBe(phone);
+    // Subscribers see the replaced number go, as well as the new one come.
+    const events = (await identityEventsOf(user.id)).filter((e) => e.type === "user.factor_added" || e.type === "user.factor_removed");
+    const idOf = (e: (typeof events)[number]) => (e.data as { factorId?: string }).factorId;
+    const ofNewNumber = events.filter((e) => (e.type === "user.factor_added" && idOf(e) === factorId) || (e.type === "user.factor_removed" && idOf(e) === oldId));
+    expect(ofNewNumber.map((e) => [e.type, e.data]).sort()).toEqual([
+      ["user.factor_added", { kind: "sms", factorId }],
+      ["user.factor_removed", { kind: "sms", factorId: oldId }],
+    ]);
     // The number already in use cannot be "added" again.
     expect((await mfaError(beginSmsEnrolment(user, newPhone, {}))).field).toBe("phone");
   });
