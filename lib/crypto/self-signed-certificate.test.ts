@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { certificatePem, selfSignedCertificate } from "./self-signed-certificate";
 
 describe("selfSignedCertificate", () => {
@@ -14,6 +14,17 @@ describe("selfSignedCertificate", () => {
     expect(new Date(cert.validTo).getTime()).toBeGreaterThan(Date.now() + 3649 * 86_400_000);
     // The PEM form is the same certificate.
     expect(new crypto.X509Certificate(certificatePem(certificateBase64)).fingerprint256).toBe(cert.fingerprint256);
+  });
+
+  it("writes a serial whose random first byte is zero in minimal DER (a padded INTEGER is no certificate to OpenSSL)", () => {
+    // About one certificate in 256 drew such a serial and could not be read back.
+    const spy = vi.spyOn(crypto, "randomBytes").mockImplementationOnce(((n: number) => Buffer.alloc(n)) as typeof crypto.randomBytes);
+    try {
+      const { certificateBase64 } = selfSignedCertificate("zero serial");
+      expect(() => new crypto.X509Certificate(Buffer.from(certificateBase64, "base64"))).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("gives each call its own key and serial", () => {

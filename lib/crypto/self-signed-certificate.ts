@@ -19,7 +19,9 @@ export function selfSignedCertificate(commonName: string, validDays = 3650): Key
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + validDays * 86_400_000);
   const serial = crypto.randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // a positive INTEGER (§4.1.2.2)
+  // A positive INTEGER (§4.1.2.2) in minimal DER (X.690 §8.3.2): a first byte of 0x40-0x7f is
+  // neither negative nor a leading zero, which OpenSSL refuses as padding.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const tbs = seq(
     tlv(0xa0, integer(Buffer.from([2]))), // version v3
     integer(serial),
